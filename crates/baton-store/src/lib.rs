@@ -1,1 +1,123 @@
+//! Storage: SQLite (default) and PostgreSQL behind one handle, one migration tree, and
+//! generic record operations. No business rules live here.
 
+pub mod db;
+pub mod record;
+pub mod records;
+pub mod scratch;
+pub mod value;
+
+pub use db::{Db, Dialect, Tx};
+pub use record::{Filter, Record};
+pub use value::{Row, Value};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Postgres(#[from] postgres::Error),
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("{0}")]
+    Url(String),
+    #[error("stored data: {0}")]
+    Decode(String),
+    #[error("{entity} {id} was changed by someone else; reload and try again")]
+    Conflict { entity: String, id: String },
+    #[error("{entity} {id} does not exist")]
+    NotFound { entity: String, id: String },
+}
+
+impl StoreError {
+    /// The name of the violated unique constraint, when that is what failed.
+    pub fn unique_violation(&self) -> Option<String> {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, msg))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                let m = msg.clone().unwrap_or_default();
+                m.contains("UNIQUE").then_some(m)
+            }
+            StoreError::Postgres(e)
+                if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) =>
+            {
+                Some(
+                    e.as_db_error()
+                        .and_then(|d| d.constraint())
+                        .unwrap_or("unique")
+                        .to_string(),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+
+const MIGRATIONS: [(&str, &str); 1] = [(
+    "0001_conveyor",
+    include_str!("../migrations/0001_conveyor.sql"),
+)];
+
+/// Applies pending migrations in one transaction each. Safe to call at every start.
+pub fn migrate(db: &Db) -> Result<Vec<String>, StoreError> {
+    db.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")?;
+    let mut applied = Vec::new();
+    for (name, sql) in MIGRATIONS {
+        let mut conn = db.conn()?;
+        let mut tx = conn.begin()?;
+        if tx
+            .query_one(
+                "SELECT id FROM schema_migrations WHERE id = ?",
+                &[name.into()],
+            )?
+            .is_some()
+        {
+            continue;
+        }
+        for stmt in sql
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && !s.lines().all(|l| l.trim().starts_with("--")))
+        {
+            tx.exec(stmt, &[])?;
+        }
+        let now = chrono::Utc::now()
+            .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+            .to_string();
+        tx.exec(
+            "INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)",
+            &[name.into(), now.into()],
+        )?;
+        tx.commit()?;
+        applied.push(name.to_string());
+    }
+    Ok(applied)
+}
+
+impl Tx<'_> {
+    /// Appends an audit event. Call it in the transaction that makes the change.
+    pub fn audit(
+        &mut self,
+        id: String,
+        at: &str,
+        actor_id: Option<&str>,
+        entity: &str,
+        entity_id: &str,
+        action: &str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        let ev = records::AuditEvent {
+            id,
+            at: at.to_string(),
+            actor_id: actor_id.map(str::to_string),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            action: action.to_string(),
+            before_json: before.map(|v| v.to_string()),
+            after_json: after.map(|v| v.to_string()),
+        };
+        self.insert(&ev)
+    }
+}

@@ -1,0 +1,136 @@
+//! Every table Baton stores, in dependency order (a bundle imports in this order).
+//! Dates are `YYYY-MM-DD`, instants RFC 3339 UTC with fixed width, money BIGINT kopecks.
+
+use baton_domain::Money;
+
+crate::records! {
+    Region in "regions" { id: String, code: String, name: String }
+
+    Employee in "employees" {
+        id: String, login: String, name: String, region_id: Option<String>,
+        password_hash: String, open_lead_limit: Option<i64>, active: bool, created_at: String,
+    }
+
+    RoleAssignmentRow in "role_assignments" {
+        id: String, employee_id: String, role: String, region_id: Option<String>,
+        valid_from: String, valid_to: Option<String>,
+    }
+
+    AbsenceRow in "absences" { id: String, employee_id: String, from_date: String, to_date: String, kind: String }
+
+    Company in "companies" {
+        id: String, inn: String, kpp: String, name: String, name_norm: String, region_id: String,
+        industry: Option<String>, source: String, status: String,
+        claim_holder_id: Option<String>, claim_until: Option<String>,
+        client_manager_id: Option<String>,
+        att_caller_id: Option<String>, att_seller_id: Option<String>, att_won_on: Option<String>,
+        att_kind: Option<String>, att_lead_id: Option<String>,
+        first_paid_on: Option<String>, last_paid_on: Option<String>,
+        version: i64, created_at: String, created_by: String,
+    }
+
+    Contact in "contacts" {
+        id: String, company_id: String, name: String, position: Option<String>, is_dm: bool,
+        phone: Option<String>, email: Option<String>, created_at: String,
+    }
+
+    CallList in "call_lists" { id: String, name: String, owner_id: String, region_id: String, created_at: String }
+
+    CallListItem in "call_list_items" { id: String, call_list_id: String, company_id: String, position: i64, done: bool }
+
+    LeadRow in "leads" {
+        id: String, company_id: String, region_id: String, owner_id: String,
+        caller_id: Option<String>, seller_id: Option<String>, stage: String, source: String,
+        campaign: Option<String>, checklist: String, amount: Option<Money>, expected_on: Option<String>,
+        last_rejection: Option<String>, lost_reason: Option<String>, version: i64,
+        created_at: String, updated_at: String,
+    }
+
+    Activity in "activities" {
+        id: String, kind: String, company_id: String, lead_id: Option<String>, actor_id: String,
+        outcome: Option<String>, duration_sec: i64, occurred_at: String, local_date: String,
+        note: Option<String>,
+    }
+
+    Handoff in "handoffs" {
+        id: String, kind: String, lead_id: Option<String>, company_id: String, sender_id: String,
+        receiver_id: String, rule: String, explanation: String, snapshot: String,
+        created_at: String, due_at: String, status: String, decided_at: Option<String>,
+        reason: Option<String>, reason_text: Option<String>,
+    }
+
+    Product in "products" {
+        id: String, sku: String, name: String, product_group: String, region_id: Option<String>,
+        price: Money, active: bool,
+    }
+
+    Contract in "contracts" {
+        id: String, number: String, company_id: String, lead_id: Option<String>, signed_by: String,
+        signed_on: String, amount: Money, win_kind: Option<String>, created_at: String,
+    }
+
+    ContractLine in "contract_lines" {
+        id: String, contract_id: String, product_id: String, qty: i64, price: Money, amount: Money,
+    }
+
+    Order in "orders" {
+        id: String, company_id: String, contract_id: Option<String>, delivery_month: String,
+        amount: Money, created_by: String, created_at: String,
+    }
+
+    OrderLine in "order_lines" { id: String, order_id: String, product_id: String, qty: i64, price: Money, amount: Money }
+
+    Invoice in "invoices" {
+        id: String, number: String, company_id: String, contract_id: Option<String>,
+        order_id: Option<String>, issued_on: String, due_on: String, amount: Money,
+        created_by: String, created_at: String,
+    }
+
+    CreditNote in "credit_notes" { id: String, invoice_id: String, issued_on: String, amount: Money, reason: String, created_at: String }
+
+    Payment in "payments" {
+        id: String, invoice_id: String, company_id: String, paid_on: String, amount: Money,
+        credit_note_id: Option<String>, client_manager_id: Option<String>, created_by: String,
+        created_at: String,
+    }
+
+    Target in "targets" { id: String, employee_id: String, period: String, metric: String, value: String }
+
+    AuditEvent in "audit_events" {
+        id: String, at: String, actor_id: Option<String>, entity: String, entity_id: String,
+        action: String, before_json: Option<String>, after_json: Option<String>,
+    }
+
+    Setting in "settings" { id: String, value: String }
+}
+
+/// The bundle's files, in the order they are imported (parents before children).
+pub const BUNDLE_TABLES: [&str; 22] = [
+    "regions",
+    "employees",
+    "role_assignments",
+    "absences",
+    "companies",
+    "contacts",
+    "call_lists",
+    "call_list_items",
+    "leads",
+    "activities",
+    "handoffs",
+    "products",
+    "contracts",
+    "contract_lines",
+    "orders",
+    "order_lines",
+    "invoices",
+    "credit_notes",
+    "payments",
+    "targets",
+    "audit_events",
+    "settings",
+];
+
+crate::records! {
+    /// A login session or an API token; `id` is the SHA-256 of the secret, never the secret.
+    Session in "sessions" { id: String, employee_id: String, kind: String, created_at: String, expires_at: String }
+}
