@@ -1,1 +1,140 @@
+//! Use cases: each one checks rights, runs in one transaction, asks the domain to decide, and
+//! writes the new state together with its audit event.
 
+pub mod auth;
+pub mod bundle;
+pub mod clock;
+pub mod conveyor;
+pub mod demo;
+pub mod error;
+pub mod rights;
+
+pub use auth::PasswordCost;
+pub use error::{AppError, AppResult};
+pub use rights::Actor;
+
+use baton_domain::ConveyorConfig;
+use baton_store::records::Setting;
+use baton_store::{Db, Tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use clock::{Clock, Ids, RandomIds, SystemClock};
+use serde::Serialize;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn Ids>,
+    pub password_cost: PasswordCost,
+}
+
+/// A page of a list, with the total for pagination.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging {
+            page: 1,
+            per_page: 50,
+        }
+    }
+}
+
+impl Paging {
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Paging {
+        Paging {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(50).clamp(1, 500),
+        }
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+impl App {
+    /// Opens the database at `url`, applies migrations, real clock and ids.
+    pub fn open(url: &str) -> AppResult<App> {
+        let db = Db::open(url)?;
+        baton_store::migrate(&db)?;
+        Ok(App::with(db, Arc::new(SystemClock), Arc::new(RandomIds)))
+    }
+
+    pub fn with(db: Db, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> App {
+        App {
+            db,
+            clock,
+            ids,
+            password_cost: PasswordCost::Strong,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn new_id(&self) -> String {
+        self.ids.id(self.now())
+    }
+
+    pub fn config(&self) -> AppResult<ConveyorConfig> {
+        self.db.tx(|tx| self.config_in(tx))
+    }
+
+    pub(crate) fn config_in(&self, tx: &mut Tx<'_>) -> AppResult<ConveyorConfig> {
+        match tx.get::<Setting>("conveyor")? {
+            Some(s) => serde_json::from_str(&s.value).map_err(|e| {
+                AppError::invalid(
+                    "conveyor",
+                    format!("stored configuration is unreadable: {e}"),
+                )
+            }),
+            None => Ok(ConveyorConfig::default()),
+        }
+    }
+
+    pub fn today(&self, cfg: &ConveyorConfig) -> NaiveDate {
+        self.now().with_timezone(&cfg.tz()).date_naive()
+    }
+
+    /// Appends the audit event of one change.
+    pub(crate) fn audit<B: Serialize, A: Serialize>(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: Option<&Actor>,
+        entity: &str,
+        entity_id: &str,
+        action: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> AppResult<()> {
+        let to_json = |v: Option<serde_json::Value>| v;
+        let before = to_json(before.and_then(|b| serde_json::to_value(b).ok()));
+        let after = to_json(after.and_then(|a| serde_json::to_value(a).ok()));
+        let now = self.now();
+        tx.audit(
+            self.ids.id(now),
+            &clock::stamp(now),
+            actor.map(|a| a.id.as_str()),
+            entity,
+            entity_id,
+            action,
+            before,
+            after,
+        )?;
+        Ok(())
+    }
+}

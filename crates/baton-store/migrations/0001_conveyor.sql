@@ -74,7 +74,7 @@ CREATE TABLE products (
 CREATE TABLE contracts (
   id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, company_id TEXT NOT NULL REFERENCES companies(id),
   lead_id TEXT, signed_by TEXT NOT NULL, signed_on TEXT NOT NULL, amount BIGINT NOT NULL,
-  win_kind TEXT, created_at TEXT NOT NULL);
+  win_kind TEXT, won_on TEXT, created_at TEXT NOT NULL);
 CREATE INDEX contracts_company ON contracts(company_id);
 
 CREATE TABLE contract_lines (

@@ -66,7 +66,8 @@ crate::records! {
 
     Contract in "contracts" {
         id: String, number: String, company_id: String, lead_id: Option<String>, signed_by: String,
-        signed_on: String, amount: Money, win_kind: Option<String>, created_at: String,
+        signed_on: String, amount: Money, win_kind: Option<String>, won_on: Option<String>,
+        created_at: String,
     }
 
     ContractLine in "contract_lines" {

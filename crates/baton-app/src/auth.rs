@@ -1,0 +1,162 @@
+//! Logins: argon2id password hashes, session cookies for browsers and bearer tokens for the
+//! API. Only the SHA-256 of a secret is stored, so a stolen database holds no usable token.
+
+use crate::App;
+use crate::clock::{parse_stamp, stamp};
+use crate::error::{AppError, AppResult};
+use crate::rights::Actor;
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use baton_domain::Role;
+use baton_domain::role::{RoleAssignment, roles_on};
+use baton_store::records::{Employee, RoleAssignmentRow, Session};
+use baton_store::{Filter, Tx};
+use chrono::Duration;
+use sha2::{Digest, Sha256};
+
+/// Argon2id cost. `Strong` is the OWASP profile (19 MiB, t=2); `Fast` is for tests only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordCost {
+    Strong,
+    Fast,
+}
+
+fn argon(cost: PasswordCost) -> AppResult<Argon2<'static>> {
+    let params = match cost {
+        PasswordCost::Strong => Params::new(19_456, 2, 1, None),
+        PasswordCost::Fast => Params::new(256, 1, 1, None),
+    }
+    .map_err(|e| AppError::invalid("password", e.to_string()))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+pub fn token_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LoginResult {
+    pub token: String,
+    pub expires_at: String,
+    pub user: Actor,
+}
+
+impl App {
+    pub fn hash_password(&self, password: &str) -> AppResult<String> {
+        if password.chars().count() < 6 {
+            return Err(AppError::invalid(
+                "password",
+                "the password needs at least 6 characters",
+            ));
+        }
+        let mut salt = [0u8; 16];
+        self.ids.bytes(&mut salt);
+        argon(self.password_cost)?
+            .hash_password_with_salt(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::invalid("password", e.to_string()))
+    }
+
+    /// Checks the password and opens a session (`kind` = "session" for the browser, "token"
+    /// for API clients).
+    pub fn login(&self, login: &str, password: &str, kind: &str) -> AppResult<LoginResult> {
+        let login = login.trim().to_lowercase();
+        let emp: Option<Employee> = self.db.tx(|tx| {
+            Ok::<_, AppError>(
+                tx.list::<Employee>(&Filter::new().eq("login", login.as_str()))?
+                    .into_iter()
+                    .next(),
+            )
+        })?;
+        let emp = emp.filter(|e| e.active).ok_or(AppError::BadCredentials)?;
+        // Verify with the parameters stored in the hash itself.
+        argon(PasswordCost::Fast)?
+            .verify_password(password.as_bytes(), emp.password_hash.as_str())
+            .map_err(|_| AppError::BadCredentials)?;
+        let mut raw = [0u8; 32];
+        self.ids.bytes(&mut raw);
+        let token = hex::encode(raw);
+        let now = self.now();
+        let expires = now + Duration::days(30);
+        let session = Session {
+            id: token_hash(&token),
+            employee_id: emp.id.clone(),
+            kind: if kind == "token" {
+                "token".into()
+            } else {
+                "session".into()
+            },
+            created_at: stamp(now),
+            expires_at: stamp(expires),
+        };
+        let user = self.db.tx(|tx| {
+            tx.insert(&session)?;
+            self.actor_of(tx, &emp)
+        })?;
+        Ok(LoginResult {
+            token,
+            expires_at: stamp(expires),
+            user,
+        })
+    }
+
+    pub fn logout(&self, token: &str) -> AppResult<()> {
+        self.db.tx(|tx| {
+            tx.exec(
+                "DELETE FROM sessions WHERE id = ?",
+                &[token_hash(token).into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The person behind a session cookie or bearer token.
+    pub fn authenticate(&self, token: &str) -> AppResult<Actor> {
+        let now = self.now();
+        self.db.tx(|tx| {
+            let s: Session = tx
+                .get(&token_hash(token))?
+                .ok_or(AppError::Unauthenticated)?;
+            if parse_stamp(&s.expires_at).is_none_or(|e| e <= now) {
+                return Err(AppError::Unauthenticated);
+            }
+            let emp: Employee = tx.must(&s.employee_id)?;
+            if !emp.active {
+                return Err(AppError::Unauthenticated);
+            }
+            self.actor_of(tx, &emp)
+        })
+    }
+
+    /// Acting as a given employee without a login (CLI, demo generator, tests).
+    pub fn actor(&self, employee_id: &str) -> AppResult<Actor> {
+        self.db.tx(|tx| {
+            let emp: Employee = tx.must(employee_id)?;
+            self.actor_of(tx, &emp)
+        })
+    }
+
+    pub(crate) fn actor_of(&self, tx: &mut Tx<'_>, emp: &Employee) -> AppResult<Actor> {
+        let cfg = self.config_in(tx)?;
+        let today = self.now().with_timezone(&cfg.tz()).date_naive();
+        let rows: Vec<RoleAssignmentRow> =
+            tx.list(&Filter::new().eq("employee_id", emp.id.as_str()))?;
+        let assignments: Vec<RoleAssignment> = rows
+            .iter()
+            .filter_map(|r| {
+                Some(RoleAssignment {
+                    role: Role::parse(&r.role)?,
+                    region_id: r.region_id.clone(),
+                    from: r.valid_from.parse().ok()?,
+                    to: r.valid_to.as_deref().and_then(|t| t.parse().ok()),
+                })
+            })
+            .collect();
+        Ok(Actor {
+            id: emp.id.clone(),
+            login: emp.login.clone(),
+            name: emp.name.clone(),
+            region_id: emp.region_id.clone(),
+            roles: roles_on(&assignments, today),
+        })
+    }
+}

@@ -1,0 +1,341 @@
+//! Call lists, the caller's queue and call logging.
+
+use super::{non_empty, scoped, visible};
+use crate::clock::{parse_stamp, stamp};
+use crate::error::{AppError, AppResult};
+use crate::rights::{Action, Actor, Scope, company_scope, require};
+use crate::{App, Page, Paging};
+use baton_domain::CALL_OUTCOMES;
+use baton_store::records::{Activity, CallList, CallListItem, Company, Contact, Employee};
+use baton_store::{Filter, Value};
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewCall {
+    pub company_id: String,
+    pub outcome: String,
+    #[serde(default)]
+    pub duration_sec: i64,
+    pub note: Option<String>,
+    pub lead_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewActivity {
+    pub company_id: String,
+    pub kind: String,
+    pub note: Option<String>,
+    pub lead_id: Option<String>,
+    pub occurred_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueItem {
+    pub item: CallListItem,
+    pub company: Company,
+    pub contacts: Vec<Contact>,
+    pub last_calls: Vec<Activity>,
+}
+
+fn list_scope(actor: &Actor) -> Scope {
+    if actor.sees_all() {
+        Scope::All
+    } else if actor.has(baton_domain::Role::Head) {
+        Scope::Where(
+            "region_id = ?".into(),
+            vec![Value::from(actor.region_id.clone())],
+        )
+    } else {
+        Scope::Where("owner_id = ?".into(), vec![Value::Text(actor.id.clone())])
+    }
+}
+
+impl App {
+    pub fn create_call_list(
+        &self,
+        actor: &Actor,
+        name: &str,
+        owner_id: Option<&str>,
+        company_ids: &[String],
+    ) -> AppResult<CallList> {
+        require(actor, Action::ManageCallLists)?;
+        let owner = owner_id.unwrap_or(&actor.id).to_string();
+        if owner != actor.id
+            && !actor.any(&[
+                baton_domain::Role::Head,
+                baton_domain::Role::Director,
+                baton_domain::Role::Admin,
+            ])
+        {
+            return Err(AppError::Forbidden(
+                "make call lists for someone else".into(),
+            ));
+        }
+        if name.trim().is_empty() {
+            return Err(AppError::invalid("name", "name the call list"));
+        }
+        let now = self.now();
+        self.db.tx(|tx| {
+            let o: Employee = tx.must(&owner)?;
+            let list = CallList {
+                id: self.new_id(),
+                name: name.trim().into(),
+                owner_id: owner.clone(),
+                region_id: o
+                    .region_id
+                    .clone()
+                    .or_else(|| actor.region_id.clone())
+                    .ok_or_else(|| AppError::invalid("owner_id", "the owner has no region"))?,
+                created_at: stamp(now),
+            };
+            tx.insert(&list)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "call_list",
+                &list.id,
+                "call_list.created",
+                None::<&()>,
+                Some(&list),
+            )?;
+            self.add_to_list_in(tx, actor, &list, company_ids)?;
+            Ok(list)
+        })
+    }
+
+    fn add_to_list_in(
+        &self,
+        tx: &mut baton_store::Tx<'_>,
+        actor: &Actor,
+        list: &CallList,
+        company_ids: &[String],
+    ) -> AppResult<()> {
+        let start =
+            tx.count::<CallListItem>(&Filter::new().eq("call_list_id", list.id.as_str()))?;
+        for (i, cid) in company_ids.iter().enumerate() {
+            let _: Company = tx.get(cid)?.ok_or_else(|| {
+                AppError::invalid(&format!("company_ids[{i}]"), format!("no company «{cid}»"))
+            })?;
+            let item = CallListItem {
+                id: self.new_id(),
+                call_list_id: list.id.clone(),
+                company_id: cid.clone(),
+                position: start + i as i64,
+                done: false,
+            };
+            tx.insert(&item)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "call_list_item",
+                &item.id,
+                "call_list.item_added",
+                None::<&()>,
+                Some(&item),
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn add_to_call_list(
+        &self,
+        actor: &Actor,
+        list_id: &str,
+        company_ids: &[String],
+    ) -> AppResult<CallList> {
+        require(actor, Action::ManageCallLists)?;
+        self.db.tx(|tx| {
+            let list: CallList = visible(tx, &list_scope(actor), list_id, "call list")?;
+            self.add_to_list_in(tx, actor, &list, company_ids)?;
+            Ok(list)
+        })
+    }
+
+    pub fn call_lists(&self, actor: &Actor) -> AppResult<Vec<CallList>> {
+        self.db.tx(|tx| {
+            Ok(tx.list::<CallList>(&scoped(
+                Filter::new().order("created_at", true),
+                &list_scope(actor),
+            ))?)
+        })
+    }
+
+    /// The caller's queue: companies not yet called from the list, in list order.
+    pub fn call_queue(
+        &self,
+        actor: &Actor,
+        list_id: &str,
+        limit: i64,
+    ) -> AppResult<Vec<QueueItem>> {
+        self.db.tx(|tx| {
+            let list: CallList = visible(tx, &list_scope(actor), list_id, "call list")?;
+            let items = tx.list::<CallListItem>(
+                &Filter::new()
+                    .eq("call_list_id", list.id.as_str())
+                    .eq("done", 0i64)
+                    .order("position", false)
+                    .page(limit.clamp(1, 200), 0),
+            )?;
+            let mut out = Vec::new();
+            for item in items {
+                let company: Company = tx.must(&item.company_id)?;
+                let contacts = tx.list(&Filter::new().eq("company_id", company.id.as_str()))?;
+                let last_calls = tx.list(
+                    &Filter::new()
+                        .eq("company_id", company.id.as_str())
+                        .order("occurred_at", true)
+                        .page(5, 0),
+                )?;
+                out.push(QueueItem {
+                    item,
+                    company,
+                    contacts,
+                    last_calls,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Logs a call. The caller takes (or renews) the claim on the company; someone else's
+    /// active claim refuses the call with their name.
+    pub fn log_call(&self, actor: &Actor, req: NewCall) -> AppResult<Activity> {
+        require(actor, Action::LogCall)?;
+        if !CALL_OUTCOMES.contains(&req.outcome.as_str()) {
+            return Err(AppError::invalid(
+                "outcome",
+                format!(
+                    "unknown outcome «{}»; use one of {}",
+                    req.outcome,
+                    CALL_OUTCOMES.join(", ")
+                ),
+            ));
+        }
+        if !(0..=36_000).contains(&req.duration_sec) {
+            return Err(AppError::invalid(
+                "duration_sec",
+                "a call lasts between 0 and 36 000 seconds",
+            ));
+        }
+        let cfg = self.config()?;
+        let now = self.now();
+        let local_date = self.today(&cfg);
+        self.db.tx(|tx| {
+            let company: Company = tx.get(&req.company_id)?.ok_or_else(|| AppError::not_found("company", &req.company_id))?;
+            let active = company.claim_until.as_deref().and_then(parse_stamp).is_some_and(|u| now < u);
+            let holder = company.claim_holder_id.clone();
+            // Renew the claim unless the actor's own claim is still fresh (saves a write per call).
+            let fresh = active && holder.as_deref() == Some(actor.id.as_str())
+                && company.claim_until.as_deref().and_then(parse_stamp).is_some_and(|u| u - now > Duration::days(cfg.claim_days - 1));
+            let is_cm = company.client_manager_id.as_deref() == Some(actor.id.as_str());
+            if !fresh && !is_cm {
+                self.claim_in(tx, actor, company.clone(), now, cfg.claim_days)?;
+            }
+            let a = Activity {
+                id: self.new_id(),
+                kind: "call".into(),
+                company_id: company.id.clone(),
+                lead_id: non_empty(req.lead_id.clone()),
+                actor_id: actor.id.clone(),
+                outcome: Some(req.outcome.clone()),
+                duration_sec: req.duration_sec,
+                occurred_at: stamp(now),
+                local_date: local_date.to_string(),
+                note: non_empty(req.note.clone()),
+            };
+            tx.insert(&a)?;
+            self.audit(tx, Some(actor), "activity", &a.id, "call.logged", None::<&()>, Some(&a))?;
+            // Tick the company off the caller's lists.
+            tx.exec(
+                "UPDATE call_list_items SET done = 1 WHERE company_id = ? AND done = 0 AND call_list_id IN (SELECT id FROM call_lists WHERE owner_id = ?)",
+                &[company.id.as_str().into(), actor.id.as_str().into()],
+            )?;
+            Ok(a)
+        })
+    }
+
+    /// Meetings, e-mails and notes.
+    pub fn log_activity(&self, actor: &Actor, req: NewActivity) -> AppResult<Activity> {
+        require(actor, Action::LogCall)?;
+        if !["meeting", "email", "note"].contains(&req.kind.as_str()) {
+            return Err(AppError::invalid(
+                "kind",
+                "kind is meeting, email or note (calls are logged as calls)",
+            ));
+        }
+        let cfg = self.config()?;
+        let now = self.now();
+        let at = match &req.occurred_at {
+            Some(s) => parse_stamp(s).ok_or_else(|| {
+                AppError::invalid(
+                    "occurred_at",
+                    "write the time as RFC 3339, e.g. 2026-11-27T10:00:00Z",
+                )
+            })?,
+            None => now,
+        };
+        self.db.tx(|tx| {
+            let company: Company = visible(tx, &company_scope(actor), &req.company_id, "company")?;
+            let a = Activity {
+                id: self.new_id(),
+                kind: req.kind.clone(),
+                company_id: company.id,
+                lead_id: non_empty(req.lead_id.clone()),
+                actor_id: actor.id.clone(),
+                outcome: None,
+                duration_sec: 0,
+                occurred_at: stamp(at),
+                local_date: at.with_timezone(&cfg.tz()).date_naive().to_string(),
+                note: non_empty(req.note.clone()),
+            };
+            tx.insert(&a)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "activity",
+                &a.id,
+                "activity.logged",
+                None::<&()>,
+                Some(&a),
+            )?;
+            Ok(a)
+        })
+    }
+
+    pub fn activities(
+        &self,
+        actor: &Actor,
+        company_id: Option<&str>,
+        actor_id: Option<&str>,
+        date: Option<&str>,
+        paging: Paging,
+    ) -> AppResult<Page<Activity>> {
+        let (cond, vals) = company_scope(actor).sql();
+        let mut f = Filter::new()
+            .raw(
+                format!("company_id IN (SELECT id FROM companies WHERE {cond}) OR actor_id = ?"),
+                [vals, vec![Value::Text(actor.id.clone())]].concat(),
+            )
+            .order("occurred_at", true);
+        if let Some(c) = company_id {
+            f = f.eq("company_id", c);
+        }
+        if let Some(a) = actor_id {
+            f = f.eq("actor_id", a);
+        }
+        if let Some(d) = date {
+            f = f.eq("local_date", d);
+        }
+        self.db.tx(|tx| {
+            let total = tx.count::<Activity>(&f)?;
+            let items = tx.list::<Activity>(&f.clone().page(paging.per_page, paging.offset()))?;
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+}

@@ -1,0 +1,396 @@
+//! Companies and contacts: ИНН checks, duplicates, client protection and the company card.
+
+use super::{non_empty, scoped, visible};
+use crate::clock::{parse_stamp, stamp};
+use crate::error::{AppError, AppResult};
+use crate::rights::{Action, Actor, company_scope, lead_scope, money_scope, require};
+use crate::{App, Page, Paging};
+use baton_domain::company::{Claim, normalize_name, take_claim};
+use baton_domain::{Inn, Kpp, Phone};
+use baton_store::records::{
+    Activity, Company, Contact, Contract, Employee, Handoff, Invoice, LeadRow, Payment,
+};
+use baton_store::{Filter, Tx, Value};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewContact {
+    pub name: String,
+    pub position: Option<String>,
+    #[serde(default)]
+    pub is_dm: bool,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewCompany {
+    pub inn: String,
+    pub kpp: Option<String>,
+    pub name: String,
+    pub region_id: Option<String>,
+    pub industry: Option<String>,
+    pub source: Option<String>,
+    #[serde(default)]
+    pub contacts: Vec<NewContact>,
+    /// The user looked at the possible duplicates and says this company is a different one.
+    #[serde(default)]
+    pub confirm_distinct: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PossibleDuplicate {
+    pub company_id: String,
+    pub name: String,
+    pub inn: String,
+    pub matched_on: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompanyCard {
+    pub company: Company,
+    pub contacts: Vec<Contact>,
+    pub activities: Vec<Activity>,
+    pub leads: Vec<LeadRow>,
+    pub handoffs: Vec<Handoff>,
+    pub contracts: Vec<Contract>,
+    pub invoices: Vec<Invoice>,
+    pub payments: Vec<Payment>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CompanyQuery {
+    pub q: Option<String>,
+    pub region_id: Option<String>,
+    pub status: Option<String>,
+    pub client_manager_id: Option<String>,
+    pub sort: Option<String>,
+    pub desc: Option<bool>,
+}
+
+pub(crate) fn parse_contact(
+    app: &App,
+    company_id: &str,
+    c: NewContact,
+    i: usize,
+) -> AppResult<Contact> {
+    let field = |f: &str| format!("contacts[{i}].{f}");
+    if c.name.trim().is_empty() {
+        return Err(AppError::invalid(&field("name"), "give the contact's name"));
+    }
+    let phone = match non_empty(c.phone) {
+        Some(p) => Some(
+            Phone::parse(&p)
+                .map_err(|e| AppError::Invalid {
+                    code: "invalid_phone",
+                    field: field("phone"),
+                    message: e.to_string(),
+                })?
+                .as_str()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let email = non_empty(c.email);
+    if let Some(e) = &email
+        && (!e.contains('@') || e.starts_with('@') || e.ends_with('@'))
+    {
+        return Err(AppError::invalid(
+            &field("email"),
+            format!("«{e}» is not an e-mail address"),
+        ));
+    }
+    Ok(Contact {
+        id: app.new_id(),
+        company_id: company_id.into(),
+        name: c.name.trim().into(),
+        position: non_empty(c.position),
+        is_dm: c.is_dm,
+        phone,
+        email,
+        created_at: stamp(app.now()),
+    })
+}
+
+/// Who "owns" a company for the duplicate message: an active claim, else the client manager,
+/// else nobody (it is in the pool).
+pub(crate) fn owner_of(
+    tx: &mut Tx<'_>,
+    c: &Company,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(String, Option<String>)> {
+    let claim_active = c
+        .claim_until
+        .as_deref()
+        .and_then(parse_stamp)
+        .is_some_and(|u| now < u);
+    let who = match (&c.claim_holder_id, claim_active, &c.client_manager_id) {
+        (Some(h), true, _) => Some(h.clone()),
+        (_, _, Some(cm)) => Some(cm.clone()),
+        _ => None,
+    };
+    match who {
+        Some(id) => {
+            let e: Option<Employee> = tx.get(&id)?;
+            Ok((e.map_or_else(|| id.clone(), |e| e.name), Some(id)))
+        }
+        None => Ok(("nobody: the company is in the pool".into(), None)),
+    }
+}
+
+pub(crate) fn claim_of(c: &Company) -> Option<Claim> {
+    Some(Claim {
+        holder_id: c.claim_holder_id.clone()?,
+        until: parse_stamp(c.claim_until.as_deref()?)?,
+    })
+}
+
+impl App {
+    pub fn create_company(&self, actor: &Actor, req: NewCompany) -> AppResult<CompanyCard> {
+        require(actor, Action::CreateCompany)?;
+        let name = req.name.trim().to_string();
+        if name.is_empty() {
+            return Err(AppError::invalid("name", "give the company's name"));
+        }
+        let inn = Inn::parse(&req.inn).map_err(|e| AppError::Invalid {
+            code: "invalid_inn",
+            field: "inn".into(),
+            message: e.to_string(),
+        })?;
+        let kpp = match non_empty(req.kpp.clone()) {
+            Some(k) => Kpp::parse(&k)
+                .map_err(|e| AppError::Invalid {
+                    code: "invalid_kpp",
+                    field: "kpp".into(),
+                    message: e.to_string(),
+                })?
+                .as_str()
+                .to_string(),
+            None => String::new(),
+        };
+        let region_id = non_empty(req.region_id.clone())
+            .or_else(|| actor.region_id.clone())
+            .ok_or_else(|| AppError::invalid("region_id", "choose the company's region"))?;
+        let source = non_empty(req.source.clone()).unwrap_or_else(|| "cold_call".into());
+        let now = self.now();
+        let cfg = self.config()?;
+        let id = self.new_id();
+        let contacts: Vec<Contact> = req
+            .contacts
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| parse_contact(self, &id, c, i))
+            .collect::<AppResult<_>>()?;
+        self.db.tx(|tx| {
+            if let Some(existing) = tx
+                .list::<Company>(&Filter::new().eq("inn", inn.as_str()).eq("kpp", kpp.as_str()))?
+                .into_iter()
+                .next()
+            {
+                let (owner, owner_id) = owner_of(tx, &existing, now)?;
+                return Err(AppError::DuplicateCompany { inn: inn.to_string(), company_id: existing.id, name: existing.name, owner, owner_id });
+            }
+            let norm = normalize_name(&name);
+            if !req.confirm_distinct {
+                let mut dups = Vec::new();
+                for c in tx.list::<Company>(&Filter::new().eq("name_norm", norm.as_str()).page(10, 0))? {
+                    dups.push(PossibleDuplicate { company_id: c.id, name: c.name, inn: c.inn, matched_on: "name".into() });
+                }
+                for ct in &contacts {
+                    if let Some(p) = &ct.phone {
+                        for c in tx.list::<Contact>(&Filter::new().eq("phone", p.as_str()).page(10, 0))? {
+                            let co: Company = tx.must(&c.company_id)?;
+                            dups.push(PossibleDuplicate { company_id: co.id, name: co.name, inn: co.inn, matched_on: format!("phone {p}") });
+                        }
+                    }
+                }
+                if !dups.is_empty() {
+                    let names: Vec<String> = dups.iter().map(|d| format!("«{}» (ИНН {}, {})", d.name, d.inn, d.matched_on)).collect();
+                    return Err(AppError::Invalid {
+                        code: "possible_duplicate",
+                        field: "name".into(),
+                        message: format!(
+                            "this may be a company that already exists: {}. Open it, or send again with confirm_distinct = true if it is a different company",
+                            names.join("; ")
+                        ),
+                    });
+                }
+            }
+            // The creator works the company: they take the claim.
+            let claim = take_claim(&None, &actor.id, |h| h.to_string(), now, cfg.claim_days)?;
+            let c = Company {
+                id: id.clone(),
+                inn: inn.to_string(),
+                kpp: kpp.clone(),
+                name: name.clone(),
+                name_norm: norm,
+                region_id: region_id.clone(),
+                industry: non_empty(req.industry.clone()),
+                source: source.clone(),
+                status: "prospect".into(),
+                claim_holder_id: Some(claim.holder_id),
+                claim_until: Some(stamp(claim.until)),
+                client_manager_id: None,
+                att_caller_id: None,
+                att_seller_id: None,
+                att_won_on: None,
+                att_kind: None,
+                att_lead_id: None,
+                first_paid_on: None,
+                last_paid_on: None,
+                version: 0,
+                created_at: stamp(now),
+                created_by: actor.id.clone(),
+            };
+            tx.insert(&c).map_err(|e| match e.unique_violation() {
+                Some(_) => AppError::Conflict(format!("company with ИНН {}", c.inn)),
+                None => e.into(),
+            })?;
+            self.audit(tx, Some(actor), "company", &c.id, "company.created", None::<&()>, Some(&c))?;
+            for ct in &contacts {
+                tx.insert(ct)?;
+                self.audit(tx, Some(actor), "contact", &ct.id, "contact.created", None::<&()>, Some(ct))?;
+            }
+            Ok(())
+        })?;
+        self.company_card(actor, &id)
+    }
+
+    pub fn add_contact(
+        &self,
+        actor: &Actor,
+        company_id: &str,
+        req: NewContact,
+    ) -> AppResult<Contact> {
+        let ct = parse_contact(self, company_id, req, 0)?;
+        self.db.tx(|tx| {
+            let _: Company = visible(tx, &company_scope(actor), company_id, "company")?;
+            tx.insert(&ct)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "contact",
+                &ct.id,
+                "contact.created",
+                None::<&()>,
+                Some(&ct),
+            )?;
+            Ok(ct.clone())
+        })
+    }
+
+    pub fn companies(
+        &self,
+        actor: &Actor,
+        q: CompanyQuery,
+        paging: Paging,
+    ) -> AppResult<Page<Company>> {
+        let mut f = scoped(Filter::new(), &company_scope(actor));
+        if let Some(r) = non_empty(q.region_id) {
+            f = f.eq("region_id", r);
+        }
+        if let Some(s) = non_empty(q.status) {
+            f = f.eq("status", s);
+        }
+        if let Some(cm) = non_empty(q.client_manager_id) {
+            f = f.eq("client_manager_id", cm);
+        }
+        if let Some(text) = non_empty(q.q) {
+            let norm = normalize_name(&text);
+            f = f.raw(
+                "inn = ? OR name_norm LIKE ?",
+                vec![Value::Text(text.clone()), Value::Text(format!("%{norm}%"))],
+            );
+        }
+        let sort = match q.sort.as_deref() {
+            Some("created_at") => "created_at",
+            Some("inn") => "inn",
+            Some("last_paid_on") => "last_paid_on",
+            _ => "name_norm",
+        };
+        let f = f.order(sort, q.desc.unwrap_or(false));
+        self.db.tx(|tx| {
+            let total = tx.count::<Company>(&f)?;
+            let items = tx.list::<Company>(&f.clone().page(paging.per_page, paging.offset()))?;
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+
+    /// Everything about one company the actor may see: contacts, activities, handoff history,
+    /// attribution, contracts, invoices and payments.
+    pub fn company_card(&self, actor: &Actor, id: &str) -> AppResult<CompanyCard> {
+        self.db.tx(|tx| {
+            let company: Company = visible(tx, &company_scope(actor), id, "company")?;
+            let by_company = || Filter::new().eq("company_id", id);
+            let money = money_scope(actor);
+            Ok(CompanyCard {
+                contacts: tx.list(&by_company().order("created_at", false))?,
+                activities: tx.list(&by_company().order("occurred_at", true).page(100, 0))?,
+                leads: tx
+                    .list(&scoped(by_company(), &lead_scope(actor)).order("created_at", false))?,
+                handoffs: tx.list(&by_company().order("created_at", false))?,
+                contracts: tx.list(&scoped(by_company(), &money).order("signed_on", false))?,
+                invoices: tx.list(&scoped(by_company(), &money).order("issued_on", false))?,
+                payments: tx.list(&scoped(by_company(), &money).order("paid_on", false))?,
+                company,
+            })
+        })
+    }
+
+    /// Takes or renews the claim on a company: it is worked by one person at a time.
+    pub fn claim_company(&self, actor: &Actor, company_id: &str) -> AppResult<Company> {
+        require(actor, Action::OpenLead)?;
+        let cfg = self.config()?;
+        let now = self.now();
+        self.db.tx(|tx| {
+            let c: Company = tx
+                .get(company_id)?
+                .ok_or_else(|| AppError::not_found("company", company_id))?;
+            self.claim_in(tx, actor, c, now, cfg.claim_days)
+        })
+    }
+
+    pub(crate) fn claim_in(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: &Actor,
+        c: Company,
+        now: chrono::DateTime<chrono::Utc>,
+        days: i64,
+    ) -> AppResult<Company> {
+        let mut names = std::collections::HashMap::new();
+        if let Some(h) = &c.claim_holder_id
+            && let Some(e) = tx.get::<Employee>(h)?
+        {
+            names.insert(h.clone(), e.name);
+        }
+        let claim = take_claim(
+            &claim_of(&c),
+            &actor.id,
+            |h| names.get(h).cloned().unwrap_or_else(|| h.to_string()),
+            now,
+            days,
+        )?;
+        let before = c.clone();
+        let mut after = c;
+        after.claim_holder_id = Some(claim.holder_id);
+        after.claim_until = Some(stamp(claim.until));
+        after.version += 1;
+        tx.update(&after, Some(before.version))?;
+        self.audit(
+            tx,
+            Some(actor),
+            "company",
+            &after.id,
+            "company.claimed",
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    }
+}

@@ -1,0 +1,871 @@
+//! Money and handoff 2: contracts, orders, invoices, payments and refunds; the win of a new
+//! client with its permanent attribution; the handover to a client manager and the kickoff.
+
+use super::leads::{candidates, to_domain};
+use super::{non_empty, parse_date, scoped, visible};
+use crate::clock::stamp;
+use crate::error::{AppError, AppResult};
+use crate::rights::{Action, Actor, company_scope, lead_scope, money_scope, require};
+use crate::{App, Page, Paging};
+use baton_domain::assignment::choose_receiver;
+use baton_domain::company::{Attribution, WinKind, attribute, win_kind};
+use baton_domain::config::AssignmentRule;
+use baton_domain::config::{ClientManagerRule, Handoff2Point};
+use baton_domain::lead::{Answers, missing_items};
+use baton_domain::{Money, Role, RuleError};
+use baton_store::records::{
+    Activity, Company, Contract, ContractLine, CreditNote, Handoff, Invoice, LeadRow, Order,
+    OrderLine, Payment, Product,
+};
+use baton_store::{Filter, Tx};
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Line {
+    pub product_id: String,
+    pub qty: i64,
+    /// Defaults to the product's list price.
+    pub price: Option<Money>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewContract {
+    pub number: Option<String>,
+    pub signed_on: Option<String>,
+    pub amount: Option<Money>,
+    #[serde(default)]
+    pub lines: Vec<Line>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewInvoice {
+    pub company_id: String,
+    pub contract_id: Option<String>,
+    pub order_id: Option<String>,
+    pub number: Option<String>,
+    pub issued_on: Option<String>,
+    pub due_on: Option<String>,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewPayment {
+    pub invoice_id: String,
+    pub paid_on: Option<String>,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewRefund {
+    pub invoice_id: String,
+    pub refunded_on: Option<String>,
+    pub amount: Money,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewOrder {
+    pub company_id: String,
+    pub contract_id: Option<String>,
+    pub delivery_month: String,
+    #[serde(default)]
+    pub lines: Vec<Line>,
+    pub amount: Option<Money>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HandoverRequest {
+    #[serde(default)]
+    pub brief: Answers,
+    pub client_manager_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentResult {
+    pub payment: Payment,
+    /// Set when this payment won the company.
+    pub won: Option<Attribution>,
+    pub reactivation: bool,
+    /// The client is due for handoff 2 now.
+    pub handover_due: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InvoiceView {
+    pub invoice: Invoice,
+    pub credited: Money,
+    pub paid: Money,
+    pub outstanding: Money,
+}
+
+fn priced_lines(tx: &mut Tx<'_>, lines: &[Line]) -> AppResult<Vec<(Product, i64, Money, Money)>> {
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let p: Product = tx.get(&l.product_id)?.ok_or_else(|| {
+            AppError::invalid(
+                &format!("lines[{i}].product_id"),
+                format!("no product «{}»", l.product_id),
+            )
+        })?;
+        if l.qty <= 0 {
+            return Err(AppError::invalid(
+                &format!("lines[{i}].qty"),
+                "quantity must be positive",
+            ));
+        }
+        let price = l.price.unwrap_or(p.price);
+        if price.is_negative() {
+            return Err(AppError::invalid(
+                &format!("lines[{i}].price"),
+                "a price cannot be negative",
+            ));
+        }
+        let amount = Money::from_kopecks(price.kopecks() * l.qty);
+        out.push((p, l.qty, price, amount));
+    }
+    Ok(out)
+}
+
+/// The attribution stored on a company, if it was won as a new client.
+pub fn attribution_of(c: &Company) -> Option<Attribution> {
+    Some(Attribution {
+        caller_id: c.att_caller_id.clone(),
+        seller_id: c.att_seller_id.clone()?,
+        won_on: c.att_won_on.as_deref()?.parse().ok()?,
+        kind: if c.att_kind.as_deref() == Some("reactivation") {
+            WinKind::Reactivation
+        } else {
+            WinKind::NewClient
+        },
+        lead_id: c.att_lead_id.clone().unwrap_or_default(),
+    })
+}
+
+fn positive(field: &str, m: Money) -> AppResult<()> {
+    if m.is_positive() {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            field,
+            "the amount must be more than zero",
+        ))
+    }
+}
+
+/// Net amounts of an invoice: credited by notes, paid (net of refunds), still outstanding.
+pub(crate) fn invoice_balance(tx: &mut Tx<'_>, inv: &Invoice) -> AppResult<(Money, Money, Money)> {
+    let credited = tx.query_one("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM credit_notes WHERE invoice_id = ?", &[inv.id.as_str().into()])?.map_or(0, |r| r.int(0));
+    let paid = tx
+        .query_one(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM payments WHERE invoice_id = ?",
+            &[inv.id.as_str().into()],
+        )?
+        .map_or(0, |r| r.int(0));
+    let outstanding = (inv.amount.kopecks() - credited - paid).max(0);
+    Ok((
+        Money::from_kopecks(credited),
+        Money::from_kopecks(paid),
+        Money::from_kopecks(outstanding),
+    ))
+}
+
+impl App {
+    fn date_or_today(&self, field: &str, s: &Option<String>) -> AppResult<NaiveDate> {
+        match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(d) => parse_date(field, d),
+            None => Ok(self.today(&self.config()?)),
+        }
+    }
+
+    fn next_number(
+        &self,
+        tx: &mut Tx<'_>,
+        table: &str,
+        prefix: &str,
+        day: NaiveDate,
+    ) -> AppResult<String> {
+        let n = tx
+            .query_one(
+                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"),
+                &[],
+            )?
+            .map_or(0, |r| r.int(0));
+        Ok(format!("{prefix}-{}-{:06}", day.format("%Y"), n + 1))
+    }
+
+    /// The first contract of a deal. Whether it can win the company (new client, reactivation
+    /// or a repeat sale) is decided now, from the company's payment history.
+    pub fn sign_contract(
+        &self,
+        actor: &Actor,
+        lead_id: &str,
+        req: NewContract,
+    ) -> AppResult<Contract> {
+        require(actor, Action::WorkDeal)?;
+        let cfg = self.config()?;
+        let signed_on = self.date_or_today("signed_on", &req.signed_on)?;
+        let now = self.now();
+        self.db.tx(|tx| {
+            let row: LeadRow = visible(tx, &lead_scope(actor), lead_id, "lead")?;
+            let lead = to_domain(&row)?;
+            let lines = priced_lines(tx, &req.lines)?;
+            let amount = if lines.is_empty() {
+                req.amount.ok_or_else(|| AppError::invalid("amount", "give the contract's amount or its lines"))?
+            } else {
+                lines.iter().map(|l| l.3).sum()
+            };
+            positive("amount", amount)?;
+            let t = lead.sign_contract(&actor.id, amount)?;
+            self.save_lead_transition(tx, Some(actor), &row, t)?;
+            let company: Company = tx.must(&row.company_id)?;
+            let last_paid = tx
+                .query_one("SELECT MAX(paid_on) FROM payments WHERE company_id = ? AND amount > 0 AND paid_on < ?", &[company.id.as_str().into(), signed_on.to_string().into()])?
+                .and_then(|r| r.opt_text(0))
+                .and_then(|d| d.parse().ok());
+            let kind = win_kind(last_paid, signed_on, cfg.dormancy_months);
+            let number = match non_empty(req.number.clone()) {
+                Some(n) => n,
+                None => self.next_number(tx, "contracts", "Д", signed_on)?,
+            };
+            let c = Contract {
+                id: self.new_id(),
+                number,
+                company_id: company.id.clone(),
+                lead_id: Some(lead_id.into()),
+                signed_by: actor.id.clone(),
+                signed_on: signed_on.to_string(),
+                amount,
+                win_kind: kind.map(|k| k.as_str().to_string()),
+                won_on: None,
+                created_at: stamp(now),
+            };
+            tx.insert(&c).map_err(|e| match e.unique_violation() {
+                Some(_) => AppError::invalid("number", format!("contract number «{}» is taken", c.number)),
+                None => e.into(),
+            })?;
+            self.audit(tx, Some(actor), "contract", &c.id, "contract.signed", None::<&()>, Some(&c))?;
+            for (p, qty, price, amount) in lines {
+                let l = ContractLine { id: self.new_id(), contract_id: c.id.clone(), product_id: p.id, qty, price, amount };
+                tx.insert(&l)?;
+                self.audit(tx, Some(actor), "contract_line", &l.id, "contract.line_added", None::<&()>, Some(&l))?;
+            }
+            Ok(c)
+        })
+    }
+
+    pub fn create_order(&self, actor: &Actor, req: NewOrder) -> AppResult<Order> {
+        require(actor, Action::Order)?;
+        let month = req.delivery_month.trim();
+        if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
+            return Err(AppError::invalid(
+                "delivery_month",
+                "write the delivery month as YYYY-MM",
+            ));
+        }
+        let now = self.now();
+        self.db.tx(|tx| {
+            let company: Company = visible(tx, &company_scope(actor), &req.company_id, "company")?;
+            let lines = priced_lines(tx, &req.lines)?;
+            let amount = if lines.is_empty() {
+                req.amount.ok_or_else(|| {
+                    AppError::invalid("amount", "give the order's amount or its lines")
+                })?
+            } else {
+                lines.iter().map(|l| l.3).sum()
+            };
+            positive("amount", amount)?;
+            let o = Order {
+                id: self.new_id(),
+                company_id: company.id,
+                contract_id: non_empty(req.contract_id.clone()),
+                delivery_month: month.into(),
+                amount,
+                created_by: actor.id.clone(),
+                created_at: stamp(now),
+            };
+            tx.insert(&o)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "order",
+                &o.id,
+                "order.created",
+                None::<&()>,
+                Some(&o),
+            )?;
+            for (p, qty, price, amount) in lines {
+                let l = OrderLine {
+                    id: self.new_id(),
+                    order_id: o.id.clone(),
+                    product_id: p.id,
+                    qty,
+                    price,
+                    amount,
+                };
+                tx.insert(&l)?;
+                self.audit(
+                    tx,
+                    Some(actor),
+                    "order_line",
+                    &l.id,
+                    "order.line_added",
+                    None::<&()>,
+                    Some(&l),
+                )?;
+            }
+            Ok(o)
+        })
+    }
+
+    pub fn create_invoice(&self, actor: &Actor, req: NewInvoice) -> AppResult<Invoice> {
+        require(actor, Action::Invoice)?;
+        positive("amount", req.amount)?;
+        let issued = self.date_or_today("issued_on", &req.issued_on)?;
+        let due = match req
+            .due_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(d) => parse_date("due_on", d)?,
+            None => issued + Duration::days(10),
+        };
+        if due < issued {
+            return Err(AppError::invalid(
+                "due_on",
+                "the due date comes before the issue date",
+            ));
+        }
+        let now = self.now();
+        self.db.tx(|tx| {
+            let company: Company = visible(tx, &company_scope(actor), &req.company_id, "company")?;
+            if let Some(cid) = non_empty(req.contract_id.clone()) {
+                let c: Contract = tx.get(&cid)?.ok_or_else(|| {
+                    AppError::invalid("contract_id", format!("no contract «{cid}»"))
+                })?;
+                if c.company_id != company.id {
+                    return Err(AppError::invalid(
+                        "contract_id",
+                        "the contract belongs to another company",
+                    ));
+                }
+            }
+            let number = match non_empty(req.number.clone()) {
+                Some(n) => n,
+                None => self.next_number(tx, "invoices", "СЧ", issued)?,
+            };
+            let inv = Invoice {
+                id: self.new_id(),
+                number,
+                company_id: company.id,
+                contract_id: non_empty(req.contract_id.clone()),
+                order_id: non_empty(req.order_id.clone()),
+                issued_on: issued.to_string(),
+                due_on: due.to_string(),
+                amount: req.amount,
+                created_by: actor.id.clone(),
+                created_at: stamp(now),
+            };
+            tx.insert(&inv).map_err(|e| match e.unique_violation() {
+                Some(_) => AppError::invalid(
+                    "number",
+                    format!("invoice number «{}» is taken", inv.number),
+                ),
+                None => e.into(),
+            })?;
+            self.audit(
+                tx,
+                Some(actor),
+                "invoice",
+                &inv.id,
+                "invoice.issued",
+                None::<&()>,
+                Some(&inv),
+            )?;
+            Ok(inv)
+        })
+    }
+
+    /// Records a payment. The first payment on or after a winning contract wins the company:
+    /// attribution is set for ever, the lead is won, and handoff 2 becomes due.
+    pub fn record_payment(&self, actor: &Actor, req: NewPayment) -> AppResult<PaymentResult> {
+        require(actor, Action::Payment)?;
+        positive("amount", req.amount)?;
+        let paid_on = self.date_or_today("paid_on", &req.paid_on)?;
+        let cfg = self.config()?;
+        let now = self.now();
+        self.db.tx(|tx| {
+            let inv: Invoice = visible(tx, &money_scope(actor), &req.invoice_id, "invoice")?;
+            let (_, _, outstanding) = invoice_balance(tx, &inv)?;
+            if req.amount > outstanding {
+                return Err(AppError::invalid("amount", format!("the invoice has {} outstanding; record the overpayment as a separate invoice", outstanding.to_human())));
+            }
+            let before: Company = tx.must(&inv.company_id)?;
+            let mut company = before.clone();
+            let p = Payment {
+                id: self.new_id(),
+                invoice_id: inv.id.clone(),
+                company_id: company.id.clone(),
+                paid_on: paid_on.to_string(),
+                amount: req.amount,
+                credit_note_id: None,
+                client_manager_id: company.client_manager_id.clone(),
+                created_by: actor.id.clone(),
+                created_at: stamp(now),
+            };
+            tx.insert(&p)?;
+            self.audit(tx, Some(actor), "payment", &p.id, "payment.recorded", None::<&()>, Some(&p))?;
+
+            // Win: a contract that can win, signed on or before this payment, not yet won.
+            let mut won = None;
+            let mut reactivation = false;
+            let winning = tx
+                .list::<Contract>(&Filter::new().eq("company_id", company.id.as_str()).raw("win_kind IS NOT NULL AND won_on IS NULL AND signed_on <= ?", vec![paid_on.to_string().into()]).order("signed_on", false))?
+                .into_iter()
+                .find(|c| c.lead_id.is_some());
+            if let Some(c) = winning
+                && let Some(lead_id) = c.lead_id.clone()
+                && let Some(row) = tx.get::<LeadRow>(&lead_id)?
+                && row.stage == "contract"
+            {
+                let lead = to_domain(&row)?;
+                let t = lead.win()?;
+                self.save_lead_transition(tx, Some(actor), &row, t)?;
+                let kind = if c.win_kind.as_deref() == Some("reactivation") { WinKind::Reactivation } else { WinKind::NewClient };
+                company.status = "client".into();
+                company.claim_holder_id = None;
+                company.claim_until = None;
+                let seller = lead.seller_id.clone().unwrap_or(lead.owner_id.clone());
+                if kind == WinKind::NewClient {
+                    let a = attribute(
+                        &attribution_of(&company),
+                        Attribution { caller_id: lead.caller_id.clone(), seller_id: seller.clone(), won_on: paid_on, kind, lead_id: lead.id.clone() },
+                    )?;
+                    company.att_caller_id = a.caller_id.clone();
+                    company.att_seller_id = Some(a.seller_id.clone());
+                    company.att_won_on = Some(a.won_on.to_string());
+                    company.att_kind = Some(a.kind.as_str().into());
+                    company.att_lead_id = Some(a.lead_id.clone());
+                    won = Some(a);
+                } else {
+                    reactivation = true;
+                }
+                // A universal manager keeps the clients they win: no handoff 2.
+                let seller_roles = self.actor(&seller).map(|a| a.roles).unwrap_or_default();
+                if seller_roles.contains(&Role::UniversalManager) && company.client_manager_id.is_none() {
+                    company.client_manager_id = Some(seller);
+                }
+                let mut won_contract = c.clone();
+                won_contract.won_on = Some(paid_on.to_string());
+                tx.update(&won_contract, None)?;
+                self.audit(tx, Some(actor), "contract", &c.id, "contract.won", Some(&c), Some(&won_contract))?;
+            }
+            if company.first_paid_on.is_none() {
+                company.first_paid_on = Some(paid_on.to_string());
+            }
+            if company.last_paid_on.as_deref().is_none_or(|l| l < paid_on.to_string().as_str()) {
+                company.last_paid_on = Some(paid_on.to_string());
+            }
+            company.version += 1;
+            tx.update(&company, Some(before.version))?;
+            self.audit(tx, Some(actor), "company", &company.id, if won.is_some() { "company.won" } else { "company.paid" }, Some(&before), Some(&company))?;
+            let handover_due = company.client_manager_id.is_none() && company.status == "client" && self.handover_point_reached(tx, &company, &cfg, paid_on)?;
+            Ok(PaymentResult { payment: p, won, reactivation, handover_due })
+        })
+    }
+
+    /// A refund is a negative payment on its invoice with a credit note of the same sum, so
+    /// that it never reappears as a receivable.
+    pub fn record_refund(&self, actor: &Actor, req: NewRefund) -> AppResult<(CreditNote, Payment)> {
+        require(actor, Action::Refund)?;
+        positive("amount", req.amount)?;
+        if req.reason.trim().is_empty() {
+            return Err(AppError::invalid("reason", "say why the money is returned"));
+        }
+        let day = self.date_or_today("refunded_on", &req.refunded_on)?;
+        let now = self.now();
+        self.db.tx(|tx| {
+            let inv: Invoice = visible(tx, &money_scope(actor), &req.invoice_id, "invoice")?;
+            let (_, paid, _) = invoice_balance(tx, &inv)?;
+            if req.amount > paid {
+                return Err(AppError::invalid(
+                    "amount",
+                    format!("only {} was paid on this invoice", paid.to_human()),
+                ));
+            }
+            let cn = CreditNote {
+                id: self.new_id(),
+                invoice_id: inv.id.clone(),
+                issued_on: day.to_string(),
+                amount: req.amount,
+                reason: req.reason.trim().into(),
+                created_at: stamp(now),
+            };
+            tx.insert(&cn)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "credit_note",
+                &cn.id,
+                "credit_note.issued",
+                None::<&()>,
+                Some(&cn),
+            )?;
+            let company: Company = tx.must(&inv.company_id)?;
+            let p = Payment {
+                id: self.new_id(),
+                invoice_id: inv.id.clone(),
+                company_id: inv.company_id.clone(),
+                paid_on: day.to_string(),
+                amount: -req.amount,
+                credit_note_id: Some(cn.id.clone()),
+                client_manager_id: company.client_manager_id,
+                created_by: actor.id.clone(),
+                created_at: stamp(now),
+            };
+            tx.insert(&p)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "payment",
+                &p.id,
+                "payment.refunded",
+                None::<&()>,
+                Some(&p),
+            )?;
+            Ok((cn, p))
+        })
+    }
+
+    fn handover_point_reached(
+        &self,
+        tx: &mut Tx<'_>,
+        c: &Company,
+        cfg: &baton_domain::ConveyorConfig,
+        today: NaiveDate,
+    ) -> AppResult<bool> {
+        Ok(match cfg.handoff2_point {
+            Handoff2Point::FirstPayment => c.att_won_on.is_some() || c.status == "client",
+            Handoff2Point::ContractSigned => {
+                tx.count::<Contract>(&Filter::new().eq("company_id", c.id.as_str()))? > 0
+            }
+            Handoff2Point::DaysAfterFirstPayment => c
+                .first_paid_on
+                .as_deref()
+                .and_then(|d| d.parse::<NaiveDate>().ok())
+                .is_some_and(|d| {
+                    today >= d + Duration::days(cfg.handoff2_days_after_first_payment)
+                }),
+        })
+    }
+
+    /// Handoff 2: the winner hands the client to a client manager with a handover brief.
+    pub fn hand_over(
+        &self,
+        actor: &Actor,
+        company_id: &str,
+        req: HandoverRequest,
+    ) -> AppResult<Handoff> {
+        require(actor, Action::Handover)?;
+        let cfg = self.config()?;
+        let now = self.now();
+        let today = self.today(&cfg);
+        self.db.tx(|tx| {
+            let before: Company = visible(tx, &company_scope(actor), company_id, "company")?;
+            let is_head = actor.any(&[Role::Head, Role::Director, Role::Admin]);
+            if !is_head && before.att_seller_id.as_deref() != Some(actor.id.as_str()) && before.claim_holder_id.as_deref() != Some(actor.id.as_str()) {
+                return Err(RuleError::NotYours { who: "the sales manager who won the client".into() }.into());
+            }
+            if before.client_manager_id.is_some() {
+                return Err(AppError::Invalid { code: "already_handed_over", field: "company_id".into(), message: "the client already has a client manager".into() });
+            }
+            if !self.handover_point_reached(tx, &before, &cfg, today)? {
+                let point = match cfg.handoff2_point {
+                    Handoff2Point::FirstPayment => "the first payment".to_string(),
+                    Handoff2Point::ContractSigned => "the signed contract".to_string(),
+                    Handoff2Point::DaysAfterFirstPayment => format!("{} days after the first payment", cfg.handoff2_days_after_first_payment),
+                };
+                return Err(AppError::Invalid { code: "handover_point_not_reached", field: "company_id".into(), message: format!("the client is handed over at {point}") });
+            }
+            let missing = missing_items(&cfg.handover_brief, &req.brief);
+            if !missing.is_empty() {
+                return Err(RuleError::BriefIncomplete { missing }.into());
+            }
+            let load = "SELECT CAST(COUNT(*) AS BIGINT) FROM companies WHERE client_manager_id = ? AND client_manager_id = ?";
+            let mut cands = candidates(tx, &[Role::ClientManager], today, &cfg, load)?;
+            // Portfolio size is the load; the open-lead limit does not apply to client managers.
+            for c in &mut cands {
+                c.limit = i64::MAX;
+            }
+            let manual = match cfg.client_manager_rule {
+                ClientManagerRule::Manual => Some(req.client_manager_id.clone().ok_or_else(|| AppError::invalid("client_manager_id", "choose the client manager"))?),
+                ClientManagerRule::LeastLoaded => req.client_manager_id.clone(),
+            };
+            let a = choose_receiver(AssignmentRule::LeastLoaded, &before.region_id, &cands, None, manual.as_deref())
+                .map_err(|e| match e {
+                    RuleError::NoReceiver { why } => RuleError::NoReceiver { why: why.replace("open-lead limit", "portfolio limit") },
+                    other => other,
+                })?;
+            let mut company = before.clone();
+            company.client_manager_id = Some(a.receiver_id.clone());
+            company.claim_holder_id = None;
+            company.claim_until = None;
+            company.version += 1;
+            tx.update(&company, Some(before.version))?;
+            self.audit(tx, Some(actor), "company", &company.id, "company.handed_over", Some(&before), Some(&company))?;
+            let due = cfg.calendar.add_working_days(today, cfg.kickoff_sla_working_days);
+            let h = Handoff {
+                id: self.new_id(),
+                kind: "client".into(),
+                lead_id: company.att_lead_id.clone(),
+                company_id: company.id.clone(),
+                sender_id: actor.id.clone(),
+                receiver_id: a.receiver_id.clone(),
+                rule: a.rule.replace("least_loaded", "least_loaded_portfolio"),
+                explanation: a.explanation.replace("open leads", "clients in portfolio"),
+                snapshot: serde_json::to_string(&req.brief).unwrap_or_else(|_| "{}".into()),
+                created_at: stamp(now),
+                due_at: format!("{due}T23:59:59.999999Z"),
+                status: "pending".into(),
+                decided_at: None,
+                reason: None,
+                reason_text: None,
+            };
+            tx.insert(&h)?;
+            self.audit(tx, Some(actor), "handoff", &h.id, "handoff.created", None::<&()>, Some(&h))?;
+            Ok(h)
+        })
+    }
+
+    /// The client manager met the client: the kickoff closes handoff 2.
+    pub fn kickoff(
+        &self,
+        actor: &Actor,
+        handoff_id: &str,
+        note: Option<String>,
+    ) -> AppResult<Handoff> {
+        require(actor, Action::Kickoff)?;
+        let cfg = self.config()?;
+        let now = self.now();
+        self.db.tx(|tx| {
+            let before: Handoff = tx
+                .get(handoff_id)?
+                .ok_or_else(|| AppError::not_found("handoff", handoff_id))?;
+            if before.kind != "client" || before.receiver_id != actor.id {
+                return Err(AppError::not_found("handoff", handoff_id));
+            }
+            if before.status != "pending" {
+                return Err(RuleError::WrongStage {
+                    stage: before.status.clone(),
+                    action: "kickoff".into(),
+                }
+                .into());
+            }
+            let mut h = before.clone();
+            h.status = "done".into();
+            h.decided_at = Some(stamp(now));
+            tx.update(&h, None)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "handoff",
+                &h.id,
+                "handoff.kickoff",
+                Some(&before),
+                Some(&h),
+            )?;
+            let a = Activity {
+                id: self.new_id(),
+                kind: "meeting".into(),
+                company_id: h.company_id.clone(),
+                lead_id: h.lead_id.clone(),
+                actor_id: actor.id.clone(),
+                outcome: Some("kickoff".into()),
+                duration_sec: 0,
+                occurred_at: stamp(now),
+                local_date: now.with_timezone(&cfg.tz()).date_naive().to_string(),
+                note: non_empty(note.clone()),
+            };
+            tx.insert(&a)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "activity",
+                &a.id,
+                "activity.logged",
+                None::<&()>,
+                Some(&a),
+            )?;
+            Ok(h)
+        })
+    }
+
+    pub fn invoices(
+        &self,
+        actor: &Actor,
+        company_id: Option<&str>,
+        overdue: bool,
+        paging: Paging,
+    ) -> AppResult<Page<InvoiceView>> {
+        let mut f = scoped(Filter::new(), &money_scope(actor));
+        if let Some(c) = company_id {
+            f = f.eq("company_id", c);
+        }
+        if overdue {
+            let today = self.today(&self.config()?).to_string();
+            f = f.raw(
+                "due_on < ? AND amount > (SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.invoice_id = invoices.id) + (SELECT COALESCE(SUM(n.amount), 0) FROM credit_notes n WHERE n.invoice_id = invoices.id)",
+                vec![today.into()],
+            );
+        }
+        let f = f.order("issued_on", true);
+        self.db.tx(|tx| {
+            let total = tx.count::<Invoice>(&f)?;
+            let mut items = Vec::new();
+            for invoice in tx.list::<Invoice>(&f.clone().page(paging.per_page, paging.offset()))? {
+                let (credited, paid, outstanding) = invoice_balance(tx, &invoice)?;
+                items.push(InvoiceView {
+                    invoice,
+                    credited,
+                    paid,
+                    outstanding,
+                });
+            }
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+
+    pub fn payments(
+        &self,
+        actor: &Actor,
+        company_id: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+        paging: Paging,
+    ) -> AppResult<Page<Payment>> {
+        let mut f = scoped(Filter::new(), &money_scope(actor));
+        if let Some(c) = company_id {
+            f = f.eq("company_id", c);
+        }
+        if let Some(d) = from {
+            f = f.raw("paid_on >= ?", vec![d.into()]);
+        }
+        if let Some(d) = to {
+            f = f.raw("paid_on <= ?", vec![d.into()]);
+        }
+        let f = f.order("paid_on", true);
+        self.db.tx(|tx| {
+            let total = tx.count::<Payment>(&f)?;
+            let items = tx.list::<Payment>(&f.clone().page(paging.per_page, paging.offset()))?;
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+
+    pub fn contracts(
+        &self,
+        actor: &Actor,
+        company_id: Option<&str>,
+        paging: Paging,
+    ) -> AppResult<Page<Contract>> {
+        let mut f = scoped(Filter::new(), &money_scope(actor));
+        if let Some(c) = company_id {
+            f = f.eq("company_id", c);
+        }
+        let f = f.order("signed_on", true);
+        self.db.tx(|tx| {
+            let total = tx.count::<Contract>(&f)?;
+            let items = tx.list::<Contract>(&f.clone().page(paging.per_page, paging.offset()))?;
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+
+    pub fn orders(
+        &self,
+        actor: &Actor,
+        company_id: Option<&str>,
+        paging: Paging,
+    ) -> AppResult<Page<Order>> {
+        let mut f = scoped(Filter::new(), &money_scope(actor));
+        if let Some(c) = company_id {
+            f = f.eq("company_id", c);
+        }
+        let f = f.order("created_at", true);
+        self.db.tx(|tx| {
+            let total = tx.count::<Order>(&f)?;
+            let items = tx.list::<Order>(&f.clone().page(paging.per_page, paging.offset()))?;
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+
+    pub fn products(&self) -> AppResult<Vec<Product>> {
+        self.db
+            .tx(|tx| Ok(tx.list::<Product>(&Filter::new().eq("active", 1i64).order("sku", false))?))
+    }
+
+    pub fn create_product(
+        &self,
+        actor: &Actor,
+        sku: &str,
+        name: &str,
+        group: &str,
+        region_id: Option<String>,
+        price: Money,
+    ) -> AppResult<Product> {
+        require(actor, Action::ManageProducts)?;
+        if sku.trim().is_empty() || name.trim().is_empty() {
+            return Err(AppError::invalid(
+                "sku",
+                "a product needs an SKU and a name",
+            ));
+        }
+        if price.is_negative() {
+            return Err(AppError::invalid("price", "a price cannot be negative"));
+        }
+        let p = Product {
+            id: self.new_id(),
+            sku: sku.trim().into(),
+            name: name.trim().into(),
+            product_group: group.trim().into(),
+            region_id: non_empty(region_id),
+            price,
+            active: true,
+        };
+        self.db.tx(|tx| {
+            tx.insert(&p).map_err(|e| match e.unique_violation() {
+                Some(_) => AppError::invalid("sku", format!("SKU «{}» is taken", p.sku)),
+                None => e.into(),
+            })?;
+            self.audit(
+                tx,
+                Some(actor),
+                "product",
+                &p.id,
+                "product.created",
+                None::<&()>,
+                Some(&p),
+            )?;
+            Ok(p.clone())
+        })
+    }
+}

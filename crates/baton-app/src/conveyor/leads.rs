@@ -1,0 +1,672 @@
+//! Leads and handoff 1: open, qualify, hand over by rule, accept or reject, work the deal.
+
+use super::{non_empty, scoped, visible};
+use crate::clock::{parse_stamp, stamp};
+use crate::error::{AppError, AppResult};
+use crate::rights::{Action, Actor, company_scope, lead_scope, require};
+use crate::{App, Page, Paging};
+use baton_domain::assignment::{Assignment, Candidate, choose_receiver};
+use baton_domain::lead::{Answers, Transition};
+use baton_domain::role::{Absence, RoleAssignment, absent_on, roles_on};
+use baton_domain::{ConveyorConfig, Lead, LeadSource, LeadStage, Money, Role, RuleError};
+use baton_store::records::{AbsenceRow, Company, Employee, Handoff, LeadRow, RoleAssignmentRow};
+use baton_store::{Filter, Tx, Value};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewLead {
+    pub company_id: String,
+    pub source: Option<String>,
+    pub campaign: Option<String>,
+    #[serde(default)]
+    pub checklist: Answers,
+    pub amount: Option<Money>,
+    pub expected_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HandOffRequest {
+    /// Answers typed with the handoff; merged over the saved ones.
+    #[serde(default)]
+    pub checklist: Answers,
+    /// Required when assignment is manual; otherwise it overrides the rule.
+    pub receiver_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HandOffResult {
+    pub lead: LeadRow,
+    pub handoff: Handoff,
+    pub receiver_name: String,
+    pub rule: String,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LeadView {
+    pub lead: LeadRow,
+    pub company_name: String,
+    pub handoffs: Vec<Handoff>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LeadQuery {
+    pub stage: Option<String>,
+    pub region_id: Option<String>,
+    pub caller_id: Option<String>,
+    pub seller_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub source: Option<String>,
+    pub sort: Option<String>,
+    pub desc: Option<bool>,
+}
+
+pub(crate) fn to_domain(r: &LeadRow) -> AppResult<Lead> {
+    Ok(Lead {
+        id: r.id.clone(),
+        company_id: r.company_id.clone(),
+        region_id: r.region_id.clone(),
+        owner_id: r.owner_id.clone(),
+        caller_id: r.caller_id.clone(),
+        seller_id: r.seller_id.clone(),
+        stage: LeadStage::parse(&r.stage).ok_or_else(|| {
+            AppError::invalid("stage", format!("stored stage «{}» is unknown", r.stage))
+        })?,
+        source: LeadSource::parse(&r.source).unwrap_or(LeadSource::ColdCall),
+        campaign: r.campaign.clone(),
+        checklist: serde_json::from_str(&r.checklist).unwrap_or_default(),
+        amount: r.amount,
+        expected_on: r.expected_on.as_deref().and_then(|d| d.parse().ok()),
+        last_rejection: r.last_rejection.clone(),
+        lost_reason: r.lost_reason.clone(),
+        version: r.version,
+    })
+}
+
+pub(crate) fn to_row(l: &Lead, created_at: &str, updated_at: String) -> LeadRow {
+    LeadRow {
+        id: l.id.clone(),
+        company_id: l.company_id.clone(),
+        region_id: l.region_id.clone(),
+        owner_id: l.owner_id.clone(),
+        caller_id: l.caller_id.clone(),
+        seller_id: l.seller_id.clone(),
+        stage: l.stage.as_str().into(),
+        source: l.source.as_str().into(),
+        campaign: l.campaign.clone(),
+        checklist: serde_json::to_string(&l.checklist).unwrap_or_else(|_| "{}".into()),
+        amount: l.amount,
+        expected_on: l.expected_on.map(|d| d.to_string()),
+        last_rejection: l.last_rejection.clone(),
+        lost_reason: l.lost_reason.clone(),
+        version: l.version,
+        created_at: created_at.into(),
+        updated_at,
+    }
+}
+
+/// People who hold one of `roles` on `day`, with their load, absence and limit.
+pub(crate) fn candidates(
+    tx: &mut Tx<'_>,
+    roles: &[Role],
+    day: NaiveDate,
+    cfg: &ConveyorConfig,
+    load_sql: &str,
+) -> AppResult<Vec<Candidate>> {
+    let emps = tx.list::<Employee>(&Filter::new().eq("active", 1i64).order("name", false))?;
+    let all_roles = tx.list::<RoleAssignmentRow>(&Filter::new())?;
+    let absences = tx.list::<AbsenceRow>(&Filter::new().raw(
+        "from_date <= ? AND to_date >= ?",
+        vec![day.to_string().into(), day.to_string().into()],
+    ))?;
+    let mut out = Vec::new();
+    for e in emps {
+        let ras: Vec<RoleAssignment> = all_roles
+            .iter()
+            .filter(|r| r.employee_id == e.id)
+            .filter_map(|r| {
+                Some(RoleAssignment {
+                    role: Role::parse(&r.role)?,
+                    region_id: r.region_id.clone(),
+                    from: r.valid_from.parse().ok()?,
+                    to: r.valid_to.as_deref().and_then(|t| t.parse().ok()),
+                })
+            })
+            .collect();
+        if !roles_on(&ras, day).iter().any(|r| roles.contains(r)) {
+            continue;
+        }
+        let abs: Vec<Absence> = absences
+            .iter()
+            .filter(|a| a.employee_id == e.id)
+            .filter_map(|a| {
+                Some(Absence {
+                    from: a.from_date.parse().ok()?,
+                    to: a.to_date.parse().ok()?,
+                    kind: a.kind.clone(),
+                })
+            })
+            .collect();
+        let load = tx
+            .query_one(
+                load_sql,
+                &[Value::Text(e.id.clone()), Value::Text(e.id.clone())],
+            )?
+            .map_or(0, |r| r.int(0));
+        out.push(Candidate {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            region_id: e.region_id.clone(),
+            absent: absent_on(&abs, day),
+            open_leads: load,
+            limit: e.open_lead_limit.unwrap_or(cfg.open_lead_limit),
+        });
+    }
+    Ok(out)
+}
+
+const OPEN_LEADS_SQL: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM leads WHERE (owner_id = ? AND stage IN ('accepted','meeting','proposal','contract')) OR (seller_id = ? AND stage = 'handed')";
+
+impl App {
+    fn save_lead(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: Option<&Actor>,
+        before: &LeadRow,
+        t: Transition,
+    ) -> AppResult<LeadRow> {
+        let after = to_row(&t.lead, &before.created_at, stamp(self.now()));
+        tx.update(&after, Some(before.version))?;
+        self.audit(
+            tx,
+            actor,
+            "lead",
+            &after.id,
+            t.event,
+            Some(before),
+            Some(&after),
+        )?;
+        Ok(after)
+    }
+
+    fn lead_for_change(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<(LeadRow, Lead)> {
+        let row: LeadRow = visible(tx, &lead_scope(actor), id, "lead")?;
+        let lead = to_domain(&row)?;
+        Ok((row, lead))
+    }
+
+    /// Opens a lead. A caller's lead starts with the caller; a sales or universal manager's
+    /// own lead skips handoff 1 and starts accepted, with no caller credit.
+    pub fn open_lead(&self, actor: &Actor, req: NewLead) -> AppResult<LeadRow> {
+        require(actor, Action::OpenLead)?;
+        let source = match non_empty(req.source.clone()) {
+            Some(s) => LeadSource::parse(&s).ok_or_else(|| {
+                AppError::invalid(
+                    "source",
+                    "source is cold_call, inbound, referral or campaign",
+                )
+            })?,
+            None => LeadSource::ColdCall,
+        };
+        let campaign = non_empty(req.campaign.clone());
+        if source == LeadSource::Campaign && campaign.is_none() {
+            return Err(AppError::invalid(
+                "campaign",
+                "name the campaign the lead came from",
+            ));
+        }
+        let expected_on = match &req.expected_on {
+            Some(d) if !d.trim().is_empty() => Some(super::parse_date("expected_on", d)?),
+            _ => None,
+        };
+        let as_caller = actor.has(Role::Caller);
+        if !as_caller
+            && !actor.any(&[
+                Role::SalesManager,
+                Role::UniversalManager,
+                Role::Head,
+                Role::Director,
+                Role::Admin,
+            ])
+        {
+            return Err(AppError::Forbidden("open leads".into()));
+        }
+        let cfg = self.config()?;
+        let now = self.now();
+        self.db.tx(|tx| {
+            let company: Company = tx
+                .get(&req.company_id)?
+                .ok_or_else(|| AppError::not_found("company", &req.company_id))?;
+            let open = tx.count::<LeadRow>(
+                &Filter::new()
+                    .eq("company_id", company.id.as_str())
+                    .raw("stage NOT IN ('won','lost')", vec![]),
+            )?;
+            if open > 0 {
+                return Err(AppError::Invalid {
+                    code: "lead_exists",
+                    field: "company_id".into(),
+                    message: format!("«{}» already has an open lead; work that one", company.name),
+                });
+            }
+            let region_id = company.region_id.clone();
+            self.claim_in(tx, actor, company, now, cfg.claim_days)?;
+            let lead = Lead {
+                id: self.new_id(),
+                company_id: req.company_id.clone(),
+                region_id,
+                owner_id: actor.id.clone(),
+                caller_id: as_caller.then(|| actor.id.clone()),
+                seller_id: (!as_caller).then(|| actor.id.clone()),
+                stage: if as_caller {
+                    LeadStage::Working
+                } else {
+                    LeadStage::Accepted
+                },
+                source,
+                campaign: campaign.clone(),
+                checklist: req.checklist.clone(),
+                amount: if as_caller { None } else { req.amount },
+                expected_on,
+                last_rejection: None,
+                lost_reason: None,
+                version: 0,
+            };
+            let row = to_row(&lead, &stamp(now), stamp(now));
+            tx.insert(&row)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "lead",
+                &row.id,
+                "lead.opened",
+                None::<&()>,
+                Some(&row),
+            )?;
+            Ok(row)
+        })
+    }
+
+    /// Saves checklist answers while the caller qualifies the lead (nothing typed is lost).
+    pub fn save_checklist(
+        &self,
+        actor: &Actor,
+        lead_id: &str,
+        answers: Answers,
+    ) -> AppResult<LeadRow> {
+        self.db.tx(|tx| {
+            let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
+            if lead.owner_id != actor.id || lead.stage != LeadStage::Working {
+                return Err(RuleError::NotYours {
+                    who: "the lead's caller, while qualifying".into(),
+                }
+                .into());
+            }
+            let mut l = lead.clone();
+            l.checklist.extend(answers);
+            l.version += 1;
+            self.save_lead(
+                tx,
+                Some(actor),
+                &row,
+                Transition {
+                    lead: l,
+                    event: "lead.checklist_saved",
+                },
+            )
+        })
+    }
+
+    /// Handoff 1. The checklist is checked first; then the receiver is chosen by the rule.
+    pub fn hand_off(
+        &self,
+        actor: &Actor,
+        lead_id: &str,
+        req: HandOffRequest,
+    ) -> AppResult<HandOffResult> {
+        require(actor, Action::HandOff)?;
+        let cfg = self.config()?;
+        let now = self.now();
+        let today = self.today(&cfg);
+        self.db.tx(|tx| {
+            let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
+            let mut answers = lead.checklist.clone();
+            answers.extend(req.checklist.clone());
+            // Refuse an incomplete checklist before choosing anyone, but keep the answers.
+            let missing = baton_domain::lead::missing_items(&cfg.warm_lead_checklist, &answers);
+            if !missing.is_empty() && lead.stage == LeadStage::Working && lead.owner_id == actor.id {
+                return Err(RuleError::ChecklistIncomplete { missing }.into());
+            }
+            let cands = candidates(tx, &[Role::SalesManager, Role::UniversalManager], today, &cfg, OPEN_LEADS_SQL)?;
+            let last = tx
+                .query_one(
+                    "SELECT h.receiver_id FROM handoffs h JOIN leads l ON l.id = h.lead_id WHERE h.kind = 'lead' AND l.region_id = ? ORDER BY h.created_at DESC, h.id DESC LIMIT 1",
+                    &[lead.region_id.as_str().into()],
+                )?
+                .map(|r| r.text(0));
+            let Assignment { receiver_id, rule, explanation } =
+                choose_receiver(cfg.assignment_rule, &lead.region_id, &cands, last.as_deref(), req.receiver_id.as_deref())?;
+            let t = lead.hand_off(&actor.id, &receiver_id, &answers, &cfg)?;
+            let after = self.save_lead(tx, Some(actor), &row, t)?;
+            let due = cfg.calendar.add_working_hours(now, cfg.acceptance_sla_hours, cfg.tz());
+            let h = Handoff {
+                id: self.new_id(),
+                kind: "lead".into(),
+                lead_id: Some(after.id.clone()),
+                company_id: after.company_id.clone(),
+                sender_id: actor.id.clone(),
+                receiver_id: receiver_id.clone(),
+                rule: rule.clone(),
+                explanation: explanation.clone(),
+                snapshot: after.checklist.clone(),
+                created_at: stamp(now),
+                due_at: stamp(due),
+                status: "pending".into(),
+                decided_at: None,
+                reason: None,
+                reason_text: None,
+            };
+            tx.insert(&h)?;
+            self.audit(tx, Some(actor), "handoff", &h.id, "handoff.created", None::<&()>, Some(&h))?;
+            let receiver_name = cands.iter().find(|c| c.id == receiver_id).map_or(receiver_id.clone(), |c| c.name.clone());
+            Ok(HandOffResult { lead: after, handoff: h, receiver_name, rule, explanation })
+        })
+    }
+
+    fn pending_handoff(&self, tx: &mut Tx<'_>, lead_id: &str) -> AppResult<Handoff> {
+        tx.list::<Handoff>(&Filter::new().eq("lead_id", lead_id).eq("status", "pending"))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::not_found("pending handoff of lead", lead_id))
+    }
+
+    fn decide(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: &Actor,
+        status: &str,
+        reason: Option<(&str, Option<&str>)>,
+        lead_id: &str,
+    ) -> AppResult<()> {
+        let mut h = self.pending_handoff(tx, lead_id)?;
+        let before = h.clone();
+        h.status = status.into();
+        h.decided_at = Some(stamp(self.now()));
+        if let Some((r, text)) = reason {
+            h.reason = Some(r.into());
+            h.reason_text = text.map(str::to_string);
+        }
+        // Guard against a concurrent decision: only a still-pending handoff changes.
+        let n = tx.exec(
+            "UPDATE handoffs SET status = ?, decided_at = ?, reason = ?, reason_text = ? WHERE id = ? AND status = 'pending'",
+            &[h.status.as_str().into(), h.decided_at.clone().into(), h.reason.clone().into(), h.reason_text.clone().into(), h.id.as_str().into()],
+        )?;
+        if n != 1 {
+            return Err(AppError::Conflict(format!("handoff {}", h.id)));
+        }
+        self.audit(
+            tx,
+            Some(actor),
+            "handoff",
+            &h.id,
+            &format!("handoff.{status}"),
+            Some(&before),
+            Some(&h),
+        )
+    }
+
+    pub fn accept_lead(&self, actor: &Actor, lead_id: &str) -> AppResult<LeadRow> {
+        require(actor, Action::DecideLead)?;
+        self.db.tx(|tx| {
+            let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
+            let t = lead.accept(&actor.id)?;
+            let after = self.save_lead(tx, Some(actor), &row, t)?;
+            self.decide(tx, actor, "accepted", None, lead_id)?;
+            Ok(after)
+        })
+    }
+
+    /// Rejection with a reason from the closed list; the lead returns to its caller.
+    pub fn reject_lead(
+        &self,
+        actor: &Actor,
+        lead_id: &str,
+        reason: &str,
+        text: Option<&str>,
+    ) -> AppResult<LeadRow> {
+        require(actor, Action::DecideLead)?;
+        let cfg = self.config()?;
+        self.db.tx(|tx| {
+            let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
+            let t = lead.reject(&actor.id, reason, text, &cfg)?;
+            let after = self.save_lead(tx, Some(actor), &row, t)?;
+            self.decide(
+                tx,
+                actor,
+                "rejected",
+                Some((reason, text.map(str::trim).filter(|t| !t.is_empty()))),
+                lead_id,
+            )?;
+            Ok(after)
+        })
+    }
+
+    /// After the SLA the head gives a pending lead to someone else.
+    pub fn reassign_lead(
+        &self,
+        actor: &Actor,
+        lead_id: &str,
+        receiver_id: &str,
+    ) -> AppResult<HandOffResult> {
+        if !actor.any(&[Role::Head, Role::Director, Role::Admin]) {
+            return Err(AppError::Forbidden("reassign leads".into()));
+        }
+        let cfg = self.config()?;
+        let now = self.now();
+        let today = self.today(&cfg);
+        self.db.tx(|tx| {
+            let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
+            let cands = candidates(
+                tx,
+                &[Role::SalesManager, Role::UniversalManager],
+                today,
+                &cfg,
+                OPEN_LEADS_SQL,
+            )?;
+            let a = choose_receiver(
+                cfg.assignment_rule,
+                &lead.region_id,
+                &cands,
+                None,
+                Some(receiver_id),
+            )?;
+            let t = lead.reassign(&a.receiver_id)?;
+            let after = self.save_lead(tx, Some(actor), &row, t)?;
+            self.decide(tx, actor, "reassigned", None, lead_id)?;
+            let h = Handoff {
+                id: self.new_id(),
+                kind: "lead".into(),
+                lead_id: Some(after.id.clone()),
+                company_id: after.company_id.clone(),
+                sender_id: after.caller_id.clone().unwrap_or_else(|| actor.id.clone()),
+                receiver_id: a.receiver_id.clone(),
+                rule: "manual".into(),
+                explanation: format!("reassigned by {}: {}", actor.name, a.explanation),
+                snapshot: after.checklist.clone(),
+                created_at: stamp(now),
+                due_at: stamp(cfg.calendar.add_working_hours(
+                    now,
+                    cfg.acceptance_sla_hours,
+                    cfg.tz(),
+                )),
+                status: "pending".into(),
+                decided_at: None,
+                reason: None,
+                reason_text: None,
+            };
+            tx.insert(&h)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "handoff",
+                &h.id,
+                "handoff.created",
+                None::<&()>,
+                Some(&h),
+            )?;
+            let receiver_name = cands
+                .iter()
+                .find(|c| c.id == a.receiver_id)
+                .map_or(a.receiver_id.clone(), |c| c.name.clone());
+            Ok(HandOffResult {
+                lead: after,
+                handoff: h,
+                receiver_name,
+                rule: a.rule,
+                explanation: a.explanation,
+            })
+        })
+    }
+
+    pub fn move_lead(&self, actor: &Actor, lead_id: &str, stage: &str) -> AppResult<LeadRow> {
+        require(actor, Action::WorkDeal)?;
+        let to = LeadStage::parse(stage)
+            .ok_or_else(|| AppError::invalid("stage", format!("unknown stage «{stage}»")))?;
+        self.db.tx(|tx| {
+            let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
+            let t = lead.move_to(&actor.id, to)?;
+            self.save_lead(tx, Some(actor), &row, t)
+        })
+    }
+
+    pub fn lose_lead(&self, actor: &Actor, lead_id: &str, reason: &str) -> AppResult<LeadRow> {
+        self.db.tx(|tx| {
+            let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
+            let t = lead.lose(&actor.id, reason)?;
+            self.save_lead(tx, Some(actor), &row, t)
+        })
+    }
+
+    pub(crate) fn save_lead_transition(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: Option<&Actor>,
+        row: &LeadRow,
+        t: Transition,
+    ) -> AppResult<LeadRow> {
+        self.save_lead(tx, actor, row, t)
+    }
+
+    pub fn lead(&self, actor: &Actor, id: &str) -> AppResult<LeadView> {
+        self.db.tx(|tx| {
+            let lead: LeadRow = visible(tx, &lead_scope(actor), id, "lead")?;
+            let company: Company = tx.must(&lead.company_id)?;
+            let handoffs = tx.list(&Filter::new().eq("lead_id", id).order("created_at", false))?;
+            Ok(LeadView {
+                lead,
+                company_name: company.name,
+                handoffs,
+            })
+        })
+    }
+
+    pub fn leads(&self, actor: &Actor, q: LeadQuery, paging: Paging) -> AppResult<Page<LeadRow>> {
+        let mut f = scoped(Filter::new(), &lead_scope(actor));
+        for (col, v) in [
+            ("stage", q.stage),
+            ("region_id", q.region_id),
+            ("caller_id", q.caller_id),
+            ("seller_id", q.seller_id),
+            ("owner_id", q.owner_id),
+            ("source", q.source),
+        ] {
+            if let Some(v) = non_empty(v) {
+                f = f.eq(col, v);
+            }
+        }
+        let sort = match q.sort.as_deref() {
+            Some("updated_at") => "updated_at",
+            Some("stage") => "stage",
+            Some("amount") => "amount",
+            _ => "created_at",
+        };
+        let f = f.order(sort, q.desc.unwrap_or(true));
+        self.db.tx(|tx| {
+            let total = tx.count::<LeadRow>(&f)?;
+            let items = tx.list::<LeadRow>(&f.clone().page(paging.per_page, paging.offset()))?;
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+
+    /// Handoffs the actor sent or received (a head sees the region's; the director all).
+    pub fn handoffs(
+        &self,
+        actor: &Actor,
+        status: Option<&str>,
+        kind: Option<&str>,
+        paging: Paging,
+    ) -> AppResult<Page<Handoff>> {
+        let mut f = if actor.sees_all() {
+            Filter::new()
+        } else if actor.has(Role::Head) {
+            let (c, v) = company_scope(actor).sql();
+            Filter::new().raw(
+                format!("company_id IN (SELECT id FROM companies WHERE {c})"),
+                v,
+            )
+        } else {
+            Filter::new().raw(
+                "receiver_id = ? OR sender_id = ?",
+                vec![actor.id.as_str().into(), actor.id.as_str().into()],
+            )
+        };
+        if let Some(s) = status {
+            f = f.eq("status", s);
+        }
+        if let Some(k) = kind {
+            f = f.eq("kind", k);
+        }
+        let f = f.order("created_at", true);
+        self.db.tx(|tx| {
+            let total = tx.count::<Handoff>(&f)?;
+            let items = tx.list::<Handoff>(&f.clone().page(paging.per_page, paging.offset()))?;
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+
+    /// Pending handoffs whose acceptance SLA has passed (for the head's alert).
+    pub fn overdue_handoffs(&self, actor: &Actor) -> AppResult<Vec<Handoff>> {
+        let now = stamp(self.now());
+        let page = self.handoffs(
+            actor,
+            Some("pending"),
+            Some("lead"),
+            Paging {
+                page: 1,
+                per_page: 500,
+            },
+        )?;
+        Ok(page
+            .items
+            .into_iter()
+            .filter(|h| h.due_at < now)
+            .filter(|h| parse_stamp(&h.due_at).is_some())
+            .collect())
+    }
+}

@@ -1,0 +1,45 @@
+//! The conveyor's use cases, one room per stage of the relay.
+
+pub mod calls;
+pub mod companies;
+pub mod deals;
+pub mod leads;
+pub mod people;
+
+use crate::error::{AppError, AppResult};
+use crate::rights::Scope;
+use baton_store::{Filter, Record, Tx};
+
+/// Loads a record the actor may see; someone else's record is reported as not found, so
+/// its existence does not leak.
+pub(crate) fn visible<R: Record>(
+    tx: &mut Tx<'_>,
+    scope: &Scope,
+    id: &str,
+    entity: &str,
+) -> AppResult<R> {
+    let (cond, vals) = scope.sql();
+    let f = Filter::new().eq("id", id).raw(cond, vals);
+    tx.list::<R>(&f)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found(entity, id))
+}
+
+pub(crate) fn scoped(f: Filter, scope: &Scope) -> Filter {
+    let (cond, vals) = scope.sql();
+    f.raw(cond, vals)
+}
+
+pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+pub(crate) fn parse_date(field: &str, s: &str) -> AppResult<chrono::NaiveDate> {
+    s.trim().parse().map_err(|_| {
+        AppError::invalid(
+            field,
+            format!("«{s}» is not a date: write it as YYYY-MM-DD"),
+        )
+    })
+}

@@ -1,0 +1,471 @@
+//! Regions, employees, roles, absences, targets and the conveyor configuration.
+
+use crate::clock::stamp;
+use crate::error::{AppError, AppResult};
+use crate::rights::{Action, Actor, require};
+use crate::{App, Page, Paging};
+use baton_domain::{ConveyorConfig, Role};
+use baton_store::Filter;
+use baton_store::records::{
+    AbsenceRow, AuditEvent, Employee, Region, RoleAssignmentRow, Setting, Target,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewEmployee {
+    pub login: String,
+    pub name: String,
+    pub password: String,
+    pub region_id: Option<String>,
+    pub role: String,
+    pub valid_from: Option<String>,
+    pub open_lead_limit: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewRole {
+    pub role: String,
+    pub region_id: Option<String>,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+    /// Ends the person's other open assignments the day the new one starts.
+    #[serde(default)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EmployeeView {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+    pub region_id: Option<String>,
+    pub active: bool,
+    pub open_lead_limit: Option<i64>,
+    pub roles: Vec<RoleAssignmentRow>,
+}
+
+impl App {
+    pub fn regions(&self) -> AppResult<Vec<Region>> {
+        self.db
+            .tx(|tx| Ok(tx.list::<Region>(&Filter::new().order("code", false))?))
+    }
+
+    pub fn create_region(&self, actor: &Actor, code: &str, name: &str) -> AppResult<Region> {
+        require(actor, Action::ManagePeople)?;
+        let code = code.trim().to_lowercase();
+        if code.is_empty() || name.trim().is_empty() {
+            return Err(AppError::invalid(
+                "code",
+                "a region needs a code and a name",
+            ));
+        }
+        let r = Region {
+            id: self.new_id(),
+            code,
+            name: name.trim().to_string(),
+        };
+        self.db.tx(|tx| {
+            tx.insert(&r).map_err(|e| match e.unique_violation() {
+                Some(_) => AppError::invalid("code", format!("region code «{}» is taken", r.code)),
+                None => e.into(),
+            })?;
+            self.audit(
+                tx,
+                Some(actor),
+                "region",
+                &r.id,
+                "region.created",
+                None::<&()>,
+                Some(&r),
+            )?;
+            Ok(r.clone())
+        })
+    }
+
+    pub fn create_employee(
+        &self,
+        actor: Option<&Actor>,
+        req: NewEmployee,
+    ) -> AppResult<EmployeeView> {
+        if let Some(a) = actor {
+            require(a, Action::ManagePeople)?;
+        }
+        let login = req.login.trim().to_lowercase();
+        if login.is_empty()
+            || !login
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            return Err(AppError::invalid(
+                "login",
+                "a login is Latin letters, digits, dot, dash or underscore",
+            ));
+        }
+        if req.name.trim().is_empty() {
+            return Err(AppError::invalid("name", "give the person's name"));
+        }
+        let role = Role::parse(&req.role)
+            .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
+        let hash = self.hash_password(&req.password)?;
+        let now = self.now();
+        let cfg = self.config()?;
+        let from = match &req.valid_from {
+            Some(f) => super::parse_date("valid_from", f)?,
+            None => self.today(&cfg),
+        };
+        let emp = Employee {
+            id: self.new_id(),
+            login,
+            name: req.name.trim().to_string(),
+            region_id: req.region_id.clone(),
+            password_hash: hash,
+            open_lead_limit: req.open_lead_limit,
+            active: true,
+            created_at: stamp(now),
+        };
+        let ra = RoleAssignmentRow {
+            id: self.new_id(),
+            employee_id: emp.id.clone(),
+            role: role.as_str().into(),
+            region_id: req.region_id,
+            valid_from: from.to_string(),
+            valid_to: None,
+        };
+        self.db.tx(|tx| {
+            tx.insert(&emp).map_err(|e| match e.unique_violation() {
+                Some(_) => AppError::invalid("login", format!("login «{}» is taken", emp.login)),
+                None => e.into(),
+            })?;
+            tx.insert(&ra)?;
+            let mut shown = emp.clone();
+            shown.password_hash = "***".into();
+            self.audit(
+                tx,
+                actor,
+                "employee",
+                &emp.id,
+                "employee.created",
+                None::<&()>,
+                Some(&shown),
+            )?;
+            self.audit(
+                tx,
+                actor,
+                "role_assignment",
+                &ra.id,
+                "role.assigned",
+                None::<&()>,
+                Some(&ra),
+            )?;
+            Ok::<_, AppError>(())
+        })?;
+        self.employee(&emp.id)
+    }
+
+    pub fn employee(&self, id: &str) -> AppResult<EmployeeView> {
+        self.db.tx(|tx| {
+            let e: Employee = tx.must(id)?;
+            let roles = tx.list::<RoleAssignmentRow>(
+                &Filter::new()
+                    .eq("employee_id", id)
+                    .order("valid_from", false),
+            )?;
+            Ok(EmployeeView {
+                id: e.id,
+                login: e.login,
+                name: e.name,
+                region_id: e.region_id,
+                active: e.active,
+                open_lead_limit: e.open_lead_limit,
+                roles,
+            })
+        })
+    }
+
+    pub fn employees(
+        &self,
+        actor: &Actor,
+        region_id: Option<&str>,
+        paging: Paging,
+    ) -> AppResult<Page<EmployeeView>> {
+        // Everyone may see colleagues' names (a caller sees who received a lead);
+        // role history is shown to those who manage or read people.
+        let full = crate::rights::may(actor, Action::ReadPeople);
+        let mut f = Filter::new()
+            .order("name", false)
+            .page(paging.per_page, paging.offset());
+        if let Some(r) = region_id {
+            f = f.eq("region_id", r);
+        }
+        self.db.tx(|tx| {
+            let total = tx.count::<Employee>(&f)?;
+            let list = tx.list::<Employee>(&f)?;
+            let mut items = Vec::new();
+            for e in list {
+                let roles = if full {
+                    tx.list::<RoleAssignmentRow>(
+                        &Filter::new()
+                            .eq("employee_id", e.id.as_str())
+                            .order("valid_from", false),
+                    )?
+                } else {
+                    vec![]
+                };
+                items.push(EmployeeView {
+                    id: e.id,
+                    login: e.login,
+                    name: e.name,
+                    region_id: e.region_id,
+                    active: e.active,
+                    open_lead_limit: e.open_lead_limit,
+                    roles,
+                });
+            }
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+
+    pub fn assign_role(
+        &self,
+        actor: Option<&Actor>,
+        employee_id: &str,
+        req: NewRole,
+    ) -> AppResult<EmployeeView> {
+        if let Some(a) = actor {
+            require(a, Action::ManagePeople)?;
+        }
+        let role = Role::parse(&req.role)
+            .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
+        let from = super::parse_date("valid_from", &req.valid_from)?;
+        let to = match &req.valid_to {
+            Some(t) => Some(super::parse_date("valid_to", t)?),
+            None => None,
+        };
+        if to.is_some_and(|t| t <= from) {
+            return Err(AppError::invalid(
+                "valid_to",
+                "the end must come after the start",
+            ));
+        }
+        self.db.tx(|tx| {
+            let _: Employee = tx.must(employee_id)?;
+            if req.replace {
+                for mut old in
+                    tx.list::<RoleAssignmentRow>(&Filter::new().eq("employee_id", employee_id))?
+                {
+                    let open = old
+                        .valid_to
+                        .as_deref()
+                        .is_none_or(|t| t > from.to_string().as_str());
+                    if open && old.valid_from.as_str() < from.to_string().as_str() {
+                        let before = old.clone();
+                        old.valid_to = Some(from.to_string());
+                        tx.update(&old, None)?;
+                        self.audit(
+                            tx,
+                            actor,
+                            "role_assignment",
+                            &old.id,
+                            "role.ended",
+                            Some(&before),
+                            Some(&old),
+                        )?;
+                    }
+                }
+            }
+            let ra = RoleAssignmentRow {
+                id: self.new_id(),
+                employee_id: employee_id.into(),
+                role: role.as_str().into(),
+                region_id: req.region_id.clone(),
+                valid_from: from.to_string(),
+                valid_to: to.map(|t| t.to_string()),
+            };
+            tx.insert(&ra)?;
+            self.audit(
+                tx,
+                actor,
+                "role_assignment",
+                &ra.id,
+                "role.assigned",
+                None::<&()>,
+                Some(&ra),
+            )?;
+            Ok::<_, AppError>(())
+        })?;
+        self.employee(employee_id)
+    }
+
+    pub fn add_absence(
+        &self,
+        actor: &Actor,
+        employee_id: &str,
+        from: &str,
+        to: &str,
+        kind: &str,
+    ) -> AppResult<AbsenceRow> {
+        if actor.id != employee_id {
+            require(actor, Action::ManagePeople)?;
+        }
+        let f = super::parse_date("from", from)?;
+        let t = super::parse_date("to", to)?;
+        if t < f {
+            return Err(AppError::invalid("to", "the absence ends before it starts"));
+        }
+        let a = AbsenceRow {
+            id: self.new_id(),
+            employee_id: employee_id.into(),
+            from_date: f.to_string(),
+            to_date: t.to_string(),
+            kind: kind.trim().to_string(),
+        };
+        self.db.tx(|tx| {
+            let _: Employee = tx.must(employee_id)?;
+            tx.insert(&a)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "absence",
+                &a.id,
+                "absence.added",
+                None::<&()>,
+                Some(&a),
+            )?;
+            Ok(a.clone())
+        })
+    }
+
+    pub fn set_config(&self, actor: &Actor, cfg: ConveyorConfig) -> AppResult<ConveyorConfig> {
+        require(actor, Action::EditConfig)?;
+        cfg.validate()
+            .map_err(|e| AppError::invalid(&e.field, e.message))?;
+        self.db.tx(|tx| {
+            let before = self.config_in(tx)?;
+            let s = Setting {
+                id: "conveyor".into(),
+                value: serde_json::to_string(&cfg)
+                    .map_err(|e| AppError::invalid("conveyor", e.to_string()))?,
+            };
+            tx.upsert(&s)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "settings",
+                "conveyor",
+                "config.changed",
+                Some(&before),
+                Some(&cfg),
+            )?;
+            Ok(cfg.clone())
+        })
+    }
+
+    pub fn set_target(
+        &self,
+        actor: &Actor,
+        employee_id: &str,
+        period: &str,
+        metric: &str,
+        value: &str,
+    ) -> AppResult<Target> {
+        require(actor, Action::SetTargets)?;
+        let p = period.trim();
+        let ok = p.len() == 7
+            && p.as_bytes()[4] == b'-'
+            && chrono::NaiveDate::parse_from_str(&format!("{p}-01"), "%Y-%m-%d").is_ok();
+        if !ok {
+            return Err(AppError::invalid(
+                "period",
+                format!("«{period}» is not a period: write YYYY-MM"),
+            ));
+        }
+        if value.trim().parse::<rust_decimal::Decimal>().is_err() {
+            return Err(AppError::invalid(
+                "value",
+                format!("«{value}» is not a number"),
+            ));
+        }
+        if metric.trim().is_empty() {
+            return Err(AppError::invalid("metric", "name the metric"));
+        }
+        self.db.tx(|tx| {
+            let _: Employee = tx.must(employee_id)?;
+            let existing = tx
+                .list::<Target>(
+                    &Filter::new()
+                        .eq("employee_id", employee_id)
+                        .eq("period", p)
+                        .eq("metric", metric.trim()),
+                )?
+                .into_iter()
+                .next();
+            let t = Target {
+                id: existing
+                    .as_ref()
+                    .map_or_else(|| self.new_id(), |e| e.id.clone()),
+                employee_id: employee_id.into(),
+                period: p.into(),
+                metric: metric.trim().into(),
+                value: value.trim().into(),
+            };
+            tx.upsert(&t)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "target",
+                &t.id,
+                "target.set",
+                existing.as_ref(),
+                Some(&t),
+            )?;
+            Ok(t)
+        })
+    }
+
+    pub fn targets(&self, actor: &Actor, period: Option<&str>) -> AppResult<Vec<Target>> {
+        require(actor, Action::ReadTargets)?;
+        let mut f = Filter::new().order("period", false);
+        if let Some(p) = period {
+            f = f.eq("period", p);
+        }
+        if !crate::rights::may(actor, Action::SetTargets) {
+            f = f.eq("employee_id", actor.id.as_str());
+        }
+        self.db.tx(|tx| Ok(tx.list::<Target>(&f)?))
+    }
+
+    /// The audit trail of one record, or the latest events overall.
+    pub fn audit_events(
+        &self,
+        actor: &Actor,
+        entity: Option<&str>,
+        entity_id: Option<&str>,
+        paging: Paging,
+    ) -> AppResult<Page<AuditEvent>> {
+        require(actor, Action::ReadAudit)?;
+        let mut f = Filter::new()
+            .order("id", true)
+            .page(paging.per_page, paging.offset());
+        if let Some(e) = entity {
+            f = f.eq("entity", e);
+        }
+        if let Some(i) = entity_id {
+            f = f.eq("entity_id", i);
+        }
+        self.db.tx(|tx| {
+            let total = tx.count::<AuditEvent>(&f)?;
+            let items = tx.list::<AuditEvent>(&f)?;
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+}
