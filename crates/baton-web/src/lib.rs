@@ -1,1 +1,532 @@
+//! HTTP: the JSON API and its OpenAPI document. Every route is declared once, in `routes()`;
+//! the router and the OpenAPI document are both built from that table, and a test checks the
+//! document against the live router.
 
+pub mod api;
+pub mod error;
+pub mod extract;
+
+use axum::http::{Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{MethodRouter, get, post, put};
+use axum::{Json, Router};
+use baton_app::App;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+}
+
+/// One documented route.
+#[derive(Clone, Debug)]
+pub struct RouteDoc {
+    pub method: Method,
+    pub path: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub public: bool,
+}
+
+type Mr = MethodRouter<AppState>;
+
+fn r(
+    method: Method,
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    mr: Mr,
+) -> (RouteDoc, Mr) {
+    (
+        RouteDoc {
+            method,
+            path,
+            tag,
+            summary,
+            public: false,
+        },
+        mr,
+    )
+}
+
+fn public(
+    method: Method,
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    mr: Mr,
+) -> (RouteDoc, Mr) {
+    (
+        RouteDoc {
+            method,
+            path,
+            tag,
+            summary,
+            public: true,
+        },
+        mr,
+    )
+}
+
+/// The route table.
+pub fn routes() -> Vec<(RouteDoc, Mr)> {
+    use Method as M;
+    use api::*;
+    vec![
+        public(
+            M::GET,
+            "/api/health",
+            "system",
+            "Health check: the database answers",
+            get(health),
+        ),
+        public(
+            M::GET,
+            "/api/openapi.json",
+            "system",
+            "This OpenAPI document",
+            get(openapi_handler),
+        ),
+        public(
+            M::POST,
+            "/api/auth/login",
+            "auth",
+            "Log in; returns a bearer token and sets the session cookie",
+            post(login),
+        ),
+        public(
+            M::POST,
+            "/api/auth/logout",
+            "auth",
+            "Log out (ends the session or token)",
+            post(logout),
+        ),
+        r(
+            M::GET,
+            "/api/me",
+            "auth",
+            "The logged-in person and the roles held today",
+            get(me),
+        ),
+        r(
+            M::GET,
+            "/api/config",
+            "settings",
+            "The conveyor configuration in force",
+            get(get_config),
+        ),
+        r(
+            M::PUT,
+            "/api/config",
+            "settings",
+            "Replace the conveyor configuration (director, admin)",
+            put(put_config),
+        ),
+        r(M::GET, "/api/regions", "people", "Regions", get(regions)),
+        r(
+            M::POST,
+            "/api/regions",
+            "people",
+            "Create a region",
+            post(create_region),
+        ),
+        r(
+            M::GET,
+            "/api/employees",
+            "people",
+            "Employees (filter: region_id; page, per_page)",
+            get(employees),
+        ),
+        r(
+            M::POST,
+            "/api/employees",
+            "people",
+            "Create an employee with a first role",
+            post(create_employee),
+        ),
+        r(
+            M::GET,
+            "/api/employees/{id}",
+            "people",
+            "One employee with role history",
+            get(employee),
+        ),
+        r(
+            M::POST,
+            "/api/employees/{id}/roles",
+            "people",
+            "Assign a role from a date (replace: end the others)",
+            post(assign_role),
+        ),
+        r(
+            M::POST,
+            "/api/employees/{id}/absences",
+            "people",
+            "Record an absence",
+            post(add_absence),
+        ),
+        r(
+            M::GET,
+            "/api/targets",
+            "people",
+            "Plan targets (filter: period)",
+            get(targets),
+        ),
+        r(
+            M::POST,
+            "/api/targets",
+            "people",
+            "Set a target for a person, period and metric",
+            post(set_target),
+        ),
+        r(
+            M::GET,
+            "/api/products",
+            "catalogue",
+            "Products and list prices",
+            get(products),
+        ),
+        r(
+            M::POST,
+            "/api/products",
+            "catalogue",
+            "Create a product",
+            post(create_product),
+        ),
+        r(
+            M::GET,
+            "/api/companies",
+            "companies",
+            "Companies you may see (q, region_id, status, client_manager_id, sort, desc; page)",
+            get(companies),
+        ),
+        r(
+            M::POST,
+            "/api/companies",
+            "companies",
+            "Create a company (ИНН checked; duplicates refused)",
+            post(create_company),
+        ),
+        r(
+            M::GET,
+            "/api/companies/{id}",
+            "companies",
+            "Company card: contacts, activities, handoffs, attribution, contracts, invoices, payments",
+            get(company),
+        ),
+        r(
+            M::POST,
+            "/api/companies/{id}/contacts",
+            "companies",
+            "Add a contact",
+            post(add_contact),
+        ),
+        r(
+            M::POST,
+            "/api/companies/{id}/claim",
+            "companies",
+            "Take or renew the claim on a company",
+            post(claim),
+        ),
+        r(
+            M::POST,
+            "/api/companies/{id}/handover",
+            "handoffs",
+            "Handoff 2: hand the client to a client manager with the brief",
+            post(handover),
+        ),
+        r(
+            M::GET,
+            "/api/call-lists",
+            "calls",
+            "Call lists",
+            get(call_lists),
+        ),
+        r(
+            M::POST,
+            "/api/call-lists",
+            "calls",
+            "Create a call list",
+            post(create_call_list),
+        ),
+        r(
+            M::POST,
+            "/api/call-lists/{id}/items",
+            "calls",
+            "Add companies to a call list",
+            post(add_call_list_items),
+        ),
+        r(
+            M::GET,
+            "/api/call-lists/{id}/queue",
+            "calls",
+            "The next companies to call, with contacts and history",
+            get(call_queue),
+        ),
+        r(
+            M::POST,
+            "/api/calls",
+            "calls",
+            "Log a call outcome",
+            post(log_call),
+        ),
+        r(
+            M::GET,
+            "/api/activities",
+            "calls",
+            "Activities (company_id, actor_id, date; page)",
+            get(activities),
+        ),
+        r(
+            M::POST,
+            "/api/activities",
+            "calls",
+            "Log a meeting, e-mail or note",
+            post(log_activity),
+        ),
+        r(
+            M::GET,
+            "/api/leads",
+            "leads",
+            "Leads you may see (stage, region_id, caller_id, seller_id, owner_id, source, sort; page)",
+            get(leads),
+        ),
+        r(
+            M::POST,
+            "/api/leads",
+            "leads",
+            "Open a lead (a manager's own lead skips handoff 1)",
+            post(open_lead),
+        ),
+        r(
+            M::GET,
+            "/api/leads/{id}",
+            "leads",
+            "One lead with its handoffs",
+            get(lead),
+        ),
+        r(
+            M::PUT,
+            "/api/leads/{id}/checklist",
+            "leads",
+            "Save warm-lead checklist answers",
+            put(save_checklist),
+        ),
+        r(
+            M::POST,
+            "/api/leads/{id}/handoff",
+            "handoffs",
+            "Handoff 1: hand the warm lead to a sales manager by the rule",
+            post(hand_off),
+        ),
+        r(
+            M::POST,
+            "/api/leads/{id}/accept",
+            "handoffs",
+            "Accept a handed lead",
+            post(accept),
+        ),
+        r(
+            M::POST,
+            "/api/leads/{id}/reject",
+            "handoffs",
+            "Reject a handed lead with a reason; it returns to the caller",
+            post(reject),
+        ),
+        r(
+            M::POST,
+            "/api/leads/{id}/reassign",
+            "handoffs",
+            "Give a pending lead to another sales manager (head)",
+            post(reassign),
+        ),
+        r(
+            M::POST,
+            "/api/leads/{id}/move",
+            "leads",
+            "Move a deal between board stages",
+            post(move_lead),
+        ),
+        r(
+            M::POST,
+            "/api/leads/{id}/lose",
+            "leads",
+            "Close a lead as lost with a reason",
+            post(lose),
+        ),
+        r(
+            M::POST,
+            "/api/leads/{id}/contract",
+            "money",
+            "Sign the deal's first contract",
+            post(sign_contract),
+        ),
+        r(
+            M::GET,
+            "/api/handoffs",
+            "handoffs",
+            "Handoffs you sent or received (status, kind; page)",
+            get(handoffs),
+        ),
+        r(
+            M::GET,
+            "/api/handoffs/overdue",
+            "handoffs",
+            "Pending warm leads past the acceptance SLA",
+            get(overdue_handoffs),
+        ),
+        r(
+            M::POST,
+            "/api/handoffs/{id}/kickoff",
+            "handoffs",
+            "The client manager held the kickoff meeting",
+            post(kickoff),
+        ),
+        r(
+            M::GET,
+            "/api/contracts",
+            "money",
+            "Contracts (company_id; page)",
+            get(contracts),
+        ),
+        r(
+            M::GET,
+            "/api/orders",
+            "money",
+            "Orders (company_id; page)",
+            get(orders),
+        ),
+        r(
+            M::POST,
+            "/api/orders",
+            "money",
+            "Record an order",
+            post(create_order),
+        ),
+        r(
+            M::GET,
+            "/api/invoices",
+            "money",
+            "Invoices with paid and outstanding amounts (company_id, overdue; page)",
+            get(invoices),
+        ),
+        r(
+            M::POST,
+            "/api/invoices",
+            "money",
+            "Issue an invoice",
+            post(create_invoice),
+        ),
+        r(
+            M::GET,
+            "/api/payments",
+            "money",
+            "Payments (company_id, from, to; page)",
+            get(payments),
+        ),
+        r(
+            M::POST,
+            "/api/payments",
+            "money",
+            "Record a payment (the first one wins the client)",
+            post(record_payment),
+        ),
+        r(
+            M::POST,
+            "/api/refunds",
+            "money",
+            "Record a refund: a negative payment with a credit note",
+            post(record_refund),
+        ),
+        r(
+            M::GET,
+            "/api/audit",
+            "system",
+            "Audit events (entity, entity_id; page)",
+            get(audit),
+        ),
+    ]
+}
+
+async fn openapi_handler() -> Json<serde_json::Value> {
+    Json(openapi())
+}
+
+async fn no_route(method: Method, uri: axum::http::Uri) -> impl IntoResponse {
+    error::ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_route",
+        format!(
+            "{method} {} is not a Baton endpoint; see /api/openapi.json",
+            uri.path()
+        ),
+    )
+}
+
+pub fn router(app: App) -> Router {
+    let mut router: Router<AppState> = Router::new();
+    for (doc, mr) in routes() {
+        router = router.route(doc.path, mr);
+    }
+    router.fallback(no_route).with_state(AppState { app })
+}
+
+/// The OpenAPI 3.1 document, built from the route table.
+pub fn openapi() -> serde_json::Value {
+    let mut paths = serde_json::Map::new();
+    for (doc, _) in routes() {
+        let params: Vec<serde_json::Value> = doc
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| serde_json::json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        let mut op = serde_json::json!({
+            "tags": [doc.tag],
+            "summary": doc.summary,
+            "operationId": format!("{}_{}", doc.method.as_str().to_lowercase(), doc.path.trim_start_matches("/api/").replace(['/', '{', '}', '-', '.'], "_")),
+            "parameters": params,
+            "responses": {
+                "200": { "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "default": { "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+            }
+        });
+        if matches!(doc.method, Method::POST | Method::PUT) {
+            op["requestBody"] = serde_json::json!({ "content": { "application/json": { "schema": { "type": "object" } } } });
+        }
+        if doc.public {
+            op["security"] = serde_json::json!([]);
+        }
+        let entry = paths
+            .entry(doc.path.to_string())
+            .or_insert_with(|| serde_json::json!({}));
+        entry[doc.method.as_str().to_lowercase()] = op;
+    }
+    serde_json::json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Baton API", "version": env!("CARGO_PKG_VERSION"),
+                  "description": "The conveyor sales department: leads, handoffs, clients and money. Log in with POST /api/auth/login and send Authorization: Bearer <token>." },
+        "paths": paths,
+        "security": [{ "bearer": [] }, { "cookie": [] }],
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "cookie": { "type": "apiKey", "in": "cookie", "name": extract::SESSION_COOKIE }
+            },
+            "schemas": {
+                "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
+                    "code": { "type": "string" }, "message": { "type": "string" }, "field": { "type": "string" },
+                    "line": { "type": "integer" }, "column": { "type": "integer" }, "details": { "type": "object" } } } } }
+            }
+        }
+    })
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
+pub async fn serve(app: App, addr: &str) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

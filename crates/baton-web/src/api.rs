@@ -1,0 +1,714 @@
+//! The JSON API: one handler per use case, each a thin adapter that parses, calls the app on a
+//! blocking thread (the stores are synchronous) and shapes the answer.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, Body, Q, SESSION_COOKIE};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use baton_app::conveyor::calls::{NewActivity, NewCall};
+use baton_app::conveyor::companies::{CompanyQuery, NewCompany, NewContact};
+use baton_app::conveyor::deals::{
+    HandoverRequest, NewContract, NewInvoice, NewOrder, NewPayment, NewRefund,
+};
+use baton_app::conveyor::leads::{HandOffRequest, LeadQuery, NewLead};
+use baton_app::conveyor::people::{NewEmployee, NewRole};
+use baton_app::{App, AppError, Paging};
+use baton_domain::lead::Answers;
+use baton_domain::{ConveyorConfig, Money};
+use serde::{Deserialize, Serialize};
+
+/// Runs a use case off the async threads and maps its error.
+pub async fn run<T: Send + 'static>(
+    s: &AppState,
+    f: impl FnOnce(&App) -> Result<T, AppError> + Send + 'static,
+) -> ApiResult<T> {
+    let app = s.app.clone();
+    tokio::task::spawn_blocking(move || f(&app))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+        .map_err(ApiError::from)
+}
+
+pub async fn json<T: Serialize + Send + 'static>(
+    s: &AppState,
+    f: impl FnOnce(&App) -> Result<T, AppError> + Send + 'static,
+) -> ApiResult<Json<T>> {
+    run(s, f).await.map(Json)
+}
+
+pub async fn created<T: Serialize + Send + 'static>(
+    s: &AppState,
+    f: impl FnOnce(&App) -> Result<T, AppError> + Send + 'static,
+) -> ApiResult<(StatusCode, Json<T>)> {
+    run(s, f).await.map(|v| (StatusCode::CREATED, Json(v)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQ {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQ {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+    pub company_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub date: Option<String>,
+    pub region_id: Option<String>,
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub overdue: Option<bool>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub period: Option<String>,
+}
+
+impl ListQ {
+    fn paging(&self) -> Paging {
+        Paging::new(self.page, self.per_page)
+    }
+}
+
+// ---- auth ----
+
+#[derive(Debug, Deserialize)]
+pub struct LoginReq {
+    pub login: String,
+    pub password: String,
+}
+
+pub async fn login(State(s): State<AppState>, Body(req): Body<LoginReq>) -> ApiResult<Response> {
+    let r = run(&s, move |app| {
+        app.login(&req.login, &req.password, "session")
+    })
+    .await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000",
+        r.token
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Json(r)).into_response())
+}
+
+pub async fn logout(
+    State(s): State<AppState>,
+    parts: axum::http::request::Parts,
+) -> ApiResult<Response> {
+    if let Some(t) = crate::extract::token_of(&parts) {
+        run(&s, move |app| app.logout(&t)).await?;
+    }
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
+}
+
+pub async fn me(Auth(a): Auth) -> Json<baton_app::Actor> {
+    Json(a)
+}
+
+pub async fn health(State(s): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+    json(&s, |app| {
+        app.config()?;
+        Ok(serde_json::json!({ "status": "ok" }))
+    })
+    .await
+}
+
+// ---- configuration, people ----
+
+pub async fn get_config(State(s): State<AppState>, _a: Auth) -> ApiResult<Json<ConveyorConfig>> {
+    json(&s, |app| app.config()).await
+}
+
+pub async fn put_config(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(cfg): Body<ConveyorConfig>,
+) -> ApiResult<Json<ConveyorConfig>> {
+    json(&s, move |app| app.set_config(&a, cfg)).await
+}
+
+pub async fn regions(
+    State(s): State<AppState>,
+    _a: Auth,
+) -> ApiResult<Json<Vec<baton_store::records::Region>>> {
+    json(&s, |app| app.regions()).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewRegion {
+    pub code: String,
+    pub name: String,
+}
+
+pub async fn create_region(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewRegion>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.create_region(&a, &r.code, &r.name)).await
+}
+
+pub async fn employees(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ListQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.employees(&a, q.region_id.as_deref(), q.paging())
+    })
+    .await
+}
+
+pub async fn employee(
+    State(s): State<AppState>,
+    _a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.employee(&id)).await
+}
+
+pub async fn create_employee(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewEmployee>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.create_employee(Some(&a), r)).await
+}
+
+pub async fn assign_role(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<NewRole>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.assign_role(Some(&a), &id, r)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewAbsence {
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub kind: String,
+}
+
+pub async fn add_absence(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<NewAbsence>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| {
+        app.add_absence(&a, &id, &r.from, &r.to, &r.kind)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewTarget {
+    pub employee_id: String,
+    pub period: String,
+    pub metric: String,
+    pub value: String,
+}
+
+pub async fn set_target(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(t): Body<NewTarget>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.set_target(&a, &t.employee_id, &t.period, &t.metric, &t.value)
+    })
+    .await
+}
+
+pub async fn targets(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ListQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.targets(&a, q.period.as_deref())).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewProduct {
+    pub sku: String,
+    pub name: String,
+    #[serde(default)]
+    pub product_group: String,
+    pub region_id: Option<String>,
+    pub price: Money,
+}
+
+pub async fn products(State(s): State<AppState>, _a: Auth) -> ApiResult<impl IntoResponse> {
+    json(&s, |app| app.products()).await
+}
+
+pub async fn create_product(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(p): Body<NewProduct>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| {
+        app.create_product(&a, &p.sku, &p.name, &p.product_group, p.region_id, p.price)
+    })
+    .await
+}
+
+pub async fn audit(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ListQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.audit_events(&a, q.entity.as_deref(), q.entity_id.as_deref(), q.paging())
+    })
+    .await
+}
+
+// ---- companies, calls ----
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CompanyQ {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+    pub q: Option<String>,
+    pub region_id: Option<String>,
+    pub status: Option<String>,
+    pub client_manager_id: Option<String>,
+    pub sort: Option<String>,
+    pub desc: Option<bool>,
+}
+
+pub async fn companies(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<CompanyQ>,
+) -> ApiResult<impl IntoResponse> {
+    let paging = Paging::new(q.page, q.per_page);
+    let cq = CompanyQuery {
+        q: q.q,
+        region_id: q.region_id,
+        status: q.status,
+        client_manager_id: q.client_manager_id,
+        sort: q.sort,
+        desc: q.desc,
+    };
+    json(&s, move |app| app.companies(&a, cq, paging)).await
+}
+
+pub async fn create_company(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewCompany>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.create_company(&a, r)).await
+}
+
+pub async fn company(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.company_card(&a, &id)).await
+}
+
+pub async fn add_contact(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<NewContact>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.add_contact(&a, &id, r)).await
+}
+
+pub async fn claim(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.claim_company(&a, &id)).await
+}
+
+pub async fn handover(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<HandoverRequest>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.hand_over(&a, &id, r)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewCallList {
+    pub name: String,
+    pub owner_id: Option<String>,
+    #[serde(default)]
+    pub company_ids: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CompanyIds {
+    pub company_ids: Vec<String>,
+}
+
+pub async fn call_lists(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.call_lists(&a)).await
+}
+
+pub async fn create_call_list(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewCallList>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| {
+        app.create_call_list(&a, &r.name, r.owner_id.as_deref(), &r.company_ids)
+    })
+    .await
+}
+
+pub async fn add_call_list_items(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<CompanyIds>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.add_to_call_list(&a, &id, &r.company_ids)).await
+}
+
+pub async fn call_queue(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Q(q): Q<PageQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.call_queue(&a, &id, q.per_page.unwrap_or(20))
+    })
+    .await
+}
+
+pub async fn log_call(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewCall>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.log_call(&a, r)).await
+}
+
+pub async fn log_activity(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewActivity>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.log_activity(&a, r)).await
+}
+
+pub async fn activities(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ListQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.activities(
+            &a,
+            q.company_id.as_deref(),
+            q.actor_id.as_deref(),
+            q.date.as_deref(),
+            q.paging(),
+        )
+    })
+    .await
+}
+
+// ---- leads and handoffs ----
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LeadQ {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+    pub stage: Option<String>,
+    pub region_id: Option<String>,
+    pub caller_id: Option<String>,
+    pub seller_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub source: Option<String>,
+    pub sort: Option<String>,
+    pub desc: Option<bool>,
+}
+
+pub async fn leads(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<LeadQ>,
+) -> ApiResult<impl IntoResponse> {
+    let paging = Paging::new(q.page, q.per_page);
+    let lq = LeadQuery {
+        stage: q.stage,
+        region_id: q.region_id,
+        caller_id: q.caller_id,
+        seller_id: q.seller_id,
+        owner_id: q.owner_id,
+        source: q.source,
+        sort: q.sort,
+        desc: q.desc,
+    };
+    json(&s, move |app| app.leads(&a, lq, paging)).await
+}
+
+pub async fn open_lead(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewLead>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.open_lead(&a, r)).await
+}
+
+pub async fn lead(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.lead(&a, &id)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChecklistReq {
+    pub checklist: Answers,
+}
+
+pub async fn save_checklist(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<ChecklistReq>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.save_checklist(&a, &id, r.checklist)).await
+}
+
+pub async fn hand_off(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<HandOffRequest>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.hand_off(&a, &id, r)).await
+}
+
+pub async fn accept(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.accept_lead(&a, &id)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RejectReq {
+    pub reason: String,
+    pub text: Option<String>,
+}
+
+pub async fn reject(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<RejectReq>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.reject_lead(&a, &id, &r.reason, r.text.as_deref())
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReassignReq {
+    pub receiver_id: String,
+}
+
+pub async fn reassign(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<ReassignReq>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.reassign_lead(&a, &id, &r.receiver_id)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MoveReq {
+    pub stage: String,
+}
+
+pub async fn move_lead(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<MoveReq>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.move_lead(&a, &id, &r.stage)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoseReq {
+    pub reason: String,
+}
+
+pub async fn lose(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<LoseReq>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.lose_lead(&a, &id, &r.reason)).await
+}
+
+pub async fn sign_contract(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<NewContract>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.sign_contract(&a, &id, r)).await
+}
+
+pub async fn handoffs(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ListQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.handoffs(&a, q.status.as_deref(), q.kind.as_deref(), q.paging())
+    })
+    .await
+}
+
+pub async fn overdue_handoffs(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.overdue_handoffs(&a)).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NoteReq {
+    pub note: Option<String>,
+}
+
+pub async fn kickoff(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<NoteReq>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.kickoff(&a, &id, r.note)).await
+}
+
+// ---- money ----
+
+pub async fn contracts(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ListQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.contracts(&a, q.company_id.as_deref(), q.paging())
+    })
+    .await
+}
+
+pub async fn orders(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ListQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.orders(&a, q.company_id.as_deref(), q.paging())
+    })
+    .await
+}
+
+pub async fn create_order(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewOrder>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.create_order(&a, r)).await
+}
+
+pub async fn invoices(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ListQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.invoices(
+            &a,
+            q.company_id.as_deref(),
+            q.overdue.unwrap_or(false),
+            q.paging(),
+        )
+    })
+    .await
+}
+
+pub async fn create_invoice(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewInvoice>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.create_invoice(&a, r)).await
+}
+
+pub async fn payments(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ListQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.payments(
+            &a,
+            q.company_id.as_deref(),
+            q.from.as_deref(),
+            q.to.as_deref(),
+            q.paging(),
+        )
+    })
+    .await
+}
+
+pub async fn record_payment(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewPayment>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.record_payment(&a, r)).await
+}
+
+#[derive(Debug, Serialize)]
+pub struct RefundResult {
+    pub credit_note: baton_store::records::CreditNote,
+    pub payment: baton_store::records::Payment,
+}
+
+pub async fn record_refund(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<NewRefund>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| {
+        app.record_refund(&a, r)
+            .map(|(credit_note, payment)| RefundResult {
+                credit_note,
+                payment,
+            })
+    })
+    .await
+}
