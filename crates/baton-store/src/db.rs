@@ -277,6 +277,36 @@ impl Tx<'_> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
+    /// Inserts or replaces many rows by id: a cached prepared upsert on SQLite; COPY into a
+    /// temporary table and one `INSERT … ON CONFLICT` on PostgreSQL.
+    pub fn upsert_many(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<u64, StoreError> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let sets: Vec<String> = columns[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        let on_conflict = if sets.is_empty() { "DO NOTHING".to_string() } else { format!("DO UPDATE SET {}", sets.join(", ")) };
+        match self {
+            Tx::Sqlite(t) => {
+                let marks = vec!["?"; columns.len()].join(",");
+                let sql = format!("INSERT INTO {table} ({}) VALUES ({marks}) ON CONFLICT (id) {on_conflict}", columns.join(","));
+                let mut st = t.prepare_cached(&sql)?;
+                for r in rows {
+                    st.execute(rusqlite::params_from_iter(r.iter()))?;
+                }
+                Ok(rows.len() as u64)
+            }
+            Tx::Postgres(_) => {
+                let tmp = format!("baton_import_{table}");
+                self.exec(&format!("CREATE TEMP TABLE {tmp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"), &[])?;
+                self.insert_many(&tmp, columns, rows)?;
+                let cols = columns.join(",");
+                let n = self.exec(&format!("INSERT INTO {table} ({cols}) SELECT {cols} FROM {tmp} ON CONFLICT (id) {on_conflict}"), &[])?;
+                self.exec(&format!("DROP TABLE {tmp}"), &[])?;
+                Ok(n)
+            }
+        }
+    }
+
     /// Inserts many rows fast: a cached prepared statement on SQLite, COPY on PostgreSQL.
     pub fn insert_many(
         &mut self,
