@@ -112,7 +112,7 @@ impl App {
     /// The person behind a session cookie or bearer token.
     pub fn authenticate(&self, token: &str) -> AppResult<Actor> {
         let now = self.now();
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let s: Session = tx
                 .get(&token_hash(token))?
                 .ok_or(AppError::Unauthenticated)?;
@@ -129,10 +129,15 @@ impl App {
 
     /// Acting as a given employee without a login (CLI, demo generator, tests).
     pub fn actor(&self, employee_id: &str) -> AppResult<Actor> {
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let emp: Employee = tx.must(employee_id)?;
             self.actor_of(tx, &emp)
         })
+    }
+
+    pub(crate) fn actor_in(&self, tx: &mut Tx<'_>, employee_id: &str) -> AppResult<Actor> {
+        let emp: Employee = tx.must(employee_id)?;
+        self.actor_of(tx, &emp)
     }
 
     pub(crate) fn actor_of(&self, tx: &mut Tx<'_>, emp: &Employee) -> AppResult<Actor> {

@@ -2,9 +2,9 @@
 //! Import checks every row first (types, ИНН, phones, references, duplicates) and writes
 //! nothing when any row is bad; the report names the file, line, column and reason.
 
-use crate::error::{AppError, AppResult, ImportProblem};
-use crate::rights::{require, Action, Actor};
 use crate::App;
+use crate::error::{AppError, AppResult, ImportProblem};
+use crate::rights::{Action, Actor, require};
 use baton_domain::{Inn, Kpp, Phone};
 use baton_store::records::*;
 use baton_store::{Filter, Record, Tx, Value};
@@ -57,7 +57,8 @@ const REFS: &[(&str, &str, &str)] = &[
 
 fn export_table<R: Record>(tx: &mut Tx<'_>, dir: &Path) -> AppResult<u64> {
     let path = dir.join(format!("{}.csv", R::TABLE));
-    let mut w = csv::Writer::from_path(&path).map_err(|e| AppError::invalid("dir", format!("cannot write {}: {e}", path.display())))?;
+    let mut w = csv::Writer::from_path(&path)
+        .map_err(|e| AppError::invalid("dir", format!("cannot write {}: {e}", path.display())))?;
     let io = |e: csv::Error| AppError::invalid("dir", format!("cannot write {}: {e}", R::TABLE));
     w.write_record(R::COLUMNS).map_err(io)?;
     let mut n = 0;
@@ -65,21 +66,36 @@ fn export_table<R: Record>(tx: &mut Tx<'_>, dir: &Path) -> AppResult<u64> {
         w.write_record(r.to_texts()).map_err(io)?;
         n += 1;
     }
-    w.flush().map_err(|e| AppError::invalid("dir", e.to_string()))?;
+    w.flush()
+        .map_err(|e| AppError::invalid("dir", e.to_string()))?;
     Ok(n)
 }
 
-fn parse_table<R: Record>(dir: &Path, problems: &mut Vec<ImportProblem>) -> AppResult<Option<Parsed>> {
+fn parse_table<R: Record>(
+    dir: &Path,
+    problems: &mut Vec<ImportProblem>,
+) -> AppResult<Option<Parsed>> {
     let file = format!("{}.csv", R::TABLE);
     let path = dir.join(&file);
     if !path.exists() {
         return Ok(None);
     }
-    let mut rd = csv::ReaderBuilder::new().has_headers(true).from_path(&path).map_err(|e| AppError::invalid("dir", format!("cannot read {}: {e}", path.display())))?;
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(&path)
+        .map_err(|e| AppError::invalid("dir", format!("cannot read {}: {e}", path.display())))?;
     let headers: Vec<String> = match rd.headers() {
-        Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|s| s.trim_start_matches('\u{feff}').to_string())
+            .collect(),
         Err(e) => {
-            problems.push(ImportProblem { file, line: 1, column: String::new(), reason: format!("unreadable header: {e}") });
+            problems.push(ImportProblem {
+                file,
+                line: 1,
+                column: String::new(),
+                reason: format!("unreadable header: {e}"),
+            });
             return Ok(None);
         }
     };
@@ -88,25 +104,46 @@ fn parse_table<R: Record>(dir: &Path, problems: &mut Vec<ImportProblem>) -> AppR
     for c in R::COLUMNS {
         match headers.iter().position(|h| h == c) {
             Some(p) => pos.push(p),
-            None => problems.push(ImportProblem { file: file.clone(), line: 1, column: (*c).into(), reason: format!("the column «{c}» is missing from the header") }),
+            None => problems.push(ImportProblem {
+                file: file.clone(),
+                line: 1,
+                column: (*c).into(),
+                reason: format!("the column «{c}» is missing from the header"),
+            }),
         }
     }
     for h in &headers {
         if !R::COLUMNS.contains(&h.as_str()) {
-            problems.push(ImportProblem { file: file.clone(), line: 1, column: h.clone(), reason: format!("unknown column «{h}»; expected {}", R::COLUMNS.join(", ")) });
+            problems.push(ImportProblem {
+                file: file.clone(),
+                line: 1,
+                column: h.clone(),
+                reason: format!("unknown column «{h}»; expected {}", R::COLUMNS.join(", ")),
+            });
         }
     }
     if pos.len() != R::COLUMNS.len() {
         return Ok(None);
     }
-    let mut parsed = Parsed { table: R::TABLE, columns: R::COLUMNS, rows: Vec::new(), ids: Vec::new(), lines: Vec::new() };
+    let mut parsed = Parsed {
+        table: R::TABLE,
+        columns: R::COLUMNS,
+        rows: Vec::new(),
+        ids: Vec::new(),
+        lines: Vec::new(),
+    };
     let mut seen = HashSet::new();
     for rec in rd.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push(ImportProblem { file: file.clone(), line, column: String::new(), reason: format!("not valid CSV: {e}") });
+                problems.push(ImportProblem {
+                    file: file.clone(),
+                    line,
+                    column: String::new(),
+                    reason: format!("not valid CSV: {e}"),
+                });
                 continue;
             }
         };
@@ -115,21 +152,41 @@ fn parse_table<R: Record>(dir: &Path, problems: &mut Vec<ImportProblem>) -> AppR
         match R::from_texts(&texts) {
             Ok(r) => {
                 if r.id().trim().is_empty() {
-                    problems.push(ImportProblem { file: file.clone(), line, column: "id".into(), reason: "every row needs an id".into() });
+                    problems.push(ImportProblem {
+                        file: file.clone(),
+                        line,
+                        column: "id".into(),
+                        reason: "every row needs an id".into(),
+                    });
                     continue;
                 }
                 if !seen.insert(r.id().to_string()) {
-                    problems.push(ImportProblem { file: file.clone(), line, column: "id".into(), reason: format!("id «{}» appears twice in this file", r.id()) });
+                    problems.push(ImportProblem {
+                        file: file.clone(),
+                        line,
+                        column: "id".into(),
+                        reason: format!("id «{}» appears twice in this file", r.id()),
+                    });
                     continue;
                 }
                 for (col, reason) in domain_checks(R::TABLE, R::COLUMNS, &texts) {
-                    problems.push(ImportProblem { file: file.clone(), line, column: col, reason });
+                    problems.push(ImportProblem {
+                        file: file.clone(),
+                        line,
+                        column: col,
+                        reason,
+                    });
                 }
                 parsed.ids.push(r.id().to_string());
                 parsed.lines.push(line);
                 parsed.rows.push(r.to_values());
             }
-            Err((col, reason)) => problems.push(ImportProblem { file: file.clone(), line, column: col.into(), reason }),
+            Err((col, reason)) => problems.push(ImportProblem {
+                file: file.clone(),
+                line,
+                column: col.into(),
+                reason,
+            }),
         }
     }
     Ok(Some(parsed))
@@ -155,7 +212,10 @@ fn domain_checks(table: &str, cols: &[&str], texts: &[&str]) -> Vec<(String, Str
         "contacts" => {
             if let Some(p) = get("phone").filter(|p| !p.is_empty()) {
                 match Phone::parse(p) {
-                    Ok(ph) if ph.as_str() != p => out.push(("phone".into(), format!("write the phone in E.164 form: {}", ph.as_str()))),
+                    Ok(ph) if ph.as_str() != p => out.push((
+                        "phone".into(),
+                        format!("write the phone in E.164 form: {}", ph.as_str()),
+                    )),
                     Ok(_) => {}
                     Err(e) => out.push(("phone".into(), e.to_string())),
                 }
@@ -215,21 +275,35 @@ impl App {
         if let Some(a) = actor {
             require(a, Action::ExportImport)?;
         }
-        std::fs::create_dir_all(dir).map_err(|e| AppError::invalid("dir", format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            AppError::invalid("dir", format!("cannot create {}: {e}", dir.display()))
+        })?;
         self.db.tx(|tx| {
             let counts = each_table!(export_table, tx, dir);
-            Ok(BUNDLE_TABLES.iter().map(|t| t.to_string()).zip(counts).collect())
+            Ok(BUNDLE_TABLES
+                .iter()
+                .map(|t| t.to_string())
+                .zip(counts)
+                .collect())
         })
     }
 
     /// Imports a bundle. All rows are checked first; any problem means nothing is written and
     /// the error lists every bad row. `dry_run` checks only.
-    pub fn import(&self, actor: Option<&Actor>, dir: &Path, dry_run: bool) -> AppResult<ImportReport> {
+    pub fn import(
+        &self,
+        actor: Option<&Actor>,
+        dir: &Path,
+        dry_run: bool,
+    ) -> AppResult<ImportReport> {
         if let Some(a) = actor {
             require(a, Action::ExportImport)?;
         }
         if !dir.is_dir() {
-            return Err(AppError::invalid("dir", format!("{} is not a folder with a CSV bundle", dir.display())));
+            return Err(AppError::invalid(
+                "dir",
+                format!("{} is not a folder with a CSV bundle", dir.display()),
+            ));
         }
         let mut problems = Vec::new();
         let parsed: Vec<Option<Parsed>> = {
@@ -238,38 +312,71 @@ impl App {
         };
         let parsed: Vec<Parsed> = parsed.into_iter().flatten().collect();
         if parsed.is_empty() && problems.is_empty() {
-            return Err(AppError::invalid("dir", format!("{} has none of the bundle's files ({}.csv …)", dir.display(), BUNDLE_TABLES[0])));
+            return Err(AppError::invalid(
+                "dir",
+                format!(
+                    "{} has none of the bundle's files ({}.csv …)",
+                    dir.display(),
+                    BUNDLE_TABLES[0]
+                ),
+            ));
         }
         self.db.tx(|tx| {
             self.check_references(tx, &parsed, &mut problems)?;
             if !problems.is_empty() {
-                problems.sort_by(|a, b| (&a.file, a.line, &a.column).cmp(&(&b.file, b.line, &b.column)));
+                problems.sort_by(|a, b| {
+                    (&a.file, a.line, &a.column).cmp(&(&b.file, b.line, &b.column))
+                });
                 return Err(AppError::Import(problems.clone()));
             }
-            let mut report = ImportReport { dry_run, ..Default::default() };
+            let mut report = ImportReport {
+                dry_run,
+                ..Default::default()
+            };
             for p in &parsed {
-                report.files.push((format!("{}.csv", p.table), p.rows.len() as u64));
+                report
+                    .files
+                    .push((format!("{}.csv", p.table), p.rows.len() as u64));
                 report.rows += p.rows.len() as u64;
             }
             if dry_run {
                 return Ok(report);
             }
             for p in &parsed {
-                tx.upsert_many(p.table, p.columns, &p.rows).map_err(|e| match e.unique_violation() {
-                    Some(c) => AppError::Import(vec![ImportProblem { file: format!("{}.csv", p.table), line: 0, column: String::new(), reason: format!("a row repeats a unique value already in the database ({c})") }]),
-                    None => e.into(),
+                tx.upsert_many(p.table, p.columns, &p.rows).map_err(|e| {
+                    match e.unique_violation() {
+                        Some(c) => AppError::Import(vec![ImportProblem {
+                            file: format!("{}.csv", p.table),
+                            line: 0,
+                            column: String::new(),
+                            reason: format!(
+                                "a row repeats a unique value already in the database ({c})"
+                            ),
+                        }]),
+                        None => e.into(),
+                    }
                 })?;
             }
             Ok(report)
         })
     }
 
-    fn check_references(&self, tx: &mut Tx<'_>, parsed: &[Parsed], problems: &mut Vec<ImportProblem>) -> AppResult<()> {
-        let ids: HashMap<&str, HashSet<&str>> = parsed.iter().map(|p| (p.table, p.ids.iter().map(String::as_str).collect())).collect();
+    fn check_references(
+        &self,
+        tx: &mut Tx<'_>,
+        parsed: &[Parsed],
+        problems: &mut Vec<ImportProblem>,
+    ) -> AppResult<()> {
+        let ids: HashMap<&str, HashSet<&str>> = parsed
+            .iter()
+            .map(|p| (p.table, p.ids.iter().map(String::as_str).collect()))
+            .collect();
         let mut db_cache: HashMap<(&str, String), bool> = HashMap::new();
         for p in parsed {
             for (table, col, target) in REFS.iter().filter(|r| r.0 == p.table) {
-                let Some(ci) = p.columns.iter().position(|c| c == col) else { continue };
+                let Some(ci) = p.columns.iter().position(|c| c == col) else {
+                    continue;
+                };
                 for (i, row) in p.rows.iter().enumerate() {
                     let Value::Text(v) = &row[ci] else { continue };
                     if ids.get(target).is_some_and(|s| s.contains(v.as_str())) {
@@ -279,7 +386,12 @@ impl App {
                     let exists = match db_cache.get(&key) {
                         Some(e) => *e,
                         None => {
-                            let e = tx.query_one(&format!("SELECT id FROM {target} WHERE id = ?"), &[Value::Text(v.clone())])?.is_some();
+                            let e = tx
+                                .query_one(
+                                    &format!("SELECT id FROM {target} WHERE id = ?"),
+                                    &[Value::Text(v.clone())],
+                                )?
+                                .is_some();
                             db_cache.insert(key, e);
                             e
                         }
@@ -297,19 +409,38 @@ impl App {
         }
         // Companies: one ИНН+КПП per company, in the file and against the database.
         if let Some(p) = parsed.iter().find(|p| p.table == "companies") {
-            let (ii, ki) = (p.columns.iter().position(|c| *c == "inn"), p.columns.iter().position(|c| *c == "kpp"));
+            let (ii, ki) = (
+                p.columns.iter().position(|c| *c == "inn"),
+                p.columns.iter().position(|c| *c == "kpp"),
+            );
             if let (Some(ii), Some(ki)) = (ii, ki) {
                 let mut seen: HashMap<(String, String), usize> = HashMap::new();
                 for (i, row) in p.rows.iter().enumerate() {
                     let key = (text(&row[ii]), text(&row[ki]));
                     if let Some(first) = seen.insert(key.clone(), i) {
-                        problems.push(ImportProblem { file: "companies.csv".into(), line: p.lines[i], column: "inn".into(), reason: format!("ИНН {} is already on line {}", key.0, p.lines[first]) });
+                        problems.push(ImportProblem {
+                            file: "companies.csv".into(),
+                            line: p.lines[i],
+                            column: "inn".into(),
+                            reason: format!("ИНН {} is already on line {}", key.0, p.lines[first]),
+                        });
                         continue;
                     }
-                    if let Some(r) = tx.query_one("SELECT id FROM companies WHERE inn = ? AND kpp = ?", &[key.0.clone().into(), key.1.clone().into()])?
-                        && r.text(0) != p.ids[i]
+                    if let Some(r) = tx.query_one(
+                        "SELECT id FROM companies WHERE inn = ? AND kpp = ?",
+                        &[key.0.clone().into(), key.1.clone().into()],
+                    )? && r.text(0) != p.ids[i]
                     {
-                        problems.push(ImportProblem { file: "companies.csv".into(), line: p.lines[i], column: "inn".into(), reason: format!("ИНН {} already belongs to company {} in the database", key.0, r.text(0)) });
+                        problems.push(ImportProblem {
+                            file: "companies.csv".into(),
+                            line: p.lines[i],
+                            column: "inn".into(),
+                            reason: format!(
+                                "ИНН {} already belongs to company {} in the database",
+                                key.0,
+                                r.text(0)
+                            ),
+                        });
                     }
                 }
             }

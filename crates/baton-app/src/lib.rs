@@ -91,7 +91,7 @@ impl App {
     }
 
     pub fn config(&self) -> AppResult<ConveyorConfig> {
-        self.db.tx(|tx| self.config_in(tx))
+        self.db.read(|tx| self.config_in(tx))
     }
 
     pub(crate) fn config_in(&self, tx: &mut Tx<'_>) -> AppResult<ConveyorConfig> {

@@ -40,6 +40,7 @@ CREATE TABLE call_list_items (
   id TEXT PRIMARY KEY, call_list_id TEXT NOT NULL REFERENCES call_lists(id),
   company_id TEXT NOT NULL REFERENCES companies(id), position BIGINT NOT NULL, done BIGINT NOT NULL);
 CREATE INDEX call_list_items_list ON call_list_items(call_list_id, position);
+CREATE INDEX call_list_items_company ON call_list_items(company_id);
 
 CREATE TABLE leads (
   id TEXT PRIMARY KEY, company_id TEXT NOT NULL REFERENCES companies(id),
@@ -66,6 +67,7 @@ CREATE TABLE handoffs (
   decided_at TEXT, reason TEXT, reason_text TEXT);
 CREATE INDEX handoffs_lead ON handoffs(lead_id);
 CREATE INDEX handoffs_receiver ON handoffs(receiver_id, status);
+CREATE INDEX handoffs_company ON handoffs(company_id);
 
 CREATE TABLE products (
   id TEXT PRIMARY KEY, sku TEXT NOT NULL UNIQUE, name TEXT NOT NULL, product_group TEXT NOT NULL,
@@ -107,6 +109,7 @@ CREATE TABLE payments (
   company_id TEXT NOT NULL REFERENCES companies(id), paid_on TEXT NOT NULL, amount BIGINT NOT NULL,
   credit_note_id TEXT, client_manager_id TEXT, created_by TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX payments_invoice ON payments(invoice_id);
+CREATE INDEX credit_notes_inv ON credit_notes(invoice_id, amount);
 CREATE INDEX payments_company ON payments(company_id, paid_on);
 
 CREATE TABLE targets (
@@ -117,6 +120,7 @@ CREATE TABLE audit_events (
   id TEXT PRIMARY KEY, at TEXT NOT NULL, actor_id TEXT, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
   action TEXT NOT NULL, before_json TEXT, after_json TEXT);
 CREATE INDEX audit_entity ON audit_events(entity, entity_id);
+CREATE INDEX audit_at ON audit_events(at);
 
 CREATE TABLE settings (id TEXT PRIMARY KEY, value TEXT NOT NULL);
 

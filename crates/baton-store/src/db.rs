@@ -11,6 +11,7 @@ use r2d2::{Pool, PooledConnection};
 use r2d2_postgres::PostgresConnectionManager;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::{ToSqlOutput, ValueRef};
+use std::sync::{Arc, Mutex};
 
 type PgManager = PostgresConnectionManager<postgres::NoTls>;
 
@@ -18,6 +19,10 @@ type PgManager = PostgresConnectionManager<postgres::NoTls>;
 pub enum Db {
     Sqlite(Pool<SqliteConnectionManager>),
     Postgres(Pool<PgManager>),
+    /// One SQLite connection inside a long transaction; each `tx` is a savepoint in it.
+    /// Bulk writers (the demo generator) commit once per batch instead of once per use case:
+    /// a commit rewrites every touched page into the WAL, which dominated the demo's time.
+    SqliteBatch(Arc<Mutex<BatchConn>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,7 +35,20 @@ pub enum Dialect {
 /// case leaves nothing half-written.
 pub enum Tx<'a> {
     Sqlite(rusqlite::Transaction<'a>),
+    SqliteSavepoint(rusqlite::Savepoint<'a>),
     Postgres(postgres::Transaction<'a>),
+}
+
+/// The batch's connection. If the batch is abandoned (an error), its open transaction is
+/// rolled back before the connection returns to the pool.
+pub struct BatchConn(PooledConnection<SqliteConnectionManager>);
+
+impl Drop for BatchConn {
+    fn drop(&mut self) {
+        if !self.0.is_autocommit() {
+            let _ = self.0.execute_batch("ROLLBACK");
+        }
+    }
 }
 
 pub enum Conn {
@@ -147,8 +165,11 @@ impl Db {
                 })?;
             }
             let mgr = SqliteConnectionManager::file(path).with_init(|c| {
+                // Every query text is fixed, so a larger statement cache means no re-parsing;
+                // a larger auto-checkpoint interval means fewer checkpoints on bulk paths.
+                c.set_prepared_statement_cache_capacity(512);
                 c.execute_batch(
-                    "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+                    "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-65536;",
                 )
             });
             let pool = Pool::builder().max_size(4).build(mgr)?;
@@ -172,7 +193,7 @@ impl Db {
 
     pub fn dialect(&self) -> Dialect {
         match self {
-            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Sqlite(_) | Db::SqliteBatch(_) => Dialect::Sqlite,
             Db::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -181,7 +202,62 @@ impl Db {
         Ok(match self {
             Db::Sqlite(p) => Conn::Sqlite(p.get()?),
             Db::Postgres(p) => Conn::Postgres(p.get()?),
+            Db::SqliteBatch(_) => {
+                return Err(StoreError::Url("a batch has no free connection".into()));
+            }
         })
+    }
+
+    /// A handle whose transactions all happen inside one long SQLite transaction, committed
+    /// by `flush`. On PostgreSQL it is the same handle (COPY and the server's group commit
+    /// make batching unnecessary there).
+    pub fn batch(&self) -> Result<Db, StoreError> {
+        match self {
+            Db::Sqlite(p) => {
+                let c = p.get()?;
+                c.execute_batch("BEGIN IMMEDIATE")?;
+                Ok(Db::SqliteBatch(Arc::new(Mutex::new(BatchConn(c)))))
+            }
+            other => Ok(other.clone()),
+        }
+    }
+
+    /// Commits the batch; the handle is then an ordinary one for the rest of its life.
+    pub fn finish(&self) -> Result<(), StoreError> {
+        if let Db::SqliteBatch(m) = self {
+            let c = m
+                .lock()
+                .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
+            if !c.0.is_autocommit() {
+                c.0.execute_batch("COMMIT")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits a batch so far and starts the next one.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        if let Db::SqliteBatch(m) = self {
+            let c = m
+                .lock()
+                .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
+            c.0.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+        }
+        Ok(())
+    }
+
+    fn batch_tx<T, E: From<StoreError>>(
+        m: &Mutex<BatchConn>,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        // try_lock: a nested transaction would deadlock; fail loudly instead.
+        let mut c = m
+            .try_lock()
+            .map_err(|_| StoreError::Url("nested transaction on a batch".into()))?;
+        let mut tx = Tx::SqliteSavepoint(c.0.savepoint().map_err(StoreError::from)?);
+        let out = f(&mut tx)?;
+        tx.commit()?;
+        Ok(out)
     }
 
     /// Runs `f` in one transaction; commits when it returns Ok, rolls back otherwise.
@@ -189,6 +265,9 @@ impl Db {
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        if let Db::SqliteBatch(m) = self {
+            return Self::batch_tx(m, f);
+        }
         let mut conn = self.conn()?;
         let mut tx = conn.begin()?;
         let out = f(&mut tx)?;
@@ -196,7 +275,41 @@ impl Db {
         Ok(out)
     }
 
+    /// Runs `f` in a read transaction: on SQLite a deferred one, which takes no write lock,
+    /// so reads never queue behind writers. Anything `f` writes is rolled back.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if let Db::SqliteBatch(m) = self {
+            return Self::batch_tx(m, f);
+        }
+        let mut conn = self.conn()?;
+        let mut tx = match &mut conn {
+            Conn::Sqlite(c) => Tx::Sqlite(
+                c.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+                    .map_err(StoreError::from)?,
+            ),
+            Conn::Postgres(c) => Tx::Postgres(
+                c.build_transaction()
+                    .read_only(true)
+                    .start()
+                    .map_err(StoreError::from)?,
+            ),
+        };
+        let out = f(&mut tx)?;
+        drop(tx);
+        Ok(out)
+    }
+
     pub fn execute_batch(&self, sql: &str) -> Result<(), StoreError> {
+        if let Db::SqliteBatch(m) = self {
+            let c = m
+                .lock()
+                .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
+            c.0.execute_batch(sql)?;
+            return Ok(());
+        }
         match self.conn()? {
             Conn::Sqlite(c) => c.execute_batch(sql)?,
             Conn::Postgres(mut c) => c.batch_execute(sql)?,
@@ -219,9 +332,17 @@ impl Conn {
 }
 
 impl Tx<'_> {
+    fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        match self {
+            Tx::Sqlite(t) => Some(t),
+            Tx::SqliteSavepoint(t) => Some(t),
+            Tx::Postgres(_) => None,
+        }
+    }
+
     pub fn dialect(&self) -> Dialect {
         match self {
-            Tx::Sqlite(_) => Dialect::Sqlite,
+            Tx::Sqlite(_) | Tx::SqliteSavepoint(_) => Dialect::Sqlite,
             Tx::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -229,82 +350,102 @@ impl Tx<'_> {
     pub fn commit(self) -> Result<(), StoreError> {
         match self {
             Tx::Sqlite(t) => t.commit()?,
+            Tx::SqliteSavepoint(t) => t.commit()?,
             Tx::Postgres(t) => t.commit()?,
         }
         Ok(())
     }
 
     pub fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        match self {
-            Tx::Sqlite(t) => {
-                let mut st = t.prepare_cached(sql)?;
-                Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
-            }
-            Tx::Postgres(t) => {
-                let p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
-                    .iter()
-                    .map(|v| v as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                Ok(t.execute(pg_placeholders(sql).as_str(), &p)?)
-            }
+        if let Some(t) = self.sqlite() {
+            let mut st = t.prepare_cached(sql)?;
+            return Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64);
         }
+        let Tx::Postgres(t) = self else {
+            return Err(StoreError::Url("no connection".into()));
+        };
+        let p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        Ok(t.execute(pg_placeholders(sql).as_str(), &p)?)
     }
 
     pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        match self {
-            Tx::Sqlite(t) => {
-                let mut st = t.prepare_cached(sql)?;
-                let n = st.column_count();
-                let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                    sqlite_row(r, n)
-                })?;
-                Ok(rows.collect::<Result<Vec<_>, _>>()?)
-            }
-            Tx::Postgres(t) => {
-                let p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
-                    .iter()
-                    .map(|v| v as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                t.query(pg_placeholders(sql).as_str(), &p)?
-                    .iter()
-                    .map(pg_row)
-                    .collect()
-            }
+        if let Some(t) = self.sqlite() {
+            let mut st = t.prepare_cached(sql)?;
+            let n = st.column_count();
+            let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                sqlite_row(r, n)
+            })?;
+            return Ok(rows.collect::<Result<Vec<_>, _>>()?);
         }
+        let Tx::Postgres(t) = self else {
+            return Err(StoreError::Url("no connection".into()));
+        };
+        let p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        t.query(pg_placeholders(sql).as_str(), &p)?
+            .iter()
+            .map(pg_row)
+            .collect()
     }
 
     pub fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
+    fn sqlite_each(&mut self, sql: &str, rows: &[Vec<Value>]) -> Result<Option<u64>, StoreError> {
+        let Some(t) = self.sqlite() else {
+            return Ok(None);
+        };
+        let mut st = t.prepare_cached(sql)?;
+        for r in rows {
+            st.execute(rusqlite::params_from_iter(r.iter()))?;
+        }
+        Ok(Some(rows.len() as u64))
+    }
+
     /// Inserts or replaces many rows by id: a cached prepared upsert on SQLite; COPY into a
     /// temporary table and one `INSERT … ON CONFLICT` on PostgreSQL.
-    pub fn upsert_many(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<u64, StoreError> {
+    pub fn upsert_many(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Vec<Value>],
+    ) -> Result<u64, StoreError> {
         if rows.is_empty() {
             return Ok(0);
         }
-        let sets: Vec<String> = columns[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
-        let on_conflict = if sets.is_empty() { "DO NOTHING".to_string() } else { format!("DO UPDATE SET {}", sets.join(", ")) };
-        match self {
-            Tx::Sqlite(t) => {
-                let marks = vec!["?"; columns.len()].join(",");
-                let sql = format!("INSERT INTO {table} ({}) VALUES ({marks}) ON CONFLICT (id) {on_conflict}", columns.join(","));
-                let mut st = t.prepare_cached(&sql)?;
-                for r in rows {
-                    st.execute(rusqlite::params_from_iter(r.iter()))?;
-                }
-                Ok(rows.len() as u64)
-            }
-            Tx::Postgres(_) => {
-                let tmp = format!("baton_import_{table}");
-                self.exec(&format!("CREATE TEMP TABLE {tmp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"), &[])?;
-                self.insert_many(&tmp, columns, rows)?;
-                let cols = columns.join(",");
-                let n = self.exec(&format!("INSERT INTO {table} ({cols}) SELECT {cols} FROM {tmp} ON CONFLICT (id) {on_conflict}"), &[])?;
-                self.exec(&format!("DROP TABLE {tmp}"), &[])?;
-                Ok(n)
-            }
+        let sets: Vec<String> = columns[1..]
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        let on_conflict = if sets.is_empty() {
+            "DO NOTHING".to_string()
+        } else {
+            format!("DO UPDATE SET {}", sets.join(", "))
+        };
+        let marks = vec!["?"; columns.len()].join(",");
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({marks}) ON CONFLICT (id) {on_conflict}",
+            columns.join(",")
+        );
+        if let Some(n) = self.sqlite_each(&sql, rows)? {
+            return Ok(n);
         }
+        let tmp = format!("baton_import_{table}");
+        self.exec(
+            &format!("CREATE TEMP TABLE {tmp} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"),
+            &[],
+        )?;
+        self.insert_many(&tmp, columns, rows)?;
+        let cols = columns.join(",");
+        let n = self.exec(&format!("INSERT INTO {table} ({cols}) SELECT {cols} FROM {tmp} ON CONFLICT (id) {on_conflict}"), &[])?;
+        self.exec(&format!("DROP TABLE {tmp}"), &[])?;
+        Ok(n)
     }
 
     /// Inserts many rows fast: a cached prepared statement on SQLite, COPY on PostgreSQL.
@@ -314,52 +455,47 @@ impl Tx<'_> {
         columns: &[&str],
         rows: &[Vec<Value>],
     ) -> Result<u64, StoreError> {
-        match self {
-            Tx::Sqlite(t) => {
-                let marks = vec!["?"; columns.len()].join(",");
-                let sql = format!(
-                    "INSERT INTO {table} ({}) VALUES ({marks})",
-                    columns.join(",")
-                );
-                let mut st = t.prepare_cached(&sql)?;
-                for r in rows {
-                    st.execute(rusqlite::params_from_iter(r.iter()))?;
+        let marks = vec!["?"; columns.len()].join(",");
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({marks})",
+            columns.join(",")
+        );
+        if let Some(n) = self.sqlite_each(&sql, rows)? {
+            return Ok(n);
+        }
+        let Tx::Postgres(t) = self else {
+            return Err(StoreError::Url("no connection".into()));
+        };
+        use std::io::Write;
+        let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(","));
+        let mut w = t.copy_in(sql.as_str())?;
+        let mut buf = String::new();
+        for r in rows {
+            buf.clear();
+            for (i, v) in r.iter().enumerate() {
+                if i > 0 {
+                    buf.push('\t');
                 }
-                Ok(rows.len() as u64)
-            }
-            Tx::Postgres(t) => {
-                use std::io::Write;
-                let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(","));
-                let mut w = t.copy_in(sql.as_str())?;
-                let mut buf = String::new();
-                for r in rows {
-                    buf.clear();
-                    for (i, v) in r.iter().enumerate() {
-                        if i > 0 {
-                            buf.push('\t');
-                        }
-                        match v {
-                            Value::Null => buf.push_str("\\N"),
-                            Value::Int(x) => buf.push_str(&x.to_string()),
-                            Value::Text(s) => {
-                                for ch in s.chars() {
-                                    match ch {
-                                        '\\' => buf.push_str("\\\\"),
-                                        '\t' => buf.push_str("\\t"),
-                                        '\n' => buf.push_str("\\n"),
-                                        '\r' => buf.push_str("\\r"),
-                                        c => buf.push(c),
-                                    }
-                                }
+                match v {
+                    Value::Null => buf.push_str("\\N"),
+                    Value::Int(x) => buf.push_str(&x.to_string()),
+                    Value::Text(s) => {
+                        for ch in s.chars() {
+                            match ch {
+                                '\\' => buf.push_str("\\\\"),
+                                '\t' => buf.push_str("\\t"),
+                                '\n' => buf.push_str("\\n"),
+                                '\r' => buf.push_str("\\r"),
+                                c => buf.push(c),
                             }
                         }
                     }
-                    buf.push('\n');
-                    w.write_all(buf.as_bytes())
-                        .map_err(|e| StoreError::Decode(format!("COPY into {table}: {e}")))?;
                 }
-                Ok(w.finish()?)
             }
+            buf.push('\n');
+            w.write_all(buf.as_bytes())
+                .map_err(|e| StoreError::Decode(format!("COPY into {table}: {e}")))?;
         }
+        Ok(w.finish()?)
     }
 }

@@ -153,7 +153,7 @@ impl App {
     }
 
     pub fn call_lists(&self, actor: &Actor) -> AppResult<Vec<CallList>> {
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             Ok(tx.list::<CallList>(&scoped(
                 Filter::new().order("created_at", true),
                 &list_scope(actor),
@@ -168,7 +168,7 @@ impl App {
         list_id: &str,
         limit: i64,
     ) -> AppResult<Vec<QueueItem>> {
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let list: CallList = visible(tx, &list_scope(actor), list_id, "call list")?;
             let items = tx.list::<CallListItem>(
                 &Filter::new()
@@ -327,7 +327,7 @@ impl App {
         if let Some(d) = date {
             f = f.eq("local_date", d);
         }
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<Activity>(&f)?;
             let items = tx.list::<Activity>(&f.clone().page(paging.per_page, paging.offset()))?;
             Ok(Page {

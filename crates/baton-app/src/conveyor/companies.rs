@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, company_scope, lead_scope, money_scope, require};
 use crate::{App, Page, Paging};
 use baton_domain::company::{Claim, normalize_name, take_claim};
-use baton_domain::{Inn, Kpp, Phone};
+use baton_domain::{Inn, Kpp, Phone, Role};
 use baton_store::records::{
     Activity, Company, Contact, Contract, Employee, Handoff, Invoice, LeadRow, Payment,
 };
@@ -216,8 +216,10 @@ impl App {
                     });
                 }
             }
-            // The creator works the company: they take the claim.
-            let claim = take_claim(&None, &actor.id, |h| h.to_string(), now, cfg.claim_days)?;
+            // A caller or manager who creates a company works it and takes the claim; a head,
+            // director or admin who creates one stocks the pool for others.
+            let works = actor.any(&[Role::Caller, Role::SalesManager, Role::UniversalManager]);
+            let claim = if works { Some(take_claim(&None, &actor.id, |h| h.to_string(), now, cfg.claim_days)?) } else { None };
             let c = Company {
                 id: id.clone(),
                 inn: inn.to_string(),
@@ -228,8 +230,8 @@ impl App {
                 industry: non_empty(req.industry.clone()),
                 source: source.clone(),
                 status: "prospect".into(),
-                claim_holder_id: Some(claim.holder_id),
-                claim_until: Some(stamp(claim.until)),
+                claim_holder_id: claim.as_ref().map(|c| c.holder_id.clone()),
+                claim_until: claim.as_ref().map(|c| stamp(c.until)),
                 client_manager_id: None,
                 att_caller_id: None,
                 att_seller_id: None,
@@ -309,7 +311,7 @@ impl App {
             _ => "name_norm",
         };
         let f = f.order(sort, q.desc.unwrap_or(false));
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<Company>(&f)?;
             let items = tx.list::<Company>(&f.clone().page(paging.per_page, paging.offset()))?;
             Ok(Page {
@@ -324,7 +326,7 @@ impl App {
     /// Everything about one company the actor may see: contacts, activities, handoff history,
     /// attribution, contracts, invoices and payments.
     pub fn company_card(&self, actor: &Actor, id: &str) -> AppResult<CompanyCard> {
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let company: Company = visible(tx, &company_scope(actor), id, "company")?;
             let by_company = || Filter::new().eq("company_id", id);
             let money = money_scope(actor);

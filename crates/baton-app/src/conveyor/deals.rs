@@ -452,7 +452,7 @@ impl App {
                     reactivation = true;
                 }
                 // A universal manager keeps the clients they win: no handoff 2.
-                let seller_roles = self.actor(&seller).map(|a| a.roles).unwrap_or_default();
+                let seller_roles = self.actor_in(tx, &seller)?.roles;
                 if seller_roles.contains(&Role::UniversalManager) && company.client_manager_id.is_none() {
                     company.client_manager_id = Some(seller);
                 }
@@ -638,6 +638,44 @@ impl App {
         })
     }
 
+    /// A head moves a client to another client manager (a portfolio change, e.g. at the split).
+    pub fn assign_client_manager(
+        &self,
+        actor: &Actor,
+        company_id: &str,
+        client_manager_id: &str,
+    ) -> AppResult<Company> {
+        if !actor.any(&[Role::Head, Role::Director, Role::Admin]) {
+            return Err(AppError::Forbidden(
+                "move clients between client managers".into(),
+            ));
+        }
+        self.db.tx(|tx| {
+            let before: Company = visible(tx, &company_scope(actor), company_id, "company")?;
+            let cm = self.actor_in(tx, client_manager_id)?;
+            if !cm.any(&[Role::ClientManager, Role::UniversalManager]) {
+                return Err(AppError::invalid(
+                    "client_manager_id",
+                    format!("{} is not a client manager", cm.name),
+                ));
+            }
+            let mut c = before.clone();
+            c.client_manager_id = Some(cm.id.clone());
+            c.version += 1;
+            tx.update(&c, Some(before.version))?;
+            self.audit(
+                tx,
+                Some(actor),
+                "company",
+                &c.id,
+                "company.client_manager_changed",
+                Some(&before),
+                Some(&c),
+            )?;
+            Ok(c)
+        })
+    }
+
     /// The client manager met the client: the kickoff closes handoff 2.
     pub fn kickoff(
         &self,
@@ -720,7 +758,7 @@ impl App {
             );
         }
         let f = f.order("issued_on", true);
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<Invoice>(&f)?;
             let mut items = Vec::new();
             for invoice in tx.list::<Invoice>(&f.clone().page(paging.per_page, paging.offset()))? {
@@ -760,7 +798,7 @@ impl App {
             f = f.raw("paid_on <= ?", vec![d.into()]);
         }
         let f = f.order("paid_on", true);
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<Payment>(&f)?;
             let items = tx.list::<Payment>(&f.clone().page(paging.per_page, paging.offset()))?;
             Ok(Page {
@@ -783,7 +821,7 @@ impl App {
             f = f.eq("company_id", c);
         }
         let f = f.order("signed_on", true);
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<Contract>(&f)?;
             let items = tx.list::<Contract>(&f.clone().page(paging.per_page, paging.offset()))?;
             Ok(Page {
@@ -806,7 +844,7 @@ impl App {
             f = f.eq("company_id", c);
         }
         let f = f.order("created_at", true);
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<Order>(&f)?;
             let items = tx.list::<Order>(&f.clone().page(paging.per_page, paging.offset()))?;
             Ok(Page {
@@ -819,8 +857,9 @@ impl App {
     }
 
     pub fn products(&self) -> AppResult<Vec<Product>> {
-        self.db
-            .tx(|tx| Ok(tx.list::<Product>(&Filter::new().eq("active", 1i64).order("sku", false))?))
+        self.db.read(|tx| {
+            Ok(tx.list::<Product>(&Filter::new().eq("active", 1i64).order("sku", false))?)
+        })
     }
 
     pub fn create_product(

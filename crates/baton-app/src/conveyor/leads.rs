@@ -564,7 +564,7 @@ impl App {
     }
 
     pub fn lead(&self, actor: &Actor, id: &str) -> AppResult<LeadView> {
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let lead: LeadRow = visible(tx, &lead_scope(actor), id, "lead")?;
             let company: Company = tx.must(&lead.company_id)?;
             let handoffs = tx.list(&Filter::new().eq("lead_id", id).order("created_at", false))?;
@@ -597,7 +597,7 @@ impl App {
             _ => "created_at",
         };
         let f = f.order(sort, q.desc.unwrap_or(true));
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<LeadRow>(&f)?;
             let items = tx.list::<LeadRow>(&f.clone().page(paging.per_page, paging.offset()))?;
             Ok(Page {
@@ -638,7 +638,7 @@ impl App {
             f = f.eq("kind", k);
         }
         let f = f.order("created_at", true);
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<Handoff>(&f)?;
             let items = tx.list::<Handoff>(&f.clone().page(paging.per_page, paging.offset()))?;
             Ok(Page {

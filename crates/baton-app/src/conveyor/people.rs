@@ -47,7 +47,7 @@ pub struct EmployeeView {
 impl App {
     pub fn regions(&self) -> AppResult<Vec<Region>> {
         self.db
-            .tx(|tx| Ok(tx.list::<Region>(&Filter::new().order("code", false))?))
+            .read(|tx| Ok(tx.list::<Region>(&Filter::new().order("code", false))?))
     }
 
     pub fn create_region(&self, actor: &Actor, code: &str, name: &str) -> AppResult<Region> {
@@ -163,7 +163,7 @@ impl App {
     }
 
     pub fn employee(&self, id: &str) -> AppResult<EmployeeView> {
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let e: Employee = tx.must(id)?;
             let roles = tx.list::<RoleAssignmentRow>(
                 &Filter::new()
@@ -197,7 +197,7 @@ impl App {
         if let Some(r) = region_id {
             f = f.eq("region_id", r);
         }
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<Employee>(&f)?;
             let list = tx.list::<Employee>(&f)?;
             let mut items = Vec::new();
@@ -436,7 +436,7 @@ impl App {
         if !crate::rights::may(actor, Action::SetTargets) {
             f = f.eq("employee_id", actor.id.as_str());
         }
-        self.db.tx(|tx| Ok(tx.list::<Target>(&f)?))
+        self.db.read(|tx| Ok(tx.list::<Target>(&f)?))
     }
 
     /// The audit trail of one record, or the latest events overall.
@@ -457,7 +457,7 @@ impl App {
         if let Some(i) = entity_id {
             f = f.eq("entity_id", i);
         }
-        self.db.tx(|tx| {
+        self.db.read(|tx| {
             let total = tx.count::<AuditEvent>(&f)?;
             let items = tx.list::<AuditEvent>(&f)?;
             Ok(Page {
