@@ -241,32 +241,32 @@ fn domain_checks(table: &str, cols: &[&str], texts: &[&str]) -> Vec<(String, Str
 }
 
 macro_rules! each_table {
-    ($f:ident, $($args:expr),*) => {{
-        let mut out = Vec::new();
-        out.push($f::<Region>($($args),*)?);
-        out.push($f::<Employee>($($args),*)?);
-        out.push($f::<RoleAssignmentRow>($($args),*)?);
-        out.push($f::<AbsenceRow>($($args),*)?);
-        out.push($f::<Company>($($args),*)?);
-        out.push($f::<Contact>($($args),*)?);
-        out.push($f::<CallList>($($args),*)?);
-        out.push($f::<CallListItem>($($args),*)?);
-        out.push($f::<LeadRow>($($args),*)?);
-        out.push($f::<Activity>($($args),*)?);
-        out.push($f::<Handoff>($($args),*)?);
-        out.push($f::<Product>($($args),*)?);
-        out.push($f::<Contract>($($args),*)?);
-        out.push($f::<ContractLine>($($args),*)?);
-        out.push($f::<Order>($($args),*)?);
-        out.push($f::<OrderLine>($($args),*)?);
-        out.push($f::<Invoice>($($args),*)?);
-        out.push($f::<CreditNote>($($args),*)?);
-        out.push($f::<Payment>($($args),*)?);
-        out.push($f::<Target>($($args),*)?);
-        out.push($f::<AuditEvent>($($args),*)?);
-        out.push($f::<Setting>($($args),*)?);
-        out
-    }};
+    ($f:ident, $($args:expr),*) => {
+        vec![
+            $f::<Region>($($args),*)?,
+            $f::<Employee>($($args),*)?,
+            $f::<RoleAssignmentRow>($($args),*)?,
+            $f::<AbsenceRow>($($args),*)?,
+            $f::<Company>($($args),*)?,
+            $f::<Contact>($($args),*)?,
+            $f::<CallList>($($args),*)?,
+            $f::<CallListItem>($($args),*)?,
+            $f::<LeadRow>($($args),*)?,
+            $f::<Activity>($($args),*)?,
+            $f::<Handoff>($($args),*)?,
+            $f::<Product>($($args),*)?,
+            $f::<Contract>($($args),*)?,
+            $f::<ContractLine>($($args),*)?,
+            $f::<Order>($($args),*)?,
+            $f::<OrderLine>($($args),*)?,
+            $f::<Invoice>($($args),*)?,
+            $f::<CreditNote>($($args),*)?,
+            $f::<Payment>($($args),*)?,
+            $f::<Target>($($args),*)?,
+            $f::<AuditEvent>($($args),*)?,
+            $f::<Setting>($($args),*)?,
+        ]
+    };
 }
 
 impl App {

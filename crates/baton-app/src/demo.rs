@@ -781,6 +781,7 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
     // The base is divided: ten clients per universal manager before the history starts, forty
     // prospects each for their own calls, and the rest for the callers' lists after the split.
     let mut next_pool: BTreeMap<String, usize> = BTreeMap::new();
+    #[allow(clippy::needless_range_loop)] // the region is borrowed again inside (amounts)
     for ri in 0..regions.len() {
         let n = regions[ri].ums.len();
         next_pool.insert(regions[ri].id.clone(), 50 * n);

@@ -110,7 +110,9 @@ impl App {
         self.now().with_timezone(&cfg.tz()).date_naive()
     }
 
-    /// Appends the audit event of one change.
+    /// Appends the audit event of one change, in the transaction that makes it. This is the
+    /// only writer of `audit_events`, hence the long argument list.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn audit<B: Serialize, A: Serialize>(
         &self,
         tx: &mut Tx<'_>,
@@ -121,20 +123,19 @@ impl App {
         before: Option<&B>,
         after: Option<&A>,
     ) -> AppResult<()> {
-        let to_json = |v: Option<serde_json::Value>| v;
-        let before = to_json(before.and_then(|b| serde_json::to_value(b).ok()));
-        let after = to_json(after.and_then(|a| serde_json::to_value(a).ok()));
+        let json = |v: Option<serde_json::Value>| v.map(baton_store::Json);
         let now = self.now();
-        tx.audit(
-            self.ids.id(now),
-            &clock::stamp(now),
-            actor.map(|a| a.id.as_str()),
-            entity,
-            entity_id,
-            action,
-            before,
-            after,
-        )?;
+        let ev = baton_store::records::AuditEvent {
+            id: self.ids.id(now),
+            at: clock::stamp(now),
+            actor_id: actor.map(|a| a.id.clone()),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            action: action.to_string(),
+            before_json: json(before.and_then(|b| serde_json::to_value(b).ok())),
+            after_json: json(after.and_then(|a| serde_json::to_value(a).ok())),
+        };
+        tx.insert(&ev)?;
         Ok(())
     }
 }

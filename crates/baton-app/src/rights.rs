@@ -118,6 +118,7 @@ pub fn role_may(role: Role, action: Action) -> bool {
             CreateCompany
                 | LogCall
                 | OpenLead
+                | DecideLead
                 | WorkDeal
                 | Invoice
                 | Payment

@@ -9,7 +9,7 @@ pub mod value;
 
 pub use db::{Db, Dialect, Tx};
 pub use record::{Filter, Record};
-pub use value::{Row, Value};
+pub use value::{Json, Row, Value};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -93,31 +93,4 @@ pub fn migrate(db: &Db) -> Result<Vec<String>, StoreError> {
         applied.push(name.to_string());
     }
     Ok(applied)
-}
-
-impl Tx<'_> {
-    /// Appends an audit event. Call it in the transaction that makes the change.
-    pub fn audit(
-        &mut self,
-        id: String,
-        at: &str,
-        actor_id: Option<&str>,
-        entity: &str,
-        entity_id: &str,
-        action: &str,
-        before: Option<serde_json::Value>,
-        after: Option<serde_json::Value>,
-    ) -> Result<(), StoreError> {
-        let ev = records::AuditEvent {
-            id,
-            at: at.to_string(),
-            actor_id: actor_id.map(str::to_string),
-            entity: entity.to_string(),
-            entity_id: entity_id.to_string(),
-            action: action.to_string(),
-            before_json: before.map(|v| v.to_string()),
-            after_json: after.map(|v| v.to_string()),
-        };
-        self.insert(&ev)
-    }
 }

@@ -1,6 +1,7 @@
 //! Every table Baton stores, in dependency order (a bundle imports in this order).
 //! Dates are `YYYY-MM-DD`, instants RFC 3339 UTC with fixed width, money BIGINT kopecks.
 
+use crate::value::Json;
 use baton_domain::Money;
 
 crate::records! {
@@ -41,7 +42,7 @@ crate::records! {
     LeadRow in "leads" {
         id: String, company_id: String, region_id: String, owner_id: String,
         caller_id: Option<String>, seller_id: Option<String>, stage: String, source: String,
-        campaign: Option<String>, checklist: String, amount: Option<Money>, expected_on: Option<String>,
+        campaign: Option<String>, checklist: Json, amount: Option<Money>, expected_on: Option<String>,
         last_rejection: Option<String>, lost_reason: Option<String>, version: i64,
         created_at: String, updated_at: String,
     }
@@ -54,7 +55,7 @@ crate::records! {
 
     Handoff in "handoffs" {
         id: String, kind: String, lead_id: Option<String>, company_id: String, sender_id: String,
-        receiver_id: String, rule: String, explanation: String, snapshot: String,
+        receiver_id: String, rule: String, explanation: String, snapshot: Json,
         created_at: String, due_at: String, status: String, decided_at: Option<String>,
         reason: Option<String>, reason_text: Option<String>,
     }
@@ -99,7 +100,7 @@ crate::records! {
 
     AuditEvent in "audit_events" {
         id: String, at: String, actor_id: Option<String>, entity: String, entity_id: String,
-        action: String, before_json: Option<String>, after_json: Option<String>,
+        action: String, before_json: Option<Json>, after_json: Option<Json>,
     }
 
     Setting in "settings" { id: String, value: String }

@@ -181,3 +181,31 @@ impl<T: Field> Field for Option<T> {
         self.as_ref().map_or(String::new(), Field::to_text)
     }
 }
+
+/// A JSON document stored as TEXT (checklist answers, handoff snapshots, audit states).
+/// Objects keep sorted keys, so the text form is canonical and exports are byte-stable.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Json(pub serde_json::Value);
+
+impl Field for Json {
+    fn to_value(&self) -> Value {
+        Value::Text(self.0.to_string())
+    }
+    fn from_value(v: &Value, t: &str, c: &str) -> Result<Self, StoreError> {
+        match v {
+            Value::Text(s) => serde_json::from_str(s)
+                .map(Json)
+                .map_err(|e| StoreError::Decode(format!("{t}.{c}: {e}"))),
+            _ => Err(mismatch(t, c, v)),
+        }
+    }
+    fn parse_text(s: &str) -> Result<Self, String> {
+        serde_json::from_str(s)
+            .map(Json)
+            .map_err(|e| format!("not valid JSON: {e}"))
+    }
+    fn to_text(&self) -> String {
+        self.0.to_string()
+    }
+}

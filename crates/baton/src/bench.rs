@@ -46,7 +46,8 @@ pub fn import(scale: u32, runs: u32, pg: Option<String>) -> Result<()> {
     let files = app.export(None, &dir).map_err(anyhow::Error::msg)?;
     let rows: u64 = files.iter().map(|f| f.1).sum();
     println!("bundle: {rows} rows in {} files", files.len());
-    let mut targets: Vec<(&str, Box<dyn Fn() -> Result<ScratchDb>>)> = vec![(
+    type MakeDb = Box<dyn Fn() -> Result<ScratchDb>>;
+    let mut targets: Vec<(&str, MakeDb)> = vec![(
         "sqlite",
         Box::new(|| ScratchDb::sqlite().map_err(anyhow::Error::msg)),
     )];

@@ -1,0 +1,492 @@
+//! The relay from the issue, through the JSON API as real users, on SQLite and PostgreSQL:
+//! calls → refused handoff → handoff by rule → rejection → handoff → acceptance → contract,
+//! invoice, first payment (new client, attributed) → handover to a client manager.
+
+mod common;
+
+use common::{Server, complete_checklist, on_every_database};
+use serde_json::json;
+
+#[test]
+fn relay_through_the_api() {
+    on_every_database(relay);
+}
+
+async fn relay(s: Server) {
+    {
+        let caller1 = s.login("caller1").await;
+        let caller2 = s.login("caller2").await;
+        let sm1 = s.login("sm1").await;
+        let sm2 = s.login("sm2").await;
+        let cm1 = s.login("cm1").await;
+        let director = s.login("director").await;
+        let accountant = s.login("accountant").await;
+        let sm_spb = s.login("sm_spb").await;
+        let head = s.login("head").await;
+
+        // A wrong ИНН checksum is refused with the field named.
+        let r = s
+            .call(
+                "POST",
+                "/api/companies",
+                Some(&caller1),
+                Some(json!({"inn": "7707083894", "name": "ООО «Ромашка»"})),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (422, "invalid_inn"), "{}", r.body);
+        assert_eq!(r.body["error"]["field"], "inn");
+
+        let r = s
+            .call("POST", "/api/companies", Some(&caller1), Some(json!({
+                "inn": "7707083893", "name": "ООО «Ромашка»",
+                "contacts": [{"name": "Иванов Иван", "position": "директор", "is_dm": true, "phone": "8 (912) 345-67-89"}]
+            })))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let company = r.body["company"]["id"].as_str().unwrap().to_string();
+        assert_eq!(r.body["contacts"][0]["phone"], "+79123456789");
+        assert_eq!(r.body["company"]["claim_holder_id"], s.id("caller1"));
+
+        // The same ИНН again: 409, naming the current owner.
+        let r = s
+            .call(
+                "POST",
+                "/api/companies",
+                Some(&caller2),
+                Some(json!({"inn": "7707083893", "name": "Ромашка"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (409, "duplicate_company"),
+            "{}",
+            r.body
+        );
+        assert_eq!(r.body["error"]["details"]["owner"], "caller1 Тестовый");
+        assert_eq!(r.body["error"]["details"]["owner_id"], s.id("caller1"));
+
+        // 1. The caller logs calls.
+        for outcome in ["no_answer", "dm_interested"] {
+            let r = s
+                .call(
+                    "POST",
+                    "/api/calls",
+                    Some(&caller1),
+                    Some(json!({"company_id": company, "outcome": outcome, "duration_sec": 95})),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.body);
+        }
+        let r = s
+            .call(
+                "POST",
+                "/api/calls",
+                Some(&caller2),
+                Some(json!({"company_id": company, "outcome": "no_answer"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (409, "company_claimed"),
+            "another caller's claim: {}",
+            r.body
+        );
+
+        let r = s
+            .call(
+                "POST",
+                "/api/leads",
+                Some(&caller1),
+                Some(json!({"company_id": company, "source": "cold_call"})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let lead = r.body["id"].as_str().unwrap().to_string();
+        let path = |action: &str| format!("/api/leads/{lead}/{action}");
+
+        // 2. An incomplete checklist is refused, naming every missing item.
+        let r = s
+            .call(
+                "POST",
+                &path("handoff"),
+                Some(&caller1),
+                Some(json!({"checklist": {"decision_maker": "Иванов, директор"}})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (422, "checklist_incomplete"),
+            "{}",
+            r.body
+        );
+        assert_eq!(
+            r.body["error"]["details"]["missing"],
+            json!(["need", "budget", "timing", "next_step"])
+        );
+
+        // 3. Complete: assigned by the rule (round-robin in the region: sm1 first by name).
+        let r = s
+            .call(
+                "POST",
+                &path("handoff"),
+                Some(&caller1),
+                Some(json!({"checklist": complete_checklist()})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["handoff"]["receiver_id"], s.id("sm1"));
+        assert_eq!(r.body["rule"], "round_robin");
+        assert_eq!(r.body["receiver_name"], "sm1 Тестовый");
+        assert!(
+            r.body["explanation"]
+                .as_str()
+                .unwrap()
+                .contains("sm1 Тестовый")
+        );
+
+        // 4. The sales manager rejects with a reason; the lead returns to the caller.
+        let r = s
+            .call(
+                "POST",
+                &path("reject"),
+                Some(&sm1),
+                Some(json!({"reason": "no_budget"})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = s
+            .call("GET", &format!("/api/leads/{lead}"), Some(&caller1), None)
+            .await;
+        assert_eq!(r.body["lead"]["stage"], "working");
+        assert_eq!(r.body["lead"]["owner_id"], s.id("caller1"));
+        assert_eq!(r.body["lead"]["last_rejection"], "no_budget");
+        assert_eq!(r.body["handoffs"][0]["status"], "rejected");
+        assert_eq!(r.body["handoffs"][0]["reason"], "no_budget");
+
+        // 5. Handed again: the next in turn (sm2) receives it; sm1 no longer sees it.
+        let r = s.call("POST", &path("handoff"), Some(&caller1), None).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["handoff"]["receiver_id"], s.id("sm2"));
+        let r = s.call("POST", &path("accept"), Some(&sm1), None).await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        let r = s.call("POST", &path("accept"), Some(&sm2), None).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["owner_id"], s.id("sm2"));
+        let r = s
+            .call(
+                "POST",
+                &path("move"),
+                Some(&sm2),
+                Some(json!({"stage": "meeting"})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = s
+            .call(
+                "POST",
+                &path("move"),
+                Some(&sm2),
+                Some(json!({"stage": "won"})),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (422, "invalid"), "{}", r.body);
+
+        // 6. Contract, invoice, first payment: a new client attributed to both.
+        let r = s
+            .call(
+                "POST",
+                &path("contract"),
+                Some(&sm2),
+                Some(json!({"amount": "120 000,00"})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["win_kind"], "new_client");
+        assert_eq!(r.body["amount"], "120000.00");
+        let contract = r.body["id"].as_str().unwrap().to_string();
+        let r = s
+            .call(
+                "POST",
+                "/api/invoices",
+                Some(&sm2),
+                Some(json!({"company_id": company, "contract_id": contract, "amount": "120000"})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let invoice = r.body["id"].as_str().unwrap().to_string();
+        let r = s
+            .call(
+                "POST",
+                "/api/payments",
+                Some(&sm2),
+                Some(json!({"invoice_id": invoice, "amount": "120001"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (422, "invalid"),
+            "overpayment: {}",
+            r.body
+        );
+        let r = s
+            .call(
+                "POST",
+                "/api/payments",
+                Some(&sm2),
+                Some(json!({"invoice_id": invoice, "amount": "120000"})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["won"]["caller_id"], s.id("caller1"));
+        assert_eq!(r.body["won"]["seller_id"], s.id("sm2"));
+        assert_eq!(r.body["won"]["kind"], "new_client");
+        assert_eq!(r.body["handover_due"], true);
+        let r = s
+            .call(
+                "GET",
+                &format!("/api/companies/{company}"),
+                Some(&director),
+                None,
+            )
+            .await;
+        let c = &r.body["company"];
+        assert_eq!(
+            (
+                c["status"].as_str(),
+                c["att_caller_id"].as_str(),
+                c["att_seller_id"].as_str()
+            ),
+            (
+                Some("client"),
+                Some(s.id("caller1").as_str()),
+                Some(s.id("sm2").as_str())
+            )
+        );
+        assert_eq!(r.body["leads"][0]["stage"], "won");
+
+        // 7. Handoff 2 with the brief; the only client manager in the region receives it.
+        let r = s
+            .call(
+                "POST",
+                &format!("/api/companies/{company}/handover"),
+                Some(&sm2),
+                Some(json!({"brief": {"sold": "полоса"}})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (422, "brief_incomplete"),
+            "{}",
+            r.body
+        );
+        assert_eq!(
+            r.body["error"]["details"]["missing"],
+            json!(["contacts", "pains"])
+        );
+        let r = s
+            .call("POST", &format!("/api/companies/{company}/handover"), Some(&sm2), Some(json!({"brief": {"sold": "полоса 1/1", "contacts": "Иванов", "pains": "мало клиентов"}})))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["receiver_id"], s.id("cm1"));
+        let handoff2 = r.body["id"].as_str().unwrap().to_string();
+        let r = s
+            .call("GET", "/api/companies?status=client", Some(&cm1), None)
+            .await;
+        assert_eq!(r.body["total"], 1, "{}", r.body);
+        assert_eq!(r.body["items"][0]["id"], company.as_str());
+        let r = s
+            .call(
+                "POST",
+                &format!("/api/handoffs/{handoff2}/kickoff"),
+                Some(&cm1),
+                Some(json!({"note": "познакомились"})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+
+        // Each step shows in the audit trail of the lead, in order.
+        let r = s
+            .call(
+                "GET",
+                &format!("/api/audit?entity=lead&entity_id={lead}&per_page=50"),
+                Some(&director),
+                None,
+            )
+            .await;
+        let mut events: Vec<(String, String)> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["at"].as_str().unwrap().to_string(),
+                    e["action"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        events.sort();
+        let actions: Vec<&str> = events.iter().map(|e| e.1.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "lead.opened",
+                "lead.handed",
+                "lead.rejected",
+                "lead.handed",
+                "lead.accepted",
+                "lead.stage_changed",
+                "lead.contract_signed",
+                "lead.won"
+            ]
+        );
+        let r = s
+            .call(
+                "GET",
+                &format!("/api/audit?entity=company&entity_id={company}"),
+                Some(&caller1),
+                None,
+            )
+            .await;
+        assert_eq!(
+            r.status, 403,
+            "a caller may not read the audit log: {}",
+            r.body
+        );
+
+        // Each role saw only what it may see.
+        let r = s
+            .call("GET", &format!("/api/leads/{lead}"), Some(&caller2), None)
+            .await;
+        assert_eq!(r.status, 404, "another caller's lead: {}", r.body);
+        assert_eq!(
+            s.call("GET", "/api/leads", Some(&caller2), None).await.body["total"],
+            0
+        );
+        assert_eq!(
+            s.call("GET", "/api/leads", Some(&caller1), None).await.body["total"],
+            1
+        );
+        assert_eq!(
+            s.call("GET", "/api/leads", Some(&accountant), None)
+                .await
+                .body["total"],
+            0
+        );
+        assert_eq!(
+            s.call("GET", "/api/payments", Some(&accountant), None)
+                .await
+                .body["total"],
+            1
+        );
+        assert_eq!(
+            s.call("GET", "/api/payments", Some(&caller1), None)
+                .await
+                .body["total"],
+            0
+        );
+        assert_eq!(
+            s.call(
+                "GET",
+                &format!("/api/companies/{company}"),
+                Some(&sm_spb),
+                None
+            )
+            .await
+            .status,
+            404
+        );
+        assert_eq!(
+            s.call("GET", &format!("/api/leads/{lead}"), Some(&head), None)
+                .await
+                .status,
+            200
+        );
+        assert_eq!(s.call("GET", "/api/leads", None, None).await.status, 401);
+    }
+}
+
+#[test]
+fn two_accepts_at_the_same_moment_one_wins() {
+    on_every_database(concurrent_accepts);
+}
+
+async fn concurrent_accepts(s: Server) {
+    {
+        let caller1 = s.login("caller1").await;
+        let head = s.login("head").await;
+        for round in 0..6 {
+            let inn = baton_domain::Inn::legal_from_body(100_000_000 + round);
+            let r = s
+                .call(
+                    "POST",
+                    "/api/companies",
+                    Some(&caller1),
+                    Some(json!({"inn": inn.as_str(), "name": format!("Компания {round}")})),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.body);
+            let company = r.body["company"]["id"].as_str().unwrap().to_string();
+            let lead = s
+                .call(
+                    "POST",
+                    "/api/leads",
+                    Some(&caller1),
+                    Some(json!({"company_id": company})),
+                )
+                .await
+                .body["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let r = s
+                .call(
+                    "POST",
+                    &format!("/api/leads/{lead}/handoff"),
+                    Some(&caller1),
+                    Some(json!({"checklist": complete_checklist()})),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            let receiver = r.body["handoff"]["receiver_id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let login = common::PEOPLE
+                .iter()
+                .find(|p| s.id(p.0) == receiver)
+                .unwrap()
+                .0;
+            // Two sessions of the receiver, plus the head reassigning at the same moment.
+            let (t1, t2) = (s.login(login).await, s.login(login).await);
+            let url = format!("/api/leads/{lead}/accept");
+            let (a, b) = tokio::join!(
+                s.call("POST", &url, Some(&t1), None),
+                s.call("POST", &url, Some(&t2), None)
+            );
+            let mut statuses = [a.status, b.status];
+            statuses.sort();
+            assert_eq!(
+                statuses,
+                [200, 409],
+                "round {round}: {} / {}",
+                a.body,
+                b.body
+            );
+            let r = s
+                .call(
+                    "GET",
+                    &format!("/api/audit?entity=lead&entity_id={lead}"),
+                    Some(&head),
+                    None,
+                )
+                .await;
+            let accepted = r.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == "lead.accepted")
+                .count();
+            assert_eq!(accepted, 1, "exactly one acceptance recorded");
+        }
+    }
+}
