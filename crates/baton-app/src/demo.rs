@@ -1182,7 +1182,7 @@ fn conveyor_day(g: &mut Gen, regions: &[Region], ri: usize, day: NaiveDate) -> A
                 Err(e) if expected(&e) => continue,
                 Err(e) => return Err(e),
             }
-            if outcome != "dm_interested" || !g.rng.random_bool(0.62) {
+            if outcome != "dm_interested" || !g.rng.random_bool(0.48) {
                 continue;
             }
             let lead = match g.app.open_lead(
