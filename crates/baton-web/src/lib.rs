@@ -462,12 +462,26 @@ async fn no_route(method: Method, uri: axum::http::Uri) -> impl IntoResponse {
     )
 }
 
+async fn wrong_method(method: Method, uri: axum::http::Uri) -> impl IntoResponse {
+    error::ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "{} does not take {method}; see /api/openapi.json",
+            uri.path()
+        ),
+    )
+}
+
 pub fn router(app: App) -> Router {
     let mut router: Router<AppState> = Router::new();
     for (doc, mr) in routes() {
         router = router.route(doc.path, mr);
     }
-    router.fallback(no_route).with_state(AppState { app })
+    router
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
+        .with_state(AppState { app })
 }
 
 /// The OpenAPI 3.1 document, built from the route table.
