@@ -70,10 +70,55 @@ enum Cmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Add a user with a first role (the first admin of a new installation, say).
+    User {
+        #[command(subcommand)]
+        what: UserCmd,
+    },
+    /// Show or replace the conveyor configuration (JSON; see docs/configuration.md).
+    Config {
+        #[command(subcommand)]
+        what: ConfigCmd,
+    },
     /// Measure: `bench import` (rows/s into SQLite and PostgreSQL).
     Bench {
         #[command(subcommand)]
         what: Bench,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// caller, sales_manager, client_manager, universal_manager, head, director, accountant, admin
+        #[arg(long)]
+        role: String,
+        /// Region code (msk, spb…), for regional roles.
+        #[arg(long)]
+        region: Option<String>,
+        /// Read from BATON_PASSWORD if not given.
+        #[arg(long, env = "BATON_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    Show {
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Replace the configuration with the JSON document in FILE (validated first).
+    Set {
+        file: PathBuf,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
     },
 }
 
@@ -247,6 +292,67 @@ fn main() -> Result<()> {
         Cmd::Bench {
             what: Bench::Import { scale, runs, pg },
         } => bench::import(scale, runs, pg)?,
+        Cmd::User {
+            what:
+                UserCmd::Add {
+                    login,
+                    name,
+                    role,
+                    region,
+                    password,
+                    db,
+                },
+        } => {
+            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let region_id = match region {
+                Some(code) => Some(
+                    app.regions()
+                        .map_err(anyhow::Error::msg)?
+                        .into_iter()
+                        .find(|r| r.code == code)
+                        .map(|r| r.id)
+                        .with_context(|| format!("no region with code «{code}»"))?,
+                ),
+                None => None,
+            };
+            let e = app
+                .create_employee(
+                    None,
+                    baton_app::conveyor::people::NewEmployee {
+                        login,
+                        name,
+                        password,
+                        region_id,
+                        role,
+                        valid_from: None,
+                        open_lead_limit: None,
+                    },
+                )
+                .map_err(anyhow::Error::msg)?;
+            println!("Added {} ({}) with id {}", e.name, e.login, e.id);
+        }
+        Cmd::Config {
+            what: ConfigCmd::Show { db },
+        } => {
+            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&app.config().map_err(anyhow::Error::msg)?)?
+            );
+        }
+        Cmd::Config {
+            what: ConfigCmd::Set { file, db },
+        } => {
+            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let cfg: baton_domain::ConveyorConfig = serde_json::from_str(&text).map_err(|e| {
+                anyhow::anyhow!("{}:{}:{}: {e}", file.display(), e.line(), e.column())
+            })?;
+            app.set_config_unchecked_actor(cfg)
+                .map_err(anyhow::Error::msg)?;
+            println!("Configuration replaced from {}", file.display());
+        }
     }
     Ok(())
 }
