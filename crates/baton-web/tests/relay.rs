@@ -123,6 +123,14 @@ async fn relay(s: Server) {
             r.body["error"]["details"]["missing"],
             json!(["need", "budget", "timing", "next_step"])
         );
+        let r = s
+            .call("GET", &format!("/api/leads/{lead}"), Some(&caller1), None)
+            .await;
+        assert_eq!(
+            r.body["lead"]["checklist"]["decision_maker"], "Иванов, директор",
+            "the typed answer is kept"
+        );
+        assert_eq!(r.body["lead"]["stage"], "working");
 
         // 3. Complete: assigned by the rule (round-robin in the region: sm1 first by name).
         let r = s
@@ -330,6 +338,7 @@ async fn relay(s: Server) {
             actions,
             [
                 "lead.opened",
+                "lead.checklist_saved",
                 "lead.handed",
                 "lead.rejected",
                 "lead.handed",

@@ -330,6 +330,26 @@ impl App {
         lead_id: &str,
         req: HandOffRequest,
     ) -> AppResult<HandOffResult> {
+        let typed = req.checklist.clone();
+        match self.try_hand_off(actor, lead_id, req) {
+            // A refused handoff keeps what the caller typed: the answers are saved as a
+            // draft, so the next attempt only adds the missing items.
+            Err(AppError::Rule(RuleError::ChecklistIncomplete { missing })) => {
+                if !typed.is_empty() {
+                    self.save_checklist(actor, lead_id, typed)?;
+                }
+                Err(RuleError::ChecklistIncomplete { missing }.into())
+            }
+            other => other,
+        }
+    }
+
+    fn try_hand_off(
+        &self,
+        actor: &Actor,
+        lead_id: &str,
+        req: HandOffRequest,
+    ) -> AppResult<HandOffResult> {
         require(actor, Action::HandOff)?;
         let cfg = self.config()?;
         let now = self.now();
