@@ -223,7 +223,8 @@ async fn walk(s: Server) {
 
     // Own and someone else's record, for the conveyor roles.
     // (login, token, own ids by resource, others' ids by resource)
-    let cases: Vec<(&str, &String, Vec<(&str, String)>, Vec<(&str, String)>)> = vec![
+    type Records = Vec<(&'static str, String)>;
+    let cases: Vec<(&str, &String, Records, Records)> = vec![
         (
             "caller1",
             &caller1,
