@@ -25,6 +25,8 @@ CREATE TABLE companies (
   CONSTRAINT companies_inn_kpp UNIQUE (inn, kpp));
 CREATE INDEX companies_norm ON companies(name_norm);
 CREATE INDEX companies_cm ON companies(client_manager_id);
+CREATE INDEX companies_region ON companies(region_id, name_norm);
+CREATE INDEX companies_claim ON companies(claim_holder_id);
 
 CREATE TABLE contacts (
   id TEXT PRIMARY KEY, company_id TEXT NOT NULL REFERENCES companies(id), name TEXT NOT NULL,
@@ -52,6 +54,7 @@ CREATE INDEX leads_owner ON leads(owner_id, stage);
 CREATE INDEX leads_company ON leads(company_id);
 CREATE INDEX leads_seller ON leads(seller_id);
 CREATE INDEX leads_caller ON leads(caller_id);
+CREATE INDEX leads_region ON leads(region_id, created_at);
 
 CREATE TABLE activities (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, company_id TEXT NOT NULL REFERENCES companies(id),

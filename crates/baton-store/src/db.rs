@@ -169,7 +169,7 @@ impl Db {
                 // a larger auto-checkpoint interval means fewer checkpoints on bulk paths.
                 c.set_prepared_statement_cache_capacity(512);
                 c.execute_batch(
-                    "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-65536;",
+                    "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
                 )
             });
             let pool = Pool::builder().max_size(4).build(mgr)?;

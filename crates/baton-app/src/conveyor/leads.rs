@@ -166,7 +166,9 @@ pub(crate) fn candidates(
     Ok(out)
 }
 
-const OPEN_LEADS_SQL: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM leads WHERE (owner_id = ? AND stage IN ('accepted','meeting','proposal','contract')) OR (seller_id = ? AND stage = 'handed')";
+/// Open deals plus leads waiting for acceptance. Two sub-counts, so that each uses its index
+/// (`leads_owner`, `leads_seller`); an OR here would scan every lead once per candidate.
+const OPEN_LEADS_SQL: &str = "SELECT CAST((SELECT COUNT(*) FROM leads WHERE owner_id = ? AND stage IN ('accepted','meeting','proposal','contract')) + (SELECT COUNT(*) FROM leads WHERE seller_id = ? AND stage = 'handed') AS BIGINT)";
 
 impl App {
     fn save_lead(
