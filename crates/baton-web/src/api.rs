@@ -337,6 +337,20 @@ pub async fn claim(
     json(&s, move |app| app.claim_company(&a, &id)).await
 }
 
+#[derive(Debug, Deserialize)]
+pub struct MergeReq {
+    pub into: String,
+}
+
+pub async fn merge(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<MergeReq>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.merge_company(&a, &id, &r.into)).await
+}
+
 pub async fn handover(
     State(s): State<AppState>,
     Auth(a): Auth,

@@ -222,6 +222,13 @@ pub fn routes() -> Vec<(RouteDoc, Mr)> {
         ),
         r(
             M::POST,
+            "/api/companies/{id}/merge",
+            "companies",
+            "Merge a duplicate prospect into another company ({\"into\": id})",
+            post(merge),
+        ),
+        r(
+            M::POST,
             "/api/companies/{id}/claim",
             "companies",
             "Take or renew the claim on a company",

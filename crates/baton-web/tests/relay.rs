@@ -499,3 +499,117 @@ async fn concurrent_accepts(s: Server) {
         }
     }
 }
+
+#[test]
+fn possible_duplicates_are_shown_confirmed_or_merged() {
+    on_every_database(duplicates);
+}
+
+async fn duplicates(s: Server) {
+    let caller1 = s.login("caller1").await;
+    let caller2 = s.login("caller2").await;
+    let r = s
+        .call("POST", "/api/companies", Some(&caller1), Some(json!({"inn": "7707083893", "name": "ООО \"Ромашка\"", "contacts": [{"name": "Пётр", "phone": "+7 912 345-67-89"}]})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let first = r.body["company"]["id"].as_str().unwrap().to_string();
+    // Same name in another form: shown as a possible duplicate, nothing created.
+    let inn2 = baton_domain::Inn::legal_from_body(123_456_789);
+    let r = s
+        .call(
+            "POST",
+            "/api/companies",
+            Some(&caller2),
+            Some(json!({"inn": inn2.as_str(), "name": "Ромашка ООО"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (422, "possible_duplicate"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("7707083893")
+    );
+    // Same phone under another name: also shown.
+    let r = s
+        .call("POST", "/api/companies", Some(&caller2), Some(json!({"inn": inn2.as_str(), "name": "Лютик", "contacts": [{"name": "Пётр", "phone": "89123456789"}]})))
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (422, "possible_duplicate"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("phone +79123456789")
+    );
+    // The user confirms it is a different company.
+    let r = s
+        .call("POST", "/api/companies", Some(&caller2), Some(json!({"inn": inn2.as_str(), "name": "Ромашка ООО", "confirm_distinct": true, "contacts": [{"name": "Анна"}]})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let second = r.body["company"]["id"].as_str().unwrap().to_string();
+    // Or merges it: caller2 cannot see the first company, the head can merge.
+    let r = s
+        .call(
+            "POST",
+            &format!("/api/companies/{second}/merge"),
+            Some(&caller2),
+            Some(json!({"into": first})),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let head = s.login("head").await;
+    let r = s
+        .call(
+            "POST",
+            &format!("/api/companies/{second}/merge"),
+            Some(&head),
+            Some(json!({"into": first})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = s
+        .call("GET", &format!("/api/companies/{first}"), Some(&head), None)
+        .await;
+    let names: Vec<&str> = r.body["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Пётр", "Анна"],
+        "contacts moved to the surviving company"
+    );
+    let r = s
+        .call(
+            "GET",
+            &format!("/api/companies/{second}"),
+            Some(&head),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.body["company"]["status"], "merged",
+        "the duplicate stays, marked"
+    );
+    let r = s
+        .call(
+            "POST",
+            &format!("/api/companies/{second}/merge"),
+            Some(&head),
+            Some(json!({"into": first})),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (422, "already_merged"));
+}

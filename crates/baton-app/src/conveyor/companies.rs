@@ -345,6 +345,61 @@ impl App {
     }
 
     /// Takes or renews the claim on a company: it is worked by one person at a time.
+    /// Merges a duplicate prospect into the company it duplicates: contacts, activities,
+    /// leads, handoffs and call-list entries move to `into_id`; the duplicate stays, marked
+    /// `merged`, so nothing is deleted. A company with money history (contracts, invoices,
+    /// payments) is never merged away: that is a legal entity with its own ИНН and books.
+    pub fn merge_company(
+        &self,
+        actor: &Actor,
+        company_id: &str,
+        into_id: &str,
+    ) -> AppResult<Company> {
+        if company_id == into_id {
+            return Err(AppError::invalid(
+                "into",
+                "a company cannot be merged into itself",
+            ));
+        }
+        self.db.tx(|tx| {
+            let scope = company_scope(actor);
+            let before: Company = visible(tx, &scope, company_id, "company")?;
+            let target: Company = visible(tx, &scope, into_id, "company")?;
+            let may = actor.any(&[Role::Head, Role::Director, Role::Admin])
+                || before.created_by == actor.id
+                || before.claim_holder_id.as_deref() == Some(actor.id.as_str());
+            if !may {
+                return Err(AppError::Forbidden("merge a company you did not create or do not work".into()));
+            }
+            if before.status == "merged" {
+                return Err(AppError::Invalid { code: "already_merged", field: "id".into(), message: "this company was already merged".into() });
+            }
+            for table in ["contracts", "invoices", "payments", "orders"] {
+                let n = tx.query_one(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table} WHERE company_id = ?"), &[company_id.into()])?.map_or(0, |r| r.int(0));
+                if n > 0 {
+                    return Err(AppError::Invalid {
+                        code: "merge_has_money",
+                        field: "id".into(),
+                        message: format!("«{}» has {table}; a company with money history is not merged away (merge the other one into it instead)", before.name),
+                    });
+                }
+            }
+            let mut moved = serde_json::Map::new();
+            for table in ["contacts", "activities", "leads", "handoffs", "call_list_items"] {
+                let n = tx.exec(&format!("UPDATE {table} SET company_id = ? WHERE company_id = ?"), &[into_id.into(), company_id.into()])?;
+                moved.insert(table.into(), n.into());
+            }
+            let mut after = before.clone();
+            after.status = "merged".into();
+            after.claim_holder_id = None;
+            after.claim_until = None;
+            after.version += 1;
+            tx.update(&after, Some(before.version))?;
+            self.audit(tx, Some(actor), "company", &after.id, "company.merged", Some(&before), Some(&serde_json::json!({ "company": after, "into": into_id, "moved": moved })))?;
+            Ok(target)
+        })
+    }
+
     pub fn claim_company(&self, actor: &Actor, company_id: &str) -> AppResult<Company> {
         require(actor, Action::OpenLead)?;
         let cfg = self.config()?;
