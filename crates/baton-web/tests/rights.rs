@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 
 /// A body with every field any endpoint needs, so that refusals come from rights and state,
 /// not from a missing field.
-fn body() -> Value {
+fn body(id: &str) -> Value {
     json!({
+        "into": id,
         "reason": "no_budget", "text": "x", "stage": "meeting", "amount": "1000", "checklist": complete_checklist(),
         "brief": {"sold": "a", "contacts": "b", "pains": "c"}, "name": "Иванов", "company_ids": [], "receiver_id": "nobody",
         "note": "n", "role": "caller", "valid_from": "2026-01-01", "from": "2026-01-01", "to": "2026-01-02", "kind": "vacation",
@@ -185,7 +186,7 @@ async fn walk(s: Server) {
                 doc.method.as_str(),
                 &fill(doc.path, "x"),
                 None,
-                Some(body()),
+                Some(body("x")),
             )
             .await;
         assert_eq!(
@@ -207,7 +208,7 @@ async fn walk(s: Server) {
                     doc.method.as_str(),
                     &fill(doc.path, &ca),
                     Some(&tok),
-                    Some(body()),
+                    Some(body("x")),
                 )
                 .await;
             assert!(
@@ -281,7 +282,7 @@ async fn walk(s: Server) {
                         doc.method.as_str(),
                         &fill(doc.path, id),
                         Some(tok),
-                        Some(body()),
+                        Some(body(id)),
                     )
                     .await;
                 // Claiming works on the pool, so it may see a company it cannot read; it is
@@ -306,7 +307,7 @@ async fn walk(s: Server) {
                         doc.method.as_str(),
                         &fill(doc.path, id),
                         Some(tok),
-                        Some(body()),
+                        Some(body(id)),
                     )
                     .await;
                 assert!(

@@ -355,15 +355,12 @@ impl App {
         company_id: &str,
         into_id: &str,
     ) -> AppResult<Company> {
-        if company_id == into_id {
-            return Err(AppError::invalid(
-                "into",
-                "a company cannot be merged into itself",
-            ));
-        }
         self.db.tx(|tx| {
             let scope = company_scope(actor);
             let before: Company = visible(tx, &scope, company_id, "company")?;
+            if company_id == into_id {
+                return Err(AppError::invalid("into", "a company cannot be merged into itself"));
+            }
             let target: Company = visible(tx, &scope, into_id, "company")?;
             let may = actor.any(&[Role::Head, Role::Director, Role::Admin])
                 || before.created_by == actor.id
