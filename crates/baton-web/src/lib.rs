@@ -545,6 +545,24 @@ pub fn openapi() -> serde_json::Value {
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(app: App, addr: &str) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    // The acceptance-SLA sweep: once a minute, late warm leads are reassigned when the
+    // configuration asks for it.
+    let sweeper = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            let app = sweeper.clone();
+            match tokio::task::spawn_blocking(move || app.sweep_acceptance_sla()).await {
+                Ok(Ok(done)) if !done.is_empty() => println!(
+                    "baton: reassigned {} warm leads past the acceptance SLA",
+                    done.len()
+                ),
+                Ok(Err(e)) => eprintln!("baton: acceptance-SLA sweep failed: {e}"),
+                _ => {}
+            }
+        }
+    });
     axum::serve(listener, router(app))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

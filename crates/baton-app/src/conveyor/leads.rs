@@ -411,7 +411,7 @@ impl App {
     fn decide(
         &self,
         tx: &mut Tx<'_>,
-        actor: &Actor,
+        actor: Option<&Actor>,
         status: &str,
         reason: Option<(&str, Option<&str>)>,
         lead_id: &str,
@@ -434,7 +434,7 @@ impl App {
         }
         self.audit(
             tx,
-            Some(actor),
+            actor,
             "handoff",
             &h.id,
             &format!("handoff.{status}"),
@@ -449,7 +449,7 @@ impl App {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
             let t = lead.accept(&actor.id)?;
             let after = self.save_lead(tx, Some(actor), &row, t)?;
-            self.decide(tx, actor, "accepted", None, lead_id)?;
+            self.decide(tx, Some(actor), "accepted", None, lead_id)?;
             Ok(after)
         })
     }
@@ -470,7 +470,7 @@ impl App {
             let after = self.save_lead(tx, Some(actor), &row, t)?;
             self.decide(
                 tx,
-                actor,
+                Some(actor),
                 "rejected",
                 Some((reason, text.map(str::trim).filter(|t| !t.is_empty()))),
                 lead_id,
@@ -490,7 +490,6 @@ impl App {
             return Err(AppError::Forbidden("reassign leads".into()));
         }
         let cfg = self.config()?;
-        let now = self.now();
         let today = self.today(&cfg);
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
@@ -508,52 +507,136 @@ impl App {
                 None,
                 Some(receiver_id),
             )?;
-            let t = lead.reassign(&a.receiver_id)?;
-            let after = self.save_lead(tx, Some(actor), &row, t)?;
-            self.decide(tx, actor, "reassigned", None, lead_id)?;
-            let h = Handoff {
-                id: self.new_id(),
-                kind: "lead".into(),
-                lead_id: Some(after.id.clone()),
-                company_id: after.company_id.clone(),
-                sender_id: after.caller_id.clone().unwrap_or_else(|| actor.id.clone()),
-                receiver_id: a.receiver_id.clone(),
-                rule: "manual".into(),
-                explanation: format!("reassigned by {}: {}", actor.name, a.explanation),
-                snapshot: after.checklist.clone(),
-                created_at: stamp(now),
-                due_at: stamp(cfg.calendar.add_working_hours(
-                    now,
-                    cfg.acceptance_sla_hours,
-                    cfg.tz(),
-                )),
-                status: "pending".into(),
-                decided_at: None,
-                reason: None,
-                reason_text: None,
-            };
-            tx.insert(&h)?;
-            self.audit(
-                tx,
-                Some(actor),
-                "handoff",
-                &h.id,
-                "handoff.created",
-                None::<&()>,
-                Some(&h),
-            )?;
-            let receiver_name = cands
-                .iter()
-                .find(|c| c.id == a.receiver_id)
-                .map_or(a.receiver_id.clone(), |c| c.name.clone());
-            Ok(HandOffResult {
-                lead: after,
-                handoff: h,
-                receiver_name,
-                rule: a.rule,
-                explanation: a.explanation,
-            })
+            let why = format!("reassigned by {}: {}", actor.name, a.explanation);
+            self.reassign_in(tx, Some(actor), row, lead, &cands, a, why, &cfg)
         })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn reassign_in(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: Option<&Actor>,
+        row: LeadRow,
+        lead: Lead,
+        cands: &[Candidate],
+        a: Assignment,
+        why: String,
+        cfg: &ConveyorConfig,
+    ) -> AppResult<HandOffResult> {
+        let now = self.now();
+        let t = lead.reassign(&a.receiver_id)?;
+        let after = self.save_lead(tx, actor, &row, t)?;
+        self.decide(tx, actor, "reassigned", None, &row.id)?;
+        let h = Handoff {
+            id: self.new_id(),
+            kind: "lead".into(),
+            lead_id: Some(after.id.clone()),
+            company_id: after.company_id.clone(),
+            sender_id: after
+                .caller_id
+                .clone()
+                .or_else(|| actor.map(|a| a.id.clone()))
+                .unwrap_or_default(),
+            receiver_id: a.receiver_id.clone(),
+            rule: if actor.is_some() {
+                "manual".into()
+            } else {
+                a.rule.clone()
+            },
+            explanation: why,
+            snapshot: after.checklist.clone(),
+            created_at: stamp(now),
+            due_at: stamp(
+                cfg.calendar
+                    .add_working_hours(now, cfg.acceptance_sla_hours, cfg.tz()),
+            ),
+            status: "pending".into(),
+            decided_at: None,
+            reason: None,
+            reason_text: None,
+        };
+        tx.insert(&h)?;
+        self.audit(
+            tx,
+            actor,
+            "handoff",
+            &h.id,
+            "handoff.created",
+            None::<&()>,
+            Some(&h),
+        )?;
+        let receiver_name = cands
+            .iter()
+            .find(|c| c.id == a.receiver_id)
+            .map_or(a.receiver_id.clone(), |c| c.name.clone());
+        Ok(HandOffResult {
+            lead: after,
+            handoff: h,
+            receiver_name,
+            rule: a.rule,
+            explanation: a.explanation,
+        })
+    }
+
+    /// The acceptance SLA sweep (the server runs it every minute). With `reassign_after_sla`,
+    /// each warm lead still pending past its due time goes to the next eligible sales manager
+    /// by the rule, never back to the late one; without it, late leads stay on the head's
+    /// overdue list. Returns the handoffs it made.
+    pub fn sweep_acceptance_sla(&self) -> AppResult<Vec<HandOffResult>> {
+        let cfg = self.config()?;
+        if !cfg.reassign_after_sla {
+            return Ok(vec![]);
+        }
+        let now = stamp(self.now());
+        let today = self.today(&cfg);
+        let late: Vec<Handoff> = self.db.read(|tx| {
+            Ok::<_, AppError>(
+                tx.list::<Handoff>(
+                    &Filter::new()
+                        .eq("kind", "lead")
+                        .eq("status", "pending")
+                        .raw("due_at < ?", vec![now.as_str().into()]),
+                )?,
+            )
+        })?;
+        let mut out = Vec::new();
+        for h in late {
+            let Some(lead_id) = h.lead_id.clone() else {
+                continue;
+            };
+            let r = self.db.tx(|tx| {
+                let row: LeadRow = tx.must(&lead_id)?;
+                let lead = to_domain(&row)?;
+                let mut cands = candidates(
+                    tx,
+                    &[Role::SalesManager, Role::UniversalManager],
+                    today,
+                    &cfg,
+                    OPEN_LEADS_SQL,
+                )?;
+                cands.retain(|c| c.id != h.receiver_id);
+                let a = choose_receiver(
+                    cfg.assignment_rule,
+                    &lead.region_id,
+                    &cands,
+                    Some(&h.receiver_id),
+                    None,
+                )?;
+                let why = format!(
+                    "the acceptance SLA ({} working hours) passed; {}",
+                    cfg.acceptance_sla_hours, a.explanation
+                );
+                self.reassign_in(tx, None, row, lead, &cands, a, why, &cfg)
+            });
+            match r {
+                Ok(done) => out.push(done),
+                // Nobody else is free: the lead stays on the overdue list for the head.
+                Err(AppError::Rule(RuleError::NoReceiver { .. })) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
     }
 
     pub fn move_lead(&self, actor: &Actor, lead_id: &str, stage: &str) -> AppResult<LeadRow> {
