@@ -8,7 +8,8 @@ use crate::rights::{Action, Actor, require};
 use baton_domain::{Inn, Kpp, Phone};
 use baton_store::records::*;
 use baton_store::{Filter, Record, Tx, Value};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -71,7 +72,13 @@ fn export_table<R: Record>(tx: &mut Tx<'_>, dir: &Path) -> AppResult<u64> {
     Ok(n)
 }
 
-fn parse_table<R: Record>(
+fn parse_table<R: Record>(dir: &Path) -> AppResult<(Option<Parsed>, Vec<ImportProblem>)> {
+    let mut problems = Vec::new();
+    let parsed = parse_rows::<R>(dir, &mut problems)?;
+    Ok((parsed, problems))
+}
+
+fn parse_rows<R: Record>(
     dir: &Path,
     problems: &mut Vec<ImportProblem>,
 ) -> AppResult<Option<Parsed>> {
@@ -132,10 +139,12 @@ fn parse_table<R: Record>(
         ids: Vec::new(),
         lines: Vec::new(),
     };
-    let mut seen = HashSet::new();
-    for rec in rd.records() {
-        let rec = match rec {
-            Ok(r) => r,
+    let mut seen: FxHashSet<String> = FxHashSet::default();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rd.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 problems.push(ImportProblem {
@@ -144,9 +153,12 @@ fn parse_table<R: Record>(
                     column: String::new(),
                     reason: format!("not valid CSV: {e}"),
                 });
+                if e.is_io_error() {
+                    break;
+                }
                 continue;
             }
-        };
+        }
         let line = rec.position().map_or(0, |p| p.line());
         let texts: Vec<&str> = pos.iter().map(|p| rec.get(*p).unwrap_or("")).collect();
         match R::from_texts(&texts) {
@@ -179,7 +191,7 @@ fn parse_table<R: Record>(
                 }
                 parsed.ids.push(r.id().to_string());
                 parsed.lines.push(line);
-                parsed.rows.push(r.to_values());
+                parsed.rows.push(r.into_values());
             }
             Err((col, reason)) => problems.push(ImportProblem {
                 file: file.clone(),
@@ -238,6 +250,34 @@ fn domain_checks(table: &str, cols: &[&str], texts: &[&str]) -> Vec<(String, Str
         _ => {}
     }
     out
+}
+
+fn parse_one(table: &str, dir: &Path) -> AppResult<(Option<Parsed>, Vec<ImportProblem>)> {
+    match table {
+        "regions" => parse_table::<Region>(dir),
+        "employees" => parse_table::<Employee>(dir),
+        "role_assignments" => parse_table::<RoleAssignmentRow>(dir),
+        "absences" => parse_table::<AbsenceRow>(dir),
+        "companies" => parse_table::<Company>(dir),
+        "contacts" => parse_table::<Contact>(dir),
+        "call_lists" => parse_table::<CallList>(dir),
+        "call_list_items" => parse_table::<CallListItem>(dir),
+        "leads" => parse_table::<LeadRow>(dir),
+        "activities" => parse_table::<Activity>(dir),
+        "handoffs" => parse_table::<Handoff>(dir),
+        "products" => parse_table::<Product>(dir),
+        "contracts" => parse_table::<Contract>(dir),
+        "contract_lines" => parse_table::<ContractLine>(dir),
+        "orders" => parse_table::<Order>(dir),
+        "order_lines" => parse_table::<OrderLine>(dir),
+        "invoices" => parse_table::<Invoice>(dir),
+        "credit_notes" => parse_table::<CreditNote>(dir),
+        "payments" => parse_table::<Payment>(dir),
+        "targets" => parse_table::<Target>(dir),
+        "audit_events" => parse_table::<AuditEvent>(dir),
+        "settings" => parse_table::<Setting>(dir),
+        _ => Ok((None, vec![])),
+    }
 }
 
 macro_rules! each_table {
@@ -306,11 +346,30 @@ impl App {
             ));
         }
         let mut problems = Vec::new();
-        let parsed: Vec<Option<Parsed>> = {
-            let p = &mut problems;
-            each_table!(parse_table, dir, p)
-        };
-        let parsed: Vec<Parsed> = parsed.into_iter().flatten().collect();
+        // Two cores: the audit trail (the widest file) is parsed on its own thread while the
+        // other files are parsed here; the results keep the import order.
+        let (audit, rest) = std::thread::scope(|sc| {
+            let audit = sc.spawn(|| parse_one(AuditEvent::TABLE, dir));
+            let rest: Vec<_> = BUNDLE_TABLES
+                .iter()
+                .filter(|t| **t != AuditEvent::TABLE)
+                .map(|t| (*t, parse_one(t, dir)))
+                .collect();
+            (audit.join(), rest)
+        });
+        let audit = audit
+            .map_err(|_| AppError::invalid("dir", "the import worker stopped unexpectedly"))?;
+        let mut by_table: HashMap<&str, AppResult<(Option<Parsed>, Vec<ImportProblem>)>> =
+            rest.into_iter().collect();
+        by_table.insert(AuditEvent::TABLE, audit);
+        let mut parsed = Vec::new();
+        for t in BUNDLE_TABLES {
+            if let Some(r) = by_table.remove(t) {
+                let (p, probs) = r?;
+                problems.extend(probs);
+                parsed.extend(p);
+            }
+        }
         if parsed.is_empty() && problems.is_empty() {
             return Err(AppError::invalid(
                 "dir",
@@ -321,7 +380,7 @@ impl App {
                 ),
             ));
         }
-        self.db.tx(|tx| {
+        self.db.bulk(|tx| {
             self.check_references(tx, &parsed, &mut problems)?;
             if !problems.is_empty() {
                 problems.sort_by(|a, b| {
@@ -343,8 +402,8 @@ impl App {
                 return Ok(report);
             }
             for p in &parsed {
-                tx.upsert_many(p.table, p.columns, &p.rows).map_err(|e| {
-                    match e.unique_violation() {
+                tx.load(p.table, p.columns, &p.rows)
+                    .map_err(|e| match e.unique_violation() {
                         Some(c) => AppError::Import(vec![ImportProblem {
                             file: format!("{}.csv", p.table),
                             line: 0,
@@ -354,8 +413,7 @@ impl App {
                             ),
                         }]),
                         None => e.into(),
-                    }
-                })?;
+                    })?;
             }
             Ok(report)
         })
@@ -367,7 +425,7 @@ impl App {
         parsed: &[Parsed],
         problems: &mut Vec<ImportProblem>,
     ) -> AppResult<()> {
-        let ids: HashMap<&str, HashSet<&str>> = parsed
+        let ids: HashMap<&str, FxHashSet<&str>> = parsed
             .iter()
             .map(|p| (p.table, p.ids.iter().map(String::as_str).collect()))
             .collect();

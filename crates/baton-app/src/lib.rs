@@ -123,7 +123,24 @@ impl App {
         before: Option<&B>,
         after: Option<&A>,
     ) -> AppResult<()> {
-        let json = |v: Option<serde_json::Value>| v.map(baton_store::Json);
+        let json = |v: Option<serde_json::Value>| v.map(|v| baton_store::Json::from_value(&v));
+        let mut before = before.and_then(|b| serde_json::to_value(b).ok());
+        let mut after = after.and_then(|a| serde_json::to_value(a).ok());
+        // An update records only the fields it changed (their old and new values): the trail
+        // stays readable and a year of claim renewals does not repeat whole companies.
+        if let (Some(serde_json::Value::Object(b)), Some(serde_json::Value::Object(a))) =
+            (&mut before, &mut after)
+        {
+            let same: Vec<String> = b
+                .iter()
+                .filter(|(k, v)| a.get(*k) == Some(*v))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in same {
+                b.remove(&k);
+                a.remove(&k);
+            }
+        }
         let now = self.now();
         let ev = baton_store::records::AuditEvent {
             id: self.ids.id(now),
@@ -132,8 +149,8 @@ impl App {
             entity: entity.to_string(),
             entity_id: entity_id.to_string(),
             action: action.to_string(),
-            before_json: json(before.and_then(|b| serde_json::to_value(b).ok())),
-            after_json: json(after.and_then(|a| serde_json::to_value(a).ok())),
+            before_json: json(before),
+            after_json: json(after),
         };
         tx.insert(&ev)?;
         Ok(())

@@ -9,6 +9,7 @@ pub trait Record: Sized + Clone {
     const TABLE: &'static str;
     const COLUMNS: &'static [&'static str];
     fn to_values(&self) -> Vec<Value>;
+    fn into_values(self) -> Vec<Value>;
     fn from_row(row: &Row) -> Result<Self, StoreError>;
     /// Parses one CSV row (in `COLUMNS` order); the error names the column.
     fn from_texts(texts: &[&str]) -> Result<Self, (&'static str, String)>;
@@ -38,6 +39,9 @@ macro_rules! records {
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
             fn to_values(&self) -> Vec<$crate::Value> {
                 vec![$($crate::value::Field::to_value(&self.$field)),*]
+            }
+            fn into_values(self) -> Vec<$crate::Value> {
+                vec![$($crate::value::Field::into_value(self.$field)),*]
             }
             fn from_row(row: &$crate::Row) -> Result<Self, $crate::StoreError> {
                 let mut _i = 0usize;

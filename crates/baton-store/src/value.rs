@@ -75,6 +75,10 @@ impl Row {
 /// A Rust type stored in one column.
 pub trait Field: Sized {
     fn to_value(&self) -> Value;
+    /// Like `to_value`, without copying text (bulk import moves rows straight into SQL).
+    fn into_value(self) -> Value {
+        self.to_value()
+    }
     fn from_value(v: &Value, table: &str, column: &str) -> Result<Self, StoreError>;
     /// Parses the CSV text form (empty means NULL for optional fields).
     fn parse_text(s: &str) -> Result<Self, String>;
@@ -88,6 +92,9 @@ fn mismatch(table: &str, column: &str, v: &Value) -> StoreError {
 impl Field for String {
     fn to_value(&self) -> Value {
         Value::Text(self.clone())
+    }
+    fn into_value(self) -> Value {
+        Value::Text(self)
     }
     fn from_value(v: &Value, t: &str, c: &str) -> Result<Self, StoreError> {
         match v {
@@ -164,6 +171,9 @@ impl<T: Field> Field for Option<T> {
     fn to_value(&self) -> Value {
         self.as_ref().map_or(Value::Null, Field::to_value)
     }
+    fn into_value(self) -> Value {
+        self.map_or(Value::Null, Field::into_value)
+    }
     fn from_value(v: &Value, t: &str, c: &str) -> Result<Self, StoreError> {
         match v {
             Value::Null => Ok(None),
@@ -182,30 +192,67 @@ impl<T: Field> Field for Option<T> {
     }
 }
 
-/// A JSON document stored as TEXT (checklist answers, handoff snapshots, audit states).
-/// Objects keep sorted keys, so the text form is canonical and exports are byte-stable.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// A JSON document stored as TEXT (checklist answers, handoff snapshots, audit states). It
+/// is kept as validated text, not a parsed tree: import validates without building one, and
+/// export writes back exactly what was stored. Documents Baton writes have sorted keys, so
+/// their text is canonical and exports are byte-stable.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
-pub struct Json(pub serde_json::Value);
+pub struct Json(Box<serde_json::value::RawValue>);
+
+impl Json {
+    pub fn from_value(v: &serde_json::Value) -> Json {
+        // A serde_json::Value always prints as valid JSON.
+        Json(
+            serde_json::value::RawValue::from_string(v.to_string())
+                .unwrap_or_else(|_| Self::empty_raw()),
+        )
+    }
+    fn empty_raw() -> Box<serde_json::value::RawValue> {
+        serde_json::value::RawValue::from_string("{}".to_string()).unwrap_or_default()
+    }
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+    pub fn value(&self) -> serde_json::Value {
+        serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Default for Json {
+    fn default() -> Self {
+        Json(Self::empty_raw())
+    }
+}
+
+impl PartialEq for Json {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+impl Eq for Json {}
 
 impl Field for Json {
     fn to_value(&self) -> Value {
-        Value::Text(self.0.to_string())
+        Value::Text(self.0.get().to_string())
+    }
+    fn into_value(self) -> Value {
+        Value::Text(String::from(self.0.get()))
     }
     fn from_value(v: &Value, t: &str, c: &str) -> Result<Self, StoreError> {
         match v {
-            Value::Text(s) => serde_json::from_str(s)
+            Value::Text(s) => serde_json::value::RawValue::from_string(s.clone())
                 .map(Json)
                 .map_err(|e| StoreError::Decode(format!("{t}.{c}: {e}"))),
             _ => Err(mismatch(t, c, v)),
         }
     }
     fn parse_text(s: &str) -> Result<Self, String> {
-        serde_json::from_str(s)
+        serde_json::value::RawValue::from_string(s.to_string())
             .map(Json)
             .map_err(|e| format!("not valid JSON: {e}"))
     }
     fn to_text(&self) -> String {
-        self.0.to_string()
+        self.0.get().to_string()
     }
 }

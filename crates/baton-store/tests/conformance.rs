@@ -124,7 +124,7 @@ fn storage_story() {
             let ev = AuditEvent {
                 id: "e1".into(), at: "2026-01-01T00:00:00.000000Z".into(), actor_id: Some("x".into()), entity: "company".into(),
                 entity_id: "c1".into(), action: "company.created".into(), before_json: None,
-                after_json: Some(Json(serde_json::json!({"b": [1, "два"], "a": 1}))),
+                after_json: Some(Json::from_value(&serde_json::json!({"b": [1, "два"], "a": 1}))),
             };
             tx.insert(&ev)?;
             assert_eq!(tx.must::<AuditEvent>("e1")?, ev);

@@ -624,7 +624,7 @@ impl App {
                 receiver_id: a.receiver_id.clone(),
                 rule: a.rule.replace("least_loaded", "least_loaded_portfolio"),
                 explanation: a.explanation.replace("open leads", "clients in portfolio"),
-                snapshot: baton_store::Json(serde_json::to_value(&req.brief).unwrap_or_default()),
+                snapshot: baton_store::Json::from_value(&serde_json::to_value(&req.brief).unwrap_or_default()),
                 created_at: stamp(now),
                 due_at: format!("{due}T23:59:59.999999Z"),
                 status: "pending".into(),
