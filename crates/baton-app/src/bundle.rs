@@ -72,7 +72,10 @@ fn export_table<R: Record>(tx: &mut Tx<'_>, dir: &Path) -> AppResult<u64> {
     Ok(n)
 }
 
-fn parse_table<R: Record>(dir: &Path) -> AppResult<(Option<Parsed>, Vec<ImportProblem>)> {
+/// One file's rows (if the file is there) and its problems.
+type FileResult = AppResult<(Option<Parsed>, Vec<ImportProblem>)>;
+
+fn parse_table<R: Record>(dir: &Path) -> FileResult {
     let mut problems = Vec::new();
     let parsed = parse_rows::<R>(dir, &mut problems)?;
     Ok((parsed, problems))
@@ -252,7 +255,7 @@ fn domain_checks(table: &str, cols: &[&str], texts: &[&str]) -> Vec<(String, Str
     out
 }
 
-fn parse_one(table: &str, dir: &Path) -> AppResult<(Option<Parsed>, Vec<ImportProblem>)> {
+fn parse_one(table: &str, dir: &Path) -> FileResult {
     match table {
         "regions" => parse_table::<Region>(dir),
         "employees" => parse_table::<Employee>(dir),
@@ -359,8 +362,7 @@ impl App {
         });
         let audit = audit
             .map_err(|_| AppError::invalid("dir", "the import worker stopped unexpectedly"))?;
-        let mut by_table: HashMap<&str, AppResult<(Option<Parsed>, Vec<ImportProblem>)>> =
-            rest.into_iter().collect();
+        let mut by_table: HashMap<&str, FileResult> = rest.into_iter().collect();
         by_table.insert(AuditEvent::TABLE, audit);
         let mut parsed = Vec::new();
         for t in BUNDLE_TABLES {
