@@ -348,31 +348,10 @@ impl App {
                 format!("{} is not a folder with a CSV bundle", dir.display()),
             ));
         }
-        let mut problems = Vec::new();
-        // Two cores: the audit trail (the widest file) is parsed on its own thread while the
-        // other files are parsed here; the results keep the import order.
-        let (audit, rest) = std::thread::scope(|sc| {
-            let audit = sc.spawn(|| parse_one(AuditEvent::TABLE, dir));
-            let rest: Vec<_> = BUNDLE_TABLES
-                .iter()
-                .filter(|t| **t != AuditEvent::TABLE)
-                .map(|t| (*t, parse_one(t, dir)))
-                .collect();
-            (audit.join(), rest)
-        });
-        let audit = audit
-            .map_err(|_| AppError::invalid("dir", "the import worker stopped unexpectedly"))?;
-        let mut by_table: HashMap<&str, FileResult> = rest.into_iter().collect();
-        by_table.insert(AuditEvent::TABLE, audit);
-        let mut parsed = Vec::new();
-        for t in BUNDLE_TABLES {
-            if let Some(r) = by_table.remove(t) {
-                let (p, probs) = r?;
-                problems.extend(probs);
-                parsed.extend(p);
-            }
-        }
-        if parsed.is_empty() && problems.is_empty() {
+        if !BUNDLE_TABLES
+            .iter()
+            .any(|t| dir.join(format!("{t}.csv")).exists())
+        {
             return Err(AppError::invalid(
                 "dir",
                 format!(
@@ -382,126 +361,140 @@ impl App {
                 ),
             ));
         }
-        self.db.bulk(|tx| {
-            self.check_references(tx, &parsed, &mut problems)?;
-            if !problems.is_empty() {
-                problems.sort_by(|a, b| {
-                    (&a.file, a.line, &a.column).cmp(&(&b.file, b.line, &b.column))
-                });
-                return Err(AppError::Import(problems.clone()));
-            }
-            let mut report = ImportReport {
-                dry_run,
-                ..Default::default()
-            };
-            for p in &parsed {
-                report
-                    .files
-                    .push((format!("{}.csv", p.table), p.rows.len() as u64));
-                report.rows += p.rows.len() as u64;
-            }
-            if dry_run {
-                return Ok(report);
-            }
-            for p in &parsed {
-                tx.load(p.table, p.columns, &p.rows)
-                    .map_err(|e| match e.unique_violation() {
-                        Some(c) => AppError::Import(vec![ImportProblem {
-                            file: format!("{}.csv", p.table),
-                            line: 0,
-                            column: String::new(),
-                            reason: format!(
-                                "a row repeats a unique value already in the database ({c})"
-                            ),
-                        }]),
-                        None => e.into(),
-                    })?;
-            }
-            Ok(report)
+        // A pipeline over two cores: a worker parses the files in import order while this
+        // thread checks and loads each one as it arrives. Parents come before children, so the
+        // ids a file refers to are known when it is checked. Nothing is committed unless every
+        // row of every file is valid.
+        std::thread::scope(|sc| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<(&'static str, FileResult)>(1);
+            sc.spawn(move || {
+                for t in BUNDLE_TABLES {
+                    if send.send((t, parse_one(t, dir))).is_err() {
+                        break;
+                    }
+                }
+            });
+            self.db.bulk(|tx| {
+                let mut problems = Vec::new();
+                let mut known: HashMap<&'static str, FxHashSet<String>> = HashMap::new();
+                let mut report = ImportReport {
+                    dry_run,
+                    ..Default::default()
+                };
+                for (_, result) in receive {
+                    let (parsed, probs) = result?;
+                    problems.extend(probs);
+                    let Some(p) = parsed else { continue };
+                    self.check_references(tx, &p, &known, &mut problems)?;
+                    report
+                        .files
+                        .push((format!("{}.csv", p.table), p.rows.len() as u64));
+                    report.rows += p.rows.len() as u64;
+                    if problems.is_empty() && !dry_run {
+                        tx.load(p.table, p.columns, &p.rows).map_err(|e| {
+                            match e.unique_violation() {
+                                Some(c) => AppError::Import(vec![ImportProblem {
+                                    file: format!("{}.csv", p.table),
+                                    line: 0,
+                                    column: String::new(),
+                                    reason: format!(
+                                        "a row repeats a unique value already in the database ({c})"
+                                    ),
+                                }]),
+                                None => e.into(),
+                            }
+                        })?;
+                    }
+                    known.insert(p.table, p.ids.into_iter().collect());
+                }
+                if !problems.is_empty() {
+                    problems.sort_by(|a, b| {
+                        (&a.file, a.line, &a.column).cmp(&(&b.file, b.line, &b.column))
+                    });
+                    return Err(AppError::Import(problems));
+                }
+                // A dry run loaded nothing, so its commit writes nothing.
+                Ok(report)
+            })
         })
     }
 
+    /// Checks one file's references against the files before it and the database, and the
+    /// companies' ИНН+КПП uniqueness.
     fn check_references(
         &self,
         tx: &mut Tx<'_>,
-        parsed: &[Parsed],
+        p: &Parsed,
+        known: &HashMap<&'static str, FxHashSet<String>>,
         problems: &mut Vec<ImportProblem>,
     ) -> AppResult<()> {
-        let ids: HashMap<&str, FxHashSet<&str>> = parsed
-            .iter()
-            .map(|p| (p.table, p.ids.iter().map(String::as_str).collect()))
-            .collect();
         let mut db_cache: HashMap<(&str, String), bool> = HashMap::new();
-        for p in parsed {
-            for (table, col, target) in REFS.iter().filter(|r| r.0 == p.table) {
-                let Some(ci) = p.columns.iter().position(|c| c == col) else {
+        for (table, col, target) in REFS.iter().filter(|r| r.0 == p.table) {
+            let Some(ci) = p.columns.iter().position(|c| c == col) else {
+                continue;
+            };
+            for (i, row) in p.rows.iter().enumerate() {
+                let Value::Text(v) = &row[ci] else { continue };
+                if known.get(target).is_some_and(|s| s.contains(v.as_str())) {
                     continue;
+                }
+                let key = (*target, v.clone());
+                let exists = match db_cache.get(&key) {
+                    Some(e) => *e,
+                    None => {
+                        let e = tx
+                            .query_one(
+                                &format!("SELECT id FROM {target} WHERE id = ?"),
+                                &[Value::Text(v.clone())],
+                            )?
+                            .is_some();
+                        db_cache.insert(key, e);
+                        e
+                    }
                 };
-                for (i, row) in p.rows.iter().enumerate() {
-                    let Value::Text(v) = &row[ci] else { continue };
-                    if ids.get(target).is_some_and(|s| s.contains(v.as_str())) {
-                        continue;
-                    }
-                    let key = (*target, v.clone());
-                    let exists = match db_cache.get(&key) {
-                        Some(e) => *e,
-                        None => {
-                            let e = tx
-                                .query_one(
-                                    &format!("SELECT id FROM {target} WHERE id = ?"),
-                                    &[Value::Text(v.clone())],
-                                )?
-                                .is_some();
-                            db_cache.insert(key, e);
-                            e
-                        }
-                    };
-                    if !exists {
-                        problems.push(ImportProblem {
-                            file: format!("{table}.csv"),
-                            line: p.lines[i],
-                            column: (*col).into(),
-                            reason: format!("«{v}» is not in {target}.csv nor in the database"),
-                        });
-                    }
+                if !exists {
+                    problems.push(ImportProblem {
+                        file: format!("{table}.csv"),
+                        line: p.lines[i],
+                        column: (*col).into(),
+                        reason: format!("«{v}» is not in {target}.csv nor in the database"),
+                    });
                 }
             }
         }
-        // Companies: one ИНН+КПП per company, in the file and against the database.
-        if let Some(p) = parsed.iter().find(|p| p.table == "companies") {
-            let (ii, ki) = (
+        if p.table == "companies"
+            && let (Some(ii), Some(ki)) = (
                 p.columns.iter().position(|c| *c == "inn"),
                 p.columns.iter().position(|c| *c == "kpp"),
-            );
-            if let (Some(ii), Some(ki)) = (ii, ki) {
-                let mut seen: HashMap<(String, String), usize> = HashMap::new();
-                for (i, row) in p.rows.iter().enumerate() {
-                    let key = (text(&row[ii]), text(&row[ki]));
-                    if let Some(first) = seen.insert(key.clone(), i) {
-                        problems.push(ImportProblem {
-                            file: "companies.csv".into(),
-                            line: p.lines[i],
-                            column: "inn".into(),
-                            reason: format!("ИНН {} is already on line {}", key.0, p.lines[first]),
-                        });
-                        continue;
-                    }
-                    if let Some(r) = tx.query_one(
-                        "SELECT id FROM companies WHERE inn = ? AND kpp = ?",
-                        &[key.0.clone().into(), key.1.clone().into()],
-                    )? && r.text(0) != p.ids[i]
-                    {
-                        problems.push(ImportProblem {
-                            file: "companies.csv".into(),
-                            line: p.lines[i],
-                            column: "inn".into(),
-                            reason: format!(
-                                "ИНН {} already belongs to company {} in the database",
-                                key.0,
-                                r.text(0)
-                            ),
-                        });
-                    }
+            )
+        {
+            let mut seen: HashMap<(String, String), usize> = HashMap::new();
+            for (i, row) in p.rows.iter().enumerate() {
+                let key = (text(&row[ii]), text(&row[ki]));
+                if let Some(first) = seen.insert(key.clone(), i) {
+                    problems.push(ImportProblem {
+                        file: "companies.csv".into(),
+                        line: p.lines[i],
+                        column: "inn".into(),
+                        reason: format!("ИНН {} is already on line {}", key.0, p.lines[first]),
+                    });
+                    continue;
+                }
+                if let Some(r) = tx.query_one(
+                    "SELECT id FROM companies WHERE inn = ? AND kpp = ?",
+                    &[key.0.clone().into(), key.1.clone().into()],
+                )? && r.text(0) != p.ids[i]
+                {
+                    problems.push(ImportProblem {
+                        file: "companies.csv".into(),
+                        line: p.lines[i],
+                        column: "inn".into(),
+                        reason: format!(
+                            "ИНН {} already belongs to company {} in the database",
+                            key.0,
+                            r.text(0)
+                        ),
+                    });
                 }
             }
         }
