@@ -445,16 +445,17 @@ impl Tx<'_> {
         Ok(Some(rows.len() as u64))
     }
 
-    /// Loads rows into a table as fast as the database allows. Into an empty SQLite table the
-    /// secondary indexes are dropped, the rows inserted, and the indexes built once at the end
-    /// (a sorted build instead of one B-tree insert per row and index); otherwise it upserts.
+    /// Loads rows into a table as fast as the database allows. Into an empty table the
+    /// secondary indexes are dropped, the rows inserted (COPY on PostgreSQL), and the indexes
+    /// built once at the end (a sorted build instead of one B-tree insert per row and index);
+    /// into a table with rows it upserts by id.
     pub fn load(
         &mut self,
         table: &str,
         columns: &[&str],
         rows: &[Vec<Value>],
     ) -> Result<u64, StoreError> {
-        if self.sqlite().is_none() || rows.len() < 1000 {
+        if rows.len() < 1000 {
             return self.upsert_many(table, columns, rows);
         }
         let empty = self
@@ -463,14 +464,22 @@ impl Tx<'_> {
         if !empty {
             return self.upsert_many(table, columns, rows);
         }
+        // Secondary indexes only: those that back a primary key or unique constraint stay.
+        let sql = if self.sqlite().is_some() {
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+        } else {
+            "SELECT CAST(i.relname AS TEXT), pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid \
+             JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)"
+        };
         let indexes: Vec<(String, String)> = self
-            .query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", &[table.into()])?
+            .query(sql, &[table.into()])?
             .iter()
             .map(|r| (r.text(0), r.text(1)))
             .collect();
         for (name, _) in &indexes {
             self.exec(&format!("DROP INDEX {name}"), &[])?;
         }
+        // An empty table takes plain inserts (COPY on PostgreSQL), no conflict handling.
         let n = self.insert_many(table, columns, rows)?;
         for (_, sql) in &indexes {
             self.exec(sql, &[])?;
