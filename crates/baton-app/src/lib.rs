@@ -82,6 +82,24 @@ impl App {
         }
     }
 
+    /// One page of a filtered list, with the total for pagination.
+    pub(crate) fn page<R: baton_store::Record>(
+        &self,
+        f: &baton_store::Filter,
+        paging: Paging,
+    ) -> AppResult<Page<R>> {
+        self.db.read(|tx| {
+            let total = tx.count::<R>(f)?;
+            let items = tx.list::<R>(&f.clone().page(paging.per_page, paging.offset()))?;
+            Ok(Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

@@ -327,15 +327,6 @@ impl App {
         if let Some(d) = date {
             f = f.eq("local_date", d);
         }
-        self.db.read(|tx| {
-            let total = tx.count::<Activity>(&f)?;
-            let items = tx.list::<Activity>(&f.clone().page(paging.per_page, paging.offset()))?;
-            Ok(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
-        })
+        self.page::<Activity>(&f, paging)
     }
 }

@@ -311,16 +311,7 @@ impl App {
             _ => "name_norm",
         };
         let f = f.order(sort, q.desc.unwrap_or(false));
-        self.db.read(|tx| {
-            let total = tx.count::<Company>(&f)?;
-            let items = tx.list::<Company>(&f.clone().page(paging.per_page, paging.offset()))?;
-            Ok(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
-        })
+        self.page::<Company>(&f, paging)
     }
 
     /// Everything about one company the actor may see: contacts, activities, handoff history,

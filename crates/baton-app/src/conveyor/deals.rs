@@ -798,16 +798,7 @@ impl App {
             f = f.raw("paid_on <= ?", vec![d.into()]);
         }
         let f = f.order("paid_on", true);
-        self.db.read(|tx| {
-            let total = tx.count::<Payment>(&f)?;
-            let items = tx.list::<Payment>(&f.clone().page(paging.per_page, paging.offset()))?;
-            Ok(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
-        })
+        self.page::<Payment>(&f, paging)
     }
 
     pub fn contracts(
@@ -821,16 +812,7 @@ impl App {
             f = f.eq("company_id", c);
         }
         let f = f.order("signed_on", true);
-        self.db.read(|tx| {
-            let total = tx.count::<Contract>(&f)?;
-            let items = tx.list::<Contract>(&f.clone().page(paging.per_page, paging.offset()))?;
-            Ok(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
-        })
+        self.page::<Contract>(&f, paging)
     }
 
     pub fn orders(
@@ -844,16 +826,7 @@ impl App {
             f = f.eq("company_id", c);
         }
         let f = f.order("created_at", true);
-        self.db.read(|tx| {
-            let total = tx.count::<Order>(&f)?;
-            let items = tx.list::<Order>(&f.clone().page(paging.per_page, paging.offset()))?;
-            Ok(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
-        })
+        self.page::<Order>(&f, paging)
     }
 
     pub fn products(&self) -> AppResult<Vec<Product>> {

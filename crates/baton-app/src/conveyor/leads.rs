@@ -704,16 +704,7 @@ impl App {
             _ => "created_at",
         };
         let f = f.order(sort, q.desc.unwrap_or(true));
-        self.db.read(|tx| {
-            let total = tx.count::<LeadRow>(&f)?;
-            let items = tx.list::<LeadRow>(&f.clone().page(paging.per_page, paging.offset()))?;
-            Ok(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
-        })
+        self.page::<LeadRow>(&f, paging)
     }
 
     /// Handoffs the actor sent or received (a head sees the region's; the director all).
@@ -745,16 +736,7 @@ impl App {
             f = f.eq("kind", k);
         }
         let f = f.order("created_at", true);
-        self.db.read(|tx| {
-            let total = tx.count::<Handoff>(&f)?;
-            let items = tx.list::<Handoff>(&f.clone().page(paging.per_page, paging.offset()))?;
-            Ok(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
-        })
+        self.page::<Handoff>(&f, paging)
     }
 
     /// Pending handoffs whose acceptance SLA has passed (for the head's alert).

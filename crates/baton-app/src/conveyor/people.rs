@@ -470,15 +470,6 @@ impl App {
         if let Some(i) = entity_id {
             f = f.eq("entity_id", i);
         }
-        self.db.read(|tx| {
-            let total = tx.count::<AuditEvent>(&f)?;
-            let items = tx.list::<AuditEvent>(&f)?;
-            Ok(Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
-        })
+        self.page::<AuditEvent>(&f, paging)
     }
 }
