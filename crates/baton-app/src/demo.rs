@@ -572,10 +572,12 @@ impl Gen {
                 },
             )?;
             let roll: f64 = self.rng.random_range(0.0..1.0);
+            // Most invoices are paid on time, some late (the client manager chases them), and a
+            // few never: the overdue list has both fresh and old debt.
             let pay_on = if roll < 0.80 {
                 Some(day + Duration::days(self.rng.random_range(2..15)))
-            } else if roll < 0.94 {
-                Some(due + Duration::days(self.rng.random_range(15..75)))
+            } else if roll < 0.975 {
+                Some(due + Duration::days(self.rng.random_range(10..100)))
             } else {
                 None
             };

@@ -75,6 +75,17 @@ enum Cmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Every person's statement for a period under the shipped plans (plans/*.toml).
+    Payroll {
+        /// YYYY-MM
+        #[arg(long)]
+        period: String,
+        /// text or json
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
     /// Add a user with a first role (the first admin of a new installation, say).
     User {
         #[command(subcommand)]
@@ -341,6 +352,34 @@ fn main() -> Result<()> {
                 )
                 .map_err(anyhow::Error::msg)?;
             println!("Added {} ({}) with id {}", e.name, e.login, e.id);
+        }
+        Cmd::Payroll { period, format, db } => {
+            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let statements = app.payroll(None, &period).map_err(anyhow::Error::msg)?;
+            match format.as_str() {
+                "json" => println!("{}", serde_json::to_string_pretty(&statements)?),
+                "text" => {
+                    for p in &statements {
+                        let total = baton_comp::number::rubles(p.statement.total);
+                        println!(
+                            "{} ({}) — {} — {} — {}: {}",
+                            p.name, p.login, p.role, p.region, p.period, total
+                        );
+                        for l in &p.statement.lines {
+                            println!(
+                                "    {:<44} {:>16}   = {}",
+                                l.label,
+                                baton_comp::number::rubles(l.amount),
+                                l.formula
+                            );
+                        }
+                        for w in &p.statement.warnings {
+                            println!("    ! {w}");
+                        }
+                    }
+                }
+                other => bail!("--format «{other}»: use text or json"),
+            }
         }
         Cmd::Config {
             what: ConfigCmd::Show { db },
