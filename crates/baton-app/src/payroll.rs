@@ -96,6 +96,32 @@ impl App {
         {
             return Err(AppError::Forbidden("read payroll".into()));
         }
+        self.statements(actor, period, None)
+    }
+
+    /// "My money": the person's own statement for a period (default: the current month, live
+    /// from the data as it is now). None when the person's role has no plan.
+    pub fn my_statement(
+        &self,
+        actor: &Actor,
+        period: Option<&str>,
+    ) -> AppResult<Option<PersonStatement>> {
+        let period = match period {
+            Some(p) => p.to_string(),
+            None => self.today(&self.config()?).format("%Y-%m").to_string(),
+        };
+        Ok(self
+            .statements(None, &period, Some(&actor.id))?
+            .into_iter()
+            .next())
+    }
+
+    fn statements(
+        &self,
+        actor: Option<&Actor>,
+        period: &str,
+        only: Option<&str>,
+    ) -> AppResult<Vec<PersonStatement>> {
         let (start, end) = period_bounds(period)?;
         let cfg = self.config()?;
         let tz = cfg.tz();
@@ -157,7 +183,7 @@ impl App {
             let conv_from = start.checked_sub_months(Months::new(3)).unwrap_or(start);
 
             let mut out = Vec::new();
-            for e in &employees {
+            for e in employees.iter().filter(|e| only.is_none_or(|o| o == e.id)) {
                 let ras: Vec<RoleAssignment> = roles
                     .iter()
                     .filter(|r| r.employee_id == e.id)

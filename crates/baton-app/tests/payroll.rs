@@ -266,6 +266,17 @@ fn october_statements_line_by_line() {
     // Everyone's total is the sum of the rounded lines; recalculating gives the same bytes.
     let again = serde_json::to_string(&app.payroll(None, "2026-10").unwrap()).unwrap();
     assert_eq!(again, serde_json::to_string(&statements).unwrap());
+    // "My money" is the same statement, computed for the one person; the current month by default.
+    let mine = app.my_statement(&c1, Some("2026-10")).unwrap().unwrap();
+    assert_eq!(mine.statement.total, d("33700"));
+    assert_eq!(
+        app.my_statement(&c1, None).unwrap().unwrap().period,
+        "2026-11"
+    );
+    assert!(
+        app.my_statement(&admin, None).unwrap().is_none(),
+        "no plan for the admin role"
+    );
     // Only the head, director, admin and accountant read payroll.
     assert!(app.payroll(Some(&c1), "2026-10").is_err());
     assert!(app.payroll(Some(&admin), "2026-13").is_err());

@@ -726,3 +726,35 @@ pub async fn record_refund(
     })
     .await
 }
+
+// ---- pay ----
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PeriodQ {
+    pub period: Option<String>,
+}
+
+pub async fn payroll(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<PeriodQ>,
+) -> ApiResult<impl IntoResponse> {
+    let period = q.period.ok_or_else(|| {
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "give the period: ?period=YYYY-MM",
+        );
+        e.body.field = Some("period".into());
+        e
+    })?;
+    json(&s, move |app| app.payroll(Some(&a), &period)).await
+}
+
+pub async fn my_statement(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<PeriodQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.my_statement(&a, q.period.as_deref())).await
+}

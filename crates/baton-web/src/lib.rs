@@ -109,6 +109,20 @@ pub fn routes() -> Vec<(RouteDoc, Mr)> {
         ),
         r(
             M::GET,
+            "/api/me/statement",
+            "pay",
+            "My money: my statement for a period (default: the current month, live), every line explained",
+            get(my_statement),
+        ),
+        r(
+            M::GET,
+            "/api/payroll",
+            "pay",
+            "Everyone's statements for ?period=YYYY-MM (head: the region; director, admin, accountant: all)",
+            get(payroll),
+        ),
+        r(
+            M::GET,
             "/api/config",
             "settings",
             "The conveyor configuration in force",

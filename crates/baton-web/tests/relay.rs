@@ -411,6 +411,60 @@ async fn relay(s: Server) {
             200
         );
         assert_eq!(s.call("GET", "/api/leads", None, None).await.status, 401);
+
+        // "My money": the caller's live statement for this month, every line explained.
+        let r = s
+            .call("GET", "/api/me/statement", Some(&caller1), None)
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let lines: Vec<(String, String)> = r.body["statement"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["component"].as_str().unwrap().to_string(),
+                    l["amount"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("base".to_string(), "30000".to_string()),
+                ("accepted_leads".into(), "700".into()),
+                ("converted".into(), "3000".into())
+            ]
+        );
+        assert_eq!(r.body["statement"]["total"], "33700");
+        let period = r.body["period"].as_str().unwrap().to_string();
+        assert_eq!(
+            s.call(
+                "GET",
+                &format!("/api/payroll?period={period}"),
+                Some(&caller1),
+                None
+            )
+            .await
+            .status,
+            403
+        );
+        let r = s
+            .call(
+                "GET",
+                &format!("/api/payroll?period={period}"),
+                Some(&accountant),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["login"] == "sm2")
+        );
     }
 }
 
