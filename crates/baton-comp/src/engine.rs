@@ -44,11 +44,12 @@ fn is_money(metric: &str) -> bool {
     metric.contains("collections") || metric.contains("receivables") || metric.contains("collected")
 }
 
+/// A metric as a person reads it: money in rubles, ratios and counts to four decimals.
 fn show(metric: &str, v: Decimal) -> String {
     if is_money(metric) && !metric.starts_with("attainment(") {
         rubles(v)
     } else {
-        human(v)
+        human(v.round_dp(4))
     }
 }
 
@@ -131,7 +132,7 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                     format!(
                         "{} × K({metric} = {}) = {} × {}",
                         rubles(*target),
-                        human(x),
+                        show(metric, x),
                         rubles(*target),
                         human(k)
                     ),
@@ -150,7 +151,7 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                     parts.push(format!(
                         "{}·K({})={}·{}",
                         human(ind.weight),
-                        human(a),
+                        human(a.round_dp(4)),
                         human(ind.weight),
                         human(k)
                     ));
@@ -197,7 +198,7 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                         formula = format!(
                             "0: {} not met, {metric} = {} < {} ({formula} not paid)",
                             m.label,
-                            human(x),
+                            show(metric, x),
                             human(*min)
                         );
                     }

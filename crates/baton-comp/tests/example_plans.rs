@@ -173,3 +173,31 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn ratios_are_shown_to_four_decimals() {
+    let p = plan("sales_manager.toml");
+    let i = Inputs {
+        metrics: [
+            ("new_client_collections", "300000"),
+            ("lead_conversion", "0.2222222222222222"),
+            ("attainment(new_client_collections)", "1.3333333333333333"),
+            ("qualified_new_clients{min=50000}", "0"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), Decimal::from_str(v).unwrap()))
+        .collect(),
+        days_worked: None,
+    };
+    let s = evaluate(&p, &i);
+    let line = &s.lines[1];
+    assert_eq!(line.inputs["lead_conversion"], "0,2222");
+    assert_eq!(line.inputs["attainment(new_client_collections)"], "1,3333");
+    assert!(
+        line.formula.contains("lead_conversion = 0,2222"),
+        "{}",
+        line.formula
+    );
+    // The amount itself is computed from the exact value: 7 % × 300 000 × 1.2.
+    assert_eq!(line.amount, Decimal::from(25_200));
+}
