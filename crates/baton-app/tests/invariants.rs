@@ -1,19 +1,17 @@
 //! Invariants over random sequences of use cases on a real database: every change leaves
-//! exactly one audit event, a lead always has exactly one owner, attribution never changes
-//! once set, and a company has at most one active claim.
+//! exactly one audit event, a lead always has exactly one owner, and attribution never
+//! changes once set. (One active claim per company is property-tested in the domain.)
 
-use baton_app::clock::{SeededIds, SimClock};
+mod common;
+
 use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::deals::{NewContract, NewInvoice, NewPayment};
 use baton_app::conveyor::leads::{HandOffRequest, NewLead};
-use baton_app::conveyor::people::NewEmployee;
-use baton_app::{Actor, App, PasswordCost};
 use baton_domain::Money;
 use baton_store::records::{Company, LeadRow};
-use baton_store::scratch::ScratchDb;
 use baton_store::{Filter, StoreError};
+use common::World;
 use proptest::prelude::*;
-use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -54,22 +52,14 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
     #[test]
     fn conveyor_invariants(steps in proptest::collection::vec(step(), 1..40)) {
-        let scratch = ScratchDb::sqlite().expect("sqlite");
-        let clock = Arc::new(SimClock::new("2026-03-02T07:00:00Z".parse().unwrap()));
-        let mut app = App::with(scratch.db.clone(), clock.clone(), Arc::new(SeededIds::new(1)));
-        app.password_cost = PasswordCost::Fast;
-        let admin_id = app.create_employee(None, NewEmployee { login: "admin".into(), name: "A".into(), password: "secret1".into(), region_id: None, role: "admin".into(), valid_from: Some("2020-01-01".into()), open_lead_limit: None }).unwrap().id;
-        let admin = app.actor(&admin_id).unwrap();
-        let region = app.create_region(&admin, "msk", "Москва").unwrap().id;
-        let mk = |login: &str, role: &str| -> Actor {
-            let e = app.create_employee(Some(&admin), NewEmployee { login: login.into(), name: login.into(), password: "secret1".into(), region_id: Some(region.clone()), role: role.into(), valid_from: Some("2020-01-01".into()), open_lead_limit: None }).unwrap();
-            app.actor(&e.id).unwrap()
-        };
+        let w = World::new("2026-03-02T07:00:00Z", 1);
+        let (app, clock, admin, region, scratch) = (&w.app, &w.clock, &w.admin, w.region.clone(), &w.scratch);
+        let mk = |login: &str, role: &str| w.person(login, role);
         let callers = [mk("c1", "caller"), mk("c2", "caller")];
         let sellers = [mk("s1", "sales_manager"), mk("s2", "sales_manager")];
         let _cm = mk("k1", "client_manager");
         let companies: Vec<String> = (0..3u32)
-            .map(|i| app.create_company(&admin, NewCompany { inn: baton_domain::Inn::legal_from_body(700 + i).to_string(), name: format!("Фирма {i}"), region_id: Some(region.clone()), ..Default::default() }).unwrap().company.id)
+            .map(|i| app.create_company(admin, NewCompany { inn: baton_domain::Inn::legal_from_body(700 + i).to_string(), name: format!("Фирма {i}"), region_id: Some(region.clone()), ..Default::default() }).unwrap().company.id)
             .collect();
         let lead_of = |c: usize| -> Option<LeadRow> {
             scratch.db.tx(|tx| Ok::<_, StoreError>(tx.list::<LeadRow>(&Filter::new().eq("company_id", companies[c].as_str()).order("created_at", true))?.into_iter().next())).unwrap()

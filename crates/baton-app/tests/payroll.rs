@@ -1,17 +1,16 @@
 //! A hand-built October: every line of every statement checked against values computed here.
 
-use baton_app::clock::{SeededIds, SimClock};
+mod common;
+
+use baton_app::clock::SimClock;
 use baton_app::conveyor::calls::NewCall;
 use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::deals::{HandoverRequest, NewContract, NewInvoice, NewPayment};
 use baton_app::conveyor::leads::{HandOffRequest, NewLead};
-use baton_app::conveyor::people::NewEmployee;
-use baton_app::{Actor, App, PasswordCost};
 use baton_domain::Money;
-use baton_store::scratch::ScratchDb;
+use common::{World, full_checklist};
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use std::sync::Arc;
 
 fn at(clock: &SimClock, day: &str) {
     // 10:00 in Moscow.
@@ -20,48 +19,9 @@ fn at(clock: &SimClock, day: &str) {
 
 #[test]
 fn october_statements_line_by_line() {
-    let scratch = ScratchDb::sqlite().expect("sqlite");
-    let clock = Arc::new(SimClock::new("2026-09-01T07:00:00Z".parse().unwrap()));
-    let mut app = App::with(
-        scratch.db.clone(),
-        clock.clone(),
-        Arc::new(SeededIds::new(9)),
-    );
-    app.password_cost = PasswordCost::Fast;
-    let admin_id = app
-        .create_employee(
-            None,
-            NewEmployee {
-                login: "admin".into(),
-                name: "A".into(),
-                password: "secret1".into(),
-                region_id: None,
-                role: "admin".into(),
-                valid_from: Some("2020-01-01".into()),
-                open_lead_limit: None,
-            },
-        )
-        .unwrap()
-        .id;
-    let admin = app.actor(&admin_id).unwrap();
-    let region = app.create_region(&admin, "msk", "Москва").unwrap().id;
-    let mk = |login: &str, role: &str| -> Actor {
-        let e = app
-            .create_employee(
-                Some(&admin),
-                NewEmployee {
-                    login: login.into(),
-                    name: login.into(),
-                    password: "secret1".into(),
-                    region_id: Some(region.clone()),
-                    role: role.into(),
-                    valid_from: Some("2020-01-01".into()),
-                    open_lead_limit: None,
-                },
-            )
-            .unwrap();
-        app.actor(&e.id).unwrap()
-    };
+    let w = World::new("2026-09-01T07:00:00Z", 9);
+    let (app, clock, admin) = (&w.app, &w.clock, &w.admin);
+    let mk = |login: &str, role: &str| w.person(login, role);
     let (c1, s1, k1) = (
         mk("c1", "caller"),
         mk("s1", "sales_manager"),
@@ -81,7 +41,7 @@ fn october_statements_line_by_line() {
     app.add_absence(&admin, &k1.id, "2026-10-26", "2026-10-30", "vacation")
         .unwrap();
 
-    at(&clock, "2026-10-01");
+    at(clock, "2026-10-01");
     let a = app
         .create_company(
             &c1,
@@ -117,22 +77,18 @@ fn october_statements_line_by_line() {
         )
         .unwrap()
         .id;
-    let mut answers = baton_domain::lead::Answers::new();
-    for k in ["decision_maker", "need", "budget", "timing", "next_step"] {
-        answers.insert(k.into(), "да".into());
-    }
     app.hand_off(
         &c1,
         &lead,
         HandOffRequest {
-            checklist: answers,
+            checklist: full_checklist(),
             receiver_id: None,
         },
     )
     .unwrap();
-    at(&clock, "2026-10-05");
+    at(clock, "2026-10-05");
     app.accept_lead(&s1, &lead).unwrap();
-    at(&clock, "2026-10-06");
+    at(clock, "2026-10-06");
     let contract = app
         .sign_contract(
             &s1,
@@ -159,7 +115,7 @@ fn october_statements_line_by_line() {
             },
         )
         .unwrap();
-    at(&clock, "2026-10-10");
+    at(clock, "2026-10-10");
     app.record_payment(
         &s1,
         NewPayment {
@@ -184,7 +140,7 @@ fn october_statements_line_by_line() {
     .unwrap();
     // A repeat invoice by the client manager, paid inside the hunter window: it is the sales
     // manager's new-client collections, not the client manager's portfolio.
-    at(&clock, "2026-10-20");
+    at(clock, "2026-10-20");
     let inv2 = app
         .create_invoice(
             &k1,
@@ -199,7 +155,7 @@ fn october_statements_line_by_line() {
             },
         )
         .unwrap();
-    at(&clock, "2026-10-22");
+    at(clock, "2026-10-22");
     app.record_payment(
         &k1,
         NewPayment {
@@ -210,7 +166,7 @@ fn october_statements_line_by_line() {
     )
     .unwrap();
 
-    at(&clock, "2026-11-02");
+    at(clock, "2026-11-02");
     let statements = app.payroll(None, "2026-10").unwrap();
     let by = |login: &str| {
         statements

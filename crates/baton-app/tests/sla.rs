@@ -1,60 +1,20 @@
 //! The acceptance SLA under a simulated clock: counted in working hours, and with
 //! `reassign_after_sla` a late lead goes to the next sales manager, never back to the late one.
 
-use baton_app::clock::{Clock, SeededIds, SimClock};
+mod common;
+
+use baton_app::clock::Clock;
 use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::leads::{HandOffRequest, NewLead};
-use baton_app::conveyor::people::NewEmployee;
-use baton_app::{Actor, App, PasswordCost};
-use baton_store::scratch::ScratchDb;
 use chrono::Duration;
-use std::sync::Arc;
+use common::{World, full_checklist};
 
 #[test]
 fn a_late_lead_is_reassigned_by_the_rule() {
-    let scratch = ScratchDb::sqlite().expect("sqlite");
     // Friday 27 November 2026, 15:00 in Moscow.
-    let clock = Arc::new(SimClock::new("2026-11-27T12:00:00Z".parse().unwrap()));
-    let mut app = App::with(
-        scratch.db.clone(),
-        clock.clone(),
-        Arc::new(SeededIds::new(3)),
-    );
-    app.password_cost = PasswordCost::Fast;
-    let admin_id = app
-        .create_employee(
-            None,
-            NewEmployee {
-                login: "admin".into(),
-                name: "A".into(),
-                password: "secret1".into(),
-                region_id: None,
-                role: "admin".into(),
-                valid_from: Some("2020-01-01".into()),
-                open_lead_limit: None,
-            },
-        )
-        .unwrap()
-        .id;
-    let admin = app.actor(&admin_id).unwrap();
-    let region = app.create_region(&admin, "msk", "Москва").unwrap().id;
-    let mk = |login: &str, role: &str| -> Actor {
-        let e = app
-            .create_employee(
-                Some(&admin),
-                NewEmployee {
-                    login: login.into(),
-                    name: login.into(),
-                    password: "secret1".into(),
-                    region_id: Some(region.clone()),
-                    role: role.into(),
-                    valid_from: Some("2020-01-01".into()),
-                    open_lead_limit: None,
-                },
-            )
-            .unwrap();
-        app.actor(&e.id).unwrap()
-    };
+    let w = World::new("2026-11-27T12:00:00Z", 3);
+    let (app, clock, admin) = (&w.app, &w.clock, &w.admin);
+    let mk = |login: &str, role: &str| w.person(login, role);
     let caller = mk("c1", "caller");
     let (a, b) = (mk("s1", "sales_manager"), mk("s2", "sales_manager"));
     let company = app
@@ -79,16 +39,12 @@ fn a_late_lead_is_reassigned_by_the_rule() {
         )
         .unwrap()
         .id;
-    let mut answers = baton_domain::lead::Answers::new();
-    for k in ["decision_maker", "need", "budget", "timing", "next_step"] {
-        answers.insert(k.into(), "да".into());
-    }
     let h = app
         .hand_off(
             &caller,
             &lead,
             HandOffRequest {
-                checklist: answers,
+                checklist: full_checklist(),
                 receiver_id: None,
             },
         )
