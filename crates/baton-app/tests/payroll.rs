@@ -27,18 +27,12 @@ fn october_statements_line_by_line() {
         mk("s1", "sales_manager"),
         mk("k1", "client_manager"),
     );
-    app.set_target(
-        &admin,
-        &s1.id,
-        "2026-10",
-        "new_client_collections",
-        "150000",
-    )
-    .unwrap();
-    app.set_target(&admin, &k1.id, "2026-10", "portfolio_collections", "600000")
+    app.set_target(admin, &s1.id, "2026-10", "new_client_collections", "150000")
+        .unwrap();
+    app.set_target(admin, &k1.id, "2026-10", "portfolio_collections", "600000")
         .unwrap();
     // k1 is away Monday 26 – Friday 30 October: 5 of October's 22 working days.
-    app.add_absence(&admin, &k1.id, "2026-10-26", "2026-10-30", "vacation")
+    app.add_absence(admin, &k1.id, "2026-10-26", "2026-10-30", "vacation")
         .unwrap();
 
     at(clock, "2026-10-01");
@@ -230,10 +224,10 @@ fn october_statements_line_by_line() {
         "2026-11"
     );
     assert!(
-        app.my_statement(&admin, None).unwrap().is_none(),
+        app.my_statement(admin, None).unwrap().is_none(),
         "no plan for the admin role"
     );
     // Only the head, director, admin and accountant read payroll.
     assert!(app.payroll(Some(&c1), "2026-10").is_err());
-    assert!(app.payroll(Some(&admin), "2026-13").is_err());
+    assert!(app.payroll(Some(admin), "2026-13").is_err());
 }

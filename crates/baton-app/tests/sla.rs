@@ -57,10 +57,10 @@ fn a_late_lead_is_reassigned_by_the_rule() {
     // Off by default: nothing moves, the lead is on the overdue list.
     clock.advance(Duration::days(4));
     assert!(app.sweep_acceptance_sla().unwrap().is_empty());
-    assert_eq!(app.overdue_handoffs(&admin).unwrap().len(), 1);
+    assert_eq!(app.overdue_handoffs(admin).unwrap().len(), 1);
 
     cfg.reassign_after_sla = true;
-    app.set_config(&admin, cfg).unwrap();
+    app.set_config(admin, cfg).unwrap();
     let moved = app.sweep_acceptance_sla().unwrap();
     assert_eq!(moved.len(), 1);
     assert_eq!(
