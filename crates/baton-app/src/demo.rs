@@ -434,7 +434,7 @@ impl Gen {
                 p.stage = 2;
             }
             if p.stage == 2 && p.close_on <= day {
-                let idle = owner.login() == self.idle_sm && day >= idle_after;
+                let idle = owner.login == self.idle_sm && day >= idle_after;
                 if p.wins && !idle {
                     let c = self.app.sign_contract(
                         &owner,
@@ -480,7 +480,7 @@ impl Gen {
                 && let (Some(inv), Some(pay_on)) = (p.invoice_id.clone(), p.pay_on)
                 && pay_on <= day
             {
-                let idle = owner.login() == self.idle_sm && day >= idle_after;
+                let idle = owner.login == self.idle_sm && day >= idle_after;
                 if idle {
                     // The client went quiet after signing: the deal stays unpaid.
                     self.plans.remove(&id);
@@ -639,15 +639,6 @@ impl Gen {
             }
         }
         Ok(())
-    }
-}
-
-trait Login {
-    fn login(&self) -> &str;
-}
-impl Login for Actor {
-    fn login(&self) -> &str {
-        &self.login
     }
 }
 
@@ -1074,7 +1065,8 @@ fn split(
         }
         // The new sales managers' clients move to the client managers, in turn.
         let mut turn = 0;
-        for sm in r.sms.clone_actors() {
+        let sms: Vec<Actor> = r.sms.iter().map(|p| p.actor.clone()).collect();
+        for sm in sms {
             let clients = g.app.companies(
                 &r.head.actor,
                 crate::conveyor::companies::CompanyQuery {
@@ -1135,15 +1127,6 @@ fn split(
         }
     }
     Ok(())
-}
-
-trait CloneActors {
-    fn clone_actors(&self) -> Vec<Actor>;
-}
-impl CloneActors for Vec<Person> {
-    fn clone_actors(&self) -> Vec<Actor> {
-        self.iter().map(|p| p.actor.clone()).collect()
-    }
 }
 
 fn region_name(code: &str) -> &'static str {

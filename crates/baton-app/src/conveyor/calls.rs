@@ -52,6 +52,26 @@ fn list_scope(actor: &Actor) -> Scope {
 }
 
 impl App {
+    /// Writes an activity (call, meeting, e-mail, note, kickoff) with its audit event.
+    pub(crate) fn record_activity(
+        &self,
+        tx: &mut baton_store::Tx<'_>,
+        actor: &Actor,
+        a: &Activity,
+        action: &str,
+    ) -> AppResult<()> {
+        tx.insert(a)?;
+        self.audit(
+            tx,
+            Some(actor),
+            "activity",
+            &a.id,
+            action,
+            None::<&()>,
+            Some(a),
+        )
+    }
+
     pub fn create_call_list(
         &self,
         actor: &Actor,
@@ -244,8 +264,7 @@ impl App {
                 local_date: local_date.to_string(),
                 note: non_empty(req.note.clone()),
             };
-            tx.insert(&a)?;
-            self.audit(tx, Some(actor), "activity", &a.id, "call.logged", None::<&()>, Some(&a))?;
+            self.record_activity(tx, actor, &a, "call.logged")?;
             // Tick the company off the caller's lists.
             tx.exec(
                 "UPDATE call_list_items SET done = 1 WHERE company_id = ? AND done = 0 AND call_list_id IN (SELECT id FROM call_lists WHERE owner_id = ?)",
@@ -289,16 +308,7 @@ impl App {
                 local_date: at.with_timezone(&cfg.tz()).date_naive().to_string(),
                 note: non_empty(req.note.clone()),
             };
-            tx.insert(&a)?;
-            self.audit(
-                tx,
-                Some(actor),
-                "activity",
-                &a.id,
-                "activity.logged",
-                None::<&()>,
-                Some(&a),
-            )?;
+            self.record_activity(tx, actor, &a, "activity.logged")?;
             Ok(a)
         })
     }

@@ -725,16 +725,7 @@ impl App {
                 local_date: now.with_timezone(&cfg.tz()).date_naive().to_string(),
                 note: non_empty(note.clone()),
             };
-            tx.insert(&a)?;
-            self.audit(
-                tx,
-                Some(actor),
-                "activity",
-                &a.id,
-                "activity.logged",
-                None::<&()>,
-                Some(&a),
-            )?;
+            self.record_activity(tx, actor, &a, "activity.logged")?;
             Ok(h)
         })
     }
