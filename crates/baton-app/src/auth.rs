@@ -135,6 +135,18 @@ impl App {
         })
     }
 
+    /// Acting as the employee with this login (CLI commands that need a person's rights).
+    pub fn actor_by_login(&self, login: &str) -> AppResult<Actor> {
+        self.db.read(|tx| {
+            let emp = tx
+                .list::<Employee>(&baton_store::Filter::new().eq("login", login))?
+                .into_iter()
+                .next()
+                .ok_or_else(|| AppError::not_found("employee", login))?;
+            self.actor_of(tx, &emp)
+        })
+    }
+
     pub(crate) fn actor_in(&self, tx: &mut Tx<'_>, employee_id: &str) -> AppResult<Actor> {
         let emp: Employee = tx.must(employee_id)?;
         self.actor_of(tx, &emp)

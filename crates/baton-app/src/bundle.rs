@@ -279,6 +279,9 @@ fn parse_one(table: &str, dir: &Path) -> FileResult {
         "targets" => parse_table::<Target>(dir),
         "audit_events" => parse_table::<AuditEvent>(dir),
         "settings" => parse_table::<Setting>(dir),
+        "plan_versions" => parse_table::<PlanVersion>(dir),
+        "pay_periods" => parse_table::<PayPeriod>(dir),
+        "pay_statements" => parse_table::<PayStatement>(dir),
         _ => Ok((None, vec![])),
     }
 }
@@ -308,6 +311,9 @@ macro_rules! each_table {
             $f::<Target>($($args),*)?,
             $f::<AuditEvent>($($args),*)?,
             $f::<Setting>($($args),*)?,
+            $f::<PlanVersion>($($args),*)?,
+            $f::<PayPeriod>($($args),*)?,
+            $f::<PayStatement>($($args),*)?,
         ]
     };
 }

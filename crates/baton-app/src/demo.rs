@@ -714,8 +714,23 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
         role: "admin".into(),
         region: "—".into(),
     });
-    g.person("director".into(), "director", None, prehistory)?;
-    g.person("accountant".into(), "accountant", None, prehistory)?;
+    let director = g
+        .person("director".into(), "director", None, prehistory)?
+        .actor;
+    let accountant = g
+        .person("accountant".into(), "accountant", None, prehistory)?
+        .actor;
+    // The shipped plans become the first stored version of each role's plan.
+    for (_, text) in crate::payroll::SHIPPED_PLANS {
+        app.add_plan(
+            Some(&director),
+            crate::payroll::plans::NewPlan {
+                text: text.to_string(),
+                employee: None,
+                status: None,
+            },
+        )?;
+    }
 
     let mut regions = Vec::new();
     for (code, name, k) in [
@@ -851,6 +866,17 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
         g.at(day, 0);
         let first_workday = served_month != Some(day.month());
         served_month = Some(day.month());
+        // Payroll: on the first working day the previous month is calculated, approved by the
+        // director and paid by the accountant. The last full month is left calculated, for
+        // the director to review and approve in the demo.
+        if first_workday && day > month_start_of(from) + Duration::days(27) {
+            let prev = crate::payroll::period_of(day - Duration::days(day.day() as i64));
+            app.calculate_period(Some(&accountant), &prev)?;
+            if day.month() != opts.today.month() || day.year() != opts.today.year() {
+                app.approve_period(Some(&director), &prev)?;
+                app.pay_period(Some(&accountant), &prev)?;
+            }
+        }
         for ri in 0..regions.len() {
             if !split_done {
                 universal_day(&mut g, &regions, ri, day, split_on)?;
@@ -903,6 +929,10 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
         weak_caller: g.weak_caller.clone(),
         idle_sales_manager: g.idle_sm.clone(),
     })
+}
+
+fn month_start_of(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d)
 }
 
 fn set_targets(g: &Gen, regions: &[Region], period: &str, conveyor: bool) -> AppResult<()> {

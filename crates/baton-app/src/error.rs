@@ -35,6 +35,8 @@ pub enum AppError {
     Conflict(String),
     #[error("the import has {} bad rows; nothing was written", .0.len())]
     Import(Vec<ImportProblem>),
+    #[error("the plan has {} problem(s): {}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    InvalidPlan(Vec<baton_comp::PlanError>),
     #[error("{0}")]
     Store(StoreError),
 }
@@ -83,6 +85,7 @@ impl AppError {
             AppError::DuplicateCompany { .. } => "duplicate_company",
             AppError::Conflict(_) => "conflict",
             AppError::Import(_) => "import_invalid",
+            AppError::InvalidPlan(_) => "invalid_plan",
             AppError::Store(_) => "storage",
         }
     }
@@ -97,7 +100,10 @@ impl AppError {
             AppError::Rule(RuleError::Claimed { .. }) => 409,
             AppError::Rule(RuleError::WrongStage { .. }) => 409,
             AppError::Rule(RuleError::NotYours { .. }) => 403,
-            AppError::Invalid { .. } | AppError::Rule(_) | AppError::Import(_) => 422,
+            AppError::Invalid { .. }
+            | AppError::Rule(_)
+            | AppError::Import(_)
+            | AppError::InvalidPlan(_) => 422,
             AppError::Store(_) => 500,
         }
     }
@@ -133,6 +139,7 @@ impl AppError {
                 "company_id": company_id, "name": name, "owner": owner, "owner_id": owner_id
             })),
             AppError::Import(rows) => Some(serde_json::json!({ "rows": rows })),
+            AppError::InvalidPlan(errors) => Some(serde_json::json!({ "errors": errors })),
             _ => None,
         }
     }

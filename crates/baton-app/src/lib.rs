@@ -17,10 +17,26 @@ pub use rights::Actor;
 use baton_domain::ConveyorConfig;
 use baton_store::records::Setting;
 use baton_store::{Db, Tx};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use clock::{Clock, Ids, RandomIds, SystemClock};
 use serde::Serialize;
 use std::sync::Arc;
+
+/// Fields that date a fact: a change to one of them can change a payroll period.
+const DATED_FIELDS: [&str; 12] = [
+    "paid_on",
+    "issued_on",
+    "due_on",
+    "signed_on",
+    "won_on",
+    "valid_from",
+    "valid_to",
+    "from_date",
+    "to_date",
+    "local_date",
+    "decided_at",
+    "period",
+];
 
 #[derive(Clone)]
 pub struct App {
@@ -161,6 +177,27 @@ impl App {
             }
         }
         let now = self.now();
+        // A write dated inside a closed payroll period changes that period: the next open
+        // period pays the difference (payroll/periods.rs). Writes dated this month cannot.
+        if let Some(day) = [&before, &after]
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_object())
+            .flat_map(|o| o.iter())
+            .filter(|(k, _)| DATED_FIELDS.contains(&k.as_str()))
+            .filter_map(|(k, v)| {
+                let s = v.as_str()?;
+                if k == "period" {
+                    format!("{s}-01").parse::<NaiveDate>().ok()
+                } else {
+                    s.get(..10)?.parse::<NaiveDate>().ok()
+                }
+            })
+            .min()
+            && day < now.date_naive().with_day(1).unwrap_or(day)
+        {
+            payroll::periods::touch(tx, day)?;
+        }
         let ev = baton_store::records::AuditEvent {
             id: self.ids.id(now),
             at: clock::stamp(now),

@@ -52,7 +52,46 @@ pub struct Plan {
     pub effective_from: String,
     pub components: Vec<Component>,
     pub tables: BTreeMap<String, Table>,
+    /// Custom metrics: filters over a standard collections metric.
+    pub metrics: BTreeMap<String, CustomMetric>,
+    /// Cap and floor on the statement's total.
+    pub total_cap: Option<Decimal>,
+    pub total_floor: Option<Decimal>,
+    /// Whether a later change that lowers pay already approved may be deducted (Labour Code
+    /// art. 137 allows it only in listed cases, so the default is no).
+    pub allow_clawback: bool,
 }
+
+/// A custom metric: a standard collections metric restricted to payments that match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomMetric {
+    /// The standard metric it filters: one of [`FILTERABLE_METRICS`].
+    pub of: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Only the part of each payment that pays for lines of this product group.
+    #[serde(default)]
+    pub product_group: Option<String>,
+    /// Only the part that pays for this product (SKU).
+    #[serde(default)]
+    pub sku: Option<String>,
+    /// Only the part that pays for products of this regional edition (region code).
+    #[serde(default)]
+    pub edition: Option<String>,
+    /// Only payments from companies of this region (region code).
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+/// Metrics a custom metric can filter (they are sums of payments).
+pub const FILTERABLE_METRICS: [&str; 5] = [
+    "new_client_collections",
+    "reactivation_collections",
+    "portfolio_collections",
+    "own_collections",
+    "overdue_collected",
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Component {
@@ -99,6 +138,15 @@ pub enum Kind {
         metric: String,
         min: Decimal,
     },
+    /// A fixed amount per new client whose collections inside the hunter window reach `min`
+    /// rubles: pending until then, lapsed when the window closes without it.
+    Bonus { amount: Decimal, min: Decimal },
+    /// A safe expression over metrics and other components' results.
+    Formula {
+        expr: Expr,
+        /// The components it reads, in plan order.
+        components: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -112,6 +160,80 @@ impl Kind {
     pub fn is_modifier(&self) -> bool {
         matches!(self, Kind::Multiplier { .. } | Kind::Gate { .. })
     }
+
+    /// The metrics this component reads.
+    pub fn metrics(&self) -> Vec<String> {
+        match self {
+            Kind::Base { .. } => vec![],
+            Kind::PerUnit { metric, .. }
+            | Kind::Percent { metric, .. }
+            | Kind::Table { metric, .. }
+            | Kind::Multiplier { metric, .. }
+            | Kind::Gate { metric, .. } => vec![metric.clone()],
+            Kind::KpiIndex { indicators, .. } => {
+                indicators.iter().map(|i| i.metric.clone()).collect()
+            }
+            Kind::Bonus { min, .. } => vec![bonus_metric(*min)],
+            Kind::Formula { expr, components } => expr
+                .references()
+                .iter()
+                .filter(|r| !components.contains(r))
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// A compiled formula; plans compare and serialise it by its text.
+#[derive(Clone)]
+pub struct Expr(pub baton_formula::Formula);
+
+impl Expr {
+    pub fn references(&self) -> &BTreeSet<String> {
+        self.0.references()
+    }
+    pub fn source(&self) -> &str {
+        self.0.source()
+    }
+    pub fn eval(
+        &self,
+        values: &BTreeMap<String, Decimal>,
+    ) -> Result<Decimal, baton_formula::FormulaError> {
+        self.0.eval(values)
+    }
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Expr({:?})", self.source())
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.source() == other.source()
+    }
+}
+
+impl Serialize for Expr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.source())
+    }
+}
+
+/// The count metric behind a bonus with this minimum.
+pub fn bonus_metric(min: Decimal) -> String {
+    format!("qualified_new_clients{{min={}}}", min.normalize())
+}
+
+impl Plan {
+    /// Every metric the plan reads, sorted.
+    pub fn metric_names(&self) -> BTreeSet<String> {
+        self.components
+            .iter()
+            .flat_map(|c| c.kind.metrics())
+            .collect()
+    }
 }
 
 #[derive(Deserialize)]
@@ -121,11 +243,24 @@ struct RawPlan {
     role: Spanned<String>,
     effective_from: Spanned<String>,
     #[serde(default)]
-    metrics: BTreeMap<String, String>,
+    metrics: BTreeMap<String, Spanned<RawMetric>>,
+    total_cap: Option<Spanned<String>>,
+    total_floor: Option<Spanned<String>>,
+    #[serde(default)]
+    allow_clawback: bool,
     #[serde(default)]
     tables: BTreeMap<String, Spanned<RawTable>>,
     #[serde(default)]
     component: Vec<Spanned<RawComponent>>,
+}
+
+/// `name = "what it is"` declares a metric whose values come from outside (a score entered
+/// by the head, say); a table defines a custom metric over payments.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawMetric {
+    Declared(#[allow(dead_code)] String),
+    Custom(CustomMetric),
 }
 
 #[derive(Deserialize)]
@@ -176,6 +311,7 @@ struct RawComponent {
     min: Option<Spanned<String>>,
     cap: Option<Spanned<String>>,
     floor: Option<Spanned<String>>,
+    expr: Option<Spanned<String>>,
 }
 
 struct Checker<'a> {
@@ -194,6 +330,36 @@ impl Checker<'_> {
             column,
             message: message.into(),
         });
+    }
+
+    /// An error inside a formula, placed at its line and column in the plan's text.
+    fn in_expr(&mut self, e: &Spanned<String>, fe: &baton_formula::FormulaError) {
+        // The expression's text starts after the opening quote(s) (and a newline that follows
+        // a triple quote, which TOML drops).
+        let span = e.span();
+        let raw = &self.text[span.start.min(self.text.len())..span.end.min(self.text.len())];
+        let mut start = span.start
+            + if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+                3 + usize::from(raw[3..].starts_with('\n'))
+            } else {
+                1
+            };
+        // Walk to the formula's line and column.
+        let mut line = 1;
+        let mut col = 1;
+        for ch in self.text[start.min(self.text.len())..].chars() {
+            if line == fe.line && col == fe.column {
+                break;
+            }
+            if ch == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+            start += ch.len_utf8();
+        }
+        self.at(start..start, format!("formula: {}", fe.message));
     }
 
     fn number(&mut self, s: &Spanned<String>) -> Option<Decimal> {
@@ -552,8 +718,34 @@ pub fn parse_plan(text: &str) -> Result<Plan, Vec<PlanError>> {
                     }
                 }
             }
+            "bonus" => {
+                let amount = c
+                    .required(&rc.amount, span.clone(), &id, "amount")
+                    .cloned()
+                    .and_then(|a| c.number(&a));
+                let min = c
+                    .required(&rc.min, span.clone(), &id, "min")
+                    .cloned()
+                    .and_then(|m| c.number(&m));
+                amount
+                    .zip(min)
+                    .map(|(amount, min)| Kind::Bonus { amount, min })
+            }
+            "formula" => c
+                .required(&rc.expr, span.clone(), &id, "expr")
+                .cloned()
+                .and_then(|e| match baton_formula::Formula::compile(e.get_ref()) {
+                    Ok(expr) => Some(Kind::Formula {
+                        expr: Expr(expr),
+                        components: vec![],
+                    }),
+                    Err(fe) => {
+                        c.in_expr(&e, &fe);
+                        None
+                    }
+                }),
             other => {
-                c.at(rc.kind.span(), format!("component kind «{other}» is unknown; use base, per_unit, percent, table, kpi_index, multiplier or gate"));
+                c.at(rc.kind.span(), format!("component kind «{other}» is unknown; use base, per_unit, percent, table, kpi_index, multiplier, gate, bonus or formula"));
                 None
             }
         };
@@ -572,6 +764,77 @@ pub fn parse_plan(text: &str) -> Result<Plan, Vec<PlanError>> {
             ));
         }
     }
+    // A formula reads metrics and other paying components; the components it reads must not
+    // read it back, directly or through others.
+    let all_ids: BTreeSet<String> = components.iter().map(|(_, k)| k.id.clone()).collect();
+    let mut formula_spans = BTreeMap::new();
+    for (span, comp) in &mut components {
+        if let Kind::Formula {
+            expr,
+            components: reads,
+        } = &mut comp.kind
+        {
+            for r in expr.references() {
+                if all_ids.contains(r) {
+                    reads.push(r.clone());
+                } else if !c.metric_known(r) {
+                    c.at(span.clone(), format!("formula of «{}» reads «{r}», which is neither a component of this plan nor a metric; use a component id, a metric such as {}, or m(\"attainment(metric)\")", comp.id, STANDARD_METRICS[..4].join(", ")));
+                }
+            }
+            formula_spans.insert(comp.id.clone(), (span.clone(), reads.clone()));
+        }
+    }
+    for (id, (span, reads)) in &formula_spans {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<(String, Vec<String>)> = reads
+            .iter()
+            .map(|r| (r.clone(), vec![id.clone(), r.clone()]))
+            .collect();
+        while let Some((at, path)) = stack.pop() {
+            if at == *id {
+                c.at(
+                    span.clone(),
+                    format!(
+                        "cycle between components: {}; a formula cannot depend on itself",
+                        path.join(" → ")
+                    ),
+                );
+                break;
+            }
+            if !seen.insert(at.clone()) {
+                continue;
+            }
+            if let Some((_, next)) = formula_spans.get(&at) {
+                for n in next {
+                    let mut p = path.clone();
+                    p.push(n.clone());
+                    stack.push((n.clone(), p));
+                }
+            }
+        }
+    }
+    for (name, m) in &raw.metrics {
+        if let RawMetric::Custom(def) = m.get_ref()
+            && !FILTERABLE_METRICS.contains(&def.of.as_str())
+        {
+            c.at(
+                m.span(),
+                format!(
+                    "custom metric «{name}» filters «{}»; `of` must be one of {}",
+                    def.of,
+                    FILTERABLE_METRICS.join(", ")
+                ),
+            );
+        }
+        if STANDARD_METRICS.contains(&name.as_str()) {
+            c.at(
+                m.span(),
+                format!("«{name}» is a standard metric; give the custom metric another name"),
+            );
+        }
+    }
+    let total_cap = raw.total_cap.as_ref().and_then(|v| c.number(v));
+    let total_floor = raw.total_floor.as_ref().and_then(|v| c.number(v));
     // Modifiers apply to paying components only: a modifier of a modifier would be a cycle.
     let payers: BTreeSet<String> = components
         .iter()
@@ -604,6 +867,17 @@ pub fn parse_plan(text: &str) -> Result<Plan, Vec<PlanError>> {
             effective_from: raw.effective_from.into_inner(),
             components: components.into_iter().map(|(_, k)| k).collect(),
             tables,
+            metrics: raw
+                .metrics
+                .into_iter()
+                .filter_map(|(k, v)| match v.into_inner() {
+                    RawMetric::Custom(def) => Some((k, def)),
+                    RawMetric::Declared(_) => None,
+                })
+                .collect(),
+            total_cap,
+            total_floor,
+            allow_clawback: raw.allow_clawback,
         })
     } else {
         Err(c.errors)

@@ -18,6 +18,7 @@ fn total(p: &Plan, pairs: &[(&str, &str)]) -> (Decimal, Vec<Decimal>) {
             .map(|(k, v)| (k.to_string(), Decimal::from_str(v).unwrap()))
             .collect(),
         days_worked: None,
+        ..Default::default()
     };
     let s = evaluate(p, &i);
     assert_eq!(
@@ -188,6 +189,7 @@ fn ratios_are_shown_to_four_decimals() {
         .map(|(k, v)| (k.to_string(), Decimal::from_str(v).unwrap()))
         .collect(),
         days_worked: None,
+        ..Default::default()
     };
     let s = evaluate(&p, &i);
     let line = &s.lines[1];

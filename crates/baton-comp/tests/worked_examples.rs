@@ -13,6 +13,7 @@ fn inputs(pairs: &[(&str, &str)]) -> Inputs {
     Inputs {
         metrics: pairs.iter().map(|(k, v)| (k.to_string(), d(v))).collect(),
         days_worked: None,
+        ..Default::default()
     }
 }
 

@@ -54,10 +54,16 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 1] = [(
-    "0001_conveyor",
-    include_str!("../migrations/0001_conveyor.sql"),
-)];
+const MIGRATIONS: [(&str, &str); 2] = [
+    (
+        "0001_conveyor",
+        include_str!("../migrations/0001_conveyor.sql"),
+    ),
+    (
+        "0002_payroll",
+        include_str!("../migrations/0002_payroll.sql"),
+    ),
+];
 
 /// Applies pending migrations in one transaction each. Safe to call at every start.
 pub fn migrate(db: &Db) -> Result<Vec<String>, StoreError> {

@@ -104,10 +104,32 @@ crate::records! {
     }
 
     Setting in "settings" { id: String, value: String }
+
+    /// A compensation plan version; `body` is the plan text, never edited once saved.
+    PlanVersion in "plan_versions" {
+        id: String, role: String, employee_id: Option<String>, version: i64,
+        effective_from: String, name: String, body: String, status: String,
+        created_by: Option<String>, created_at: String,
+    }
+
+    /// A payroll period `YYYY-MM`: open → calculated → approved → paid. `changes` counts writes
+    /// dated inside it after it was closed; `checked` how many of them later statements saw.
+    PayPeriod in "pay_periods" {
+        id: String, status: String, end_on: String,
+        calculated_at: Option<String>, calculated_by: Option<String>,
+        approved_at: Option<String>, approved_by: Option<String>,
+        paid_at: Option<String>, paid_by: Option<String>,
+        changes: i64, checked: i64, version: i64,
+    }
+
+    /// A person's statement of a calculated period, stored as the exact JSON served.
+    PayStatement in "pay_statements" {
+        id: String, period: String, employee_id: String, total: Money, body: Json, created_at: String,
+    }
 }
 
 /// The bundle's files, in the order they are imported (parents before children).
-pub const BUNDLE_TABLES: [&str; 22] = [
+pub const BUNDLE_TABLES: [&str; 25] = [
     "regions",
     "employees",
     "role_assignments",
@@ -130,6 +152,9 @@ pub const BUNDLE_TABLES: [&str; 22] = [
     "targets",
     "audit_events",
     "settings",
+    "plan_versions",
+    "pay_periods",
+    "pay_statements",
 ];
 
 crate::records! {

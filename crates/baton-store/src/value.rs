@@ -214,6 +214,12 @@ impl Json {
     pub fn text(&self) -> &str {
         self.0.get()
     }
+    /// Keeps `text` as it is, after checking that it is JSON.
+    pub fn from_text(text: String) -> Result<Json, String> {
+        serde_json::value::RawValue::from_string(text)
+            .map(Json)
+            .map_err(|e| format!("not valid JSON: {e}"))
+    }
     pub fn value(&self) -> serde_json::Value {
         serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
     }

@@ -75,16 +75,32 @@ enum Cmd {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Every person's statement for a period under the shipped plans (plans/*.toml).
+    /// Every person's statement for a period: frozen if the period is closed, live otherwise.
     Payroll {
         /// YYYY-MM
         #[arg(long)]
         period: String,
-        /// text or json
+        /// text, json, csv (the register) or xlsx (the register; written to --out)
         #[arg(long, default_value = "text")]
         format: String,
+        /// Where to write the xlsx register (default: payroll-YYYY-MM.xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// What-if: compute with this draft plan file in place of the plan of its role.
+        #[arg(long)]
+        plan: Option<PathBuf>,
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
+    },
+    /// Payroll periods: list, calculate, approve (head or director), pay.
+    Period {
+        #[command(subcommand)]
+        what: PeriodCmd,
+    },
+    /// Compensation plans: list, show, check and add versions (docs/plans.md).
+    Plan {
+        #[command(subcommand)]
+        what: PlanCmd,
     },
     /// Add a user with a first role (the first admin of a new installation, say).
     User {
@@ -119,6 +135,63 @@ enum UserCmd {
         /// Read from BATON_PASSWORD if not given.
         #[arg(long, env = "BATON_PASSWORD", hide_env_values = true)]
         password: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PeriodCmd {
+    List {
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Compute and store every statement of an ended period for review.
+    Calculate {
+        period: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Freeze a calculated period.
+    Approve {
+        period: String,
+        /// The login of the head or director who approves.
+        #[arg(long = "as")]
+        login: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Mark an approved period paid.
+    Pay {
+        period: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCmd {
+    List {
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Print a version's text (an id, or shipped:<role>).
+    Show {
+        id: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Check a plan file and print every problem with its line and column.
+    Check { file: PathBuf },
+    /// Save FILE as the next version of its role's plan (or of one person's).
+    Add {
+        file: PathBuf,
+        /// A personal plan for this login.
+        #[arg(long)]
+        employee: Option<String>,
+        /// Save as a draft (for what-if replays), not used by payroll.
+        #[arg(long)]
+        draft: bool,
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
     },
@@ -353,34 +426,164 @@ fn main() -> Result<()> {
                 .map_err(anyhow::Error::msg)?;
             println!("Added {} ({}) with id {}", e.name, e.login, e.id);
         }
-        Cmd::Payroll { period, format, db } => {
+        Cmd::Payroll {
+            period,
+            format,
+            out,
+            plan,
+            db,
+        } => {
             let app = App::open(&db).map_err(anyhow::Error::msg)?;
-            let statements = app.payroll(None, &period).map_err(anyhow::Error::msg)?;
+            let statements = match &plan {
+                Some(file) => {
+                    let text = std::fs::read_to_string(file)
+                        .with_context(|| format!("reading {}", file.display()))?;
+                    app.payroll_under(None, &period, &text)
+                }
+                None => app.payroll(None, &period),
+            }
+            .map_err(anyhow::Error::msg)?;
             match format.as_str() {
                 "json" => println!("{}", serde_json::to_string_pretty(&statements)?),
-                "text" => {
-                    for p in &statements {
-                        let total = baton_comp::number::rubles(p.statement.total);
-                        println!(
-                            "{} ({}) — {} — {} — {}: {}",
-                            p.name, p.login, p.role, p.region, p.period, total
-                        );
-                        for l in &p.statement.lines {
-                            println!(
-                                "    {:<44} {:>16}   = {}",
-                                l.label,
-                                baton_comp::number::rubles(l.amount),
-                                l.formula
-                            );
-                        }
-                        for w in &p.statement.warnings {
-                            println!("    ! {w}");
-                        }
-                    }
+                "csv" => {
+                    let bytes = baton_app::payroll::register::csv(&statements)
+                        .map_err(anyhow::Error::msg)?;
+                    std::io::Write::write_all(&mut std::io::stdout(), &bytes)?;
                 }
-                other => bail!("--format «{other}»: use text or json"),
+                "xlsx" => {
+                    let bytes = app
+                        .payroll_register(None, &period, "xlsx")
+                        .map_err(anyhow::Error::msg)?;
+                    let path =
+                        out.unwrap_or_else(|| PathBuf::from(format!("payroll-{period}.xlsx")));
+                    std::fs::write(&path, bytes)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    println!("The register for {period} is in {}", path.display());
+                }
+                "text" => print_statements(&statements),
+                other => bail!("--format «{other}»: use text, json, csv or xlsx"),
             }
         }
+        Cmd::Period { what } => match what {
+            PeriodCmd::List { db } => {
+                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                for p in app.periods(None).map_err(anyhow::Error::msg)? {
+                    println!(
+                        "{}  {:<10}  {:>4} statements  {:>16}  {}",
+                        p.period,
+                        p.status,
+                        p.statements,
+                        baton_comp::number::rubles(p.total),
+                        if p.pending_changes > 0 {
+                            format!("{} later change(s) to adjust", p.pending_changes)
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+            }
+            PeriodCmd::Calculate { period, db } => {
+                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let p = app
+                    .calculate_period(None, &period)
+                    .map_err(anyhow::Error::msg)?;
+                println!(
+                    "{} calculated: {} statements, {}",
+                    p.period,
+                    p.statements,
+                    baton_comp::number::rubles(p.total)
+                );
+            }
+            PeriodCmd::Approve { period, login, db } => {
+                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let actor = app.actor_by_login(&login).map_err(anyhow::Error::msg)?;
+                let p = app
+                    .approve_period(Some(&actor), &period)
+                    .map_err(anyhow::Error::msg)?;
+                println!(
+                    "{} approved by {login}: {}",
+                    p.period,
+                    baton_comp::number::rubles(p.total)
+                );
+            }
+            PeriodCmd::Pay { period, db } => {
+                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let p = app.pay_period(None, &period).map_err(anyhow::Error::msg)?;
+                println!("{} paid", p.period);
+            }
+        },
+        Cmd::Plan { what } => match what {
+            PlanCmd::List { db } => {
+                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let list = app.plans(None).map_err(anyhow::Error::msg)?;
+                if list.is_empty() {
+                    println!(
+                        "No stored plans: every role uses its shipped plan (baton plan show shipped:caller)."
+                    );
+                }
+                for p in list {
+                    println!(
+                        "{}  {:<18} v{:<3} from {}  {:<7} {}{}",
+                        p.id,
+                        p.role,
+                        p.version,
+                        p.effective_from,
+                        p.status,
+                        p.name,
+                        p.employee_id
+                            .map(|e| format!(" (personal: {e})"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            PlanCmd::Show { id, db } => {
+                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let (_, text) = app.plan(None, &id).map_err(anyhow::Error::msg)?;
+                print!("{text}");
+            }
+            PlanCmd::Check { file } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?;
+                match baton_comp::parse_plan(&text) {
+                    Ok(p) => println!(
+                        "{}: the plan «{}» for {} is valid",
+                        file.display(),
+                        p.name,
+                        p.role.as_str()
+                    ),
+                    Err(errs) => {
+                        for e in &errs {
+                            eprintln!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message);
+                        }
+                        bail!("{} problem(s) in {}", errs.len(), file.display());
+                    }
+                }
+            }
+            PlanCmd::Add {
+                file,
+                employee,
+                draft,
+                db,
+            } => {
+                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?;
+                let p = app
+                    .add_plan(
+                        None,
+                        baton_app::payroll::plans::NewPlan {
+                            text,
+                            employee,
+                            status: Some(if draft { "draft" } else { "active" }.into()),
+                        },
+                    )
+                    .map_err(anyhow::Error::msg)?;
+                println!(
+                    "Saved {} v{} for {} from {} as {}",
+                    p.id, p.version, p.role, p.effective_from, p.status
+                );
+            }
+        },
         Cmd::Config {
             what: ConfigCmd::Show { db },
         } => {
@@ -408,3 +611,51 @@ fn main() -> Result<()> {
 }
 
 mod bench;
+
+fn print_statements(statements: &[baton_app::payroll::PersonStatement]) {
+    use baton_comp::number::rubles;
+    for p in statements {
+        println!(
+            "{} ({}) — {} — {} — {} [{}]: {}",
+            p.name,
+            p.login,
+            p.role,
+            p.region,
+            p.period,
+            p.status,
+            rubles(p.total)
+        );
+        for part in &p.parts {
+            if p.parts.len() > 1 {
+                println!(
+                    "  as {} from {} to {} (plan {}):",
+                    part.role, part.from, part.to, part.plan_id
+                );
+            }
+            for l in &part.statement.lines {
+                let status = if l.status == "accrued" {
+                    String::new()
+                } else {
+                    format!(" [{}]", l.status)
+                };
+                println!(
+                    "    {:<44} {:>16}   = {}{status}",
+                    l.label,
+                    rubles(l.amount),
+                    l.formula
+                );
+            }
+            for w in &part.statement.warnings {
+                println!("    ! {w}");
+            }
+        }
+        for l in &p.adjustments {
+            println!(
+                "    {:<44} {:>16}   = {}",
+                l.label,
+                rubles(l.amount),
+                l.formula
+            );
+        }
+    }
+}
