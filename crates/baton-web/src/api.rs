@@ -739,7 +739,12 @@ pub async fn payroll(
     Auth(a): Auth,
     Q(q): Q<PeriodQ>,
 ) -> ApiResult<impl IntoResponse> {
-    let period = q.period.ok_or_else(|| {
+    let period = need_period(q.period)?;
+    json(&s, move |app| app.payroll(Some(&a), &period)).await
+}
+
+fn need_period(p: Option<String>) -> Result<String, ApiError> {
+    p.ok_or_else(|| {
         let mut e = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
@@ -747,8 +752,133 @@ pub async fn payroll(
         );
         e.body.field = Some("period".into());
         e
-    })?;
-    json(&s, move |app| app.payroll(Some(&a), &period)).await
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterQ {
+    pub period: Option<String>,
+    pub format: Option<String>,
+}
+
+/// The payroll register as a file: XLSX (default) or CSV.
+pub async fn payroll_register(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<RegisterQ>,
+) -> ApiResult<Response> {
+    let period = need_period(q.period)?;
+    let format = q.format.unwrap_or_else(|| "xlsx".into());
+    let (p, f) = (period.clone(), format.clone());
+    let bytes = run(&s, move |app| app.payroll_register(Some(&a), &p, &f)).await?;
+    let mime = if format == "csv" {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"payroll-{period}.{format}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn periods(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.periods(Some(&a))).await
+}
+
+pub async fn calculate_period(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.calculate_period(Some(&a), &id)).await
+}
+
+pub async fn approve_period(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.approve_period(Some(&a), &id)).await
+}
+
+pub async fn pay_period(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.pay_period(Some(&a), &id)).await
+}
+
+pub async fn plans(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.plans(Some(&a))).await
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanText {
+    #[serde(flatten)]
+    pub info: baton_app::payroll::plans::PlanInfo,
+    pub text: String,
+}
+
+pub async fn plan(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.plan(Some(&a), &id)
+            .map(|(info, text)| PlanText { info, text })
+    })
+    .await
+}
+
+pub async fn add_plan(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(p): Body<baton_app::payroll::plans::NewPlan>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.add_plan(Some(&a), p)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PlanCheck {
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanChecked {
+    pub ok: bool,
+    pub name: String,
+    pub role: String,
+    pub effective_from: String,
+    pub metrics: Vec<String>,
+}
+
+/// Checks a plan text without saving it: 200 with its summary, or 422 `invalid_plan` listing
+/// every problem with its line and column.
+pub async fn check_plan(
+    State(s): State<AppState>,
+    _a: Auth,
+    Body(p): Body<PlanCheck>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.check_plan(&p.text).map(|plan| PlanChecked {
+            ok: true,
+            name: plan.name.clone(),
+            role: plan.role.as_str().into(),
+            effective_from: plan.effective_from.clone(),
+            metrics: plan.metric_names().into_iter().collect(),
+        })
+    })
+    .await
 }
 
 pub async fn my_statement(

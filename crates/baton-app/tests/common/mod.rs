@@ -3,6 +3,11 @@
 #![allow(dead_code)]
 
 use baton_app::clock::{SeededIds, SimClock};
+use baton_app::conveyor::calls::NewCall;
+use baton_app::conveyor::companies::NewCompany;
+use baton_app::conveyor::deals::{HandoverRequest, NewContract, NewInvoice, NewPayment};
+use baton_app::conveyor::leads::{HandOffRequest, NewLead};
+use baton_domain::Money;
 use baton_app::conveyor::people::NewEmployee;
 use baton_app::{Actor, App, PasswordCost};
 use baton_store::scratch::ScratchDb;
@@ -76,4 +81,173 @@ pub fn full_checklist() -> baton_domain::lead::Answers {
         .iter()
         .map(|k| (k.to_string(), "да".to_string()))
         .collect()
+}
+
+/// 10:00 in Moscow on `day`.
+pub fn at(clock: &SimClock, day: &str) {
+    clock.set(format!("{day}T07:00:00Z").parse().expect("day"));
+}
+
+/// The hand-built October of tests/payroll.rs: caller c1, sales manager s1 (target 150 000 of
+/// new-client collections) and client manager k1 (away 26–30 October). c1 hands a lead for
+/// «Ромашка» on 1 October, s1 accepts it on the 5th, signs 120 000 on the 6th, is paid on the
+/// 10th and hands the client to k1; k1 invoices 30 000 on the 20th, paid on the 22nd.
+pub struct October {
+    pub c1: Actor,
+    pub s1: Actor,
+    pub k1: Actor,
+    /// The company «Ромашка».
+    pub company: String,
+    /// The first invoice (120 000, paid 10 October).
+    pub invoice: String,
+}
+
+pub fn october(w: &World) -> October {
+    let (app, clock, admin) = (&w.app, &*w.clock, &w.admin);
+    let mk = |login: &str, role: &str| w.person(login, role);
+    let (c1, s1, k1) = (
+        mk("c1", "caller"),
+        mk("s1", "sales_manager"),
+        mk("k1", "client_manager"),
+    );
+    app.set_target(admin, &s1.id, "2026-10", "new_client_collections", "150000")
+        .unwrap();
+    app.set_target(admin, &k1.id, "2026-10", "portfolio_collections", "600000")
+        .unwrap();
+    // k1 is away Monday 26 – Friday 30 October: 5 of October's 22 working days.
+    app.add_absence(admin, &k1.id, "2026-10-26", "2026-10-30", "vacation")
+        .unwrap();
+
+    at(clock, "2026-10-01");
+    let a = app
+        .create_company(
+            &c1,
+            NewCompany {
+                inn: "7707083893".into(),
+                name: "Ромашка".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .company
+        .id;
+    for outcome in ["no_answer", "dm_interested", "dm_callback"] {
+        app.log_call(
+            &c1,
+            NewCall {
+                company_id: a.clone(),
+                outcome: outcome.into(),
+                duration_sec: 60,
+                note: None,
+                lead_id: None,
+            },
+        )
+        .unwrap();
+    }
+    let lead = app
+        .open_lead(
+            &c1,
+            NewLead {
+                company_id: a.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    app.hand_off(
+        &c1,
+        &lead,
+        HandOffRequest {
+            checklist: full_checklist(),
+            receiver_id: None,
+        },
+    )
+    .unwrap();
+    at(clock, "2026-10-05");
+    app.accept_lead(&s1, &lead).unwrap();
+    at(clock, "2026-10-06");
+    let contract = app
+        .sign_contract(
+            &s1,
+            &lead,
+            NewContract {
+                number: None,
+                signed_on: None,
+                amount: Some(Money::from_rubles(120_000)),
+                lines: vec![],
+            },
+        )
+        .unwrap();
+    let inv = app
+        .create_invoice(
+            &s1,
+            NewInvoice {
+                company_id: a.clone(),
+                contract_id: Some(contract.id),
+                order_id: None,
+                number: None,
+                issued_on: None,
+                due_on: None,
+                amount: Money::from_rubles(120_000),
+            },
+        )
+        .unwrap();
+    at(clock, "2026-10-10");
+    app.record_payment(
+        &s1,
+        NewPayment {
+            invoice_id: inv.id.clone(),
+            paid_on: None,
+            amount: Money::from_rubles(120_000),
+        },
+    )
+    .unwrap();
+    let mut brief = baton_domain::lead::Answers::new();
+    for k in ["sold", "contacts", "pains"] {
+        brief.insert(k.into(), "да".into());
+    }
+    app.hand_over(
+        &s1,
+        &a,
+        HandoverRequest {
+            brief,
+            client_manager_id: None,
+        },
+    )
+    .unwrap();
+    // A repeat invoice by the client manager, paid inside the hunter window: it is the sales
+    // manager's new-client collections, not the client manager's portfolio.
+    at(clock, "2026-10-20");
+    let inv2 = app
+        .create_invoice(
+            &k1,
+            NewInvoice {
+                company_id: a.clone(),
+                contract_id: None,
+                order_id: None,
+                number: None,
+                issued_on: None,
+                due_on: Some("2026-10-25".into()),
+                amount: Money::from_rubles(30_000),
+            },
+        )
+        .unwrap();
+    at(clock, "2026-10-22");
+    app.record_payment(
+        &k1,
+        NewPayment {
+            invoice_id: inv2.id,
+            paid_on: None,
+            amount: Money::from_rubles(30_000),
+        },
+    )
+    .unwrap();
+
+    October {
+        c1,
+        s1,
+        k1,
+        company: a,
+        invoice: inv.id,
+    }
 }
