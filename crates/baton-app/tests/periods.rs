@@ -202,3 +202,45 @@ fn xlsx_register_reads_back_with_sheets_rows_and_totals() {
     assert_eq!(csv.lines().count(), 1 + 8);
     assert!(csv.lines().any(|l| l.ends_with(",commission,7 % от оплат новых клиентов,accrued,8400.00")), "{csv}");
 }
+
+#[test]
+fn a_role_change_in_the_month_gives_one_part_per_role() {
+    use baton_app::conveyor::people::NewRole;
+    let w = World::new("2026-09-01T07:00:00Z", 13);
+    let u1 = w.person("u1", "universal_manager");
+    // From 16 October u1 is a client manager (the department splits).
+    w.app
+        .assign_role(
+            Some(&w.admin),
+            &u1.id,
+            NewRole {
+                role: "client_manager".into(),
+                region_id: Some(w.region.clone()),
+                valid_from: "2026-10-16".into(),
+                valid_to: None,
+                replace: true,
+            },
+        )
+        .unwrap();
+    at(&w.clock, "2026-11-02");
+    let list = w.app.payroll(None, "2026-10").unwrap();
+    let u = list.iter().find(|p| p.login == "u1").unwrap();
+    let parts: Vec<(&str, String, String, i64)> = u
+        .parts
+        .iter()
+        .map(|p| (p.role.as_str(), p.from.to_string(), p.to.to_string(), p.days_worked))
+        .collect();
+    // October 2026 has 22 working days: 11 on 1–15 October and 11 on 16–31 October.
+    assert_eq!(
+        parts,
+        vec![
+            ("universal_manager", "2026-10-01".into(), "2026-10-15".into(), 11),
+            ("client_manager", "2026-10-16".into(), "2026-10-31".into(), 11),
+        ]
+    );
+    // Each part's base is pro-rated to its stretch: 40 000 × 11/22 and 35 000 × 11/22.
+    assert_eq!(u.parts[0].statement.lines[0].amount, d("20000"));
+    assert_eq!(u.parts[1].statement.lines[0].amount, d("17500"));
+    assert_eq!(u.role, "client_manager");
+    assert_eq!(u.total, d("37500"));
+}
