@@ -15,6 +15,50 @@ pub struct WorkCalendar {
     pub extra_workdays: BTreeSet<NaiveDate>,
 }
 
+/// The Russian production calendar's transfers for 2025–2027, shipped as the default of
+/// `extra_holidays` / `extra_workdays` (editable in the configuration):
+/// - 2025, decree № 1335 of 4.10.2024: off 2 and 8 May, 13 June, 3 November, 31 December;
+///   Saturday 1 November worked. 247 working days.
+/// - 2026, decree № 1466 of 24.09.2025: off 9 January, 9 March, 11 May, 31 December.
+///   247 working days.
+/// - 2027: the art. 112 carry-overs (3 and 10 May, 14 June) and the Ministry of Labour's draft
+///   (5 November off, Saturday 13 November worked). The decree also moves 2–3 January, which
+///   fall on a weekend; add those days when it is published (docs/configuration.md).
+pub const RU_TRANSFERS: [(&str, bool); 15] = [
+    ("2025-05-02", false),
+    ("2025-05-08", false),
+    ("2025-06-13", false),
+    ("2025-11-03", false),
+    ("2025-12-31", false),
+    ("2025-11-01", true),
+    ("2026-01-09", false),
+    ("2026-03-09", false),
+    ("2026-05-11", false),
+    ("2026-12-31", false),
+    ("2027-05-03", false),
+    ("2027-05-10", false),
+    ("2027-06-14", false),
+    ("2027-11-05", false),
+    ("2027-11-13", true),
+];
+
+impl WorkCalendar {
+    /// The Russian production calendar 2025–2027 (see [`RU_TRANSFERS`]).
+    pub fn russia() -> WorkCalendar {
+        let mut c = WorkCalendar::default();
+        for (day, worked) in RU_TRANSFERS {
+            if let Ok(d) = day.parse::<NaiveDate>() {
+                if worked {
+                    c.extra_workdays.insert(d);
+                } else {
+                    c.extra_holidays.insert(d);
+                }
+            }
+        }
+        c
+    }
+}
+
 fn fixed_holiday(d: NaiveDate) -> bool {
     matches!(
         (d.month(), d.day()),
@@ -83,6 +127,30 @@ impl WorkCalendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn working_days(c: &WorkCalendar, year: i32, month: Option<u32>) -> usize {
+        let from = NaiveDate::from_ymd_opt(year, month.unwrap_or(1), 1).unwrap();
+        from.iter_days()
+            .take_while(|d| d.year() == year && month.is_none_or(|m| d.month() == m))
+            .filter(|d| c.is_working_day(*d))
+            .count()
+    }
+
+    #[test]
+    fn the_production_calendar_counts_the_official_working_days() {
+        let c = WorkCalendar::russia();
+        // The official norms: 247 working days in 2025 and in 2026.
+        assert_eq!(working_days(&c, 2025, None), 247);
+        assert_eq!(working_days(&c, 2026, None), 247);
+        // 2026 by month, as published: Jan 15, Feb 19, Mar 21, May 19, Nov 20, Dec 22.
+        let months = [(1, 15), (2, 19), (3, 21), (5, 19), (11, 20), (12, 22)];
+        for (m, n) in months {
+            assert_eq!(working_days(&c, 2026, Some(m)), n, "2026-{m:02}");
+        }
+        // November 2025 works on Saturday the 1st and rests on Monday the 3rd.
+        assert!(c.is_working_day("2025-11-01".parse().unwrap()));
+        assert!(!c.is_working_day("2025-11-03".parse().unwrap()));
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()

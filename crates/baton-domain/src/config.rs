@@ -176,7 +176,7 @@ impl Default for ConveyorConfig {
             hunter_window_days: 90,
             dormancy_months: 12,
             claim_days: 30,
-            calendar: WorkCalendar::default(),
+            calendar: WorkCalendar::russia(),
         }
     }
 }
