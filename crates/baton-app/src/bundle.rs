@@ -419,6 +419,15 @@ impl App {
                     });
                     return Err(AppError::Import(problems));
                 }
+                if !dry_run {
+                    // `settled_on` is a cache of the payments: a bundle edited by hand may claim
+                    // an open invoice settled, and payroll would then miss it. Clearing it is
+                    // always safe (an unsettled invoice is simply read and found paid).
+                    tx.exec(
+                        "UPDATE invoices SET settled_on = NULL WHERE settled_on IS NOT NULL AND amount > COALESCE((SELECT SUM(p.amount) FROM payments p WHERE p.invoice_id = invoices.id), 0) + COALESCE((SELECT SUM(c.amount) FROM credit_notes c WHERE c.invoice_id = invoices.id), 0)",
+                        &[],
+                    )?;
+                }
                 // A dry run loaded nothing, so its commit writes nothing.
                 Ok(report)
             })

@@ -38,6 +38,9 @@ pub struct DemoOptions {
     /// The last day of the history (normally today).
     pub today: NaiveDate,
     pub password_cost: PasswordCost,
+    /// Orders per client per month (1 in the demo; more for payroll benchmarks: a client
+    /// that takes weekly issues pays several invoices a month).
+    pub intensity: u32,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -541,7 +544,12 @@ impl Gen {
                 per_page: 500,
             },
         )?;
-        for c in clients.items {
+        let draws = self.opts.intensity.max(1);
+        for (c, _) in clients
+            .items
+            .iter()
+            .flat_map(|c| (0..draws).map(move |k| (c, k)))
+        {
             if !self.rng.random_bool(0.45) {
                 continue;
             }

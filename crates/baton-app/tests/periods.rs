@@ -97,12 +97,21 @@ fn approved_period_is_frozen_and_later_changes_become_adjustments() {
     let rub = |x: &str| baton_comp::number::rubles(d(x));
     assert_eq!(
         adj.formula,
-        format!("{} now − {} approved = {}", rub("8960"), rub("8400"), rub("560"))
+        format!(
+            "{} now − {} approved = {}",
+            rub("8960"),
+            rub("8400"),
+            rub("560")
+        )
     );
     let parts: Decimal = s1_nov.parts.iter().map(|p| p.statement.total).sum();
     assert_eq!(s1_nov.total, parts + d("560"));
     // Nobody else's October changed.
-    assert!(nov.iter().filter(|p| p.login != "s1").all(|p| p.adjustments.is_empty()));
+    assert!(
+        nov.iter()
+            .filter(|p| p.login != "s1")
+            .all(|p| p.adjustments.is_empty())
+    );
     // "My money" shows the same adjustment, live.
     let mine = app.my_statement(&s1, None).unwrap().unwrap();
     assert_eq!(mine.adjustments, s1_nov.adjustments);
@@ -159,21 +168,25 @@ fn xlsx_register_reads_back_with_sheets_rows_and_totals() {
     october(&w);
     at(&w.clock, "2026-11-02");
     w.app.calculate_period(None, "2026-10").unwrap();
-    let bytes = w
-        .app
-        .payroll_register(None, "2026-10", "xlsx")
-        .unwrap();
+    let bytes = w.app.payroll_register(None, "2026-10", "xlsx").unwrap();
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-    assert_eq!(book.sheet_names(), vec!["Москва".to_string(), "Итого".to_string()]);
+    assert_eq!(
+        book.sheet_names(),
+        vec!["Москва".to_string(), "Итого".to_string()]
+    );
     let sheet = book.worksheet_range("Москва").unwrap();
     let rows: Vec<Vec<String>> = sheet
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
-    assert!(rows[0][0].contains("ЧЕРНОВИК"), "not approved yet: {:?}", rows[0]);
+    assert!(
+        rows[0][0].contains("ЧЕРНОВИК"),
+        "not approved yet: {:?}",
+        rows[0]
+    );
     assert_eq!(rows[2][0], "Регион");
     // One row per person and component: c1 3 lines, k1 2, s1 3; then the total.
-    let body: Vec<&Vec<String>> = rows[3..].iter().filter(|r| r[1] != "").collect();
+    let body: Vec<&Vec<String>> = rows[3..].iter().filter(|r| !r[1].is_empty()).collect();
     assert_eq!(body.len(), 8, "{rows:?}");
     let amount = |login: &str, comp: &str| -> f64 {
         let r = body
@@ -194,13 +207,17 @@ fn xlsx_register_reads_back_with_sheets_rows_and_totals() {
         "a SUM formula"
     );
     let summary = book.worksheet_range("Итого").unwrap();
-    let last = summary.rows().last().unwrap();
+    let last = summary.rows().next_back().unwrap();
     assert_eq!(last[0], Data::String("Всего".into()));
     assert_eq!(last[1].to_string().parse::<f64>().unwrap(), 114145.45);
     // The CSV register has the same rows.
     let csv = String::from_utf8(w.app.payroll_register(None, "2026-10", "csv").unwrap()).unwrap();
     assert_eq!(csv.lines().count(), 1 + 8);
-    assert!(csv.lines().any(|l| l.ends_with(",commission,7 % от оплат новых клиентов,accrued,8400.00")), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.ends_with(",commission,7 % от оплат новых клиентов,accrued,8400.00")),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -228,14 +245,31 @@ fn a_role_change_in_the_month_gives_one_part_per_role() {
     let parts: Vec<(&str, String, String, i64)> = u
         .parts
         .iter()
-        .map(|p| (p.role.as_str(), p.from.to_string(), p.to.to_string(), p.days_worked))
+        .map(|p| {
+            (
+                p.role.as_str(),
+                p.from.to_string(),
+                p.to.to_string(),
+                p.days_worked,
+            )
+        })
         .collect();
     // October 2026 has 22 working days: 11 on 1–15 October and 11 on 16–31 October.
     assert_eq!(
         parts,
         vec![
-            ("universal_manager", "2026-10-01".into(), "2026-10-15".into(), 11),
-            ("client_manager", "2026-10-16".into(), "2026-10-31".into(), 11),
+            (
+                "universal_manager",
+                "2026-10-01".into(),
+                "2026-10-15".into(),
+                11
+            ),
+            (
+                "client_manager",
+                "2026-10-16".into(),
+                "2026-10-31".into(),
+                11
+            ),
         ]
     );
     // Each part's base is pro-rated to its stretch: 40 000 × 11/22 and 35 000 × 11/22.

@@ -453,6 +453,25 @@ pub fn compute(
         }
     }
 
+    // Built once for every stretch: the bonus looks up a seller's wins and a company's payments.
+    let mut index = Index::default();
+    for (wi, w) in facts.wins.iter().enumerate() {
+        if w.new_client {
+            index
+                .new_wins_of
+                .entry(w.seller.as_str())
+                .or_default()
+                .push(wi);
+        }
+    }
+    for (pi, p) in facts.payments.iter().enumerate() {
+        index
+            .payments_of
+            .entry(p.company_id.as_str())
+            .or_default()
+            .push(pi);
+    }
+
     let mut out = Vec::with_capacity(stretches.len());
     for (si, s) in stretches.iter().enumerate() {
         let a = &acc[si];
@@ -630,7 +649,7 @@ pub fn compute(
                 }
                 ("qualified_new_clients", "min") => {
                     let min = value.parse::<Decimal>().unwrap_or_default();
-                    let (n, progress, src) = qualification(facts, s, min);
+                    let (n, progress, src) = qualification(facts, s, min, &index);
                     mv.values.insert(name.clone(), n.into());
                     mv.sources.insert(name.clone(), src);
                     mv.progress = progress;
@@ -656,25 +675,32 @@ pub fn compute(
     out
 }
 
+#[derive(Default)]
+struct Index<'a> {
+    new_wins_of: HashMap<&'a str, Vec<usize>>,
+    payments_of: HashMap<&'a str, Vec<usize>>,
+}
+
 /// The "business development" bonus: each new client this person won whose net collections
 /// inside the hunter window reach `min` rubles. It accrues in the period the minimum is
 /// reached, is pending while the window is open, and lapses in the period the window closes.
-fn qualification(facts: &Facts, s: &Stretch, min: Decimal) -> (i64, Vec<Progress>, Vec<String>) {
+fn qualification(
+    facts: &Facts,
+    s: &Stretch,
+    min: Decimal,
+    index: &Index,
+) -> (i64, Vec<Progress>, Vec<String>) {
     let min_k = (min * Decimal::ONE_HUNDRED).trunc();
     let window = Duration::days(facts.hunter_window_days);
     let mut n = 0;
     let mut progress = Vec::new();
     let mut src = Vec::new();
-    let mut in_window: HashMap<&str, Vec<&PaymentFact>> = HashMap::new();
-    for p in &facts.payments {
-        if p.paid_on >= facts.start && p.paid_on <= s.to {
-            in_window.entry(p.company_id.as_str()).or_default().push(p);
-        }
-    }
-    for w in facts
-        .wins
-        .iter()
-        .filter(|w| w.new_client && w.seller == s.person)
+    for w in index
+        .new_wins_of
+        .get(s.person.as_str())
+        .into_iter()
+        .flatten()
+        .map(|&i| &facts.wins[i])
     {
         let window_end = w.won_on + window;
         if window_end < facts.start || w.won_on > facts.end {
@@ -688,10 +714,13 @@ fn qualification(facts: &Facts, s: &Stretch, min: Decimal) -> (i64, Vec<Progress
         let mut upto = Decimal::from(w.window_paid_before);
         let mut crossed = false;
         let before = upto;
-        let mut payments: Vec<&&PaymentFact> = in_window
+        let mut payments: Vec<&PaymentFact> = index
+            .payments_of
             .get(w.company_id.as_str())
             .into_iter()
             .flatten()
+            .map(|&i| &facts.payments[i])
+            .filter(|p| p.paid_on >= facts.start && p.paid_on <= s.to)
             .filter(|p| w.won_on <= p.paid_on && p.paid_on <= window_end)
             .collect();
         payments.sort_by(|a, b| (a.paid_on, &a.id).cmp(&(b.paid_on, &b.id)));

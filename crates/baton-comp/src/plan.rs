@@ -12,7 +12,7 @@ use toml::Spanned;
 
 /// Metrics of PRODUCT.md §4.1 that plans may use. `name{filter}` and `attainment(name)` are
 /// built on these; a plan may declare more under `[metrics]`.
-pub const STANDARD_METRICS: [&str; 22] = [
+pub const STANDARD_METRICS: [&str; 19] = [
     "calls",
     "dm_conversations",
     "leads_handed",
@@ -32,9 +32,6 @@ pub const STANDARD_METRICS: [&str; 22] = [
     "own_collections",
     "reactivations",
     "reactivation_collections",
-    "retained_collections",
-    "incremental_collections",
-    "nrr",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]

@@ -61,8 +61,15 @@ if m(\"attainment(new_client_collections)\") >= 1.1 {{ commission * 0.1 }} else 
     let amounts: Vec<Decimal> = s.lines.iter().map(|l| l.amount).collect();
     assert_eq!(amounts, vec![d("23333.33"), d("2333.33")]);
     assert_eq!(s.lines[1].exact, d("2333.33331"));
-    let shown = format!("commission = {}", baton_comp::number::human(d("23333.3331")));
-    assert!(s.lines[1].formula.contains(&shown), "{}", s.lines[1].formula);
+    let shown = format!(
+        "commission = {}",
+        baton_comp::number::human(d("23333.3331"))
+    );
+    assert!(
+        s.lines[1].formula.contains(&shown),
+        "{}",
+        s.lines[1].formula
+    );
     assert_eq!(s.total, d("25666.66"));
     let below = evaluate(
         &plan,
@@ -77,25 +84,35 @@ if m(\"attainment(new_client_collections)\") >= 1.1 {{ commission * 0.1 }} else 
 #[test]
 fn formula_errors_point_into_the_plan_text() {
     // The formula starts on line 7, column 9 of the plan; `+ +` is at its column 3.
-    let text = format!("{HEAD}\n[[component]]\nid = \"f\"\nkind = \"formula\"\nexpr = \"1 + * 2\"\n");
+    let text =
+        format!("{HEAD}\n[[component]]\nid = \"f\"\nkind = \"formula\"\nexpr = \"1 + * 2\"\n");
     let errs = parse_plan(&text).unwrap_err();
     assert_eq!((errs[0].line, errs[0].column), (8, 13), "{errs:?}");
     assert!(errs[0].message.starts_with("formula:"), "{errs:?}");
 
     // A loop is refused with a clear message.
-    let text = format!("{HEAD}\n[[component]]\nid = \"f\"\nkind = \"formula\"\nexpr = \"loop {{ 1 }}\"\n");
+    let text =
+        format!("{HEAD}\n[[component]]\nid = \"f\"\nkind = \"formula\"\nexpr = \"loop {{ 1 }}\"\n");
     let errs = parse_plan(&text).unwrap_err();
     assert!(errs[0].message.contains("loop"), "{errs:?}");
 
     // A name that is neither a metric nor a component.
-    let text = format!("{HEAD}\n[[component]]\nid = \"f\"\nkind = \"formula\"\nexpr = \"collections * 2\"\n");
+    let text = format!(
+        "{HEAD}\n[[component]]\nid = \"f\"\nkind = \"formula\"\nexpr = \"collections * 2\"\n"
+    );
     let errs = parse_plan(&text).unwrap_err();
     assert!(errs[0].message.contains("reads «collections»"), "{errs:?}");
 
     // Two formulas that read each other are a cycle.
-    let text = format!("{HEAD}\n[[component]]\nid = \"a\"\nkind = \"formula\"\nexpr = \"b + 1\"\n[[component]]\nid = \"b\"\nkind = \"formula\"\nexpr = \"a * 2\"\n");
+    let text = format!(
+        "{HEAD}\n[[component]]\nid = \"a\"\nkind = \"formula\"\nexpr = \"b + 1\"\n[[component]]\nid = \"b\"\nkind = \"formula\"\nexpr = \"a * 2\"\n"
+    );
     let errs = parse_plan(&text).unwrap_err();
-    assert!(errs.iter().any(|e| e.message.contains("cycle between components: a → b → a")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.message.contains("cycle between components: a → b → a")),
+        "{errs:?}"
+    );
 }
 
 fn progress(company: &str, collected: i64, status: ProgressStatus) -> Progress {
@@ -111,7 +128,10 @@ fn progress(company: &str, collected: i64, status: ProgressStatus) -> Progress {
 
 #[test]
 fn bonuses_accrue_pend_and_lapse_visibly() {
-    let plan = parse_plan(&format!("{HEAD}\n[[component]]\nid = \"nc\"\nkind = \"bonus\"\nmin = \"50000\"\namount = \"5000\"\n")).unwrap();
+    let plan = parse_plan(&format!(
+        "{HEAD}\n[[component]]\nid = \"nc\"\nkind = \"bonus\"\nmin = \"50000\"\namount = \"5000\"\n"
+    ))
+    .unwrap();
     let mut i = inputs(&[("qualified_new_clients{min=50000}", "1")]);
     i.progress = vec![
         progress("Альфа", 6_000_000, ProgressStatus::Accrued),
@@ -120,17 +140,35 @@ fn bonuses_accrue_pend_and_lapse_visibly() {
         progress("Дельта", 4_999_999, ProgressStatus::Lapsed),
     ];
     let s = evaluate(&plan, &i);
-    let lines: Vec<(&str, Decimal)> = s.lines.iter().map(|l| (l.status.as_str(), l.amount)).collect();
-    assert_eq!(lines, vec![("accrued", d("5000")), ("pending", d("0")), ("lapsed", d("0"))]);
+    let lines: Vec<(&str, Decimal)> = s
+        .lines
+        .iter()
+        .map(|l| (l.status.as_str(), l.amount))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("accrued", d("5000")),
+            ("pending", d("0")),
+            ("lapsed", d("0"))
+        ]
+    );
     assert_eq!(s.total, d("5000"));
-    assert!(s.lines[1].formula.contains("2 × "), "{}", s.lines[1].formula);
+    assert!(
+        s.lines[1].formula.contains("2 × "),
+        "{}",
+        s.lines[1].formula
+    );
     assert!(s.lines[1].formula.contains("«Бета»"));
     assert!(s.lines[2].formula.contains("«Дельта»"));
     // What it takes: 18 000 more from Бета, 40 000 more from Гамма, each worth 5 000.
     let t = next_thresholds(&plan, &i);
     let needs: Vec<(&str, Decimal)> = t.iter().map(|t| (t.needed.as_str(), t.worth)).collect();
     assert_eq!(needs.len(), 2);
-    assert!(t[0].text.contains("«Бета»") && t[0].worth == d("5000"), "{t:?}");
+    assert!(
+        t[0].text.contains("«Бета»") && t[0].worth == d("5000"),
+        "{t:?}"
+    );
     assert_eq!(t[0].needed, baton_comp::number::rubles(d("18000")));
     assert_eq!(t[1].needed, baton_comp::number::rubles(d("40000")));
 }
@@ -154,7 +192,13 @@ fn a_percentage_never_goes_below_zero_and_carries_the_rest() {
     let nov = evaluate(&plan, &nov);
     assert_eq!(nov.lines[0].amount, d("6300"));
     assert!(nov.carry_out.is_empty());
-    assert!(nov.lines[0].formula.contains("carried from earlier periods"), "{}", nov.lines[0].formula);
+    assert!(
+        nov.lines[0]
+            .formula
+            .contains("carried from earlier periods"),
+        "{}",
+        nov.lines[0].formula
+    );
 }
 
 #[test]
@@ -168,7 +212,11 @@ fn a_cap_on_the_total_is_a_line_of_its_own() {
 
 #[test]
 fn next_threshold_says_how_much_and_what_it_is_worth() {
-    let text = std::fs::read_to_string(format!("{}/../../plans/caller.toml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!(
+        "{}/../../plans/caller.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let caller = parse_plan(&text).unwrap();
     let t = next_thresholds(&caller, &inputs(&[("leads_accepted", "10")]));
     // From 12 accepted leads each pays 875 instead of 700; reaching 12 adds 2 × 700.
@@ -176,38 +224,61 @@ fn next_threshold_says_how_much_and_what_it_is_worth() {
     assert_eq!((t[0].next.as_str(), t[0].worth), ("12", d("1400")));
     assert_eq!(t[0].needed, "2 more leads_accepted");
 
-    let text = std::fs::read_to_string(format!("{}/../../plans/sales_manager.toml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!(
+        "{}/../../plans/sales_manager.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let sm = parse_plan(&text).unwrap();
     let mut i = inputs(&[
         ("new_client_collections", "105000"),
         ("attainment(new_client_collections)", "0.7"),
         ("lead_conversion", "0.15"),
     ]);
-    i.targets.insert("new_client_collections".into(), d("150000"));
+    i.targets
+        .insert("new_client_collections".into(), d("150000"));
     let t = next_thresholds(&sm, &i);
     // The gate at 80 %: 120 000 − 105 000 = 15 000 more; then 7 % × 120 000 × 1.0 = 8 400.
     let gate = t.iter().find(|t| t.component == "plan_gate").unwrap();
-    assert_eq!(gate.needed, format!("{} more new_client_collections", baton_comp::number::rubles(d("15000"))));
+    assert_eq!(
+        gate.needed,
+        format!(
+            "{} more new_client_collections",
+            baton_comp::number::rubles(d("15000"))
+        )
+    );
     assert_eq!(gate.worth, d("8400"));
 }
 
 fn facts() -> Facts {
-    let p = |id: &str, company: &str, invoice: &str, day_: &str, amount: i64, cm: Option<&str>| PaymentFact {
-        id: id.into(),
-        company_id: company.into(),
-        invoice_id: invoice.into(),
-        paid_on: day(day_),
-        amount,
-        client_manager: cm.map(str::to_string),
-        overdue: false,
-        region: "msk".into(),
+    let p = |id: &str, company: &str, invoice: &str, day_: &str, amount: i64, cm: Option<&str>| {
+        PaymentFact {
+            id: id.into(),
+            company_id: company.into(),
+            invoice_id: invoice.into(),
+            paid_on: day(day_),
+            amount,
+            client_manager: cm.map(str::to_string),
+            overdue: false,
+            region: "msk".into(),
+        }
     };
     let mut mix = std::collections::HashMap::new();
     mix.insert(
         "i2".to_string(),
         vec![
-            MixPart { product_group: "print".into(), sku: "P1".into(), edition: Some("msk".into()), amount: 30_000 },
-            MixPart { product_group: "online".into(), sku: "O1".into(), edition: None, amount: 10_000 },
+            MixPart {
+                product_group: "print".into(),
+                sku: "P1".into(),
+                edition: Some("msk".into()),
+                amount: 30_000,
+            },
+            MixPart {
+                product_group: "online".into(),
+                sku: "O1".into(),
+                edition: None,
+                amount: 10_000,
+            },
         ],
     );
     Facts {
@@ -215,28 +286,93 @@ fn facts() -> Facts {
         end: day("2026-10-31"),
         hunter_window_days: 90,
         calls: vec![
-            CallDay { actor: "c1".into(), day: day("2026-10-01"), calls: 40, dm: 6 },
-            CallDay { actor: "c1".into(), day: day("2026-10-02"), calls: 35, dm: 4 },
+            CallDay {
+                actor: "c1".into(),
+                day: day("2026-10-01"),
+                calls: 40,
+                dm: 6,
+            },
+            CallDay {
+                actor: "c1".into(),
+                day: day("2026-10-02"),
+                calls: 35,
+                dm: 4,
+            },
         ],
         handoffs: vec![
-            HandoffFact { id: "h1".into(), lead_id: "l1".into(), sender: "c1".into(), receiver: "s1".into(), created_on: day("2026-10-01"), decided_on: Some(day("2026-10-02")), status: HandoffStatus::Accepted, reason: None, lead_won_on: Some(day("2026-10-20")) },
-            HandoffFact { id: "h2".into(), lead_id: "l2".into(), sender: "c1".into(), receiver: "s1".into(), created_on: day("2026-10-03"), decided_on: Some(day("2026-10-03")), status: HandoffStatus::Rejected, reason: Some("no_budget".into()), lead_won_on: None },
-            HandoffFact { id: "h3".into(), lead_id: "l3".into(), sender: "c1".into(), receiver: "s1".into(), created_on: day("2026-10-30"), decided_on: None, status: HandoffStatus::Pending, reason: None, lead_won_on: None },
+            HandoffFact {
+                id: "h1".into(),
+                lead_id: "l1".into(),
+                sender: "c1".into(),
+                receiver: "s1".into(),
+                created_on: day("2026-10-01"),
+                decided_on: Some(day("2026-10-02")),
+                status: HandoffStatus::Accepted,
+                reason: None,
+                lead_won_on: Some(day("2026-10-20")),
+            },
+            HandoffFact {
+                id: "h2".into(),
+                lead_id: "l2".into(),
+                sender: "c1".into(),
+                receiver: "s1".into(),
+                created_on: day("2026-10-03"),
+                decided_on: Some(day("2026-10-03")),
+                status: HandoffStatus::Rejected,
+                reason: Some("no_budget".into()),
+                lead_won_on: None,
+            },
+            HandoffFact {
+                id: "h3".into(),
+                lead_id: "l3".into(),
+                sender: "c1".into(),
+                receiver: "s1".into(),
+                created_on: day("2026-10-30"),
+                decided_on: None,
+                status: HandoffStatus::Pending,
+                reason: None,
+                lead_won_on: None,
+            },
         ],
-        wins: vec![WinFact { contract_id: "k1".into(), company_id: "a".into(), company: "Альфа".into(), won_on: day("2026-10-20"), new_client: true, seller: "s1".into(), caller: Some("c1".into()), accepted_on: Some(day("2026-10-02")), window_paid_before: 0 }],
+        wins: vec![WinFact {
+            contract_id: "k1".into(),
+            company_id: "a".into(),
+            company: "Альфа".into(),
+            won_on: day("2026-10-20"),
+            new_client: true,
+            seller: "s1".into(),
+            caller: Some("c1".into()),
+            accepted_on: Some(day("2026-10-02")),
+            window_paid_before: 0,
+        }],
         payments: vec![
             p("p1", "a", "i1", "2026-10-20", 4_000_000, Some("m1")),
             p("p2", "b", "i2", "2026-10-21", 2_000_000, Some("m1")),
             p("p3", "b", "i2", "2026-10-25", -400_000, Some("m1")),
         ],
-        invoices: vec![InvoiceFact { id: "i2".into(), company_id: "b".into(), holder: Some("m1".into()), issued_on: day("2026-10-01"), due_on: day("2026-10-15"), open_before: 4_000_000 }],
+        invoices: vec![InvoiceFact {
+            id: "i2".into(),
+            company_id: "b".into(),
+            holder: Some("m1".into()),
+            issued_on: day("2026-10-01"),
+            due_on: day("2026-10-15"),
+            open_before: 4_000_000,
+        }],
         credits: vec![],
         mix,
     }
 }
 
 fn stretch(person: &str, role: Role) -> Stretch {
-    Stretch { person: person.into(), role, from: day("2026-10-01"), to: day("2026-10-31"), days_worked: 22, days_total: 22, targets: BTreeMap::new() }
+    Stretch {
+        person: person.into(),
+        role,
+        from: day("2026-10-01"),
+        to: day("2026-10-31"),
+        days_worked: 22,
+        days_total: 22,
+        targets: BTreeMap::new(),
+    }
 }
 
 #[test]
@@ -248,14 +384,27 @@ fn metrics_from_facts_by_hand() {
     let mut wanted = wanted_metrics(&plan);
     wanted.insert("leads_converted{within_days=90}".into());
     let f = facts();
-    let st = vec![stretch("c1", Role::Caller), stretch("s1", Role::SalesManager), stretch("m1", Role::ClientManager)];
+    let st = vec![
+        stretch("c1", Role::Caller),
+        stretch("s1", Role::SalesManager),
+        stretch("m1", Role::ClientManager),
+    ];
     let mv = compute(&f, &st, &wanted, &plan.metrics);
-    let v = |i: usize, m: &str| mv[i].values.get(m).copied().unwrap_or_else(|| panic!("{m}"));
+    let v = |i: usize, m: &str| {
+        mv[i]
+            .values
+            .get(m)
+            .copied()
+            .unwrap_or_else(|| panic!("{m}"))
+    };
     // Caller: 75 calls, 10 with the decision maker; handed 3, 1 accepted, 1 rejected.
     assert_eq!(v(0, "calls"), d("75"));
     assert_eq!(v(0, "dm_conversations"), d("10"));
     assert_eq!(v(0, "leads_handed"), d("3"));
-    assert_eq!((v(0, "leads_accepted"), v(0, "leads_rejected")), (d("1"), d("1")));
+    assert_eq!(
+        (v(0, "leads_accepted"), v(0, "leads_rejected")),
+        (d("1"), d("1"))
+    );
     assert_eq!(v(0, "acceptance_rate"), d("0.5"));
     assert_eq!(v(0, "leads_converted{within_days=90}"), d("1"));
     assert_eq!(v(0, "leads_rejected{reason=no_budget}"), d("1"));
@@ -271,7 +420,10 @@ fn metrics_from_facts_by_hand() {
     assert_eq!(v(2, "receivables"), d("24000"));
     assert_eq!(v(2, "overdue_share"), d("1"));
     // The drill-down names the records.
-    assert_eq!(mv[2].sources["portfolio_collections"], vec!["payments/p2", "payments/p3"]);
+    assert_eq!(
+        mv[2].sources["portfolio_collections"],
+        vec!["payments/p2", "payments/p3"]
+    );
     assert_eq!(mv[0].sources["leads_accepted"], vec!["handoffs/h1"]);
 }
 

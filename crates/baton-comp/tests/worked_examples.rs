@@ -133,6 +133,12 @@ name = "КМ, пример"
 role = "client_manager"
 effective_from = "2026-01-01"
 
+# Retention figures of the research's §5.6, supplied from outside the standard library.
+[metrics]
+retained_collections = "collections from clients kept from the base period"
+incremental_collections = "growth over the base period"
+nrr = "net revenue retention"
+
 [tables.g]
 mode = "step"
 below = "0"

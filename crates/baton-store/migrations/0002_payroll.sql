@@ -18,6 +18,11 @@ CREATE TABLE pay_statements (
   created_at TEXT NOT NULL);
 CREATE INDEX pay_statements_period ON pay_statements(period, employee_id);
 
+-- The day an invoice was paid in full for good: a period reads only invoices open in it.
+ALTER TABLE invoices ADD COLUMN settled_on TEXT;
+CREATE INDEX invoices_settled ON invoices(settled_on);
+CREATE INDEX contracts_lead ON contracts(lead_id);
+
 -- A period's facts are read by date.
 CREATE INDEX payments_paid_on ON payments(paid_on);
 CREATE INDEX payments_cm ON payments(client_manager_id, paid_on);

@@ -82,10 +82,11 @@ crate::records! {
 
     OrderLine in "order_lines" { id: String, order_id: String, product_id: String, qty: i64, price: Money, amount: Money }
 
+    /// `settled_on`: the day the invoice was paid in full for good; none while anything is open.
     Invoice in "invoices" {
         id: String, number: String, company_id: String, contract_id: Option<String>,
         order_id: Option<String>, issued_on: String, due_on: String, amount: Money,
-        created_by: String, created_at: String,
+        created_by: String, created_at: String, settled_on: Option<String>,
     }
 
     CreditNote in "credit_notes" { id: String, invoice_id: String, issued_on: String, amount: Money, reason: String, created_at: String }

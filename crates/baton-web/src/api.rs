@@ -743,6 +743,7 @@ pub async fn payroll(
     json(&s, move |app| app.payroll(Some(&a), &period)).await
 }
 
+#[allow(clippy::result_large_err)] // the handlers return the same error type anyway
 fn need_period(p: Option<String>) -> Result<String, ApiError> {
     p.ok_or_else(|| {
         let mut e = ApiError::new(

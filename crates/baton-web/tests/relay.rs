@@ -417,7 +417,7 @@ async fn relay(s: Server) {
             .call("GET", "/api/me/statement", Some(&caller1), None)
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
-        let lines: Vec<(String, String)> = r.body["statement"]["lines"]
+        let lines: Vec<(String, String)> = r.body["parts"][0]["statement"]["lines"]
             .as_array()
             .unwrap()
             .iter()
@@ -436,7 +436,33 @@ async fn relay(s: Server) {
                 ("converted".into(), "3000".into())
             ]
         );
-        assert_eq!(r.body["statement"]["total"], "33700");
+        assert_eq!(r.body["total"], "33700");
+        // Each line links to its records; the accepted lead is the handoff of this relay.
+        let sources = r.body["parts"][0]["statement"]["lines"][1]["sources"].clone();
+        assert_eq!(sources.as_array().map(|a| a.len()), Some(1), "{sources}");
+        assert!(sources[0].as_str().unwrap().starts_with("handoffs/"));
+        // What the next tier takes: 11 more accepted leads reach the 875 ₽ band, and are worth
+        // 11 × 700 ₽ = 7 700 ₽.
+        assert_eq!(r.body["thresholds"][0]["needed"], "11 more leads_accepted");
+        assert_eq!(r.body["thresholds"][0]["worth"], "7700");
+
+        // A plan with a mistake is refused with the line and column of each problem.
+        let bad = "name = \"x\"\nrole = \"caller\"\neffective_from = \"2026-01-01\"\n[[component]]\nid = \"a\"\nkind = \"per_unit\"\nmetric = \"leads_acepted\"\nrate = \"700\"\n";
+        let r = s
+            .call(
+                "POST",
+                "/api/plans/check",
+                Some(&head),
+                Some(serde_json::json!({ "text": bad })),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (422, "invalid_plan"), "{}", r.body);
+        assert_eq!(
+            r.body["error"]["details"]["errors"][0]["line"], 7,
+            "{}",
+            r.body
+        );
+        assert_eq!(r.body["error"]["details"]["errors"][0]["column"], 10);
         let period = r.body["period"].as_str().unwrap().to_string();
         assert_eq!(
             s.call(

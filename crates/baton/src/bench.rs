@@ -30,6 +30,7 @@ pub fn import(scale: u32, runs: u32, pg: Option<String>) -> Result<()> {
             scale,
             today,
             password_cost: PasswordCost::Fast,
+            intensity: 1,
         },
     )
     .map_err(anyhow::Error::msg)?;
@@ -85,5 +86,225 @@ pub fn import(scale: u32, runs: u32, pg: Option<String>) -> Result<()> {
         println!("ratio sqlite/postgres: {:.2}", medians[0].1 / medians[1].1);
     }
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Options of `baton bench payroll`.
+pub struct PayrollBench {
+    pub scale: u32,
+    pub intensity: u32,
+    pub runs: u32,
+    /// Where the generated department is kept between runs (it takes minutes to build).
+    pub dir: std::path::PathBuf,
+    pub pg: Option<String>,
+    /// Run bench/payroll_baseline.py (DuckDB and pandas) on the same data.
+    pub baseline: bool,
+}
+
+/// `baton bench payroll`: (a) a month's payroll for everyone in a cold process, from SQLite
+/// and PostgreSQL; (b) the pure computation with the facts in memory; (c) the live statement
+/// of one person after one new payment; then the DuckDB and pandas baselines on the same data.
+pub fn payroll(o: PayrollBench) -> Result<()> {
+    use baton_app::conveyor::deals::NewPayment;
+    use baton_domain::Money;
+    // The history ends on the last day of November, so November is a complete open month
+    // (October is calculated on 2 November by the generator, as a company would).
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).context("date")?;
+    let period = "2026-11";
+    std::fs::create_dir_all(&o.dir)?;
+    let file = o
+        .dir
+        .join(format!("payroll-s{}-i{}.db", o.scale, o.intensity));
+    let url = format!("sqlite://{}", file.display());
+    if !file.exists() {
+        let tmp = o.dir.join("generating.db");
+        let _ = std::fs::remove_file(&tmp);
+        let db = baton_store::Db::open(&format!("sqlite://{}", tmp.display()))
+            .map_err(anyhow::Error::msg)?;
+        baton_store::migrate(&db).map_err(anyhow::Error::msg)?;
+        let t = Instant::now();
+        let s = generate(
+            db,
+            DemoOptions {
+                seed: 42,
+                scale: o.scale,
+                today,
+                password_cost: PasswordCost::Fast,
+                intensity: o.intensity,
+            },
+        )
+        .map_err(anyhow::Error::msg)?;
+        println!(
+            "generated scale {} × intensity {} in {:.0} s: {} calls, {} leads, {} payments",
+            o.scale,
+            o.intensity,
+            t.elapsed().as_secs_f64(),
+            s.calls,
+            s.leads,
+            s.payments
+        );
+        std::fs::rename(&tmp, &file)?;
+    }
+    let app = App::open(&url).map_err(anyhow::Error::msg)?;
+    let count = |sql: &str| -> Result<i64> {
+        app.db
+            .read(|tx| {
+                Ok::<_, baton_app::AppError>(tx.query_one(sql, &[])?.map_or(0, |r| r.int(0)))
+            })
+            .map_err(anyhow::Error::msg)
+    };
+    println!(
+        "department: {} people with a paid role, {} calls, {} leads, {} payments over 12 months",
+        count(
+            "SELECT CAST(COUNT(DISTINCT employee_id) AS BIGINT) FROM role_assignments WHERE role IN ('caller', 'sales_manager', 'client_manager', 'universal_manager')"
+        )?,
+        count("SELECT CAST(COUNT(*) AS BIGINT) FROM activities WHERE kind = 'call'")?,
+        count("SELECT CAST(COUNT(*) AS BIGINT) FROM leads")?,
+        count("SELECT CAST(COUNT(*) AS BIGINT) FROM payments")?,
+    );
+    let exe = std::env::current_exe()?;
+    let cold = |db_url: &str| -> Result<Vec<f64>> {
+        let mut times = Vec::new();
+        for _ in 0..o.runs {
+            let t = Instant::now();
+            let out = std::process::Command::new(&exe)
+                .args([
+                    "payroll", "--period", period, "--format", "json", "--db", db_url,
+                ])
+                .stdout(std::process::Stdio::null())
+                .status()?;
+            anyhow::ensure!(out.success(), "baton payroll failed on {db_url}");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        Ok(times)
+    };
+    // (a) SQLite.
+    let a_sqlite = cold(&url)?;
+    println!(
+        "(a) payroll {period} for everyone, cold process, SQLite: median {:.0} ms over {} runs {:?}",
+        median(a_sqlite.clone()),
+        o.runs,
+        a_sqlite.iter().map(|x| x.round()).collect::<Vec<_>>()
+    );
+    // (b) the pure computation, facts in memory.
+    let t = Instant::now();
+    let prepared = app.prepare_payroll(period).map_err(anyhow::Error::msg)?;
+    let load_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let (stretches, calls, handoffs, payments) = prepared.size();
+    let mut b = Vec::new();
+    let mut statements = Vec::new();
+    for _ in 0..o.runs.max(5) {
+        let t = Instant::now();
+        statements = prepared.finish();
+        b.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let b_med = median(b.clone());
+    println!(
+        "(b) engine alone ({stretches} statement parts; facts: {calls} person-days of calls, {handoffs} handoffs, {payments} payments; loading them took {load_ms:.0} ms): median {b_med:.2} ms over {} runs",
+        b.len()
+    );
+    // (c) one new payment, then that person's live statement.
+    let (cm, invoice) = app
+        .db
+        .read(|tx| {
+            let r = tx.query_one(
+                "SELECT p.client_manager_id, CAST(COUNT(*) AS BIGINT) FROM payments p WHERE p.paid_on >= '2026-11-01' AND p.client_manager_id IS NOT NULL GROUP BY p.client_manager_id ORDER BY 2 DESC LIMIT 1",
+                &[],
+            )?;
+            let cm = r.map(|r| r.text(0)).unwrap_or_default();
+            let inv = tx.query_one(
+                "SELECT i.id FROM invoices i JOIN companies c ON c.id = i.company_id WHERE c.client_manager_id = ? AND i.amount > COALESCE((SELECT SUM(p.amount) FROM payments p WHERE p.invoice_id = i.id), 0) + 10000 ORDER BY i.issued_on DESC LIMIT 1",
+                &[cm.clone().into()],
+            )?;
+            Ok::<_, baton_app::AppError>((cm, inv.map(|r| r.text(0)).unwrap_or_default()))
+        })
+        .map_err(anyhow::Error::msg)?;
+    let actor = app.actor(&cm).map_err(anyhow::Error::msg)?;
+    let mut c = Vec::new();
+    for _ in 0..o.runs.max(5) {
+        app.record_payment(
+            &actor,
+            NewPayment {
+                invoice_id: invoice.clone(),
+                paid_on: Some("2026-11-30".into()),
+                amount: Money::from_kopecks(100),
+            },
+        )
+        .map_err(anyhow::Error::msg)?;
+        let t = Instant::now();
+        let s = app
+            .my_statement(&actor, Some(period))
+            .map_err(anyhow::Error::msg)?;
+        c.push(t.elapsed().as_secs_f64() * 1000.0);
+        anyhow::ensure!(s.is_some(), "no statement for {cm}");
+    }
+    println!(
+        "(c) live statement of the busiest client manager after one new payment: median {:.2} ms over {} runs",
+        median(c.clone()),
+        c.len()
+    );
+    // The bundle and Baton's totals, for PostgreSQL and the baselines.
+    let bundle = o.dir.join(format!("bundle-s{}-i{}", o.scale, o.intensity));
+    let json = o.dir.join(format!("payroll-{period}.json"));
+    // The payments added for (c) are part of the data everyone computes from.
+    std::fs::write(
+        &json,
+        serde_json::to_string_pretty(&app.payroll(None, period).map_err(anyhow::Error::msg)?)?,
+    )?;
+    let _ = std::fs::remove_dir_all(&bundle);
+    app.export(None, &bundle).map_err(anyhow::Error::msg)?;
+    if let Some(pg) = &o.pg {
+        let target = ScratchDb::postgres_at(pg).map_err(anyhow::Error::msg)?;
+        let t = Instant::now();
+        let pg_app = App::with(
+            target.db.clone(),
+            std::sync::Arc::new(baton_app::clock::SystemClock),
+            std::sync::Arc::new(baton_app::clock::RandomIds),
+        );
+        pg_app
+            .import(None, &bundle, false)
+            .map_err(anyhow::Error::msg)?;
+        println!(
+            "(PostgreSQL loaded from the bundle in {:.0} s)",
+            t.elapsed().as_secs_f64()
+        );
+        let a_pg = cold(&target.url)?;
+        println!(
+            "(a) payroll {period} for everyone, cold process, PostgreSQL: median {:.0} ms over {} runs {:?}",
+            median(a_pg.clone()),
+            o.runs,
+            a_pg.iter().map(|x| x.round()).collect::<Vec<_>>()
+        );
+        let same =
+            serde_json::to_string(&pg_app.payroll(None, period).map_err(anyhow::Error::msg)?)?
+                == serde_json::to_string(&app.payroll(None, period).map_err(anyhow::Error::msg)?)?;
+        println!("PostgreSQL statements identical to SQLite's: {same}");
+        println!(
+            "ratio PostgreSQL / SQLite (a): {:.2}",
+            median(a_pg) / median(a_sqlite.clone())
+        );
+    }
+    drop(statements);
+    if o.baseline {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../bench/payroll_baseline.py");
+        let status = std::process::Command::new("python3")
+            .arg(script)
+            .args(["--bundle"])
+            .arg(&bundle)
+            .args(["--period", period, "--baton-json"])
+            .arg(&json)
+            .args([
+                "--runs",
+                &o.runs.to_string(),
+                "--engine-ms",
+                &format!("{b_med:.3}"),
+            ])
+            .status()?;
+        anyhow::ensure!(
+            status.success(),
+            "the baselines disagree with Baton or failed"
+        );
+    }
     Ok(())
 }

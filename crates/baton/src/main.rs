@@ -213,6 +213,26 @@ enum ConfigCmd {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// Payroll speed: (a) a month for everyone in a cold process (SQLite, PostgreSQL with --pg),
+    /// (b) the pure computation, (c) one live statement after a payment; DuckDB/pandas beside.
+    Payroll {
+        /// Demo scale: 18 paid people per unit (56 ≈ 1 000 people).
+        #[arg(long, default_value_t = 56)]
+        scale: u32,
+        /// Orders per client per month.
+        #[arg(long, default_value_t = 16)]
+        intensity: u32,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+        /// Keeps the generated department between runs.
+        #[arg(long, default_value = "target/bench-payroll")]
+        dir: PathBuf,
+        #[arg(long, env = "BATON_BENCH_PG_URL")]
+        pg: Option<String>,
+        /// Also run bench/payroll_baseline.py (needs python3 with duckdb and pandas).
+        #[arg(long)]
+        baseline: bool,
+    },
     /// Bundle import speed at a demo scale, into SQLite and (with --pg) PostgreSQL.
     Import {
         #[arg(long, default_value_t = 10)]
@@ -295,6 +315,7 @@ fn main() -> Result<()> {
                     scale,
                     today,
                     password_cost: PasswordCost::Strong,
+                    intensity: 1,
                 },
             ) {
                 Ok(s) => s,
@@ -387,6 +408,24 @@ fn main() -> Result<()> {
         Cmd::Bench {
             what: Bench::Import { scale, runs, pg },
         } => bench::import(scale, runs, pg)?,
+        Cmd::Bench {
+            what:
+                Bench::Payroll {
+                    scale,
+                    intensity,
+                    runs,
+                    dir,
+                    pg,
+                    baseline,
+                },
+        } => bench::payroll(bench::PayrollBench {
+            scale,
+            intensity,
+            runs,
+            dir,
+            pg,
+            baseline,
+        })?,
         Cmd::User {
             what:
                 UserCmd::Add {

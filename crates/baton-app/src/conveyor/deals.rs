@@ -366,6 +366,7 @@ impl App {
                 amount: req.amount,
                 created_by: actor.id.clone(),
                 created_at: stamp(now),
+                settled_on: None,
             };
             tx.insert(&inv).map_err(|e| match e.unique_violation() {
                 Some(_) => AppError::invalid(
@@ -416,6 +417,7 @@ impl App {
             };
             tx.insert(&p)?;
             self.audit(tx, Some(actor), "payment", &p.id, "payment.recorded", None::<&()>, Some(&p))?;
+            settle(tx, &inv)?;
 
             // Win: a contract that can win, signed on or before this payment, not yet won.
             let mut won = None;
@@ -534,6 +536,7 @@ impl App {
                 None::<&()>,
                 Some(&p),
             )?;
+            settle(tx, &inv)?;
             Ok((cn, p))
         })
     }
@@ -871,4 +874,47 @@ impl App {
             Ok(p.clone())
         })
     }
+}
+
+/// Keeps `settled_on`, the day the invoice was paid in full for good, in step with its
+/// payments and credit notes, so that a payroll period reads only the invoices open in it. A
+/// derived cache of the payments, hence no audit event of its own.
+fn settle(tx: &mut Tx<'_>, inv: &Invoice) -> AppResult<()> {
+    let mut moves: Vec<(String, i64)> = tx
+        .list::<Payment>(&Filter::new().eq("invoice_id", inv.id.as_str()))?
+        .into_iter()
+        .map(|p| (p.paid_on, p.amount.kopecks()))
+        .collect();
+    moves.extend(
+        tx.list::<CreditNote>(&Filter::new().eq("invoice_id", inv.id.as_str()))?
+            .into_iter()
+            .map(|c| (c.issued_on, c.amount.kopecks())),
+    );
+    moves.sort();
+    let mut open = inv.amount.kopecks();
+    let mut settled: Option<String> = None;
+    let mut i = 0;
+    while i < moves.len() {
+        let day = moves[i].0.clone();
+        while i < moves.len() && moves[i].0 == day {
+            open -= moves[i].1;
+            i += 1;
+        }
+        if open <= 0 {
+            settled.get_or_insert(day);
+        } else {
+            settled = None;
+        }
+    }
+    let stored: Invoice = tx.must(&inv.id)?;
+    if stored.settled_on != settled {
+        tx.update(
+            &Invoice {
+                settled_on: settled,
+                ..stored
+            },
+            None,
+        )?;
+    }
+    Ok(())
 }

@@ -181,8 +181,9 @@ impl Load<'_> {
             });
         }
 
-        // Invoices that can be open on some day of the period, with their balance before it.
-        let mut params = vec![s(start), s(start), s(end)];
+        // Invoices that can be open on some day of the period (not settled before it), with
+        // their balance before it.
+        let mut params = vec![s(start), s(start), s(end), s(start)];
         if let Some(p) = person {
             params.push(p.into());
         }
@@ -190,7 +191,8 @@ impl Load<'_> {
             "SELECT i.id, i.company_id, co.client_manager_id, i.issued_on, i.due_on, i.amount, \
              (SELECT CAST(SUM(cn.amount) AS BIGINT) FROM credit_notes cn WHERE cn.invoice_id = i.id AND cn.issued_on < ?), \
              (SELECT CAST(SUM(p.amount) AS BIGINT) FROM payments p WHERE p.invoice_id = i.id AND p.paid_on < ?) \
-             FROM invoices i JOIN companies co ON co.id = i.company_id WHERE i.issued_on <= ?{holder_filter}"
+             FROM invoices i JOIN companies co ON co.id = i.company_id \
+             WHERE i.issued_on <= ? AND (i.settled_on IS NULL OR i.settled_on >= ?){holder_filter}"
         );
         let int = |v: &Value| match v {
             Value::Int(k) => *k,

@@ -158,6 +158,26 @@ impl App {
         })
     }
 
+    /// Loads a period's facts for everyone, for timing the pure computation on its own.
+    pub fn prepare_payroll(&self, period: &str) -> AppResult<Prepared> {
+        let cfg = self.config()?;
+        self.db.read(|tx| {
+            self.prepare_in(
+                tx,
+                &cfg,
+                &Job {
+                    period,
+                    who: Who::Everyone,
+                    region: None,
+                    plans: Plans::InForce,
+                    adjust: false,
+                    thresholds: false,
+                },
+                0,
+            )
+        })
+    }
+
     /// What-if: every person's statement for `period` from the data as it is now, with the draft
     /// plan `text` in place of the plan of its role (nothing is stored).
     pub fn payroll_under(
@@ -244,14 +264,14 @@ impl App {
         })
     }
 
-    /// Computes statements from the data as it is now.
-    pub(crate) fn compute_in(
+    /// Loads everything a period's statements need (the I/O half of [`App::compute_in`]).
+    fn prepare_in(
         &self,
         tx: &mut Tx<'_>,
         cfg: &ConveyorConfig,
         job: &Job<'_>,
         depth: u32,
-    ) -> AppResult<Vec<PersonStatement>> {
+    ) -> AppResult<Prepared> {
         let period = job.period;
         let (start, end) = period_bounds(period)?;
         let mut ef = Filter::new().order("name", false);
@@ -398,69 +418,34 @@ impl App {
             with_mix,
         }
         .run(tx)?;
-        let values = compute(&facts, &stretches, &wanted, &custom);
         let carry = self.carry_in(tx, cfg, job, depth)?;
-
-        let mut out: Vec<PersonStatement> = Vec::new();
         let status = periods::status_of(tx, period)?;
-        for (si, s) in stretches.iter().enumerate() {
-            let e = &employees[owner[si]];
-            let mv = &values[si];
-            let inputs = Inputs {
-                metrics: mv.values.clone(),
-                days_worked: Some((s.days_worked, s.days_total)),
-                sources: mv.sources.clone(),
-                progress: mv.progress.clone(),
-                targets: s.targets.clone(),
-                carry_in: carry
-                    .get(&(e.id.clone(), s.role.as_str().to_string()))
-                    .cloned()
-                    .unwrap_or_default(),
-            };
-            let plan = &used[si];
-            let statement = evaluate(&plan.plan, &inputs);
-            let thresholds = if job.thresholds {
-                next_thresholds(&plan.plan, &inputs)
-            } else {
-                vec![]
-            };
-            let part = Part {
-                role: s.role.as_str().into(),
-                from: s.from,
-                to: s.to,
-                plan_id: plan.id.clone(),
-                plan_version: plan.version,
-                days_worked: s.days_worked,
-                days_total: s.days_total,
-                statement,
-            };
-            match out.last_mut() {
-                Some(p) if p.employee_id == e.id => {
-                    p.role = part.role.clone();
-                    p.parts.push(part);
-                    p.thresholds = thresholds;
-                }
-                _ => out.push(PersonStatement {
-                    employee_id: e.id.clone(),
-                    login: e.login.clone(),
-                    name: e.name.clone(),
-                    role: part.role.clone(),
-                    region: e
-                        .region_id
-                        .as_ref()
-                        .and_then(|r| regions.get(r))
-                        .cloned()
-                        .unwrap_or_default(),
-                    region_id: e.region_id.clone(),
-                    period: period.to_string(),
-                    status: status.clone(),
-                    parts: vec![part],
-                    adjustments: vec![],
-                    total: Decimal::ZERO,
-                    thresholds,
-                }),
-            }
-        }
+        let prepared = Prepared {
+            period: period.to_string(),
+            status,
+            employees,
+            regions,
+            stretches,
+            used,
+            owner,
+            facts,
+            wanted,
+            custom,
+            carry,
+            thresholds: job.thresholds,
+        };
+        Ok(prepared)
+    }
+
+    /// Computes statements from the data as it is now.
+    pub(crate) fn compute_in(
+        &self,
+        tx: &mut Tx<'_>,
+        cfg: &ConveyorConfig,
+        job: &Job<'_>,
+        depth: u32,
+    ) -> AppResult<Vec<PersonStatement>> {
+        let mut out = self.prepare_in(tx, cfg, job, depth)?.finish();
         if job.adjust {
             let adjustments = periods::adjustments(self, tx, cfg, job)?;
             for (person, lines) in adjustments {
@@ -468,15 +453,7 @@ impl App {
                     p.adjustments = lines;
                 }
             }
-        }
-        out.sort_by(|a, b| (&a.name, &a.employee_id).cmp(&(&b.name, &b.employee_id)));
-        for p in &mut out {
-            p.total = p.parts.iter().map(|x| x.statement.total).sum::<Decimal>()
-                + p.adjustments
-                    .iter()
-                    .filter(|l| l.status == "accrued")
-                    .map(|l| l.amount)
-                    .sum::<Decimal>();
+            settle_totals(&mut out);
         }
         Ok(out)
     }
@@ -532,6 +509,115 @@ impl App {
         };
         let list = self.compute_in(tx, cfg, &prev_job, depth + 1)?;
         Ok(from_statements(&list))
+    }
+}
+
+/// Everything a period's statements need, loaded from the database: what remains is pure
+/// computation ([`Prepared::finish`]), which `baton bench payroll` times on its own.
+pub struct Prepared {
+    period: String,
+    status: String,
+    employees: Vec<Employee>,
+    regions: BTreeMap<String, String>,
+    stretches: Vec<Stretch>,
+    used: Vec<UsedPlan>,
+    owner: Vec<usize>,
+    facts: baton_comp::metrics::Facts,
+    wanted: std::collections::BTreeSet<String>,
+    custom: BTreeMap<String, baton_comp::plan::CustomMetric>,
+    carry: BTreeMap<(String, String), BTreeMap<String, Decimal>>,
+    thresholds: bool,
+}
+
+impl Prepared {
+    /// The metrics of every stretch and the statements they give (no I/O).
+    pub fn finish(&self) -> Vec<PersonStatement> {
+        let values = compute(&self.facts, &self.stretches, &self.wanted, &self.custom);
+
+        let mut out: Vec<PersonStatement> = Vec::new();
+        for (si, (s, mv)) in self.stretches.iter().zip(values).enumerate() {
+            let e = &self.employees[self.owner[si]];
+            let inputs = Inputs {
+                metrics: mv.values,
+                days_worked: Some((s.days_worked, s.days_total)),
+                sources: mv.sources,
+                progress: mv.progress,
+                targets: s.targets.clone(),
+                carry_in: self
+                    .carry
+                    .get(&(e.id.clone(), s.role.as_str().to_string()))
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            let plan = &self.used[si];
+            let statement = evaluate(&plan.plan, &inputs);
+            let thresholds = if self.thresholds {
+                next_thresholds(&plan.plan, &inputs)
+            } else {
+                vec![]
+            };
+            let part = Part {
+                role: s.role.as_str().into(),
+                from: s.from,
+                to: s.to,
+                plan_id: plan.id.clone(),
+                plan_version: plan.version,
+                days_worked: s.days_worked,
+                days_total: s.days_total,
+                statement,
+            };
+            match out.last_mut() {
+                Some(p) if p.employee_id == e.id => {
+                    p.role = part.role.clone();
+                    p.parts.push(part);
+                    p.thresholds = thresholds;
+                }
+                _ => out.push(PersonStatement {
+                    employee_id: e.id.clone(),
+                    login: e.login.clone(),
+                    name: e.name.clone(),
+                    role: part.role.clone(),
+                    region: e
+                        .region_id
+                        .as_ref()
+                        .and_then(|r| self.regions.get(r))
+                        .cloned()
+                        .unwrap_or_default(),
+                    region_id: e.region_id.clone(),
+                    period: self.period.clone(),
+                    status: self.status.clone(),
+                    parts: vec![part],
+                    adjustments: vec![],
+                    total: Decimal::ZERO,
+                    thresholds,
+                }),
+            }
+        }
+        out.sort_by(|a, b| (&a.name, &a.employee_id).cmp(&(&b.name, &b.employee_id)));
+        settle_totals(&mut out);
+        out
+    }
+
+    /// How many facts were loaded (for the benchmark's report).
+    pub fn size(&self) -> (usize, usize, usize, usize) {
+        (
+            self.stretches.len(),
+            self.facts.calls.len(),
+            self.facts.handoffs.len(),
+            self.facts.payments.len(),
+        )
+    }
+}
+
+/// Σ of the accrued rounded lines of every part plus the paid adjustments.
+fn settle_totals(out: &mut [PersonStatement]) {
+    for p in out {
+        p.total = p.parts.iter().map(|x| x.statement.total).sum::<Decimal>()
+            + p.adjustments
+                .iter()
+                .filter(|l| l.status == "accrued")
+                .map(|l| l.amount)
+                .sum::<Decimal>();
     }
 }
 

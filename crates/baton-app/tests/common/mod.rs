@@ -7,9 +7,9 @@ use baton_app::conveyor::calls::NewCall;
 use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::deals::{HandoverRequest, NewContract, NewInvoice, NewPayment};
 use baton_app::conveyor::leads::{HandOffRequest, NewLead};
-use baton_domain::Money;
 use baton_app::conveyor::people::NewEmployee;
 use baton_app::{Actor, App, PasswordCost};
+use baton_domain::Money;
 use baton_store::scratch::ScratchDb;
 use std::sync::Arc;
 
