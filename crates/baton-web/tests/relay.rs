@@ -446,9 +446,10 @@ async fn relay(s: Server) {
         assert_eq!(r.body["thresholds"][0]["needed"], "11 more leads_accepted");
         assert_eq!(r.body["thresholds"][0]["worth"], "7700");
 
+        let period = r.body["period"].as_str().unwrap().to_string();
         // A plan with a mistake is refused with the line and column of each problem.
         let bad = "name = \"x\"\nrole = \"caller\"\neffective_from = \"2026-01-01\"\n[[component]]\nid = \"a\"\nkind = \"per_unit\"\nmetric = \"leads_acepted\"\nrate = \"700\"\n";
-        let r = s
+        let pc = s
             .call(
                 "POST",
                 "/api/plans/check",
@@ -456,14 +457,13 @@ async fn relay(s: Server) {
                 Some(serde_json::json!({ "text": bad })),
             )
             .await;
-        assert_eq!((r.status, r.code()), (422, "invalid_plan"), "{}", r.body);
+        assert_eq!((pc.status, pc.code()), (422, "invalid_plan"), "{}", pc.body);
         assert_eq!(
-            r.body["error"]["details"]["errors"][0]["line"], 7,
+            pc.body["error"]["details"]["errors"][0]["line"], 7,
             "{}",
-            r.body
+            pc.body
         );
-        assert_eq!(r.body["error"]["details"]["errors"][0]["column"], 10);
-        let period = r.body["period"].as_str().unwrap().to_string();
+        assert_eq!(pc.body["error"]["details"]["errors"][0]["column"], 10);
         assert_eq!(
             s.call(
                 "GET",
