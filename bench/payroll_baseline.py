@@ -91,6 +91,17 @@ TARGETS = {  # target column -> metric name in targets.csv
     "t_own": "own_collections",
 }
 
+# Id columns, dictionary-encoded at load time (not timed) in both engines: one sorted dictionary
+# of every id, so codes compare as the texts do; joins and groupings then hash integers.
+ID_COLS = {
+    "employees": ["id"], "role_assignments": ["employee_id"], "absences": ["employee_id"],
+    "targets": ["employee_id"], "calls": ["actor_id"], "handoffs": ["id", "lead_id", "sender_id", "receiver_id"],
+    "contracts": ["id", "company_id", "lead_id"], "leads": ["id", "owner_id", "seller_id"],
+    "companies": ["id", "region_id", "client_manager_id"], "regions": ["id"],
+    "invoices": ["id", "company_id"], "credit_notes": ["invoice_id"],
+    "payments": ["id", "invoice_id", "company_id", "client_manager_id"],
+}
+
 PLANS = {
     "caller": {
         "base": 30000,
@@ -268,7 +279,7 @@ def duck_load(bundle: str, ctx: Ctx, raw_calls: bool = False) -> duckdb.DuckDBPy
         (f"""CREATE TABLE calls AS SELECT actor_id, CAST(local_date AS DATE) AS local_date, outcome
             FROM {r('activities')} WHERE kind = 'call'
               AND local_date >= '{ctx.start}' AND local_date <= '{ctx.end}'""" if raw_calls else
-         f"""CREATE TABLE call_days AS SELECT actor_id, CAST(local_date AS DATE) AS local_date,
+         f"""CREATE TABLE calls AS SELECT actor_id, CAST(local_date AS DATE) AS local_date,
               count(*) AS calls, count(*) FILTER (WHERE outcome LIKE 'dm_%') AS dm
             FROM {r('activities')} WHERE kind = 'call'
               AND local_date >= '{ctx.start}' AND local_date <= '{ctx.end}' GROUP BY ALL"""),
@@ -290,6 +301,13 @@ def duck_load(bundle: str, ctx: Ctx, raw_calls: bool = False) -> duckdb.DuckDBPy
     ]
     for s in stmts:
         con.execute(s)
+    union = " UNION ".join(f"SELECT {c} AS v FROM {t}" for t, cols in ID_COLS.items() for c in cols)
+    con.execute(f"""CREATE TABLE ids AS SELECT v, CAST(row_number() OVER (ORDER BY v) - 1 AS BIGINT) AS code
+                    FROM ({union}) WHERE v IS NOT NULL""")
+    for t, cols in ID_COLS.items():
+        repl = ", ".join(f"i{k}.code AS {c}" for k, c in enumerate(cols))
+        joins = " ".join(f"LEFT JOIN ids i{k} ON i{k}.v = t.{c}" for k, c in enumerate(cols))
+        con.execute(f"CREATE OR REPLACE TABLE {t} AS SELECT t.* REPLACE ({repl}) FROM {t} t {joins}")
     return con
 
 
@@ -371,7 +389,8 @@ def duck_sql(ctx: Ctx, raw_calls: bool = False) -> str:
     # calls per person and day (Baton's CallDay facts): loaded so, or summed here from raw rows
     calls_cte = ("call_days AS (SELECT actor_id, local_date, count(*) AS calls, "
                  "count(*) FILTER (WHERE outcome LIKE 'dm_%') AS dm FROM calls "
-                 f"WHERE local_date BETWEEN {S} AND {E} GROUP BY actor_id, local_date),") if raw_calls else ""
+                 f"WHERE local_date BETWEEN {S} AND {E} GROUP BY actor_id, local_date),"
+                 if raw_calls else "call_days AS (SELECT * FROM calls),")
 
     return f"""
 WITH
@@ -547,24 +566,30 @@ class DuckEngine:
     def __init__(self, bundle, ctx, raw_calls=False):
         self.raw_calls = raw_calls
         self.con = duck_load(bundle, ctx, raw_calls)
-        self.con.execute("CREATE TABLE carry_in (person VARCHAR, role VARCHAR, component VARCHAR, units HUGEINT)")
+        self.con.execute("CREATE TABLE carry_in (person BIGINT, role VARCHAR, component VARCHAR, units HUGEINT)")
         self.sql = {}
+        self.text = dict(self.con.execute(
+            "SELECT code, v FROM ids WHERE code IN (SELECT id FROM employees)").fetchall())
+        self.code = {v: k for k, v in self.text.items()}
 
     def compute(self, ctx: Ctx, carry: dict):
         """Runs the period; returns (column names, rows)."""
         self.con.execute("DELETE FROM carry_in")
         if carry:
             self.con.executemany("INSERT INTO carry_in VALUES (?, ?, ?, ?)",
-                                 [(p, r, c, int(u)) for (p, r, c), u in carry.items()])
+                                 [(self.code[p], r, c, int(u)) for (p, r, c), u in carry.items()
+                                  if p in self.code])
         sql = self.sql.get(ctx.period) or self.sql.setdefault(ctx.period, duck_sql(ctx, self.raw_calls))
         cur = self.con.execute(sql)
         cols = [c[0] for c in cur.description]
         return cols, cur.fetchall()
 
-    @staticmethod
-    def rows(result):
+    def rows(self, result):
         cols, rows = result
-        return [dict(zip(cols, r)) for r in rows]
+        out = [dict(zip(cols, r)) for r in rows]
+        for r in out:
+            r["person"] = self.text[r["person"]]
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -656,6 +681,12 @@ def pd_load(bundle: str, ctx: Ctx, raw_calls: bool = False) -> dict:
                                       "client_manager_id"])
     p["paid_on"], p["amount"] = _pd_date(p.paid_on), _pd_kop(p.amount)
     t["payments"] = p
+    ids = pd.Index(np.unique(np.concatenate(
+        [t[n][c].dropna().to_numpy(dtype=object) for n, cols in ID_COLS.items() for c in cols])))
+    for n, cols in ID_COLS.items():
+        for c in cols:
+            t[n][c] = ids.get_indexer(t[n][c].to_numpy(dtype=object)).astype("int64")  # -1: none
+    t["ids"] = ids
     return t
 
 
@@ -683,13 +714,12 @@ class PandasEngine:
     def __init__(self, bundle, ctx, raw_calls=False):
         self.raw_calls = raw_calls
         self.t = pd_load(bundle, ctx, raw_calls)
-        e = self.t
-        # Lookups that depend on no period (built once, like an index).
-        self.lead_h = e["handoffs"][e["handoffs"].kind == "lead"]
-        acc = self.lead_h[(self.lead_h.status == "accepted") & self.lead_h.decided_at.notna()]
-        self.accepted = acc[["lead_id", "sender_id", "decided_at"]]
+        self.ids = self.t["ids"]
+        emp = self.t["employees"].id.to_numpy()
+        self.code = dict(zip(self.ids[emp], emp))
 
     def compute(self, ctx: Ctx, carry: dict) -> pd.DataFrame:
+        """Id columns hold integer codes here, -1 for none (see ID_COLS)."""
         t = self.t
         S, E = pd.Timestamp(ctx.start), pd.Timestamp(ctx.end)
         hwd = pd.Timedelta(days=ctx.hwd)
@@ -765,7 +795,8 @@ class PandasEngine:
         metrics += [per_sid(g.calls.sum(), "calls"), per_sid(g.dm.sum(), "dm_conversations")]
 
         # Lead handoffs around the period, with local dates.
-        lh = self.lead_h
+        lh = t["handoffs"]
+        lh = lh[lh.kind == "lead"]
         lo1, lo2, hi = (pd.Timestamp(ctx.h_lo, tz="UTC"), pd.Timestamp(ctx.c_lo, tz="UTC"),
                         pd.Timestamp(ctx.h_hi, tz="UTC"))
         h = lh[((lh.created_at >= lo1) & (lh.created_at < hi)) | ((lh.decided_at >= lo2) & (lh.decided_at < hi))]
@@ -774,7 +805,7 @@ class PandasEngine:
         sent = attach(ha[(ha.decided_on >= S) & (ha.decided_on <= E)], "sender_id", "decided_on")
         metrics.append(per_sid(sent.groupby("sid").size(), "leads_accepted"))
         C = t["contracts"]
-        won = C[(C.won_on <= E) & C.lead_id.notna()].groupby("lead_id").won_on.min()
+        won = C[(C.won_on <= E) & (C.lead_id >= 0)].groupby("lead_id").won_on.min()
         hc = ha[(ha.decided_on >= pd.Timestamp(ctx.conv_from)) & (ha.decided_on < S)]
         hc = hc.assign(won=hc.lead_id.map(won).notna())
         at_end = stk[(stk.s_from <= E) & (stk.s_to >= E)]
@@ -787,10 +818,13 @@ class PandasEngine:
         w = C[(C.won_on >= win_from) & (C.won_on <= E)].rename(columns={"id": "contract_id"})
         w = w.merge(t["leads"].rename(columns={"id": "lead_id"}), on="lead_id")
         w = w[w.company_id.isin(t["companies"].id)]
-        w = w.assign(seller=w.seller_id.fillna(w.owner_id), new_client=w.win_kind.ne("reactivation"))
-        acc = self.accepted[self.accepted.lead_id.isin(w.lead_id)]
-        acc = acc.sort_values(["lead_id", "decided_at"]).drop_duplicates("lead_id", keep="last")
+        w = w.assign(seller=np.where(w.seller_id >= 0, w.seller_id, w.owner_id),
+                     new_client=w.win_kind.ne("reactivation"))
+        acc = lh[(lh.status == "accepted") & lh.decided_at.notna() & lh.lead_id.isin(w.lead_id)]
+        acc = (acc[["lead_id", "sender_id", "decided_at"]].sort_values(["lead_id", "decided_at"])
+               .drop_duplicates("lead_id", keep="last"))
         w = w.merge(acc.rename(columns={"sender_id": "caller"}), on="lead_id", how="left")
+        w["caller"] = w.caller.fillna(-1).astype("int64")
         w["accepted_on"] = local(w.decided_at)
         P = t["payments"]
         pb = P[(P.paid_on < S) & (P.paid_on >= win_from)][["company_id", "paid_on", "amount"]]
@@ -799,7 +833,7 @@ class PandasEngine:
         w["before"] = w.contract_id.map(wb).fillna(0).astype("int64")
 
         # leads_converted{within_days=90}
-        wc = w[(w.won_on >= S) & w.caller.notna() & w.accepted_on.notna()]
+        wc = w[(w.won_on >= S) & (w.caller >= 0) & w.accepted_on.notna()]
         wc = wc[(wc.won_on - wc.accepted_on).dt.days <= WITHIN_DAYS]
         metrics.append(per_sid(attach(wc, "caller", "won_on").groupby("sid").size(), "leads_converted90"))
 
@@ -816,10 +850,11 @@ class PandasEngine:
         pw = pw.sort_values(["id", "won_on", "contract_id"]).drop_duplicates("id", keep="last")
         pp = pp.merge(pw[["id", "seller", "new_client"]], on="id", how="left")
         in_new = pp.new_client.fillna(False).astype(bool)
-        hunted = in_new & (pp.client_manager_id.isna() | (pp.client_manager_id != pp.seller))
-        pp = pp.assign(in_new=in_new, hunted=hunted)
+        seller = pp.seller.fillna(-1).astype("int64")
+        hunted = in_new & ((pp.client_manager_id < 0) | (pp.client_manager_id != seller))
+        pp = pp.assign(seller=seller, in_new=in_new, hunted=hunted)
         metrics.append(per_sid(attach(pp[pp.in_new], "seller", "paid_on").groupby("sid").amount.sum(), "ncc"))
-        pc = attach(pp[pp.client_manager_id.notna()], "client_manager_id", "paid_on")
+        pc = attach(pp[pp.client_manager_id >= 0], "client_manager_id", "paid_on")
         metrics.append(per_sid(pc.groupby("sid").amount.sum(), "own"))
         metrics.append(per_sid(pc[~pc.hunted].groupby("sid").amount.sum(), "portfolio"))
 
@@ -835,7 +870,7 @@ class PandasEngine:
         iv = inv[inv.issued_on <= E].merge(
             co[["id", "client_manager_id"]].rename(columns={"id": "company_id", "client_manager_id": "holder"}),
             on="company_id")
-        iv = iv[iv.holder.notna()]
+        iv = iv[iv.holder >= 0]
         iv = iv.assign(open_before=iv.amount - iv.id.map(cnb).fillna(0).astype("int64")
                        - iv.id.map(payb).fillna(0).astype("int64"))
         iv = iv[(iv.open_before > 0) | iv.id.isin(moves.invoice_id)]
@@ -914,8 +949,10 @@ class PandasEngine:
                     ok = _np_ratio_ge(st[num].to_numpy(np.int64), st[den].fillna(0).to_numpy(np.int64), at)
                     u = np.where(ok, u, 0)
                 cid = sp["id"]
-                cin = np.array([carry.get((pr, role, cid), 0) for pr in st.person], dtype=np.int64) \
-                    if carry else np.zeros(len(st), dtype=np.int64)
+                cin = np.zeros(len(st), dtype=np.int64)
+                for (pr, r_, c_), units in carry.items():  # a few negative remainders
+                    if r_ == role and c_ == cid and pr in self.code:
+                        cin[(st.person == self.code[pr]).to_numpy() & mask] = units
                 u = u + cin
                 D = percent_den(sp)
                 cols[f"l_{cid}"] = np.where(mask, (2 * np.maximum(u, 0) + D) // (2 * D), 0), mask
@@ -929,12 +966,13 @@ class PandasEngine:
         st["role"] = st["rank"].map({k: r for r, k in RANK.items()})
         return st
 
-    @staticmethod
-    def rows(result: pd.DataFrame):
+    def rows(self, result: pd.DataFrame):
         out = []
         for r in result.to_dict("records"):
-            out.append({k: (None if (v is pd.NA or (isinstance(v, float) and np.isnan(v))) else v)
-                        for k, v in r.items()})
+            r = {k: (None if (v is pd.NA or (isinstance(v, float) and np.isnan(v))) else v)
+                 for k, v in r.items()}
+            r["person"] = self.ids[r["person"]]
+            out.append(r)
         return out
 
 
