@@ -681,8 +681,8 @@ def pd_load(bundle: str, ctx: Ctx, raw_calls: bool = False) -> dict:
                                       "client_manager_id"])
     p["paid_on"], p["amount"] = _pd_date(p.paid_on), _pd_kop(p.amount)
     t["payments"] = p
-    ids = pd.Index(np.unique(np.concatenate(
-        [t[n][c].dropna().to_numpy(dtype=object) for n, cols in ID_COLS.items() for c in cols])))
+    ids = pd.Index(pd.unique(np.concatenate(
+        [t[n][c].dropna().unique().astype(object) for n, cols in ID_COLS.items() for c in cols]))).sort_values()
     for n, cols in ID_COLS.items():
         for c in cols:
             t[n][c] = ids.get_indexer(t[n][c].to_numpy(dtype=object)).astype("int64")  # -1: none

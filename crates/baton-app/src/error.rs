@@ -33,6 +33,9 @@ pub enum AppError {
     },
     #[error("{0} was changed by someone else at the same moment; reload and try again")]
     Conflict(String),
+    /// The record is not in a state that allows the step (a period already approved, say).
+    #[error("{0}")]
+    State(String),
     #[error("the import has {} bad rows; nothing was written", .0.len())]
     Import(Vec<ImportProblem>),
     #[error("the plan has {} problem(s): {}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
@@ -84,6 +87,7 @@ impl AppError {
             AppError::Rule(r) => r.code(),
             AppError::DuplicateCompany { .. } => "duplicate_company",
             AppError::Conflict(_) => "conflict",
+            AppError::State(_) => "wrong_state",
             AppError::Import(_) => "import_invalid",
             AppError::InvalidPlan(_) => "invalid_plan",
             AppError::Store(_) => "storage",
@@ -96,7 +100,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound { .. } => 404,
-            AppError::DuplicateCompany { .. } | AppError::Conflict(_) => 409,
+            AppError::DuplicateCompany { .. } | AppError::Conflict(_) | AppError::State(_) => 409,
             AppError::Rule(RuleError::Claimed { .. }) => 409,
             AppError::Rule(RuleError::WrongStage { .. }) => 409,
             AppError::Rule(RuleError::NotYours { .. }) => 403,

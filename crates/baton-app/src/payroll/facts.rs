@@ -239,10 +239,54 @@ impl Load<'_> {
             });
         }
 
+        // Receivables belong to the client manager at the end of the period: undo the
+        // hand-overs made since (the audit trail keeps every change of client manager).
+        self.holders_at_end(tx, &mut facts)?;
+
         if self.with_mix {
             facts.mix = self.mix(tx, &facts)?;
         }
         Ok(facts)
+    }
+
+    fn holders_at_end(&self, tx: &mut Tx<'_>, facts: &mut Facts) -> AppResult<()> {
+        use chrono::TimeZone;
+        let Some(after) = (self.end + Duration::days(1))
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| self.tz.from_local_datetime(&t).earliest())
+        else {
+            return Ok(());
+        };
+        let rows = tx.query(
+            "SELECT entity_id, before_json FROM audit_events WHERE at >= ? AND entity = 'company' AND after_json LIKE '%\"client_manager_id\"%' ORDER BY at, id",
+            &[Value::from(crate::clock::stamp(after.with_timezone(&chrono::Utc)))],
+        )?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        // The first change after the period's end holds the manager the company had then.
+        let mut then: HashMap<String, Option<String>> = HashMap::new();
+        for r in rows {
+            let company = r.text(0);
+            if then.contains_key(&company) {
+                continue;
+            }
+            let before: serde_json::Value = r
+                .opt_text(1)
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            let cm = before
+                .get("client_manager_id")
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            then.insert(company, cm);
+        }
+        for inv in &mut facts.invoices {
+            if let Some(cm) = then.get(&inv.company_id) {
+                inv.holder = cm.clone();
+            }
+        }
+        Ok(())
     }
 
     /// The product lines behind each paid invoice: its order's lines, else its contract's.

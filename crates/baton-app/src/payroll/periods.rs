@@ -307,7 +307,7 @@ impl App {
             if let Some(p) = &row
                 && (p.status == "approved" || p.status == "paid")
             {
-                return Err(AppError::Conflict(format!(
+                return Err(AppError::State(format!(
                     "period {period} is {}: it is frozen; later changes flow into the next open period",
                     p.status
                 )));
@@ -386,13 +386,13 @@ impl App {
                 .get::<PayPeriod>(period)?
                 .ok_or_else(|| AppError::invalid("period", format!("{period} is open: calculate it first")))?;
             if p.status != "calculated" {
-                return Err(AppError::Conflict(format!("period {period} is {}; only a calculated period can be approved", p.status)));
+                return Err(AppError::State(format!("period {period} is {}; only a calculated period can be approved", p.status)));
             }
             let prev = period_of(period_bounds(period)?.0 - chrono::Duration::days(1));
             if let Some(q) = tx.get::<PayPeriod>(&prev)?
                 && q.status == "calculated"
             {
-                return Err(AppError::Conflict(format!("approve {prev} first: periods are approved in order")));
+                return Err(AppError::State(format!("approve {prev} first: periods are approved in order")));
             }
             let again = self.compute_in(
                 tx,
@@ -409,7 +409,7 @@ impl App {
             fresh.sort();
             saved.sort();
             if fresh != saved {
-                return Err(AppError::Conflict(format!("the data of {period} changed since it was calculated; calculate it again and review before approving")));
+                return Err(AppError::State(format!("the data of {period} changed since it was calculated; calculate it again and review before approving")));
             }
             let before = p.clone();
             let mut after = p;
@@ -441,7 +441,7 @@ impl App {
                 )
             })?;
             if p.status != "approved" {
-                return Err(AppError::Conflict(format!(
+                return Err(AppError::State(format!(
                     "period {period} is {}; only an approved period can be paid",
                     p.status
                 )));
