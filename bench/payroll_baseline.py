@@ -611,16 +611,14 @@ def _pd_stamp(s):
 
 
 def _pd_kop(s):
-    """'36000.00' / '-123.4' / '7' (rubles) -> int64 kopecks, exactly."""
-    s = s.str.strip()
-    neg = s.str.startswith("-")
-    body = s.str.lstrip("+-")
-    parts = body.str.partition(".")
-    frac = parts[2].str.ljust(2, "0")
-    if (frac.str.len() > 2).any():
-        raise ValueError("a money value has more than two decimals")
-    k = parts[0].astype("int64") * 100 + frac.astype("int64")
-    return k.where(~neg, -k).astype("int64")
+    """Rubles with at most two decimals ('36000.00') -> int64 kopecks, exactly: a double holds
+    such a value to within 1e-16 relative, so rint(x * 100) recovers the kopecks exactly below
+    2^53 kopecks; every value is checked to be a whole number of kopecks."""
+    x = pd.to_numeric(s, errors="raise").to_numpy(dtype="float64")
+    k = np.rint(x * 100)
+    if not (np.abs(k) < 2**53).all() or not (np.abs(x * 100 - k) < 1e-3).all():
+        raise ValueError("a money value is not a whole number of kopecks (or too large)")
+    return pd.Series(k.astype("int64"), index=s.index)
 
 
 def _pd_target(v):
@@ -681,12 +679,15 @@ def pd_load(bundle: str, ctx: Ctx, raw_calls: bool = False) -> dict:
                                       "client_manager_id"])
     p["paid_on"], p["amount"] = _pd_date(p.paid_on), _pd_kop(p.amount)
     t["payments"] = p
-    ids = pd.Index(pd.unique(np.concatenate(
-        [t[n][c].dropna().unique().astype(object) for n, cols in ID_COLS.items() for c in cols]))).sort_values()
-    for n, cols in ID_COLS.items():
-        for c in cols:
-            t[n][c] = ids.get_indexer(t[n][c].to_numpy(dtype=object)).astype("int64")  # -1: none
-    t["ids"] = ids
+    cols = [(n, c) for n, cs in ID_COLS.items() for c in cs]
+    codes, ids = pd.factorize(np.concatenate([t[n][c].to_numpy(dtype=object) for n, c in cols]),
+                              sort=True)  # -1 for none
+    at = 0
+    for n, c in cols:
+        k = len(t[n])
+        t[n][c] = codes[at:at + k].astype("int64")
+        at += k
+    t["ids"] = pd.Index(ids)
     return t
 
 

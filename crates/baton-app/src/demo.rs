@@ -249,8 +249,11 @@ impl Gen {
         self.clock.set(t);
     }
 
+    /// Each action takes 20 s of simulated time; a bigger department does more in a day, so
+    /// its actions are shorter and a day's work still fits in the day.
     fn tick(&self) {
-        self.clock.advance(Duration::seconds(20));
+        let load = i64::from(self.opts.scale.max(1)) * i64::from(self.opts.intensity.max(1));
+        self.clock.advance(Duration::milliseconds(20_000 / load));
     }
 
     fn person(
