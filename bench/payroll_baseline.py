@@ -4,7 +4,7 @@ bundle in two independent ways (DuckDB SQL, vectorised pandas), checked against 
 totals to the kopeck, and timed.
 
     python3 bench/payroll_baseline.py --bundle DIR --period YYYY-MM --baton-json FILE \
-        [--runs 5] [--engine-ms X] [--engines duckdb,pandas] [--show]
+        [--runs 5] [--engine-ms X] [--engines duckdb,pandas] [--raw-calls] [--show]
 
 DIR is written by `baton export DIR --db URL`; FILE by
 `baton payroll --period YYYY-MM --db URL --format json`. See bench/README.md.
@@ -12,7 +12,15 @@ DIR is written by `baton export DIR --db URL`; FILE by
 What is computed is PRODUCT.md §4.1–4.4 as Baton implements it:
   crates/baton-app/src/payroll/{mod.rs,facts.rs}  (stretches, working days, targets, facts)
   crates/baton-comp/src/{metrics.rs,engine.rs,table.rs}  (metrics, components, rounding)
-with the four shipped plans (plans/*.toml) hard-coded below.
+with the four shipped plans (plans/*.toml) hard-coded below (checked against the bundle's
+plan_versions.csv at start).
+
+Not timed (loading): reading the CSVs, typing the columns (dates, UTC instants, money as
+integer kopecks), keeping only the month's calls summed per person and day (Baton's CallDay
+facts; --raw-calls keeps the raw rows and sums them in the timed part), and dictionary-encoding
+every id column to an integer (one sorted dictionary for both engines). Timed: everything else,
+from the full tables to the fetched per-statement-part result, including the carry-forward
+from earlier open periods.
 
 Money is exact everywhere: amounts are integer kopecks, a percentage line is kept as an
 integer in units of 1/D kopeck (D = the rate's and the coefficients' denominators), ratios
@@ -76,7 +84,9 @@ ROLES = ["caller", "sales_manager", "client_manager", "universal_manager"]  # Ro
 RANK = {r: i + 1 for i, r in enumerate(ROLES)}  # the first paid role of a day wins
 
 # Ratios the plans read, each as (numerator column, denominator column) of the metrics row;
-# x = num / den, and x = 0 when den is 0 or missing (a missing target, a zero denominator).
+# x = num / den, and x = 0 when den is 0 or missing (a zero denominator, or a missing or zero
+# target: Baton then warns "no target … pays 0" but reads the attainment as 0, so a multiplier
+# takes its table's value at 0, e.g. 0.5, and a gate fails; reproduced as is).
 RATIOS = {
     "lead_conversion": ("conv_won", "conv_total"),
     "overdue_share": ("overdue", "receivables"),
@@ -285,16 +295,16 @@ def duck_load(bundle: str, ctx: Ctx, raw_calls: bool = False) -> duckdb.DuckDBPy
               AND local_date >= '{ctx.start}' AND local_date <= '{ctx.end}' GROUP BY ALL"""),
         f"""CREATE TABLE handoffs AS SELECT id, kind, lead_id, sender_id, receiver_id, status,
               CAST(created_at AS TIMESTAMPTZ) AS created_at,
-              CAST(decided_at AS TIMESTAMPTZ) AS decided_at, reason
+              CAST(decided_at AS TIMESTAMPTZ) AS decided_at
             FROM {r('handoffs')}""",
         f"""CREATE TABLE contracts AS SELECT id, company_id, lead_id, win_kind,
               CAST(won_on AS DATE) AS won_on FROM {r('contracts')}""",
-        f"CREATE TABLE leads AS SELECT id, owner_id, caller_id, seller_id FROM {r('leads')}",
-        f"CREATE TABLE companies AS SELECT id, name, region_id, client_manager_id FROM {r('companies')}",
+        f"CREATE TABLE leads AS SELECT id, owner_id, seller_id FROM {r('leads')}",
+        f"CREATE TABLE companies AS SELECT id, region_id, client_manager_id FROM {r('companies')}",
         f"CREATE TABLE regions AS SELECT id, code FROM {r('regions')}",
         f"""CREATE TABLE invoices AS SELECT id, company_id, CAST(issued_on AS DATE) AS issued_on,
               CAST(due_on AS DATE) AS due_on, {_kop('amount')} AS amount FROM {r('invoices')}""",
-        f"""CREATE TABLE credit_notes AS SELECT id, invoice_id, CAST(issued_on AS DATE) AS issued_on,
+        f"""CREATE TABLE credit_notes AS SELECT invoice_id, CAST(issued_on AS DATE) AS issued_on,
               {_kop('amount')} AS amount FROM {r('credit_notes')}""",
         f"""CREATE TABLE payments AS SELECT id, invoice_id, company_id, CAST(paid_on AS DATE) AS paid_on,
               {_kop('amount')} AS amount, client_manager_id FROM {r('payments')}""",

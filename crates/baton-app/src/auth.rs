@@ -6,8 +6,7 @@ use crate::clock::{parse_stamp, stamp};
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
-use baton_domain::Role;
-use baton_domain::role::{RoleAssignment, roles_on};
+use baton_domain::role::roles_on;
 use baton_store::records::{Employee, RoleAssignmentRow, Session};
 use baton_store::{Filter, Tx};
 use chrono::Duration;
@@ -157,17 +156,7 @@ impl App {
         let today = self.now().with_timezone(&cfg.tz()).date_naive();
         let rows: Vec<RoleAssignmentRow> =
             tx.list(&Filter::new().eq("employee_id", emp.id.as_str()))?;
-        let assignments: Vec<RoleAssignment> = rows
-            .iter()
-            .filter_map(|r| {
-                Some(RoleAssignment {
-                    role: Role::parse(&r.role)?,
-                    region_id: r.region_id.clone(),
-                    from: r.valid_from.parse().ok()?,
-                    to: r.valid_to.as_deref().and_then(|t| t.parse().ok()),
-                })
-            })
-            .collect();
+        let assignments = crate::conveyor::people::assignments_of(&rows, &emp.id);
         Ok(Actor {
             id: emp.id.clone(),
             login: emp.login.clone(),

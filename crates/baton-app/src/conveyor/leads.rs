@@ -7,7 +7,7 @@ use crate::rights::{Action, Actor, company_scope, lead_scope, require};
 use crate::{App, Page, Paging};
 use baton_domain::assignment::{Assignment, Candidate, choose_receiver};
 use baton_domain::lead::{Answers, Transition};
-use baton_domain::role::{Absence, RoleAssignment, absent_on, roles_on};
+use baton_domain::role::{Absence, absent_on, roles_on};
 use baton_domain::{ConveyorConfig, Lead, LeadSource, LeadStage, Money, Role, RuleError};
 use baton_store::records::{AbsenceRow, Company, Employee, Handoff, LeadRow, RoleAssignmentRow};
 use baton_store::{Filter, Tx, Value};
@@ -124,18 +124,7 @@ pub(crate) fn candidates(
     ))?;
     let mut out = Vec::new();
     for e in emps {
-        let ras: Vec<RoleAssignment> = all_roles
-            .iter()
-            .filter(|r| r.employee_id == e.id)
-            .filter_map(|r| {
-                Some(RoleAssignment {
-                    role: Role::parse(&r.role)?,
-                    region_id: r.region_id.clone(),
-                    from: r.valid_from.parse().ok()?,
-                    to: r.valid_to.as_deref().and_then(|t| t.parse().ok()),
-                })
-            })
-            .collect();
+        let ras = crate::conveyor::people::assignments_of(&all_roles, &e.id);
         if !roles_on(&ras, day).iter().any(|r| roles.contains(r)) {
             continue;
         }

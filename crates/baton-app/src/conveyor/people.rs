@@ -473,3 +473,22 @@ impl App {
         self.page::<AuditEvent>(&f, paging)
     }
 }
+
+/// The stored role assignments of one employee as the domain reads them (rows that do not
+/// parse are skipped: the import and the use cases never write them).
+pub(crate) fn assignments_of(
+    rows: &[RoleAssignmentRow],
+    employee_id: &str,
+) -> Vec<baton_domain::role::RoleAssignment> {
+    rows.iter()
+        .filter(|r| r.employee_id == employee_id)
+        .filter_map(|r| {
+            Some(baton_domain::role::RoleAssignment {
+                role: Role::parse(&r.role)?,
+                region_id: r.region_id.clone(),
+                from: r.valid_from.parse().ok()?,
+                to: r.valid_to.as_deref().and_then(|t| t.parse().ok()),
+            })
+        })
+        .collect()
+}

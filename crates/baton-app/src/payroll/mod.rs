@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
 use baton_comp::metrics::{Stretch, compute, wanted_metrics};
 use baton_comp::{Inputs, Line, Statement, Threshold, evaluate, next_thresholds};
-use baton_domain::role::{Absence, RoleAssignment, absent_on, roles_on};
+use baton_domain::role::{Absence, absent_on, roles_on};
 use baton_domain::{ConveyorConfig, Role};
 use baton_store::records::{AbsenceRow, Employee, Region, RoleAssignmentRow, Target};
 use baton_store::{Filter, Tx, Value};
@@ -130,6 +130,25 @@ pub(crate) struct Job<'a> {
     pub thresholds: bool,
 }
 
+impl<'a> Job<'a> {
+    /// Everyone's statements for a period under `plans`, without "next threshold".
+    fn everyone(
+        period: &'a str,
+        region: Option<String>,
+        plans: Plans<'a>,
+        adjust: bool,
+    ) -> Job<'a> {
+        Job {
+            period,
+            who: Who::Everyone,
+            region,
+            plans,
+            adjust,
+            thresholds: false,
+        }
+    }
+}
+
 impl App {
     /// Every person's statement for `period`: frozen if the period is closed, live otherwise.
     pub fn payroll(&self, actor: Option<&Actor>, period: &str) -> AppResult<Vec<PersonStatement>> {
@@ -145,14 +164,7 @@ impl App {
             self.compute_in(
                 tx,
                 &cfg,
-                &Job {
-                    period,
-                    who: Who::Everyone,
-                    region: region.clone(),
-                    plans: Plans::InForce,
-                    adjust: true,
-                    thresholds: false,
-                },
+                &Job::everyone(period, region.clone(), Plans::InForce, true),
                 0,
             )
         })
@@ -165,14 +177,7 @@ impl App {
             self.prepare_in(
                 tx,
                 &cfg,
-                &Job {
-                    period,
-                    who: Who::Everyone,
-                    region: None,
-                    plans: Plans::InForce,
-                    adjust: false,
-                    thresholds: false,
-                },
+                &Job::everyone(period, None, Plans::InForce, false),
                 0,
             )
         })
@@ -197,14 +202,7 @@ impl App {
             self.compute_in(
                 tx,
                 &cfg,
-                &Job {
-                    period,
-                    who: Who::Everyone,
-                    region: region.clone(),
-                    plans: Plans::Draft(&draft),
-                    adjust: false,
-                    thresholds: false,
-                },
+                &Job::everyone(period, region.clone(), Plans::Draft(&draft), false),
                 0,
             )
         })
@@ -317,18 +315,7 @@ impl App {
         let mut used: Vec<UsedPlan> = Vec::new();
         let mut owner: Vec<usize> = Vec::new();
         for (ei, e) in employees.iter().enumerate() {
-            let ras: Vec<RoleAssignment> = roles
-                .iter()
-                .filter(|r| r.employee_id == e.id)
-                .filter_map(|r| {
-                    Some(RoleAssignment {
-                        role: Role::parse(&r.role)?,
-                        region_id: r.region_id.clone(),
-                        from: r.valid_from.parse().ok()?,
-                        to: r.valid_to.as_deref().and_then(|t| t.parse().ok()),
-                    })
-                })
-                .collect();
+            let ras = crate::conveyor::people::assignments_of(&roles, &e.id);
             let abs: Vec<Absence> = absences
                 .iter()
                 .filter(|a| a.employee_id == e.id)

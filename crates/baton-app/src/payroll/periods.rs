@@ -7,7 +7,6 @@
 //!   (`App::audit` calls [`touch`]); the next open period recomputes the changed period with
 //!   the plan versions it used and pays the difference as adjustment lines.
 
-use super::facts::Who;
 use super::{Job, PersonStatement, Plans, period_bounds, period_of};
 use crate::App;
 use crate::error::{AppError, AppResult};
@@ -315,14 +314,7 @@ impl App {
             let list = self.compute_in(
                 tx,
                 &cfg,
-                &Job {
-                    period,
-                    who: Who::Everyone,
-                    region: None,
-                    plans: Plans::InForce,
-                    adjust: true,
-                    thresholds: false,
-                },
+                &Job::everyone(period, None, Plans::InForce, true),
                 0,
             )?;
             tx.exec("DELETE FROM pay_statements WHERE period = ?", &[period.into()])?;
@@ -397,7 +389,7 @@ impl App {
             let again = self.compute_in(
                 tx,
                 &cfg,
-                &Job { period, who: Who::Everyone, region: None, plans: Plans::InForce, adjust: true, thresholds: false },
+                &Job::everyone(period, None, Plans::InForce, true),
                 0,
             )?;
             let mut fresh: Vec<(String, String)> = Vec::new();
