@@ -208,6 +208,15 @@ fn demo_story_and_bundle_round_trip() {
             );
         }
         let _ = std::fs::remove_dir_all(&b);
+        // The same data gives the same statements on either database: October as calculated,
+        // and every month computed live, to the byte.
+        for period in ["2026-10", "2026-06", "2026-11"] {
+            assert_eq!(
+                app(&target).payroll_json(None, period).expect("payroll"),
+                app(&src).payroll_json(None, period).expect("payroll"),
+                "{label}: payroll {period}"
+            );
+        }
     }
     // The same seed on the same day gives the same company, byte for byte.
     let again = ScratchDb::sqlite().expect("sqlite");
