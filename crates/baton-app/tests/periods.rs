@@ -278,3 +278,95 @@ fn a_role_change_in_the_month_gives_one_part_per_role() {
     assert_eq!(u.role, "client_manager");
     assert_eq!(u.total, d("37500"));
 }
+
+#[test]
+fn a_refund_larger_than_the_month_is_carried_through_the_approved_period() {
+    use baton_app::conveyor::deals::{NewInvoice, NewPayment, NewRefund};
+    let w = World::new("2026-09-01T07:00:00Z", 14);
+    let October {
+        s1,
+        k1,
+        company,
+        invoice,
+        ..
+    } = october(&w);
+    let (app, clock) = (&w.app, &*w.clock);
+    let head = w.person("h1", "head");
+    at(clock, "2026-11-02");
+    app.calculate_period(None, "2026-10").unwrap();
+    app.approve_period(Some(&head), "2026-10").unwrap();
+
+    // 5 November: 100 000 of October's 120 000 goes back to «Ромашка».
+    at(clock, "2026-11-05");
+    app.record_refund(
+        &head,
+        NewRefund {
+            invoice_id: invoice,
+            refunded_on: None,
+            amount: Money::from_rubles(100_000),
+            reason: "номер не вышел".into(),
+        },
+    )
+    .unwrap();
+    at(clock, "2026-12-01");
+    app.calculate_period(None, "2026-11").unwrap();
+    app.approve_period(Some(&head), "2026-11").unwrap();
+    let nov = app.payroll(None, "2026-11").unwrap();
+    let s1_nov = nov.iter().find(|p| p.login == "s1").unwrap();
+    let part = &s1_nov.parts[0].statement;
+    // −100 000 × 7 % × 1.2 (conversion: the lead accepted on 5 October won) = −8 400: the line
+    // pays 0 and −8 400 is carried, although the plan gate (no November target) is not met.
+    let commission = part
+        .lines
+        .iter()
+        .find(|l| l.component == "commission")
+        .unwrap();
+    assert_eq!(commission.amount, d("0"));
+    assert_eq!(part.carry_out.get("commission"), Some(&d("-8400.000")));
+
+    // December: 200 000 from the client inside the window, against a target of 200 000.
+    app.set_target(
+        &w.admin,
+        &s1.id,
+        "2026-12",
+        "new_client_collections",
+        "200000",
+    )
+    .unwrap();
+    at(clock, "2026-12-03");
+    let inv = app
+        .create_invoice(
+            &k1,
+            NewInvoice {
+                company_id: company,
+                contract_id: None,
+                order_id: None,
+                number: None,
+                issued_on: None,
+                due_on: None,
+                amount: Money::from_rubles(200_000),
+            },
+        )
+        .unwrap();
+    at(clock, "2026-12-04");
+    app.record_payment(
+        &k1,
+        NewPayment {
+            invoice_id: inv.id,
+            paid_on: None,
+            amount: Money::from_rubles(200_000),
+        },
+    )
+    .unwrap();
+    // 200 000 × 7 % × 1.2 = 16 800, less the 8 400 carried from November = 8 400.
+    let dec = app.my_statement(&s1, None).unwrap().unwrap();
+    let commission = dec.parts[0]
+        .statement
+        .lines
+        .iter()
+        .find(|l| l.component == "commission")
+        .unwrap();
+    assert_eq!(commission.amount, d("8400"), "{}", commission.formula);
+    assert!(commission.formula.contains("carried from earlier periods"));
+    assert!(dec.parts[0].statement.carry_out.is_empty());
+}

@@ -351,7 +351,8 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                     min,
                 } if applies_to.contains(&comp.id) => {
                     let x = ctx.get(metric);
-                    if x < *min {
+                    // A gate stops pay, not a negative remainder: that is still carried.
+                    if x < *min && exact > Decimal::ZERO {
                         exact = Decimal::ZERO;
                         formula = format!(
                             "0: {} not met, {metric} = {} < {} ({formula} not paid)",

@@ -469,7 +469,7 @@ impl App {
             }
             m
         };
-        if let Some(stored) = periods::stored(tx, &prev)? {
+        if let Some(stored) = periods::stored_with_carry(tx, &prev)? {
             return Ok(from_statements(&stored));
         }
         // Nothing can be carried if no refund was recorded before the period (collections are

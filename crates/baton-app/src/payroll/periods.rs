@@ -68,6 +68,34 @@ pub(crate) fn stored(tx: &mut Tx<'_>, period: &str) -> AppResult<Option<Vec<Pers
     Ok(Some(out))
 }
 
+/// The stored statements of a closed period that carry a negative remainder forward (only
+/// those are read: `carry_out` is written only when it is not empty).
+pub(crate) fn stored_with_carry(
+    tx: &mut Tx<'_>,
+    period: &str,
+) -> AppResult<Option<Vec<PersonStatement>>> {
+    let Some(p) = tx.get::<PayPeriod>(period)? else {
+        return Ok(None);
+    };
+    if !CLOSED.contains(&p.status.as_str()) {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for s in tx.list::<PayStatement>(
+        &Filter::new()
+            .eq("period", period)
+            .raw("body LIKE ?", vec![Value::from("%\"carry_out\"%")]),
+    )? {
+        out.push(serde_json::from_str(s.body.text()).map_err(|e| {
+            AppError::invalid(
+                "pay_statements",
+                format!("stored statement {} is unreadable: {e}", s.id),
+            )
+        })?);
+    }
+    Ok(Some(out))
+}
+
 /// The stored JSON texts of a closed period, exactly as saved (for byte-identical output).
 pub(crate) fn stored_texts(tx: &mut Tx<'_>, period: &str) -> AppResult<Vec<(String, String)>> {
     Ok(tx
