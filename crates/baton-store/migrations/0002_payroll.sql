@@ -34,3 +34,7 @@ CREATE INDEX invoices_issued ON invoices(issued_on);
 CREATE INDEX credit_notes_issued ON credit_notes(issued_on);
 CREATE INDEX activities_date ON activities(local_date, actor_id);
 CREATE INDEX companies_seller ON companies(att_seller_id);
+-- The rights scope of sales and universal managers reads companies they created: without this
+-- index every check scanned the whole table (found by profiling a 1 000-person department).
+CREATE INDEX companies_created_by ON companies(created_by);
+CREATE INDEX call_lists_owner ON call_lists(owner_id);
