@@ -77,6 +77,8 @@ struct Ctx<'a> {
     inputs: &'a Inputs,
     warnings: Vec<String>,
     used: BTreeMap<String, String>,
+    /// The attainments the current line needed and had no target for.
+    no_target: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -89,6 +91,7 @@ impl Ctx<'_> {
             }
             None => {
                 let w = if metric.starts_with("attainment(") {
+                    self.no_target.push(metric.to_string());
                     format!("no target for {metric}: the line that needs it pays 0")
                 } else {
                     format!("no value for {metric}: counted as 0")
@@ -160,6 +163,7 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
         inputs,
         warnings: Vec::new(),
         used: BTreeMap::new(),
+        no_target: Vec::new(),
     };
     let mut by_index: BTreeMap<usize, Vec<Line>> = BTreeMap::new();
     let mut results: BTreeMap<String, Decimal> = BTreeMap::new();
@@ -167,6 +171,7 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
     for ci in evaluation_order(plan) {
         let comp = &plan.components[ci];
         ctx.used = BTreeMap::new();
+        ctx.no_target.clear();
         let mut extra: Vec<Line> = Vec::new();
         let (mut exact, mut formula) = match &comp.kind {
             Kind::Base { amount } => match inputs.days_worked {
@@ -364,6 +369,14 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                 }
                 _ => {}
             }
+        }
+        // A line that needs an attainment without a target pays 0, never a table's value at 0.
+        if !ctx.no_target.is_empty() && exact > Decimal::ZERO {
+            formula = format!(
+                "0: no target for {} ({formula} not paid)",
+                ctx.no_target.join(", ")
+            );
+            exact = Decimal::ZERO;
         }
         if let Some(cap) = comp.cap
             && exact > cap

@@ -464,3 +464,29 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_line_without_its_target_pays_nothing() {
+    let text = std::fs::read_to_string(format!(
+        "{}/../../plans/client_manager.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let cm = parse_plan(&text).unwrap();
+    // No target for portfolio_collections: the attainment table would give 0.5 at 0, but the
+    // line pays 0 and says why; the base is untouched.
+    let s = evaluate(
+        &cm,
+        &inputs(&[("portfolio_collections", "500000"), ("overdue_share", "0")]),
+    );
+    let amounts: Vec<Decimal> = s.lines.iter().map(|l| l.amount).collect();
+    assert_eq!(amounts, vec![d("35000"), d("0")]);
+    assert!(
+        s.lines[1]
+            .formula
+            .starts_with("0: no target for attainment(portfolio_collections)"),
+        "{}",
+        s.lines[1].formula
+    );
+    assert!(s.warnings[0].contains("no target"));
+}

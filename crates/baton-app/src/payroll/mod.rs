@@ -459,14 +459,15 @@ impl App {
         let from_statements = |list: &[PersonStatement]| {
             let mut m: BTreeMap<(String, String), BTreeMap<String, Decimal>> = BTreeMap::new();
             for s in list {
+                // The last part of each role holds what is still to carry.
                 for p in &s.parts {
-                    if !p.statement.carry_out.is_empty() {
-                        m.entry((s.employee_id.clone(), p.role.clone()))
-                            .or_default()
-                            .extend(p.statement.carry_out.clone());
-                    }
+                    m.insert(
+                        (s.employee_id.clone(), p.role.clone()),
+                        p.statement.carry_out.clone(),
+                    );
                 }
             }
+            m.retain(|_, v| !v.is_empty());
             m
         };
         if let Some(stored) = periods::stored_with_carry(tx, &prev)? {
@@ -522,22 +523,23 @@ impl Prepared {
         let values = compute(&self.facts, &self.stretches, &self.wanted, &self.custom);
 
         let mut out: Vec<PersonStatement> = Vec::new();
+        // The remainder carried into a role runs through its parts in order: two stretches of
+        // the same role in one month offset it once.
+        let mut running: BTreeMap<(String, String), BTreeMap<String, Decimal>> = self.carry.clone();
         for (si, (s, mv)) in self.stretches.iter().zip(values).enumerate() {
             let e = &self.employees[self.owner[si]];
+            let key = (e.id.clone(), s.role.as_str().to_string());
             let inputs = Inputs {
                 metrics: mv.values,
                 days_worked: Some((s.days_worked, s.days_total)),
                 sources: mv.sources,
                 progress: mv.progress,
                 targets: s.targets.clone(),
-                carry_in: self
-                    .carry
-                    .get(&(e.id.clone(), s.role.as_str().to_string()))
-                    .cloned()
-                    .unwrap_or_default(),
+                carry_in: running.get(&key).cloned().unwrap_or_default(),
             };
             let plan = &self.used[si];
             let statement = evaluate(&plan.plan, &inputs);
+            running.insert(key, statement.carry_out.clone());
             let thresholds = if self.thresholds {
                 next_thresholds(&plan.plan, &inputs)
             } else {
