@@ -288,7 +288,9 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
     if o.baseline {
         let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../bench/payroll_baseline.py");
-        let status = std::process::Command::new("python3")
+        // A virtualenv with bench/requirements.txt: BATON_BENCH_PYTHON=/path/to/venv/bin/python.
+        let python = std::env::var("BATON_BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
+        let status = std::process::Command::new(python)
             .arg(script)
             .args(["--bundle"])
             .arg(&bundle)
