@@ -178,6 +178,9 @@ impl App {
         }
     }
 
+    /// The next number of the year's series, `СЧ-2026-000123`. Read from the unique index on
+    /// `number` (the largest of the year's numbers), not by counting rows: counting scanned the
+    /// whole table on every new invoice and made a large history quadratic to build.
     fn next_number(
         &self,
         tx: &mut Tx<'_>,
@@ -185,13 +188,35 @@ impl App {
         prefix: &str,
         day: NaiveDate,
     ) -> AppResult<String> {
-        let n = tx
+        let lo = format!("{prefix}-{}-", day.format("%Y"));
+        // '.' sorts right after '-': the range holds exactly the numbers starting with `lo`.
+        let hi = format!("{prefix}-{}.", day.format("%Y"));
+        let last = tx
             .query_one(
-                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"),
-                &[],
+                &format!("SELECT MAX(number) FROM {table} WHERE number >= ? AND number < ?"),
+                &[lo.clone().into(), hi.into()],
             )?
-            .map_or(0, |r| r.int(0));
-        Ok(format!("{prefix}-{}-{:06}", day.format("%Y"), n + 1))
+            .and_then(|r| r.opt_text(0));
+        let mut n = last
+            .as_deref()
+            .and_then(|l| l.strip_prefix(lo.as_str()))
+            .and_then(|d| d.parse::<u64>().ok())
+            .unwrap_or(0)
+            + 1;
+        // A number typed by hand may sit in the series; step over any taken one.
+        loop {
+            let candidate = format!("{lo}{n:06}");
+            let taken = tx
+                .query_one(
+                    &format!("SELECT id FROM {table} WHERE number = ?"),
+                    &[candidate.clone().into()],
+                )?
+                .is_some();
+            if !taken {
+                return Ok(candidate);
+            }
+            n += 1;
+        }
     }
 
     /// The first contract of a deal. Whether it can win the company (new client, reactivation
