@@ -192,7 +192,7 @@ impl Load<'_> {
              (SELECT CAST(SUM(cn.amount) AS BIGINT) FROM credit_notes cn WHERE cn.invoice_id = i.id AND cn.issued_on < ?), \
              (SELECT CAST(SUM(p.amount) AS BIGINT) FROM payments p WHERE p.invoice_id = i.id AND p.paid_on < ?) \
              FROM invoices i JOIN companies co ON co.id = i.company_id \
-             WHERE i.issued_on <= ? AND (i.settled_on IS NULL OR i.settled_on >= ?){holder_filter}"
+             WHERE (i.issued_on || '') <= ? AND (i.settled_on IS NULL OR i.settled_on >= ?){holder_filter}"
         );
         let int = |v: &Value| match v {
             Value::Int(k) => *k,
@@ -239,6 +239,8 @@ impl Load<'_> {
             });
         }
 
+        // (`x || ''` on `issued_on` and `entity` keeps SQLite on the selective index, the
+        // invoices not settled before the period, the audit events after it.)
         // Receivables belong to the client manager at the end of the period: undo the
         // hand-overs made since (the audit trail keeps every change of client manager).
         self.holders_at_end(tx, &mut facts)?;
@@ -258,7 +260,7 @@ impl Load<'_> {
             return Ok(());
         };
         let rows = tx.query(
-            "SELECT entity_id, before_json FROM audit_events WHERE at >= ? AND entity = 'company' AND after_json LIKE '%\"client_manager_id\"%' ORDER BY at, id",
+            "SELECT entity_id, before_json FROM audit_events WHERE at >= ? AND (entity || '') = 'company' AND after_json LIKE '%\"client_manager_id\"%' ORDER BY at, id",
             &[Value::from(crate::clock::stamp(after.with_timezone(&chrono::Utc)))],
         )?;
         if rows.is_empty() {
