@@ -7,7 +7,7 @@ use crate::rights::{Action, Actor, company_scope, lead_scope, require};
 use crate::{App, Page, Paging};
 use baton_domain::assignment::{Assignment, Candidate, choose_receiver};
 use baton_domain::lead::{Answers, Transition};
-use baton_domain::role::{Absence, absent_on, roles_on};
+use baton_domain::role::{absent_on, roles_on};
 use baton_domain::{ConveyorConfig, Lead, LeadSource, LeadStage, Money, Role, RuleError};
 use baton_store::records::{AbsenceRow, Company, Employee, Handoff, LeadRow, RoleAssignmentRow};
 use baton_store::{Filter, Tx, Value};
@@ -128,17 +128,7 @@ pub(crate) fn candidates(
         if !roles_on(&ras, day).iter().any(|r| roles.contains(r)) {
             continue;
         }
-        let abs: Vec<Absence> = absences
-            .iter()
-            .filter(|a| a.employee_id == e.id)
-            .filter_map(|a| {
-                Some(Absence {
-                    from: a.from_date.parse().ok()?,
-                    to: a.to_date.parse().ok()?,
-                    kind: a.kind.clone(),
-                })
-            })
-            .collect();
+        let abs = crate::conveyor::people::absences_of(&absences, &e.id);
         let load = tx
             .query_one(
                 load_sql,

@@ -492,3 +492,20 @@ pub(crate) fn assignments_of(
         })
         .collect()
 }
+
+/// The stored absences of one employee as the domain reads them.
+pub(crate) fn absences_of(
+    rows: &[AbsenceRow],
+    employee_id: &str,
+) -> Vec<baton_domain::role::Absence> {
+    rows.iter()
+        .filter(|a| a.employee_id == employee_id)
+        .filter_map(|a| {
+            Some(baton_domain::role::Absence {
+                from: a.from_date.parse().ok()?,
+                to: a.to_date.parse().ok()?,
+                kind: a.kind.clone(),
+            })
+        })
+        .collect()
+}

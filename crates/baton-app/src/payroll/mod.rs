@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
 use baton_comp::metrics::{Stretch, compute, wanted_metrics};
 use baton_comp::{Inputs, Line, Statement, Threshold, evaluate, next_thresholds};
-use baton_domain::role::{Absence, absent_on, roles_on};
+use baton_domain::role::{absent_on, roles_on};
 use baton_domain::{ConveyorConfig, Role};
 use baton_store::records::{AbsenceRow, Employee, Region, RoleAssignmentRow, Target};
 use baton_store::{Filter, Tx, Value};
@@ -316,17 +316,7 @@ impl App {
         let mut owner: Vec<usize> = Vec::new();
         for (ei, e) in employees.iter().enumerate() {
             let ras = crate::conveyor::people::assignments_of(&roles, &e.id);
-            let abs: Vec<Absence> = absences
-                .iter()
-                .filter(|a| a.employee_id == e.id)
-                .filter_map(|a| {
-                    Some(Absence {
-                        from: a.from_date.parse().ok()?,
-                        to: a.to_date.parse().ok()?,
-                        kind: a.kind.clone(),
-                    })
-                })
-                .collect();
+            let abs = crate::conveyor::people::absences_of(&absences, &e.id);
             let mut person_targets = BTreeMap::new();
             for t in targets.iter().filter(|t| t.employee_id == e.id) {
                 if let Ok(v) = Decimal::from_str(t.value.trim()) {
