@@ -1,0 +1,632 @@
+//! The weak-link diagnosis (issue 4 §3): is low conversion the closer's fault, or does the caller
+//! pass on cold leads?
+//!
+//! Input: for each pair (caller, sales manager), the leads the sales manager accepted in the
+//! window and how many of them converted (first payment). Output: for every person a verdict with
+//! a probability, and one conclusion for the department, in words ([`Diagnosis::explain`]).
+//!
+//! The model is a two-factor logistic regression, `logit p(c, s) = μ + a_c + b_s`, with a weak
+//! ridge prior `N(0, σ²)` on every effect, fitted by Newton's method; the posterior is the Laplace
+//! approximation around the mode (see `fit.rs`). Because the sales manager's effect is in the
+//! model, a caller is not blamed for having handed most leads to a weak closer, and the other
+//! way round.
+//!
+//! A person's *gap* is their effect minus the lead-weighted average effect of the other members
+//! of their role (a log odds ratio). The person is **credibly below** the others when the
+//! posterior probability that the gap is below `−margin` (odds at least about 10 % lower) reaches
+//! [`DiagnosisConfig::threshold`] (0.99). Both were tuned on simulated departments ([`validation`],
+//! `examples/diagnosis_threshold_scan.rs`, a seed other than the published one) so that false
+//! alarms stay under 5 % and wrong names under 2 % at every history length. The margin keeps a
+//! trivial difference over a large sample from becoming an accusation.
+//!
+//! With too little data the diagnosis says so: a person with fewer than
+//! [`DiagnosisConfig::min_accepted`] accepted leads is not judged, and "no one is below" is said
+//! only when a conversion at half the others' would, for every person, more likely than not have
+//! been named; otherwise the conclusion is "not enough data".
+//!
+//! [`reference`](mod@reference) is the likelihood-ratio classifier the model is measured against, and
+//! [`simulated`] generates departments with a known truth. Results: `docs/diagnosis.md`.
+
+mod fit;
+pub mod reference;
+pub mod simulated;
+mod text;
+pub mod validation;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use text::Lang;
+
+/// The two roles of the first handoff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Caller,
+    SalesManager,
+}
+
+/// What happened to the leads one caller handed to one sales manager in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PairCounts {
+    pub caller: i64,
+    pub sales_manager: i64,
+    /// Leads the sales manager accepted.
+    pub accepted: u32,
+    /// Of those, leads that became clients (first payment).
+    pub converted: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum DiagnosisError {
+    #[error("{converted} converted out of {accepted} accepted: more converted than accepted")]
+    MoreConvertedThanAccepted { accepted: u64, converted: u64 },
+    #[error(
+        "caller {caller} × sales manager {sales_manager}: {converted} converted out of \
+         {accepted} accepted"
+    )]
+    PairMoreConvertedThanAccepted {
+        caller: i64,
+        sales_manager: i64,
+        accepted: u64,
+        converted: u64,
+    },
+    #[error("invalid diagnosis setting {field}: {message}")]
+    InvalidConfig {
+        field: &'static str,
+        message: String,
+    },
+    /// The model could not be fitted (non-finite arithmetic); counts cannot cause it.
+    #[error("the model could not be fitted to these counts")]
+    FitFailed,
+}
+
+/// The two-sided 95 % normal quantile, z₀.₉₇₅.
+pub const Z_95: f64 = 1.959_963_984_540_054;
+
+/// A conversion rate and its 95 % Wilson interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RateInterval {
+    pub rate: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The 95 % Wilson score interval of `converted` out of `accepted`. With no accepted lead the rate
+/// is 0 and the interval is the whole `[0, 1]`.
+pub fn wilson(accepted: u64, converted: u64) -> Result<RateInterval, DiagnosisError> {
+    if converted > accepted {
+        return Err(DiagnosisError::MoreConvertedThanAccepted {
+            accepted,
+            converted,
+        });
+    }
+    if accepted == 0 {
+        return Ok(RateInterval {
+            rate: 0.0,
+            low: 0.0,
+            high: 1.0,
+        });
+    }
+    let n = accepted as f64;
+    let p = converted as f64 / n;
+    let z2 = Z_95 * Z_95;
+    let denominator = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denominator;
+    let half = Z_95 / denominator * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    Ok(RateInterval {
+        rate: p,
+        low: (centre - half).max(0.0),
+        high: (centre + half).min(1.0),
+    })
+}
+
+/// The conversion of one cell of the matrix and its 95 % Wilson interval: `(rate, low, high)`.
+pub fn pair_rate(accepted: u64, converted: u64) -> Result<(f64, f64, f64), DiagnosisError> {
+    wilson(accepted, converted).map(|r| (r.rate, r.low, r.high))
+}
+
+/// One cell of the caller × sales-manager matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PairCell {
+    pub caller: i64,
+    pub sales_manager: i64,
+    pub accepted: u64,
+    pub converted: u64,
+    pub conversion: RateInterval,
+}
+
+/// Accepted and converted leads per (caller, sales manager).
+type Cells = BTreeMap<(i64, i64), (u64, u64)>;
+
+/// Sums the counts per pair (the same pair may come in several rows, e.g. one per month) and
+/// checks them. The result is sorted by caller, then sales manager.
+fn merge(pairs: &[PairCounts]) -> Result<Cells, DiagnosisError> {
+    let mut cells: Cells = BTreeMap::new();
+    for p in pairs {
+        let cell = cells.entry((p.caller, p.sales_manager)).or_default();
+        cell.0 += u64::from(p.accepted);
+        cell.1 += u64::from(p.converted);
+    }
+    for (&(caller, sales_manager), &(accepted, converted)) in &cells {
+        if converted > accepted {
+            return Err(DiagnosisError::PairMoreConvertedThanAccepted {
+                caller,
+                sales_manager,
+                accepted,
+                converted,
+            });
+        }
+    }
+    Ok(cells)
+}
+
+/// The caller × sales-manager matrix: every pair with its conversion and 95 % interval.
+pub fn matrix(pairs: &[PairCounts]) -> Result<Vec<PairCell>, DiagnosisError> {
+    merge(pairs)?
+        .into_iter()
+        .map(|((caller, sales_manager), (accepted, converted))| {
+            Ok(PairCell {
+                caller,
+                sales_manager,
+                accepted,
+                converted,
+                conversion: wilson(accepted, converted)?,
+            })
+        })
+        .collect()
+}
+
+/// The settings of the diagnosis. The defaults are the ones validated in `docs/diagnosis.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosisConfig {
+    /// A person with fewer accepted leads than this in the window is not judged.
+    pub min_accepted: u64,
+    /// Posterior probability of being noticeably below the others (by more than `margin`) at
+    /// which a person is named.
+    pub threshold: f64,
+    /// Standard deviation of the ridge prior on each person's effect, in log-odds.
+    pub prior_sd: f64,
+    /// The gap (in log-odds) a person must credibly exceed to be named: "below the others" means
+    /// at least this much below, so that a trivial difference over a large sample is not an
+    /// accusation.
+    pub margin: f64,
+    /// "No one is below" is said only when, for every person with leads, a conversion at half
+    /// the others' would have been named with at least this probability (people under the
+    /// minimum never qualify); otherwise the department gets "not enough data" rather than a
+    /// clean bill.
+    pub clearing_power: f64,
+}
+
+impl Default for DiagnosisConfig {
+    fn default() -> Self {
+        DiagnosisConfig {
+            min_accepted: 40,
+            threshold: 0.99,
+            prior_sd: 1.0,
+            margin: 0.1,
+            clearing_power: 0.5,
+        }
+    }
+}
+
+impl DiagnosisConfig {
+    fn check(&self) -> Result<(), DiagnosisError> {
+        let invalid = |field, message: &str| {
+            Err(DiagnosisError::InvalidConfig {
+                field,
+                message: message.to_owned(),
+            })
+        };
+        if !(self.threshold > 0.5 && self.threshold < 1.0) {
+            return invalid("threshold", "must be above 0.5 and below 1");
+        }
+        if !(self.prior_sd.is_finite() && self.prior_sd > 0.0) {
+            return invalid("prior_sd", "must be a positive number");
+        }
+        if !(self.margin.is_finite() && self.margin >= 0.0) {
+            return invalid("margin", "must be a non-negative number");
+        }
+        if !(self.clearing_power > 0.0 && self.clearing_power < 1.0) {
+            return invalid("clearing_power", "must be above 0 and below 1");
+        }
+        Ok(())
+    }
+}
+
+/// Why a person is not judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Shortage {
+    /// Fewer accepted leads than the minimum.
+    TooFewLeads { minimum: u64 },
+    /// No one else in the same role has accepted leads to compare with.
+    NoPeers,
+}
+
+/// The verdict on one person.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    NotEnoughData {
+        shortage: Shortage,
+    },
+    /// Credibly below the others of the same role: `probability` is the posterior probability
+    /// that the person's conversion is noticeably below theirs (see `probability_below`).
+    CrediblyBelow {
+        probability: f64,
+    },
+    /// Not credibly below; `probability` as above, short of the threshold.
+    NotBelow {
+        probability: f64,
+    },
+}
+
+/// One person's numbers and verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PersonAssessment {
+    pub role: Role,
+    pub id: i64,
+    pub accepted: u64,
+    pub converted: u64,
+    /// The raw conversion of the person's accepted leads, with its 95 % Wilson interval.
+    pub conversion: RateInterval,
+    /// The model's conversion for this person with the department's average partners (for a
+    /// caller: the sales managers' mix of the whole department), so the mix is taken out.
+    pub adjusted_conversion: f64,
+    /// The same for the other members of the role, weighted by their leads.
+    pub others_adjusted_conversion: f64,
+    /// The person's effect minus the others' (log odds ratio) and its posterior standard
+    /// deviation. `None` when there is no one to compare with.
+    pub log_odds_gap: Option<f64>,
+    pub gap_sd: Option<f64>,
+    /// Posterior probability that the gap is below `−margin`: that the person converts
+    /// noticeably worse than the others. `None` without peers.
+    pub probability_below: Option<f64>,
+    pub verdict: Verdict,
+}
+
+impl PersonAssessment {
+    fn judged(&self) -> bool {
+        !matches!(self.verdict, Verdict::NotEnoughData { .. })
+    }
+}
+
+/// Why the department gets "not enough data".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum DataShortage {
+    /// No lead was accepted, or none converted.
+    NoConversions,
+    /// Neither role has two people with the minimum of accepted leads.
+    TooFewPeople,
+    /// No one is credibly below, but these people cannot be cleared: they have fewer accepted
+    /// leads than the minimum, or even a conversion at half the others' would probably not
+    /// have been named yet.
+    CannotRuleOutHalving { people: Vec<(Role, i64)> },
+}
+
+/// The department-level conclusion: exactly one of these.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "conclusion", rename_all = "snake_case")]
+pub enum Conclusion {
+    /// This person is the weak link, with the posterior probability of being below the others.
+    WeakLink {
+        role: Role,
+        id: i64,
+        probability: f64,
+    },
+    NoOneBelow,
+    NotEnoughData {
+        shortage: DataShortage,
+    },
+}
+
+/// The diagnosis of one department over one window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnosis {
+    /// Callers by id, then sales managers by id.
+    pub people: Vec<PersonAssessment>,
+    pub accepted: u64,
+    pub converted: u64,
+    pub overall: RateInterval,
+    pub conclusion: Conclusion,
+    pub config: DiagnosisConfig,
+}
+
+impl Diagnosis {
+    pub fn person(&self, role: Role, id: i64) -> Option<&PersonAssessment> {
+        self.people.iter().find(|p| p.role == role && p.id == id)
+    }
+
+    /// Everyone credibly below the others, most probable first.
+    pub fn credibly_below(&self) -> Vec<&PersonAssessment> {
+        let mut named: Vec<&PersonAssessment> = self
+            .people
+            .iter()
+            .filter(|p| matches!(p.verdict, Verdict::CrediblyBelow { .. }))
+            .collect();
+        named.sort_by(|x, y| {
+            let px = x.probability_below.unwrap_or(0.0);
+            let py = y.probability_below.unwrap_or(0.0);
+            py.total_cmp(&px)
+                .then(x.role.cmp(&y.role))
+                .then(x.id.cmp(&y.id))
+        });
+        named
+    }
+
+    /// The conclusion in words, with what to look at next. `names` gives a person's name.
+    pub fn explain(&self, lang: Lang, names: &dyn Fn(Role, i64) -> String) -> String {
+        text::explain(self, lang, names)
+    }
+}
+
+/// Diagnoses a department with the default, validated settings.
+pub fn diagnose(pairs: &[PairCounts]) -> Result<Diagnosis, DiagnosisError> {
+    diagnose_with(pairs, &DiagnosisConfig::default())
+}
+
+/// One role's people, by id, with their totals.
+struct Members {
+    ids: Vec<i64>,
+    accepted: Vec<u64>,
+    converted: Vec<u64>,
+}
+
+impl Members {
+    fn collect(cells: &Cells, role: Role) -> Members {
+        let mut totals: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+        for (&(caller, sales_manager), &(a, c)) in cells {
+            let id = match role {
+                Role::Caller => caller,
+                Role::SalesManager => sales_manager,
+            };
+            let t = totals.entry(id).or_default();
+            t.0 += a;
+            t.1 += c;
+        }
+        Members {
+            ids: totals.keys().copied().collect(),
+            accepted: totals.values().map(|t| t.0).collect(),
+            converted: totals.values().map(|t| t.1).collect(),
+        }
+    }
+
+    fn index(&self, id: i64) -> usize {
+        // The ids are sorted and `id` comes from the same cells.
+        self.ids.binary_search(&id).unwrap_or(0)
+    }
+}
+
+/// Weights of the lead-weighted average over a role, skipping `skip`; `None` if no one else has
+/// leads.
+fn weighted_others(leads: &[u64], skip: Option<usize>) -> Option<Vec<f64>> {
+    let total: u64 = leads
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| Some(j) != skip)
+        .map(|(_, &n)| n)
+        .sum();
+    if total == 0 {
+        return None;
+    }
+    Some(
+        leads
+            .iter()
+            .enumerate()
+            .map(|(j, &n)| {
+                if Some(j) == skip {
+                    0.0
+                } else {
+                    n as f64 / total as f64
+                }
+            })
+            .collect(),
+    )
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// `P(Z ≤ x)` for a standard normal `Z`, accurate in the tails.
+pub(crate) fn normal_cdf(x: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// The standard normal quantile.
+pub(crate) fn normal_quantile(p: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    Normal::standard().inverse_cdf(p)
+}
+
+/// Diagnoses a department with explicit settings.
+pub fn diagnose_with(
+    pairs: &[PairCounts],
+    config: &DiagnosisConfig,
+) -> Result<Diagnosis, DiagnosisError> {
+    config.check()?;
+    let cells = merge(pairs)?;
+    let callers = Members::collect(&cells, Role::Caller);
+    let sales_managers = Members::collect(&cells, Role::SalesManager);
+    let accepted: u64 = callers.accepted.iter().sum();
+    let converted: u64 = callers.converted.iter().sum();
+    let overall = wilson(accepted, converted)?;
+
+    let fit_cells: Vec<fit::Cell> = cells
+        .iter()
+        .filter(|(_, (a, _))| *a > 0)
+        .map(|(&(c, s), &(a, y))| fit::Cell {
+            caller: callers.index(c),
+            sales_manager: sales_managers.index(s),
+            accepted: a as f64,
+            converted: y as f64,
+        })
+        .collect();
+    let fitted = fit::fit(
+        &fit_cells,
+        callers.ids.len(),
+        sales_managers.ids.len(),
+        config.prior_sd,
+    )
+    .map_err(|_| DiagnosisError::FitFailed)?;
+
+    // How far a halving of the department's conversion lies, in log-odds (the rate is kept off
+    // 1 so that a department where every lead converted still gets a finite distance).
+    let halving_gap = (converted > 0).then(|| {
+        let p = overall.rate.min(1.0 - 0.5 / accepted as f64);
+        logit(p) - logit(p / 2.0)
+    });
+
+    // The gap must exceed `margin + z_threshold · sd` for a person to be named.
+    let z_threshold = normal_quantile(config.threshold);
+    let mut people = Vec::with_capacity(callers.ids.len() + sales_managers.ids.len());
+    let mut unresolved = Vec::new();
+    for (role, members, partners) in [
+        (Role::Caller, &callers, &sales_managers),
+        (Role::SalesManager, &sales_managers, &callers),
+    ] {
+        let effects = fitted.effects(role);
+        let partner_effects = fitted.effects(partner_role(role));
+        let partner_mix = weighted_others(&partners.accepted, None)
+            .map(|w| dot(&w, partner_effects))
+            .unwrap_or(0.0);
+        for (k, &id) in members.ids.iter().enumerate() {
+            let n = members.accepted[k];
+            let y = members.converted[k];
+            let weights = weighted_others(&members.accepted, Some(k));
+            let others_effect = weights.as_ref().map(|w| dot(w, effects)).unwrap_or(0.0);
+            let gap = weights.as_ref().map(|w| {
+                let mut c: Vec<f64> = w.iter().map(|x| -x).collect();
+                c[k] = 1.0;
+                let mean = dot(&c, effects);
+                let sd = fitted.variance(role, &c).sqrt();
+                (mean, sd)
+            });
+            let probability_below = gap.map(|(mean, sd)| {
+                if sd > 0.0 {
+                    normal_cdf((-config.margin - mean) / sd)
+                } else if mean < -config.margin {
+                    1.0
+                } else {
+                    0.0
+                }
+            });
+            let verdict = match probability_below {
+                None => Verdict::NotEnoughData {
+                    shortage: Shortage::NoPeers,
+                },
+                Some(_) if n < config.min_accepted => Verdict::NotEnoughData {
+                    shortage: Shortage::TooFewLeads {
+                        minimum: config.min_accepted,
+                    },
+                },
+                Some(probability) if probability >= config.threshold => {
+                    Verdict::CrediblyBelow { probability }
+                }
+                Some(probability) => Verdict::NotBelow { probability },
+            };
+            // Can this person be cleared? Only if a conversion at half the others' would have
+            // been named with at least `clearing_power`. People below the minimum never can.
+            let cleared = match (verdict, gap, halving_gap) {
+                (Verdict::NotBelow { .. }, Some((_, sd)), Some(halving)) => {
+                    sd <= 0.0
+                        || normal_cdf((halving - config.margin) / sd - z_threshold)
+                            >= config.clearing_power
+                }
+                (
+                    Verdict::NotEnoughData {
+                        shortage: Shortage::TooFewLeads { .. },
+                    },
+                    _,
+                    _,
+                ) => n == 0,
+                _ => true,
+            };
+            if !cleared {
+                unresolved.push((role, id));
+            }
+            people.push(PersonAssessment {
+                role,
+                id,
+                accepted: n,
+                converted: y,
+                conversion: wilson(n, y)?,
+                adjusted_conversion: logistic(fitted.intercept + effects[k] + partner_mix),
+                others_adjusted_conversion: logistic(
+                    fitted.intercept + others_effect + partner_mix,
+                ),
+                log_odds_gap: gap.map(|g| g.0),
+                gap_sd: gap.map(|g| g.1),
+                probability_below,
+                verdict,
+            });
+        }
+    }
+
+    let mut diagnosis = Diagnosis {
+        people,
+        accepted,
+        converted,
+        overall,
+        conclusion: Conclusion::NoOneBelow,
+        config: *config,
+    };
+    diagnosis.conclusion = conclude(&diagnosis, halving_gap.is_some(), unresolved);
+    Ok(diagnosis)
+}
+
+fn partner_role(role: Role) -> Role {
+    match role {
+        Role::Caller => Role::SalesManager,
+        Role::SalesManager => Role::Caller,
+    }
+}
+
+fn conclude(
+    diagnosis: &Diagnosis,
+    converted_some: bool,
+    unresolved: Vec<(Role, i64)>,
+) -> Conclusion {
+    if let Some(top) = diagnosis.credibly_below().first() {
+        return Conclusion::WeakLink {
+            role: top.role,
+            id: top.id,
+            probability: top.probability_below.unwrap_or(0.0),
+        };
+    }
+    if !converted_some {
+        return Conclusion::NotEnoughData {
+            shortage: DataShortage::NoConversions,
+        };
+    }
+    let judged = |role: Role| {
+        diagnosis
+            .people
+            .iter()
+            .filter(|p| p.role == role && p.judged())
+            .count()
+    };
+    if judged(Role::Caller) < 2 && judged(Role::SalesManager) < 2 {
+        return Conclusion::NotEnoughData {
+            shortage: DataShortage::TooFewPeople,
+        };
+    }
+    if !unresolved.is_empty() {
+        return Conclusion::NotEnoughData {
+            shortage: DataShortage::CannotRuleOutHalving { people: unresolved },
+        };
+    }
+    Conclusion::NoOneBelow
+}

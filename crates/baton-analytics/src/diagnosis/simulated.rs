@@ -1,0 +1,224 @@
+//! Simulated departments with a known truth, for validating the diagnosis.
+//!
+//! A department has 4–8 callers and 3–6 sales managers. Every month each caller gets 10–20 of
+//! their leads accepted. Leads go to sales managers either round-robin (each caller's leads in
+//! turn, from a random starting manager) or skewed: each caller has a favourite sales manager who
+//! gets 40–60 % of that caller's leads, the rest spread evenly over the others. The department's
+//! base conversion is drawn from 15–35 % (accepted lead → first payment; the research's
+//! benchmarks, domain brief §5.1, put accepted-to-paid in that range for warm B2B leads). A lead
+//! of caller `c` handled by sales manager `s` converts with probability
+//! `base · quality(c) · skill(s)`, where both factors are 1 except for the weak person's, which
+//! is one half.
+
+use std::collections::BTreeMap;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::{PairCounts, Role};
+
+/// Which kind of truth a department is generated with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TruthKind {
+    AllEqual,
+    WeakCaller,
+    WeakSalesManager,
+}
+
+impl TruthKind {
+    pub const ALL: [TruthKind; 3] = [
+        TruthKind::AllEqual,
+        TruthKind::WeakCaller,
+        TruthKind::WeakSalesManager,
+    ];
+}
+
+/// The generated truth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "truth", rename_all = "snake_case")]
+pub enum Truth {
+    AllEqual,
+    Weak { role: Role, id: i64 },
+}
+
+impl Truth {
+    /// The weak person, if there is one.
+    pub fn weak(&self) -> Option<(Role, i64)> {
+        match *self {
+            Truth::AllEqual => None,
+            Truth::Weak { role, id } => Some((role, id)),
+        }
+    }
+}
+
+/// How leads are assigned to sales managers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assignment {
+    RoundRobin,
+    /// Each caller has a favourite sales manager who gets a larger share.
+    Favourite,
+}
+
+/// The ranges departments are drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeneratorConfig {
+    pub callers: (usize, usize),
+    pub sales_managers: (usize, usize),
+    /// Accepted leads per caller per month, drawn anew each month.
+    pub leads_per_caller_month: (u32, u32),
+    pub base_conversion: (f64, f64),
+    /// The weak person's conversion as a share of the others'.
+    pub weak_factor: f64,
+    /// Share of departments with favourite-skewed assignment; the rest are round-robin.
+    pub skewed_departments: f64,
+    /// The favourite sales manager's share of a caller's leads.
+    pub favourite_share: (f64, f64),
+}
+
+impl Default for GeneratorConfig {
+    fn default() -> Self {
+        GeneratorConfig {
+            callers: (4, 8),
+            sales_managers: (3, 6),
+            leads_per_caller_month: (10, 20),
+            base_conversion: (0.15, 0.35),
+            weak_factor: 0.5,
+            skewed_departments: 0.5,
+            favourite_share: (0.4, 0.6),
+        }
+    }
+}
+
+/// A department with its known truth and its matrix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimulatedDepartment {
+    /// Callers are numbered 1, 2, …; sales managers 101, 102, ….
+    pub callers: Vec<i64>,
+    pub sales_managers: Vec<i64>,
+    pub months: u32,
+    pub base_conversion: f64,
+    pub assignment: Assignment,
+    pub truth: Truth,
+    /// One row per pair that got at least one lead, sorted by caller then sales manager.
+    pub pairs: Vec<PairCounts>,
+}
+
+/// First id of the sales managers, so that caller and sales-manager ids never coincide.
+pub const SALES_MANAGER_ID_BASE: i64 = 100;
+
+fn draw_usize(rng: &mut impl Rng, (lo, hi): (usize, usize)) -> usize {
+    rng.random_range(lo.min(hi)..=hi.max(lo))
+}
+
+fn draw_f64(rng: &mut impl Rng, (lo, hi): (f64, f64)) -> f64 {
+    let (lo, hi) = (lo.min(hi), hi.max(lo));
+    if hi > lo {
+        rng.random_range(lo..hi)
+    } else {
+        lo
+    }
+}
+
+/// Generates one department of `months` months with the given kind of truth.
+pub fn generate(
+    config: &GeneratorConfig,
+    months: u32,
+    truth: TruthKind,
+    rng: &mut impl Rng,
+) -> SimulatedDepartment {
+    let n_callers = draw_usize(rng, config.callers).max(1);
+    let n_managers = draw_usize(rng, config.sales_managers).max(1);
+    let callers: Vec<i64> = (1..=n_callers as i64).collect();
+    let sales_managers: Vec<i64> = (1..=n_managers as i64)
+        .map(|i| SALES_MANAGER_ID_BASE + i)
+        .collect();
+    let base = draw_f64(rng, config.base_conversion).clamp(0.0, 1.0);
+    let assignment = if rng.random_bool(config.skewed_departments.clamp(0.0, 1.0)) {
+        Assignment::Favourite
+    } else {
+        Assignment::RoundRobin
+    };
+    let weak_factor = config.weak_factor.clamp(0.0, 1.0);
+    let mut quality = vec![1.0; n_callers];
+    let mut skill = vec![1.0; n_managers];
+    let truth = match truth {
+        TruthKind::AllEqual => Truth::AllEqual,
+        TruthKind::WeakCaller => {
+            let k = rng.random_range(0..n_callers);
+            quality[k] = weak_factor;
+            Truth::Weak {
+                role: Role::Caller,
+                id: callers[k],
+            }
+        }
+        TruthKind::WeakSalesManager => {
+            let k = rng.random_range(0..n_managers);
+            skill[k] = weak_factor;
+            Truth::Weak {
+                role: Role::SalesManager,
+                id: sales_managers[k],
+            }
+        }
+    };
+    // Per caller: the favourite (with its share) or the round-robin position.
+    let routing: Vec<(usize, f64)> = (0..n_callers)
+        .map(|_| {
+            let manager = rng.random_range(0..n_managers);
+            let share = draw_f64(rng, config.favourite_share).clamp(0.0, 1.0);
+            (manager, share)
+        })
+        .collect();
+    let mut next = routing.iter().map(|r| r.0).collect::<Vec<usize>>();
+    let mut counts: BTreeMap<(usize, usize), (u32, u32)> = BTreeMap::new();
+    let (lo, hi) = config.leads_per_caller_month;
+    for _ in 0..months {
+        for c in 0..n_callers {
+            let leads = rng.random_range(lo.min(hi)..=hi.max(lo));
+            for _ in 0..leads {
+                let s = match assignment {
+                    Assignment::RoundRobin => {
+                        let s = next[c];
+                        next[c] = (s + 1) % n_managers;
+                        s
+                    }
+                    Assignment::Favourite => {
+                        let (favourite, share) = routing[c];
+                        if n_managers == 1 || rng.random_bool(share) {
+                            favourite
+                        } else {
+                            // Evenly over the others.
+                            let other = rng.random_range(0..n_managers - 1);
+                            if other >= favourite { other + 1 } else { other }
+                        }
+                    }
+                };
+                let p = (base * quality[c] * skill[s]).clamp(0.0, 1.0);
+                let cell = counts.entry((c, s)).or_default();
+                cell.0 += 1;
+                if rng.random_bool(p) {
+                    cell.1 += 1;
+                }
+            }
+        }
+    }
+    let pairs = counts
+        .into_iter()
+        .map(|((c, s), (accepted, converted))| PairCounts {
+            caller: callers[c],
+            sales_manager: sales_managers[s],
+            accepted,
+            converted,
+        })
+        .collect();
+    SimulatedDepartment {
+        callers,
+        sales_managers,
+        months,
+        base_conversion: base,
+        assignment,
+        truth,
+        pairs,
+    }
+}

@@ -1,0 +1,386 @@
+//! The diagnosis in words, in Russian and English: which person, how sure, and what to look at.
+//! "Noticeably worse" is the model's margin: odds of converting at least about 10 % lower than
+//! the others' (`DiagnosisConfig::margin`, 0.1 in log-odds).
+//! The Russian sentences keep the person's name as a label (never inflected), since names come
+//! from the caller of the API in the nominative.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Conclusion, DataShortage, Diagnosis, PersonAssessment, RateInterval, Role, Shortage, Verdict,
+};
+
+/// The language of [`Diagnosis::explain`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    Ru,
+    En,
+}
+
+/// A share as a percentage with one decimal: `12.5%` or `12,5 %`.
+fn percent(x: f64, lang: Lang) -> String {
+    let digits = format!("{:.1}", x * 100.0);
+    match lang {
+        Lang::En => format!("{digits}%"),
+        Lang::Ru => format!("{} %", digits.replace('.', ",")),
+    }
+}
+
+/// A probability; above 99.9 % it is written as a bound so as not to round up to certainty.
+fn probability(p: f64, lang: Lang) -> String {
+    if p > 0.999 {
+        match lang {
+            Lang::En => "> 99.9%".to_owned(),
+            Lang::Ru => "> 99,9 %".to_owned(),
+        }
+    } else {
+        percent(p, lang)
+    }
+}
+
+fn interval(r: &RateInterval, lang: Lang) -> String {
+    format!("{}–{}", percent(r.low, lang), percent(r.high, lang))
+}
+
+fn role_word(role: Role, lang: Lang) -> &'static str {
+    match (role, lang) {
+        (Role::Caller, Lang::En) => "caller",
+        (Role::SalesManager, Lang::En) => "sales manager",
+        (Role::Caller, Lang::Ru) => "колл-менеджер",
+        (Role::SalesManager, Lang::Ru) => "менеджер по привлечению",
+    }
+}
+
+/// "the other callers" / "остальных колл-менеджеров".
+fn others_word(role: Role, lang: Lang) -> &'static str {
+    match (role, lang) {
+        (Role::Caller, Lang::En) => "the other callers",
+        (Role::SalesManager, Lang::En) => "the other sales managers",
+        (Role::Caller, Lang::Ru) => "остальных колл-менеджеров",
+        (Role::SalesManager, Lang::Ru) => "остальных менеджеров по привлечению",
+    }
+}
+
+fn list(people: &[&PersonAssessment], names: &dyn Fn(Role, i64) -> String) -> String {
+    people
+        .iter()
+        .map(|p| names(p.role, p.id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn explain(d: &Diagnosis, lang: Lang, names: &dyn Fn(Role, i64) -> String) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    match &d.conclusion {
+        Conclusion::WeakLink { role, id, .. } => {
+            if let Some(person) = d.person(*role, *id) {
+                weak_link(&mut lines, person, lang, names);
+            }
+            let also: Vec<String> = d
+                .credibly_below()
+                .iter()
+                .filter(|p| !(p.role == *role && p.id == *id))
+                .map(|p| {
+                    format!(
+                        "{} ({}, {})",
+                        names(p.role, p.id),
+                        role_word(p.role, lang),
+                        probability(p.probability_below.unwrap_or(0.0), lang)
+                    )
+                })
+                .collect();
+            if !also.is_empty() {
+                lines.push(match lang {
+                    Lang::En => format!("Also credibly below the others: {}.", also.join(", ")),
+                    Lang::Ru => format!("Также достоверно ниже остальных: {}.", also.join(", ")),
+                });
+            }
+        }
+        Conclusion::NoOneBelow => {
+            lines.push(
+                match lang {
+                    Lang::En => "No one is credibly below the others.",
+                    Lang::Ru => "Никто не оказался достоверно ниже остальных.",
+                }
+                .to_owned(),
+            );
+            largest_gap(&mut lines, d, lang, names);
+            lines.push(
+                match lang {
+                    Lang::En => {
+                        "Everyone judged has enough accepted leads that a conversion at half \
+                         the others' would show as a clear gap."
+                    }
+                    Lang::Ru => {
+                        "У всех оценённых достаточно принятых лидов, чтобы вдвое худшая \
+                         конверсия была заметна как явный разрыв."
+                    }
+                }
+                .to_owned(),
+            );
+        }
+        Conclusion::NotEnoughData { shortage } => {
+            not_enough(&mut lines, d, shortage, lang, names);
+        }
+    }
+    not_judged(&mut lines, d, lang, names);
+    lines.push(match lang {
+        Lang::En => format!(
+            "Department: {} of {} accepted leads converted to a first payment ({}).",
+            d.converted,
+            d.accepted,
+            percent(d.overall.rate, lang)
+        ),
+        Lang::Ru => format!(
+            "Отдел: {} из {} принятых лидов дошли до первой оплаты ({}).",
+            d.converted,
+            d.accepted,
+            percent(d.overall.rate, lang)
+        ),
+    });
+    lines.join("\n")
+}
+
+fn weak_link(
+    lines: &mut Vec<String>,
+    p: &PersonAssessment,
+    lang: Lang,
+    names: &dyn Fn(Role, i64) -> String,
+) {
+    let name = names(p.role, p.id);
+    let prob = probability(p.probability_below.unwrap_or(0.0), lang);
+    let rate = percent(p.conversion.rate, lang);
+    let ci = interval(&p.conversion, lang);
+    let adjusted = percent(p.adjusted_conversion, lang);
+    let others = percent(p.others_adjusted_conversion, lang);
+    let (y, n) = (p.converted, p.accepted);
+    match (lang, p.role) {
+        (Lang::En, Role::Caller) => {
+            lines.push(format!(
+                "{name} (caller) is the weak link: the probability that leads from {name} \
+                 convert noticeably worse than the other callers' is {prob}."
+            ));
+            lines.push(format!(
+                "Conversion of {name}'s accepted leads: {rate} ({y} of {n}, 95% interval {ci}); \
+                 with the sales managers' mix taken out, {adjusted} against {others} for the \
+                 other callers."
+            ));
+            lines.push(format!(
+                "What to look at: why sales managers reject {name}'s leads (the rejection \
+                 reasons), and what became of {name}'s accepted leads: where they stop — before \
+                 the first meeting, after it, or before the first payment."
+            ));
+        }
+        (Lang::En, Role::SalesManager) => {
+            lines.push(format!(
+                "{name} (sales manager) is the weak link: the probability that leads handled by \
+                 {name} convert noticeably worse than the other sales managers' is {prob}."
+            ));
+            lines.push(format!(
+                "Conversion of the leads {name} accepted: {rate} ({y} of {n}, 95% interval \
+                 {ci}); with the callers' mix taken out, {adjusted} against {others} for the \
+                 other sales managers."
+            ));
+            lines.push(format!(
+                "What to look at: the time from acceptance to the first meeting for {name}'s \
+                 leads, and the reasons {name} gives when rejecting leads."
+            ));
+        }
+        (Lang::Ru, Role::Caller) => {
+            lines.push(format!(
+                "Слабое звено — колл-менеджер {name}. Вероятность того, что лиды этого \
+                 колл-менеджера конвертируются заметно хуже, чем у остальных \
+                 колл-менеджеров: {prob}."
+            ));
+            lines.push(format!(
+                "Конверсия принятых лидов: {rate} ({y} из {n}, 95 % интервал {ci}); с поправкой \
+                 на то, каким менеджерам по привлечению достались лиды, — {adjusted} против \
+                 {others} у остальных колл-менеджеров."
+            ));
+            lines.push(
+                "На что посмотреть: причины, по которым менеджеры по привлечению отклоняют \
+                 лиды этого колл-менеджера, и судьбу принятых лидов — где они \
+                 останавливаются: до первой встречи, после встречи или до первой оплаты."
+                    .to_owned(),
+            );
+        }
+        (Lang::Ru, Role::SalesManager) => {
+            lines.push(format!(
+                "Слабое звено — менеджер по привлечению {name}. Вероятность того, что у этого \
+                 менеджера лиды конвертируются заметно хуже, чем у остальных менеджеров по \
+                 привлечению: {prob}."
+            ));
+            lines.push(format!(
+                "Конверсия принятых лидов: {rate} ({y} из {n}, 95 % интервал {ci}); с поправкой \
+                 на то, от каких колл-менеджеров пришли лиды, — {adjusted} против {others} у \
+                 остальных менеджеров по привлечению."
+            ));
+            lines.push(
+                "На что посмотреть: время от принятия лида до первой встречи и причины, по \
+                 которым этот менеджер отклоняет лиды."
+                    .to_owned(),
+            );
+        }
+    }
+}
+
+fn largest_gap(
+    lines: &mut Vec<String>,
+    d: &Diagnosis,
+    lang: Lang,
+    names: &dyn Fn(Role, i64) -> String,
+) {
+    let top = d
+        .people
+        .iter()
+        .filter_map(|p| match p.verdict {
+            Verdict::NotBelow { probability } => Some((p, probability)),
+            _ => None,
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((p, prob)) = top {
+        let name = names(p.role, p.id);
+        let role = role_word(p.role, lang);
+        let others = others_word(p.role, lang);
+        let prob = probability(prob, lang);
+        let required = probability(d.config.threshold, lang);
+        lines.push(match lang {
+            Lang::En => format!(
+                "The largest gap: {name} ({role}), probability {prob} of converting noticeably \
+                 worse than {others}, short of the {required} required to name anyone."
+            ),
+            Lang::Ru => format!(
+                "Наибольший разрыв: {name} ({role}) — вероятность {prob}, что конверсия \
+                 заметно хуже, чем у {others}; чтобы назвать кого-то, нужно не меньше {required}."
+            ),
+        });
+    }
+}
+
+fn not_enough(
+    lines: &mut Vec<String>,
+    d: &Diagnosis,
+    shortage: &DataShortage,
+    lang: Lang,
+    names: &dyn Fn(Role, i64) -> String,
+) {
+    let min = d.config.min_accepted;
+    match shortage {
+        DataShortage::NoConversions => lines.push(
+            match lang {
+                Lang::En => {
+                    "Not enough data: no accepted lead converted to a first payment in this \
+                     window, so there is nothing to compare."
+                }
+                Lang::Ru => {
+                    "Недостаточно данных: ни один принятый лид в этом периоде не дошёл до \
+                     первой оплаты — сравнивать нечего."
+                }
+            }
+            .to_owned(),
+        ),
+        DataShortage::TooFewPeople => lines.push(match lang {
+            Lang::En => format!(
+                "Not enough data: in neither role do two people have at least {min} accepted \
+                 leads, so no one can be compared with the others yet."
+            ),
+            Lang::Ru => format!(
+                "Недостаточно данных: ни в одной роли нет двух человек хотя бы с {min} \
+                 принятыми лидами — сравнивать пока не с кем."
+            ),
+        }),
+        DataShortage::CannotRuleOutHalving { people } => {
+            let thin: Vec<&PersonAssessment> = people
+                .iter()
+                .filter_map(|(role, id)| d.person(*role, *id))
+                .filter(|p| matches!(p.verdict, Verdict::NotBelow { .. }))
+                .collect();
+            let head = if thin.is_empty() {
+                match lang {
+                    Lang::En => {
+                        "Not enough data to clear everyone: no one is credibly below the others, \
+                         but some people have too few accepted leads to be judged (listed below)."
+                            .to_owned()
+                    }
+                    Lang::Ru => {
+                        "Недостаточно данных, чтобы снять подозрения со всех: достоверно ниже \
+                         остальных никто не оказался, но у некоторых слишком мало принятых лидов \
+                         для оценки (они перечислены ниже)."
+                            .to_owned()
+                    }
+                }
+            } else {
+                let who = list(&thin, names);
+                match lang {
+                    Lang::En => format!(
+                        "Not enough data to clear everyone: no one is credibly below the others, \
+                         but for {who} even a conversion at half the others' would probably not \
+                         have been named yet."
+                    ),
+                    Lang::Ru => format!(
+                        "Недостаточно данных, чтобы снять подозрения со всех: достоверно ниже \
+                         остальных никто не оказался, но по этим людям данных пока мало — даже \
+                         вдвое худшую конверсию диагноз, скорее всего, ещё не заметил бы: {who}."
+                    ),
+                }
+            };
+            lines.push(head);
+            lines.push(
+                match lang {
+                    Lang::En => "A longer window (6–12 months) gives a firmer answer.",
+                    Lang::Ru => "Более длинный период (6–12 месяцев) даст более надёжный ответ.",
+                }
+                .to_owned(),
+            );
+            largest_gap(lines, d, lang, names);
+        }
+    }
+}
+
+fn not_judged(
+    lines: &mut Vec<String>,
+    d: &Diagnosis,
+    lang: Lang,
+    names: &dyn Fn(Role, i64) -> String,
+) {
+    let few: Vec<&PersonAssessment> = d
+        .people
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.verdict,
+                Verdict::NotEnoughData {
+                    shortage: Shortage::TooFewLeads { .. }
+                }
+            )
+        })
+        .collect();
+    let alone: Vec<&PersonAssessment> = d
+        .people
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.verdict,
+                Verdict::NotEnoughData {
+                    shortage: Shortage::NoPeers
+                }
+            )
+        })
+        .collect();
+    let min = d.config.min_accepted;
+    if !few.is_empty() {
+        let who = list(&few, names);
+        lines.push(match lang {
+            Lang::En => format!("Not judged, fewer than {min} accepted leads: {who}."),
+            Lang::Ru => format!("Не оценены, меньше {min} принятых лидов: {who}."),
+        });
+    }
+    if !alone.is_empty() {
+        let who = list(&alone, names);
+        lines.push(match lang {
+            Lang::En => format!("Not judged, no one else in the same role to compare with: {who}."),
+            Lang::Ru => format!("Не оценены, в той же роли не с кем сравнить: {who}."),
+        });
+    }
+}

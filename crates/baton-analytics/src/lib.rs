@@ -1,0 +1,7 @@
+//! Analytics for the head of sales, pure Rust over plain counts: no database, no IO.
+//!
+//! [`diagnosis`] answers the conveyor's central question, "is low conversion the closer's fault,
+//! or does the caller pass on cold leads?", with a two-factor model, a reference classifier and
+//! a validation on simulated departments whose truth is known.
+
+pub mod diagnosis;
