@@ -44,6 +44,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub password_cost: PasswordCost,
+    /// Live "my statement" cache (payroll/live.rs), shared by clones of this App.
+    pub(crate) live: Arc<payroll::live::LiveStatements>,
 }
 
 /// A page of a list, with the total for pagination.
@@ -96,6 +98,7 @@ impl App {
             clock,
             ids,
             password_cost: PasswordCost::Strong,
+            live: Arc::default(),
         }
     }
 

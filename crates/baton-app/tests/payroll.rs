@@ -83,3 +83,92 @@ fn october_statements_line_by_line() {
     assert!(app.payroll(Some(&c1), "2026-10").is_err());
     assert!(app.payroll(Some(admin), "2026-13").is_err());
 }
+
+/// "My money" is kept in memory: a payment recorded afterwards is taken into the statements
+/// it counts for without a reload, and the result is what a cold computation gives.
+#[test]
+fn live_statement_takes_in_a_new_payment() {
+    let w = World::new("2026-09-01T07:00:00Z", 9);
+    let October {
+        s1, k1, company, ..
+    } = october(&w);
+    let (app, clock) = (&w.app, &w.clock);
+    at(clock, "2026-10-23");
+    let d = |s: &str| Decimal::from_str(s).unwrap();
+    let inv3 = app
+        .create_invoice(
+            &k1,
+            baton_app::conveyor::deals::NewInvoice {
+                company_id: company.clone(),
+                contract_id: None,
+                order_id: None,
+                number: None,
+                issued_on: None,
+                due_on: Some("2026-10-30".into()),
+                amount: baton_domain::Money::from_rubles(40_000),
+            },
+        )
+        .unwrap();
+    // Read once: loaded from the database, then served from memory.
+    assert_eq!(
+        app.my_statement(&s1, None).unwrap().unwrap().total,
+        d("53400")
+    );
+    assert_eq!(
+        app.my_statement(&k1, None).unwrap().unwrap().total,
+        d("27045.45")
+    );
+    assert_eq!(
+        app.my_statement(&s1, None).unwrap().unwrap().total,
+        d("53400")
+    );
+    let before = app.live_stats();
+    assert_eq!((before.loaded, before.from_memory), (2, 1));
+
+    let paid = app
+        .record_payment(
+            &k1,
+            baton_app::conveyor::deals::NewPayment {
+                invoice_id: inv3.id,
+                paid_on: None,
+                amount: baton_domain::Money::from_rubles(40_000),
+            },
+        )
+        .unwrap();
+    // Inside the hunter window: the sales manager's new-client collections become 190 000,
+    // 7 % × 190 000 = 13 300 × 0.8 (conversion) = 10 640; base 40 000; bonus 5 000.
+    let warm = app.my_statement(&s1, None).unwrap().unwrap();
+    assert_eq!(warm.total, d("55640"));
+    let commission = &warm.parts[0].statement.lines[1];
+    assert!(
+        commission
+            .sources
+            .iter()
+            .any(|s| s.ends_with(&paid.payment.id)),
+        "{:?}",
+        commission.sources
+    );
+    // The client manager's portfolio does not count it (hunter window): unchanged.
+    let warm_k1 = app.my_statement(&k1, None).unwrap().unwrap();
+    assert_eq!(warm_k1.total, d("27045.45"));
+    let after = app.live_stats();
+    assert_eq!(after.loaded, 2, "no reload after the payment");
+    assert_eq!(
+        after.payments_applied, 2,
+        "taken into s1's and k1's statements"
+    );
+
+    // A process with an empty cache computes the same bytes from the database.
+    let cold = baton_app::App::with(
+        app.db.clone(),
+        w.clock.clone(),
+        std::sync::Arc::new(baton_app::clock::SeededIds::new(1)),
+    );
+    for (who, warm) in [(&s1, &warm), (&k1, &warm_k1)] {
+        let fresh = cold.my_statement(who, None).unwrap().unwrap();
+        assert_eq!(
+            serde_json::to_string(&fresh).unwrap(),
+            serde_json::to_string(warm).unwrap()
+        );
+    }
+}

@@ -15,8 +15,17 @@ use std::sync::{Arc, Mutex};
 
 type PgManager = PostgresConnectionManager<postgres::NoTls>;
 
+/// A database: its connections, and the count of commits made through this handle and its
+/// clones. Caches of derived data (the live statements) remember the count they were read
+/// at: a different count means something was written since.
 #[derive(Clone)]
-pub enum Db {
+pub struct Db {
+    backend: Backend,
+    writes: Arc<std::sync::atomic::AtomicU64>,
+}
+
+#[derive(Clone)]
+enum Backend {
     Sqlite(Pool<SqliteConnectionManager>),
     Postgres(Pool<PgManager>),
     /// One SQLite connection inside a long transaction; each `tx` is a savepoint in it.
@@ -144,6 +153,25 @@ fn sqlite_row(row: &rusqlite::Row, n: usize) -> rusqlite::Result<Row> {
 }
 
 impl Db {
+    fn new(backend: Backend) -> Db {
+        Db {
+            backend,
+            writes: Arc::default(),
+        }
+    }
+
+    /// The number of commits made through this handle (and its clones) so far.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Counts one commit; returns its number.
+    fn committed(&self) -> u64 {
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1
+    }
+
     /// Opens `sqlite://path` (created on first start, WAL mode), `sqlite::memory:` is refused
     /// (each pooled connection would see its own empty database), or `postgres://…`.
     pub fn open(url: &str) -> Result<Db, StoreError> {
@@ -173,7 +201,7 @@ impl Db {
                 )
             });
             let pool = Pool::builder().max_size(4).build(mgr)?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::new(Backend::Sqlite(pool)))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let cfg: postgres::Config = url
                 .parse()
@@ -183,7 +211,7 @@ impl Db {
                 .max_size(8)
                 .connection_timeout(std::time::Duration::from_secs(10))
                 .build(mgr)?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::new(Backend::Postgres(pool)))
         } else {
             Err(StoreError::Url(format!(
                 "«{url}» is not a database URL: use sqlite://path/to/file.db or postgres://user@host/db"
@@ -192,17 +220,17 @@ impl Db {
     }
 
     pub fn dialect(&self) -> Dialect {
-        match self {
-            Db::Sqlite(_) | Db::SqliteBatch(_) => Dialect::Sqlite,
-            Db::Postgres(_) => Dialect::Postgres,
+        match &self.backend {
+            Backend::Sqlite(_) | Backend::SqliteBatch(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
         }
     }
 
     pub fn conn(&self) -> Result<Conn, StoreError> {
-        Ok(match self {
-            Db::Sqlite(p) => Conn::Sqlite(p.get()?),
-            Db::Postgres(p) => Conn::Postgres(p.get()?),
-            Db::SqliteBatch(_) => {
+        Ok(match &self.backend {
+            Backend::Sqlite(p) => Conn::Sqlite(p.get()?),
+            Backend::Postgres(p) => Conn::Postgres(p.get()?),
+            Backend::SqliteBatch(_) => {
                 return Err(StoreError::Url("a batch has no free connection".into()));
             }
         })
@@ -212,13 +240,19 @@ impl Db {
     /// by `flush`. On PostgreSQL it is the same handle (COPY and the server's group commit
     /// make batching unnecessary there).
     pub fn batch(&self) -> Result<Db, StoreError> {
-        match self {
-            Db::Sqlite(p) => {
+        match &self.backend {
+            Backend::Sqlite(p) => {
                 let c = p.get()?;
-                c.execute_batch("BEGIN IMMEDIATE")?;
-                Ok(Db::SqliteBatch(Arc::new(Mutex::new(BatchConn(c)))))
+                // A generator writes a large file with random access to its indexes: a 1 GiB
+                // page cache keeps the hot B-tree pages in memory (the default 64 MiB thrashed
+                // at 1 000 people). The pool's other connections keep the default.
+                c.execute_batch("PRAGMA cache_size=-1048576; BEGIN IMMEDIATE")?;
+                Ok(Db {
+                    backend: Backend::SqliteBatch(Arc::new(Mutex::new(BatchConn(c)))),
+                    writes: self.writes.clone(),
+                })
             }
-            other => Ok(other.clone()),
+            _ => Ok(self.clone()),
         }
     }
 
@@ -229,7 +263,7 @@ impl Db {
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let Db::Sqlite(pool) = self else {
+        let Backend::Sqlite(pool) = &self.backend else {
             return self.tx(f);
         };
         let conn = pool.get().map_err(StoreError::from)?;
@@ -253,6 +287,7 @@ impl Db {
                 .into());
             }
             tx.commit()?;
+            self.committed();
             Ok(out)
         })();
         let _ = conn.execute_batch("PRAGMA foreign_keys=ON");
@@ -261,7 +296,7 @@ impl Db {
 
     /// Commits the batch; the handle is then an ordinary one for the rest of its life.
     pub fn finish(&self) -> Result<(), StoreError> {
-        if let Db::SqliteBatch(m) = self {
+        if let Backend::SqliteBatch(m) = &self.backend {
             let c = m
                 .lock()
                 .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
@@ -274,7 +309,7 @@ impl Db {
 
     /// Commits a batch so far and starts the next one.
     pub fn flush(&self) -> Result<(), StoreError> {
-        if let Db::SqliteBatch(m) = self {
+        if let Backend::SqliteBatch(m) = &self.backend {
             let c = m
                 .lock()
                 .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
@@ -302,14 +337,24 @@ impl Db {
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        if let Db::SqliteBatch(m) = self {
-            return Self::batch_tx(m, f);
-        }
-        let mut conn = self.conn()?;
-        let mut tx = conn.begin()?;
-        let out = f(&mut tx)?;
-        tx.commit()?;
-        Ok(out)
+        self.tx_numbered(f).map(|(out, _)| out)
+    }
+
+    /// [`Db::tx`], also returning the commit's number (see [`Db::writes`]).
+    pub fn tx_numbered<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<(T, u64), E> {
+        let out = if let Backend::SqliteBatch(m) = &self.backend {
+            Self::batch_tx(m, f)?
+        } else {
+            let mut conn = self.conn()?;
+            let mut tx = conn.begin()?;
+            let out = f(&mut tx)?;
+            tx.commit()?;
+            out
+        };
+        Ok((out, self.committed()))
     }
 
     /// Runs `f` in a read transaction: on SQLite a deferred one, which takes no write lock,
@@ -318,7 +363,7 @@ impl Db {
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        if let Db::SqliteBatch(m) = self {
+        if let Backend::SqliteBatch(m) = &self.backend {
             return Self::batch_tx(m, f);
         }
         let mut conn = self.conn()?;
@@ -340,17 +385,19 @@ impl Db {
     }
 
     pub fn execute_batch(&self, sql: &str) -> Result<(), StoreError> {
-        if let Db::SqliteBatch(m) = self {
+        if let Backend::SqliteBatch(m) = &self.backend {
             let c = m
                 .lock()
                 .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
             c.0.execute_batch(sql)?;
+            self.committed();
             return Ok(());
         }
         match self.conn()? {
             Conn::Sqlite(c) => c.execute_batch(sql)?,
             Conn::Postgres(mut c) => c.batch_execute(sql)?,
         }
+        self.committed();
         Ok(())
     }
 }

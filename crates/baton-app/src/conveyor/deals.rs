@@ -1,12 +1,13 @@
 //! Money and handoff 2: contracts, orders, invoices, payments and refunds; the win of a new
 //! client with its permanent attribution; the handover to a client manager and the kickoff.
 
-use super::leads::{candidates, to_domain};
+use super::leads::{Near, candidates, to_domain};
 use super::{non_empty, parse_date, scoped, visible};
 use crate::clock::stamp;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, company_scope, lead_scope, money_scope, require};
 use crate::{App, Page, Paging};
+use baton_comp::metrics::PaymentFact;
 use baton_domain::assignment::choose_receiver;
 use baton_domain::company::{Attribution, WinKind, attribute, win_kind};
 use baton_domain::config::AssignmentRule;
@@ -421,7 +422,7 @@ impl App {
         let paid_on = self.date_or_today("paid_on", &req.paid_on)?;
         let cfg = self.config()?;
         let now = self.now();
-        self.db.tx(|tx| {
+        let (result, commit) = self.db.tx_numbered(|tx| {
             let inv: Invoice = visible(tx, &money_scope(actor), &req.invoice_id, "invoice")?;
             let (_, _, outstanding) = invoice_balance(tx, &inv)?;
             if req.amount > outstanding {
@@ -498,8 +499,29 @@ impl App {
             tx.update(&company, Some(before.version))?;
             self.audit(tx, Some(actor), "company", &company.id, if won.is_some() { "company.won" } else { "company.paid" }, Some(&before), Some(&company))?;
             let handover_due = company.client_manager_id.is_none() && company.status == "client" && self.handover_point_reached(tx, &company, &cfg, paid_on)?;
-            Ok(PaymentResult { payment: p, won, reactivation, handover_due })
-        })
+            // What the live statements need to take this payment in without a reload.
+            let region = tx.get::<baton_store::records::Region>(&company.region_id)?.map(|r| r.code).unwrap_or_default();
+            let fact = inv.due_on.parse::<NaiveDate>().ok().map(|due| PaymentFact {
+                id: p.id.clone(),
+                company_id: p.company_id.clone(),
+                invoice_id: p.invoice_id.clone(),
+                paid_on,
+                amount: p.amount.kopecks(),
+                client_manager: p.client_manager_id.clone(),
+                overdue: due < paid_on,
+                region,
+            });
+            Ok((PaymentResult { payment: p, won, reactivation, handover_due }, fact))
+        })?;
+        let (result, fact) = result;
+        // A win changes the seller's facts beyond this payment: the cache reloads instead.
+        match fact {
+            Some(fact) if result.won.is_none() && !result.reactivation => {
+                self.live.payment(commit, &fact)
+            }
+            _ => {}
+        }
+        Ok(result)
     }
 
     /// A refund is a negative payment on its invoice with a credit note of the same sum, so
@@ -621,15 +643,13 @@ impl App {
                 return Err(RuleError::BriefIncomplete { missing }.into());
             }
             let load = "SELECT CAST(COUNT(*) AS BIGINT) FROM companies WHERE client_manager_id = ? AND client_manager_id = ?";
-            let mut cands = candidates(tx, &[Role::ClientManager], today, &cfg, load)?;
-            // Portfolio size is the load; the open-lead limit does not apply to client managers.
-            for c in &mut cands {
-                c.limit = i64::MAX;
-            }
             let manual = match cfg.client_manager_rule {
                 ClientManagerRule::Manual => Some(req.client_manager_id.clone().ok_or_else(|| AppError::invalid("client_manager_id", "choose the client manager"))?),
                 ClientManagerRule::LeastLoaded => req.client_manager_id.clone(),
             };
+            // Portfolio size is the load; the open-lead limit does not apply to client managers.
+            let near = Near { region_id: &before.region_id, manual: manual.as_deref(), skip: None, limited: false };
+            let cands = candidates(tx, &[Role::ClientManager], today, &cfg, load, near)?;
             let a = choose_receiver(AssignmentRule::LeastLoaded, &before.region_id, &cands, None, manual.as_deref())
                 .map_err(|e| match e {
                     RuleError::NoReceiver { why } => RuleError::NoReceiver { why: why.replace("open-lead limit", "portfolio limit") },

@@ -108,6 +108,18 @@ pub(crate) fn to_row(l: &Lead, created_at: &str, updated_at: String) -> LeadRow 
     }
 }
 
+/// Where to look for a receiver: the lead's (or client's) region first; everyone only when
+/// nobody there can take it or the person chosen by hand works elsewhere. Loading one region
+/// keeps a handoff's cost independent of the company's size (one load query per candidate).
+pub(crate) struct Near<'a> {
+    pub region_id: &'a str,
+    pub manual: Option<&'a str>,
+    /// Someone who must not receive it (the receiver whose SLA ran out).
+    pub skip: Option<&'a str>,
+    /// False for client managers: the open-lead limit does not apply to a portfolio.
+    pub limited: bool,
+}
+
 /// People who hold one of `roles` on `day`, with their load, absence and limit.
 pub(crate) fn candidates(
     tx: &mut Tx<'_>,
@@ -115,15 +127,48 @@ pub(crate) fn candidates(
     day: NaiveDate,
     cfg: &ConveyorConfig,
     load_sql: &str,
+    near: Near<'_>,
 ) -> AppResult<Vec<Candidate>> {
-    let emps = tx.list::<Employee>(&Filter::new().eq("active", 1i64).order("name", false))?;
-    let all_roles = tx.list::<RoleAssignmentRow>(&Filter::new())?;
+    let local = candidates_in(tx, roles, day, cfg, load_sql, &near, Some(near.region_id))?;
+    let manual_elsewhere = near
+        .manual
+        .is_some_and(|m| !local.iter().any(|c| c.id == m));
+    let none_free = !local.iter().any(|c| !c.absent && c.open_leads < c.limit);
+    if manual_elsewhere || none_free {
+        return candidates_in(tx, roles, day, cfg, load_sql, &near, None);
+    }
+    Ok(local)
+}
+
+fn candidates_in(
+    tx: &mut Tx<'_>,
+    roles: &[Role],
+    day: NaiveDate,
+    cfg: &ConveyorConfig,
+    load_sql: &str,
+    near: &Near<'_>,
+    region_id: Option<&str>,
+) -> AppResult<Vec<Candidate>> {
+    let mut emps = Filter::new().eq("active", 1i64).order("name", false);
+    let mut roles_filter = Filter::new();
+    if let Some(r) = region_id {
+        emps = emps.eq("region_id", r.to_string());
+        roles_filter = roles_filter.raw(
+            "employee_id IN (SELECT id FROM employees WHERE region_id = ?)",
+            vec![r.into()],
+        );
+    }
+    let emps = tx.list::<Employee>(&emps)?;
+    let all_roles = tx.list::<RoleAssignmentRow>(&roles_filter)?;
     let absences = tx.list::<AbsenceRow>(&Filter::new().raw(
         "from_date <= ? AND to_date >= ?",
         vec![day.to_string().into(), day.to_string().into()],
     ))?;
     let mut out = Vec::new();
     for e in emps {
+        if near.skip == Some(e.id.as_str()) {
+            continue;
+        }
         let ras = crate::conveyor::people::assignments_of(&all_roles, &e.id);
         if !roles_on(&ras, day).iter().any(|r| roles.contains(r)) {
             continue;
@@ -141,7 +186,11 @@ pub(crate) fn candidates(
             region_id: e.region_id.clone(),
             absent: absent_on(&abs, day),
             open_leads: load,
-            limit: e.open_lead_limit.unwrap_or(cfg.open_lead_limit),
+            limit: if near.limited {
+                e.open_lead_limit.unwrap_or(cfg.open_lead_limit)
+            } else {
+                i64::MAX
+            },
         });
     }
     Ok(out)
@@ -346,7 +395,8 @@ impl App {
             if !missing.is_empty() && lead.stage == LeadStage::Working && lead.owner_id == actor.id {
                 return Err(RuleError::ChecklistIncomplete { missing }.into());
             }
-            let cands = candidates(tx, &[Role::SalesManager, Role::UniversalManager], today, &cfg, OPEN_LEADS_SQL)?;
+            let near = Near { region_id: &lead.region_id, manual: req.receiver_id.as_deref(), skip: None, limited: true };
+            let cands = candidates(tx, &[Role::SalesManager, Role::UniversalManager], today, &cfg, OPEN_LEADS_SQL, near)?;
             let last = tx
                 .query_one(
                     "SELECT h.receiver_id FROM handoffs h JOIN leads l ON l.id = h.lead_id WHERE h.kind = 'lead' AND l.region_id = ? ORDER BY h.created_at DESC, h.id DESC LIMIT 1",
@@ -474,12 +524,19 @@ impl App {
         let today = self.today(&cfg);
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
+            let near = Near {
+                region_id: &lead.region_id,
+                manual: Some(receiver_id),
+                skip: None,
+                limited: true,
+            };
             let cands = candidates(
                 tx,
                 &[Role::SalesManager, Role::UniversalManager],
                 today,
                 &cfg,
                 OPEN_LEADS_SQL,
+                near,
             )?;
             let a = choose_receiver(
                 cfg.assignment_rule,
@@ -589,14 +646,20 @@ impl App {
             let r = self.db.tx(|tx| {
                 let row: LeadRow = tx.must(&lead_id)?;
                 let lead = to_domain(&row)?;
-                let mut cands = candidates(
+                let near = Near {
+                    region_id: &lead.region_id,
+                    manual: None,
+                    skip: Some(&h.receiver_id),
+                    limited: true,
+                };
+                let cands = candidates(
                     tx,
                     &[Role::SalesManager, Role::UniversalManager],
                     today,
                     &cfg,
                     OPEN_LEADS_SQL,
+                    near,
                 )?;
-                cands.retain(|c| c.id != h.receiver_id);
                 let a = choose_receiver(
                     cfg.assignment_rule,
                     &lead.region_id,

@@ -6,6 +6,7 @@
 //! next open period.
 
 pub mod facts;
+pub mod live;
 pub mod periods;
 pub mod plans;
 pub mod register;
@@ -229,6 +230,11 @@ impl App {
 
     /// "My money": the person's own statement for a period (default: the current month, live,
     /// with what the next threshold takes). Only this person's rows are read.
+    /// How "my statement" was served so far (from memory, loaded, payments taken in).
+    pub fn live_stats(&self) -> live::LiveStats {
+        self.live.stats()
+    }
+
     pub fn my_statement(
         &self,
         actor: &Actor,
@@ -239,26 +245,31 @@ impl App {
             Some(p) => p.to_string(),
             None => period_of(self.today(&cfg)),
         };
+        let key = (actor.id.clone(), period.clone());
+        if let Some(cached) = self.live.get(&key, self.db.writes()) {
+            return Ok(cached.into_iter().next());
+        }
+        let seen = self.db.writes();
         self.db.read(|tx| {
             if let Some(stored) = periods::stored(tx, &period)? {
                 return Ok(stored.into_iter().find(|s| s.employee_id == actor.id));
             }
-            Ok(self
-                .compute_in(
-                    tx,
-                    &cfg,
-                    &Job {
-                        period: &period,
-                        who: Who::Person(&actor.id),
-                        region: None,
-                        plans: Plans::InForce,
-                        adjust: true,
-                        thresholds: true,
-                    },
-                    0,
-                )?
-                .into_iter()
-                .next())
+            let live = self.live_in(
+                tx,
+                &cfg,
+                &Job {
+                    period: &period,
+                    who: Who::Person(&actor.id),
+                    region: None,
+                    plans: Plans::InForce,
+                    adjust: true,
+                    thresholds: true,
+                },
+                0,
+            )?;
+            let out = live.statements().into_iter().next();
+            self.live.put(key, seen, live);
+            Ok(out)
         })
     }
 
@@ -383,9 +394,7 @@ impl App {
             wanted.extend(wanted_metrics(&u.plan));
             custom.extend(u.plan.metrics.clone());
         }
-        let with_mix = custom
-            .values()
-            .any(|c| c.product_group.is_some() || c.sku.is_some() || c.edition.is_some());
+        let with_mix = filters_by_product(&custom);
         let facts = Load {
             start,
             end,
@@ -422,17 +431,27 @@ impl App {
         job: &Job<'_>,
         depth: u32,
     ) -> AppResult<Vec<PersonStatement>> {
-        let mut out = self.prepare_in(tx, cfg, job, depth)?.finish();
-        if job.adjust {
-            let adjustments = periods::adjustments(self, tx, cfg, job)?;
-            for (person, lines) in adjustments {
-                if let Some(p) = out.iter_mut().find(|p| p.employee_id == person) {
-                    p.adjustments = lines;
-                }
-            }
-            settle_totals(&mut out);
-        }
-        Ok(out)
+        Ok(self.live_in(tx, cfg, job, depth)?.statements())
+    }
+
+    /// Everything `job`'s statements need, loaded (see [`live::Live::statements`]).
+    fn live_in(
+        &self,
+        tx: &mut Tx<'_>,
+        cfg: &ConveyorConfig,
+        job: &Job<'_>,
+        depth: u32,
+    ) -> AppResult<live::Live> {
+        let prepared = self.prepare_in(tx, cfg, job, depth)?;
+        let adjustments = if job.adjust {
+            Some(periods::adjustments(self, tx, cfg, job)?)
+        } else {
+            None
+        };
+        Ok(live::Live {
+            prepared,
+            adjustments,
+        })
     }
 
     /// Negative remainders carried into `job.period`, by (employee, role) and component: from
@@ -508,6 +527,11 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Some plan filters collections by product: the facts need invoice lines.
+    pub(crate) fn needs_mix(&self) -> bool {
+        filters_by_product(&self.custom)
+    }
+
     /// The metrics of every stretch and the statements they give (no I/O).
     pub fn finish(&self) -> Vec<PersonStatement> {
         let values = compute(&self.facts, &self.stretches, &self.wanted, &self.custom);
@@ -586,6 +610,12 @@ impl Prepared {
             self.facts.payments.len(),
         )
     }
+}
+
+fn filters_by_product(custom: &BTreeMap<String, baton_comp::plan::CustomMetric>) -> bool {
+    custom
+        .values()
+        .any(|c| c.product_group.is_some() || c.sku.is_some() || c.edition.is_some())
 }
 
 /// Σ of the accrued rounded lines of every part plus the paid adjustments.
