@@ -1,18 +1,26 @@
 //! Prints the validation table of the weak-link diagnosis.
 //!
 //! `cargo run --release -p baton-analytics --example diagnosis_validation -- 600 42`
-//! (departments per history length, seed).
+//! (departments per history length, seed). Two more numbers replace the simulated departments'
+//! range of base conversion, e.g. `-- 3000 42 0.15 0.35` for the first generator's range.
 
 use std::time::Instant;
 
-use baton_analytics::diagnosis::validation::validate;
+use baton_analytics::diagnosis::validation::{ValidationConfig, validate_with};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let departments = args.next().and_then(|a| a.parse().ok()).unwrap_or(600);
     let seed = args.next().and_then(|a| a.parse().ok()).unwrap_or(42);
+    let mut config = ValidationConfig::new(departments, seed);
+    let low = args.next().and_then(|a| a.parse::<f64>().ok());
+    let high = args.next().and_then(|a| a.parse::<f64>().ok());
+    if let (Some(low), Some(high)) = (low, high) {
+        config.generator.base_conversion = (low, high);
+        println!("Base conversion drawn from {low}–{high}.\n");
+    }
     let started = Instant::now();
-    let table = validate(departments, seed);
+    let table = validate_with(&config);
     let elapsed = started.elapsed();
     println!("{}", table.to_markdown());
     println!("Run time: {:.1} s.", elapsed.as_secs_f64());

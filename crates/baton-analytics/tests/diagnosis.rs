@@ -108,6 +108,17 @@ fn invalid_settings_are_refused() {
             ..
         })
     ));
+    let config = DiagnosisConfig {
+        weak_ratio: (0.8, 0.3),
+        ..DiagnosisConfig::default()
+    };
+    assert!(matches!(
+        diagnose_with(&[], &config),
+        Err(DiagnosisError::InvalidConfig {
+            field: "weak_ratio",
+            ..
+        })
+    ));
 }
 
 /// Four callers, three sales managers, 40 accepted leads per pair. Callers 1–3 convert 30 %
@@ -187,8 +198,80 @@ fn a_weak_sales_manager_is_named_even_when_one_caller_sends_him_most_leads() {
 }
 
 #[test]
+fn two_equally_weak_callers_share_the_probability_and_neither_is_named() {
+    // Callers 3 and 4 both convert 10 %, callers 1 and 2 convert 30 %, 60 leads per pair. The
+    // model's hypotheses have one weak link; two look equally weak, so the probability is split
+    // between them, no one is named, and the department is not given a clean bill either.
+    let d = diagnose(&grid(4, 3, 60, |c, _| if c >= 3 { 6 } else { 18 })).expect("diagnosis");
+    assert!(d.credibly_below().is_empty(), "{:?}", d.conclusion);
+    let p3 = d.person(Role::Caller, 3).and_then(|p| p.probability_below);
+    let p4 = d.person(Role::Caller, 4).and_then(|p| p.probability_below);
+    let (p3, p4) = (p3.expect("candidate"), p4.expect("candidate"));
+    assert!((p3 - p4).abs() < 1e-9 && p3 > 0.3 && p3 < 0.5, "{p3} {p4}");
+    assert!(matches!(
+        d.conclusion,
+        Conclusion::NotEnoughData {
+            shortage: DataShortage::CannotRuleOutHalving { .. }
+        }
+    ));
+}
+
+#[test]
+fn the_probabilities_of_all_readings_add_up_to_one() {
+    let d = diagnose(&weak_caller_matrix()).expect("diagnosis");
+    let people: f64 = d.people.iter().filter_map(|p| p.probability_below).sum();
+    let total = people + d.probability_no_one.expect("comparable");
+    assert!((total - 1.0).abs() < 1e-9, "{total}");
+}
+
+#[test]
+fn a_caller_at_80_percent_of_the_others_is_not_named_on_a_years_data() {
+    // 4 callers × 3 managers × 60 leads: callers 1–3 convert 30 % (18 of 60), caller 4 24 %
+    // (about 14 of 60): within the weak range, but far too little data to tell it from chance.
+    let d = diagnose(&grid(4, 3, 60, |c, _| if c == 4 { 14 } else { 18 })).expect("diagnosis");
+    assert!(d.credibly_below().is_empty(), "{:?}", d.conclusion);
+}
+
+#[test]
+fn the_most_likely_weak_link_is_not_named_with_too_few_leads() {
+    // Caller 4 converted none of 30 accepted leads where the others convert 30 % of 180: the
+    // most likely weak link, but under the minimum of 50 leads, so no one is named.
+    let d = diagnose(
+        &grid(4, 3, 60, |c, _| if c == 4 { 0 } else { 18 })
+            .into_iter()
+            .map(|p| {
+                if p.caller == 4 {
+                    pair(4, p.sales_manager, 10, 0)
+                } else {
+                    p
+                }
+            })
+            .collect::<Vec<_>>(),
+    )
+    .expect("diagnosis");
+    assert!(d.credibly_below().is_empty());
+    let weak = d.person(Role::Caller, 4).expect("caller 4");
+    assert!(
+        weak.probability_below.expect("candidate") > 0.65,
+        "{weak:?}"
+    );
+    assert!(matches!(
+        d.conclusion,
+        Conclusion::NotEnoughData {
+            shortage: DataShortage::CannotRuleOutHalving { .. }
+        }
+    ));
+    let en = d.explain(Lang::En, &name);
+    assert!(en.contains("too few accepted leads to be named"), "{en}");
+    assert!(
+        en.contains("Not judged, fewer than 50 accepted leads: Caller4."),
+        "{en}"
+    );
+}
+
+#[test]
 fn a_tiny_sample_gives_not_enough_data() {
-    // Three callers × two managers × 3 leads: 6 leads per caller, far below the minimum of 40,
+    // Three callers × two managers × 3 leads: 6 leads per caller, far below the minimum of 50,
     // even though caller 3 converted none.
     let d = diagnose(&grid(3, 2, 3, |c, _| if c == 3 { 0 } else { 2 })).expect("diagnosis");
     assert_eq!(
@@ -202,7 +285,7 @@ fn a_tiny_sample_gives_not_enough_data() {
             matches!(
                 p.verdict,
                 Verdict::NotEnoughData {
-                    shortage: Shortage::TooFewLeads { minimum: 40 }
+                    shortage: Shortage::TooFewLeads { minimum: 50 }
                 }
             ),
             "{p:?}"
@@ -219,16 +302,22 @@ fn identical_rates_name_no_one_and_clear_everyone_with_ample_data() {
     assert!(d.credibly_below().is_empty());
     for p in &d.people {
         let probability = p.probability_below.expect("has peers");
-        // Everyone is exactly at the others' level: P(gap < −margin) is below one half.
-        assert!(probability < 0.5, "{p:?}");
+        // Everyone is exactly at the others' level: no one is a likely weak link, and "no one
+        // is weak" carries most of the probability.
+        assert!(probability < 0.05, "{p:?}");
     }
+    assert!(d.probability_no_one.expect("comparable") > 0.9);
 }
 
 #[test]
 fn identical_rates_over_a_short_window_cannot_clear_anyone() {
-    // 15 accepted, 3 converted per pair: 45 leads per caller — judged, but a halving would not
+    // 17 accepted, 3 converted per pair: 51 leads per caller — judged, but a halving would not
     // stand out yet, so the diagnosis says so instead of declaring everyone fine.
-    let d = diagnose(&grid(4, 3, 15, |_, _| 3)).expect("diagnosis");
+    let d = diagnose(&grid(4, 3, 17, |_, _| 3)).expect("diagnosis");
+    assert!(matches!(
+        d.person(Role::Caller, 1).expect("caller 1").verdict,
+        Verdict::NotBelow { .. }
+    ));
     match &d.conclusion {
         Conclusion::NotEnoughData {
             shortage: DataShortage::CannotRuleOutHalving { people },
@@ -372,7 +461,7 @@ fn the_generator_is_deterministic_and_within_its_ranges() {
         assert_eq!(a, b);
         assert!((4..=8).contains(&a.callers.len()));
         assert!((3..=6).contains(&a.sales_managers.len()));
-        assert!((0.15..0.35).contains(&a.base_conversion));
+        assert!((0.20..0.40).contains(&a.base_conversion));
         let leads: u32 = a.pairs.iter().map(|p| p.accepted).sum();
         let per_caller_month = f64::from(leads) / (a.callers.len() as f64 * f64::from(months));
         assert!((10.0..=20.0).contains(&per_caller_month));
@@ -391,10 +480,10 @@ fn the_validation_is_reproducible() {
 }
 
 /// The regression guard of the validation: the published run itself (600 departments per
-/// length, seed 42; about a second and a half in debug). The limits on false alarms and wrong
-/// names are the issue's; the detection floors sit a few points under what the run measures
-/// (docs/diagnosis.md), since the issue's detection goals are out of reach for this generator
-/// even for the reference held to the same limits.
+/// length, seed 42; about two seconds in debug). The limits on false alarms and wrong names, and
+/// "within 10 points of the reference", are the issue's; the detection floors sit about three
+/// points under what the run measures (docs/diagnosis.md: 67.8 % at 6 months, 88.5 % at 12 —
+/// the issue's 90 % at 12 months is met on larger runs, not on this one).
 #[test]
 fn validation_guard() {
     let table = validate(600, 42);
@@ -403,6 +492,9 @@ fn validation_guard() {
         assert!(row.model.false_alarm_rate() <= 0.05, "{md}");
         assert!(row.model.wrong_name_rate() <= 0.02, "{md}");
         assert_eq!(row.model_errors, 0);
+        // A department with a weak person is rarely given a clean bill.
+        let c = &row.conclusions;
+        assert!(c.weak_no_one * 20 <= row.model.with_weak, "{md}");
     }
     let row = |m| table.row(m).expect("length");
     // With 3 months the diagnosis mostly says it cannot tell, rather than guess.
@@ -410,11 +502,23 @@ fn validation_guard() {
         row(3).model_not_enough_data * 10 >= row(3).model.departments * 8,
         "{md}"
     );
-    assert!(row(6).model.detection() >= 0.40, "{md}");
-    assert!(row(12).model.detection() >= 0.70, "{md}");
+    assert!(row(6).model.detection() >= 0.65, "{md}");
+    assert!(row(12).model.detection() >= 0.86, "{md}");
+    for months in [6, 12] {
+        let r = row(months);
+        assert!(
+            r.reference.detection() - r.model.detection() <= 0.10,
+            "{md}"
+        );
+    }
+    // With a year of data most equal departments are cleared.
+    assert!(
+        row(12).conclusions.equal_no_one * 10 >= row(12).model.equal * 7,
+        "{md}"
+    );
     // The reference lands where it did when the table was published.
-    assert!(row(6).reference.detection() >= 0.54, "{md}");
-    assert!(row(12).reference.detection() >= 0.85, "{md}");
+    assert!(row(6).reference.detection() >= 0.70, "{md}");
+    assert!(row(12).reference.detection() >= 0.94, "{md}");
 }
 
 #[test]
@@ -450,6 +554,21 @@ proptest! {
         let ra = reference::likelihood_ratio(&pairs, 0.5, BaseRate::Estimated).expect("valid");
         let rb = reference::likelihood_ratio(&shuffled, 0.5, BaseRate::Estimated).expect("valid");
         prop_assert_eq!(ra, rb);
+    }
+
+    #[test]
+    fn at_most_one_person_is_named_and_the_probabilities_add_up(pairs in arbitrary_pairs()) {
+        let d = diagnose(&pairs).expect("valid counts");
+        prop_assert!(d.credibly_below().len() <= 1);
+        if let Some(p0) = d.probability_no_one {
+            let people: f64 = d.people.iter().filter_map(|p| p.probability_below).sum();
+            prop_assert!((people + p0 - 1.0).abs() < 1e-9);
+        }
+        if let Conclusion::WeakLink { role, id, probability } = d.conclusion {
+            prop_assert!(probability >= d.config.threshold);
+            let named = d.person(role, id).expect("named person");
+            prop_assert!(named.accepted >= d.config.min_accepted);
+        }
     }
 
     #[test]

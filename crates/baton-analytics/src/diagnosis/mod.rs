@@ -5,28 +5,35 @@
 //! window and how many of them converted (first payment). Output: for every person a verdict with
 //! a probability, and one conclusion for the department, in words ([`Diagnosis::explain`]).
 //!
-//! The model is a two-factor logistic regression, `logit p(c, s) = μ + a_c + b_s`, with a weak
-//! ridge prior `N(0, σ²)` on every effect, fitted by Newton's method; the posterior is the Laplace
-//! approximation around the mode (see `fit.rs`). Because the sales manager's effect is in the
-//! model, a caller is not blamed for having handed most leads to a weak closer, and the other
-//! way round.
+//! The model is a two-factor logistic regression, `logit p(c, s) = μ + a_c + b_s` (`fit.rs`).
+//! Because both people behind a lead are in the model, a caller is not blamed for having handed
+//! most leads to a weak closer, and the other way round.
 //!
-//! A person's *gap* is their effect minus the lead-weighted average effect of the other members
-//! of their role (a log odds ratio). The person is **credibly below** the others when the
-//! posterior probability that the gap is below `−margin` (odds at least about 10 % lower) reaches
-//! [`DiagnosisConfig::threshold`] (0.99). Both were tuned on simulated departments ([`validation`],
-//! `examples/diagnosis_threshold_scan.rs`, a seed other than the published one) so that false
-//! alarms stay under 5 % and wrong names under 2 % at every history length. The margin keeps a
-//! trivial difference over a large sample from becoming an accusation.
+//! The question "who is the weak link?" is answered by Bayesian model comparison (`compare.rs`):
+//! the hypothesis "everyone is alike" against one hypothesis per person, "this person is the weak
+//! link", the size of the gap not known but spread over a range (a conversion at 0.3–0.8 of the
+//! others'). Every hypothesis gets a posterior probability and they add up to one, so people
+//! compete for the same probability instead of each being tested on their own (which, in a
+//! department of ten or more, makes chance look like a weak link far too often). The most
+//! probable person is named — the only one **credibly below** the others — when their
+//! probability reaches [`DiagnosisConfig::threshold`] (0.65); everyone else gets their
+//! probability shown. The threshold and the other settings were tuned on simulated departments
+//! ([`validation`], `examples/diagnosis_threshold_scan.rs`, a seed other than the published one)
+//! so that false alarms stay under 5 % and wrong names under 2 % at every history length.
 //!
 //! With too little data the diagnosis says so: a person with fewer than
-//! [`DiagnosisConfig::min_accepted`] accepted leads is not judged, and "no one is below" is said
-//! only when a conversion at half the others' would, for every person, more likely than not have
-//! been named; otherwise the conclusion is "not enough data".
+//! [`DiagnosisConfig::min_accepted`] accepted leads is not judged (nor named), and "no one is
+//! below" is said only when everyone with leads was judged and either "no one is weak" is itself
+//! probable enough (0.9) or a conversion at half the others' would, for every person, have been
+//! named at least four times in five; otherwise the conclusion is "not enough data".
+//!
+//! The conversions "with the partners' mix taken out" and the gaps shown beside each person come
+//! from a descriptive fit of the same regression with a weak ridge prior.
 //!
 //! [`reference`](mod@reference) is the likelihood-ratio classifier the model is measured against, and
 //! [`simulated`] generates departments with a known truth. Results: `docs/diagnosis.md`.
 
+mod compare;
 mod fit;
 pub mod reference;
 pub mod simulated;
@@ -184,30 +191,44 @@ pub fn matrix(pairs: &[PairCounts]) -> Result<Vec<PairCell>, DiagnosisError> {
 pub struct DiagnosisConfig {
     /// A person with fewer accepted leads than this in the window is not judged.
     pub min_accepted: u64,
-    /// Posterior probability of being noticeably below the others (by more than `margin`) at
-    /// which a person is named.
+    /// Posterior probability of being the weak link at which the most probable person is named.
     pub threshold: f64,
-    /// Standard deviation of the ridge prior on each person's effect, in log-odds.
+    /// How much people who are "alike" may still differ: the standard deviation of everyone's
+    /// effect around the department's, in log-odds (0.15: a few per cent of conversion either
+    /// way). The weak link's own effect has the same spread around their gap.
+    pub equal_sd: f64,
+    /// The weak link's conversion as a share of the others', `(low, high)`: the range over which
+    /// the size of the gap is spread evenly (in log-odds, at the department's conversion). It is
+    /// not known in advance, so the model weighs every size in the range.
+    pub weak_ratio: (f64, f64),
+    /// Prior probability that no one is weak. The rest is split evenly between the callers' side
+    /// and the sales managers' side, and within a side evenly between everyone who can be
+    /// compared with someone in the same role.
+    pub prior_no_one: f64,
+    /// Standard deviation of the weak ridge prior of the descriptive fit, which gives the
+    /// conversions "with the partners' mix taken out" and the gaps shown beside each person.
     pub prior_sd: f64,
-    /// The gap (in log-odds) a person must credibly exceed to be named: "below the others" means
-    /// at least this much below, so that a trivial difference over a large sample is not an
-    /// accusation.
-    pub margin: f64,
-    /// "No one is below" is said only when, for every person with leads, a conversion at half
-    /// the others' would have been named with at least this probability (people under the
-    /// minimum never qualify); otherwise the department gets "not enough data" rather than a
-    /// clean bill.
+    /// "No one is below" is said only when every person with leads was judged, and either the
+    /// posterior probability that no one is weak reaches `clear_probability`, or, for every
+    /// person judged, a conversion at half the others' would have been named with at least
+    /// `clearing_power`; otherwise the department gets "not enough data" rather than a clean
+    /// bill.
     pub clearing_power: f64,
+    /// See `clearing_power`.
+    pub clear_probability: f64,
 }
 
 impl Default for DiagnosisConfig {
     fn default() -> Self {
         DiagnosisConfig {
-            min_accepted: 40,
-            threshold: 0.99,
+            min_accepted: 50,
+            threshold: 0.65,
+            equal_sd: 0.05,
+            weak_ratio: (0.3, 0.8),
+            prior_no_one: 0.5,
             prior_sd: 1.0,
-            margin: 0.1,
-            clearing_power: 0.5,
+            clearing_power: 0.8,
+            clear_probability: 0.9,
         }
     }
 }
@@ -223,14 +244,24 @@ impl DiagnosisConfig {
         if !(self.threshold > 0.5 && self.threshold < 1.0) {
             return invalid("threshold", "must be above 0.5 and below 1");
         }
+        if !(self.equal_sd.is_finite() && self.equal_sd > 0.0) {
+            return invalid("equal_sd", "must be a positive number");
+        }
+        let (low, high) = self.weak_ratio;
+        if !(low > 0.0 && low < high && high < 1.0) {
+            return invalid("weak_ratio", "must be (low, high) with 0 < low < high < 1");
+        }
+        if !(self.prior_no_one > 0.0 && self.prior_no_one < 1.0) {
+            return invalid("prior_no_one", "must be above 0 and below 1");
+        }
         if !(self.prior_sd.is_finite() && self.prior_sd > 0.0) {
             return invalid("prior_sd", "must be a positive number");
         }
-        if !(self.margin.is_finite() && self.margin >= 0.0) {
-            return invalid("margin", "must be a non-negative number");
-        }
         if !(self.clearing_power > 0.0 && self.clearing_power < 1.0) {
             return invalid("clearing_power", "must be above 0 and below 1");
+        }
+        if !(self.clear_probability > 0.0 && self.clear_probability < 1.0) {
+            return invalid("clear_probability", "must be above 0 and below 1");
         }
         Ok(())
     }
@@ -253,12 +284,12 @@ pub enum Verdict {
     NotEnoughData {
         shortage: Shortage,
     },
-    /// Credibly below the others of the same role: `probability` is the posterior probability
-    /// that the person's conversion is noticeably below theirs (see `probability_below`).
+    /// The weak link: `probability` is the posterior probability that this person is the weak
+    /// link (see `probability_below`). At most one person gets this verdict.
     CrediblyBelow {
         probability: f64,
     },
-    /// Not credibly below; `probability` as above, short of the threshold.
+    /// Not named; `probability` as above.
     NotBelow {
         probability: f64,
     },
@@ -278,12 +309,14 @@ pub struct PersonAssessment {
     pub adjusted_conversion: f64,
     /// The same for the other members of the role, weighted by their leads.
     pub others_adjusted_conversion: f64,
-    /// The person's effect minus the others' (log odds ratio) and its posterior standard
-    /// deviation. `None` when there is no one to compare with.
+    /// The person's effect minus the lead-weighted mean of the others' (a log odds ratio), and
+    /// its posterior standard deviation, from the descriptive fit. `None` when there is no one to
+    /// compare with.
     pub log_odds_gap: Option<f64>,
     pub gap_sd: Option<f64>,
-    /// Posterior probability that the gap is below `−margin`: that the person converts
-    /// noticeably worse than the others. `None` without peers.
+    /// Posterior probability that this person is the weak link: that their conversion is at
+    /// `weak_ratio` (0.3–0.8) of the others' while everyone else is alike. `None` without
+    /// peers or without leads.
     pub probability_below: Option<f64>,
     pub verdict: Verdict,
 }
@@ -302,9 +335,10 @@ pub enum DataShortage {
     NoConversions,
     /// Neither role has two people with the minimum of accepted leads.
     TooFewPeople,
-    /// No one is credibly below, but these people cannot be cleared: they have fewer accepted
-    /// leads than the minimum, or even a conversion at half the others' would probably not
-    /// have been named yet.
+    /// No one is named, but these people cannot be cleared: they have fewer accepted leads than
+    /// the minimum, or even a conversion at half the others' might well (more often than
+    /// `1 − clearing_power`) not have been named yet — for instance because someone else's
+    /// probability is already high.
     CannotRuleOutHalving { people: Vec<(Role, i64)> },
 }
 
@@ -312,7 +346,7 @@ pub enum DataShortage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "conclusion", rename_all = "snake_case")]
 pub enum Conclusion {
-    /// This person is the weak link, with the posterior probability of being below the others.
+    /// This person is the weak link, with the posterior probability that they are.
     WeakLink {
         role: Role,
         id: i64,
@@ -332,6 +366,8 @@ pub struct Diagnosis {
     pub accepted: u64,
     pub converted: u64,
     pub overall: RateInterval,
+    /// Posterior probability that no one is weak; `None` when no one can be compared.
+    pub probability_no_one: Option<f64>,
     pub conclusion: Conclusion,
     pub config: DiagnosisConfig,
 }
@@ -341,7 +377,7 @@ impl Diagnosis {
         self.people.iter().find(|p| p.role == role && p.id == id)
     }
 
-    /// Everyone credibly below the others, most probable first.
+    /// Everyone named as the weak link: at most one person.
     pub fn credibly_below(&self) -> Vec<&PersonAssessment> {
         let mut named: Vec<&PersonAssessment> = self
             .people
@@ -474,6 +510,7 @@ pub fn diagnose_with(
             converted: y as f64,
         })
         .collect();
+    // The descriptive fit: the adjusted conversions and gaps shown beside each person.
     let fitted = fit::fit(
         &fit_cells,
         callers.ids.len(),
@@ -482,15 +519,65 @@ pub fn diagnose_with(
     )
     .map_err(|_| DiagnosisError::FitFailed)?;
 
-    // How far a halving of the department's conversion lies, in log-odds (the rate is kept off
-    // 1 so that a department where every lead converted still gets a finite distance).
-    let halving_gap = (converted > 0).then(|| {
-        let p = overall.rate.min(1.0 - 0.5 / accepted as f64);
-        logit(p) - logit(p / 2.0)
+    // The department's conversion kept off 0 and 1, so that the weak link's range and a halving
+    // have a finite size in log-odds even when no lead or every lead converted.
+    let rate = (accepted > 0).then(|| {
+        let half_lead = 0.5 / accepted as f64;
+        overall.rate.clamp(half_lead, 1.0 - half_lead)
     });
 
-    // The gap must exceed `margin + z_threshold · sd` for a person to be named.
-    let z_threshold = normal_quantile(config.threshold);
+    // The candidates for the weak link: everyone with leads and a peer with leads.
+    let mut candidates = Vec::new();
+    for (role, members) in [
+        (Role::Caller, &callers),
+        (Role::SalesManager, &sales_managers),
+    ] {
+        let with_leads: Vec<usize> = (0..members.ids.len())
+            .filter(|&k| members.accepted[k] > 0)
+            .collect();
+        if with_leads.len() >= 2 {
+            candidates.extend(with_leads.into_iter().map(|k| (role, k)));
+        }
+    }
+    let comparison = match rate {
+        Some(rate) if !candidates.is_empty() => Some(
+            compare::compare(
+                &fit_cells,
+                callers.ids.len(),
+                sales_managers.ids.len(),
+                &candidates,
+                rate,
+                &compare::Settings {
+                    equal_sd: config.equal_sd,
+                    weak_ratio: config.weak_ratio,
+                    prior_no_one: config.prior_no_one,
+                },
+            )
+            .map_err(|_| DiagnosisError::FitFailed)?,
+        ),
+        _ => None,
+    };
+    let judged = |role: Role, k: usize| {
+        let members = match role {
+            Role::Caller => &callers,
+            Role::SalesManager => &sales_managers,
+        };
+        members.accepted[k] >= config.min_accepted.max(1)
+    };
+    // The one person named: the most probable weak link, if sure enough and judged.
+    let named = comparison
+        .as_ref()
+        .and_then(|c| c.top())
+        .filter(|t| t.posterior >= config.threshold && judged(t.role, t.index))
+        .map(|t| (t.role, t.index));
+    let probability_no_one = comparison.as_ref().map(|c| c.posterior_no_one);
+    let no_one_sure = probability_no_one.is_some_and(|p| p >= config.clear_probability);
+    // How far a halving of the department's conversion lies, in log-odds, and how far towards
+    // the others the measurement may fall for the halving still to count as seen with
+    // `clearing_power`.
+    let halving_gap = rate.map(|p| logit(p) - logit(p / 2.0));
+    let z_power = normal_quantile(config.clearing_power);
+
     let mut people = Vec::with_capacity(callers.ids.len() + sales_managers.ids.len());
     let mut unresolved = Vec::new();
     for (role, members, partners) in [
@@ -514,44 +601,45 @@ pub fn diagnose_with(
                 let sd = fitted.variance(role, &c).sqrt();
                 (mean, sd)
             });
-            let probability_below = gap.map(|(mean, sd)| {
-                if sd > 0.0 {
-                    normal_cdf((-config.margin - mean) / sd)
-                } else if mean < -config.margin {
-                    1.0
-                } else {
-                    0.0
-                }
-            });
+            let probability_below = comparison.as_ref().and_then(|c| c.posterior(role, k));
             let verdict = match probability_below {
-                None => Verdict::NotEnoughData {
+                _ if gap.is_none() => Verdict::NotEnoughData {
                     shortage: Shortage::NoPeers,
                 },
-                Some(_) if n < config.min_accepted => Verdict::NotEnoughData {
+                _ if !judged(role, k) => Verdict::NotEnoughData {
                     shortage: Shortage::TooFewLeads {
                         minimum: config.min_accepted,
                     },
                 },
-                Some(probability) if probability >= config.threshold => {
+                Some(probability) if named == Some((role, k)) => {
                     Verdict::CrediblyBelow { probability }
                 }
-                Some(probability) => Verdict::NotBelow { probability },
+                probability => Verdict::NotBelow {
+                    probability: probability.unwrap_or(0.0),
+                },
             };
-            // Can this person be cleared? Only if a conversion at half the others' would have
-            // been named with at least `clearing_power`. People below the minimum never can.
-            let cleared = match (verdict, gap, halving_gap) {
-                (Verdict::NotBelow { .. }, Some((_, sd)), Some(halving)) => {
-                    sd <= 0.0
-                        || normal_cdf((halving - config.margin) / sd - z_threshold)
-                            >= config.clearing_power
+            // Can this person be cleared? People below the minimum never can (unless they have
+            // no lead at all); a judged person can if "no one is weak" is itself probable
+            // enough, or if a conversion at half the others' would have been named with at
+            // least `clearing_power`: the measurement of their gap is normal around the halving
+            // with the data's precision, so its `1 − clearing_power` quantile towards the others
+            // (`z_power` standard deviations) must still be named.
+            let cleared = match verdict {
+                Verdict::NotBelow { .. } => {
+                    no_one_sure
+                        || match (&comparison, halving_gap) {
+                            (Some(c), Some(halving)) => c
+                                .likelihood(role, k)
+                                .and_then(|(_, v)| {
+                                    c.what_if(role, k, -halving + z_power * v.sqrt())
+                                })
+                                .is_some_and(|p| p >= config.threshold),
+                            _ => false,
+                        }
                 }
-                (
-                    Verdict::NotEnoughData {
-                        shortage: Shortage::TooFewLeads { .. },
-                    },
-                    _,
-                    _,
-                ) => n == 0,
+                Verdict::NotEnoughData {
+                    shortage: Shortage::TooFewLeads { .. },
+                } => n == 0,
                 _ => true,
             };
             if !cleared {
@@ -580,10 +668,11 @@ pub fn diagnose_with(
         accepted,
         converted,
         overall,
+        probability_no_one,
         conclusion: Conclusion::NoOneBelow,
         config: *config,
     };
-    diagnosis.conclusion = conclude(&diagnosis, halving_gap.is_some(), unresolved);
+    diagnosis.conclusion = conclude(&diagnosis, converted > 0, unresolved);
     Ok(diagnosis)
 }
 

@@ -3,12 +3,20 @@
 //! A department has 4–8 callers and 3–6 sales managers. Every month each caller gets 10–20 of
 //! their leads accepted. Leads go to sales managers either round-robin (each caller's leads in
 //! turn, from a random starting manager) or skewed: each caller has a favourite sales manager who
-//! gets 40–60 % of that caller's leads, the rest spread evenly over the others. The department's
-//! base conversion is drawn from 15–35 % (accepted lead → first payment; the research's
-//! benchmarks, domain brief §5.1, put accepted-to-paid in that range for warm B2B leads). A lead
-//! of caller `c` handled by sales manager `s` converts with probability
-//! `base · quality(c) · skill(s)`, where both factors are 1 except for the weak person's, which
-//! is one half.
+//! gets 40–60 % of that caller's leads, the rest spread evenly over the others. All of that is
+//! issue 4 §3 word for word. A lead of caller `c` handled by sales manager `s` converts with
+//! probability `base · quality(c) · skill(s)`, where both factors are 1 except for the weak
+//! person's, which is one half ("conversion half the others'").
+//!
+//! The issue does not give the department's base conversion (accepted lead → first payment); it
+//! is drawn from 20–40 %. The research (domain brief §5.1) puts that step at about 30 %: "20
+//! meetings → 6 deals", the illustrative caller × closer matrix at 29 %, the later funnel stages
+//! at 40–60 % × 50–70 % = 20–42 %, closers from 15 % (cold leads) to 40 % (inbound). With this
+//! range the issue's own reference — told the effect size and that at most one member is weak —
+//! lands near the figures the issue quotes for it (about 74 % at 6 % false alarms with 6 months,
+//! 93 % at 2 % with 12 months, against "about 70 %" and "about 94 %"). The first version drew
+//! from 15–35 %, centred below the research's 30 %, where the same reference reaches only 62 %
+//! and 85 %; `docs/diagnosis.md` gives the results under both.
 
 use std::collections::BTreeMap;
 
@@ -83,7 +91,7 @@ impl Default for GeneratorConfig {
             callers: (4, 8),
             sales_managers: (3, 6),
             leads_per_caller_month: (10, 20),
-            base_conversion: (0.15, 0.35),
+            base_conversion: (0.20, 0.40),
             weak_factor: 0.5,
             skewed_departments: 0.5,
             favourite_share: (0.4, 0.6),

@@ -1,6 +1,7 @@
 //! The diagnosis in words, in Russian and English: which person, how sure, and what to look at.
-//! "Noticeably worse" is the model's margin: odds of converting at least about 10 % lower than
-//! the others' (`DiagnosisConfig::margin`, 0.1 in log-odds).
+//! "Markedly worse" is the model's range for a weak link: a conversion at 30–80 % of the others'
+//! (`DiagnosisConfig::weak_ratio`); the probability is the posterior probability that this person
+//! is the one weak link of the department, against everyone else and against "no one".
 //! The Russian sentences keep the person's name as a label (never inflected), since names come
 //! from the caller of the API in the nominative.
 
@@ -27,12 +28,18 @@ fn percent(x: f64, lang: Lang) -> String {
     }
 }
 
-/// A probability; above 99.9 % it is written as a bound so as not to round up to certainty.
+/// A probability; above 99.9 % and below 0.1 % it is written as a bound so as not to round to
+/// certainty either way.
 fn probability(p: f64, lang: Lang) -> String {
     if p > 0.999 {
         match lang {
             Lang::En => "> 99.9%".to_owned(),
             Lang::Ru => "> 99,9 %".to_owned(),
+        }
+    } else if p < 0.001 {
+        match lang {
+            Lang::En => "< 0.1%".to_owned(),
+            Lang::Ru => "< 0,1 %".to_owned(),
         }
     } else {
         percent(p, lang)
@@ -52,16 +59,6 @@ fn role_word(role: Role, lang: Lang) -> &'static str {
     }
 }
 
-/// "the other callers" / "остальных колл-менеджеров".
-fn others_word(role: Role, lang: Lang) -> &'static str {
-    match (role, lang) {
-        (Role::Caller, Lang::En) => "the other callers",
-        (Role::SalesManager, Lang::En) => "the other sales managers",
-        (Role::Caller, Lang::Ru) => "остальных колл-менеджеров",
-        (Role::SalesManager, Lang::Ru) => "остальных менеджеров по привлечению",
-    }
-}
-
 fn list(people: &[&PersonAssessment], names: &dyn Fn(Role, i64) -> String) -> String {
     people
         .iter()
@@ -75,25 +72,38 @@ pub(super) fn explain(d: &Diagnosis, lang: Lang, names: &dyn Fn(Role, i64) -> St
     match &d.conclusion {
         Conclusion::WeakLink { role, id, .. } => {
             if let Some(person) = d.person(*role, *id) {
-                weak_link(&mut lines, person, lang, names);
+                weak_link(&mut lines, d, person, lang, names);
             }
-            let also: Vec<String> = d
-                .credibly_below()
+            // The other readings of the same data: the runner-up and "no one".
+            let runner_up = d
+                .people
                 .iter()
                 .filter(|p| !(p.role == *role && p.id == *id))
-                .map(|p| {
-                    format!(
-                        "{} ({}, {})",
-                        names(p.role, p.id),
-                        role_word(p.role, lang),
-                        probability(p.probability_below.unwrap_or(0.0), lang)
-                    )
-                })
-                .collect();
-            if !also.is_empty() {
+                .filter_map(|p| p.probability_below.map(|q| (p, q)))
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            let mut other = Vec::new();
+            if let Some(p0) = d.probability_no_one {
+                other.push(match lang {
+                    Lang::En => format!("no weak link at all, {}", probability(p0, lang)),
+                    Lang::Ru => format!("слабого звена нет — {}", probability(p0, lang)),
+                });
+            }
+            if let Some((p, q)) = runner_up {
+                other.push(format!(
+                    "{} ({}){} {}",
+                    names(p.role, p.id),
+                    role_word(p.role, lang),
+                    match lang {
+                        Lang::En => ",",
+                        Lang::Ru => " —",
+                    },
+                    probability(q, lang)
+                ));
+            }
+            if !other.is_empty() {
                 lines.push(match lang {
-                    Lang::En => format!("Also credibly below the others: {}.", also.join(", ")),
-                    Lang::Ru => format!("Также достоверно ниже остальных: {}.", also.join(", ")),
+                    Lang::En => format!("Other readings of the data: {}.", other.join("; ")),
+                    Lang::Ru => format!("Другие объяснения данных: {}.", other.join("; ")),
                 });
             }
         }
@@ -105,20 +115,27 @@ pub(super) fn explain(d: &Diagnosis, lang: Lang, names: &dyn Fn(Role, i64) -> St
                 }
                 .to_owned(),
             );
-            largest_gap(&mut lines, d, lang, names);
-            lines.push(
+            most_likely(&mut lines, d, lang, names);
+            let p0 = d.probability_no_one.unwrap_or(0.0);
+            lines.push(if p0 >= d.config.clear_probability {
+                let p0 = probability(p0, lang);
                 match lang {
-                    Lang::En => {
-                        "Everyone judged has enough accepted leads that a conversion at half \
-                         the others' would show as a clear gap."
-                    }
-                    Lang::Ru => {
-                        "У всех оценённых достаточно принятых лидов, чтобы вдвое худшая \
-                         конверсия была заметна как явный разрыв."
-                    }
+                    Lang::En => format!("The probability that no one is a weak link: {p0}."),
+                    Lang::Ru => format!("Вероятность того, что слабого звена нет: {p0}."),
                 }
-                .to_owned(),
-            );
+            } else {
+                let power = probability(d.config.clearing_power, lang);
+                match lang {
+                    Lang::En => format!(
+                        "Everyone judged has enough accepted leads that a conversion at half the \
+                         others' would have been named with a probability of at least {power}."
+                    ),
+                    Lang::Ru => format!(
+                        "У всех оценённых достаточно принятых лидов, чтобы вдвое худшая конверсия \
+                         была названа с вероятностью не меньше {power}."
+                    ),
+                }
+            });
         }
         Conclusion::NotEnoughData { shortage } => {
             not_enough(&mut lines, d, shortage, lang, names);
@@ -142,8 +159,19 @@ pub(super) fn explain(d: &Diagnosis, lang: Lang, names: &dyn Fn(Role, i64) -> St
     lines.join("\n")
 }
 
+/// The weak link's range as percentages of the others' conversion: "30–80%".
+fn ratio_range(d: &Diagnosis, lang: Lang) -> String {
+    let (low, high) = d.config.weak_ratio;
+    let whole = |x: f64| format!("{:.0}", x * 100.0);
+    match lang {
+        Lang::En => format!("{}–{}%", whole(low), whole(high)),
+        Lang::Ru => format!("{}–{} %", whole(low), whole(high)),
+    }
+}
+
 fn weak_link(
     lines: &mut Vec<String>,
+    d: &Diagnosis,
     p: &PersonAssessment,
     lang: Lang,
     names: &dyn Fn(Role, i64) -> String,
@@ -155,11 +183,13 @@ fn weak_link(
     let adjusted = percent(p.adjusted_conversion, lang);
     let others = percent(p.others_adjusted_conversion, lang);
     let (y, n) = (p.converted, p.accepted);
+    let range = ratio_range(d, lang);
     match (lang, p.role) {
         (Lang::En, Role::Caller) => {
             lines.push(format!(
                 "{name} (caller) is the weak link: the probability that leads from {name} \
-                 convert noticeably worse than the other callers' is {prob}."
+                 convert markedly worse than the other callers' (at {range} of their rate) while \
+                 everyone else converts alike is {prob}."
             ));
             lines.push(format!(
                 "Conversion of {name}'s accepted leads: {rate} ({y} of {n}, 95% interval {ci}); \
@@ -175,7 +205,8 @@ fn weak_link(
         (Lang::En, Role::SalesManager) => {
             lines.push(format!(
                 "{name} (sales manager) is the weak link: the probability that leads handled by \
-                 {name} convert noticeably worse than the other sales managers' is {prob}."
+                 {name} convert markedly worse than the other sales managers' (at {range} of \
+                 their rate) while everyone else converts alike is {prob}."
             ));
             lines.push(format!(
                 "Conversion of the leads {name} accepted: {rate} ({y} of {n}, 95% interval \
@@ -191,7 +222,8 @@ fn weak_link(
             lines.push(format!(
                 "Слабое звено — колл-менеджер {name}. Вероятность того, что лиды этого \
                  колл-менеджера конвертируются заметно хуже, чем у остальных \
-                 колл-менеджеров: {prob}."
+                 колл-менеджеров ({range} их конверсии), а все остальные работают одинаково: \
+                 {prob}."
             ));
             lines.push(format!(
                 "Конверсия принятых лидов: {rate} ({y} из {n}, 95 % интервал {ci}); с поправкой \
@@ -209,7 +241,8 @@ fn weak_link(
             lines.push(format!(
                 "Слабое звено — менеджер по привлечению {name}. Вероятность того, что у этого \
                  менеджера лиды конвертируются заметно хуже, чем у остальных менеджеров по \
-                 привлечению: {prob}."
+                 привлечению ({range} их конверсии), а все остальные работают одинаково: \
+                 {prob}."
             ));
             lines.push(format!(
                 "Конверсия принятых лидов: {rate} ({y} из {n}, 95 % интервал {ci}); с поправкой \
@@ -225,7 +258,8 @@ fn weak_link(
     }
 }
 
-fn largest_gap(
+/// The most probable weak link when no one is named, with how far it is from a name.
+fn most_likely(
     lines: &mut Vec<String>,
     d: &Diagnosis,
     lang: Lang,
@@ -242,20 +276,65 @@ fn largest_gap(
     if let Some((p, prob)) = top {
         let name = names(p.role, p.id);
         let role = role_word(p.role, lang);
-        let others = others_word(p.role, lang);
         let prob = probability(prob, lang);
         let required = probability(d.config.threshold, lang);
         lines.push(match lang {
             Lang::En => format!(
-                "The largest gap: {name} ({role}), probability {prob} of converting noticeably \
-                 worse than {others}, short of the {required} required to name anyone."
+                "The most likely weak link: {name} ({role}), probability {prob}, short of the \
+                 {required} required to name anyone."
             ),
             Lang::Ru => format!(
-                "Наибольший разрыв: {name} ({role}) — вероятность {prob}, что конверсия \
-                 заметно хуже, чем у {others}; чтобы назвать кого-то, нужно не меньше {required}."
+                "Наиболее вероятное слабое звено: {name} ({role}) — вероятность {prob}; чтобы \
+                 назвать кого-то, нужно не меньше {required}."
             ),
         });
     }
+}
+
+/// Everyone with at least a one-in-ten probability of being the weak link, most probable first.
+fn suspects(
+    lines: &mut Vec<String>,
+    d: &Diagnosis,
+    lang: Lang,
+    names: &dyn Fn(Role, i64) -> String,
+) {
+    let mut likely: Vec<(&PersonAssessment, f64)> = d
+        .people
+        .iter()
+        .filter_map(|p| p.probability_below.map(|q| (p, q)))
+        .filter(|&(_, q)| q >= 0.1)
+        .collect();
+    likely.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if likely.is_empty() {
+        return most_likely(lines, d, lang, names);
+    }
+    let who: Vec<String> = likely
+        .iter()
+        .map(|(p, q)| {
+            format!(
+                "{} ({}){} {}",
+                names(p.role, p.id),
+                role_word(p.role, lang),
+                match lang {
+                    Lang::En => ",",
+                    Lang::Ru => " —",
+                },
+                probability(*q, lang)
+            )
+        })
+        .collect();
+    let required = probability(d.config.threshold, lang);
+    lines.push(match lang {
+        Lang::En => format!(
+            "Most likely weak links: {}; {required} is required to name anyone.",
+            who.join("; ")
+        ),
+        Lang::Ru => format!(
+            "Наиболее вероятные слабые звенья: {}; чтобы назвать кого-то, нужно не меньше \
+             {required}.",
+            who.join("; ")
+        ),
+    });
 }
 
 fn not_enough(
@@ -296,10 +375,47 @@ fn not_enough(
                 .filter_map(|(role, id)| d.person(*role, *id))
                 .filter(|p| matches!(p.verdict, Verdict::NotBelow { .. }))
                 .collect();
-            let head = if thin.is_empty() {
+            // When a weak link is more likely than not but no one person stands out, that is
+            // what the user needs to hear, rather than a list of everyone who cannot be cleared.
+            let suspected = d.probability_no_one.is_some_and(|p0| p0 < 0.5);
+            let head = if suspected {
+                let p0 = probability(d.probability_no_one.unwrap_or(0.0), lang);
+                // Is the most likely weak link someone with too few leads to be named?
+                let top_unjudged = d
+                    .people
+                    .iter()
+                    .filter(|p| p.probability_below.is_some())
+                    .max_by(|a, b| {
+                        let pa = a.probability_below.unwrap_or(0.0);
+                        pa.total_cmp(&b.probability_below.unwrap_or(0.0))
+                    })
+                    .is_some_and(|p| !p.judged());
+                match (lang, top_unjudged) {
+                    (Lang::En, false) => format!(
+                        "Not enough data to name anyone: there is probably a weak link (the \
+                         probability that there is none is {p0}), but the data do not single out \
+                         one person (there may be more than one)."
+                    ),
+                    (Lang::En, true) => format!(
+                        "Not enough data to name anyone: there is probably a weak link (the \
+                         probability that there is none is {p0}), but the most likely one has too \
+                         few accepted leads to be named."
+                    ),
+                    (Lang::Ru, false) => format!(
+                        "Недостаточно данных, чтобы кого-то назвать: слабое звено, вероятно, есть \
+                         (вероятность того, что его нет, — {p0}), но данные не указывают на \
+                         одного человека (возможно, их несколько)."
+                    ),
+                    (Lang::Ru, true) => format!(
+                        "Недостаточно данных, чтобы кого-то назвать: слабое звено, вероятно, есть \
+                         (вероятность того, что его нет, — {p0}), но у наиболее вероятного \
+                         слишком мало принятых лидов, чтобы его назвать."
+                    ),
+                }
+            } else if thin.is_empty() {
                 match lang {
                     Lang::En => {
-                        "Not enough data to clear everyone: no one is credibly below the others, \
+                        "Not enough data to clear everyone: no one is named as the weak link, \
                          but some people have too few accepted leads to be judged (listed below)."
                             .to_owned()
                     }
@@ -314,14 +430,14 @@ fn not_enough(
                 let who = list(&thin, names);
                 match lang {
                     Lang::En => format!(
-                        "Not enough data to clear everyone: no one is credibly below the others, \
-                         but for {who} even a conversion at half the others' would probably not \
-                         have been named yet."
+                        "Not enough data to clear everyone: no one is named as the weak link, \
+                         but for {who} even a conversion at half the others' might well not have \
+                         been named yet."
                     ),
                     Lang::Ru => format!(
                         "Недостаточно данных, чтобы снять подозрения со всех: достоверно ниже \
                          остальных никто не оказался, но по этим людям данных пока мало — даже \
-                         вдвое худшую конверсию диагноз, скорее всего, ещё не заметил бы: {who}."
+                         вдвое худшую конверсию диагноз мог бы ещё не заметить: {who}."
                     ),
                 }
             };
@@ -333,7 +449,11 @@ fn not_enough(
                 }
                 .to_owned(),
             );
-            largest_gap(lines, d, lang, names);
+            if suspected {
+                suspects(lines, d, lang, names);
+            } else {
+                most_likely(lines, d, lang, names);
+            }
         }
     }
 }

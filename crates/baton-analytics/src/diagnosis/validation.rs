@@ -136,9 +136,71 @@ pub struct ValidationRow {
     pub model_no_one_below: usize,
     /// Departments the model could not diagnose (an error); zero in every run so far.
     pub model_errors: usize,
+    /// The model's conclusions by truth.
+    pub conclusions: ConclusionsByTruth,
     /// The reference (estimated base) at the main false-alarm target.
     pub reference: Scores,
     pub reference_threshold: f64,
+}
+
+/// Counts of one kind of department and of those where the model named the weak person.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Found {
+    pub departments: usize,
+    pub found: usize,
+}
+
+impl Found {
+    pub fn rate(&self) -> f64 {
+        share(self.found, self.departments)
+    }
+}
+
+/// The model's conclusions broken down by the truth, for the words around the names: which role
+/// is seen sooner, how often an equal department is cleared, and how often a department with a
+/// weak person is wrongly given a clean bill.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ConclusionsByTruth {
+    pub weak_caller: Found,
+    pub weak_sales_manager: Found,
+    /// Equal departments told "no one is below" and "not enough data".
+    pub equal_no_one: usize,
+    pub equal_not_enough_data: usize,
+    /// Departments with a weak person told "no one is below".
+    pub weak_no_one: usize,
+}
+
+impl ConclusionsByTruth {
+    fn record(&mut self, weak: Option<(Role, i64)>, conclusion: &Conclusion) {
+        let named = match *conclusion {
+            Conclusion::WeakLink { role, id, .. } => Some((role, id)),
+            _ => None,
+        };
+        let no_one = matches!(conclusion, Conclusion::NoOneBelow);
+        match weak {
+            Some(w) => {
+                let found = match w.0 {
+                    Role::Caller => &mut self.weak_caller,
+                    Role::SalesManager => &mut self.weak_sales_manager,
+                };
+                found.departments += 1;
+                if named == Some(w) {
+                    found.found += 1;
+                }
+                if no_one {
+                    self.weak_no_one += 1;
+                }
+            }
+            None => {
+                if no_one {
+                    self.equal_no_one += 1;
+                }
+                if matches!(conclusion, Conclusion::NotEnoughData { .. }) {
+                    self.equal_not_enough_data += 1;
+                }
+            }
+        }
+    }
 }
 
 /// What the reference was told about the base rate, for reporting.
@@ -281,6 +343,7 @@ pub fn validate_with(config: &ValidationConfig) -> ValidationTable {
             model_not_enough_data: 0,
             model_no_one_below: 0,
             model_errors: 0,
+            conclusions: ConclusionsByTruth::default(),
             reference: Scores::default(),
             reference_threshold: threshold,
         };
@@ -308,6 +371,7 @@ pub fn validate_with(config: &ValidationConfig) -> ValidationTable {
                         }
                     };
                     row.model.record(weak, answer, &named);
+                    row.conclusions.record(weak, &diagnosis.conclusion);
                 }
                 Err(_) => {
                     row.model_errors += 1;
@@ -457,15 +521,19 @@ impl ValidationTable {
         let c = &self.diagnosis;
         out.push_str(&format!(
             "{} simulated departments per history length (a third with a weak caller, a third \
-             with a weak sales manager, a third all equal), seed {}. Model: a person is named \
-             when the probability of converting below the others by at least {} in log-odds is \
-             {} or more, with at least {} accepted leads. Reference: told the effect (half) \
-             and that at most one person is weak, base rate estimated, threshold calibrated on \
-             {} equal departments per length to {} false alarms.\n\n",
+             with a weak sales manager, a third all equal), seed {}. Model: the most probable \
+             weak link is named when its posterior probability is {} or more (weak link's \
+             conversion {}–{} of the others', spread of the alike {} in log-odds, prior \
+             probability of no one {}), with at least {} accepted leads. Reference: told the \
+             effect (half) and that at most one person is weak, base rate estimated, threshold \
+             calibrated on {} equal departments per length to {} false alarms.\n\n",
             self.departments_per_length,
             self.seed,
-            c.margin,
             c.threshold,
+            c.weak_ratio.0,
+            c.weak_ratio.1,
+            c.equal_sd,
+            c.prior_no_one,
             c.min_accepted,
             self.calibration_departments,
             pct(self.reference_false_alarm),
@@ -493,14 +561,56 @@ impl ValidationTable {
                 ),
             ));
         }
+        out.push_str(
+            "\nThe model's conclusions by truth: the share of weak callers and of weak sales \
+             managers named; what equal departments were told; and how many departments with a \
+             weak person were told \"no one is below\" (a wrong clean bill).\n\n",
+        );
+        out.push_str(
+            "| history | weak caller named | weak sales manager named | equal: \"no one\" | \
+             equal: \"not enough data\" | weak person, yet \"no one\" |\n",
+        );
+        out.push_str("|---|---|---|---|---|---|\n");
+        for r in &self.rows {
+            let c = &r.conclusions;
+            out.push_str(&format!(
+                "| {} months | {} | {} | {} | {} | {} |\n",
+                r.months,
+                with_counts(
+                    c.weak_caller.rate(),
+                    c.weak_caller.found,
+                    c.weak_caller.departments
+                ),
+                with_counts(
+                    c.weak_sales_manager.rate(),
+                    c.weak_sales_manager.found,
+                    c.weak_sales_manager.departments
+                ),
+                with_counts(
+                    share(c.equal_no_one, r.model.equal),
+                    c.equal_no_one,
+                    r.model.equal
+                ),
+                with_counts(
+                    share(c.equal_not_enough_data, r.model.equal),
+                    c.equal_not_enough_data,
+                    r.model.equal
+                ),
+                with_counts(
+                    share(c.weak_no_one, r.model.with_weak),
+                    c.weak_no_one,
+                    r.model.with_weak
+                ),
+            ));
+        }
         if !self.reference_points.is_empty() {
             out.push_str(
                 "\nThe reference at other operating points, on the same departments. \"The \
                  model's\": calibrated to the model's measured false-alarm rate at that length. \
                  \"Held to the limits\": the most detecting threshold that keeps false alarms \
                  ≤ 5 % and wrong names ≤ 2 % on these very departments (chosen in-sample, so it \
-                 flatters the reference). \"Known\" base rate: the oracle the issue's figures \
-                 describe.\n\n",
+                 flatters the reference). \"Known\" base rate: also told the department's true \
+                 base conversion, an oracle.\n\n",
             );
             out.push_str(
                 "| history | base rate | false-alarm target | detection | wrong names | false \
