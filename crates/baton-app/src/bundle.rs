@@ -371,7 +371,7 @@ impl App {
         // thread checks and loads each one as it arrives. Parents come before children, so the
         // ids a file refers to are known when it is checked. Nothing is committed unless every
         // row of every file is valid.
-        std::thread::scope(|sc| {
+        let report = std::thread::scope(|sc| {
             let (send, receive) = std::sync::mpsc::sync_channel::<(&'static str, FileResult)>(1);
             sc.spawn(move || {
                 for t in BUNDLE_TABLES {
@@ -431,7 +431,15 @@ impl App {
                 // A dry run loaded nothing, so its commit writes nothing.
                 Ok(report)
             })
-        })
+        })?;
+        // PostgreSQL plans by table statistics, and freshly loaded tables have none until
+        // autovacuum gets to them: without this the period's payroll took 85 s instead of
+        // well under one (BENCHMARKS.md). SQLite's queries are written for its statistics-free
+        // planner and are left as they are.
+        if !dry_run && self.db.dialect() == baton_store::Dialect::Postgres {
+            self.db.execute_batch("ANALYZE")?;
+        }
+        Ok(report)
     }
 
     /// Checks one file's references against the files before it and the database, and the
