@@ -7,8 +7,10 @@ pub mod clock;
 pub mod conveyor;
 pub mod demo;
 pub mod error;
+pub mod insight;
 pub mod payroll;
 pub mod rights;
+pub mod whatif;
 
 pub use auth::PasswordCost;
 pub use error::{AppError, AppResult};

@@ -5,6 +5,8 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod insight;
+pub mod whatif;
 
 use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
@@ -27,9 +29,9 @@ pub struct RouteDoc {
     pub public: bool,
 }
 
-type Mr = MethodRouter<AppState>;
+pub(crate) type Mr = MethodRouter<AppState>;
 
-fn r(
+pub(crate) fn r(
     method: Method,
     path: &'static str,
     tag: &'static str,
@@ -69,6 +71,13 @@ fn public(
 
 /// The route table.
 pub fn routes() -> Vec<(RouteDoc, Mr)> {
+    let mut all = conveyor_routes();
+    all.extend(insight::routes());
+    all.extend(whatif::routes());
+    all
+}
+
+fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
     use Method as M;
     use api::*;
     vec![

@@ -27,6 +27,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Instruments for the head of sales: funnel, matrix and diagnosis, costs, receivables,
+    /// retention, alerts.
+    Report {
+        #[command(subcommand)]
+        what: report::ReportCmd,
+    },
+    /// What-if: replay a draft plan on past months; simulate the department's structure.
+    Simulate {
+        #[command(subcommand)]
+        what: simulate::SimulateCmd,
+    },
     /// Serve the API (and, later, the web application).
     Serve {
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
@@ -271,6 +282,8 @@ fn main() -> Result<()> {
     }
     let cli = Cli::parse();
     match cli.cmd {
+        Cmd::Report { what } => report::run(what)?,
+        Cmd::Simulate { what } => simulate::run(what)?,
         Cmd::Serve { db, addr } => {
             let app = App::open(&db)
                 .map_err(anyhow::Error::msg)
@@ -650,6 +663,8 @@ fn main() -> Result<()> {
 }
 
 mod bench;
+mod report;
+mod simulate;
 
 fn print_statements(statements: &[baton_app::payroll::PersonStatement]) {
     use baton_comp::number::rubles;
