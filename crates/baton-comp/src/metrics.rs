@@ -9,6 +9,9 @@ use baton_domain::Role;
 use chrono::{Duration, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
+// FxHash: these maps are keyed by ids and built once per computation; SipHash was a visible
+// share of the payroll of 1 000 people and DoS resistance buys nothing here.
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Calls one person made on one local day.
@@ -279,7 +282,7 @@ pub fn compute(
     wanted: &BTreeSet<String>,
     custom: &BTreeMap<String, CustomMetric>,
 ) -> Vec<MetricValues> {
-    let mut by_person: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_person: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, s) in stretches.iter().enumerate() {
         by_person.entry(s.person.as_str()).or_default().push(i);
     }
@@ -363,7 +366,7 @@ pub fn compute(
         }
     }
     // Hunter windows by company: a payment inside one belongs to the hunter.
-    let mut wins_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut wins_of: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (wi, w) in facts.wins.iter().enumerate() {
         wins_of.entry(w.company_id.as_str()).or_default().push(wi);
     }
@@ -431,7 +434,7 @@ pub fn compute(
         }
     }
     // Payments and credit notes in the period by invoice, for balances at a given day.
-    let mut moves: HashMap<&str, Vec<(NaiveDate, i64)>> = HashMap::new();
+    let mut moves: FxHashMap<&str, Vec<(NaiveDate, i64)>> = FxHashMap::default();
     for p in &facts.payments {
         if p.paid_on >= facts.start && p.paid_on <= facts.end {
             moves
@@ -446,7 +449,7 @@ pub fn compute(
             .or_default()
             .push((c.day, c.amount));
     }
-    let mut invoices_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut invoices_of: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (ii, inv) in facts.invoices.iter().enumerate() {
         if let Some(h) = &inv.holder {
             invoices_of.entry(h.as_str()).or_default().push(ii);
@@ -677,8 +680,8 @@ pub fn compute(
 
 #[derive(Default)]
 struct Index<'a> {
-    new_wins_of: HashMap<&'a str, Vec<usize>>,
-    payments_of: HashMap<&'a str, Vec<usize>>,
+    new_wins_of: FxHashMap<&'a str, Vec<usize>>,
+    payments_of: FxHashMap<&'a str, Vec<usize>>,
 }
 
 /// The "business development" bonus: each new client this person won whose net collections

@@ -259,8 +259,10 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
         &json,
         serde_json::to_string_pretty(&app.payroll(None, period).map_err(anyhow::Error::msg)?)?,
     )?;
-    let _ = std::fs::remove_dir_all(&bundle);
-    app.export(None, &bundle).map_err(anyhow::Error::msg)?;
+    if o.pg.is_some() || o.baseline {
+        let _ = std::fs::remove_dir_all(&bundle);
+        app.export(None, &bundle).map_err(anyhow::Error::msg)?;
+    }
     if let Some(pg) = &o.pg {
         let target = ScratchDb::postgres_at(pg).map_err(anyhow::Error::msg)?;
         let t = Instant::now();
