@@ -99,6 +99,8 @@ pub struct PayrollBench {
     pub pg: Option<String>,
     /// Run bench/payroll_baseline.py (DuckDB and pandas) on the same data.
     pub baseline: bool,
+    /// The month measured (an open one: closed months are served as stored).
+    pub period: String,
 }
 
 /// `baton bench payroll`: (a) a month's payroll for everyone in a cold process, from SQLite
@@ -110,7 +112,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
     // The history ends on the last day of November, so November is a complete open month
     // (October is calculated on 2 November by the generator, as a company would).
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).context("date")?;
-    let period = "2026-11";
+    let period = o.period.as_str();
     std::fs::create_dir_all(&o.dir)?;
     let file = o
         .dir

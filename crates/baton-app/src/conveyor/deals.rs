@@ -194,7 +194,9 @@ impl App {
         let hi = format!("{prefix}-{}.", day.format("%Y"));
         let last = tx
             .query_one(
-                &format!("SELECT MAX(number) FROM {table} WHERE number >= ? AND number < ?"),
+                // ORDER BY … LIMIT 1 reads one entry of the unique index; MAX() with a range
+                // scanned the year's whole series (the 1 000-person generator stalled on it).
+                &format!("SELECT number FROM {table} WHERE number >= ? AND number < ? ORDER BY number DESC LIMIT 1"),
                 &[lo.clone().into(), hi.into()],
             )?
             .and_then(|r| r.opt_text(0));
