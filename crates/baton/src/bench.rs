@@ -113,6 +113,12 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
     // (October is calculated on 2 November by the generator, as a company would).
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).context("date")?;
     let period = o.period.as_str();
+    let first = chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
+        .with_context(|| format!("--period {period}: write YYYY-MM"))?;
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .context("--period")?;
     std::fs::create_dir_all(&o.dir)?;
     let file = o
         .dir
@@ -210,8 +216,8 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
         .db
         .read(|tx| {
             let r = tx.query_one(
-                "SELECT p.client_manager_id, CAST(COUNT(*) AS BIGINT) FROM payments p WHERE p.paid_on >= '2026-11-01' AND p.client_manager_id IS NOT NULL GROUP BY p.client_manager_id ORDER BY 2 DESC LIMIT 1",
-                &[],
+                "SELECT p.client_manager_id, CAST(COUNT(*) AS BIGINT) FROM payments p WHERE p.paid_on >= ? AND p.paid_on <= ? AND p.client_manager_id IS NOT NULL GROUP BY p.client_manager_id ORDER BY 2 DESC LIMIT 1",
+                &[first.to_string().into(), last.to_string().into()],
             )?;
             let cm = r.map(|r| r.text(0)).unwrap_or_default();
             let inv = tx.query_one(
@@ -233,7 +239,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
             &actor,
             NewPayment {
                 invoice_id: invoice.clone(),
-                paid_on: Some("2026-11-30".into()),
+                paid_on: Some(last.to_string()),
                 amount: Money::from_kopecks(100),
             },
         )
