@@ -282,6 +282,7 @@ fn parse_one(table: &str, dir: &Path) -> FileResult {
         "plan_versions" => parse_table::<PlanVersion>(dir),
         "pay_periods" => parse_table::<PayPeriod>(dir),
         "pay_statements" => parse_table::<PayStatement>(dir),
+        "acquisition_costs" => parse_table::<AcquisitionCost>(dir),
         _ => Ok((None, vec![])),
     }
 }
@@ -314,6 +315,7 @@ macro_rules! each_table {
             $f::<PlanVersion>($($args),*)?,
             $f::<PayPeriod>($($args),*)?,
             $f::<PayStatement>($($args),*)?,
+            $f::<AcquisitionCost>($($args),*)?,
         ]
     };
 }

@@ -54,7 +54,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 2] = [
+const MIGRATIONS: [(&str, &str); 3] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -63,6 +63,7 @@ const MIGRATIONS: [(&str, &str); 2] = [
         "0002_payroll",
         include_str!("../migrations/0002_payroll.sql"),
     ),
+    ("0003_costs", include_str!("../migrations/0003_costs.sql")),
 ];
 
 /// Applies pending migrations in one transaction each. Safe to call at every start.

@@ -127,10 +127,17 @@ crate::records! {
     PayStatement in "pay_statements" {
         id: String, period: String, employee_id: String, total: Money, body: Json, created_at: String,
     }
+
+    /// An acquisition cost other than pay (telephony, call lists, ads …) of a month `YYYY-MM`
+    /// and region, for the cost per client (issue 4).
+    AcquisitionCost in "acquisition_costs" {
+        id: String, month: String, region_id: String, kind: String, amount: Money,
+        note: Option<String>, created_by: Option<String>, created_at: String,
+    }
 }
 
 /// The bundle's files, in the order they are imported (parents before children).
-pub const BUNDLE_TABLES: [&str; 25] = [
+pub const BUNDLE_TABLES: [&str; 26] = [
     "regions",
     "employees",
     "role_assignments",
@@ -156,6 +163,7 @@ pub const BUNDLE_TABLES: [&str; 25] = [
     "plan_versions",
     "pay_periods",
     "pay_statements",
+    "acquisition_costs",
 ];
 
 crate::records! {

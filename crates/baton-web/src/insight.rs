@@ -1,8 +1,215 @@
 //! Instruments for the head of sales (issue 4): funnel, caller × sales-manager matrix and
-//! weak-link diagnosis, cost per client, plan against fact, receivables, retention, alerts.
+//! weak-link diagnosis, receivables aging, retention, cost per client, alerts. Every query parameter is text, checked by
+//! the app, so a wrong value gets a 422 that names it.
 
-use crate::{Mr, RouteDoc};
+use crate::api::{created, json};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, Body, Q};
+use crate::{AppState, Mr, RouteDoc, r};
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use baton_analytics::alerts::AlertParams;
+use baton_app::insight::costs::NewCost;
+use baton_app::insight::funnel::FunnelSlice;
+use serde::Deserialize;
 
 pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
-    vec![]
+    use Method as M;
+    vec![
+        r(
+            M::GET,
+            "/api/reports/matrix",
+            "reports",
+            "Caller × sales-manager matrix of the leads handed in ?from=YYYY-MM&to=YYYY-MM[&region=CODE], with the weak-link diagnosis in words (conclusion_ru, conclusion_en)",
+            get(matrix),
+        ),
+        r(
+            M::GET,
+            "/api/reports/funnel",
+            "reports",
+            "Funnel across the roles for ?from=YYYY-MM&to=YYYY-MM[&region=CODE][&person=LOGIN][&source=S]: by_cohort and by_activity",
+            get(funnel),
+        ),
+        r(
+            M::GET,
+            "/api/reports/aging",
+            "reports",
+            "Receivables aging per client manager and overall with DSO: [?as_of=YYYY-MM-DD][&dso_days=90][&region=CODE]",
+            get(aging),
+        ),
+        r(
+            M::GET,
+            "/api/reports/retention",
+            "reports",
+            "Portfolio retention (clients and revenue kept, NRR, GRR) per client manager: ?to=YYYY-MM[&months=12][&region=CODE]",
+            get(retention),
+        ),
+        r(
+            M::GET,
+            "/api/reports/costs",
+            "reports",
+            "Cost per client by month and region: ?from=YYYY-MM&to=YYYY-MM[&region=CODE][&revenue_months=3] (head, director, admin)",
+            get(costs),
+        ),
+        r(
+            M::POST,
+            "/api/costs",
+            "reports",
+            "Enter an acquisition cost other than pay: {month, region, kind, amount, note?} (head of the region, director, admin)",
+            post(add_cost),
+        ),
+        r(
+            M::GET,
+            "/api/alerts",
+            "reports",
+            "Alerts raised now: [?region=CODE][&no_new_client_months=3][&stale_deal_days=14][&no_order_months=3]",
+            get(alerts),
+        ),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportQ {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub region: Option<String>,
+    pub person: Option<String>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+    pub dso_days: Option<String>,
+    pub months: Option<String>,
+}
+
+fn bad(field: &str, message: String) -> ApiError {
+    let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message);
+    e.body.field = Some(field.into());
+    e
+}
+
+#[allow(clippy::result_large_err)] // the handlers return the same error type anyway
+fn need(v: Option<String>, field: &str, shape: &str) -> Result<String, ApiError> {
+    v.filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| bad(field, format!("give ?{field}={shape}")))
+}
+
+#[allow(clippy::result_large_err)]
+fn number<T: std::str::FromStr>(v: Option<String>, field: &str) -> Result<Option<T>, ApiError> {
+    v.filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .map_err(|_| bad(field, format!("«{s}» is not a whole number")))
+        })
+        .transpose()
+}
+
+pub async fn matrix(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ReportQ>,
+) -> ApiResult<impl IntoResponse> {
+    let from = need(q.from, "from", "YYYY-MM")?;
+    let to = need(q.to, "to", "YYYY-MM")?;
+    json(&s, move |app| {
+        app.matrix(Some(&a), &from, &to, q.region.as_deref())
+    })
+    .await
+}
+
+pub async fn funnel(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ReportQ>,
+) -> ApiResult<impl IntoResponse> {
+    let from = need(q.from, "from", "YYYY-MM")?;
+    let to = need(q.to, "to", "YYYY-MM")?;
+    let slice = FunnelSlice {
+        region: q.region,
+        person: q.person,
+        source: q.source,
+    };
+    json(&s, move |app| app.funnel(Some(&a), &from, &to, &slice)).await
+}
+
+pub async fn aging(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ReportQ>,
+) -> ApiResult<impl IntoResponse> {
+    let days = number::<i64>(q.dso_days, "dso_days")?;
+    json(&s, move |app| {
+        app.aging(Some(&a), q.as_of.as_deref(), days, q.region.as_deref())
+    })
+    .await
+}
+
+pub async fn retention(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ReportQ>,
+) -> ApiResult<impl IntoResponse> {
+    let to = need(q.to, "to", "YYYY-MM")?;
+    let months = number::<u32>(q.months, "months")?;
+    json(&s, move |app| {
+        app.retention(Some(&a), &to, months, q.region.as_deref())
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CostQ {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub region: Option<String>,
+    pub revenue_months: Option<String>,
+}
+
+pub async fn costs(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<CostQ>,
+) -> ApiResult<impl IntoResponse> {
+    let from = need(q.from, "from", "YYYY-MM")?;
+    let to = need(q.to, "to", "YYYY-MM")?;
+    let n = number::<u32>(q.revenue_months, "revenue_months")?;
+    json(&s, move |app| {
+        app.costs(Some(&a), &from, &to, q.region.as_deref(), n)
+    })
+    .await
+}
+
+pub async fn add_cost(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(c): Body<NewCost>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.add_cost(Some(&a), c)).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AlertQ {
+    pub region: Option<String>,
+    pub no_new_client_months: Option<String>,
+    pub stale_deal_days: Option<String>,
+    pub no_order_months: Option<String>,
+}
+
+pub async fn alerts(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<AlertQ>,
+) -> ApiResult<impl IntoResponse> {
+    let d = AlertParams::default();
+    let params = AlertParams {
+        no_new_client_months: number(q.no_new_client_months, "no_new_client_months")?
+            .unwrap_or(d.no_new_client_months),
+        stale_deal_days: number(q.stale_deal_days, "stale_deal_days")?.unwrap_or(d.stale_deal_days),
+        no_order_months: number(q.no_order_months, "no_order_months")?.unwrap_or(d.no_order_months),
+    };
+    json(&s, move |app| {
+        app.alerts(Some(&a), q.region.as_deref(), params)
+    })
+    .await
 }

@@ -1,7 +1,84 @@
 //! What-if (issue 6): plan replay on recorded history and the structure simulator.
 
-use crate::{Mr, RouteDoc};
+use crate::api::json;
+use crate::error::ApiResult;
+use crate::extract::{Auth, Body, Q};
+use crate::{AppState, Mr, RouteDoc, r};
+use axum::extract::State;
+use axum::http::Method;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use baton_app::whatif::structure::StructureRequest;
+use serde::Deserialize;
 
 pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
-    vec![]
+    vec![
+        r(
+            Method::POST,
+            "/api/simulate/replay",
+            "what-if",
+            "Replay a draft plan {plan, from, to} on past months: actual pay against the draft per person, changed lines, totals, payroll share of collections, who would lose (head: the region; director, admin, accountant)",
+            post(replay),
+        ),
+        r(
+            Method::POST,
+            "/api/simulate/structure",
+            "what-if",
+            "Simulate the department's structure {preset | from_history, params, scenarios, settings}: bands, verdict, sensitivity, recommended ratio (head, director, admin)",
+            post(structure),
+        ),
+        r(
+            Method::GET,
+            "/api/simulate/structure/params",
+            "what-if",
+            "The simulator's parameters estimated from ?months=12 of history, with their 80 % intervals (head: the region; director, admin)",
+            get(structure_params),
+        ),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReplayReq {
+    /// The draft plan's text (TOML, docs/plans.md).
+    pub plan: String,
+    /// YYYY-MM
+    pub from: String,
+    /// YYYY-MM
+    pub to: String,
+}
+
+pub async fn replay(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(req): Body<ReplayReq>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.replay(Some(&a), &req.plan, &req.from, &req.to)
+    })
+    .await
+}
+
+pub async fn structure(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(req): Body<StructureRequest>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.simulate_structure(Some(&a), req)).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MonthsQ {
+    pub months: Option<u32>,
+}
+
+pub async fn structure_params(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<MonthsQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.structure_estimates(Some(&a), q.months.unwrap_or(12))
+    })
+    .await
 }

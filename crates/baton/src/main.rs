@@ -224,6 +224,13 @@ enum ConfigCmd {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// What-if speed: the replay of a draft plan on the demo's 12 months (issue 6: ≤ 1 s).
+    Replay {
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
     /// Payroll speed: (a) a month for everyone in a cold process (SQLite, PostgreSQL with --pg),
     /// (b) the pure computation, (c) one live statement after a payment; DuckDB/pandas beside.
     Payroll {
@@ -243,6 +250,9 @@ enum Bench {
         /// Also run bench/payroll_baseline.py (needs python3 with duckdb and pandas).
         #[arg(long)]
         baseline: bool,
+        /// The month measured; it must be open (the generator's history ends 2026-11-30).
+        #[arg(long, default_value = "2026-11")]
+        period: String,
     },
     /// Bundle import speed at a demo scale, into SQLite and (with --pg) PostgreSQL.
     Import {
@@ -422,6 +432,9 @@ fn main() -> Result<()> {
             what: Bench::Import { scale, runs, pg },
         } => bench::import(scale, runs, pg)?,
         Cmd::Bench {
+            what: Bench::Replay { scale, runs },
+        } => bench_whatif::replay(scale, runs)?,
+        Cmd::Bench {
             what:
                 Bench::Payroll {
                     scale,
@@ -430,6 +443,7 @@ fn main() -> Result<()> {
                     dir,
                     pg,
                     baseline,
+                    period,
                 },
         } => bench::payroll(bench::PayrollBench {
             scale,
@@ -438,6 +452,7 @@ fn main() -> Result<()> {
             dir,
             pg,
             baseline,
+            period,
         })?,
         Cmd::User {
             what:
@@ -663,6 +678,7 @@ fn main() -> Result<()> {
 }
 
 mod bench;
+mod bench_whatif;
 mod report;
 mod simulate;
 

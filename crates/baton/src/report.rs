@@ -1,11 +1,683 @@
-//! `baton report …`: the head of sales' instruments (issue 4), thin over baton-app.
+//! `baton report …`: the head of sales' instruments (issue 4), thin over baton-app. Text tables
+//! print aligned with Russian number formatting; `--format json` prints what the API serves.
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
+use baton_analytics::diagnosis::{Lang, RateInterval};
+use baton_analytics::funnel::Funnel;
+use baton_analytics::pairs::PairRow;
+use baton_app::App;
+use baton_app::insight::funnel::FunnelSlice;
 use clap::Subcommand;
+use serde::Serialize;
+
+const DEFAULT_DB: &str = "sqlite://data/baton.db";
 
 #[derive(Subcommand)]
-pub enum ReportCmd {}
+pub enum ReportCmd {
+    /// The caller × sales-manager matrix of warm leads handed in the months, with the weak-link
+    /// diagnosis in words.
+    Matrix {
+        /// First month, YYYY-MM.
+        #[arg(long)]
+        from: String,
+        /// Last month, YYYY-MM.
+        #[arg(long)]
+        to: String,
+        /// Region code (default: every region).
+        #[arg(long)]
+        region: Option<String>,
+        /// ru or en.
+        #[arg(long, default_value = "ru")]
+        lang: String,
+        /// text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Only the weak-link diagnosis in words (the conclusion of `report matrix`).
+    Diagnosis {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, default_value = "ru")]
+        lang: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// The funnel across the roles, by cohort and by activity.
+    Funnel {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        region: Option<String>,
+        /// A person's login: the companies where they were caller, sales or client manager.
+        #[arg(long)]
+        person: Option<String>,
+        /// Lead source.
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Receivables aging per client manager and overall, with DSO.
+    Aging {
+        /// The day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// DSO window in days.
+        #[arg(long, default_value_t = 90)]
+        dso_days: i64,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Cost per client by month and region; `costs add` enters another acquisition cost.
+    Costs {
+        #[command(subcommand)]
+        what: CostsCmd,
+    },
+    /// Alerts raised today by the rules (evaluated now).
+    Alerts {
+        #[arg(long)]
+        region: Option<String>,
+        /// A sales manager with no new client for this many months.
+        #[arg(long, default_value_t = 3)]
+        no_new_client_months: u32,
+        /// A deal with no activity for this many days.
+        #[arg(long, default_value_t = 14)]
+        stale_deal_days: i64,
+        /// A client with no order (invoice) for this many months.
+        #[arg(long, default_value_t = 3)]
+        no_order_months: u32,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Portfolio retention: clients and revenue kept, NRR and GRR.
+    Retention {
+        /// The last month of the current window, YYYY-MM.
+        #[arg(long)]
+        to: String,
+        /// Window length in months (the base window is the same length before it).
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CostsCmd {
+    /// The cost per client for the months.
+    Show {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        region: Option<String>,
+        /// N of "revenue per new client in its first N months".
+        #[arg(long, default_value_t = 3)]
+        revenue_months: u32,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Enter an acquisition cost other than pay for a month and region.
+    Add {
+        /// YYYY-MM
+        #[arg(long)]
+        month: String,
+        /// Region code.
+        #[arg(long)]
+        region: String,
+        /// telephony, lists, ads, software, other …
+        #[arg(long)]
+        kind: String,
+        /// Rubles, e.g. 15000 or 15 000,50.
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+fn open(db: &str) -> Result<App> {
+    App::open(db)
+        .map_err(anyhow::Error::msg)
+        .context("opening the database")
+}
+
+fn lang(s: &str) -> Result<Lang> {
+    match s {
+        "ru" => Ok(Lang::Ru),
+        "en" => Ok(Lang::En),
+        _ => bail!("--lang «{s}»: write ru or en"),
+    }
+}
+
+fn json_or_text<T: Serialize>(format: &str, v: &T, text: impl FnOnce(&T)) -> Result<()> {
+    match format {
+        "json" => println!("{}", serde_json::to_string_pretty(v)?),
+        "text" => text(v),
+        _ => bail!("--format «{format}»: write text or json"),
+    }
+    Ok(())
+}
+
+/// 12,5 %
+fn pct(x: Option<f64>) -> String {
+    x.map(|x| format!("{:.1} %", x * 100.0).replace('.', ","))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn interval(r: &Option<RateInterval>) -> String {
+    match r {
+        Some(r) => format!(
+            "{} [{}–{}]",
+            pct(Some(r.rate)),
+            pct(Some(r.low)).trim_end_matches(" %"),
+            pct(Some(r.high))
+        ),
+        None => "—".into(),
+    }
+}
+
+fn days(x: Option<f64>) -> String {
+    x.map(|d| format!("{d:.1}").replace('.', ","))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// Prints rows aligned: the first column left, the others right.
+fn table(header: &[&str], rows: &[Vec<String>]) {
+    let n = header.len();
+    let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(n) {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let s: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = " ".repeat(w[i].saturating_sub(c.chars().count()));
+                if i == 0 {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
+            })
+            .collect();
+        println!("{}", s.join("  ").trim_end());
+    };
+    line(header.to_vec());
+    for r in rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+}
+
+fn pair_cells(name: String, p: &PairRow) -> Vec<String> {
+    vec![
+        name,
+        p.handed.to_string(),
+        p.accepted.to_string(),
+        p.rejected.to_string(),
+        p.converted.to_string(),
+        interval(&p.conversion),
+        p.collections.to_human(),
+    ]
+}
+
+fn print_funnel(title: &str, f: &Funnel) {
+    println!("\n{title}");
+    let rows: Vec<Vec<String>> = f
+        .steps
+        .iter()
+        .map(|s| {
+            vec![
+                s.step.to_string(),
+                s.count.to_string(),
+                pct(s.from_previous),
+                days(s.median_days_from_previous),
+            ]
+        })
+        .collect();
+    table(
+        &["step", "companies", "from previous", "median days"],
+        &rows,
+    );
+}
 
 pub fn run(what: ReportCmd) -> Result<()> {
-    match what {}
+    match what {
+        ReportCmd::Matrix {
+            from,
+            to,
+            region,
+            lang: l,
+            format,
+            db,
+        } => {
+            let l = lang(&l)?;
+            let app = open(&db)?;
+            let r = app
+                .matrix(None, &from, &to, region.as_deref())
+                .map_err(anyhow::Error::msg)?;
+            json_or_text(&format, &r, |r| {
+                println!(
+                    "Caller × sales manager, leads handed {} – {}{}; collections: from the win through {} days",
+                    r.from,
+                    r.to,
+                    r.region
+                        .as_deref()
+                        .map(|c| format!(", region {c}"))
+                        .unwrap_or_default(),
+                    r.hunter_window_days
+                );
+                let header = [
+                    "pair",
+                    "handed",
+                    "accepted",
+                    "rejected",
+                    "converted",
+                    "conversion [95 %]",
+                    "collections",
+                ];
+                let mut rows: Vec<Vec<String>> = r
+                    .matrix
+                    .pairs
+                    .iter()
+                    .map(|p| {
+                        pair_cells(
+                            format!("{} × {}", r.name(&p.caller), r.name(&p.sales_manager)),
+                            p,
+                        )
+                    })
+                    .collect();
+                rows.extend(
+                    r.matrix
+                        .callers
+                        .iter()
+                        .map(|p| pair_cells(format!("{} × all", r.name(&p.caller)), p)),
+                );
+                rows.extend(
+                    r.matrix
+                        .sales_managers
+                        .iter()
+                        .map(|p| pair_cells(format!("all × {}", r.name(&p.sales_manager)), p)),
+                );
+                rows.push(pair_cells("department".into(), &r.matrix.total));
+                table(&header, &rows);
+                println!("\nRejections by reason");
+                let reasons = |p: &PairRow| {
+                    p.rejected_by_reason
+                        .iter()
+                        .map(|(k, v)| format!("{k} {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                for p in &r.matrix.callers {
+                    println!("  {}: {}", r.name(&p.caller), reasons(p));
+                }
+                println!("  department: {}", reasons(&r.matrix.total));
+                println!("\n{}", r.conclusion(l));
+            })?;
+        }
+        ReportCmd::Diagnosis {
+            from,
+            to,
+            region,
+            lang: l,
+            db,
+        } => {
+            let l = lang(&l)?;
+            let r = open(&db)?
+                .matrix(None, &from, &to, region.as_deref())
+                .map_err(anyhow::Error::msg)?;
+            println!("{}", r.conclusion(l));
+        }
+        ReportCmd::Funnel {
+            from,
+            to,
+            region,
+            person,
+            source,
+            format,
+            db,
+        } => {
+            let r = open(&db)?
+                .funnel(
+                    None,
+                    &from,
+                    &to,
+                    &FunnelSlice {
+                        region,
+                        person,
+                        source,
+                    },
+                )
+                .map_err(anyhow::Error::msg)?;
+            json_or_text(&format, &r, |r| {
+                println!(
+                    "Funnel {} – {}{}{}{}; calls in the period: {} ({} reached the decision maker)",
+                    r.from,
+                    r.to,
+                    r.region
+                        .as_deref()
+                        .map(|c| format!(", region {c}"))
+                        .unwrap_or_default(),
+                    r.person
+                        .as_deref()
+                        .map(|c| format!(", person {c}"))
+                        .unwrap_or_default(),
+                    r.source
+                        .as_deref()
+                        .map(|c| format!(", source {c}"))
+                        .unwrap_or_default(),
+                    r.calls_in_period,
+                    r.dm_calls_in_period
+                );
+                print_funnel(
+                    "BY COHORT: companies first called in the period, followed to today (conversion of the same companies)",
+                    &r.by_cohort,
+                );
+                print_funnel(
+                    "BY ACTIVITY: companies reaching each step for the first time in the period (a throughput ratio, not a conversion)",
+                    &r.by_activity,
+                );
+            })?;
+        }
+        ReportCmd::Aging {
+            as_of,
+            dso_days,
+            region,
+            format,
+            db,
+        } => {
+            let r = open(&db)?
+                .aging(None, as_of.as_deref(), Some(dso_days), region.as_deref())
+                .map_err(anyhow::Error::msg)?;
+            json_or_text(&format, &r, |r| {
+                println!(
+                    "Receivables on {}{}; DSO = {} days × receivables / revenue invoiced in those days",
+                    r.aging.as_of,
+                    r.region
+                        .as_deref()
+                        .map(|c| format!(", region {c}"))
+                        .unwrap_or_default(),
+                    r.aging.dso_window_days
+                );
+                let name = |id: &Option<String>| match id {
+                    Some(id) => r
+                        .people
+                        .iter()
+                        .find(|p| &p.id == id)
+                        .map(|p| format!("{} ({})", p.name, p.login))
+                        .unwrap_or_else(|| id.clone()),
+                    None => "no client manager".into(),
+                };
+                let cells = |n: String, x: &baton_analytics::aging::AgingRow| {
+                    let b = &x.buckets;
+                    vec![
+                        n,
+                        b.not_due.to_human(),
+                        b.d0_30.to_human(),
+                        b.d31_60.to_human(),
+                        b.d61_90.to_human(),
+                        b.d90_plus.to_human(),
+                        b.total.to_human(),
+                        days(x.dso_days),
+                    ]
+                };
+                let mut rows: Vec<Vec<String>> = r
+                    .aging
+                    .rows
+                    .iter()
+                    .map(|x| cells(name(&x.owner), x))
+                    .collect();
+                rows.push(cells("total".into(), &r.aging.total));
+                table(
+                    &[
+                        "client manager",
+                        "not due",
+                        "0–30",
+                        "31–60",
+                        "61–90",
+                        "90+",
+                        "total",
+                        "DSO",
+                    ],
+                    &rows,
+                );
+            })?;
+        }
+        ReportCmd::Costs { what } => costs(what)?,
+        ReportCmd::Alerts {
+            region,
+            no_new_client_months,
+            stale_deal_days,
+            no_order_months,
+            format,
+            db,
+        } => {
+            let params = baton_analytics::alerts::AlertParams {
+                no_new_client_months,
+                stale_deal_days,
+                no_order_months,
+            };
+            let r = open(&db)?
+                .alerts(None, region.as_deref(), params)
+                .map_err(anyhow::Error::msg)?;
+            json_or_text(&format, &r, |r| {
+                println!(
+                    "Alerts on {}{}: {}",
+                    r.today,
+                    r.region
+                        .as_deref()
+                        .map(|c| format!(", region {c}"))
+                        .unwrap_or_default(),
+                    r.alerts.len()
+                );
+                for a in &r.alerts {
+                    println!("\n[{}] {}\n  do: {}", a.rule, a.message, a.action);
+                    if !a.records.is_empty() {
+                        let shown: Vec<&str> =
+                            a.records.iter().take(5).map(String::as_str).collect();
+                        let more = a.records.len().saturating_sub(5);
+                        println!(
+                            "  records: {}{}",
+                            shown.join(", "),
+                            if more > 0 {
+                                format!(" and {more} more")
+                            } else {
+                                String::new()
+                            }
+                        );
+                    }
+                }
+            })?;
+        }
+        ReportCmd::Retention {
+            to,
+            months,
+            region,
+            format,
+            db,
+        } => {
+            let r = open(&db)?
+                .retention(None, &to, Some(months), region.as_deref())
+                .map_err(anyhow::Error::msg)?;
+            json_or_text(&format, &r, |r| {
+                println!(
+                    "Retention: collections {} – {} against {} – {}{}",
+                    r.current_from,
+                    r.current_to,
+                    r.base_from,
+                    r.base_to,
+                    r.region
+                        .as_deref()
+                        .map(|c| format!(", region {c}"))
+                        .unwrap_or_default()
+                );
+                let name = |id: &Option<String>| match id {
+                    Some(id) => r
+                        .people
+                        .iter()
+                        .find(|p| &p.id == id)
+                        .map(|p| format!("{} ({})", p.name, p.login))
+                        .unwrap_or_else(|| id.clone()),
+                    None => "no client manager".into(),
+                };
+                let cells = |n: String, x: &baton_analytics::retention::Retention| {
+                    vec![
+                        n,
+                        format!("{} / {}", x.clients_kept, x.clients_at_start),
+                        x.start_revenue.to_human(),
+                        x.expansion.to_human(),
+                        x.contraction.to_human(),
+                        x.churn.to_human(),
+                        pct(x.nrr),
+                        pct(x.grr),
+                        pct(x.logo_churn),
+                        format!("{} ({})", x.new_clients, x.new_revenue.to_human()),
+                    ]
+                };
+                let mut rows: Vec<Vec<String>> = r
+                    .retention
+                    .rows
+                    .iter()
+                    .map(|x| cells(name(&x.owner), x))
+                    .collect();
+                rows.push(cells("total".into(), &r.retention.total));
+                table(
+                    &[
+                        "client manager",
+                        "kept / at start",
+                        "start revenue",
+                        "expansion",
+                        "contraction",
+                        "churn",
+                        "NRR",
+                        "GRR",
+                        "logo churn",
+                        "new clients",
+                    ],
+                    &rows,
+                );
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn costs(what: CostsCmd) -> Result<()> {
+    match what {
+        CostsCmd::Add {
+            month,
+            region,
+            kind,
+            amount,
+            note,
+            db,
+        } => {
+            let amount: baton_domain::Money = amount.parse().map_err(anyhow::Error::msg)?;
+            let c = open(&db)?
+                .add_cost(
+                    None,
+                    baton_app::insight::costs::NewCost {
+                        month,
+                        region,
+                        kind,
+                        amount,
+                        note,
+                    },
+                )
+                .map_err(anyhow::Error::msg)?;
+            println!(
+                "Entered {} {} for {} ({})",
+                c.kind,
+                c.amount.to_human(),
+                c.month,
+                c.id
+            );
+        }
+        CostsCmd::Show {
+            from,
+            to,
+            region,
+            revenue_months,
+            format,
+            db,
+        } => {
+            let r = open(&db)?
+                .costs(None, &from, &to, region.as_deref(), Some(revenue_months))
+                .map_err(anyhow::Error::msg)?;
+            json_or_text(&format, &r, |r| {
+                println!(
+                    "Cost per client {} – {}; revenue per new client over its first {} months",
+                    r.from, r.to, r.revenue_months
+                );
+                let m = |x: Option<baton_domain::Money>| {
+                    x.map(|v| v.to_human()).unwrap_or_else(|| "—".into())
+                };
+                let rows: Vec<Vec<String>> = r
+                    .rows
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            format!("{} {}", x.month, x.region.as_deref().unwrap_or("all")),
+                            x.inputs.caller_pay.to_human(),
+                            x.inputs.sales_pay.to_human(),
+                            x.inputs.other_costs.to_human(),
+                            x.inputs.new_clients.to_string(),
+                            m(x.cost_per_client),
+                            x.inputs.accepted_leads.to_string(),
+                            m(x.cost_per_accepted_lead),
+                            m(x.cost_to_serve_per_client),
+                            m(x.revenue_per_new_client),
+                            days(x.payback_months),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &[
+                        "month region",
+                        "callers' pay",
+                        "sales pay",
+                        "other costs",
+                        "new clients",
+                        "per client",
+                        "accepted",
+                        "per lead",
+                        "serve/client",
+                        "revenue/client",
+                        "payback, months",
+                    ],
+                    &rows,
+                );
+            })?;
+        }
+    }
+    Ok(())
 }

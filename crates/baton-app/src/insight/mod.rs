@@ -1,2 +1,149 @@
 //! Instruments for the head of sales (issue 4). The analytics are pure (crate
-//! `baton-analytics`); this module loads their facts and applies the rights.
+//! `baton-analytics`); this module loads their facts in a few set-based queries and applies the
+//! rights: a head sees their region, the director and the admin every region, the command line
+//! (no actor) everything.
+
+pub mod aging;
+pub mod alerts;
+pub mod costs;
+pub mod funnel;
+pub mod matrix;
+pub mod retention;
+
+use crate::error::{AppError, AppResult};
+use crate::rights::Actor;
+use baton_domain::Role;
+use baton_store::records::Region;
+use baton_store::{Filter, Tx};
+use chrono::{Months, NaiveDate};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A report's months: from the first day of `from` to the last day of `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Parses `YYYY-MM`, naming the parameter when it is wrong.
+pub fn parse_month(field: &str, s: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+        .ok()
+        .filter(|_| s.trim().len() == 7)
+        .ok_or_else(|| AppError::invalid(field, format!("«{s}» is not a month: write YYYY-MM")))
+}
+
+/// Parses `YYYY-MM-DD`, naming the parameter when it is wrong.
+pub fn parse_day(field: &str, s: &str) -> AppResult<NaiveDate> {
+    s.trim()
+        .parse()
+        .map_err(|_| AppError::invalid(field, format!("«{s}» is not a date: write YYYY-MM-DD")))
+}
+
+/// The months `from..=to` (YYYY-MM each).
+pub fn months(from: &str, to: &str) -> AppResult<Span> {
+    let f = parse_month("from", from)?;
+    let t = parse_month("to", to)?;
+    if t < f {
+        return Err(AppError::invalid(
+            "to",
+            format!("the period ends ({to}) before it starts ({from})"),
+        ));
+    }
+    let end = t
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .ok_or_else(|| AppError::invalid("to", "the month is out of range"))?;
+    Ok(Span { from: f, to: end })
+}
+
+/// The region a report covers: a head sees their own region only (and gets it without asking);
+/// the director, the admin and the command line see every region or the one asked for.
+pub(crate) fn report_region(
+    tx: &mut Tx<'_>,
+    actor: Option<&Actor>,
+    code: Option<&str>,
+) -> AppResult<Option<Region>> {
+    let code = code.map(str::trim).filter(|c| !c.is_empty());
+    let asked = match code {
+        Some(c) => Some(
+            tx.list::<Region>(&Filter::new().eq("code", c))?
+                .into_iter()
+                .next()
+                .ok_or_else(|| {
+                    AppError::invalid("region", format!("there is no region with the code «{c}»"))
+                })?,
+        ),
+        None => None,
+    };
+    let Some(a) = actor else { return Ok(asked) };
+    if a.sees_all() {
+        return Ok(asked);
+    }
+    if a.has(Role::Head) {
+        let own = a.region_id.clone().unwrap_or_default();
+        return match asked {
+            Some(r) if r.id != own => Err(AppError::Forbidden(
+                "see the reports of another region than your own".into(),
+            )),
+            Some(r) => Ok(Some(r)),
+            None => Ok(tx.get::<Region>(&own)?),
+        };
+    }
+    Err(AppError::Forbidden("see the department's reports".into()))
+}
+
+/// A person as reports show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+}
+
+/// Everyone's names, by id.
+pub(crate) fn people(tx: &mut Tx<'_>) -> AppResult<BTreeMap<String, Person>> {
+    Ok(tx
+        .query("SELECT id, login, name FROM employees", &[])?
+        .into_iter()
+        .map(|r| {
+            (
+                r.text(0),
+                Person {
+                    id: r.text(0),
+                    login: r.text(1),
+                    name: r.text(2),
+                },
+            )
+        })
+        .collect())
+}
+
+/// "Name (login)", or the id when the person is unknown.
+pub(crate) fn label(people: &BTreeMap<String, Person>, id: &str) -> String {
+    people
+        .get(id)
+        .map(|p| format!("{} ({})", p.name, p.login))
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The local date of an RFC 3339 stamp.
+pub(crate) fn local_day(stamp: &str, tz: &Tz) -> Option<NaiveDate> {
+    crate::clock::parse_stamp(stamp).map(|t| t.with_timezone(tz).date_naive())
+}
+
+/// A stored `YYYY-MM-DD` (or the date part of a stamp).
+pub(crate) fn day(s: &str) -> Option<NaiveDate> {
+    s.get(..10)?.parse().ok()
+}
+
+/// Stamp bounds a day wider than the local dates `from..=to`, for a first cut in SQL; the local
+/// date decides afterwards.
+pub(crate) fn stamp_bounds(from: NaiveDate, to: NaiveDate) -> (String, String) {
+    (
+        (from - chrono::Duration::days(1)).to_string(),
+        (to + chrono::Duration::days(2)).to_string(),
+    )
+}

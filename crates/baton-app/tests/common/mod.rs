@@ -24,7 +24,11 @@ pub struct World {
 impl World {
     /// `start` is an RFC 3339 instant, e.g. "2026-11-27T12:00:00Z".
     pub fn new(start: &str, seed: u64) -> World {
-        let scratch = ScratchDb::sqlite().expect("sqlite");
+        World::on(ScratchDb::sqlite().expect("sqlite"), start, seed)
+    }
+
+    /// The same on a given scratch database (SQLite or PostgreSQL).
+    pub fn on(scratch: ScratchDb, start: &str, seed: u64) -> World {
         let clock = Arc::new(SimClock::new(start.parse().expect("start instant")));
         let mut app = App::with(
             scratch.db.clone(),

@@ -1,0 +1,244 @@
+//! Alerts: rules with parameters, evaluated on demand over plain facts. Each alert names the
+//! person, the records and the suggested action. People are given as labels ("Name (login)")
+//! with their ids, so the words need nothing else.
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::aging::days_overdue;
+
+/// The rules' parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertParams {
+    /// A sales manager with no new client for this many months (default 3).
+    pub no_new_client_months: u32,
+    /// A deal (accepted lead on the board) with no activity for this many days (default 14).
+    pub stale_deal_days: i64,
+    /// A client with no order (invoice) for this many months (default 3).
+    pub no_order_months: u32,
+}
+
+impl Default for AlertParams {
+    fn default() -> Self {
+        AlertParams {
+            no_new_client_months: 3,
+            stale_deal_days: 14,
+            no_order_months: 3,
+        }
+    }
+}
+
+/// A person with their id and label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Who {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Alert {
+    /// `no_new_client`, `lead_past_sla`, `stale_deal`, `overdue_invoices`, `client_no_order`.
+    pub rule: &'static str,
+    pub person: Who,
+    /// The records concerned (lead, handoff, invoice or company ids).
+    pub records: Vec<String>,
+    pub message: String,
+    pub action: String,
+}
+
+/// A sales manager: in the role since, and their last new client's win.
+#[derive(Debug, Clone)]
+pub struct SalesManagerFact {
+    pub who: Who,
+    pub since: NaiveDate,
+    pub last_new_client: Option<NaiveDate>,
+}
+
+/// A handoff waiting for its receiver's decision.
+#[derive(Debug, Clone)]
+pub struct PendingHandoff {
+    pub receiver: Who,
+    pub handoff_id: String,
+    pub lead_id: String,
+    /// Hours past the acceptance SLA (≤ 0: not yet due).
+    pub hours_late: i64,
+}
+
+/// An accepted lead on the board (accepted, meeting, proposal) and its last activity.
+#[derive(Debug, Clone)]
+pub struct OpenDeal {
+    pub owner: Who,
+    pub lead_id: String,
+    pub last_activity: NaiveDate,
+}
+
+/// An invoice with an open amount.
+#[derive(Debug, Clone)]
+pub struct OpenInvoice {
+    pub owner: Who,
+    pub invoice_id: String,
+    pub due_on: NaiveDate,
+}
+
+/// A client served by a client manager, and its last invoice.
+#[derive(Debug, Clone)]
+pub struct ClientFact {
+    pub manager: Who,
+    pub company_id: String,
+    pub last_order: Option<NaiveDate>,
+    pub client_since: NaiveDate,
+}
+
+fn months_before(d: NaiveDate, m: u32) -> NaiveDate {
+    d.checked_sub_months(Months::new(m))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Sales managers with no new client in the last `months` months (only those in the role at
+/// least that long).
+pub fn no_new_client(sms: &[SalesManagerFact], today: NaiveDate, months: u32) -> Vec<Alert> {
+    let cut = months_before(today, months);
+    sms.iter()
+        .filter(|s| s.since <= cut && s.last_new_client.is_none_or(|d| d < cut))
+        .map(|s| Alert {
+            rule: "no_new_client",
+            person: s.who.clone(),
+            records: vec![],
+            message: match s.last_new_client {
+                Some(d) => format!("{}: no new client for {months} months (the last was won on {d})", s.who.label),
+                None => format!("{}: no new client yet, {months} months or more in the role", s.who.label),
+            },
+            action: "review their pipeline and the leads they rejected with them; check the lead flow they receive".into(),
+        })
+        .collect()
+}
+
+fn group<T>(items: &[T], who: impl Fn(&T) -> &Who) -> Vec<(Who, Vec<&T>)> {
+    let mut out: Vec<(Who, Vec<&T>)> = Vec::new();
+    for it in items {
+        let w = who(it);
+        match out.iter_mut().find(|(x, _)| x.id == w.id) {
+            Some((_, v)) => v.push(it),
+            None => out.push((w.clone(), vec![it])),
+        }
+    }
+    out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    out
+}
+
+/// Warm leads past the acceptance SLA, one alert per receiver.
+pub fn leads_past_sla(pending: &[PendingHandoff]) -> Vec<Alert> {
+    let late: Vec<PendingHandoff> = pending
+        .iter()
+        .filter(|p| p.hours_late > 0)
+        .cloned()
+        .collect();
+    group(&late, |p| &p.receiver)
+        .into_iter()
+        .map(|(who, ps)| {
+            let worst = ps.iter().map(|p| p.hours_late).max().unwrap_or(0);
+            Alert {
+                rule: "lead_past_sla",
+                message: format!(
+                    "{}: {} warm lead(s) past the acceptance SLA, the oldest by {worst} h",
+                    who.label,
+                    ps.len()
+                ),
+                person: who,
+                records: ps.iter().map(|p| p.lead_id.clone()).collect(),
+                action: "accept or reject them now, or reassign them to another sales manager"
+                    .into(),
+            }
+        })
+        .collect()
+}
+
+/// Deals with no activity for `days` days, one alert per owner.
+pub fn stale_deals(deals: &[OpenDeal], today: NaiveDate, days: i64) -> Vec<Alert> {
+    let stale: Vec<OpenDeal> = deals
+        .iter()
+        .filter(|d| (today - d.last_activity).num_days() >= days)
+        .cloned()
+        .collect();
+    group(&stale, |d| &d.owner)
+        .into_iter()
+        .map(|(who, ds)| Alert {
+            rule: "stale_deal",
+            message: format!(
+                "{}: {} deal(s) with no activity for {days} days or more",
+                who.label,
+                ds.len()
+            ),
+            person: who,
+            records: ds.iter().map(|d| d.lead_id.clone()).collect(),
+            action: "call the client and log the next step, or close the deal as lost".into(),
+        })
+        .collect()
+}
+
+/// The bucket label of a number of days overdue (> 0).
+pub fn bucket(days: i64) -> &'static str {
+    match days {
+        ..=30 => "0–30",
+        31..=60 => "31–60",
+        61..=90 => "61–90",
+        _ => "90+",
+    }
+}
+
+/// Overdue invoices, one alert per owner and bucket.
+pub fn overdue_invoices(invoices: &[OpenInvoice], today: NaiveDate) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for (who, invs) in group(invoices, |i| &i.owner) {
+        for b in ["0–30", "31–60", "61–90", "90+"] {
+            let ids: Vec<String> = invs
+                .iter()
+                .filter(|i| {
+                    let d = days_overdue(i.due_on, today);
+                    d > 0 && bucket(d) == b
+                })
+                .map(|i| i.invoice_id.clone())
+                .collect();
+            if !ids.is_empty() {
+                out.push(Alert {
+                    rule: "overdue_invoices",
+                    message: format!("{}: {} invoice(s) overdue {b} days", who.label, ids.len()),
+                    person: who.clone(),
+                    records: ids,
+                    action: if b == "0–30" {
+                        "remind the client and agree the payment date".into()
+                    } else {
+                        "call the client's decision maker; consider stopping deliveries until paid"
+                            .into()
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Clients with no order for `months` months (clients for at least that long), one alert per
+/// client manager.
+pub fn clients_without_order(clients: &[ClientFact], today: NaiveDate, months: u32) -> Vec<Alert> {
+    let cut = months_before(today, months);
+    let quiet: Vec<ClientFact> = clients
+        .iter()
+        .filter(|c| c.client_since <= cut && c.last_order.is_none_or(|d| d < cut))
+        .cloned()
+        .collect();
+    group(&quiet, |c| &c.manager)
+        .into_iter()
+        .map(|(who, cs)| Alert {
+            rule: "client_no_order",
+            message: format!(
+                "{}: {} client(s) with no order for {months} months",
+                who.label,
+                cs.len()
+            ),
+            person: who,
+            records: cs.iter().map(|c| c.company_id.clone()).collect(),
+            action: "call them: what changed, and what would they order next".into(),
+        })
+        .collect()
+}

@@ -1,0 +1,133 @@
+//! The funnel across the three roles, over companies: each company's journey is the first date it
+//! reached each step. Two views, never mixed:
+//!
+//! - **by cohort**: the companies that entered the first step (first call) in the period, and how
+//!   many of them reached each later step by the end of the data; conversion between steps is a
+//!   true conversion of the same companies.
+//! - **by activity**: for each step, the companies that reached it for the first time in the
+//!   period, whenever they started; the ratio between steps compares different companies and is
+//!   a throughput ratio, not a conversion.
+//!
+//! Median days between steps are taken over the companies that reached both steps (in the
+//! cohort view: of the cohort; in the activity view: those whose later step is in the period).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The steps, in order.
+pub const STEPS: [&str; 8] = [
+    "calls",
+    "dm_conversations",
+    "warm_leads",
+    "accepted",
+    "meetings",
+    "first_contracts",
+    "first_payments",
+    "second_orders",
+];
+
+/// One company's first date at each step (`STEPS` order); a step never reached is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Journey {
+    pub steps: [Option<NaiveDate>; 8],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    Cohort,
+    Activity,
+}
+
+/// One step of a funnel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub step: &'static str,
+    /// Companies at this step (see the view).
+    pub count: u64,
+    /// By cohort: the share of the companies at the previous step that reached this one; by
+    /// activity: count / the previous step's count. None for the first step or after a zero.
+    pub from_previous: Option<f64>,
+    /// Median days from the previous step's date to this one, over the companies that have both.
+    pub median_days_from_previous: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Funnel {
+    pub view: View,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub steps: Vec<Step>,
+}
+
+/// The median of whole days: the middle value, or the mean of the two middle values.
+pub fn median(mut days: Vec<i64>) -> Option<f64> {
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let n = days.len();
+    Some(if n % 2 == 1 {
+        days[n / 2] as f64
+    } else {
+        (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0
+    })
+}
+
+fn within(d: Option<NaiveDate>, from: NaiveDate, to: NaiveDate) -> bool {
+    d.is_some_and(|d| d >= from && d <= to)
+}
+
+/// The funnel of `journeys` for the period `from..=to` in one view.
+pub fn funnel(journeys: &[Journey], view: View, from: NaiveDate, to: NaiveDate) -> Funnel {
+    let chosen: Vec<&Journey> = match view {
+        View::Cohort => journeys
+            .iter()
+            .filter(|j| within(j.steps[0], from, to))
+            .collect(),
+        View::Activity => journeys.iter().collect(),
+    };
+    let mut steps: Vec<Step> = Vec::with_capacity(STEPS.len());
+    for (i, name) in STEPS.iter().enumerate() {
+        let at_step = |j: &&&Journey| match view {
+            View::Cohort => j.steps[i].is_some(),
+            View::Activity => within(j.steps[i], from, to),
+        };
+        let count = chosen.iter().filter(at_step).count() as u64;
+        let (from_previous, median_days_from_previous) = if i == 0 {
+            (None, None)
+        } else {
+            let prev = steps[i - 1].count;
+            // By cohort: of the companies that reached the previous step, the share that reached
+            // this one (a company can skip a step, e.g. no handoff under universal managers).
+            // By activity: the ratio of the two counts.
+            let reached = match view {
+                View::Cohort => chosen
+                    .iter()
+                    .filter(|j| j.steps[i - 1].is_some() && j.steps[i].is_some())
+                    .count() as u64,
+                View::Activity => count,
+            };
+            let ratio = (prev > 0).then(|| reached as f64 / prev as f64);
+            let days: Vec<i64> = chosen
+                .iter()
+                .filter(at_step)
+                .filter_map(|j| Some((j.steps[i]? - j.steps[i - 1]?).num_days()))
+                .filter(|d| *d >= 0)
+                .collect();
+            (ratio, median(days))
+        };
+        steps.push(Step {
+            step: name,
+            count,
+            from_previous,
+            median_days_from_previous,
+        });
+    }
+    Funnel {
+        view,
+        from,
+        to,
+        steps,
+    }
+}

@@ -1,0 +1,166 @@
+//! The caller × sales-manager matrix and the weak-link diagnosis (docs/reports.md, docs/diagnosis.md).
+//!
+//! The window holds the warm-lead handoffs created in it (local date). For each handoff: the
+//! caller is the lead's caller (the sender when the lead has none), the sales manager the
+//! receiver. An accepted handoff is converted when the lead's contract was won (a first payment)
+//! by the end of the window. Collections: the payments of the company won from that lead, from
+//! the day it was won through the hunter window (`hunter_window_days`), up to the end of the
+//! window.
+
+use super::{Person, Span, day, label, local_day, months, people, report_region, stamp_bounds};
+use crate::error::{AppError, AppResult};
+use crate::{Actor, App};
+use baton_analytics::diagnosis::{Lang, Role};
+use baton_analytics::pairs::{HandoffFact, HandoffOutcome, PairMatrix, pair_matrix};
+use baton_domain::Money;
+use baton_store::Value;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixReport {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    /// The region's code; none for every region.
+    pub region: Option<String>,
+    pub hunter_window_days: i64,
+    pub matrix: PairMatrix,
+    /// The conclusion in words.
+    pub conclusion_ru: String,
+    pub conclusion_en: String,
+    /// Everyone named in the matrix.
+    pub people: Vec<Person>,
+}
+
+impl MatrixReport {
+    pub fn conclusion(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ru => &self.conclusion_ru,
+            Lang::En => &self.conclusion_en,
+        }
+    }
+    /// "Name (login)" of an id.
+    pub fn name(&self, id: &str) -> String {
+        self.people
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| format!("{} ({})", p.name, p.login))
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+fn outcome(status: &str) -> HandoffOutcome {
+    match status {
+        "accepted" => HandoffOutcome::Accepted,
+        "rejected" => HandoffOutcome::Rejected,
+        "reassigned" => HandoffOutcome::Reassigned,
+        _ => HandoffOutcome::Pending,
+    }
+}
+
+impl App {
+    /// The caller × sales-manager matrix of the months `from..=to` (YYYY-MM) with the diagnosis.
+    pub fn matrix(
+        &self,
+        actor: Option<&Actor>,
+        from: &str,
+        to: &str,
+        region: Option<&str>,
+    ) -> AppResult<MatrixReport> {
+        let span = months(from, to)?;
+        let cfg = self.config()?;
+        let tz = cfg.tz();
+        self.db.read(|tx| {
+            let region = report_region(tx, actor, region)?;
+            let names = people(tx)?;
+            let Span { from, to } = span;
+            let (lo, hi) = stamp_bounds(from, to);
+            let mut sql = "SELECT COALESCE(l.caller_id, h.sender_id), h.receiver_id, h.status, h.reason, h.created_at, h.lead_id, \
+                 (SELECT MIN(c.won_on) FROM contracts c WHERE c.lead_id = h.lead_id AND c.won_on IS NOT NULL) \
+                 FROM handoffs h JOIN leads l ON l.id = h.lead_id \
+                 WHERE h.kind = 'lead' AND h.created_at >= ? AND h.created_at < ?"
+                .to_string();
+            let mut params: Vec<Value> = vec![lo.into(), hi.into()];
+            if let Some(r) = &region {
+                sql.push_str(" AND l.region_id = ?");
+                params.push(r.id.clone().into());
+            }
+            let rows = tx.query(&sql, &params)?;
+
+            // Collections of the companies won from leads: (lead → won_on, payments).
+            let mut sql = "SELECT co.att_lead_id, co.att_won_on, p.paid_on, p.amount FROM payments p \
+                 JOIN companies co ON co.id = p.company_id \
+                 WHERE co.att_lead_id IS NOT NULL AND co.att_won_on IS NOT NULL AND p.paid_on >= co.att_won_on AND p.paid_on <= ?"
+                .to_string();
+            let mut params: Vec<Value> = vec![to.to_string().into()];
+            if let Some(r) = &region {
+                sql.push_str(" AND co.region_id = ?");
+                params.push(r.id.clone().into());
+            }
+            let mut collected: HashMap<String, Money> = HashMap::new();
+            for r in tx.query(&sql, &params)? {
+                let (Some(won), Some(paid)) = (day(&r.text(1)), day(&r.text(2))) else {
+                    continue;
+                };
+                if (paid - won).num_days() <= cfg.hunter_window_days {
+                    *collected.entry(r.text(0)).or_default() += Money::from_kopecks(r.int(3));
+                }
+            }
+
+            let mut facts = Vec::new();
+            for r in rows {
+                let Some(created) = local_day(&r.text(4), &tz) else {
+                    continue;
+                };
+                if created < from || created > to {
+                    continue;
+                }
+                let outcome = outcome(&r.text(2));
+                let lead = r.text(5);
+                let converted = outcome == HandoffOutcome::Accepted
+                    && r.opt_text(6).and_then(|w| day(&w)).is_some_and(|w| w <= to);
+                facts.push(HandoffFact {
+                    caller: r.text(0),
+                    sales_manager: r.text(1),
+                    outcome,
+                    reason: r.opt_text(3),
+                    converted,
+                    collections: if converted {
+                        collected.get(&lead).copied().unwrap_or_default()
+                    } else {
+                        Money::ZERO
+                    },
+                });
+            }
+            let matrix = pair_matrix(&facts)
+                .map_err(|e| AppError::invalid("matrix", e.to_string()))?;
+            let name_of = |role: Role, i: i64| -> String {
+                matrix
+                    .person_id(role, i)
+                    .map(|id| label(&names, id))
+                    .unwrap_or_else(|| i.to_string())
+            };
+            let conclusion_ru = matrix.diagnosis.explain(Lang::Ru, &name_of);
+            let conclusion_en = matrix.diagnosis.explain(Lang::En, &name_of);
+            let mut named: BTreeMap<String, Person> = BTreeMap::new();
+            for id in matrix.caller_ids.iter().chain(&matrix.sales_manager_ids) {
+                let p = names.get(id).cloned().unwrap_or_else(|| Person {
+                    id: id.clone(),
+                    login: id.clone(),
+                    name: id.clone(),
+                });
+                named.insert(id.clone(), p);
+            }
+            Ok(MatrixReport {
+                from,
+                to,
+                region: region.map(|r| r.code),
+                hunter_window_days: cfg.hunter_window_days,
+                matrix,
+                conclusion_ru,
+                conclusion_en,
+                people: named.into_values().collect(),
+            })
+        })
+    }
+}
