@@ -193,7 +193,8 @@ pub fn run(what: SimulateCmd) -> Result<()> {
 }
 
 fn pct(v: Option<rust_decimal::Decimal>) -> String {
-    v.map_or_else(|| "—".to_string(), |p| format!("{p:+} %"))
+    // Russian decimal comma, like the money beside it.
+    v.map_or_else(|| "—".to_string(), |p| format!("{p:+} %").replace('.', ","))
 }
 
 fn person_line(p: &PersonReplay) {
@@ -242,8 +243,8 @@ fn print_replay(r: &Replay) {
             rubles(t.difference),
             pct(t.change_pct),
             rubles(t.collections),
-            t.actual_share_pct.map_or("—".into(), |p| format!("{p} %")),
-            t.draft_share_pct.map_or("—".into(), |p| format!("{p} %")),
+            t.actual_share_pct.map_or("—".into(), |p| format!("{p} %").replace('.', ",")),
+            t.draft_share_pct.map_or("—".into(), |p| format!("{p} %").replace('.', ",")),
             if m.changes_since_closed > 0 {
                 format!(
                     " ({} change(s) since the period was closed: the draft sees them)",
@@ -300,8 +301,8 @@ fn print_replay(r: &Replay) {
     println!(
         "Payroll as a share of collections ({}): {} actual, {} under the draft.",
         rubles(t.collections),
-        t.actual_share_pct.map_or("—".into(), |p| format!("{p} %")),
-        t.draft_share_pct.map_or("—".into(), |p| format!("{p} %"))
+        t.actual_share_pct.map_or("—".into(), |p| format!("{p} %").replace('.', ",")),
+        t.draft_share_pct.map_or("—".into(), |p| format!("{p} %").replace('.', ","))
     );
 }
 
