@@ -243,8 +243,10 @@ fn print_replay(r: &Replay) {
             rubles(t.difference),
             pct(t.change_pct),
             rubles(t.collections),
-            t.actual_share_pct.map_or("—".into(), |p| format!("{p} %").replace('.', ",")),
-            t.draft_share_pct.map_or("—".into(), |p| format!("{p} %").replace('.', ",")),
+            t.actual_share_pct
+                .map_or("—".into(), |p| format!("{p} %").replace('.', ",")),
+            t.draft_share_pct
+                .map_or("—".into(), |p| format!("{p} %").replace('.', ",")),
             if m.changes_since_closed > 0 {
                 format!(
                     " ({} change(s) since the period was closed: the draft sees them)",
@@ -301,8 +303,10 @@ fn print_replay(r: &Replay) {
     println!(
         "Payroll as a share of collections ({}): {} actual, {} under the draft.",
         rubles(t.collections),
-        t.actual_share_pct.map_or("—".into(), |p| format!("{p} %").replace('.', ",")),
-        t.draft_share_pct.map_or("—".into(), |p| format!("{p} %").replace('.', ","))
+        t.actual_share_pct
+            .map_or("—".into(), |p| format!("{p} %").replace('.', ",")),
+        t.draft_share_pct
+            .map_or("—".into(), |p| format!("{p} %").replace('.', ","))
     );
 }
 
