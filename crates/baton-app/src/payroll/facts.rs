@@ -142,8 +142,11 @@ impl Load<'_> {
             });
         }
 
-        // Payments dated in the period.
-        let mut sql = "SELECT p.id, p.company_id, p.invoice_id, p.paid_on, p.amount, p.client_manager_id, i.due_on, r.code FROM payments p JOIN invoices i ON i.id = p.invoice_id JOIN companies co ON co.id = p.company_id JOIN regions r ON r.id = co.region_id WHERE p.paid_on >= ? AND p.paid_on <= ?".to_string();
+        // Payments dated in the period. Their invoice's due date and their company's region
+        // are taken from the invoices read below (an invoice paid in the period is open in
+        // it), so this reads one index range instead of three lookups per payment: at 1 000
+        // people those lookups were a second of the month's payroll.
+        let mut sql = "SELECT p.id, p.company_id, p.invoice_id, p.paid_on, p.amount, p.client_manager_id FROM payments p WHERE p.paid_on >= ? AND p.paid_on <= ?".to_string();
         let mut params = vec![s(start), s(end)];
         let mut holder_filter = String::new();
         if let Some(p) = person {
@@ -165,21 +168,29 @@ impl Load<'_> {
             sql.push(')');
             holder_filter = " AND co.client_manager_id = ?".into();
         }
+        let mut paid: Vec<(PaymentFact, String)> = Vec::new();
         for r in tx.query(&sql, &params)? {
-            let (Some(paid_on), Some(due_on)) = (day(&r.text(3)), day(&r.text(6))) else {
+            let Some(paid_on) = day(&r.text(3)) else {
                 continue;
             };
-            facts.payments.push(PaymentFact {
-                id: r.text(0),
-                company_id: r.text(1),
-                invoice_id: r.text(2),
-                paid_on,
-                amount: r.int(4),
-                client_manager: r.opt_text(5),
-                overdue: due_on < paid_on,
-                region: r.text(7),
-            });
+            let invoice_id = r.text(2);
+            paid.push((
+                PaymentFact {
+                    id: r.text(0),
+                    company_id: r.text(1),
+                    invoice_id: invoice_id.clone(),
+                    paid_on,
+                    amount: r.int(4),
+                    client_manager: r.opt_text(5),
+                    overdue: false,
+                    region: String::new(),
+                },
+                invoice_id,
+            ));
         }
+        let paid_invoices: BTreeSet<String> = paid.iter().map(|(_, i)| i.clone()).collect();
+        // Due date and region id of each paid invoice.
+        let mut terms: HashMap<String, (Option<NaiveDate>, String)> = HashMap::new();
 
         // Invoices that can be open on some day of the period (not settled before it), with
         // their balance before it.
@@ -190,7 +201,7 @@ impl Load<'_> {
         let sql = format!(
             "SELECT i.id, i.company_id, co.client_manager_id, i.issued_on, i.due_on, i.amount, \
              (SELECT CAST(SUM(cn.amount) AS BIGINT) FROM credit_notes cn WHERE cn.invoice_id = i.id AND cn.issued_on < ?), \
-             (SELECT CAST(SUM(p.amount) AS BIGINT) FROM payments p WHERE p.invoice_id = i.id AND p.paid_on < ?) \
+             (SELECT CAST(SUM(p.amount) AS BIGINT) FROM payments p WHERE p.invoice_id = i.id AND p.paid_on < ?), co.region_id \
              FROM invoices i JOIN companies co ON co.id = i.company_id \
              WHERE (i.issued_on || '') <= ? AND (i.settled_on IS NULL OR i.settled_on >= ?){holder_filter}"
         );
@@ -198,11 +209,7 @@ impl Load<'_> {
             Value::Int(k) => *k,
             _ => 0,
         };
-        let mut touched: BTreeSet<String> = facts
-            .payments
-            .iter()
-            .map(|p| p.invoice_id.clone())
-            .collect();
+        let mut touched: BTreeSet<String> = paid_invoices.clone();
         let mut credits_sql = "SELECT cn.invoice_id, cn.issued_on, cn.amount FROM credit_notes cn WHERE cn.issued_on >= ? AND cn.issued_on <= ?".to_string();
         let mut credit_params = vec![s(start), s(end)];
         if let Some(p) = person {
@@ -222,6 +229,9 @@ impl Load<'_> {
         for r in tx.query(&sql, &params)? {
             let open_before = r.int(5) - int(r.get(6)) - int(r.get(7));
             let id = r.text(0);
+            if paid_invoices.contains(&id) {
+                terms.insert(id.clone(), (day(&r.text(4)), r.text(8)));
+            }
             // Settled before the period and untouched in it: never open in the period.
             if open_before <= 0 && !touched.contains(&id) {
                 continue;
@@ -237,6 +247,37 @@ impl Load<'_> {
                 due_on,
                 open_before,
             });
+        }
+
+        // The few paid invoices the query above did not return (another holder's, for one
+        // person's facts; an invoice issued after the period), looked up by id.
+        let missing: Vec<String> = paid_invoices
+            .iter()
+            .filter(|i| !terms.contains_key(*i))
+            .cloned()
+            .collect();
+        for chunk in missing.chunks(500) {
+            let sql = format!(
+                "SELECT i.id, i.due_on, co.region_id FROM invoices i JOIN companies co ON co.id = i.company_id WHERE i.id IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let params: Vec<Value> = chunk.iter().map(|i| Value::from(i.clone())).collect();
+            for r in tx.query(&sql, &params)? {
+                terms.insert(r.text(0), (day(&r.text(1)), r.text(2)));
+            }
+        }
+        let codes: HashMap<String, String> = tx
+            .query("SELECT id, code FROM regions", &[])?
+            .into_iter()
+            .map(|r| (r.text(0), r.text(1)))
+            .collect();
+        for (mut p, invoice_id) in paid {
+            let Some((Some(due_on), region_id)) = terms.get(&invoice_id) else {
+                continue;
+            };
+            p.overdue = *due_on < p.paid_on;
+            p.region = codes.get(region_id).cloned().unwrap_or_default();
+            facts.payments.push(p);
         }
 
         // (`x || ''` on `issued_on` and `entity` keeps SQLite on the selective index, the
