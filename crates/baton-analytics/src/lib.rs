@@ -12,4 +12,5 @@ pub mod costs;
 pub mod diagnosis;
 pub mod funnel;
 pub mod pairs;
+pub mod plan_fact;
 pub mod retention;

@@ -380,4 +380,104 @@ fn story(w: World) {
         ..Default::default()
     };
     assert_eq!(app.alerts(None, None, params).unwrap().alerts.len(), 2);
+
+    // ---- acknowledging: the key is the rule, the person and the month (or day) it fired.
+    let key = format!("no_new_client:{}:2026-11", s2.id);
+    assert_eq!(al.alerts[0].key, key);
+    assert_eq!(al.alerts[1].key, format!("stale_deal:{}:2026-11-30", s1.id));
+    assert_eq!(
+        al.alerts[2].key,
+        format!("overdue_invoices:{}:31-60:2026-11", k1.id)
+    );
+    let e = app.ack_alert(Some(&c1), &key).unwrap_err();
+    assert!(matches!(e, baton_app::AppError::Forbidden(_)), "{e:?}");
+    let e = app
+        .ack_alert(Some(admin), "no_such_rule:x:2026-11")
+        .unwrap_err();
+    assert_eq!(e.field(), Some("key"));
+    let head = w.person("h1", "head");
+    let ack = app.ack_alert(Some(&head), &key).unwrap();
+    assert_eq!(ack.acknowledged_by, head.id);
+    // Twice keeps the first.
+    assert_eq!(
+        app.ack_alert(Some(admin), &key).unwrap().acknowledged_by,
+        head.id
+    );
+    let al = app.alerts(Some(&head), None, Default::default()).unwrap();
+    assert_eq!(
+        al.alerts[0].acknowledged_by.as_deref(),
+        Some(head.id.as_str())
+    );
+    assert!(al.alerts[0].acknowledged_at.is_some());
+    assert!(al.alerts[1].acknowledged_at.is_none());
+    let open = app
+        .alerts_open(Some(&head), None, Default::default(), true)
+        .unwrap();
+    assert_eq!(open.alerts.len(), 2);
+    assert!(open.alerts.iter().all(|a| a.key != key));
+}
+
+#[test]
+fn plan_against_fact_on_the_hand_built_october() {
+    for scratch in baton_store::scratch::ScratchDb::all() {
+        plan_fact_story(World::on(scratch, "2026-09-01T07:00:00Z", 9));
+    }
+}
+
+fn plan_fact_story(w: World) {
+    let October { c1, s1, k1, .. } = october(&w);
+    let (app, admin) = (&w.app, &w.admin);
+    let head = w.person("head1", "head");
+    let dec = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+
+    // s1: 120 000 paid on 10 October + 30 000 on the 22nd by the new client = 150 000 against
+    // 150 000 → 100.0 %. k1: «Ромашка» is still a new client of s1's, so k1's portfolio brought
+    // 0 against 600 000 → 0.0 %.
+    let r = app.plan_fact(Some(&head), "2026-10", None).unwrap();
+    assert_eq!(r.region.as_deref(), Some("msk"));
+    assert_eq!(r.rows.len(), 2);
+    let s1_row = r.rows.iter().find(|x| x.person.id == s1.id).unwrap();
+    assert_eq!(s1_row.metric, "new_client_collections");
+    assert_eq!(s1_row.target, dec("150000"));
+    assert_eq!(s1_row.actual, Some(dec("150000")));
+    assert_eq!(s1_row.attainment, Some(dec("100.0")));
+    let k1_row = r.rows.iter().find(|x| x.person.id == k1.id).unwrap();
+    assert_eq!(k1_row.metric, "portfolio_collections");
+    assert_eq!(k1_row.target, dec("600000"));
+    assert_eq!(k1_row.actual, Some(dec("0")));
+    assert_eq!(k1_row.attainment, Some(dec("0.0")));
+    // One person per metric in Moscow: the sums repeat the rows; both are money.
+    assert_eq!(r.sums.len(), 2);
+    let ncc = r
+        .sums
+        .iter()
+        .find(|x| x.metric == "new_client_collections")
+        .unwrap();
+    assert_eq!(ncc.region.as_deref(), Some("msk"));
+    assert_eq!(
+        (ncc.people, ncc.target, ncc.actual),
+        (1, dec("150000"), dec("150000"))
+    );
+    assert_eq!(ncc.attainment, Some(dec("100.0")));
+    assert_eq!(serde_json::to_value(ncc).unwrap()["actual"], "150000.00");
+    assert_eq!(serde_json::to_value(k1_row).unwrap()["target"], "600000.00");
+
+    // Another month has no targets; the command line sees the same October.
+    assert!(
+        app.plan_fact(Some(admin), "2026-09", None)
+            .unwrap()
+            .rows
+            .is_empty()
+    );
+    assert_eq!(
+        app.plan_fact(None, "2026-10", Some("msk"))
+            .unwrap()
+            .rows
+            .len(),
+        2
+    );
+    // A bad period is refused naming the field; a caller may not read it.
+    let e = app.plan_fact(Some(admin), "2026-13", None).unwrap_err();
+    assert!(format!("{e:?}").contains("period"), "{e:?}");
+    assert!(app.plan_fact(Some(&c1), "2026-10", None).is_err());
 }

@@ -54,7 +54,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 3] = [
+const MIGRATIONS: [(&str, &str); 4] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -64,6 +64,10 @@ const MIGRATIONS: [(&str, &str); 3] = [
         include_str!("../migrations/0002_payroll.sql"),
     ),
     ("0003_costs", include_str!("../migrations/0003_costs.sql")),
+    (
+        "0004_alert_acks",
+        include_str!("../migrations/0004_alert_acks.sql"),
+    ),
 ];
 
 /// Applies pending migrations in one transaction each. Safe to call at every start.

@@ -134,6 +134,12 @@ crate::records! {
         id: String, month: String, region_id: String, kind: String, amount: Money,
         note: Option<String>, created_by: Option<String>, created_at: String,
     }
+
+    /// An acknowledged alert; the id is the alert's stable key.
+    AlertAck in "alert_acks" {
+        id: String, rule: String, region_id: Option<String>, acknowledged_by: String,
+        acknowledged_at: String,
+    }
 }
 
 /// The bundle's files, in the order they are imported (parents before children).

@@ -1,5 +1,5 @@
 //! Instruments for the head of sales (issue 4): funnel, caller × sales-manager matrix and
-//! weak-link diagnosis, receivables aging, retention, cost per client, alerts. Every query parameter is text, checked by
+//! weak-link diagnosis, receivables aging, retention, plan against fact, cost per client, alerts. Every query parameter is text, checked by
 //! the app, so a wrong value gets a 422 that names it.
 
 use crate::api::{created, json};
@@ -48,6 +48,13 @@ pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
         ),
         r(
             M::GET,
+            "/api/reports/plan-fact",
+            "reports",
+            "Plan against fact: every target of ?period=YYYY-MM[&region=CODE] against the metric's actual value, with attainment % and the region's sums for money and count metrics",
+            get(plan_fact),
+        ),
+        r(
+            M::GET,
             "/api/reports/costs",
             "reports",
             "Cost per client by month and region: ?from=YYYY-MM&to=YYYY-MM[&region=CODE][&revenue_months=3] (head, director, admin)",
@@ -64,8 +71,15 @@ pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
             M::GET,
             "/api/alerts",
             "reports",
-            "Alerts raised now: [?region=CODE][&no_new_client_months=3][&stale_deal_days=14][&no_order_months=3]",
+            "Alerts raised now, each with its key and acknowledgement: [?region=CODE][&no_new_client_months=3][&stale_deal_days=14][&no_order_months=3][&open=1 hides the acknowledged]",
             get(alerts),
+        ),
+        r(
+            M::POST,
+            "/api/alerts/ack",
+            "reports",
+            "Acknowledge an alert: {key} from GET /api/alerts (head of the person's region, director, admin)",
+            post(ack_alert),
         ),
     ]
 }
@@ -159,6 +173,24 @@ pub async fn retention(
 }
 
 #[derive(Debug, Default, Deserialize)]
+pub struct PlanFactQ {
+    pub period: Option<String>,
+    pub region: Option<String>,
+}
+
+pub async fn plan_fact(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<PlanFactQ>,
+) -> ApiResult<impl IntoResponse> {
+    let period = need(q.period, "period", "YYYY-MM")?;
+    json(&s, move |app| {
+        app.plan_fact(Some(&a), &period, q.region.as_deref())
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub struct CostQ {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -194,6 +226,20 @@ pub struct AlertQ {
     pub no_new_client_months: Option<String>,
     pub stale_deal_days: Option<String>,
     pub no_order_months: Option<String>,
+    pub open: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AckBody {
+    pub key: String,
+}
+
+pub async fn ack_alert(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<AckBody>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.ack_alert(Some(&a), &b.key)).await
 }
 
 pub async fn alerts(
@@ -208,8 +254,13 @@ pub async fn alerts(
         stale_deal_days: number(q.stale_deal_days, "stale_deal_days")?.unwrap_or(d.stale_deal_days),
         no_order_months: number(q.no_order_months, "no_order_months")?.unwrap_or(d.no_order_months),
     };
+    let open = match q.open.as_deref().map(str::trim) {
+        None | Some("") | Some("0") | Some("false") => false,
+        Some("1") | Some("true") => true,
+        Some(o) => return Err(bad("open", format!("«{o}»: write open=1 or open=0"))),
+    };
     json(&s, move |app| {
-        app.alerts(Some(&a), q.region.as_deref(), params)
+        app.alerts_open(Some(&a), q.region.as_deref(), params, open)
     })
     .await
 }

@@ -7,6 +7,103 @@ use common::{Server, on_every_database};
 use serde_json::json;
 
 #[test]
+fn alerts_are_acknowledged_by_the_head_and_hidden_when_open() {
+    on_every_database(acks);
+}
+
+async fn acks(s: Server) {
+    let head = s.login("head").await;
+    let director = s.login("director").await;
+    let caller = s.login("caller1").await;
+
+    let r = s.call("GET", "/api/alerts", Some(&head), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let alerts = r.body["alerts"].as_array().cloned().unwrap_or_default();
+    assert!(!alerts.is_empty(), "{}", r.body);
+    assert!(alerts.iter().all(|a| a["acknowledged_at"].is_null()));
+    let key = alerts[0]["key"].as_str().unwrap().to_string();
+    assert!(
+        key.starts_with(alerts[0]["rule"].as_str().unwrap()),
+        "{key}"
+    );
+
+    // A caller may not acknowledge; a key that is not an alert's is a 422 naming it.
+    let r = s
+        .call(
+            "POST",
+            "/api/alerts/ack",
+            Some(&caller),
+            Some(json!({"key": key})),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = s
+        .call(
+            "POST",
+            "/api/alerts/ack",
+            Some(&director),
+            Some(json!({"key": "nonsense"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, &r.body["error"]["field"]),
+        (422, &json!("key")),
+        "{}",
+        r.body
+    );
+    let r = s
+        .call("GET", "/api/alerts?open=maybe", Some(&head), None)
+        .await;
+    assert_eq!(
+        (r.status, &r.body["error"]["field"]),
+        (422, &json!("open")),
+        "{}",
+        r.body
+    );
+
+    // The head acknowledges it: marked in the list, hidden with open=1.
+    let r = s
+        .call(
+            "POST",
+            "/api/alerts/ack",
+            Some(&head),
+            Some(json!({"key": key})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = s.call("GET", "/api/alerts", Some(&head), None).await;
+    let same = r.body["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["key"] == json!(key))
+        .cloned()
+        .unwrap();
+    assert!(same["acknowledged_by"].is_string(), "{same}");
+    assert!(same["acknowledged_at"].is_string(), "{same}");
+    let r = s.call("GET", "/api/alerts?open=1", Some(&head), None).await;
+    let open = r.body["alerts"].as_array().unwrap();
+    assert_eq!(open.len(), alerts.len() - 1, "{}", r.body);
+    assert!(open.iter().all(|a| a["key"] != json!(key)));
+
+    // Another region's alert is not the head's to acknowledge; the director's it is.
+    let r = s
+        .call("GET", "/api/alerts?region=spb", Some(&director), None)
+        .await;
+    if let Some(spb) = r.body["alerts"].as_array().and_then(|a| a.first()) {
+        let body = json!({"key": spb["key"]});
+        let r = s
+            .call("POST", "/api/alerts/ack", Some(&head), Some(body.clone()))
+            .await;
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = s
+            .call("POST", "/api/alerts/ack", Some(&director), Some(body))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+}
+
+#[test]
 fn reports_answer_the_head_and_name_bad_parameters() {
     on_every_database(story);
 }
@@ -22,6 +119,7 @@ async fn story(s: Server) {
         "/api/reports/aging?as_of=2026-11-30",
         "/api/reports/retention?to=2026-11&months=6",
         "/api/reports/costs?from=2026-10&to=2026-10",
+        "/api/reports/plan-fact?period=2026-10",
         "/api/alerts",
     ] {
         let r = s.call("GET", path, Some(&head), None).await;
@@ -83,6 +181,8 @@ async fn story(s: Server) {
             "revenue_months",
         ),
         ("/api/alerts?stale_deal_days=-", "stale_deal_days"),
+        ("/api/reports/plan-fact", "period"),
+        ("/api/reports/plan-fact?period=2026-13", "period"),
     ] {
         let r = s.call("GET", path, Some(&director), None).await;
         assert_eq!(r.status, 422, "{path}: {}", r.body);

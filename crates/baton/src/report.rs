@@ -5,9 +5,13 @@ use anyhow::{Context, Result, bail};
 use baton_analytics::diagnosis::{Lang, RateInterval};
 use baton_analytics::funnel::Funnel;
 use baton_analytics::pairs::PairRow;
+use baton_analytics::plan_fact::Kind;
 use baton_app::App;
 use baton_app::insight::funnel::FunnelSlice;
+use baton_domain::Money;
 use clap::Subcommand;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
 const DEFAULT_DB: &str = "sqlite://data/baton.db";
@@ -100,10 +104,15 @@ pub enum ReportCmd {
         /// A client with no order (invoice) for this many months.
         #[arg(long, default_value_t = 3)]
         no_order_months: u32,
-        #[arg(long, default_value = "text")]
+        /// Leave out the acknowledged alerts.
+        #[arg(long)]
+        open: bool,
+        #[arg(long, default_value = "text", global = true)]
         format: String,
-        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB, global = true)]
         db: String,
+        #[command(subcommand)]
+        what: Option<AlertsCmd>,
     },
     /// Portfolio retention: clients and revenue kept, NRR and GRR.
     Retention {
@@ -120,6 +129,25 @@ pub enum ReportCmd {
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
     },
+    /// Plan against fact: every target of the period against the metric's actual value, with
+    /// the attainment and the region's sums for money and count metrics.
+    PlanFact {
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AlertsCmd {
+    /// Acknowledge an alert by its key (shown with each alert).
+    Ack { key: String },
 }
 
 #[derive(Subcommand)]
@@ -478,16 +506,26 @@ pub fn run(what: ReportCmd) -> Result<()> {
             no_new_client_months,
             stale_deal_days,
             no_order_months,
+            open: only_open,
             format,
             db,
+            what,
         } => {
+            if let Some(AlertsCmd::Ack { key }) = what {
+                let a = open(&db)?
+                    .ack_alert(None, &key)
+                    .map_err(anyhow::Error::msg)?;
+                return json_or_text(&format, &a, |a| {
+                    println!("acknowledged {} at {}", a.id, a.acknowledged_at)
+                });
+            }
             let params = baton_analytics::alerts::AlertParams {
                 no_new_client_months,
                 stale_deal_days,
                 no_order_months,
             };
             let r = open(&db)?
-                .alerts(None, region.as_deref(), params)
+                .alerts_open(None, region.as_deref(), params, only_open)
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {
                 println!(
@@ -501,6 +539,13 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 );
                 for a in &r.alerts {
                     println!("\n[{}] {}\n  do: {}", a.rule, a.message, a.action);
+                    println!("  key: {}", a.key);
+                    if let Some(at) = &a.acknowledged_at {
+                        println!(
+                            "  acknowledged by {} at {at}",
+                            a.acknowledged_by.as_deref().unwrap_or("?")
+                        );
+                    }
                     if !a.records.is_empty() {
                         let shown: Vec<&str> =
                             a.records.iter().take(5).map(String::as_str).collect();
@@ -587,8 +632,100 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 );
             })?;
         }
+        ReportCmd::PlanFact {
+            period,
+            region,
+            format,
+            db,
+        } => {
+            let r = open(&db)?
+                .plan_fact(None, &period, region.as_deref())
+                .map_err(anyhow::Error::msg)?;
+            json_or_text(&format, &r, |r| {
+                println!(
+                    "Plan against fact, {}{}",
+                    r.period,
+                    r.region
+                        .as_deref()
+                        .map(|c| format!(", region {c}"))
+                        .unwrap_or_default()
+                );
+                let rows: Vec<Vec<String>> = r
+                    .rows
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            format!("{} ({})", x.person.name, x.person.login),
+                            x.region.clone().unwrap_or_default(),
+                            x.metric.clone(),
+                            value(x.kind, Some(x.target)),
+                            value(x.kind, x.actual),
+                            percent(x.attainment),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &[
+                        "person",
+                        "region",
+                        "metric",
+                        "target",
+                        "actual",
+                        "attainment",
+                    ],
+                    &rows,
+                );
+                if !r.sums.is_empty() {
+                    println!();
+                    let rows: Vec<Vec<String>> = r
+                        .sums
+                        .iter()
+                        .map(|x| {
+                            vec![
+                                x.region.clone().unwrap_or_else(|| "no region".into()),
+                                x.metric.clone(),
+                                x.people.to_string(),
+                                value(x.kind, Some(x.target)),
+                                value(x.kind, Some(x.actual)),
+                                percent(x.attainment),
+                            ]
+                        })
+                        .collect();
+                    table(
+                        &[
+                            "region",
+                            "metric",
+                            "people",
+                            "target",
+                            "actual",
+                            "attainment",
+                        ],
+                        &rows,
+                    );
+                }
+            })?;
+        }
     }
     Ok(())
+}
+
+/// A metric's value with Russian formatting: money in rubles, counts whole, ratios as they are.
+fn value(kind: Kind, v: Option<Decimal>) -> String {
+    let Some(v) = v else { return "—".into() };
+    match kind {
+        Kind::Money => (v * Decimal::from(100))
+            .round()
+            .to_i64()
+            .map(|k| Money::from_kopecks(k).to_human())
+            .unwrap_or_else(|| v.to_string()),
+        Kind::Count | Kind::Ratio => v.normalize().to_string().replace('.', ","),
+    }
+}
+
+/// 100,0 %
+fn percent(v: Option<Decimal>) -> String {
+    v.map(|p| format!("{p} %").replace('.', ","))
+        .unwrap_or_else(|| "—".into())
 }
 
 fn costs(what: CostsCmd) -> Result<()> {

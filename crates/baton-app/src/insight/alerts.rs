@@ -2,32 +2,149 @@
 //! (`baton_analytics::alerts`); this module loads their facts for a region or everyone.
 
 use super::{day, label, local_day, people, report_region};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::alerts::{
     Alert, AlertParams, ClientFact, OpenDeal, OpenInvoice, PendingHandoff, SalesManagerFact, Who,
     clients_without_order, leads_past_sla, no_new_client, overdue_invoices, stale_deals,
 };
-use baton_store::Value;
+use baton_domain::Role;
+use baton_store::records::{AlertAck, Employee};
+use baton_store::{Filter, Value};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// The rules whose alerts can be acknowledged.
+pub const RULES: [&str; 5] = [
+    "no_new_client",
+    "lead_past_sla",
+    "stale_deal",
+    "overdue_invoices",
+    "client_no_order",
+];
+
+/// An alert with its stable key and, once acknowledged, who did it and when.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertView {
+    /// `rule:person:YYYY-MM` for the monthly rules (`no_new_client`, `client_no_order`,
+    /// `overdue_invoices`, which adds its bucket before the month), `rule:person:YYYY-MM-DD` for
+    /// the daily ones (`lead_past_sla`, `stale_deal`): the month or the day it fired.
+    pub key: String,
+    #[serde(flatten)]
+    pub alert: Alert,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<String>,
+}
+
+impl std::ops::Deref for AlertView {
+    type Target = Alert;
+    fn deref(&self) -> &Alert {
+        &self.alert
+    }
+}
+
+/// The stable key of an alert raised on `today`.
+pub fn alert_key(a: &Alert, today: NaiveDate) -> String {
+    let month = today.format("%Y-%m");
+    match a.rule {
+        "lead_past_sla" | "stale_deal" => format!("{}:{}:{today}", a.rule, a.person.id),
+        "overdue_invoices" => {
+            let bucket = ["0–30", "31–60", "61–90", "90+"]
+                .into_iter()
+                .find(|b| a.message.contains(&format!("overdue {b} days")))
+                .unwrap_or("all")
+                .replace('–', "-");
+            format!("{}:{}:{bucket}:{month}", a.rule, a.person.id)
+        }
+        _ => format!("{}:{}:{month}", a.rule, a.person.id),
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertsReport {
     pub today: NaiveDate,
     pub region: Option<String>,
     pub params: AlertParams,
-    pub alerts: Vec<Alert>,
+    pub alerts: Vec<AlertView>,
 }
 
 impl App {
-    /// Every alert raised today by the rules with `params`.
+    /// Every alert raised today by the rules with `params`, the acknowledged ones marked.
     pub fn alerts(
         &self,
         actor: Option<&Actor>,
         region: Option<&str>,
         params: AlertParams,
+    ) -> AppResult<AlertsReport> {
+        self.alerts_open(actor, region, params, false)
+    }
+
+    /// Acknowledges the alert with `key` (from the alerts' list): the head of the person's
+    /// region, the director or the admin (the command line too). Acknowledging twice keeps the
+    /// first acknowledgement.
+    pub fn ack_alert(&self, actor: Option<&Actor>, key: &str) -> AppResult<AlertAck> {
+        let key = key.trim();
+        let mut parts = key.split(':');
+        let (rule, person) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let when = parts.next_back().unwrap_or("");
+        if !RULES.contains(&rule) || person.is_empty() || when.len() < 7 {
+            return Err(AppError::invalid(
+                "key",
+                format!("«{key}» is not an alert's key: take it from the alerts' list"),
+            ));
+        }
+        if let Some(a) = actor
+            && !a.any(&[Role::Head, Role::Director, Role::Admin])
+        {
+            return Err(AppError::Forbidden("acknowledge alerts".into()));
+        }
+        self.db.tx(|tx| {
+            let Some(subject) = tx.get::<Employee>(person)? else {
+                return Err(AppError::invalid(
+                    "key",
+                    format!("«{key}» names no known person: take it from the alerts' list"),
+                ));
+            };
+            if let Some(a) = actor
+                && !a.sees_all()
+                && (a.region_id.is_none() || a.region_id != subject.region_id)
+            {
+                return Err(AppError::Forbidden(
+                    "acknowledge an alert of another region than your own".into(),
+                ));
+            }
+            if let Some(existing) = tx.get::<AlertAck>(key)? {
+                return Ok(existing);
+            }
+            let row = AlertAck {
+                id: key.to_string(),
+                rule: rule.to_string(),
+                region_id: subject.region_id.clone(),
+                acknowledged_by: actor.map_or_else(|| "cli".to_string(), |a| a.id.clone()),
+                acknowledged_at: crate::clock::stamp(self.now()),
+            };
+            tx.insert(&row)?;
+            self.audit(
+                tx,
+                actor,
+                "alert",
+                &row.id,
+                "alert.acknowledged",
+                None::<&()>,
+                Some(&row),
+            )?;
+            Ok(row)
+        })
+    }
+
+    /// The alerts as [`App::alerts`]; with `open`, the acknowledged ones are left out.
+    pub fn alerts_open(
+        &self,
+        actor: Option<&Actor>,
+        region: Option<&str>,
+        params: AlertParams,
+        open: bool,
     ) -> AppResult<AlertsReport> {
         let cfg = self.config()?;
         let tz = cfg.tz();
@@ -172,6 +289,25 @@ impl App {
             alerts.extend(stale_deals(&deals, today, params.stale_deal_days));
             alerts.extend(overdue_invoices(&invoices, today));
             alerts.extend(clients_without_order(&clients, today, params.no_order_months));
+            let acks: BTreeMap<String, AlertAck> = tx
+                .list::<AlertAck>(&Filter::new())?
+                .into_iter()
+                .map(|a| (a.id.clone(), a))
+                .collect();
+            let alerts = alerts
+                .into_iter()
+                .map(|alert| {
+                    let key = alert_key(&alert, today);
+                    let ack = acks.get(&key);
+                    AlertView {
+                        acknowledged_by: ack.map(|a| a.acknowledged_by.clone()),
+                        acknowledged_at: ack.map(|a| a.acknowledged_at.clone()),
+                        key,
+                        alert,
+                    }
+                })
+                .filter(|v| !open || v.acknowledged_at.is_none())
+                .collect();
             Ok(AlertsReport {
                 today,
                 region: region.map(|r| r.code),

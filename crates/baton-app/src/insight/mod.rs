@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod costs;
 pub mod funnel;
 pub mod matrix;
+pub mod plan_fact;
 pub mod retention;
 
 use crate::error::{AppError, AppResult};

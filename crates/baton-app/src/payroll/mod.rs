@@ -184,6 +184,31 @@ impl App {
         })
     }
 
+    /// Read-only, for plan against fact: every stretch's computed metric values for `period`,
+    /// in order, with the employee's id (a person with two roles in the month has two).
+    pub(crate) fn metric_values_in(
+        &self,
+        tx: &mut Tx<'_>,
+        cfg: &ConveyorConfig,
+        period: &str,
+    ) -> AppResult<Vec<(String, BTreeMap<String, Decimal>)>> {
+        let p = self.prepare_in(
+            tx,
+            cfg,
+            &Job::everyone(period, None, Plans::InForce, false),
+            0,
+        )?;
+        let values = compute(&p.facts, &p.stretches, &p.wanted, &p.custom);
+        Ok(values
+            .into_iter()
+            .enumerate()
+            .filter_map(|(si, mv)| {
+                let e = p.owner.get(si).and_then(|&o| p.employees.get(o))?;
+                Some((e.id.clone(), mv.values))
+            })
+            .collect())
+    }
+
     /// What-if: every person's statement for `period` from the data as it is now, with the draft
     /// plan `text` in place of the plan of its role (nothing is stored).
     pub fn payroll_under(
