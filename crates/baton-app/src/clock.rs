@@ -100,3 +100,8 @@ pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
         .ok()
         .map(|t| t.with_timezone(&Utc))
 }
+
+/// A stored `YYYY-MM-DD` (or the date part of a stamp).
+pub(crate) fn stored_day(s: &str) -> Option<chrono::NaiveDate> {
+    s.get(..10)?.parse().ok()
+}

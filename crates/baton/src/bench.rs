@@ -1,7 +1,7 @@
 //! `baton bench import`: bundle import speed, SQLite and PostgreSQL side by side in one run.
 
 use anyhow::{Context, Result};
-use baton_app::demo::{DemoOptions, generate};
+use baton_app::demo::{DemoOptions, DemoSummary, generate};
 use baton_app::{App, PasswordCost};
 use baton_store::scratch::ScratchDb;
 use std::time::Instant;
@@ -18,22 +18,32 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-pub fn import(scale: u32, runs: u32, pg: Option<String>) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("baton-bench-bundle-{}", std::process::id()));
-    let src = ScratchDb::sqlite().map_err(anyhow::Error::msg)?;
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
-    let t = Instant::now();
-    let summary = generate(
-        src.db.clone(),
+/// The demo a benchmark measures: seed 42, fast password hashing, history ending `today`.
+pub(crate) fn bench_demo(
+    db: baton_store::Db,
+    scale: u32,
+    intensity: u32,
+    today: chrono::NaiveDate,
+) -> Result<DemoSummary> {
+    generate(
+        db,
         DemoOptions {
             seed: 42,
             scale,
             today,
             password_cost: PasswordCost::Fast,
-            intensity: 1,
+            intensity,
         },
     )
-    .map_err(anyhow::Error::msg)?;
+    .map_err(anyhow::Error::msg)
+}
+
+pub fn import(scale: u32, runs: u32, pg: Option<String>) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("baton-bench-bundle-{}", std::process::id()));
+    let src = ScratchDb::sqlite().map_err(anyhow::Error::msg)?;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
+    let t = Instant::now();
+    let summary = bench_demo(src.db.clone(), scale, 1, today)?;
     println!(
         "demo at scale {scale}: {} calls, generated in {:.1} s",
         summary.calls,
@@ -131,17 +141,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
             .map_err(anyhow::Error::msg)?;
         baton_store::migrate(&db).map_err(anyhow::Error::msg)?;
         let t = Instant::now();
-        let s = generate(
-            db,
-            DemoOptions {
-                seed: 42,
-                scale: o.scale,
-                today,
-                password_cost: PasswordCost::Fast,
-                intensity: o.intensity,
-            },
-        )
-        .map_err(anyhow::Error::msg)?;
+        let s = bench_demo(db, o.scale, o.intensity, today)?;
         println!(
             "generated scale {} × intensity {} in {:.0} s: {} calls, {} leads, {} payments",
             o.scale,

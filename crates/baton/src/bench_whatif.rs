@@ -1,9 +1,9 @@
 //! `baton bench replay`: how long the replay of a draft plan on 12 months of the demo takes
 //! (issue 6: ≤ 1 s), in process and as a cold `baton simulate replay` command.
 
+use crate::bench::bench_demo;
 use anyhow::{Context, Result};
-use baton_app::demo::{DemoOptions, generate};
-use baton_app::{App, PasswordCost};
+use baton_app::App;
 use std::time::Instant;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -44,17 +44,7 @@ pub fn replay(scale: u32, runs: u32) -> Result<()> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
     let app = App::open(&url).map_err(anyhow::Error::msg)?;
     let t = Instant::now();
-    let s = generate(
-        app.db.clone(),
-        DemoOptions {
-            seed: 42,
-            scale,
-            today,
-            password_cost: PasswordCost::Fast,
-            intensity: 1,
-        },
-    )
-    .map_err(anyhow::Error::msg)?;
+    let s = bench_demo(app.db.clone(), scale, 1, today)?;
     println!(
         "demo at scale {scale}: {} to {}, {} calls, {} payments, generated in {:.1} s",
         s.from,

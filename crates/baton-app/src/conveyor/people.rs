@@ -387,16 +387,8 @@ impl App {
         value: &str,
     ) -> AppResult<Target> {
         require(actor, Action::SetTargets)?;
+        crate::payroll::period_bounds(period)?;
         let p = period.trim();
-        let ok = p.len() == 7
-            && p.as_bytes()[4] == b'-'
-            && chrono::NaiveDate::parse_from_str(&format!("{p}-01"), "%Y-%m-%d").is_ok();
-        if !ok {
-            return Err(AppError::invalid(
-                "period",
-                format!("«{period}» is not a period: write YYYY-MM"),
-            ));
-        }
         if value.trim().parse::<rust_decimal::Decimal>().is_err() {
             return Err(AppError::invalid(
                 "value",

@@ -16,7 +16,7 @@ use crate::rights::Actor;
 use baton_domain::Role;
 use baton_store::records::Region;
 use baton_store::{Filter, Tx};
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -30,33 +30,24 @@ pub struct Span {
 
 /// Parses `YYYY-MM`, naming the parameter when it is wrong.
 pub fn parse_month(field: &str, s: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
-        .ok()
-        .filter(|_| s.trim().len() == 7)
-        .ok_or_else(|| AppError::invalid(field, format!("«{s}» is not a month: write YYYY-MM")))
+    Ok(crate::payroll::month_bounds(field, s)?.0)
 }
 
 /// Parses `YYYY-MM-DD`, naming the parameter when it is wrong.
 pub fn parse_day(field: &str, s: &str) -> AppResult<NaiveDate> {
-    s.trim()
-        .parse()
-        .map_err(|_| AppError::invalid(field, format!("«{s}» is not a date: write YYYY-MM-DD")))
+    crate::conveyor::parse_date(field, s)
 }
 
 /// The months `from..=to` (YYYY-MM each).
 pub fn months(from: &str, to: &str) -> AppResult<Span> {
-    let f = parse_month("from", from)?;
-    let t = parse_month("to", to)?;
+    let (f, _) = crate::payroll::month_bounds("from", from)?;
+    let (t, end) = crate::payroll::month_bounds("to", to)?;
     if t < f {
         return Err(AppError::invalid(
             "to",
             format!("the period ends ({to}) before it starts ({from})"),
         ));
     }
-    let end = t
-        .checked_add_months(Months::new(1))
-        .and_then(|d| d.pred_opt())
-        .ok_or_else(|| AppError::invalid("to", "the month is out of range"))?;
     Ok(Span { from: f, to: end })
 }
 
@@ -135,10 +126,7 @@ pub(crate) fn local_day(stamp: &str, tz: &Tz) -> Option<NaiveDate> {
     crate::clock::parse_stamp(stamp).map(|t| t.with_timezone(tz).date_naive())
 }
 
-/// A stored `YYYY-MM-DD` (or the date part of a stamp).
-pub(crate) fn day(s: &str) -> Option<NaiveDate> {
-    s.get(..10)?.parse().ok()
-}
+pub(crate) use crate::clock::stored_day as day;
 
 /// Stamp bounds a day wider than the local dates `from..=to`, for a first cut in SQL; the local
 /// date decides afterwards.

@@ -20,9 +20,7 @@ pub enum Who<'a> {
     Person(&'a str),
 }
 
-fn day(s: &str) -> Option<NaiveDate> {
-    s.get(..10)?.parse().ok()
-}
+use crate::clock::stored_day as day;
 
 pub struct Load<'a> {
     pub start: NaiveDate,

@@ -87,17 +87,17 @@ impl PersonStatement {
 
 /// A period `YYYY-MM`: its first and last day.
 pub fn period_bounds(period: &str) -> AppResult<(NaiveDate, NaiveDate)> {
-    let bad = || {
-        AppError::invalid(
-            "period",
-            format!("«{period}» is not a period: write YYYY-MM"),
-        )
-    };
-    let p = period.trim();
-    if p.len() != 7 {
+    month_bounds("period", period)
+}
+
+/// A month `YYYY-MM` given in `field`: its first and last day; the error names the field.
+pub fn month_bounds(field: &str, month: &str) -> AppResult<(NaiveDate, NaiveDate)> {
+    let bad = || AppError::invalid(field, format!("«{month}» is not a month: write YYYY-MM"));
+    let m = month.trim();
+    if m.len() != 7 || m.as_bytes()[4] != b'-' {
         return Err(bad());
     }
-    let start = NaiveDate::parse_from_str(&format!("{p}-01"), "%Y-%m-%d").map_err(|_| bad())?;
+    let start = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| bad())?;
     let end = start.checked_add_months(Months::new(1)).ok_or_else(bad)? - Duration::days(1);
     Ok((start, end))
 }

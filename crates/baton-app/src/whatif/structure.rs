@@ -296,7 +296,7 @@ impl App {
         let local = |stamp: &str| {
             crate::clock::parse_stamp(stamp).map(|t| t.with_timezone(&tz).date_naive())
         };
-        let day = |s: &str| s.get(..10).and_then(|x| x.parse::<NaiveDate>().ok());
+        let day = crate::clock::stored_day;
         let s = |d: NaiveDate| Value::from(d.to_string());
 
         self.db.read(|tx| {
