@@ -6,6 +6,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod insight;
+pub mod pages;
 pub mod whatif;
 
 use axum::http::{Method, StatusCode};
@@ -544,7 +545,14 @@ async fn openapi_handler() -> Json<serde_json::Value> {
     Json(openapi())
 }
 
-async fn no_route(method: Method, uri: axum::http::Uri) -> impl IntoResponse {
+async fn no_route(
+    method: Method,
+    uri: axum::http::Uri,
+    parts: axum::http::request::Parts,
+) -> axum::response::Response {
+    if !uri.path().starts_with("/api/") {
+        return pages::start::not_found(parts).await;
+    }
     error::ApiError::new(
         StatusCode::NOT_FOUND,
         "no_route",
@@ -553,6 +561,7 @@ async fn no_route(method: Method, uri: axum::http::Uri) -> impl IntoResponse {
             uri.path()
         ),
     )
+    .into_response()
 }
 
 async fn wrong_method(method: Method, uri: axum::http::Uri) -> impl IntoResponse {
@@ -572,6 +581,7 @@ pub fn router(app: App) -> Router {
         router = router.route(doc.path, mr);
     }
     router
+        .merge(pages::router())
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .with_state(AppState { app })

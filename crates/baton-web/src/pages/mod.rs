@@ -1,0 +1,38 @@
+//! The web application: server-rendered pages over the same use cases and rights as the API.
+//! Each workspace is one module; `shell` holds what every page shares (who is asking, the
+//! language, the layout, the list component and the number formats).
+//!
+//! Pages are HTML rendered with `maud` on the server. The CSS and the small script are ours and
+//! are embedded in the binary (`assets`). Forms post back to the page; on an error the page is
+//! rendered again with what was typed and the message next to the field.
+
+pub mod assets;
+pub mod caller;
+pub mod client;
+pub mod company;
+pub mod dashboard;
+pub mod listing;
+pub mod payroll;
+pub mod people;
+pub mod seller;
+pub mod shell;
+pub mod start;
+pub mod whatif;
+
+use crate::AppState;
+use axum::Router;
+
+/// Every page route. They are not part of the OpenAPI document: the API is `/api/…`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(assets::routes())
+        .merge(start::routes())
+        .merge(caller::routes())
+        .merge(seller::routes())
+        .merge(client::routes())
+        .merge(company::routes())
+        .merge(dashboard::routes())
+        .merge(payroll::routes())
+        .merge(people::routes())
+        .merge(whatif::routes())
+}

@@ -1,0 +1,408 @@
+//! What every page shares: the viewer (who is logged in, in which language), the layout with
+//! the role's navigation, number and date formats, messages, and running a use case.
+
+use crate::AppState;
+use crate::extract::token_of;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use baton_app::{Actor, App, AppError};
+use baton_domain::Money;
+use baton_domain::role::Role;
+use chrono::NaiveDate;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+pub const LANG_COOKIE: &str = "baton_lang";
+
+/// Russian is the default; English is one click away (a cookie, so links stay clean).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Ru,
+    En,
+}
+
+impl Lang {
+    pub fn of(parts: &Parts) -> Lang {
+        let en = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .any(|(k, v)| k == LANG_COOKIE && v == "en");
+        if en { Lang::En } else { Lang::Ru }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+    /// The one translation primitive: every page states both texts where it uses them.
+    pub fn t<'a>(self, ru: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ru => ru,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The logged-in person looking at a page. A page without a login redirects to `/login`.
+pub struct Viewer {
+    pub actor: Actor,
+    pub lang: Lang,
+    /// The path and query of this request, for "back" links and the language switch.
+    pub here: String,
+}
+
+impl Viewer {
+    pub fn t<'a>(&self, ru: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(ru, en)
+    }
+    pub fn has(&self, r: Role) -> bool {
+        self.actor.has(r)
+    }
+    pub fn any(&self, rs: &[Role]) -> bool {
+        self.actor.any(rs)
+    }
+    /// Heads, directors and admins see the department's instruments.
+    pub fn leads_department(&self) -> bool {
+        self.any(&[Role::Head, Role::Director, Role::Admin])
+    }
+    pub fn calls(&self) -> bool {
+        self.any(&[Role::Caller, Role::UniversalManager])
+    }
+    pub fn sells(&self) -> bool {
+        self.any(&[Role::SalesManager, Role::UniversalManager])
+    }
+    pub fn serves(&self) -> bool {
+        self.any(&[Role::ClientManager, Role::UniversalManager])
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let to_login =
+            || Redirect::to(&format!("/login?next={}", urlencode(&here))).into_response();
+        let Some(token) = token_of(parts) else {
+            return Err(to_login());
+        };
+        let app = state.app.clone();
+        match tokio::task::spawn_blocking(move || app.authenticate(&token)).await {
+            Ok(Ok(actor)) => Ok(Viewer {
+                actor,
+                lang: Lang::of(parts),
+                here,
+            }),
+            Ok(Err(AppError::Unauthenticated)) => Err(to_login()),
+            Ok(Err(e)) => Err(failure(Lang::of(parts), &e)),
+            Err(e) => Err(failure(
+                Lang::of(parts),
+                &AppError::invalid("request", e.to_string()),
+            )),
+        }
+    }
+}
+
+/// Runs a use case off the async threads (the stores are synchronous).
+pub async fn run<T: Send + 'static>(
+    s: &AppState,
+    f: impl FnOnce(&App) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let app = s.app.clone();
+    tokio::task::spawn_blocking(move || f(&app))
+        .await
+        .unwrap_or_else(|e| Err(AppError::invalid("request", e.to_string())))
+}
+
+/// A page or a redirect; an error becomes a readable page with the right status.
+pub type PageResult = Result<Response, Response>;
+
+pub fn status_of(e: &AppError) -> StatusCode {
+    StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// The message a person can act on. A database failure does not leak its internals.
+pub fn message(e: &AppError) -> String {
+    if status_of(e) == StatusCode::INTERNAL_SERVER_ERROR {
+        eprintln!("baton: internal error: {e}");
+        "the database failed to answer; nothing was changed. Try again, and tell the administrator if it repeats".into()
+    } else {
+        e.to_string()
+    }
+}
+
+/// A whole page that explains an error (used when there is no form to show it next to).
+pub fn failure(lang: Lang, e: &AppError) -> Response {
+    let status = status_of(e);
+    let title = match status {
+        StatusCode::FORBIDDEN => lang.t("Нет доступа", "Not allowed"),
+        StatusCode::NOT_FOUND => lang.t("Не найдено", "Not found"),
+        _ => lang.t("Не получилось", "That did not work"),
+    };
+    let body = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head { meta charset="utf-8"; meta name="viewport" content="width=device-width, initial-scale=1";
+                   title { (title) " · Baton" } link rel="stylesheet" href="/assets/baton.css"; }
+            body { main.narrow {
+                h1 { (title) }
+                p.error role="alert" { (message(e)) }
+                p { a href="/" { (lang.t("На главную", "Home")) } }
+            } }
+        }
+    };
+    (status, body).into_response()
+}
+
+/// Maps a use-case error to an error page.
+pub fn or_fail<T>(lang: Lang, r: Result<T, AppError>) -> Result<T, Response> {
+    r.map_err(|e| failure(lang, &e))
+}
+
+/// A redirect after a successful form (303, so a reload does not post again), with a message
+/// shown once on the next page.
+pub fn done(to: &str, note: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}ok={}", urlencode(note))).into_response()
+}
+
+pub fn urlencode(s: &str) -> String {
+    url_escape(s)
+}
+
+fn url_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `1 234 567,89 ₽` (no-break spaces, so an amount never wraps).
+pub fn money(m: Money) -> String {
+    m.to_human()
+}
+
+/// Russian date format: `28.11.2026`.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// A stored ISO date or timestamp shown in Russian format; anything else as it is.
+pub fn date_str(s: &str) -> String {
+    let day = s.get(..10).unwrap_or(s);
+    match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+        Ok(d) => {
+            let rest = s.get(11..16).filter(|t| t.contains(':'));
+            match rest {
+                Some(t) => format!("{} {t}", date(d)),
+                None => date(d),
+            }
+        }
+        Err(_) => s.to_string(),
+    }
+}
+
+/// Integers with Russian grouping: `12 345`.
+pub fn count(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    if n < 0 {
+        out.push('−');
+    }
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A share as `42,5 %`.
+pub fn percent(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    format!("{:.1}\u{a0}%", x * 100.0).replace('.', ",")
+}
+
+/// The name of a role in the viewer's language.
+pub fn role_name(lang: Lang, r: Role) -> &'static str {
+    match r {
+        Role::Caller => lang.t("Менеджер по звонкам", "Caller"),
+        Role::SalesManager => lang.t("Менеджер по продажам (МПП)", "Sales manager"),
+        Role::ClientManager => lang.t("Клиентский менеджер (КМ)", "Client manager"),
+        Role::UniversalManager => lang.t("Универсальный менеджер", "Universal manager"),
+        Role::Head => lang.t("Руководитель отдела", "Head of sales"),
+        Role::Director => lang.t("Коммерческий директор", "Sales director"),
+        Role::Accountant => lang.t("Бухгалтер", "Accountant"),
+        Role::Admin => lang.t("Администратор", "Administrator"),
+    }
+}
+
+/// The navigation: only what the viewer's roles can use.
+fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
+    let l = v.lang;
+    let mut items = vec![
+        ("/", l.t("Главная", "Home")),
+        ("/money", l.t("Мои деньги", "My money")),
+    ];
+    if v.calls() {
+        items.push(("/calls", l.t("Звонки", "Calls")));
+        items.push(("/leads/mine", l.t("Мои лиды", "My leads")));
+    }
+    if v.sells() {
+        items.push(("/inbox", l.t("Входящие", "Incoming")));
+        items.push(("/pipeline", l.t("Сделки", "Pipeline")));
+    }
+    if v.serves() {
+        items.push(("/portfolio", l.t("Портфель", "Portfolio")));
+        items.push(("/overdue", l.t("Просрочка", "Overdue")));
+    }
+    items.push(("/companies", l.t("Компании", "Companies")));
+    if v.leads_department() {
+        items.push(("/dashboard", l.t("Панель", "Dashboard")));
+        items.push(("/alerts", l.t("Оповещения", "Alerts")));
+    }
+    if v.any(&[Role::Head, Role::Director, Role::Admin, Role::Accountant]) {
+        items.push(("/payroll", l.t("Расчёт", "Payroll")));
+    }
+    if v.leads_department() {
+        items.push(("/people", l.t("Люди", "People")));
+        items.push(("/settings", l.t("Настройки", "Settings")));
+    }
+    if v.any(&[Role::Head, Role::Director]) {
+        items.push(("/whatif", l.t("Что если", "What-if")));
+    }
+    items
+}
+
+/// The layout of every logged-in page. `ok` is the one-time message after a redirect.
+pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
+    let path = v.here.split('?').next().unwrap_or("/");
+    let ok = v.here.split_once('?').and_then(|(_, q)| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()
+            .and_then(|kv| kv.into_iter().find(|(k, _)| k == "ok").map(|(_, v)| v))
+    });
+    let other = match v.lang {
+        Lang::Ru => ("en", "English"),
+        Lang::En => ("ru", "Русский"),
+    };
+    let section = |href: &str| {
+        href == path
+            || (href != "/" && path.starts_with(href) && path[href.len()..].starts_with('/'))
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(v.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Baton" }
+                link rel="stylesheet" href="/assets/baton.css";
+                script src="/assets/baton.js" defer {}
+            }
+            body {
+                a.skip href="#main" { (v.t("К содержимому", "Skip to content")) }
+                header.top {
+                    a.brand href="/" { "Baton" }
+                    nav aria-label=(v.t("Разделы", "Sections")) {
+                        @for (href, label) in nav(v) {
+                            @if section(href) {
+                                a href=(href) aria-current="page" { (label) }
+                            } @else {
+                                a href=(href) { (label) }
+                            }
+                        }
+                    }
+                    div.who {
+                        span.name { (v.actor.name) }
+                        form method="post" action="/lang" {
+                            input type="hidden" name="lang" value=(other.0);
+                            input type="hidden" name="back" value=(v.here);
+                            button.link type="submit" lang=(other.0) id="lang-switch" { (other.1) }
+                        }
+                        form method="post" action="/logout" {
+                            button.link type="submit" id="logout" { (v.t("Выйти", "Log out")) }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" {
+                    h1 { (title) }
+                    @if let Some(ok) = ok {
+                        p.ok role="status" { (ok) }
+                    }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// A rendered page as a response.
+pub fn respond(m: Markup) -> Response {
+    m.into_response()
+}
+
+/// An error message next to a form, when the form is shown again.
+pub fn form_error(e: Option<&str>) -> Markup {
+    html! {
+        @if let Some(e) = e {
+            p.error role="alert" { (e) }
+        }
+    }
+}
+
+/// A small SVG bar; `share` in 0..=1.
+pub fn bar(share: f64, label: &str) -> Markup {
+    let w = (share.clamp(0.0, 1.0) * 100.0 * 10.0).round() / 10.0;
+    html! {
+        svg.bar viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label=(label) {
+            rect x="0" y="0" width="100" height="8" class="track" {}
+            rect x="0" y="0" width=(w) height="8" class="fill" {}
+        }
+    }
+}
+
+/// Inline text that must not be escaped (only for markup we built ourselves).
+pub fn raw(s: String) -> PreEscaped<String> {
+    PreEscaped(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_russian() {
+        assert_eq!(count(1_234_567), "1\u{a0}234\u{a0}567");
+        assert_eq!(count(-12), "−12");
+        assert_eq!(percent(0.425), "42,5\u{a0}%");
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2026, 11, 28).expect("date")),
+            "28.11.2026"
+        );
+        assert_eq!(date_str("2026-11-28T09:05:00Z"), "28.11.2026 09:05");
+        assert_eq!(date_str("2026-11-28"), "28.11.2026");
+        assert_eq!(urlencode("/a b?c=д"), "/a%20b%3Fc%3D%D0%B4");
+    }
+}

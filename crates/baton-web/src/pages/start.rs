@@ -1,0 +1,407 @@
+//! Login, logout, the language switch, each role's home page and "my money".
+
+use super::shell::{
+    LANG_COOKIE, Lang, PageResult, Viewer, date, failure, money, or_fail, page, role_name, run,
+};
+use crate::AppState;
+use crate::extract::{SESSION_COOKIE, token_of};
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use baton_app::payroll::PersonStatement;
+use baton_domain::Money;
+use maud::{DOCTYPE, Markup, html};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/lang", post(switch_lang))
+        .route("/", get(home))
+        .route("/money", get(my_money))
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextQ {
+    pub next: Option<String>,
+}
+
+/// Only a path on this site may follow a login (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+fn login_page(lang: Lang, login: &str, next: &str, error: Option<&str>) -> Markup {
+    let other = match lang {
+        Lang::Ru => ("en", "English"),
+        Lang::En => ("ru", "Русский"),
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (lang.t("Вход", "Log in")) " · Baton" }
+                link rel="stylesheet" href="/assets/baton.css";
+            }
+            body {
+                main.narrow {
+                    h1 { "Baton" }
+                    p.muted { (lang.t("Конвейер продаж: звонки, сделки, клиенты и деньги.",
+                                      "The conveyor sales department: calls, deals, clients and money.")) }
+                    @if let Some(e) = error { p.error role="alert" { (e) } }
+                    form.stack.card method="post" action="/login" {
+                        input type="hidden" name="next" value=(next);
+                        label { span { (lang.t("Логин", "Login")) }
+                            input name="login" id="login" value=(login) autocomplete="username" required autofocus; }
+                        label { span { (lang.t("Пароль", "Password")) }
+                            input type="password" id="password" name="password" autocomplete="current-password" required; }
+                        button type="submit" id="login-submit" { (lang.t("Войти", "Log in")) }
+                    }
+                    form method="post" action="/lang" {
+                        input type="hidden" name="lang" value=(other.0);
+                        input type="hidden" name="back" value=(format!("/login?next={}", super::shell::urlencode(next)));
+                        button.secondary type="submit" id="lang-switch" lang=(other.0) { (other.1) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn login_form(parts: Parts, Query(q): Query<NextQ>) -> Markup {
+    login_page(Lang::of(&parts), "", &safe_next(q.next.as_deref()), None)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(State(s): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> Response {
+    let lang = Lang::of(&parts);
+    let next = safe_next(f.next.as_deref());
+    let (login, password) = (f.login.clone(), f.password.clone());
+    match run(&s, move |app| app.login(&login, &password, "session")).await {
+        Ok(r) => {
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000",
+                r.token
+            );
+            ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
+        }
+        Err(e) => {
+            let msg = match e {
+                baton_app::AppError::BadCredentials => lang
+                    .t(
+                        "Неверный логин или пароль. Проверьте раскладку и Caps Lock.",
+                        "Wrong login or password. Check the keyboard layout and Caps Lock.",
+                    )
+                    .to_string(),
+                other => super::shell::message(&other),
+            };
+            (
+                axum::http::StatusCode::UNAUTHORIZED,
+                login_page(lang, &f.login, &next, Some(&msg)),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn logout(State(s): State<AppState>, parts: Parts) -> Response {
+    if let Some(t) = token_of(&parts) {
+        let _ = run(&s, move |app| app.logout(&t)).await;
+    }
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    lang: String,
+    back: Option<String>,
+}
+
+async fn switch_lang(Form(f): Form<LangForm>) -> Response {
+    let code = if f.lang == "en" { "en" } else { "ru" };
+    let cookie = format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000");
+    let back = safe_next(f.back.as_deref());
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+/// Each role's home: where the day starts, and the month's money so far.
+async fn home(State(s): State<AppState>, v: Viewer) -> PageResult {
+    let actor = v.actor.clone();
+    let st = or_fail(
+        v.lang,
+        run(&s, move |app| app.my_statement(&actor, None)).await,
+    )?;
+    let l = v.lang;
+    let mut tiles: Vec<(&str, &str, &str)> = Vec::new();
+    if v.calls() {
+        tiles.push((
+            "/calls",
+            l.t("Очередь звонков", "Call queue"),
+            l.t(
+                "Следующая компания, её контакты и история; исход — в два клика.",
+                "The next company, its contacts and history; log the outcome in two clicks.",
+            ),
+        ));
+        tiles.push((
+            "/leads/mine",
+            l.t("Мои лиды", "My leads"),
+            l.t(
+                "Кому передан, принят или отклонён и почему, стал ли клиентом.",
+                "Who received each lead, accepted or rejected and why, converted or not.",
+            ),
+        ));
+    }
+    if v.sells() {
+        tiles.push((
+            "/inbox",
+            l.t("Входящие тёплые лиды", "Incoming warm leads"),
+            l.t(
+                "Принять или отклонить с причиной, пока не истёк срок.",
+                "Accept, or reject with a reason, before the SLA runs out.",
+            ),
+        ));
+        tiles.push((
+            "/pipeline",
+            l.t("Сделки", "Pipeline"),
+            l.t(
+                "Доска этапов с перетаскиванием и список для клавиатуры.",
+                "A drag-and-drop board of stages and a keyboard list.",
+            ),
+        ));
+    }
+    if v.serves() {
+        tiles.push((
+            "/portfolio",
+            l.t("Портфель клиентов", "Client portfolio"),
+            l.t(
+                "Последний заказ, следующий ожидаемый, дебиторка по срокам.",
+                "Last order, next expected order, receivables by bucket.",
+            ),
+        ));
+        tiles.push((
+            "/overdue",
+            l.t("Просроченные счета", "Overdue invoices"),
+            l.t(
+                "Кому звонить сегодня и на какую сумму.",
+                "Whom to call today and for how much.",
+            ),
+        ));
+    }
+    if v.leads_department() {
+        tiles.push((
+            "/dashboard",
+            l.t("Панель руководителя", "Head's dashboard"),
+            l.t(
+                "Воронка, слабое звено, план-факт, стоимость клиента, дебиторка.",
+                "Funnel, weak link, plan vs fact, cost per client, receivables.",
+            ),
+        ));
+        tiles.push((
+            "/alerts",
+            l.t("Оповещения", "Alerts"),
+            l.t(
+                "Что требует решения сегодня.",
+                "What needs a decision today.",
+            ),
+        ));
+    }
+    if v.any(&[
+        baton_domain::role::Role::Head,
+        baton_domain::role::Role::Director,
+        baton_domain::role::Role::Admin,
+        baton_domain::role::Role::Accountant,
+    ]) {
+        tiles.push((
+            "/payroll",
+            l.t("Расчётные периоды", "Payroll periods"),
+            l.t(
+                "Рассчитать, проверить, утвердить, выгрузить реестр XLSX.",
+                "Calculate, review, approve, download the XLSX register.",
+            ),
+        ));
+    }
+    let body = html! {
+        p.muted {
+            @for (i, r) in v.actor.roles.iter().enumerate() {
+                @if i > 0 { ", " }
+                (role_name(l, *r))
+            }
+        }
+        @if let Some(st) = &st {
+            div.kpis {
+                div.kpi { span { (l.t("Начислено за месяц", "Earned this month")) } b id="home-total" { (money(to_money(st.total))) } }
+                @if let Some(t) = st.thresholds.first() {
+                    div.kpi { span { (l.t("До следующего порога", "To the next threshold")) } b { (money(to_money(t.worth))) } span { (t.text) } }
+                }
+            }
+        }
+        div.grid {
+            @for (href, title, text) in &tiles {
+                a.card href=(href) { h2 { (title) } p.muted { (text) } }
+            }
+        }
+    };
+    Ok(page(&v, l.t("Главная", "Home"), body).into_response())
+}
+
+pub fn to_money(d: Decimal) -> Money {
+    Money::from_kopecks(
+        (d * Decimal::from(100))
+            .round()
+            .try_into()
+            .unwrap_or(i64::MAX),
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct PeriodQ {
+    pub period: Option<String>,
+}
+
+/// "My money": the live statement of the month, every line explained, and what the next tier
+/// takes in plain words.
+async fn my_money(State(s): State<AppState>, v: Viewer, Query(q): Query<PeriodQ>) -> PageResult {
+    let actor = v.actor.clone();
+    let period = q.period.clone().filter(|p| !p.is_empty());
+    let p2 = period.clone();
+    let st = or_fail(
+        v.lang,
+        run(&s, move |app| app.my_statement(&actor, p2.as_deref())).await,
+    )?;
+    let l = v.lang;
+    let body = html! {
+        form.filters method="get" action="/money" {
+            label { (l.t("Месяц", "Month")) " "
+                input type="month" name="period" value=(period.clone().unwrap_or_default()); }
+            button type="submit" { (l.t("Показать", "Show")) }
+        }
+        @match &st {
+            None => p.muted { (l.t("За этот месяц начислений нет: в нём у вас не было роли с планом оплаты.",
+                                   "Nothing for this month: you held no role with a pay plan in it.")) },
+            Some(st) => (statement(l, st, true)),
+        }
+    };
+    Ok(page(&v, l.t("Мои деньги", "My money"), body).into_response())
+}
+
+fn status_badge(l: Lang, status: &str) -> Markup {
+    let (class, text) = match status {
+        "accrued" => ("badge good", l.t("начислено", "accrued")),
+        "pending" => (
+            "badge warn",
+            l.t("ожидает оплаты клиента", "pending collection"),
+        ),
+        "lapsed" => ("badge bad", l.t("сгорело", "lapsed")),
+        other => ("badge", other),
+    };
+    html! { span class=(class) { (text) } }
+}
+
+/// Where a statement line's record can be opened.
+pub fn source_link(src: &str) -> Option<String> {
+    let (kind, id) = src.split_once('/')?;
+    Some(format!("/records/{kind}/{}", super::shell::urlencode(id)))
+}
+
+/// A statement with every line explained: the formula with its numbers, the inputs, the status
+/// and the records behind it. Shared by "my money" and the payroll review.
+pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
+    html! {
+        div.statement {
+            div.kpis {
+                div.kpi { span { (l.t("Итого к выплате", "Total")) } b.total { (money(to_money(st.total))) } }
+                div.kpi { span { (l.t("Период", "Period")) } b { (st.period) } span { (period_status(l, &st.status)) } }
+                div.kpi { span { (l.t("Роль", "Role")) } b { (st.role) } span { (st.region) } }
+            }
+            @if live && !st.thresholds.is_empty() {
+                div.card {
+                    h2 { (l.t("Что нужно для следующего порога", "What the next threshold takes")) }
+                    ul { @for t in &st.thresholds {
+                        li { (t.text) " " span.muted { "(" (l.t("прибавит", "worth")) " " (money(to_money(t.worth))) ")" } }
+                    } }
+                }
+            }
+            @for part in &st.parts {
+                h2 { (part.role) " · " (date(part.from)) "–" (date(part.to))
+                     span.muted { " · " (l.t("план", "plan")) " " (part.statement.plan) } }
+                div.scroll { table {
+                    thead { tr {
+                        th scope="col" { (l.t("Строка", "Line")) }
+                        th scope="col" { (l.t("Как посчитано", "How it is computed")) }
+                        th scope="col" { (l.t("Статус", "Status")) }
+                        th.num scope="col" { (l.t("Сумма", "Amount")) }
+                    } }
+                    tbody {
+                        @for line in &part.statement.lines {
+                            tr {
+                                td { (line.label) }
+                                td.formula {
+                                    (line.formula)
+                                    @if !line.sources.is_empty() {
+                                        details { summary { (l.t("Записи", "Records")) " (" (line.sources.len()) ")" }
+                                            ul { @for src in line.sources.iter().take(200) {
+                                                li { @if let Some(href) = source_link(src) { a href=(href) { (src) } } @else { (src) } }
+                                            } }
+                                        }
+                                    }
+                                }
+                                td { (status_badge(l, &line.status)) }
+                                td.num { (money(to_money(line.amount))) }
+                            }
+                        }
+                        tr.total { td colspan="3" { (l.t("Итого по роли", "Role total")) } td.num { (money(to_money(part.statement.total))) } }
+                    }
+                } }
+                @for w in &part.statement.warnings { p.warn { "⚠ " (w) } }
+            }
+            @if !st.adjustments.is_empty() {
+                h2 { (l.t("Корректировки прошлых периодов", "Adjustments of closed periods")) }
+                div.scroll { table { tbody {
+                    @for line in &st.adjustments {
+                        tr { td { (line.label) } td.formula { (line.formula) } td.num { (money(to_money(line.amount))) } }
+                    }
+                } } }
+            }
+        }
+    }
+}
+
+pub fn period_status(l: Lang, s: &str) -> &'static str {
+    match s {
+        "open" => l.t("открыт, считается на лету", "open, computed live"),
+        "calculated" => l.t("рассчитан, на проверке", "calculated, in review"),
+        "approved" => l.t("утверждён", "approved"),
+        "paid" => l.t("выплачен", "paid"),
+        _ => l.t("статус неизвестен", "unknown status"),
+    }
+}
+
+/// 404 for a page address that does not exist, in the viewer's language.
+pub async fn not_found(parts: Parts) -> Response {
+    failure(
+        Lang::of(&parts),
+        &baton_app::AppError::NotFound {
+            entity: "page".into(),
+            id: parts.uri.path().to_string(),
+        },
+    )
+}
