@@ -6,7 +6,7 @@ use baton_app::{App, PasswordCost};
 use baton_store::scratch::ScratchDb;
 use std::time::Instant;
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
     if n == 0 {

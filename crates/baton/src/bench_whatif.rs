@@ -1,20 +1,10 @@
 //! `baton bench replay`: how long the replay of a draft plan on 12 months of the demo takes
 //! (issue 6: ≤ 1 s), in process and as a cold `baton simulate replay` command.
 
-use crate::bench::bench_demo;
+use crate::bench::{bench_demo, median};
 use anyhow::{Context, Result};
 use baton_app::App;
 use std::time::Instant;
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    match n {
-        0 => 0.0,
-        _ if n % 2 == 1 => v[n / 2],
-        _ => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
 
 fn rounded(v: &[f64]) -> Vec<f64> {
     v.iter().map(|x| (x * 10.0).round() / 10.0).collect()

@@ -224,6 +224,13 @@ enum ConfigCmd {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// Web pages: server time per page on the demo over loopback (issue 5: p95 ≤ 50 ms).
+    Pages {
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+    },
     /// What-if speed: the replay of a draft plan on the demo's 12 months (issue 6: ≤ 1 s).
     Replay {
         #[arg(long, default_value_t = 1)]
@@ -431,6 +438,13 @@ fn main() -> Result<()> {
         Cmd::Bench {
             what: Bench::Import { scale, runs, pg },
         } => bench::import(scale, runs, pg)?,
+        Cmd::Bench {
+            what:
+                Bench::Pages {
+                    requests,
+                    concurrency,
+                },
+        } => bench_pages::pages(requests, concurrency)?,
         Cmd::Bench {
             what: Bench::Replay { scale, runs },
         } => bench_whatif::replay(scale, runs)?,
@@ -678,6 +692,7 @@ fn main() -> Result<()> {
 }
 
 mod bench;
+mod bench_pages;
 mod bench_whatif;
 mod report;
 mod simulate;

@@ -203,13 +203,60 @@ fn lang(s: &str) -> Result<Lang> {
     }
 }
 
+thread_local! {
+    /// `--format csv`: the tables are written as CSV and the prose around them is left out.
+    static CSV: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn csv_mode() -> bool {
+    CSV.with(|c| c.get())
+}
+
+/// Prose around the tables: printed in the text format only.
+macro_rules! say {
+    ($($t:tt)*) => {
+        if !csv_mode() {
+            println!($($t)*);
+        }
+    };
+}
+
 fn json_or_text<T: Serialize>(format: &str, v: &T, text: impl FnOnce(&T)) -> Result<()> {
     match format {
         "json" => println!("{}", serde_json::to_string_pretty(v)?),
         "text" => text(v),
-        _ => bail!("--format «{format}»: write text or json"),
+        "csv" => {
+            CSV.with(|c| c.set(true));
+            text(v);
+        }
+        _ => bail!("--format «{format}»: write text, json or csv"),
     }
     Ok(())
+}
+
+/// A cell as Russian Excel reads it: `1 234,56 ₽` becomes `1234,56`, `12,5 %` becomes `12,5%`.
+fn csv_cell(c: &str) -> String {
+    match c.strip_suffix("\u{a0}₽") {
+        Some(amount) => amount.replace(['\u{a0}', ' '], ""),
+        None => c.replace(" %", "%"),
+    }
+}
+
+/// CSV with `;` between fields (what Russian Excel splits on); tables are separated by a blank line.
+fn csv_table(header: &[&str], rows: &[Vec<String>]) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static FIRST: AtomicBool = AtomicBool::new(true);
+    if !FIRST.swap(false, Ordering::Relaxed) {
+        println!();
+    }
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(std::io::stdout());
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(r.iter().map(|c| csv_cell(c)));
+    }
+    let _ = w.flush();
 }
 
 /// 12,5 %
@@ -237,6 +284,9 @@ fn days(x: Option<f64>) -> String {
 
 /// Prints rows aligned: the first column left, the others right.
 fn table(header: &[&str], rows: &[Vec<String>]) {
+    if csv_mode() {
+        return csv_table(header, rows);
+    }
     let n = header.len();
     let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
@@ -278,7 +328,7 @@ fn pair_cells(name: String, p: &PairRow) -> Vec<String> {
 }
 
 fn print_funnel(title: &str, f: &Funnel) {
-    println!("\n{title}");
+    say!("\n{title}");
     let rows: Vec<Vec<String>> = f
         .steps
         .iter()
@@ -313,7 +363,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 .matrix(None, &from, &to, region.as_deref())
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {
-                println!(
+                say!(
                     "Caller × sales manager, leads handed {} – {}{}; collections: from the win through {} days",
                     r.from,
                     r.to,
@@ -357,7 +407,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 );
                 rows.push(pair_cells("department".into(), &r.matrix.total));
                 table(&header, &rows);
-                println!("\nRejections by reason");
+                say!("\nRejections by reason");
                 let reasons = |p: &PairRow| {
                     p.rejected_by_reason
                         .iter()
@@ -366,10 +416,10 @@ pub fn run(what: ReportCmd) -> Result<()> {
                         .join(", ")
                 };
                 for p in &r.matrix.callers {
-                    println!("  {}: {}", r.name(&p.caller), reasons(p));
+                    say!("  {}: {}", r.name(&p.caller), reasons(p));
                 }
-                println!("  department: {}", reasons(&r.matrix.total));
-                println!("\n{}", r.conclusion(l));
+                say!("  department: {}", reasons(&r.matrix.total));
+                say!("\n{}", r.conclusion(l));
             })?;
         }
         ReportCmd::Diagnosis {
@@ -383,7 +433,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
             let r = open(&db)?
                 .matrix(None, &from, &to, region.as_deref())
                 .map_err(anyhow::Error::msg)?;
-            println!("{}", r.conclusion(l));
+            say!("{}", r.conclusion(l));
         }
         ReportCmd::Funnel {
             from,
@@ -407,7 +457,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 )
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {
-                println!(
+                say!(
                     "Funnel {} – {}{}{}{}; calls in the period: {} ({} reached the decision maker)",
                     r.from,
                     r.to,
@@ -447,7 +497,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 .aging(None, as_of.as_deref(), Some(dso_days), region.as_deref())
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {
-                println!(
+                say!(
                     "Receivables on {}{}; DSO = {} days × receivables / revenue invoiced in those days",
                     r.aging.as_of,
                     r.region
@@ -516,7 +566,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                     .ack_alert(None, &key)
                     .map_err(anyhow::Error::msg)?;
                 return json_or_text(&format, &a, |a| {
-                    println!("acknowledged {} at {}", a.id, a.acknowledged_at)
+                    say!("acknowledged {} at {}", a.id, a.acknowledged_at)
                 });
             }
             let params = baton_analytics::alerts::AlertParams {
@@ -528,7 +578,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 .alerts_open(None, region.as_deref(), params, only_open)
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {
-                println!(
+                say!(
                     "Alerts on {}{}: {}",
                     r.today,
                     r.region
@@ -538,10 +588,10 @@ pub fn run(what: ReportCmd) -> Result<()> {
                     r.alerts.len()
                 );
                 for a in &r.alerts {
-                    println!("\n[{}] {}\n  do: {}", a.rule, a.message, a.action);
-                    println!("  key: {}", a.key);
+                    say!("\n[{}] {}\n  do: {}", a.rule, a.message, a.action);
+                    say!("  key: {}", a.key);
                     if let Some(at) = &a.acknowledged_at {
-                        println!(
+                        say!(
                             "  acknowledged by {} at {at}",
                             a.acknowledged_by.as_deref().unwrap_or("?")
                         );
@@ -550,7 +600,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                         let shown: Vec<&str> =
                             a.records.iter().take(5).map(String::as_str).collect();
                         let more = a.records.len().saturating_sub(5);
-                        println!(
+                        say!(
                             "  records: {}{}",
                             shown.join(", "),
                             if more > 0 {
@@ -574,7 +624,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 .retention(None, &to, Some(months), region.as_deref())
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {
-                println!(
+                say!(
                     "Retention: collections {} – {} against {} – {}{}",
                     r.current_from,
                     r.current_to,
@@ -642,7 +692,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 .plan_fact(None, &period, region.as_deref())
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {
-                println!(
+                say!(
                     "Plan against fact, {}{}",
                     r.period,
                     r.region
@@ -751,7 +801,7 @@ fn costs(what: CostsCmd) -> Result<()> {
                     },
                 )
                 .map_err(anyhow::Error::msg)?;
-            println!(
+            say!(
                 "Entered {} {} for {} ({})",
                 c.kind,
                 c.amount.to_human(),
@@ -771,9 +821,11 @@ fn costs(what: CostsCmd) -> Result<()> {
                 .costs(None, &from, &to, region.as_deref(), Some(revenue_months))
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {
-                println!(
+                say!(
                     "Cost per client {} – {}; revenue per new client over its first {} months",
-                    r.from, r.to, r.revenue_months
+                    r.from,
+                    r.to,
+                    r.revenue_months
                 );
                 let m = |x: Option<baton_domain::Money>| {
                     x.map(|v| v.to_human()).unwrap_or_else(|| "—".into())
@@ -817,4 +869,17 @@ fn costs(what: CostsCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn csv_cells_are_numbers_russian_excel_reads() {
+        assert_eq!(csv_cell("1\u{a0}234\u{a0}567,89\u{a0}₽"), "1234567,89");
+        assert_eq!(csv_cell("−500,00\u{a0}₽"), "−500,00");
+        assert_eq!(csv_cell("12,5 %"), "12,5%");
+        assert_eq!(csv_cell("Анна (um1.msk)"), "Анна (um1.msk)");
+    }
 }

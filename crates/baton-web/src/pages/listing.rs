@@ -244,15 +244,15 @@ mod tests {
             rows: vec![
                 vec![
                     Cell::Text("Борис".into()),
-                    Cell::Money(Money::from_kopecks(150_00)),
+                    Cell::Money(Money::from_rubles(150)),
                 ],
                 vec![
                     Cell::Text("Анна".into()),
-                    Cell::Money(Money::from_kopecks(1_234_567_89)),
+                    Cell::Money(Money::from_kopecks(123_456_789)),
                 ],
                 vec![
                     Cell::Text("Вера".into()),
-                    Cell::Money(Money::from_kopecks(-5_00)),
+                    Cell::Money(Money::from_rubles(-5)),
                 ],
             ],
             filters: None,
