@@ -16,6 +16,13 @@ pub struct AlertParams {
     pub stale_deal_days: i64,
     /// A client with no order (invoice) for this many months (default 3).
     pub no_order_months: u32,
+    /// Handoffs made with required checklist items missing, over this many days (default 30).
+    #[serde(default = "default_override_days")]
+    pub override_days: i64,
+}
+
+fn default_override_days() -> i64 {
+    30
 }
 
 impl Default for AlertParams {
@@ -24,6 +31,7 @@ impl Default for AlertParams {
             no_new_client_months: 3,
             stale_deal_days: 14,
             no_order_months: 3,
+            override_days: default_override_days(),
         }
     }
 }
@@ -37,7 +45,8 @@ pub struct Who {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Alert {
-    /// `no_new_client`, `lead_past_sla`, `stale_deal`, `overdue_invoices`, `client_no_order`.
+    /// `no_new_client`, `lead_past_sla`, `stale_deal`, `overdue_invoices`, `client_no_order`,
+    /// `checklist_overridden`.
     pub rule: &'static str,
     pub person: Who,
     /// The records concerned (lead, handoff, invoice or company ids).
@@ -241,4 +250,85 @@ pub fn clients_without_order(clients: &[ClientFact], today: NaiveDate, months: u
             action: "call them: what changed, and what would they order next".into(),
         })
         .collect()
+}
+
+/// A warm lead handed over although required checklist items were empty: only someone other
+/// than the lead's caller (a head, say) can do that, and it is the override the rule watches.
+#[derive(Debug, Clone)]
+pub struct OverriddenHandoff {
+    /// Who handed the lead over.
+    pub sender: Who,
+    pub lead_id: String,
+    /// The required items that were empty.
+    pub missing: Vec<String>,
+}
+
+/// Overridden handoff checklists in the window, one alert per person who overrode.
+pub fn overridden_checklists(handoffs: &[OverriddenHandoff], days: i64) -> Vec<Alert> {
+    group(handoffs, |h| &h.sender)
+        .into_iter()
+        .map(|(who, hs)| {
+            let mut items: Vec<&str> = hs
+                .iter()
+                .flat_map(|h| h.missing.iter().map(String::as_str))
+                .collect();
+            items.sort_unstable();
+            items.dedup();
+            Alert {
+                rule: "checklist_overridden",
+                message: format!(
+                    "{}: {} warm lead(s) handed over in the last {days} days with the checklist incomplete (missing: {})",
+                    who.label,
+                    hs.len(),
+                    items.join(", ")
+                ),
+                person: who,
+                records: hs.iter().map(|h| h.lead_id.clone()).collect(),
+                action: "ask the caller for the missing answers and check with the sales manager that the lead was really warm".into(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod override_tests {
+    use super::*;
+
+    fn who(id: &str) -> Who {
+        Who {
+            id: id.into(),
+            label: format!("{id} (login)"),
+        }
+    }
+
+    #[test]
+    fn one_alert_per_person_who_overrode() {
+        let hs = vec![
+            OverriddenHandoff {
+                sender: who("h2"),
+                lead_id: "L3".into(),
+                missing: vec!["budget".into()],
+            },
+            OverriddenHandoff {
+                sender: who("h1"),
+                lead_id: "L1".into(),
+                missing: vec!["timing".into(), "budget".into()],
+            },
+            OverriddenHandoff {
+                sender: who("h1"),
+                lead_id: "L2".into(),
+                missing: vec!["budget".into()],
+            },
+        ];
+        let a = overridden_checklists(&hs, 30);
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].person.id, "h1");
+        assert_eq!(a[0].records, vec!["L1", "L2"]);
+        assert_eq!(
+            a[0].message,
+            "h1 (login): 2 warm lead(s) handed over in the last 30 days with the checklist incomplete (missing: budget, timing)"
+        );
+        assert_eq!(a[1].records, vec!["L3"]);
+        assert!(overridden_checklists(&[], 30).is_empty());
+    }
 }

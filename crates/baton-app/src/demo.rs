@@ -1234,6 +1234,7 @@ fn conveyor_day(g: &mut Gen, regions: &[Region], ri: usize, day: NaiveDate) -> A
                     HandOffRequest {
                         checklist: partial,
                         receiver_id: None,
+                        override_reason: None,
                     },
                 ) {
                     Err(AppError::Rule(RuleError::ChecklistIncomplete { .. })) => {}
@@ -1255,6 +1256,7 @@ fn conveyor_day(g: &mut Gen, regions: &[Region], ri: usize, day: NaiveDate) -> A
                 HandOffRequest {
                     checklist: answers,
                     receiver_id: None,
+                    override_reason: None,
                 },
             ) {
                 Ok(h) => h,
@@ -1304,6 +1306,7 @@ fn decide(
                 HandOffRequest {
                     checklist: answers,
                     receiver_id: None,
+                    override_reason: None,
                 },
             ) {
                 Ok(h) => {

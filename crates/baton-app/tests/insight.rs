@@ -91,6 +91,7 @@ fn story(w: World) {
         HandOffRequest {
             checklist: full_checklist(),
             receiver_id: None,
+            override_reason: None,
         },
     )
     .unwrap();

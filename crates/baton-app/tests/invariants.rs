@@ -71,7 +71,7 @@ proptest! {
                 Step::Call(a, c) => app.log_call(&callers[a], baton_app::conveyor::calls::NewCall { company_id: companies[c].clone(), outcome: "dm_interested".into(), duration_sec: 30, note: None, lead_id: None }).map(|_| ()),
                 Step::Open(a, c) => app.open_lead(&callers[a], NewLead { company_id: companies[c].clone(), ..Default::default() }).map(|_| ()),
                 Step::HandOff(c, full) => match lead_of(c) {
-                    Some(l) => callers.iter().find(|a| Some(&a.id) == l.caller_id.as_ref()).map_or(Ok(()), |a| app.hand_off(a, &l.id, HandOffRequest { checklist: answers(full), receiver_id: None }).map(|_| ())),
+                    Some(l) => callers.iter().find(|a| Some(&a.id) == l.caller_id.as_ref()).map_or(Ok(()), |a| app.hand_off(a, &l.id, HandOffRequest { checklist: answers(full), receiver_id: None, override_reason: None  }).map(|_| ())),
                     None => Ok(()),
                 },
                 Step::Accept(s, c) => lead_of(c).map_or(Ok(()), |l| app.accept_lead(&sellers[s], &l.id).map(|_| ())),

@@ -46,6 +46,7 @@ fn a_late_lead_is_reassigned_by_the_rule() {
             HandOffRequest {
                 checklist: full_checklist(),
                 receiver_id: None,
+                override_reason: None,
             },
         )
         .unwrap();

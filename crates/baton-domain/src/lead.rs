@@ -177,6 +177,26 @@ impl Lead {
         }))
     }
 
+    /// A head hands a lead over although required checklist items are empty: the override
+    /// the `checklist_overridden` alert watches. Who may override is the application's rule;
+    /// the lead keeps its caller.
+    pub fn hand_off_overriding(
+        &self,
+        receiver: &str,
+        answers: &Answers,
+    ) -> Result<Transition, RuleError> {
+        if self.stage != LeadStage::Working {
+            return Err(wrong(self, "hand_off"));
+        }
+        let receiver = receiver.to_string();
+        let answers = answers.clone();
+        Ok(self.next("lead.handed", |l| {
+            l.stage = LeadStage::Handed;
+            l.checklist = answers;
+            l.seller_id = Some(receiver);
+        }))
+    }
+
     pub fn accept(&self, actor: &str) -> Result<Transition, RuleError> {
         if self.stage != LeadStage::Handed {
             return Err(wrong(self, "accept"));

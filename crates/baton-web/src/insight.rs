@@ -71,7 +71,7 @@ pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
             M::GET,
             "/api/alerts",
             "reports",
-            "Alerts raised now, each with its key and acknowledgement: [?region=CODE][&no_new_client_months=3][&stale_deal_days=14][&no_order_months=3][&open=1 hides the acknowledged]",
+            "Alerts raised now, each with its key and acknowledgement: [?region=CODE][&no_new_client_months=3][&stale_deal_days=14][&no_order_months=3][&override_days=30][&open=1 hides the acknowledged]",
             get(alerts),
         ),
         r(
@@ -226,6 +226,7 @@ pub struct AlertQ {
     pub no_new_client_months: Option<String>,
     pub stale_deal_days: Option<String>,
     pub no_order_months: Option<String>,
+    pub override_days: Option<String>,
     pub open: Option<String>,
 }
 
@@ -253,6 +254,7 @@ pub async fn alerts(
             .unwrap_or(d.no_new_client_months),
         stale_deal_days: number(q.stale_deal_days, "stale_deal_days")?.unwrap_or(d.stale_deal_days),
         no_order_months: number(q.no_order_months, "no_order_months")?.unwrap_or(d.no_order_months),
+        override_days: number(q.override_days, "override_days")?.unwrap_or(d.override_days),
     };
     let open = match q.open.as_deref().map(str::trim) {
         None | Some("") | Some("0") | Some("false") => false,

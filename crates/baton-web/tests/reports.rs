@@ -222,3 +222,120 @@ async fn story(s: Server) {
         (Some("total"), Some("12345.67"))
     );
 }
+
+#[test]
+fn a_head_who_hands_over_an_incomplete_checklist_raises_an_alert() {
+    on_every_database(overridden);
+}
+
+async fn overridden(s: Server) {
+    let caller = s.login("caller1").await;
+    let head = s.login("head").await;
+    let r = s
+        .call(
+            "POST",
+            "/api/companies",
+            Some(&caller),
+            Some(json!({"inn": "7707083893", "name": "ООО «Ромашка»"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let company = r.body["company"]["id"].as_str().unwrap().to_string();
+    let r = s
+        .call(
+            "POST",
+            "/api/leads",
+            Some(&caller),
+            Some(json!({"company_id": company})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let lead = r.body["id"].as_str().unwrap().to_string();
+
+    // The caller may not hand it over with the budget and the rest empty…
+    let partial = json!({"checklist": {"decision_maker": "Иванов, директор", "need": "реклама"}});
+    let r = s
+        .call(
+            "POST",
+            &format!("/api/leads/{lead}/handoff"),
+            Some(&caller),
+            Some(partial.clone()),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = s.call("GET", "/api/alerts", Some(&head), None).await;
+    assert!(
+        !r.body.to_string().contains("checklist_overridden"),
+        "{}",
+        r.body
+    );
+
+    // …the head can, saying why, and that is the override the alert names, with the lead and
+    // the items.
+    let r = s
+        .call(
+            "POST",
+            &format!("/api/leads/{lead}/handoff"),
+            Some(&head),
+            Some(partial.clone()),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (403, "not_yours"), "{}", r.body);
+    let mut overriding = partial;
+    overriding["override_reason"] = json!("клиент ждёт сегодня, бюджет уточним на встрече");
+    let r = s
+        .call(
+            "POST",
+            &format!("/api/leads/{lead}/handoff"),
+            Some(&caller),
+            Some(overriding.clone()),
+        )
+        .await;
+    // A caller cannot override: the refusal still names what to fill in.
+    assert_eq!(
+        (r.status, r.code()),
+        (422, "checklist_incomplete"),
+        "{}",
+        r.body
+    );
+    let r = s
+        .call(
+            "POST",
+            &format!("/api/leads/{lead}/handoff"),
+            Some(&head),
+            Some(overriding),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body["handoff"]["explanation"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("checklist overridden by head Тестовый (missing: budget, timing, next_step): клиент ждёт сегодня, бюджет уточним на встрече"),
+        "{}",
+        r.body
+    );
+    let r = s.call("GET", "/api/alerts", Some(&head), None).await;
+    let alerts = r.body["alerts"].as_array().cloned().unwrap_or_default();
+    let a = alerts
+        .iter()
+        .find(|a| a["rule"] == "checklist_overridden")
+        .unwrap_or_else(|| panic!("no override alert: {}", r.body));
+    assert_eq!(a["person"]["id"], s.id("head"));
+    assert_eq!(a["records"], json!([lead]));
+    assert_eq!(
+        a["message"],
+        "head Тестовый (head): 1 warm lead(s) handed over in the last 30 days with the checklist incomplete (missing: budget, next_step, timing)"
+    );
+    // Acknowledged like any other alert.
+    let key = a["key"].as_str().unwrap().to_string();
+    let r = s
+        .call(
+            "POST",
+            "/api/alerts/ack",
+            Some(&head),
+            Some(json!({"key": key})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}

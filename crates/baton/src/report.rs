@@ -104,6 +104,9 @@ pub enum ReportCmd {
         /// A client with no order (invoice) for this many months.
         #[arg(long, default_value_t = 3)]
         no_order_months: u32,
+        /// Handoffs with the checklist overridden (required items empty) over this many days.
+        #[arg(long, default_value_t = 30)]
+        override_days: i64,
         /// Leave out the acknowledged alerts.
         #[arg(long)]
         open: bool,
@@ -556,6 +559,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
             no_new_client_months,
             stale_deal_days,
             no_order_months,
+            override_days,
             open: only_open,
             format,
             db,
@@ -573,6 +577,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 no_new_client_months,
                 stale_deal_days,
                 no_order_months,
+                override_days,
             };
             let r = open(&db)?
                 .alerts_open(None, region.as_deref(), params, only_open)

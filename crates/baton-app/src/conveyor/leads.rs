@@ -32,6 +32,10 @@ pub struct HandOffRequest {
     pub checklist: Answers,
     /// Required when assignment is manual; otherwise it overrides the rule.
     pub receiver_id: Option<String>,
+    /// A head (or director) hands over a lead with required checklist items empty, and says
+    /// why. The override is written into the handoff's explanation and raises an alert.
+    #[serde(default)]
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -405,7 +409,23 @@ impl App {
                 .map(|r| r.text(0));
             let Assignment { receiver_id, rule, explanation } =
                 choose_receiver(cfg.assignment_rule, &lead.region_id, &cands, last.as_deref(), req.receiver_id.as_deref())?;
-            let t = lead.hand_off(&actor.id, &receiver_id, &answers, &cfg)?;
+            let overriding = req.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+            let (t, explanation) = match overriding {
+                Some(why) => {
+                    if !actor.any(&[Role::Head, Role::Director]) {
+                        return Err(AppError::Forbidden("override the warm-lead checklist (head or director)".into()));
+                    }
+                    let missing = baton_domain::lead::missing_items(&cfg.warm_lead_checklist, &answers);
+                    let t = lead.hand_off_overriding(&receiver_id, &answers)?;
+                    let note = if missing.is_empty() {
+                        explanation
+                    } else {
+                        format!("{explanation}; checklist overridden by {} (missing: {}): {why}", actor.name, missing.join(", "))
+                    };
+                    (t, note)
+                }
+                None => (lead.hand_off(&actor.id, &receiver_id, &answers, &cfg)?, explanation),
+            };
             let after = self.save_lead(tx, Some(actor), &row, t)?;
             let due = cfg.calendar.add_working_hours(now, cfg.acceptance_sla_hours, cfg.tz());
             let h = Handoff {

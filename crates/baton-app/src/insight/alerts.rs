@@ -5,8 +5,9 @@ use super::{day, label, local_day, people, report_region};
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::alerts::{
-    Alert, AlertParams, ClientFact, OpenDeal, OpenInvoice, PendingHandoff, SalesManagerFact, Who,
-    clients_without_order, leads_past_sla, no_new_client, overdue_invoices, stale_deals,
+    Alert, AlertParams, ClientFact, OpenDeal, OpenInvoice, OverriddenHandoff, PendingHandoff,
+    SalesManagerFact, Who, clients_without_order, leads_past_sla, no_new_client, overdue_invoices,
+    overridden_checklists, stale_deals,
 };
 use baton_domain::Role;
 use baton_store::records::{AlertAck, Employee};
@@ -16,12 +17,13 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// The rules whose alerts can be acknowledged.
-pub const RULES: [&str; 5] = [
+pub const RULES: [&str; 6] = [
     "no_new_client",
     "lead_past_sla",
     "stale_deal",
     "overdue_invoices",
     "client_no_order",
+    "checklist_overridden",
 ];
 
 /// An alert with its stable key and, once acknowledged, who did it and when.
@@ -284,11 +286,38 @@ impl App {
                 })
                 .collect();
 
+            // Handoffs in the window whose snapshot lacks required checklist items.
+            let since = crate::clock::stamp(now - chrono::Duration::days(params.override_days.max(0)));
+            let mut p = vec![Value::from(since)];
+            p.extend(params_r.clone());
+            let overridden: Vec<OverriddenHandoff> = tx
+                .query(
+                    &format!(
+                        "SELECT h.sender_id, h.lead_id, h.snapshot FROM handoffs h JOIN leads l ON l.id = h.lead_id \
+                         WHERE h.kind = 'lead' AND h.created_at >= ?{} ORDER BY h.created_at, h.id",
+                        filt("l.region_id")
+                    ),
+                    &p,
+                )?
+                .into_iter()
+                .filter_map(|r| {
+                    let answers: baton_domain::lead::Answers =
+                        serde_json::from_str(&r.text(2)).unwrap_or_default();
+                    let missing = baton_domain::lead::missing_items(&cfg.warm_lead_checklist, &answers);
+                    (!missing.is_empty()).then(|| OverriddenHandoff {
+                        sender: who(r.text(0)),
+                        lead_id: r.text(1),
+                        missing,
+                    })
+                })
+                .collect();
+
             let mut alerts = no_new_client(&sms, today, params.no_new_client_months);
             alerts.extend(leads_past_sla(&pending));
             alerts.extend(stale_deals(&deals, today, params.stale_deal_days));
             alerts.extend(overdue_invoices(&invoices, today));
             alerts.extend(clients_without_order(&clients, today, params.no_order_months));
+            alerts.extend(overridden_checklists(&overridden, params.override_days));
             let acks: BTreeMap<String, AlertAck> = tx
                 .list::<AlertAck>(&Filter::new())?
                 .into_iter()

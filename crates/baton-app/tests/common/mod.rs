@@ -164,6 +164,7 @@ pub fn october(w: &World) -> October {
         HandOffRequest {
             checklist: full_checklist(),
             receiver_id: None,
+            override_reason: None,
         },
     )
     .unwrap();
