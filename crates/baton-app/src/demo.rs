@@ -121,6 +121,24 @@ const LAST: [&str; 24] = [
     "Макарова",
     "Захаров",
 ];
+/// A first name and a surname that agree: FIRST alternates women's and men's names and LAST
+/// alternates feminine and masculine surnames, so the surname takes the first name's gender
+/// (Анна Попова, Иван Смирнов).
+fn full_name(first: usize, last: usize) -> String {
+    let surname = LAST[last % LAST.len()];
+    let masculine = if last % 2 == 0 {
+        surname.strip_suffix('а').unwrap_or(surname)
+    } else {
+        surname
+    };
+    let f = first % FIRST.len();
+    if f % 2 == 0 {
+        format!("{} {masculine}а", FIRST[f])
+    } else {
+        format!("{} {masculine}", FIRST[f])
+    }
+}
+
 const BIZ: [&str; 16] = [
     "Стройдом",
     "Вкусный мир",
@@ -263,10 +281,9 @@ impl Gen {
         region: Option<(&str, &str)>,
         from: NaiveDate,
     ) -> AppResult<Person> {
-        let name = format!(
-            "{} {}",
-            FIRST[self.name_seq % FIRST.len()],
-            LAST[(self.name_seq * 7 + 3) % LAST.len()]
+        let name = full_name(
+            self.name_seq % FIRST.len(),
+            (self.name_seq * 7 + 3) % LAST.len(),
         );
         self.name_seq += 1;
         let admin = self.admin.clone();
@@ -315,11 +332,8 @@ impl Gen {
             self.inn_seq += 1;
             let inn = Inn::legal_from_body(500_000_000 + self.inn_seq * 7919 % 400_000_000);
             let name = self.company_name();
-            let dm = format!(
-                "{} {}",
-                FIRST[self.rng.random_range(0..FIRST.len())],
-                LAST[self.rng.random_range(0..LAST.len())]
-            );
+            let first = self.rng.random_range(0..FIRST.len());
+            let dm = full_name(first, self.rng.random_range(0..LAST.len()));
             let phone = format!(
                 "+7 9{:02} {:03}-{:02}-{:02}",
                 self.inn_seq % 100,
@@ -1324,4 +1338,15 @@ fn decide(
     let p_win = if weak { 0.10 } else { 0.30 };
     g.plan_deal(lead_id, &sm.id, day, p_win, r);
     Ok(())
+}
+
+#[cfg(test)]
+mod name_tests {
+    #[test]
+    fn surnames_agree_with_first_names() {
+        assert_eq!(super::full_name(0, 1), "Анна Иванова");
+        assert_eq!(super::full_name(1, 0), "Иван Смирнов");
+        assert_eq!(super::full_name(2, 0), "Мария Смирнова");
+        assert_eq!(super::full_name(3, 3), "Сергей Попов");
+    }
 }
