@@ -369,8 +369,11 @@ impl<'a> Story<'a> {
         b.login("head.msk").await;
         let period = last_month(self.s.to);
         b.go(&format!("/payroll/{period}")).await;
-        b.click("calculate").await;
-        b.go(&format!("/payroll/{period}")).await;
+        // The demo may have calculated it already; then only approval is left.
+        if b.c.find(Locator::Id("calculate")).await.is_ok() {
+            b.click("calculate").await;
+            b.go(&format!("/payroll/{period}")).await;
+        }
         b.click("approve").await;
         let html = b.source().await;
         assert!(!html.contains("class=\"error\""), "approved: {html}");
