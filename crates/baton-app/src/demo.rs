@@ -126,13 +126,13 @@ const LAST: [&str; 24] = [
 /// (Анна Попова, Иван Смирнов).
 fn full_name(first: usize, last: usize) -> String {
     let surname = LAST[last % LAST.len()];
-    let masculine = if last % 2 == 0 {
+    let masculine = if last.is_multiple_of(2) {
         surname.strip_suffix('а').unwrap_or(surname)
     } else {
         surname
     };
     let f = first % FIRST.len();
-    if f % 2 == 0 {
+    if f.is_multiple_of(2) {
         format!("{} {masculine}а", FIRST[f])
     } else {
         format!("{} {masculine}", FIRST[f])

@@ -1,5 +1,6 @@
 //! The conveyor's use cases, one room per stage of the relay.
 
+pub mod absences;
 pub mod calls;
 pub mod companies;
 pub mod deals;

@@ -1,8 +1,717 @@
-//! (Filled in by the payroll workspace.)
+//! Payroll periods (open → calculated → approved → paid), the review of one period with every
+//! person's total, one statement with drill-down, the XLSX/CSV register; and the compensation
+//! plans (versions, text, check and save). Same use cases and rights as `/api/periods`,
+//! `/api/payroll`, `/api/payroll/register` and `/api/plans`.
 
+use super::listing::{self, Cell, ListQuery, Listing, col};
+use super::shell::{
+    Lang, PageResult, Viewer, date_str, done, failure, form_error, message, money, or_fail, page,
+    role_name, run, status_of,
+};
+use super::start::{period_status, statement, to_money};
 use crate::AppState;
 use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use baton_app::AppError;
+use baton_app::payroll::periods::PeriodInfo;
+use baton_app::payroll::plans::{NewPlan, PlanInfo};
+use baton_domain::role::Role;
+use maud::{Markup, html};
+use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/payroll", get(periods))
+        .route("/payroll/{period}", get(review))
+        .route("/payroll/{period}/calculate", post(calculate))
+        .route("/payroll/{period}/approve", post(approve))
+        .route("/payroll/{period}/pay", post(pay))
+        .route("/payroll/{period}/register.xlsx", get(register_xlsx))
+        .route("/payroll/{period}/register.csv", get(register_csv))
+        .route("/payroll/{period}/{employee_id}", get(person))
+        .route("/plans", get(plans).post(plan_post))
+        .route("/plans/{id}", get(plan))
+}
+
+/// The name of a stored role code in the viewer's language (the code itself if unknown).
+pub fn role_label(l: Lang, code: &str) -> String {
+    Role::parse(code).map_or_else(|| code.to_string(), |r| role_name(l, r).to_string())
+}
+
+fn status_badge(l: Lang, status: &str) -> Markup {
+    let class = match status {
+        "paid" => "badge good",
+        "approved" => "badge good",
+        "calculated" => "badge warn",
+        _ => "badge",
+    };
+    html! { span class=(class) { (period_status(l, status)) } }
+}
+
+/// A period id is `YYYY-MM`; anything else is refused before any use case runs.
+fn valid_period(p: &str) -> bool {
+    p.len() == 7
+        && p.as_bytes()[4] == b'-'
+        && p[..4].bytes().all(|b| b.is_ascii_digit())
+        && matches!(p[5..].parse::<u32>(), Ok(1..=12))
+}
+
+#[derive(Deserialize, Default)]
+pub struct GoQ {
+    #[serde(default)]
+    pub period: Option<String>,
+}
+
+/// The periods, newest first, each with its status and total; and a way to open any month.
+async fn periods(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ListQuery>,
+    Query(go): Query<GoQ>,
+) -> PageResult {
+    let l = v.lang;
+    if let Some(p) = go.period.as_deref().map(str::trim)
+        && valid_period(p)
+    {
+        return Ok(Redirect::to(&format!("/payroll/{p}")).into_response());
+    }
+    let actor = v.actor.clone();
+    let (list, today) = or_fail(
+        l,
+        run(&s, move |app| {
+            let list = app.periods(Some(&actor))?;
+            let cfg = app.config()?;
+            Ok((list, app.today(&cfg)))
+        })
+        .await,
+    )?;
+    let current = baton_app::payroll::period_of(today);
+    let previous = baton_app::payroll::period_of(
+        baton_app::payroll::period_bounds(&current)
+            .map(|(start, _)| start - chrono::Duration::days(1))
+            .unwrap_or(today),
+    );
+    let rows = list
+        .iter()
+        .map(|p: &PeriodInfo| {
+            vec![
+                Cell::Link(format!("/payroll/{}", p.period), p.period.clone()),
+                Cell::Html(
+                    status_badge(l, &p.status),
+                    period_status(l, &p.status).to_string(),
+                ),
+                Cell::Count(p.statements),
+                Cell::Money(to_money(p.total)),
+                Cell::Date(p.calculated_at.clone().unwrap_or_default()),
+                Cell::Date(p.approved_at.clone().unwrap_or_default()),
+                Cell::Date(p.paid_at.clone().unwrap_or_default()),
+                Cell::Count(p.pending_changes),
+            ]
+        })
+        .collect();
+    let table = listing::show(
+        l,
+        "/payroll",
+        &q,
+        Listing {
+            name: "periods",
+            columns: vec![
+                col("period", l.t("Месяц", "Month")),
+                col("status", l.t("Статус", "Status")),
+                col("statements", l.t("Ведомостей", "Statements")),
+                col("total", l.t("Итого", "Total")),
+                col("calculated", l.t("Рассчитан", "Calculated")),
+                col("approved", l.t("Утверждён", "Approved")),
+                col("paid", l.t("Выплачен", "Paid")),
+                col(
+                    "changes",
+                    l.t("Изменений после расчёта", "Changes since calculation"),
+                ),
+            ],
+            rows,
+            filters: None,
+            default_sort: Some(("period", true)),
+        },
+    )?;
+    let body = html! {
+        div.card {
+            h2 { (l.t("Открыть месяц", "Open a month")) }
+            p.muted { (l.t("Открытый месяц считается на лету; закончившийся можно рассчитать, проверить и утвердить.",
+                           "An open month is computed live; an ended one can be calculated, reviewed and approved.")) }
+            form.inline method="get" action="/payroll" {
+                label { (l.t("Месяц", "Month")) " "
+                    input type="month" name="period" id="period-open" value=(previous) required; }
+                button type="submit" { (l.t("Открыть", "Open")) }
+                " "
+                a href=(format!("/payroll/{current}")) { (l.t("Текущий месяц", "This month")) " (" (current) ")" }
+            }
+        }
+        @if list.is_empty() {
+            p.muted { (l.t("Ни один месяц ещё не рассчитывался.", "No month has been calculated yet.")) }
+        }
+        (table)
+        p { a href="/plans" { (l.t("Планы оплаты", "Pay plans")) } }
+    };
+    Ok(page(&v, l.t("Расчётные периоды", "Payroll periods"), body).into_response())
+}
+
+async fn review(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(period): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    review_page(&s, &v, &period, &q, None).await
+}
+
+/// The review of one period; `refusal` is the app's answer to an action just tried.
+async fn review_page(
+    s: &AppState,
+    v: &Viewer,
+    period: &str,
+    q: &ListQuery,
+    refusal: Option<&AppError>,
+) -> PageResult {
+    let l = v.lang;
+    if !valid_period(period) {
+        return Err(failure(l, &AppError::not_found("period", period)));
+    }
+    let actor = v.actor.clone();
+    let p = period.to_string();
+    let (list, info) = or_fail(
+        l,
+        run(s, move |app| {
+            let list = app.payroll(Some(&actor), &p)?;
+            let info = app
+                .periods(Some(&actor))?
+                .into_iter()
+                .find(|i| i.period == p);
+            Ok((list, info))
+        })
+        .await,
+    )?;
+    let status = info
+        .as_ref()
+        .map(|i| i.status.clone())
+        .unwrap_or_else(|| "open".into());
+    let rows = list
+        .iter()
+        .map(|st| {
+            vec![
+                Cell::Link(
+                    format!("/payroll/{period}/{}", st.employee_id),
+                    st.name.clone(),
+                ),
+                Cell::Text(st.login.clone()),
+                Cell::Text(role_label(l, &st.role)),
+                Cell::Text(st.region.clone()),
+                Cell::Money(to_money(st.total)),
+            ]
+        })
+        .collect();
+    let path = format!("/payroll/{period}");
+    let table = listing::show(
+        l,
+        &path,
+        q,
+        Listing {
+            name: "statements",
+            columns: vec![
+                col("person", l.t("Сотрудник", "Person")),
+                col("login", l.t("Логин", "Login")),
+                col("role", l.t("Роль", "Role")),
+                col("region", l.t("Регион", "Region")),
+                col("total", l.t("Итого", "Total")),
+            ],
+            rows,
+            filters: None,
+            default_sort: None,
+        },
+    )?;
+    let total = list
+        .iter()
+        .fold(rust_decimal::Decimal::ZERO, |acc, st| acc + st.total);
+    let may_calculate = v.any(&[Role::Head, Role::Director, Role::Admin, Role::Accountant]);
+    let may_approve = v.any(&[Role::Head, Role::Director]);
+    let may_pay = v.any(&[Role::Accountant, Role::Director, Role::Admin]);
+    let body = html! {
+        p { a href="/payroll" { "← " (l.t("Все периоды", "All periods")) } }
+        @if let Some(e) = refusal {
+            p.error role="alert" id="refusal" { (message(e)) }
+        }
+        div.kpis {
+            div.kpi { span { (l.t("Статус", "Status")) } b id="period-status" { (status_badge(l, &status)) } }
+            div.kpi { span { (l.t("Итого к выплате", "Total to pay")) } b id="period-total" { (money(to_money(total))) } }
+            div.kpi { span { (l.t("Сотрудников", "People")) } b { (list.len()) } }
+            @if let Some(i) = &info {
+                @if i.pending_changes > 0 {
+                    div.kpi { span { (l.t("Изменений после расчёта", "Changes since calculation")) } b.warn { (i.pending_changes) } }
+                }
+                @if let Some(a) = &i.approved_at {
+                    div.kpi { span { (l.t("Утверждён", "Approved")) } b { (date_str(a)) } }
+                }
+                @if let Some(a) = &i.paid_at {
+                    div.kpi { span { (l.t("Выплачен", "Paid")) } b { (date_str(a)) } }
+                }
+            }
+        }
+        div.card.actions {
+            @if status == "open" {
+                p.muted { (l.t("Месяц открыт: суммы считаются на лету и ещё изменятся. После окончания месяца его можно рассчитать.",
+                               "The month is open: amounts are live and will change. Once it ends it can be calculated.")) }
+            }
+            @if status == "calculated" {
+                p.muted { (l.t("Рассчитан: проверьте ведомости и утвердите. Если данные изменятся, рассчитайте снова.",
+                               "Calculated: review the statements and approve. If data change, calculate again.")) }
+            }
+            div.buttons {
+                @if may_calculate && (status == "open" || status == "calculated") {
+                    form.inline method="post" action=(format!("/payroll/{period}/calculate")) {
+                        button type="submit" id="calculate" {
+                            @if status == "calculated" { (l.t("Рассчитать заново", "Recalculate")) } @else { (l.t("Рассчитать", "Calculate")) }
+                        }
+                    }
+                }
+                @if may_approve && (status == "open" || status == "calculated") {
+                    form.inline method="post" action=(format!("/payroll/{period}/approve")) {
+                        button type="submit" id="approve" { (l.t("Утвердить", "Approve")) }
+                    }
+                }
+                @if may_pay && status == "approved" {
+                    form.inline method="post" action=(format!("/payroll/{period}/pay")) {
+                        button type="submit" id="pay" { (l.t("Отметить выплаченным", "Mark as paid")) }
+                    }
+                }
+                a.button id="register-xlsx" href=(format!("/payroll/{period}/register.xlsx")) download {
+                    (l.t("Реестр XLSX", "Register XLSX"))
+                }
+                " "
+                a id="register-csv" href=(format!("/payroll/{period}/register.csv")) download {
+                    (l.t("Реестр CSV", "Register CSV"))
+                }
+            }
+        }
+        (table)
+    };
+    let title = format!("{} {period}", l.t("Расчёт за", "Payroll for"));
+    let status_code = refusal.map_or(StatusCode::OK, status_of);
+    Ok((status_code, page(v, &title, body)).into_response())
+}
+
+async fn act(s: AppState, v: Viewer, period: String, what: &'static str) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let p = period.clone();
+    let r = run(&s, move |app| match what {
+        "calculate" => app.calculate_period(Some(&actor), &p),
+        "approve" => app.approve_period(Some(&actor), &p),
+        _ => app.pay_period(Some(&actor), &p),
+    })
+    .await;
+    match r {
+        Ok(info) => {
+            let note = match what {
+                "calculate" => l.t(
+                    "Период рассчитан: ведомости сохранены для проверки.",
+                    "The period is calculated: statements stored for review.",
+                ),
+                "approve" => l.t(
+                    "Период утверждён: суммы заморожены.",
+                    "The period is approved: amounts are frozen.",
+                ),
+                _ => l.t(
+                    "Период отмечен выплаченным.",
+                    "The period is marked as paid.",
+                ),
+            };
+            Ok(done(&format!("/payroll/{}", info.period), note))
+        }
+        Err(AppError::Forbidden(w)) => Err(failure(l, &AppError::Forbidden(w))),
+        Err(e) => review_page(&s, &v, &period, &ListQuery::default(), Some(&e)).await,
+    }
+}
+
+async fn calculate(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
+    act(s, v, p, "calculate").await
+}
+async fn approve(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
+    act(s, v, p, "approve").await
+}
+async fn pay(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
+    act(s, v, p, "pay").await
+}
+
+async fn register(s: AppState, v: Viewer, period: String, format: &'static str) -> PageResult {
+    let actor = v.actor.clone();
+    let p = period.clone();
+    let bytes = or_fail(
+        v.lang,
+        run(&s, move |app| {
+            app.payroll_register(Some(&actor), &p, format)
+        })
+        .await,
+    )?;
+    let mime = if format == "csv" {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"payroll-{period}.{format}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn register_xlsx(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
+    register(s, v, p, "xlsx").await
+}
+async fn register_csv(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
+    register(s, v, p, "csv").await
+}
+
+/// One person's statement of the period, every line explained.
+async fn person(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path((period, employee_id)): Path<(String, String)>,
+) -> PageResult {
+    let l = v.lang;
+    if !valid_period(&period) {
+        return Err(failure(l, &AppError::not_found("period", &period)));
+    }
+    let actor = v.actor.clone();
+    let (p, id) = (period.clone(), employee_id.clone());
+    let st = or_fail(
+        l,
+        run(&s, move |app| {
+            app.payroll(Some(&actor), &p)?
+                .into_iter()
+                .find(|st| st.employee_id == id)
+                .ok_or_else(|| AppError::not_found("statement", &format!("{p}/{id}")))
+        })
+        .await,
+    )?;
+    let body = html! {
+        p { a href=(format!("/payroll/{period}")) { "← " (l.t("Все ведомости месяца", "All statements of the month")) } }
+        p.muted { (st.login) " · " (role_label(l, &st.role)) " · " (st.region) }
+        (statement(l, &st, false))
+    };
+    let title = format!("{} · {period}", st.name);
+    Ok(page(&v, &title, body).into_response())
+}
+
+// ---- plans ----
+
+#[derive(Deserialize, Default)]
+pub struct PlansQ {
+    #[serde(default)]
+    pub from: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PlanForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    employee: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// What the check says about a text: its summary, or every problem with line and column.
+enum Checked {
+    Ok {
+        name: String,
+        role: String,
+        effective_from: String,
+        metrics: Vec<String>,
+    },
+    Problems(Vec<String>),
+}
+
+async fn plans(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(q): Query<ListQuery>,
+    Query(pq): Query<PlansQ>,
+) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let from = pq.from.clone().filter(|f| !f.is_empty());
+    let text = match from {
+        Some(id) => {
+            let a = actor.clone();
+            or_fail(l, run(&s, move |app| app.plan(Some(&a), &id)).await)?.1
+        }
+        None => String::new(),
+    };
+    let f = PlanForm {
+        text,
+        status: "active".into(),
+        ..Default::default()
+    };
+    plans_page(&s, &v, &q, &f, None, None).await
+}
+
+async fn plans_page(
+    s: &AppState,
+    v: &Viewer,
+    q: &ListQuery,
+    f: &PlanForm,
+    checked: Option<&Checked>,
+    error: Option<&AppError>,
+) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let (list, names) = or_fail(
+        l,
+        run(s, move |app| {
+            let list = app.plans(Some(&actor))?;
+            let mut names = std::collections::BTreeMap::new();
+            for id in list.iter().filter_map(|p| p.employee_id.clone()) {
+                if let Ok(e) = app.employee(&id) {
+                    names.insert(id, e.name);
+                }
+            }
+            Ok((list, names))
+        })
+        .await,
+    )?;
+    let mut rows: Vec<Vec<Cell>> = list
+        .iter()
+        .map(|p: &PlanInfo| {
+            vec![
+                Cell::Link(format!("/plans/{}", p.id), p.name.clone()),
+                Cell::Text(role_label(l, &p.role)),
+                Cell::Text(
+                    p.employee_id
+                        .as_ref()
+                        .map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()))
+                        .unwrap_or_else(|| l.t("вся роль", "whole role").to_string()),
+                ),
+                Cell::Count(p.version),
+                Cell::Date(p.effective_from.clone()),
+                Cell::Text(plan_status(l, &p.status).to_string()),
+                Cell::Date(p.created_at.clone()),
+            ]
+        })
+        .collect();
+    for (role, text) in baton_app::payroll::plans::SHIPPED_PLANS {
+        let (name, from) = baton_app::payroll::plans::checked(text).map_or_else(
+            |_| {
+                (
+                    l.t("Поставляемый план", "Shipped plan").to_string(),
+                    String::new(),
+                )
+            },
+            |p| (p.name, p.effective_from),
+        );
+        rows.push(vec![
+            Cell::Link(format!("/plans/shipped:{role}"), name),
+            Cell::Text(role_label(l, role)),
+            Cell::Text(l.t("вся роль", "whole role").to_string()),
+            Cell::Count(0),
+            Cell::Date(from),
+            Cell::Text(plan_status(l, "shipped").to_string()),
+            Cell::Date(String::new()),
+        ]);
+    }
+    let table = listing::show(
+        l,
+        "/plans",
+        q,
+        Listing {
+            name: "plans",
+            columns: vec![
+                col("name", l.t("План", "Plan")),
+                col("role", l.t("Роль", "Role")),
+                col("person", l.t("Для кого", "For whom")),
+                col("version", l.t("Версия", "Version")),
+                col("from", l.t("Действует с", "Effective from")),
+                col("status", l.t("Статус", "Status")),
+                col("created", l.t("Сохранён", "Saved")),
+            ],
+            rows,
+            filters: None,
+            default_sort: None,
+        },
+    )?;
+    let may_edit = v.any(&[Role::Head, Role::Director, Role::Admin]);
+    let problems: Vec<String> = match (checked, error) {
+        (Some(Checked::Problems(p)), _) => p.clone(),
+        _ => vec![],
+    };
+    let body = html! {
+        p.muted { (l.t("Версия плана не меняется после сохранения: изменение — это новая версия с датой начала. Без сохранённой версии действует поставляемый план роли.",
+                       "A saved version never changes: a change is a new version with a start date. Without a stored version the role's shipped plan applies.")) }
+        (table)
+        @if may_edit {
+            div.card id="plan-editor" {
+                h2 { (l.t("Новая версия плана", "New plan version")) }
+                p.muted { (l.t("Роль и дата начала берутся из текста плана (name, role, effective_from). Сначала проверьте, затем сохраните.",
+                               "The role and start date come from the text (name, role, effective_from). Check first, then save.")) }
+                @if let Some(e) = error { (form_error(Some(&message(e)))) }
+                @if let Some(Checked::Ok { name, role, effective_from, metrics }) = checked {
+                    p.ok role="status" id="plan-ok" {
+                        (l.t("План в порядке", "The plan is valid")) ": «" (name) "», " (role_label(l, role)) ", "
+                        (l.t("с", "from")) " " (date_str(effective_from)) ". "
+                        (l.t("Показатели", "Metrics")) ": " (metrics.join(", "))
+                    }
+                }
+                form.stack method="post" action="/plans" {
+                    label class=(if problems.is_empty() { "" } else { "missing" }) {
+                        span { (l.t("Текст плана (TOML)", "Plan text (TOML)")) }
+                        textarea name="text" id="plan-text" rows="20" spellcheck="false" { (f.text) }
+                    }
+                    @if !problems.is_empty() {
+                        ul.error id="plan-problems" role="alert" {
+                            @for p in &problems { li { (p) } }
+                        }
+                    }
+                    label class=(if error.and_then(|e| e.field()) == Some("employee") { "missing" } else { "" }) {
+                        span { (l.t("Личный план для сотрудника (логин; пусто — для всей роли)", "Personal plan for (login; empty for the whole role)")) }
+                        input name="employee" id="plan-employee" value=(f.employee);
+                    }
+                    label {
+                        span { (l.t("Статус", "Status")) }
+                        select name="status" id="plan-status" {
+                            option value="active" selected[f.status != "draft"] { (plan_status(l, "active")) }
+                            option value="draft" selected[f.status == "draft"] { (plan_status(l, "draft")) }
+                        }
+                    }
+                    div {
+                        button.secondary type="submit" name="action" value="check" id="plan-check" { (l.t("Проверить", "Check")) }
+                        " "
+                        button type="submit" name="action" value="save" id="plan-save" { (l.t("Сохранить версию", "Save the version")) }
+                    }
+                }
+            }
+        }
+    };
+    let code = if !problems.is_empty() || error.is_some() {
+        error.map_or(StatusCode::UNPROCESSABLE_ENTITY, status_of)
+    } else {
+        StatusCode::OK
+    };
+    Ok((code, page(v, l.t("Планы оплаты", "Pay plans"), body)).into_response())
+}
+
+fn plan_status(l: Lang, s: &str) -> &'static str {
+    match s {
+        "active" => l.t("действует", "active"),
+        "draft" => l.t("черновик (только для «что если»)", "draft (what-if only)"),
+        "shipped" => l.t("по умолчанию", "default"),
+        _ => l.t("другой", "other"),
+    }
+}
+
+fn problems_of(l: Lang, e: &AppError) -> Option<Vec<String>> {
+    match e {
+        AppError::InvalidPlan(list) => Some(
+            list.iter()
+                .map(|p| {
+                    format!(
+                        "{} {}, {} {}: {}",
+                        l.t("Строка", "Line"),
+                        p.line,
+                        l.t("столбец", "column"),
+                        p.column,
+                        p.message
+                    )
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+async fn plan_post(State(s): State<AppState>, v: Viewer, Form(f): Form<PlanForm>) -> PageResult {
+    let l = v.lang;
+    let q = ListQuery::default();
+    if f.action == "check" {
+        let text = f.text.clone();
+        let r = run(&s, move |app| app.check_plan(&text)).await;
+        let checked = match r {
+            Ok(plan) => Checked::Ok {
+                name: plan.name.clone(),
+                role: plan.role.as_str().to_string(),
+                effective_from: plan.effective_from.clone(),
+                metrics: plan.metric_names().into_iter().collect(),
+            },
+            Err(e) => match problems_of(l, &e) {
+                Some(p) => Checked::Problems(p),
+                None => return plans_page(&s, &v, &q, &f, None, Some(&e)).await,
+            },
+        };
+        return plans_page(&s, &v, &q, &f, Some(&checked), None).await;
+    }
+    let actor = v.actor.clone();
+    let new = NewPlan {
+        text: f.text.clone(),
+        employee: Some(f.employee.trim().to_string()).filter(|e| !e.is_empty()),
+        status: Some(f.status.clone()).filter(|s| !s.is_empty()),
+    };
+    match run(&s, move |app| app.add_plan(Some(&actor), new)).await {
+        Ok(info) => Ok(done(
+            &format!("/plans/{}", info.id),
+            &format!(
+                "{} {}",
+                l.t("Сохранена версия", "Saved version"),
+                info.version
+            ),
+        )),
+        Err(AppError::Forbidden(w)) => Err(failure(l, &AppError::Forbidden(w))),
+        Err(e) => match problems_of(l, &e) {
+            Some(p) => plans_page(&s, &v, &q, &f, Some(&Checked::Problems(p)), None).await,
+            None => plans_page(&s, &v, &q, &f, None, Some(&e)).await,
+        },
+    }
+}
+
+async fn plan(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let i2 = id.clone();
+    let (info, text) = or_fail(l, run(&s, move |app| app.plan(Some(&actor), &i2)).await)?;
+    let may_edit = v.any(&[Role::Head, Role::Director, Role::Admin]);
+    let body = html! {
+        p { a href="/plans" { "← " (l.t("Все планы", "All plans")) } }
+        div.kpis {
+            div.kpi { span { (l.t("Роль", "Role")) } b { (role_label(l, &info.role)) } }
+            div.kpi { span { (l.t("Версия", "Version")) } b { (info.version) } }
+            div.kpi { span { (l.t("Действует с", "Effective from")) } b { (date_str(&info.effective_from)) } }
+            div.kpi { span { (l.t("Статус", "Status")) } b { (plan_status(l, &info.status)) } }
+        }
+        div.scroll { pre.plan id="plan-body" { (text) } }
+        @if may_edit {
+            p { a href=(format!("/plans?from={}", super::shell::urlencode(&id))) id="plan-new-version" {
+                (l.t("Новая версия на основе этой", "New version based on this one")) } }
+        }
+    };
+    Ok(page(&v, &info.name, body).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_period;
+
+    #[test]
+    fn periods_are_months() {
+        assert!(valid_period("2026-10"));
+        assert!(!valid_period("2026-13"));
+        assert!(!valid_period("2026-1"));
+        assert!(!valid_period("abcd-10"));
+    }
 }

@@ -1,8 +1,804 @@
-//! (Filled in by the people workspace.)
+//! People and roles (the staff list, one person's role history and absences), targets and the
+//! conveyor settings. Same use cases and rights as `/api/employees`, `/api/targets` and
+//! `/api/config`.
 
+use super::listing::{self, Cell, ListQuery, Listing, col};
+use super::payroll::role_label;
+use super::shell::{
+    Lang, PageResult, Viewer, date, date_str, done, failure, form_error, message, or_fail, page,
+    role_name, run, status_of,
+};
 use crate::AppState;
 use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use baton_app::conveyor::people::{EmployeeView, NewEmployee, NewRole};
+use baton_app::rights::{Action, may};
+use baton_app::{AppError, Paging};
+use baton_domain::ConveyorConfig;
+use baton_domain::role::Role;
+use baton_store::records::{AbsenceRow, Region, RoleAssignmentRow, Target};
+use chrono::NaiveDate;
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/people", get(people).post(create))
+        .route("/people/{id}", get(person))
+        .route("/people/{id}/roles", post(assign))
+        .route("/people/{id}/absences", post(absence))
+        .route("/targets", get(targets).post(set_target))
+        .route("/settings", get(settings).post(save_settings))
+}
+
+/// `class="missing"` on the wrapper of the field an error names.
+fn mark(e: Option<&AppError>, fields: &[&str]) -> &'static str {
+    match e.and_then(|e| e.field()) {
+        Some(f) if fields.contains(&f) => "missing",
+        _ => "",
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Every employee (the use case pages by at most 500).
+fn all_employees(
+    app: &baton_app::App,
+    actor: &baton_app::Actor,
+) -> baton_app::AppResult<Vec<EmployeeView>> {
+    let mut out = Vec::new();
+    let mut page = 1;
+    loop {
+        let p = app.employees(actor, None, Paging::new(Some(page), Some(500)))?;
+        let n = p.items.len();
+        out.extend(p.items);
+        if n == 0 || out.len() as i64 >= p.total {
+            return Ok(out);
+        }
+        page += 1;
+    }
+}
+
+fn held_on(r: &RoleAssignmentRow, day: NaiveDate) -> bool {
+    let d = day.to_string();
+    r.valid_from.as_str() <= d.as_str() && r.valid_to.as_deref().is_none_or(|t| t > d.as_str())
+}
+
+fn region_name(regions: &[Region], id: Option<&str>) -> String {
+    id.and_then(|id| regions.iter().find(|r| r.id == id))
+        .map(|r| r.name.clone())
+        .unwrap_or_default()
+}
+
+fn region_select(l: Lang, regions: &[Region], name: &str, id: &str, chosen: &str) -> Markup {
+    html! {
+        select name=(name) id=(id) {
+            option value="" selected[chosen.is_empty()] { (l.t("— без региона —", "— no region —")) }
+            @for r in regions {
+                option value=(r.id) selected[chosen == r.id] { (r.name) " (" (r.code) ")" }
+            }
+        }
+    }
+}
+
+fn role_select(l: Lang, name: &str, id: &str, chosen: &str) -> Markup {
+    html! {
+        select name=(name) id=(id) {
+            @for r in Role::ALL {
+                option value=(r.as_str()) selected[chosen == r.as_str()] { (role_name(l, r)) }
+            }
+        }
+    }
+}
+
+// ---- the staff list ----
+
+#[derive(Deserialize, Default, Clone)]
+pub struct EmployeeForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    region_id: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    valid_from: String,
+}
+
+async fn people(State(s): State<AppState>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+    let f = EmployeeForm {
+        role: "caller".into(),
+        region_id: v.actor.region_id.clone().unwrap_or_default(),
+        ..Default::default()
+    };
+    people_page(&s, &v, &q, &f, None).await
+}
+
+async fn people_page(
+    s: &AppState,
+    v: &Viewer,
+    q: &ListQuery,
+    f: &EmployeeForm,
+    error: Option<&AppError>,
+) -> PageResult {
+    let l = v.lang;
+    if !may(&v.actor, Action::ReadPeople) {
+        return Err(failure(
+            l,
+            &AppError::Forbidden("see the staff list".into()),
+        ));
+    }
+    let actor = v.actor.clone();
+    let (list, regions, today) = or_fail(
+        l,
+        run(s, move |app| {
+            let cfg = app.config()?;
+            Ok((all_employees(app, &actor)?, app.regions()?, app.today(&cfg)))
+        })
+        .await,
+    )?;
+    let rows = list
+        .iter()
+        .map(|e| {
+            let roles: Vec<String> = e
+                .roles
+                .iter()
+                .filter(|r| held_on(r, today))
+                .map(|r| role_label(l, &r.role))
+                .collect();
+            vec![
+                Cell::Link(format!("/people/{}", e.id), e.name.clone()),
+                Cell::Text(e.login.clone()),
+                Cell::Text(if roles.is_empty() {
+                    l.t("нет роли", "no role").to_string()
+                } else {
+                    roles.join(", ")
+                }),
+                Cell::Text(region_name(&regions, e.region_id.as_deref())),
+                Cell::Text(
+                    if e.active {
+                        l.t("да", "yes")
+                    } else {
+                        l.t("нет", "no")
+                    }
+                    .to_string(),
+                ),
+            ]
+        })
+        .collect();
+    let table = listing::show(
+        l,
+        "/people",
+        q,
+        Listing {
+            name: "people",
+            columns: vec![
+                col("name", l.t("Сотрудник", "Person")),
+                col("login", l.t("Логин", "Login")),
+                col("roles", l.t("Роли сегодня", "Roles today")),
+                col("region", l.t("Регион", "Region")),
+                col("active", l.t("Активен", "Active")),
+            ],
+            rows,
+            filters: None,
+            default_sort: None,
+        },
+    )?;
+    let from = if f.valid_from.is_empty() {
+        today.to_string()
+    } else {
+        f.valid_from.clone()
+    };
+    let body = html! {
+        p { a href="/targets" { (l.t("Цели на месяц", "Monthly targets")) } " · "
+            a href="/plans" { (l.t("Планы оплаты", "Pay plans")) } }
+        (table)
+        @if may(&v.actor, Action::ManagePeople) {
+            div.card id="new-employee" {
+                h2 { (l.t("Новый сотрудник", "New employee")) }
+                @if let Some(e) = error { (form_error(Some(&message(e)))) }
+                form.stack method="post" action="/people" {
+                    label class=(mark(error, &["login"])) { span { (l.t("Логин (латиница)", "Login (Latin letters)")) }
+                        input name="login" id="employee-login" value=(f.login) required autocomplete="off"; }
+                    label class=(mark(error, &["name"])) { span { (l.t("Имя и фамилия", "Full name")) }
+                        input name="name" id="employee-name" value=(f.name) required; }
+                    label class=(mark(error, &["password"])) { span { (l.t("Пароль (не короче 6 знаков)", "Password (6 characters or more)")) }
+                        input type="password" name="password" id="employee-password" autocomplete="new-password" required; }
+                    label class=(mark(error, &["region_id", "region"])) { span { (l.t("Регион", "Region")) }
+                        (region_select(l, &regions, "region_id", "employee-region", &f.region_id)) }
+                    label class=(mark(error, &["role"])) { span { (l.t("Первая роль", "First role")) }
+                        (role_select(l, "role", "employee-role", &f.role)) }
+                    label class=(mark(error, &["valid_from"])) { span { (l.t("Роль действует с", "Role from")) }
+                        input type="date" name="valid_from" id="employee-from" value=(from); }
+                    button type="submit" id="employee-create" { (l.t("Создать", "Create")) }
+                }
+            }
+        }
+    };
+    let code = error.map_or(StatusCode::OK, status_of);
+    Ok((code, page(v, l.t("Сотрудники", "People"), body)).into_response())
+}
+
+async fn create(State(s): State<AppState>, v: Viewer, Form(f): Form<EmployeeForm>) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let req = NewEmployee {
+        login: f.login.clone(),
+        name: f.name.clone(),
+        password: f.password.clone(),
+        region_id: opt(&f.region_id),
+        role: f.role.clone(),
+        valid_from: opt(&f.valid_from),
+        open_lead_limit: None,
+    };
+    match run(&s, move |app| app.create_employee(Some(&actor), req)).await {
+        Ok(e) => Ok(done(
+            &format!("/people/{}", e.id),
+            &format!(
+                "{} {}",
+                l.t("Сотрудник создан:", "Employee created:"),
+                e.login
+            ),
+        )),
+        Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
+        Err(e) => people_page(&s, &v, &ListQuery::default(), &f, Some(&e)).await,
+    }
+}
+
+// ---- one person ----
+
+#[derive(Deserialize, Default, Clone)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    region_id: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+    #[serde(default)]
+    replace: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AbsenceForm {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    kind: String,
+}
+
+enum PersonError<'a> {
+    None,
+    Role(&'a RoleForm, &'a AppError),
+    Absence(&'a AbsenceForm, &'a AppError),
+}
+
+async fn person(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> PageResult {
+    person_page(&s, &v, &id, PersonError::None).await
+}
+
+async fn person_page(s: &AppState, v: &Viewer, id: &str, err: PersonError<'_>) -> PageResult {
+    let l = v.lang;
+    if !may(&v.actor, Action::ReadPeople) && v.actor.id != id {
+        return Err(failure(
+            l,
+            &AppError::Forbidden("see the staff list".into()),
+        ));
+    }
+    let actor = v.actor.clone();
+    let i2 = id.to_string();
+    let (e, regions, absences, today): (EmployeeView, Vec<Region>, Vec<AbsenceRow>, NaiveDate) =
+        or_fail(
+            l,
+            run(s, move |app| {
+                let cfg = app.config()?;
+                Ok((
+                    app.employee(&i2)?,
+                    app.regions()?,
+                    app.absences(&actor, &i2)?,
+                    app.today(&cfg),
+                ))
+            })
+            .await,
+        )?;
+    let manage = may(&v.actor, Action::ManagePeople);
+    let default_role = RoleForm {
+        role: e
+            .roles
+            .iter()
+            .rev()
+            .find(|r| held_on(r, today))
+            .map(|r| r.role.clone())
+            .unwrap_or_else(|| "caller".into()),
+        region_id: e.region_id.clone().unwrap_or_default(),
+        valid_from: today.to_string(),
+        replace: Some("1".into()),
+        ..Default::default()
+    };
+    let default_absence = AbsenceForm {
+        kind: l.t("отпуск", "vacation").to_string(),
+        ..Default::default()
+    };
+    let (rf, role_err) = match &err {
+        PersonError::Role(f, e) => (*f, Some(*e)),
+        _ => (&default_role, None),
+    };
+    let (af, abs_err) = match &err {
+        PersonError::Absence(f, e) => (*f, Some(*e)),
+        _ => (&default_absence, None),
+    };
+    let body = html! {
+        p { a href="/people" { "← " (l.t("Все сотрудники", "All people")) } }
+        div.kpis {
+            div.kpi { span { (l.t("Логин", "Login")) } b id="person-login" { (e.login) } }
+            div.kpi { span { (l.t("Регион", "Region")) } b { (region_name(&regions, e.region_id.as_deref())) } }
+            div.kpi { span { (l.t("Активен", "Active")) } b { (if e.active { l.t("да", "yes") } else { l.t("нет", "no") }) } }
+        }
+        h2 { (l.t("История ролей", "Role history")) }
+        div.scroll { table id="role-history" {
+            thead { tr {
+                th scope="col" { (l.t("Роль", "Role")) }
+                th scope="col" { (l.t("Регион", "Region")) }
+                th scope="col" { (l.t("С", "From")) }
+                th scope="col" { (l.t("По (не включая)", "Until (exclusive)")) }
+                th scope="col" { (l.t("Сейчас", "Now")) }
+            } }
+            tbody {
+                @for r in &e.roles {
+                    tr {
+                        td { (role_label(l, &r.role)) }
+                        td { (region_name(&regions, r.region_id.as_deref())) }
+                        td { (date_str(&r.valid_from)) }
+                        td { (r.valid_to.as_deref().map(date_str).unwrap_or_else(|| "—".into())) }
+                        td { @if held_on(r, today) { span.badge.good { (l.t("действует", "in force")) } } }
+                    }
+                }
+                @if e.roles.is_empty() {
+                    tr { td.empty colspan="5" { (l.t("Ролей нет", "No roles")) } }
+                }
+            }
+        } }
+        @if manage {
+            div.card id="assign-role" {
+                h2 { (l.t("Назначить роль", "Assign a role")) }
+                @if let Some(e) = role_err { (form_error(Some(&message(e)))) }
+                form.stack method="post" action=(format!("/people/{}/roles", e.id)) {
+                    label class=(mark(role_err, &["role"])) { span { (l.t("Роль", "Role")) }
+                        (role_select(l, "role", "role-role", &rf.role)) }
+                    label class=(mark(role_err, &["region_id"])) { span { (l.t("Регион", "Region")) }
+                        (region_select(l, &regions, "region_id", "role-region", &rf.region_id)) }
+                    label class=(mark(role_err, &["valid_from"])) { span { (l.t("С даты", "From")) }
+                        input type="date" name="valid_from" id="role-from" value=(rf.valid_from) required; }
+                    label class=(mark(role_err, &["valid_to"])) { span { (l.t("По дату (необязательно)", "Until (optional)")) }
+                        input type="date" name="valid_to" id="role-to" value=(rf.valid_to); }
+                    label.check { input type="checkbox" name="replace" id="role-replace" value="1" checked[rf.replace.is_some()];
+                        " " (l.t("Завершить другие роли с этой даты", "End the other roles on this date")) }
+                    button type="submit" id="role-assign" { (l.t("Назначить", "Assign")) }
+                }
+            }
+        }
+        h2 { (l.t("Отсутствия", "Absences")) }
+        div.scroll { table id="absences" {
+            thead { tr {
+                th scope="col" { (l.t("С", "From")) }
+                th scope="col" { (l.t("По", "To")) }
+                th scope="col" { (l.t("Вид", "Kind")) }
+            } }
+            tbody {
+                @for a in &absences {
+                    tr { td { (date_str(&a.from_date)) } td { (date_str(&a.to_date)) } td { (a.kind) } }
+                }
+                @if absences.is_empty() {
+                    tr { td.empty colspan="3" { (l.t("Отсутствий нет", "No absences")) } }
+                }
+            }
+        } }
+        @if manage || v.actor.id == e.id {
+            div.card id="add-absence" {
+                h2 { (l.t("Отметить отсутствие", "Record an absence")) }
+                @if let Some(e) = abs_err { (form_error(Some(&message(e)))) }
+                form.stack method="post" action=(format!("/people/{}/absences", e.id)) {
+                    label class=(mark(abs_err, &["from"])) { span { (l.t("С", "From")) }
+                        input type="date" name="from" id="absence-from" value=(af.from) required; }
+                    label class=(mark(abs_err, &["to"])) { span { (l.t("По (включительно)", "To (inclusive)")) }
+                        input type="date" name="to" id="absence-to" value=(af.to) required; }
+                    label class=(mark(abs_err, &["kind"])) { span { (l.t("Вид", "Kind")) }
+                        input name="kind" id="absence-kind" value=(af.kind); }
+                    button type="submit" id="absence-add" { (l.t("Сохранить", "Save")) }
+                }
+            }
+        }
+        p.muted { (l.t("Сегодня", "Today")) ": " (date(today)) }
+    };
+    let code = match &err {
+        PersonError::Role(_, e) | PersonError::Absence(_, e) => status_of(e),
+        PersonError::None => StatusCode::OK,
+    };
+    Ok((code, page(v, &e.name, body)).into_response())
+}
+
+async fn assign(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<RoleForm>,
+) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let req = NewRole {
+        role: f.role.clone(),
+        region_id: opt(&f.region_id),
+        valid_from: f.valid_from.clone(),
+        valid_to: opt(&f.valid_to),
+        replace: f.replace.is_some(),
+    };
+    let i2 = id.clone();
+    match run(&s, move |app| app.assign_role(Some(&actor), &i2, req)).await {
+        Ok(_) => Ok(done(
+            &format!("/people/{id}"),
+            l.t("Роль назначена.", "The role is assigned."),
+        )),
+        Err(e @ (AppError::Forbidden(_) | AppError::NotFound { .. })) => Err(failure(l, &e)),
+        Err(e) => person_page(&s, &v, &id, PersonError::Role(&f, &e)).await,
+    }
+}
+
+async fn absence(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<AbsenceForm>,
+) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let (i2, f2) = (id.clone(), f.clone());
+    match run(&s, move |app| {
+        app.add_absence(&actor, &i2, &f2.from, &f2.to, &f2.kind)
+    })
+    .await
+    {
+        Ok(_) => Ok(done(
+            &format!("/people/{id}"),
+            l.t("Отсутствие сохранено.", "The absence is saved."),
+        )),
+        Err(e @ (AppError::Forbidden(_) | AppError::NotFound { .. })) => Err(failure(l, &e)),
+        Err(e) => person_page(&s, &v, &id, PersonError::Absence(&f, &e)).await,
+    }
+}
+
+// ---- targets ----
+
+#[derive(Deserialize, Default, Clone)]
+pub struct TargetForm {
+    #[serde(default)]
+    employee_id: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    metric: String,
+    #[serde(default)]
+    value: String,
+}
+
+async fn targets(State(s): State<AppState>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+    targets_page(&s, &v, &q, &TargetForm::default(), None).await
+}
+
+async fn targets_page(
+    s: &AppState,
+    v: &Viewer,
+    q: &ListQuery,
+    f: &TargetForm,
+    error: Option<&AppError>,
+) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let (list, people, today) = or_fail(
+        l,
+        run(s, move |app| {
+            let cfg = app.config()?;
+            Ok((
+                app.targets(&actor, None)?,
+                all_employees(app, &actor)?,
+                app.today(&cfg),
+            ))
+        })
+        .await,
+    )?;
+    let names: BTreeMap<&str, &EmployeeView> = people.iter().map(|e| (e.id.as_str(), e)).collect();
+    let rows = list
+        .iter()
+        .map(|t: &Target| {
+            let who = names.get(t.employee_id.as_str());
+            vec![
+                Cell::Text(
+                    who.map(|e| e.name.clone())
+                        .unwrap_or_else(|| t.employee_id.clone()),
+                ),
+                Cell::Text(who.map(|e| e.login.clone()).unwrap_or_default()),
+                Cell::Text(t.period.clone()),
+                Cell::Text(t.metric.clone()),
+                Cell::Text(t.value.clone()),
+            ]
+        })
+        .collect();
+    let table = listing::show(
+        l,
+        "/targets",
+        q,
+        Listing {
+            name: "targets",
+            columns: vec![
+                col("person", l.t("Сотрудник", "Person")),
+                col("login", l.t("Логин", "Login")),
+                col("period", l.t("Месяц", "Month")),
+                col("metric", l.t("Показатель", "Metric")),
+                col("value", l.t("Цель", "Target")),
+            ],
+            rows,
+            filters: None,
+            default_sort: Some(("period", true)),
+        },
+    )?;
+    // The metrics the shipped plans know, offered as suggestions.
+    let mut metrics = std::collections::BTreeSet::new();
+    for (_, text) in baton_app::payroll::plans::SHIPPED_PLANS {
+        if let Ok(p) = baton_app::payroll::plans::checked(text) {
+            metrics.extend(p.metric_names());
+        }
+    }
+    let period = if f.period.is_empty() {
+        baton_app::payroll::period_of(today)
+    } else {
+        f.period.clone()
+    };
+    let body = html! {
+        p { a href="/people" { "← " (l.t("Сотрудники", "People")) } }
+        (table)
+        @if may(&v.actor, Action::SetTargets) {
+            div.card id="set-target" {
+                h2 { (l.t("Поставить цель", "Set a target")) }
+                p.muted { (l.t("Цель на месяц по показателю; повторная запись заменяет прежнее значение.",
+                               "A monthly target for one metric; setting it again replaces the value.")) }
+                @if let Some(e) = error { (form_error(Some(&message(e)))) }
+                form.stack method="post" action="/targets" {
+                    label class=(mark(error, &["employee_id", "employee"])) { span { (l.t("Сотрудник", "Person")) }
+                        select name="employee_id" id="target-employee" {
+                            @for e in &people {
+                                option value=(e.id) selected[f.employee_id == e.id] { (e.name) " (" (e.login) ")" }
+                            }
+                        }
+                    }
+                    label class=(mark(error, &["period"])) { span { (l.t("Месяц", "Month")) }
+                        input type="month" name="period" id="target-period" value=(period) required; }
+                    label class=(mark(error, &["metric"])) { span { (l.t("Показатель", "Metric")) }
+                        input name="metric" id="target-metric" value=(f.metric) list="metric-names" required; }
+                    datalist id="metric-names" { @for m in &metrics { option value=(m) {} } }
+                    label class=(mark(error, &["value"])) { span { (l.t("Значение", "Value")) }
+                        input name="value" id="target-value" value=(f.value) inputmode="decimal" required; }
+                    button type="submit" id="target-save" { (l.t("Сохранить", "Save")) }
+                }
+            }
+        }
+    };
+    let code = error.map_or(StatusCode::OK, status_of);
+    Ok((code, page(v, l.t("Цели", "Targets"), body)).into_response())
+}
+
+async fn set_target(State(s): State<AppState>, v: Viewer, Form(f): Form<TargetForm>) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let f2 = f.clone();
+    let value = f2.value.replace([' ', '\u{a0}'], "").replace(',', ".");
+    match run(&s, move |app| {
+        app.set_target(&actor, &f2.employee_id, &f2.period, &f2.metric, &value)
+    })
+    .await
+    {
+        Ok(_) => Ok(done(
+            "/targets",
+            l.t("Цель сохранена.", "The target is saved."),
+        )),
+        Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
+        Err(e) => targets_page(&s, &v, &ListQuery::default(), &f, Some(&e)).await,
+    }
+}
+
+// ---- settings ----
+
+#[derive(Deserialize, Default)]
+pub struct SettingsForm {
+    #[serde(default)]
+    json: String,
+}
+
+async fn settings(State(s): State<AppState>, v: Viewer) -> PageResult {
+    settings_page(&s, &v, None, None).await
+}
+
+fn yes_no(l: Lang, b: bool) -> &'static str {
+    if b {
+        l.t("да", "yes")
+    } else {
+        l.t("нет", "no")
+    }
+}
+
+fn readable(l: Lang, c: &ConveyorConfig) -> Markup {
+    use baton_domain::config::{AssignmentRule, ClientManagerRule, FirstDealOwner, Handoff2Point};
+    let label = |ru: &str, en: &str| -> String { l.t(ru, en).to_string() };
+    let rule = match c.assignment_rule {
+        AssignmentRule::RoundRobin => label("по кругу", "round robin"),
+        AssignmentRule::LeastLoaded => label("наименее загруженному", "least loaded"),
+        AssignmentRule::Manual => label("вручную руководителем", "manually by the head"),
+    };
+    let h2p = match c.handoff2_point {
+        Handoff2Point::FirstPayment => label("после первой оплаты", "after the first payment"),
+        Handoff2Point::ContractSigned => {
+            label("после подписания договора", "when the contract is signed")
+        }
+        Handoff2Point::DaysAfterFirstPayment => format!(
+            "{} {} {}",
+            l.t("через", "in"),
+            c.handoff2_days_after_first_payment,
+            l.t("дн. после первой оплаты", "days after the first payment")
+        ),
+    };
+    let owner = match c.first_deal_owner {
+        FirstDealOwner::SalesManager => label("МПП", "the sales manager"),
+        FirstDealOwner::ClientManager => label("КМ", "the client manager"),
+    };
+    let cm = match c.client_manager_rule {
+        ClientManagerRule::LeastLoaded => {
+            label("наименее загруженный КМ", "the least loaded client manager")
+        }
+        ClientManagerRule::Manual => label("вручную руководителем", "manually by the head"),
+    };
+    let items = |list: &[baton_domain::config::ChecklistItem]| {
+        html! { ul { @for i in list {
+            li { (l.t(&i.label_ru, &i.label_en)) " "
+                 @if i.required { span.badge.warn { (l.t("обязательно", "required")) } } @else { span.badge { (l.t("по желанию", "optional")) } } }
+        } } }
+    };
+    html! {
+        div.grid id="settings-readable" {
+            div.card {
+                h2 { (l.t("Передача тёплого лида", "Warm lead handoff")) }
+                dl {
+                    dt { (l.t("Правило назначения МПП", "Assignment rule")) } dd id="cfg-rule" { (rule) }
+                    dt { (l.t("Лимит открытых лидов на МПП", "Open leads per sales manager")) } dd { (c.open_lead_limit) }
+                    dt { (l.t("Срок принятия (SLA), часов", "Acceptance SLA, hours")) } dd id="cfg-sla" { (c.acceptance_sla_hours) }
+                    dt { (l.t("Переназначать после SLA", "Reassign after the SLA")) } dd { (yes_no(l, c.reassign_after_sla)) }
+                    dt { (l.t("Закрепление компании за звонящим, дней", "Company claim, days")) } dd { (c.claim_days) }
+                    dt { (l.t("Окно «охотника», дней", "Hunter window, days")) } dd { (c.hunter_window_days) }
+                }
+                h3 { (l.t("Чек-лист тёплого лида", "Warm lead checklist")) }
+                (items(&c.warm_lead_checklist))
+                h3 { (l.t("Причины отказа", "Rejection reasons")) }
+                ul { @for r in &c.rejection_reasons {
+                    li { (l.t(&r.label_ru, &r.label_en)) @if r.needs_text { " " span.muted { (l.t("(нужно пояснение)", "(needs an explanation)")) } } }
+                } }
+            }
+            div.card {
+                h2 { (l.t("Передача клиента КМ", "Client handover")) }
+                dl {
+                    dt { (l.t("Когда передаётся", "When it is handed over")) } dd { (h2p) }
+                    dt { (l.t("Первую сделку ведёт", "The first deal is run by")) } dd { (owner) }
+                    dt { (l.t("Кому передаётся", "Who receives it")) } dd { (cm) }
+                    dt { (l.t("Срок стартовой встречи, рабочих дней", "Kickoff SLA, working days")) } dd { (c.kickoff_sla_working_days) }
+                    dt { (l.t("Клиент «спящий» после, месяцев", "A client is dormant after, months")) } dd { (c.dormancy_months) }
+                }
+                h3 { (l.t("Бриф передачи", "Handover brief")) }
+                (items(&c.handover_brief))
+            }
+            div.card {
+                h2 { (l.t("Календарь", "Calendar")) }
+                dl {
+                    dt { (l.t("Часовой пояс", "Time zone")) } dd { (c.timezone) }
+                    dt { (l.t("Дополнительные выходные", "Extra holidays")) }
+                    dd.wide { @for (i, d) in c.calendar.extra_holidays.iter().enumerate() { @if i > 0 { ", " } (date(*d)) } }
+                    dt { (l.t("Рабочие субботы и переносы", "Extra working days")) }
+                    dd.wide { @for (i, d) in c.calendar.extra_workdays.iter().enumerate() { @if i > 0 { ", " } (date(*d)) } }
+                }
+            }
+        }
+    }
+}
+
+async fn settings_page(
+    s: &AppState,
+    v: &Viewer,
+    typed: Option<&str>,
+    error: Option<String>,
+) -> PageResult {
+    let l = v.lang;
+    let cfg = or_fail(l, run(s, |app| app.config()).await)?;
+    let text = match typed {
+        Some(t) => t.to_string(),
+        None => serde_json::to_string_pretty(&cfg).unwrap_or_default(),
+    };
+    let body = html! {
+        (readable(l, &cfg))
+        @if may(&v.actor, Action::EditConfig) {
+            div.card id="settings-editor" {
+                h2 { (l.t("Изменить настройки", "Change the settings")) }
+                p.muted { (l.t("Настройки в формате JSON. Перед сохранением они проверяются; при ошибке текст остаётся здесь.",
+                               "The settings as JSON. They are checked before saving; on an error the text stays here.")) }
+                (form_error(error.as_deref()))
+                form.stack method="post" action="/settings" {
+                    label class=(if error.is_some() { "missing" } else { "" }) {
+                        span { (l.t("Конфигурация (JSON)", "Configuration (JSON)")) }
+                        textarea name="json" id="settings-json" rows="24" spellcheck="false" { (text) }
+                    }
+                    button type="submit" id="settings-save" { (l.t("Проверить и сохранить", "Check and save")) }
+                }
+            }
+        }
+    };
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        code,
+        page(v, l.t("Настройки конвейера", "Conveyor settings"), body),
+    )
+        .into_response())
+}
+
+async fn save_settings(
+    State(s): State<AppState>,
+    v: Viewer,
+    Form(f): Form<SettingsForm>,
+) -> PageResult {
+    let l = v.lang;
+    if !may(&v.actor, Action::EditConfig) {
+        return Err(failure(
+            l,
+            &AppError::Forbidden("change the conveyor settings".into()),
+        ));
+    }
+    let cfg: ConveyorConfig = match serde_json::from_str(&f.json) {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = format!(
+                "{} {}, {} {}: {e}",
+                l.t("Строка", "Line"),
+                e.line(),
+                l.t("столбец", "column"),
+                e.column()
+            );
+            return settings_page(&s, &v, Some(&f.json), Some(msg)).await;
+        }
+    };
+    let actor = v.actor.clone();
+    match run(&s, move |app| app.set_config(&actor, cfg)).await {
+        Ok(_) => Ok(done(
+            "/settings",
+            l.t("Настройки сохранены.", "The settings are saved."),
+        )),
+        Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
+        Err(e) => {
+            let msg = match e.field() {
+                Some(field) => format!("{field}: {}", message(&e)),
+                None => message(&e),
+            };
+            settings_page(&s, &v, Some(&f.json), Some(msg)).await
+        }
+    }
 }
