@@ -330,7 +330,7 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
             div.kpis {
                 div.kpi { span { (l.t("Итого к выплате", "Total")) } b.total { (money(to_money(st.total))) } }
                 div.kpi { span { (l.t("Период", "Period")) } b { (st.period) } span { (period_status(l, &st.status)) } }
-                div.kpi { span { (l.t("Роль", "Role")) } b { (st.role) } span { (st.region) } }
+                div.kpi { span { (l.t("Роль", "Role")) } b { (role_label(l, &st.role)) } span { (st.region) } }
             }
             @if live && !st.thresholds.is_empty() {
                 div.card {
@@ -341,7 +341,7 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
                 }
             }
             @for part in &st.parts {
-                h2 { (part.role) " · " (date(part.from)) "–" (date(part.to))
+                h2 { (role_label(l, &part.role)) " · " (date(part.from)) "–" (date(part.to))
                      span.muted { " · " (l.t("план", "plan")) " " (part.statement.plan) } }
                 div.scroll { table {
                     thead { tr {
@@ -383,6 +383,13 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
             }
         }
     }
+}
+
+/// A stored role code in the viewer's language (the code itself if it is not a known role).
+pub fn role_label(l: Lang, code: &str) -> String {
+    baton_domain::role::Role::parse(code)
+        .map(|r| role_name(l, r).to_string())
+        .unwrap_or_else(|| code.to_string())
 }
 
 pub fn period_status(l: Lang, s: &str) -> &'static str {
