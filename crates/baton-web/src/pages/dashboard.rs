@@ -1,8 +1,984 @@
-//! (Filled in by the dashboard workspace.)
+//! The head's dashboard (funnel, caller × sales-manager matrix with the weak-link diagnosis,
+//! plan against fact, cost per client, receivables aging, retention) and the alerts with their
+//! acknowledgement. Every figure comes from the same `App` report methods as `/api/reports/…`,
+//! with the same rights: a head sees their region, the director and the admin every region.
+// A page's error is the error page itself (a `Response`), as everywhere in `pages`.
+#![allow(clippy::result_large_err)]
 
+use super::chart::{self, HBar, HeatCell, Stack};
+use super::listing::{self, Cell, ListQuery, Listing, col};
+use super::shell::{
+    Lang, PageResult, Viewer, count, done, failure, form_error, message, money, or_fail, page,
+    percent, run,
+};
+use super::start::to_money;
 use crate::AppState;
 use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use baton_analytics::aging::{AgingRow, Buckets};
+use baton_analytics::alerts::AlertParams;
+use baton_analytics::diagnosis::{Role as DRole, Verdict as DVerdict};
+use baton_analytics::funnel::Funnel;
+use baton_analytics::plan_fact::Kind;
+use baton_app::AppError;
+use baton_app::insight::aging::AgingReport;
+use baton_app::insight::costs::CostReport;
+use baton_app::insight::funnel::{FunnelReport, FunnelSlice};
+use baton_app::insight::matrix::MatrixReport;
+use baton_app::insight::plan_fact::PlanFactReport;
+use baton_app::insight::retention::RetentionView;
+use baton_domain::Money;
+use baton_store::records::Region;
+use chrono::{Datelike, NaiveDate};
+use maud::{Markup, html};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/dashboard", get(dashboard_q))
+        .route("/dashboard/{period}/{region}", get(dashboard_path))
+        .route("/alerts", get(alerts))
+        .route("/alerts/ack", post(ack))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DashQ {
+    pub period: Option<String>,
+    pub region: Option<String>,
+    #[serde(flatten)]
+    pub list: ListQuery,
+}
+
+/// The dashboard of `?period=YYYY-MM&region=CODE` (default: the last complete month, the
+/// viewer's region or all).
+async fn dashboard_q(s: State<AppState>, v: Viewer, Query(q): Query<DashQ>) -> PageResult {
+    let period = q.period.clone().filter(|p| !p.trim().is_empty());
+    let region = q.region.clone().filter(|p| !p.trim().is_empty());
+    dashboard(s, v, period, region, q.list).await
+}
+
+/// The same at `/dashboard/YYYY-MM/CODE` (`all` for every region): the path the plan-fact
+/// list's sort and page links keep.
+async fn dashboard_path(
+    s: State<AppState>,
+    v: Viewer,
+    Path((period, region)): Path<(String, String)>,
+    Query(list): Query<ListQuery>,
+) -> PageResult {
+    let region = Some(region).filter(|r| r != "all" && !r.is_empty());
+    dashboard(s, v, Some(period), region, list).await
+}
+
+/// Everything the dashboard shows, computed by the report methods.
+struct Data {
+    period: String,
+    region: Option<String>,
+    regions: Vec<Region>,
+    funnel: FunnelReport,
+    matrix: MatrixReport,
+    plan_fact: PlanFactReport,
+    costs: CostReport,
+    aging: AgingReport,
+    retention: RetentionView,
+}
+
+/// The month before the one `today` is in.
+fn last_complete_month(today: NaiveDate) -> String {
+    let (y, m) = if today.month() == 1 {
+        (today.year() - 1, 12)
+    } else {
+        (today.year(), today.month() - 1)
+    };
+    format!("{y:04}-{m:02}")
+}
+
+fn forbidden_unless_leading(v: &Viewer) -> Result<(), Response> {
+    if v.leads_department() {
+        Ok(())
+    } else {
+        Err(failure(
+            v.lang,
+            &AppError::Forbidden("see the department's reports".into()),
+        ))
+    }
+}
+
+async fn dashboard(
+    State(s): State<AppState>,
+    v: Viewer,
+    period: Option<String>,
+    region: Option<String>,
+    list: ListQuery,
+) -> PageResult {
+    forbidden_unless_leading(&v)?;
+    if let Some(p) = period.as_deref()
+        && let Err(e) = baton_app::payroll::month_bounds("period", p)
+    {
+        let sees_all = v.actor.sees_all();
+        let regions = or_fail(
+            v.lang,
+            run(&s, move |app| {
+                if sees_all {
+                    app.regions()
+                } else {
+                    Ok(Vec::new())
+                }
+            })
+            .await,
+        )?;
+        let l = v.lang;
+        let body = filter_form(l, p, &regions, region.as_deref(), Some(&message(&e)));
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&v, l.t("Панель руководителя", "Head's dashboard"), body),
+        )
+            .into_response());
+    }
+    let actor = v.actor.clone();
+    let data = or_fail(
+        v.lang,
+        run(&s, move |app| {
+            let a = Some(&actor);
+            let cfg = app.config()?;
+            let today = app.today(&cfg);
+            let period = period.unwrap_or_else(|| last_complete_month(today));
+            let (first, last) = baton_app::payroll::month_bounds("period", &period)?;
+            let _ = first;
+            let funnel = app.funnel(
+                a,
+                &period,
+                &period,
+                &FunnelSlice {
+                    region: region.clone(),
+                    ..Default::default()
+                },
+            )?;
+            let matrix = app.matrix(a, &period, &period, region.as_deref())?;
+            let plan_fact = app.plan_fact(a, &period, region.as_deref())?;
+            let costs = app.costs(a, &period, &period, region.as_deref(), None)?;
+            let as_of = last.min(today).format("%Y-%m-%d").to_string();
+            let aging = app.aging(a, Some(&as_of), None, region.as_deref())?;
+            let retention = app.retention(a, &period, Some(12), region.as_deref())?;
+            let regions = if actor.sees_all() {
+                app.regions()?
+            } else {
+                Vec::new()
+            };
+            Ok(Data {
+                period,
+                region: funnel.region.clone(),
+                regions,
+                funnel,
+                matrix,
+                plan_fact,
+                costs,
+                aging,
+                retention,
+            })
+        })
+        .await,
+    )?;
+    let l = v.lang;
+    let path = format!(
+        "/dashboard/{}/{}",
+        data.period,
+        data.region.clone().unwrap_or_else(|| "all".into())
+    );
+    let plan_list = plan_fact_list(l, &path, &list, &data)?;
+    let region_name = data
+        .region
+        .as_ref()
+        .map(|c| {
+            data.regions
+                .iter()
+                .find(|r| &r.code == c)
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| c.clone())
+        })
+        .unwrap_or_else(|| l.t("все регионы", "all regions").to_string());
+    let body = html! {
+        (filter_form(l, &data.period, &data.regions, data.region.as_deref(), None))
+        p.muted { (region_name) ", " (data.period) }
+        nav.dash-toc aria-label=(l.t("Разделы панели", "Dashboard sections")) {
+            a href="#funnel-card" { (l.t("Воронка", "Funnel")) }
+            a href="#matrix-card" { (l.t("Матрица", "Matrix")) }
+            a href="#diagnosis" { (l.t("Слабое звено", "Weak link")) }
+            a href="#plan-fact" { (l.t("План-факт", "Plan vs fact")) }
+            a href="#costs" { (l.t("Стоимость клиента", "Cost per client")) }
+            a href="#aging" { (l.t("Дебиторка", "Receivables")) }
+            a href="#retention" { (l.t("Удержание", "Retention")) }
+        }
+        (funnel_section(l, &data.funnel))
+        (matrix_section(l, &data.matrix))
+        section.card id="plan-fact" {
+            h2 { (l.t("План и факт по людям", "Plan against fact per person")) }
+            (plan_fact_chart(l, &data.plan_fact))
+            (plan_list)
+        }
+        (costs_section(l, &data.costs))
+        (aging_section(l, &data.aging))
+        (retention_section(l, &data.retention))
+    };
+    Ok(page(&v, l.t("Панель руководителя", "Head's dashboard"), body).into_response())
+}
+
+/// The month and region chooser; `error` marks the month as wrong.
+fn filter_form(
+    l: Lang,
+    period: &str,
+    regions: &[Region],
+    region: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
+    html! {
+        (form_error(error))
+        form.inline.card.dash-filter method="get" action="/dashboard" {
+            label class=[error.map(|_| "missing")] { span { (l.t("Месяц", "Month")) " " }
+                input type="month" name="period" id="period" value=(period) required; }
+            @if !regions.is_empty() {
+                label { span { (l.t("Регион", "Region")) " " }
+                    select name="region" id="region" {
+                        option value="" selected[region.is_none()] { (l.t("Все регионы", "All regions")) }
+                        @for r in regions {
+                            option value=(r.code) selected[region == Some(r.code.as_str())] { (r.name) }
+                        }
+                    }
+                }
+            }
+            button type="submit" id="dash-show" { (l.t("Показать", "Show")) }
+        }
+    }
+}
+
+fn step_name(l: Lang, step: &str) -> &'static str {
+    match step {
+        "calls" => l.t("Звонки (компании)", "Calls (companies)"),
+        "dm_conversations" => l.t("Разговоры с ЛПР", "DM conversations"),
+        "warm_leads" => l.t("Тёплые лиды", "Warm leads"),
+        "accepted" => l.t("Принято МПП", "Accepted"),
+        "meetings" => l.t("Встречи", "Meetings"),
+        "first_contracts" => l.t("Первые договоры", "First contracts"),
+        "first_payments" => l.t("Первые оплаты", "First payments"),
+        "second_orders" => l.t("Повторные заказы", "Second orders"),
+        _ => l.t("Шаг", "Step"),
+    }
+}
+
+fn days(d: Option<f64>, l: Lang) -> String {
+    match d {
+        Some(x) if x.is_finite() => format!(
+            "{} {}",
+            format!("{x:.1}").replace('.', ","),
+            l.t("дн.", "d")
+        ),
+        _ => "—".into(),
+    }
+}
+
+fn one_funnel(l: Lang, f: &Funnel, key: &str, label: &str) -> Markup {
+    let bars: Vec<HBar> = f
+        .steps
+        .iter()
+        .map(|s| {
+            let conv = s.from_previous.map(percent).unwrap_or_default();
+            HBar {
+                label: step_name(l, s.step).to_string(),
+                value: s.count as f64,
+                text: if conv.is_empty() {
+                    count(s.count as i64)
+                } else {
+                    format!("{} · {conv}", count(s.count as i64))
+                },
+                title: format!(
+                    "{}: {}; {} {}; {} {}",
+                    step_name(l, s.step),
+                    count(s.count as i64),
+                    l.t("от предыдущего шага", "from the previous step"),
+                    if conv.is_empty() { "—".into() } else { conv },
+                    l.t("медиана дней", "median days"),
+                    days(s.median_days_from_previous, l)
+                ),
+            }
+        })
+        .collect();
+    html! {
+        (chart::hbars(&format!("funnel-{key}-chart"), label, &bars))
+        div.scroll {
+            table id=(format!("funnel-{key}")) {
+                thead { tr {
+                    th scope="col" { (l.t("Шаг", "Step")) }
+                    th.num scope="col" { (l.t("Компаний", "Companies")) }
+                    th.num scope="col" { (if key == "cohort" { l.t("Конверсия шага", "Step conversion") } else { l.t("Отношение к шагу выше", "Ratio to the step above") }) }
+                    th.num scope="col" { (l.t("Медиана дней от шага выше", "Median days from the step above")) }
+                } }
+                tbody {
+                    @for s in &f.steps {
+                        tr {
+                            td { (step_name(l, s.step)) }
+                            td.num id=(format!("funnel-{key}-{}", s.step)) { (count(s.count as i64)) }
+                            td.num { (s.from_previous.map(percent).unwrap_or_else(|| "—".into())) }
+                            td.num { (days(s.median_days_from_previous, l)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn funnel_section(l: Lang, f: &FunnelReport) -> Markup {
+    html! {
+        section.card id="funnel-card" {
+            h2 { (l.t("Воронка по трём ролям", "The funnel across the three roles")) }
+            div id="funnel" class="funnel-toggle" {
+                input type="radio" name="funnel-view" id="fv-cohort" checked;
+                label for="fv-cohort" { (l.t("Когорта: компании с первым звонком в месяце", "Cohort: companies first called in the month")) }
+                input type="radio" name="funnel-view" id="fv-activity";
+                label for="fv-activity" { (l.t("Активность: кто дошёл до шага в месяце", "Activity: who reached each step in the month")) }
+                div.fv.fv-cohort {
+                    p.explain { (l.t(
+                        "Компании, которым впервые позвонили в этом месяце, и сколько из них дошли до каждого шага к сегодняшнему дню: это настоящая конверсия одних и тех же компаний.",
+                        "Companies first called in this month, and how many of them reached each step by today: a true conversion of the same companies.")) }
+                    (one_funnel(l, &f.by_cohort, "cohort", l.t("Воронка когорты", "Cohort funnel")))
+                }
+                div.fv.fv-activity {
+                    p.explain { (l.t(
+                        "Компании, впервые дошедшие до каждого шага в этом месяце, когда бы они ни начали: отношение между шагами — пропускная способность, а не конверсия.",
+                        "Companies reaching each step for the first time in this month, whenever they started: the ratio between steps is throughput, not a conversion.")) }
+                    (one_funnel(l, &f.by_activity, "activity", l.t("Воронка активности", "Activity funnel")))
+                }
+            }
+            p.muted { (l.t("Всех звонков в месяце", "All calls in the month")) ": " (count(f.calls_in_period)) "; "
+                (l.t("из них с ЛПР", "reaching the decision maker")) ": " (count(f.dm_calls_in_period)) }
+        }
+    }
+}
+
+fn conv_text(r: Option<&baton_analytics::diagnosis::RateInterval>) -> String {
+    match r {
+        Some(r) => format!(
+            "{} (95 %: {} – {})",
+            percent(r.rate),
+            percent(r.low),
+            percent(r.high)
+        ),
+        None => "—".into(),
+    }
+}
+
+fn matrix_section(l: Lang, m: &MatrixReport) -> Markup {
+    let pm = &m.matrix;
+    let rows: Vec<String> = pm.caller_ids.iter().map(|id| m.name(id)).collect();
+    let cols: Vec<String> = pm.sales_manager_ids.iter().map(|id| m.name(id)).collect();
+    let cells: Vec<Vec<HeatCell>> = pm
+        .caller_ids
+        .iter()
+        .map(|c| {
+            pm.sales_manager_ids
+                .iter()
+                .map(|sm| {
+                    match pm
+                        .pairs
+                        .iter()
+                        .find(|p| &p.caller == c && &p.sales_manager == sm)
+                    {
+                        Some(p) => HeatCell {
+                            share: p.conversion.as_ref().map(|r| r.rate),
+                            text: format!("{}/{}", p.converted, p.accepted),
+                            title: format!(
+                                "{} → {}: {} {}, {} {}, {} {}; {} {}",
+                                m.name(c),
+                                m.name(sm),
+                                l.t("передано", "handed"),
+                                p.handed,
+                                l.t("принято", "accepted"),
+                                p.accepted,
+                                l.t("стали клиентами", "converted"),
+                                p.converted,
+                                l.t("конверсия", "conversion"),
+                                conv_text(p.conversion.as_ref())
+                            ),
+                        },
+                        None => HeatCell {
+                            share: None,
+                            text: "—".into(),
+                            title: format!(
+                                "{} → {}: {}",
+                                m.name(c),
+                                m.name(sm),
+                                l.t("лидов не передавал", "no leads handed")
+                            ),
+                        },
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let dl = match l {
+        Lang::Ru => baton_analytics::diagnosis::Lang::Ru,
+        Lang::En => baton_analytics::diagnosis::Lang::En,
+    };
+    let d = &pm.diagnosis;
+    html! {
+        section.card id="matrix-card" {
+            h2 { (l.t("Матрица: менеджер по звонкам × МПП", "Matrix: caller × sales manager")) }
+            p.explain { (l.t(
+                "Строки — менеджеры по звонкам, столбцы — МПП. В клетке: стали клиентами / принято; цвет — конверсия (красный — низкая, зелёный — высокая); наведите, чтобы увидеть 95-процентный интервал.",
+                "Rows are callers, columns sales managers. A cell shows converted / accepted; the colour is the conversion (red low, green high); hover for the 95 % interval.")) }
+            @if rows.is_empty() || cols.is_empty() {
+                p.muted id="matrix" { (l.t("В этом месяце тёплых лидов не передавали.", "No warm leads were handed on in this month.")) }
+            } @else {
+                (chart::heat("matrix", l.t("Матрица конверсии", "Conversion matrix"), &rows, &cols, &cells))
+            }
+            p.muted { (l.t("Всего", "Total")) ": " (l.t("передано", "handed")) " " (pm.total.handed) ", "
+                (l.t("принято", "accepted")) " " (pm.total.accepted) ", " (l.t("стали клиентами", "converted")) " " (pm.total.converted)
+                ", " (l.t("оплаты", "collections")) " " (money(pm.total.collections)) }
+        }
+        section.card id="diagnosis" {
+            h2 { (l.t("Слабое звено", "The weak link")) }
+            p.conclusion { (m.conclusion(dl)) }
+            @if !d.people.is_empty() {
+                div.scroll { table {
+                    thead { tr {
+                        th scope="col" { (l.t("Кто", "Who")) }
+                        th scope="col" { (l.t("Роль", "Role")) }
+                        th.num scope="col" { (l.t("Стали клиентами / принято", "Converted / accepted")) }
+                        th.num scope="col" { (l.t("Конверсия (95 %)", "Conversion (95 %)")) }
+                        th.num scope="col" { (l.t("Вероятность, что слабое звено", "Probability of being the weak link")) }
+                        th scope="col" { (l.t("Вывод", "Verdict")) }
+                    } }
+                    tbody {
+                        @for p in &d.people {
+                            @let id = pm.person_id(p.role, p.id).unwrap_or("");
+                            tr {
+                                td { (m.name(id)) }
+                                td { (match p.role { DRole::Caller => l.t("звонки", "caller"), DRole::SalesManager => l.t("МПП", "sales manager") }) }
+                                td.num { (p.converted) " / " (p.accepted) }
+                                td.num { (conv_text(Some(&p.conversion))) }
+                                td.num { (p.probability_below.map(percent).unwrap_or_else(|| "—".into())) }
+                                td { (match &p.verdict {
+                                    DVerdict::CrediblyBelow { .. } => html! { span.badge.bad { (l.t("ниже остальных — разберите его лиды и отказы", "below the others — review their leads and rejections")) } },
+                                    DVerdict::NotEnoughData { .. } => html! { span.badge.warn { (l.t("мало данных", "not enough data")) } },
+                                    _ => html! { span.badge.good { (l.t("не ниже остальных", "not below the others")) } },
+                                }) }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+fn dec(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+fn metric_value(kind: Kind, d: Decimal) -> Cell {
+    match kind {
+        Kind::Money => Cell::Money(to_money(d)),
+        Kind::Count => Cell::Count(d.round().to_i64().unwrap_or(0)),
+        Kind::Ratio => Cell::Text(percent(dec(d))),
+    }
+}
+
+fn pct_dec(d: Option<Decimal>) -> String {
+    d.map(|p| format!("{}\u{a0}%", p.round_dp(1).to_string().replace('.', ",")))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn plan_fact_chart(l: Lang, r: &PlanFactReport) -> Markup {
+    if r.rows.is_empty() {
+        return html! { p.muted { (l.t("На этот месяц целей не поставлено.", "No targets are set for this month.")) } };
+    }
+    let bars: Vec<HBar> = r
+        .rows
+        .iter()
+        .map(|row| {
+            let a = row.attainment.map(dec).unwrap_or(0.0);
+            HBar {
+                label: format!("{} · {}", row.person.name, row.metric),
+                value: a,
+                text: pct_dec(row.attainment),
+                title: format!(
+                    "{}, {}: {} {}, {} {}",
+                    row.person.name,
+                    row.metric,
+                    l.t("цель", "target"),
+                    row.target,
+                    l.t("факт", "actual"),
+                    row.actual
+                        .map(|x| x.to_string())
+                        .unwrap_or_else(|| "—".into())
+                ),
+            }
+        })
+        .collect();
+    chart::hbars(
+        "plan-fact-chart",
+        l.t("Выполнение плана, %", "Plan attainment, %"),
+        &bars,
+    )
+}
+
+fn plan_fact_list(l: Lang, path: &str, q: &ListQuery, d: &Data) -> Result<Markup, Response> {
+    let rows = d
+        .plan_fact
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Text(format!("{} ({})", r.person.name, r.person.login)),
+                Cell::Text(r.metric.clone()),
+                metric_value(r.kind, r.target),
+                match r.actual {
+                    Some(a) => metric_value(r.kind, a),
+                    None => Cell::Text("—".into()),
+                },
+                Cell::Html(
+                    {
+                        let low = r.attainment.is_some_and(|a| a < Decimal::from(100));
+                        html! { @if low { span.badge.bad { (pct_dec(r.attainment)) } } @else { span.badge.good { (pct_dec(r.attainment)) } } }
+                    },
+                    pct_dec(r.attainment),
+                ),
+            ]
+        })
+        .collect();
+    listing::show(
+        l,
+        path,
+        q,
+        Listing {
+            name: "plan-fact-list",
+            columns: vec![
+                col("person", l.t("Сотрудник", "Person")),
+                col("metric", l.t("Показатель", "Metric")),
+                col("target", l.t("Цель", "Target")),
+                col("actual", l.t("Факт", "Actual")),
+                col("attainment", l.t("Выполнение", "Attainment")),
+            ],
+            rows,
+            filters: None,
+            default_sort: None,
+        },
+    )
+}
+
+fn opt_money(m: Option<Money>) -> String {
+    m.map(money).unwrap_or_else(|| "—".into())
+}
+
+fn costs_section(l: Lang, c: &CostReport) -> Markup {
+    let kop = |m: Money| m.kopecks() as f64;
+    let stacks: Vec<Stack> = c
+        .rows
+        .iter()
+        .map(|r| {
+            let i = &r.inputs;
+            Stack {
+                label: format!(
+                    "{} {}",
+                    if r.month == "total" {
+                        l.t("итого", "total")
+                    } else {
+                        &r.month
+                    },
+                    r.region.clone().unwrap_or_else(|| l.t("все", "all").into())
+                ),
+                parts: vec![
+                    (
+                        kop(i.caller_pay),
+                        "p0",
+                        format!(
+                            "{}: {}",
+                            l.t("оплата звонков", "callers' pay"),
+                            money(i.caller_pay)
+                        ),
+                    ),
+                    (
+                        kop(i.sales_pay),
+                        "p1",
+                        format!(
+                            "{}: {}",
+                            l.t("оплата МПП", "sales managers' pay"),
+                            money(i.sales_pay)
+                        ),
+                    ),
+                    (
+                        kop(i.other_costs),
+                        "p3",
+                        format!(
+                            "{}: {}",
+                            l.t("прочие затраты", "other costs"),
+                            money(i.other_costs)
+                        ),
+                    ),
+                ],
+                text: money(r.acquisition_cost),
+            }
+        })
+        .collect();
+    html! {
+        section.card id="costs" {
+            h2 { (l.t("Стоимость клиента", "Cost per client")) }
+            @if c.rows.is_empty() {
+                p.muted { (l.t("Нет данных за этот месяц.", "No figures for this month.")) }
+            } @else {
+                @if let Some(r) = c.rows.last() {
+                    div.kpis {
+                        div.kpi { b id="cost-per-client" { (opt_money(r.cost_per_client)) } span { (l.t("за нового клиента", "per new client")) " (" (r.inputs.new_clients) ")" } }
+                        div.kpi { b { (opt_money(r.cost_per_accepted_lead)) } span { (l.t("за принятый лид", "per accepted lead")) " (" (r.inputs.accepted_leads) ")" } }
+                        div.kpi { b { (money(Money::from_kopecks(r.inputs.caller_pay.kopecks() + r.inputs.sales_pay.kopecks()))) } span { (l.t("оплата звонков и МПП", "callers' and sales managers' pay")) } }
+                        div.kpi { b { (money(r.inputs.other_costs)) } span { (l.t("прочие затраты", "other costs")) } }
+                        div.kpi { b { (opt_money(r.cost_to_serve_per_client)) } span { (l.t("обслуживание клиента", "cost to serve a client")) } }
+                        div.kpi { b { (r.payback_months.map(|m| format!("{} {}", format!("{m:.1}").replace('.', ","), l.t("мес.", "mo"))).unwrap_or_else(|| "—".into())) } span { (l.t("окупаемость", "payback")) } }
+                    }
+                }
+                (chart::stacked("costs-chart", l.t("Затраты на привлечение", "Acquisition cost"), &stacks,
+                    &[("p0", l.t("звонки", "callers").to_string()), ("p1", l.t("МПП", "sales managers").to_string()), ("p3", l.t("прочее", "other").to_string())]))
+            }
+        }
+    }
+}
+
+fn aging_stack(l: Lang, label: String, r: &AgingRow) -> Stack {
+    let b: &Buckets = &r.buckets;
+    let k = |m: Money| m.kopecks() as f64;
+    Stack {
+        label,
+        parts: vec![
+            (
+                k(b.not_due),
+                "p0",
+                format!(
+                    "{}: {}",
+                    l.t("не наступил срок", "not due"),
+                    money(b.not_due)
+                ),
+            ),
+            (k(b.d0_30), "p1", format!("0–30: {}", money(b.d0_30))),
+            (k(b.d31_60), "p2", format!("31–60: {}", money(b.d31_60))),
+            (k(b.d61_90), "p3", format!("61–90: {}", money(b.d61_90))),
+            (k(b.d90_plus), "p4", format!("90+: {}", money(b.d90_plus))),
+        ],
+        text: money(b.total),
+    }
+}
+
+fn aging_section(l: Lang, a: &AgingReport) -> Markup {
+    let name = |id: &Option<String>| match id {
+        Some(id) => a
+            .people
+            .iter()
+            .find(|p| &p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.clone()),
+        None => l.t("без менеджера", "no manager").to_string(),
+    };
+    let mut stacks: Vec<Stack> = a
+        .aging
+        .rows
+        .iter()
+        .map(|r| aging_stack(l, name(&r.owner), r))
+        .collect();
+    stacks.push(aging_stack(l, l.t("Всего", "Total").into(), &a.aging.total));
+    let dso = |d: Option<f64>| days(d, l);
+    html! {
+        section.card id="aging" {
+            h2 { (l.t("Дебиторская задолженность по срокам", "Receivables aging")) }
+            p.muted { (l.t("На", "As of")) " " (super::shell::date(a.aging.as_of)) "; DSO " (l.t("за", "over")) " " (a.aging.dso_window_days) " " (l.t("дн.", "days")) }
+            (chart::stacked("aging-chart", l.t("Дебиторка по срокам", "Receivables by bucket"), &stacks, &[
+                ("p0", l.t("в срок", "not due").to_string()), ("p1", "0–30".into()), ("p2", "31–60".into()), ("p3", "61–90".into()), ("p4", "90+".into())]))
+            div.scroll { table {
+                thead { tr {
+                    th scope="col" { (l.t("Клиентский менеджер", "Client manager")) }
+                    th.num scope="col" { (l.t("В срок", "Not due")) }
+                    th.num scope="col" { "0–30" } th.num scope="col" { "31–60" } th.num scope="col" { "61–90" } th.num scope="col" { "90+" }
+                    th.num scope="col" { (l.t("Всего", "Total")) }
+                    th.num scope="col" { "DSO" }
+                } }
+                tbody {
+                    @for r in &a.aging.rows {
+                        tr { td { (name(&r.owner)) } (bucket_cells(&r.buckets)) td.num { (dso(r.dso_days)) } }
+                    }
+                    tr.total { td { (l.t("Всего", "Total")) } (bucket_cells(&a.aging.total.buckets)) td.num id="dso-total" { (dso(a.aging.total.dso_days)) } }
+                }
+            } }
+        }
+    }
+}
+
+fn bucket_cells(b: &Buckets) -> Markup {
+    html! {
+        td.num { (money(b.not_due)) } td.num { (money(b.d0_30)) } td.num { (money(b.d31_60)) }
+        td.num { (money(b.d61_90)) } td.num { (money(b.d90_plus)) } td.num { (money(b.total)) }
+    }
+}
+
+fn retention_section(l: Lang, r: &RetentionView) -> Markup {
+    let name = |id: &Option<String>| match id {
+        Some(id) => r
+            .people
+            .iter()
+            .find(|p| &p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.clone()),
+        None => l.t("без менеджера", "no manager").to_string(),
+    };
+    let pc = |x: Option<f64>| x.map(percent).unwrap_or_else(|| "—".into());
+    let rows: Vec<&baton_analytics::retention::Retention> = r.retention.rows.iter().collect();
+    html! {
+        section.card id="retention" {
+            h2 { (l.t("Удержание портфеля (NRR / GRR)", "Portfolio retention (NRR / GRR)")) }
+            p.muted { (l.t("База", "Base")) " " (super::shell::date(r.base_from)) "–" (super::shell::date(r.base_to)) "; "
+                (l.t("сейчас", "now")) " " (super::shell::date(r.current_from)) "–" (super::shell::date(r.current_to)) }
+            div.scroll { table {
+                thead { tr {
+                    th scope="col" { (l.t("Клиентский менеджер", "Client manager")) }
+                    th.num scope="col" { (l.t("Клиентов было", "Clients at start")) }
+                    th.num scope="col" { (l.t("Сохранено", "Kept")) }
+                    th.num scope="col" { (l.t("Потеряно", "Lost")) }
+                    th.num scope="col" { (l.t("Выручка базы", "Base revenue")) }
+                    th.num scope="col" { "NRR" }
+                    th.num scope="col" { "GRR" }
+                } }
+                tbody {
+                    @for x in rows.iter().copied().chain(std::iter::once(&r.retention.total)) {
+                        @let total = std::ptr::eq(x, &r.retention.total);
+                        tr class=[total.then_some("total")] {
+                            td { @if total { (l.t("Всего", "Total")) } @else { (name(&x.owner)) } }
+                            td.num { (x.clients_at_start) } td.num { (x.clients_kept) } td.num { (x.clients_lost) }
+                            td.num { (money(x.start_revenue)) }
+                            td.num { (pc(x.nrr)) } td.num { (pc(x.grr)) }
+                        }
+                    }
+                }
+            } }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alerts
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AlertsQ {
+    pub rule: Option<String>,
+    /// `1` shows the acknowledged ones too.
+    pub acknowledged: Option<String>,
+    pub region: Option<String>,
+    #[serde(flatten)]
+    pub list: ListQuery,
+}
+
+fn rule_name(l: Lang, rule: &str) -> &'static str {
+    match rule {
+        "no_new_client" => l.t(
+            "МПП без новых клиентов",
+            "Sales manager without new clients",
+        ),
+        "lead_past_sla" => l.t("Лиды просрочены по SLA", "Leads past the SLA"),
+        "stale_deal" => l.t("Сделки без движения", "Stale deals"),
+        "overdue_invoices" => l.t("Просроченные счета", "Overdue invoices"),
+        "client_no_order" => l.t("Клиенты без заказов", "Clients without orders"),
+        _ => l.t("Правило", "Rule"),
+    }
+}
+
+fn record_link(rule: &str, id: &str) -> (String, String) {
+    match rule {
+        "lead_past_sla" | "stale_deal" => (format!("/leads/{id}"), id.to_string()),
+        "overdue_invoices" => (format!("/records/invoices/{id}"), id.to_string()),
+        _ => (format!("/companies/{id}"), id.to_string()),
+    }
+}
+
+fn action_text(l: Lang, rule: &str, message: &str, english: &str) -> String {
+    match (l, rule) {
+        (Lang::En, _) => english.to_string(),
+        (Lang::Ru, "no_new_client") => {
+            "разберите его воронку и отклонённые лиды; проверьте, сколько лидов он получает".into()
+        }
+        (Lang::Ru, "lead_past_sla") => {
+            "примите или отклоните их сейчас либо передайте другому МПП".into()
+        }
+        (Lang::Ru, "stale_deal") => {
+            "позвоните клиенту и запишите следующий шаг или закройте сделку как проигранную".into()
+        }
+        (Lang::Ru, "overdue_invoices") if message.contains("0–30") => {
+            "напомните клиенту и договоритесь о дате оплаты".into()
+        }
+        (Lang::Ru, "overdue_invoices") => {
+            "позвоните ЛПР клиента; рассмотрите остановку отгрузок до оплаты".into()
+        }
+        (Lang::Ru, "client_no_order") => {
+            "позвоните: что изменилось и что они закажут дальше".into()
+        }
+        _ => english.to_string(),
+    }
+}
+
+async fn alerts(State(s): State<AppState>, v: Viewer, Query(q): Query<AlertsQ>) -> PageResult {
+    forbidden_unless_leading(&v)?;
+    let l = v.lang;
+    let show_acked = q.acknowledged.as_deref() == Some("1");
+    let actor = v.actor.clone();
+    let region = q.region.clone().filter(|r| !r.trim().is_empty());
+    let report = or_fail(
+        l,
+        run(&s, move |app| {
+            app.alerts_open(
+                Some(&actor),
+                region.as_deref(),
+                AlertParams::default(),
+                false,
+            )
+        })
+        .await,
+    )?;
+    let rule = q.rule.clone().filter(|r| !r.is_empty());
+    let back = v.here.clone();
+    let rows: Vec<Vec<Cell>> = report
+        .alerts
+        .iter()
+        .filter(|a| show_acked || a.acknowledged_at.is_none())
+        .filter(|a| rule.as_deref().is_none_or(|r| a.rule == r))
+        .map(|a| {
+            let links: Vec<(String, String)> =
+                a.records.iter().map(|r| record_link(a.rule, r)).collect();
+            let safe_key: String = a
+                .key
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+                .collect();
+            let state = match &a.acknowledged_at {
+                Some(at) => html! { span.badge.good { (l.t("принято", "acknowledged")) " " (super::shell::date_str(at)) } },
+                None => html! {
+                    form.inline method="post" action="/alerts/ack" {
+                        input type="hidden" name="key" value=(a.key);
+                        input type="hidden" name="back" value=(back);
+                        button.secondary type="submit" id=(format!("ack-{safe_key}")) data-key=(a.key) { (l.t("Принято", "Acknowledge")) }
+                    }
+                },
+            };
+            vec![
+                Cell::Text(rule_name(l, a.rule).to_string()),
+                Cell::Text(a.person.label.clone()),
+                Cell::Text(a.message.clone()),
+                Cell::Html(
+                    html! { @for (i, (href, t)) in links.iter().enumerate() { @if i > 0 { ", " } a href=(href) { (t) } } },
+                    links.iter().map(|x| x.1.clone()).collect::<Vec<_>>().join(", "),
+                ),
+                Cell::Text(action_text(l, a.rule, &a.message, &a.action)),
+                Cell::Html(
+                    state,
+                    a.acknowledged_at.clone().unwrap_or_default(),
+                ),
+            ]
+        })
+        .collect();
+    let filters = html! {
+        label { span.sr { (l.t("Правило", "Rule")) }
+            select name="rule" id="alert-rule" {
+                option value="" { (l.t("Все правила", "All rules")) }
+                @for r in baton_app::insight::alerts::RULES {
+                    option value=(r) selected[rule.as_deref() == Some(r)] { (rule_name(l, r)) }
+                }
+            }
+        }
+        label { input type="checkbox" name="acknowledged" value="1" id="show-acknowledged" checked[show_acked];
+            " " (l.t("показать принятые", "show acknowledged")) }
+        @if let Some(r) = q.region.as_deref().filter(|r| !r.is_empty()) { input type="hidden" name="region" value=(r); }
+    };
+    let list = listing::show(
+        l,
+        "/alerts",
+        &q.list,
+        Listing {
+            name: "alerts",
+            columns: vec![
+                col("rule", l.t("Правило", "Rule")),
+                col("person", l.t("Кто", "Who")),
+                col("message", l.t("Что случилось", "What happened")),
+                col("records", l.t("Записи", "Records")),
+                col("action", l.t("Что сделать", "What to do")),
+                col("ack", l.t("Отметка", "Acknowledged")),
+            ],
+            rows,
+            filters: Some(filters),
+            default_sort: None,
+        },
+    )?;
+    let body = html! {
+        p.explain { (l.t(
+            "Оповещения считаются сейчас по правилам отдела. Отметьте «Принято», когда разобрались: отметка скрывает оповещение, пока оно не сработает снова в следующем периоде.",
+            "Alerts are evaluated now by the department's rules. Acknowledge one once it is handled: that hides it until it fires again in a later period.")) }
+        (list)
+    };
+    Ok(page(&v, l.t("Оповещения", "Alerts"), body).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AckForm {
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub back: String,
+}
+
+async fn ack(State(s): State<AppState>, v: Viewer, Form(f): Form<AckForm>) -> PageResult {
+    let actor = v.actor.clone();
+    let key = f.key.clone();
+    or_fail(
+        v.lang,
+        run(&s, move |app| app.ack_alert(Some(&actor), &key)).await,
+    )?;
+    // Back to the list as it was (only a path on this site), without the previous note.
+    let back = if f.back.starts_with("/alerts") {
+        strip_ok(&f.back)
+    } else {
+        "/alerts".to_string()
+    };
+    Ok(done(
+        &back,
+        v.t("Оповещение отмечено как принятое", "Alert acknowledged"),
+    ))
+}
+
+fn strip_ok(path: &str) -> String {
+    match path.split_once('?') {
+        Some((p, q)) => {
+            let kv: Vec<(String, String)> = serde_urlencoded::from_str(q).unwrap_or_default();
+            let kept: Vec<(String, String)> = kv.into_iter().filter(|(k, _)| k != "ok").collect();
+            if kept.is_empty() {
+                p.to_string()
+            } else {
+                format!(
+                    "{p}?{}",
+                    serde_urlencoded::to_string(&kept).unwrap_or_default()
+                )
+            }
+        }
+        None => path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_complete_month_wraps_the_year() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).expect("date");
+        assert_eq!(last_complete_month(d(2026, 1, 15)), "2025-12");
+        assert_eq!(last_complete_month(d(2026, 11, 28)), "2026-10");
+        assert_eq!(strip_ok("/alerts?rule=x&ok=done"), "/alerts?rule=x");
+        assert_eq!(strip_ok("/alerts?ok=done"), "/alerts");
+    }
 }

@@ -12,6 +12,7 @@
 
 pub mod assets;
 pub mod caller;
+pub mod chart;
 pub mod client;
 pub mod company;
 pub mod dashboard;
