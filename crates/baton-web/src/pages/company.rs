@@ -1,8 +1,1398 @@
-//! (Filled in by the company workspace.)
+//! Companies: the list, the company card (details, contacts, activities, handoffs,
+//! attribution, contracts, orders, invoices, payments), the money forms on the card (invoice,
+//! payment, order), handoff 2 (the winner hands the client to a client manager) and the
+//! drill-down page of a record a pay-statement line points to.
 
+use super::listing::{self, Cell, ListQuery, Listing, col};
+use super::shell::{
+    PageResult, Viewer, date_str, done, failure, message, money, or_fail, page, run, status_of,
+};
 use crate::AppState;
 use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use baton_app::conveyor::calls::NewActivity;
+use baton_app::conveyor::companies::{CompanyCard, CompanyQuery, NewContact};
+use baton_app::conveyor::deals::{
+    HandoverRequest, InvoiceView, NewInvoice, NewOrder, NewPayment, attribution_of,
+};
+use baton_app::rights::{Action, may};
+use baton_app::{AppError, Paging};
+use baton_domain::config::ClientManagerRule;
+use baton_domain::{ConveyorConfig, Money, RuleError};
+use baton_store::records::{Company, Order, Region};
+use chrono::NaiveDate;
+use data::{Colleague, RecordBody, RecordCard};
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/companies", get(companies))
+        .route("/companies/{id}", get(card))
+        .route("/companies/{id}/contacts", post(add_contact))
+        .route("/companies/{id}/activities", post(log_activity))
+        .route("/companies/{id}/invoices", post(issue_invoice))
+        .route("/companies/{id}/payments", post(record_payment))
+        .route("/companies/{id}/orders", post(create_order))
+        .route("/companies/{id}/handover", post(handover))
+        .route("/records/{kind}/{id}", get(record))
+}
+
+// ---- shared helpers (also used by the client manager's pages) ----
+
+/// Every page of a paged use case, up to `cap` rows (lists are built in memory, see `listing`).
+pub(crate) fn all_pages<T>(
+    cap: usize,
+    mut f: impl FnMut(Paging) -> Result<baton_app::Page<T>, AppError>,
+) -> Result<Vec<T>, AppError> {
+    let mut out = Vec::new();
+    let mut page = 1;
+    loop {
+        let p = f(Paging::new(Some(page), Some(500)))?;
+        let n = p.items.len();
+        out.extend(p.items);
+        if n == 0 || out.len() as i64 >= p.total || out.len() >= cap {
+            return Ok(out);
+        }
+        page += 1;
+    }
+}
+
+/// Names of colleagues by id (everyone may see colleagues' names).
+pub(crate) fn names(
+    app: &baton_app::App,
+    v: &baton_app::Actor,
+) -> Result<BTreeMap<String, String>, AppError> {
+    Ok(all_pages(20_000, |p| app.employees(v, None, p))?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect())
+}
+
+pub(crate) fn name_of(names: &BTreeMap<String, String>, id: &str) -> String {
+    names.get(id).cloned().unwrap_or_else(|| id.to_string())
+}
+
+fn status_name(v: &Viewer, s: &str) -> String {
+    match s {
+        "prospect" => v.t("потенциальный", "prospect").into(),
+        "client" => v.t("клиент", "client").into(),
+        "merged" => v.t("объединён", "merged").into(),
+        other => other.into(),
+    }
+}
+
+fn status_badge(v: &Viewer, s: &str) -> Markup {
+    let class = match s {
+        "client" => "badge good",
+        "merged" => "badge warn",
+        _ => "badge",
+    };
+    html! { span class=(class) { (status_name(v, s)) } }
+}
+
+fn region_name(regions: &[Region], id: &str) -> String {
+    regions
+        .iter()
+        .find(|r| r.id == id)
+        .map_or_else(|| id.to_string(), |r| r.name.clone())
+}
+
+/// Typed form fields, in the order posted (`Form<Fields>` never rejects a body).
+pub(crate) type Fields = Vec<(String, String)>;
+
+pub(crate) fn field<'a>(f: &'a Fields, k: &str) -> &'a str {
+    f.iter()
+        .find(|(n, _)| n == k)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn opt(f: &Fields, k: &str) -> Option<String> {
+    Some(field(f, k).trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Money typed by a person (`1 234,56`); a bad value is an error on `name`.
+pub(crate) fn typed_money(f: &Fields, k: &str, name: &str) -> Result<Money, AppError> {
+    let text = field(f, k).trim();
+    if text.is_empty() {
+        return Err(AppError::invalid(name, "enter the amount, e.g. 40 000,00"));
+    }
+    text.parse::<Money>().map_err(|e| {
+        AppError::invalid(
+            name,
+            format!("«{text}» is not an amount of money ({e}); write it as 40 000,00"),
+        )
+    })
+}
+
+/// A form posted on the card that failed: what was typed and why, shown in place.
+pub struct Posted {
+    form: &'static str,
+    fields: Fields,
+    error: String,
+    /// Field names (as the use case names them) to highlight.
+    missing: Vec<String>,
+    status: StatusCode,
+}
+
+impl Posted {
+    fn new(form: &'static str, fields: Fields, e: &AppError) -> Posted {
+        let mut missing: Vec<String> = e.field().map(|f| vec![f.to_string()]).unwrap_or_default();
+        if let AppError::Rule(RuleError::BriefIncomplete { missing: m }) = e {
+            missing.extend(m.iter().map(|k| format!("brief.{k}")));
+        }
+        Posted {
+            form,
+            fields,
+            error: message(e),
+            missing,
+            status: status_of(e),
+        }
+    }
+}
+
+struct Ctx<'a> {
+    posted: Option<&'a Posted>,
+}
+
+impl Ctx<'_> {
+    fn val(&self, form: &str, k: &str, default: &str) -> String {
+        match self.posted {
+            Some(p) if p.form == form => field(&p.fields, k).to_string(),
+            _ => default.to_string(),
+        }
+    }
+    fn error(&self, form: &str) -> Option<&str> {
+        self.posted
+            .filter(|p| p.form == form)
+            .map(|p| p.error.as_str())
+    }
+    /// `missing` when the failed form named this field.
+    fn class(&self, form: &str, names: &[&str]) -> &'static str {
+        match self.posted {
+            Some(p) if p.form == form && p.missing.iter().any(|m| names.contains(&m.as_str())) => {
+                "missing"
+            }
+            _ => "",
+        }
+    }
+}
+
+// ---- the list ----
+
+#[derive(Deserialize, Default)]
+pub struct CompaniesQ {
+    status: Option<String>,
+    region: Option<String>,
+}
+
+async fn companies(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(lq): Query<ListQuery>,
+    Query(q): Query<CompaniesQ>,
+) -> PageResult {
+    let actor = v.actor.clone();
+    let (status, region) = (
+        q.status.clone().filter(|s| !s.is_empty()),
+        q.region.clone().filter(|s| !s.is_empty()),
+    );
+    let (st2, rg2) = (status.clone(), region.clone());
+    let (rows, regions, names) = or_fail(
+        v.lang,
+        run(&s, move |app| {
+            let rows = all_pages(10_000, |p| {
+                app.companies(
+                    &actor,
+                    CompanyQuery {
+                        status: st2.clone(),
+                        region_id: rg2.clone(),
+                        ..Default::default()
+                    },
+                    p,
+                )
+            })?;
+            Ok((rows, app.regions()?, names(app, &actor)?))
+        })
+        .await,
+    )?;
+    let l = v.lang;
+    let table_rows = rows
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::Link(format!("/companies/{}", c.id), c.name.clone()),
+                Cell::Text(c.inn.clone()),
+                Cell::Text(region_name(&regions, &c.region_id)),
+                Cell::Html(status_badge(&v, &c.status), status_name(&v, &c.status)),
+                Cell::Text(
+                    c.client_manager_id
+                        .as_deref()
+                        .map(|id| name_of(&names, id))
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                Cell::Date(c.last_paid_on.clone().unwrap_or_default()),
+                Cell::Date(c.created_at.clone()),
+            ]
+        })
+        .collect();
+    let statuses = [
+        ("prospect", l.t("потенциальные", "prospects")),
+        ("client", l.t("клиенты", "clients")),
+        ("merged", l.t("объединённые", "merged")),
+    ];
+    let filters = html! {
+        label { span { (l.t("Статус", "Status")) }
+            select name="status" id="companies-status" {
+                option value="" { (l.t("все", "all")) }
+                @for (k, t) in statuses {
+                    option value=(k) selected[status.as_deref() == Some(k)] { (t) }
+                }
+            }
+        }
+        label { span { (l.t("Регион", "Region")) }
+            select name="region" id="companies-region" {
+                option value="" { (l.t("все доступные", "all I may see")) }
+                @for r in &regions {
+                    option value=(r.id) selected[region.as_deref() == Some(r.id.as_str())] { (r.name) }
+                }
+            }
+        }
+    };
+    let list = listing::show(
+        l,
+        "/companies",
+        &lq,
+        Listing {
+            name: "companies",
+            columns: vec![
+                col("name", l.t("Компания", "Company")),
+                col("inn", l.t("ИНН", "INN")),
+                col("region", l.t("Регион", "Region")),
+                col("status", l.t("Статус", "Status")),
+                col("cm", l.t("Клиентский менеджер", "Client manager")),
+                col("last_paid", l.t("Последняя оплата", "Last payment")),
+                col("created", l.t("Создана", "Created")),
+            ],
+            rows: table_rows,
+            filters: Some(filters),
+            default_sort: Some(("name", false)),
+        },
+    )?;
+    Ok(page(&v, l.t("Компании", "Companies"), list).into_response())
+}
+
+// ---- the card ----
+
+struct CardData {
+    card: CompanyCard,
+    invoices: Vec<InvoiceView>,
+    orders: Vec<Order>,
+    names: BTreeMap<String, String>,
+    regions: Vec<Region>,
+    cfg: ConveyorConfig,
+    today: NaiveDate,
+    cms: Vec<Colleague>,
+}
+
+async fn load(s: &AppState, v: &Viewer, id: &str) -> Result<CardData, AppError> {
+    let actor = v.actor.clone();
+    let id = id.to_string();
+    run(s, move |app| {
+        let card = app.company_card(&actor, &id)?;
+        let invoices = all_pages(5_000, |p| app.invoices(&actor, Some(&id), false, p))?;
+        let orders = all_pages(5_000, |p| app.orders(&actor, Some(&id), p))?;
+        let cfg = app.config()?;
+        let today = app.today(&cfg);
+        let cms = data::client_managers(app, Some(&card.company.region_id))?;
+        Ok(CardData {
+            invoices,
+            orders,
+            names: names(app, &actor)?,
+            regions: app.regions()?,
+            today,
+            cms,
+            cfg,
+            card,
+        })
+    })
+    .await
+}
+
+async fn card(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> PageResult {
+    let d = or_fail(v.lang, load(&s, &v, &id).await)?;
+    Ok(render_card(&v, &d, None).into_response())
+}
+
+/// The card again with a failed form's values and message.
+async fn again(s: &AppState, v: &Viewer, id: &str, p: Posted) -> Response {
+    match load(s, v, id).await {
+        Ok(d) => (p.status, render_card(v, &d, Some(&p))).into_response(),
+        Err(e) => failure(v.lang, &e),
+    }
+}
+
+fn can_hand_over(v: &Viewer, c: &Company) -> bool {
+    may(&v.actor, Action::Handover)
+        && c.client_manager_id.is_none()
+        && (v.leads_department()
+            || c.att_seller_id.as_deref() == Some(v.actor.id.as_str())
+            || c.claim_holder_id.as_deref() == Some(v.actor.id.as_str()))
+}
+
+fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
+    let l = v.lang;
+    let cx = Ctx { posted };
+    let c = &d.card.company;
+    let n = |id: &str| name_of(&d.names, id);
+    let base = format!("/companies/{}", c.id);
+    let sees_money = may(&v.actor, Action::ReadFinance);
+    let open: Vec<&InvoiceView> = d
+        .invoices
+        .iter()
+        .filter(|i| i.outstanding.is_positive())
+        .collect();
+    let outstanding: Money = open.iter().map(|i| i.outstanding).sum();
+    let overdue: Money = open
+        .iter()
+        .filter(|i| i.invoice.due_on < d.today.to_string())
+        .map(|i| i.outstanding)
+        .sum();
+    let paid: Money = d.card.payments.iter().map(|p| p.amount).sum();
+    let att = attribution_of(c);
+    let today = d.today.to_string();
+    let body = html! {
+        div.kpis {
+            div.kpi { span.muted { (l.t("Статус", "Status")) } strong { (status_badge(v, &c.status)) } }
+            @if sees_money {
+                div.kpi { span.muted { (l.t("Оплачено всего", "Paid in total")) } strong id="company-paid" { (money(paid)) } }
+                div.kpi { span.muted { (l.t("К оплате", "Outstanding")) } strong id="company-outstanding" { (money(outstanding)) } }
+                div.kpi { span.muted { (l.t("Просрочено", "Overdue")) }
+                    @if overdue.is_positive() { strong.bad id="company-overdue" { (money(overdue)) } }
+                    @else { strong id="company-overdue" { (money(overdue)) } } }
+            }
+        }
+        div.grid {
+            section.card id="details" {
+                h2 { (l.t("Реквизиты", "Details")) }
+                dl {
+                    dt { (l.t("Название", "Name")) } dd id="company-name" { (c.name) }
+                    dt { (l.t("ИНН", "INN")) } dd id="company-inn" { (c.inn) }
+                    @if !c.kpp.is_empty() { dt { (l.t("КПП", "KPP")) } dd { (c.kpp) } }
+                    dt { (l.t("Регион", "Region")) } dd { (region_name(&d.regions, &c.region_id)) }
+                    @if let Some(i) = &c.industry { dt { (l.t("Отрасль", "Industry")) } dd { (i) } }
+                    dt { (l.t("Источник", "Source")) } dd { (c.source) }
+                    dt { (l.t("Закреплена за", "Claimed by")) }
+                    dd {
+                        @match (&c.claim_holder_id, &c.claim_until) {
+                            (Some(h), Some(u)) if u.as_str() > today.as_str() => { (n(h)) " " span.muted { (l.t("до", "until")) " " (date_str(u)) } }
+                            _ => { span.muted { (l.t("никем (в общем пуле)", "nobody (in the pool)")) } }
+                        }
+                    }
+                    dt { (l.t("Клиентский менеджер", "Client manager")) }
+                    dd id="company-cm" { @if let Some(cm) = &c.client_manager_id { (n(cm)) } @else { "—" } }
+                    dt { (l.t("Первая оплата", "First payment")) }
+                    dd { @if let Some(x) = &c.first_paid_on { (date_str(x)) } @else { "—" } }
+                    dt { (l.t("Последняя оплата", "Last payment")) }
+                    dd { @if let Some(x) = &c.last_paid_on { (date_str(x)) } @else { "—" } }
+                }
+            }
+            section.card id="attribution" {
+                h2 { (l.t("Кто нашёл, выиграл и ведёт", "Who found, won and serves it")) }
+                dl {
+                    dt { (l.t("Нашёл (звонки)", "Found by (caller)")) }
+                    dd id="att-caller" { @if let Some(x) = &c.att_caller_id { (n(x)) } @else { "—" } }
+                    dt { (l.t("Выиграл (МПП)", "Won by (sales manager)")) }
+                    dd id="att-seller" { @if let Some(x) = &c.att_seller_id { (n(x)) } @else { "—" } }
+                    dt { (l.t("Дата выигрыша", "Won on")) }
+                    dd { @if let Some(x) = &c.att_won_on { (date_str(x)) } @else { "—" } }
+                    dt { (l.t("Вид", "Kind")) }
+                    dd { @match &att {
+                        Some(a) if a.kind == baton_domain::company::WinKind::Reactivation => { (l.t("реактивация", "reactivation")) }
+                        Some(_) => { (l.t("новый клиент", "new client")) }
+                        None => { span.muted { (l.t("ещё не выигран: атрибуция закрепится первой оплатой", "not won yet: the first payment fixes the attribution")) } }
+                    } }
+                    dt { (l.t("Ведёт (КМ)", "Served by (client manager)")) }
+                    dd { @if let Some(x) = &c.client_manager_id { (n(x)) } @else { "—" } }
+                }
+            }
+        }
+
+        section.card id="contacts" {
+            h2 { (l.t("Контакты", "Contacts")) }
+            @if d.card.contacts.is_empty() { p.muted { (l.t("Контактов пока нет.", "No contacts yet.")) } }
+            @else {
+                div.scroll { table {
+                    thead { tr { th { (l.t("Имя", "Name")) } th { (l.t("Должность", "Position")) } th { (l.t("Телефон", "Phone")) } th { "E-mail" } } }
+                    tbody { @for ct in &d.card.contacts { tr {
+                        td { (ct.name) @if ct.is_dm { " " span.badge.good title=(l.t("лицо, принимающее решение", "decision maker")) { (l.t("ЛПР", "DM")) } } }
+                        td { (ct.position.clone().unwrap_or_default()) }
+                        td { @if let Some(p) = &ct.phone { a href=(format!("tel:{p}")) { (p) } } }
+                        td { @if let Some(e) = &ct.email { a href=(format!("mailto:{e}")) { (e) } } }
+                    } } }
+                } }
+            }
+            details open[cx.error("contact").is_some()] {
+                summary { (l.t("Добавить контакт", "Add a contact")) }
+                form.stack method="post" action=(format!("{base}/contacts")) id="contact-form" {
+                    (super::shell::form_error(cx.error("contact")))
+                    label class=(cx.class("contact", &["contacts[0].name"])) { span { (l.t("Имя", "Name")) }
+                        input name="name" id="contact-name" required value=(cx.val("contact", "name", "")); }
+                    label { span { (l.t("Должность", "Position")) }
+                        input name="position" id="contact-position" value=(cx.val("contact", "position", "")); }
+                    label class=(cx.class("contact", &["contacts[0].phone"])) { span { (l.t("Телефон", "Phone")) }
+                        input name="phone" id="contact-phone" type="tel" value=(cx.val("contact", "phone", "")); }
+                    label class=(cx.class("contact", &["contacts[0].email"])) { span { "E-mail" }
+                        input name="email" id="contact-email" type="email" value=(cx.val("contact", "email", "")); }
+                    label { input type="checkbox" name="is_dm" value="1" checked[cx.val("contact", "is_dm", "") == "1"]; " " (l.t("Лицо, принимающее решение", "Decision maker")) }
+                    button type="submit" id="contact-submit" { (l.t("Добавить", "Add")) }
+                }
+            }
+        }
+
+        section.card id="activities" {
+            h2 { (l.t("Активности", "Activities")) }
+            @if may(&v.actor, Action::LogCall) {
+                form.inline method="post" action=(format!("{base}/activities")) id="activity-form" {
+                    (super::shell::form_error(cx.error("activity")))
+                    label class=(cx.class("activity", &["kind"])) { span { (l.t("Что", "What")) }
+                        select name="kind" id="activity-kind" {
+                            @for (k, t) in [("meeting", l.t("встреча", "meeting")), ("email", l.t("письмо", "e-mail")), ("note", l.t("заметка", "note"))] {
+                                option value=(k) selected[cx.val("activity", "kind", "note") == k] { (t) }
+                            }
+                        }
+                    }
+                    label { span { (l.t("Заметка", "Note")) }
+                        input name="note" id="activity-note" value=(cx.val("activity", "note", "")); }
+                    button type="submit" id="activity-submit" { (l.t("Записать", "Log it")) }
+                }
+            }
+            @if d.card.activities.is_empty() { p.muted { (l.t("Активностей пока нет.", "No activities yet.")) } }
+            @else {
+                div.scroll { table {
+                    thead { tr { th { (l.t("Когда", "When")) } th { (l.t("Что", "What")) } th { (l.t("Кто", "Who")) } th { (l.t("Итог", "Outcome")) } th { (l.t("Заметка", "Note")) } } }
+                    tbody { @for a in &d.card.activities { tr {
+                        td { a href=(format!("/records/activities/{}", a.id)) { (date_str(&a.occurred_at)) } }
+                        td { (activity_kind(v, &a.kind)) }
+                        td { (n(&a.actor_id)) }
+                        td { (a.outcome.clone().unwrap_or_default()) }
+                        td { (a.note.clone().unwrap_or_default()) }
+                    } } }
+                } }
+            }
+        }
+
+        section.card id="handoffs" {
+            h2 { (l.t("Передачи", "Handoffs")) }
+            @if d.card.handoffs.is_empty() { p.muted { (l.t("Передач не было.", "No handoffs yet.")) } }
+            @else {
+                div.scroll { table {
+                    thead { tr { th { (l.t("Когда", "When")) } th { (l.t("Вид", "Kind")) } th { (l.t("От кого", "From")) } th { (l.t("Кому", "To")) } th { (l.t("Статус", "Status")) } th { (l.t("Почему он", "Why this receiver")) } } }
+                    tbody { @for h in &d.card.handoffs { tr {
+                        td { a href=(format!("/records/handoffs/{}", h.id)) { (date_str(&h.created_at)) } }
+                        td { (handoff_kind(v, &h.kind)) }
+                        td { (n(&h.sender_id)) }
+                        td { (n(&h.receiver_id)) }
+                        td { (handoff_status(v, &h.status)) @if let Some(r) = &h.reason_text { " — " (r) } }
+                        td.muted { (h.explanation) }
+                    } } }
+                } }
+            }
+            @if can_hand_over(v, c) && (!d.card.contracts.is_empty() || c.first_paid_on.is_some()) {
+                (handover_form(v, d, &cx, &base))
+            }
+        }
+
+        @if sees_money {
+            section.card id="contracts" {
+                h2 { (l.t("Договоры", "Contracts")) }
+                @if d.card.contracts.is_empty() { p.muted { (l.t("Договоров нет.", "No contracts.")) } }
+                @else {
+                    div.scroll { table {
+                        thead { tr { th { "№" } th { (l.t("Подписан", "Signed")) } th { (l.t("Подписал", "Signed by")) } th.num { (l.t("Сумма", "Amount")) } th { (l.t("Выигрыш", "Win")) } } }
+                        tbody { @for k in &d.card.contracts { tr {
+                            td { a href=(format!("/records/contracts/{}", k.id)) { (k.number) } }
+                            td { (date_str(&k.signed_on)) }
+                            td { (n(&k.signed_by)) }
+                            td.num { (money(k.amount)) }
+                            td { @if let Some(w) = &k.won_on { (l.t("выигран", "won")) " " (date_str(w)) } @else if k.win_kind.is_some() { span.muted { (l.t("ждёт первой оплаты", "awaits the first payment")) } } @else { "—" } }
+                        } } }
+                    } }
+                }
+            }
+            section.card id="orders" {
+                h2 { (l.t("Заказы", "Orders")) }
+                @if d.orders.is_empty() { p.muted { (l.t("Заказов нет.", "No orders.")) } }
+                @else {
+                    div.scroll { table {
+                        thead { tr { th { (l.t("Месяц поставки", "Delivery month")) } th.num { (l.t("Сумма", "Amount")) } th { (l.t("Оформил", "Entered by")) } th { (l.t("Создан", "Created")) } } }
+                        tbody { @for o in &d.orders { tr {
+                            td { a href=(format!("/records/orders/{}", o.id)) { (o.delivery_month) } }
+                            td.num { (money(o.amount)) }
+                            td { (n(&o.created_by)) }
+                            td { (date_str(&o.created_at)) }
+                        } } }
+                    } }
+                }
+                @if may(&v.actor, Action::Order) { (order_form(v, d, &cx, &base)) }
+            }
+            section.card id="invoices" {
+                h2 { (l.t("Счета", "Invoices")) }
+                @if d.invoices.is_empty() { p.muted { (l.t("Счетов нет.", "No invoices.")) } }
+                @else {
+                    div.scroll { table id="invoices-table" {
+                        thead { tr { th { "№" } th { (l.t("Выставлен", "Issued")) } th { (l.t("Срок оплаты", "Due")) } th.num { (l.t("Сумма", "Amount")) } th.num { (l.t("Оплачено", "Paid")) } th.num { (l.t("Остаток", "Outstanding")) } th { (l.t("Состояние", "State")) } } }
+                        tbody { @for i in &d.invoices {
+                            @let late = i.outstanding.is_positive() && i.invoice.due_on < today;
+                            tr id=(format!("invoice-{}", i.invoice.id)) {
+                                td { a href=(format!("/records/invoices/{}", i.invoice.id)) { (i.invoice.number) } }
+                                td { (date_str(&i.invoice.issued_on)) }
+                                td { (date_str(&i.invoice.due_on)) }
+                                td.num { (money(i.invoice.amount)) }
+                                td.num { (money(i.paid)) }
+                                td.num.outstanding { (money(i.outstanding)) }
+                                td {
+                                    @if !i.outstanding.is_positive() { span.badge.good { (l.t("оплачен", "paid")) } }
+                                    @else if late { span.badge.bad { (l.t("просрочен", "overdue")) } }
+                                    @else { span.badge { (l.t("ждёт оплаты", "awaiting payment")) } }
+                                    @if i.credited.is_positive() { " " span.muted { (l.t("кредит-нота", "credited")) " " (money(i.credited)) } }
+                                }
+                            }
+                        } }
+                    } }
+                }
+                @if may(&v.actor, Action::Invoice) { (invoice_form(v, d, &cx, &base)) }
+            }
+            section.card id="payments" {
+                h2 { (l.t("Оплаты", "Payments")) }
+                @if d.card.payments.is_empty() { p.muted { (l.t("Оплат нет.", "No payments.")) } }
+                @else {
+                    div.scroll { table {
+                        thead { tr { th { (l.t("Дата", "Date")) } th { (l.t("Счёт", "Invoice")) } th.num { (l.t("Сумма", "Amount")) } th { (l.t("Записал", "Recorded by")) } } }
+                        tbody { @for p in &d.card.payments { tr {
+                            td { a href=(format!("/records/payments/{}", p.id)) { (date_str(&p.paid_on)) } }
+                            td { (d.invoices.iter().find(|i| i.invoice.id == p.invoice_id).map_or("—", |i| i.invoice.number.as_str())) }
+                            td.num { (money(p.amount)) }
+                            td { (n(&p.created_by)) }
+                        } } }
+                    } }
+                }
+                @if may(&v.actor, Action::Payment) { (payment_form(v, &open, &cx, &base, &today)) }
+            }
+        }
+    };
+    page(v, &c.name, body)
+}
+
+fn activity_kind(v: &Viewer, k: &str) -> String {
+    match k {
+        "call" => v.t("звонок", "call").into(),
+        "meeting" => v.t("встреча", "meeting").into(),
+        "email" => v.t("письмо", "e-mail").into(),
+        "note" => v.t("заметка", "note").into(),
+        other => other.into(),
+    }
+}
+
+fn handoff_kind(v: &Viewer, k: &str) -> String {
+    match k {
+        "lead" => v.t("1: тёплый лид → МПП", "1: warm lead → sales").into(),
+        "client" => v.t("2: клиент → КМ", "2: client → client manager").into(),
+        other => other.into(),
+    }
+}
+
+fn handoff_status(v: &Viewer, s: &str) -> Markup {
+    let (class, t) = match s {
+        "pending" => ("badge warn", v.t("ждёт", "pending")),
+        "accepted" => ("badge good", v.t("принят", "accepted")),
+        "rejected" => ("badge bad", v.t("отклонён", "rejected")),
+        "done" => ("badge good", v.t("встреча проведена", "kickoff held")),
+        other => ("badge", other),
+    };
+    html! { span class=(class) { (t) } }
+}
+
+fn invoice_form(v: &Viewer, d: &CardData, cx: &Ctx<'_>, base: &str) -> Markup {
+    let l = v.lang;
+    let f = "invoice";
+    html! {
+        h3 { (l.t("Выставить счёт", "Issue an invoice")) }
+        form.stack method="post" action=(format!("{base}/invoices")) id="invoice-form" {
+            (super::shell::form_error(cx.error(f)))
+            @if !d.card.contracts.is_empty() {
+                label class=(cx.class(f, &["contract_id"])) { span { (l.t("Договор", "Contract")) }
+                    select name="contract_id" id="invoice-contract" {
+                        option value="" { (l.t("без договора", "no contract")) }
+                        @for k in &d.card.contracts {
+                            option value=(k.id) selected[cx.val(f, "contract_id", "") == k.id] { (k.number) " · " (date_str(&k.signed_on)) " · " (money(k.amount)) }
+                        }
+                    }
+                }
+            }
+            label class=(cx.class(f, &["amount"])) { span { (l.t("Сумма, ₽", "Amount, ₽")) }
+                input name="amount" id="invoice-amount" inputmode="decimal" required placeholder="100 000,00" value=(cx.val(f, "amount", "")); }
+            label class=(cx.class(f, &["issued_on"])) { span { (l.t("Дата счёта", "Issued on")) }
+                input type="date" name="issued_on" id="invoice-issued-on" value=(cx.val(f, "issued_on", &d.today.to_string())); }
+            label class=(cx.class(f, &["due_on"])) { span { (l.t("Оплатить до (по умолчанию +10 дней)", "Due on (default: 10 days later)")) }
+                input type="date" name="due_on" id="invoice-due-on" value=(cx.val(f, "due_on", "")); }
+            label class=(cx.class(f, &["number"])) { span { (l.t("Номер (пусто — следующий по порядку)", "Number (empty: the next in the series)")) }
+                input name="number" id="invoice-number" value=(cx.val(f, "number", "")); }
+            button type="submit" id="invoice-submit" { (l.t("Выставить счёт", "Issue the invoice")) }
+        }
+    }
+}
+
+fn payment_form(
+    v: &Viewer,
+    open: &[&InvoiceView],
+    cx: &Ctx<'_>,
+    base: &str,
+    today: &str,
+) -> Markup {
+    let l = v.lang;
+    let f = "payment";
+    html! {
+        h3 id="record-payment" { (l.t("Записать оплату", "Record a payment")) }
+        @if open.is_empty() && cx.error(f).is_none() {
+            p.muted { (l.t("Открытых счетов нет: сначала выставьте счёт.", "No open invoices: issue an invoice first.")) }
+        } @else {
+            form.stack method="post" action=(format!("{base}/payments")) id="payment-form" {
+                (super::shell::form_error(cx.error(f)))
+                label class=(cx.class(f, &["invoice_id"])) { span { (l.t("Счёт", "Invoice")) }
+                    select name="invoice_id" id="payment-invoice" required {
+                        @for i in open {
+                            option value=(i.invoice.id) selected[cx.val(f, "invoice_id", "") == i.invoice.id] {
+                                (i.invoice.number) " · " (l.t("до", "due")) " " (date_str(&i.invoice.due_on)) " · "
+                                (l.t("остаток", "outstanding")) " " (money(i.outstanding))
+                            }
+                        }
+                    }
+                }
+                label class=(cx.class(f, &["amount"])) { span { (l.t("Сумма, ₽", "Amount, ₽")) }
+                    input name="amount" id="payment-amount" inputmode="decimal" required placeholder="40 000,00" value=(cx.val(f, "amount", "")); }
+                label class=(cx.class(f, &["paid_on"])) { span { (l.t("Дата оплаты", "Paid on")) }
+                    input type="date" name="paid_on" id="payment-paid-on" value=(cx.val(f, "paid_on", today)); }
+                button type="submit" id="payment-submit" { (l.t("Записать оплату", "Record the payment")) }
+            }
+        }
+    }
+}
+
+fn order_form(v: &Viewer, d: &CardData, cx: &Ctx<'_>, base: &str) -> Markup {
+    let l = v.lang;
+    let f = "order";
+    let month = d.today.format("%Y-%m").to_string();
+    html! {
+        h3 { (l.t("Новый заказ", "New order")) }
+        form.stack method="post" action=(format!("{base}/orders")) id="order-form" {
+            (super::shell::form_error(cx.error(f)))
+            @if !d.card.contracts.is_empty() {
+                label class=(cx.class(f, &["contract_id"])) { span { (l.t("Договор", "Contract")) }
+                    select name="contract_id" id="order-contract" {
+                        option value="" { (l.t("без договора", "no contract")) }
+                        @for k in &d.card.contracts {
+                            option value=(k.id) selected[cx.val(f, "contract_id", "") == k.id] { (k.number) }
+                        }
+                    }
+                }
+            }
+            label class=(cx.class(f, &["delivery_month"])) { span { (l.t("Месяц поставки", "Delivery month")) }
+                input type="month" name="delivery_month" id="order-month" required placeholder="2026-12" value=(cx.val(f, "delivery_month", &month)); }
+            label class=(cx.class(f, &["amount"])) { span { (l.t("Сумма, ₽", "Amount, ₽")) }
+                input name="amount" id="order-amount" inputmode="decimal" required value=(cx.val(f, "amount", "")); }
+            button type="submit" id="order-submit" { (l.t("Записать заказ", "Record the order")) }
+        }
+    }
+}
+
+fn handover_form(v: &Viewer, d: &CardData, cx: &Ctx<'_>, base: &str) -> Markup {
+    let l = v.lang;
+    let f = "handover";
+    let manual = d.cfg.client_manager_rule == ClientManagerRule::Manual;
+    html! {
+        h3 { (l.t("Передать клиента клиентскому менеджеру", "Hand the client to a client manager")) }
+        form.stack method="post" action=(format!("{base}/handover")) id="handover-form" {
+            (super::shell::form_error(cx.error(f)))
+            @for item in &d.cfg.handover_brief {
+                @let key = format!("brief.{}", item.key);
+                label class=(cx.class(f, &[key.as_str()])) {
+                    span { (l.t(&item.label_ru, &item.label_en)) @if item.required { " *" } }
+                    textarea name=(key) id=(format!("handover-{}", item.key)) rows="2" required[item.required] { (cx.val(f, &key, "")) }
+                }
+            }
+            label class=(cx.class(f, &["client_manager_id"])) {
+                span { (l.t("Клиентский менеджер", "Client manager"))
+                    @if !manual { " " span.muted { (l.t("(пусто — наименее загруженный)", "(empty: the least loaded)")) } } }
+                select name="client_manager_id" id="handover-cm" required[manual] {
+                    option value="" { @if manual { (l.t("выберите", "choose")) } @else { (l.t("наименее загруженный", "the least loaded")) } }
+                    @for p in &d.cms {
+                        option value=(p.id) selected[cx.val(f, "client_manager_id", "") == p.id] { (p.name) }
+                    }
+                }
+            }
+            button type="submit" id="handover-submit" { (l.t("Передать клиента", "Hand over the client")) }
+        }
+    }
+}
+
+// ---- the posts ----
+
+async fn add_contact(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let req = NewContact {
+        name: field(&f, "name").to_string(),
+        position: opt(&f, "position"),
+        is_dm: field(&f, "is_dm") == "1",
+        phone: opt(&f, "phone"),
+        email: opt(&f, "email"),
+    };
+    let (actor, cid) = (v.actor.clone(), id.clone());
+    match run(&s, move |app| app.add_contact(&actor, &cid, req)).await {
+        Ok(ct) => done(
+            &format!("/companies/{id}"),
+            &format!("{} {}", v.t("Контакт добавлен:", "Contact added:"), ct.name),
+        ),
+        Err(e) => again(&s, &v, &id, Posted::new("contact", f, &e)).await,
+    }
+}
+
+async fn log_activity(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let req = NewActivity {
+        company_id: id.clone(),
+        kind: field(&f, "kind").to_string(),
+        note: opt(&f, "note"),
+        lead_id: None,
+        occurred_at: None,
+    };
+    let back = super::client::back_to(&f, &format!("/companies/{id}"));
+    let actor = v.actor.clone();
+    match run(&s, move |app| app.log_activity(&actor, req)).await {
+        Ok(_) => done(&back, v.t("Активность записана.", "Activity logged.")),
+        Err(e) => again(&s, &v, &id, Posted::new("activity", f, &e)).await,
+    }
+}
+
+async fn issue_invoice(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let amount = match typed_money(&f, "amount", "amount") {
+        Ok(m) => m,
+        Err(e) => return again(&s, &v, &id, Posted::new("invoice", f, &e)).await,
+    };
+    let req = NewInvoice {
+        company_id: id.clone(),
+        contract_id: opt(&f, "contract_id"),
+        order_id: None,
+        number: opt(&f, "number"),
+        issued_on: opt(&f, "issued_on"),
+        due_on: opt(&f, "due_on"),
+        amount,
+    };
+    let actor = v.actor.clone();
+    match run(&s, move |app| app.create_invoice(&actor, req)).await {
+        Ok(inv) => done(
+            &format!("/companies/{id}"),
+            &format!(
+                "{} {} {} {}, {} {}",
+                v.t("Счёт", "Invoice"),
+                inv.number,
+                v.t("на", "for"),
+                money(inv.amount),
+                v.t("оплатить до", "due on"),
+                date_str(&inv.due_on)
+            ),
+        ),
+        Err(e) => again(&s, &v, &id, Posted::new("invoice", f, &e)).await,
+    }
+}
+
+async fn record_payment(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let amount = match typed_money(&f, "amount", "amount") {
+        Ok(m) => m,
+        Err(e) => return again(&s, &v, &id, Posted::new("payment", f, &e)).await,
+    };
+    let req = NewPayment {
+        invoice_id: field(&f, "invoice_id").to_string(),
+        paid_on: opt(&f, "paid_on"),
+        amount,
+    };
+    let actor = v.actor.clone();
+    match run(&s, move |app| app.record_payment(&actor, req)).await {
+        Ok(r) => {
+            let mut note = format!(
+                "{} {} {} {}.",
+                v.t("Оплата", "Payment of"),
+                money(r.payment.amount),
+                v.t("от", "on"),
+                date_str(&r.payment.paid_on)
+            );
+            if r.won.is_some() {
+                note.push(' ');
+                note.push_str(if r.reactivation {
+                    v.t(
+                        "Первая оплата после перерыва: клиент реактивирован, атрибуция закреплена.",
+                        "The first payment after a break: the client is reactivated, the attribution is fixed.",
+                    )
+                } else {
+                    v.t(
+                        "Это первая оплата: клиент выигран, атрибуция закреплена.",
+                        "This is the first payment: the client is won and the attribution is fixed.",
+                    )
+                });
+            }
+            if r.handover_due {
+                note.push(' ');
+                note.push_str(v.t(
+                    "Пора передать клиента клиентскому менеджеру (передача 2).",
+                    "Time to hand the client to a client manager (handoff 2).",
+                ));
+            }
+            let back = super::client::back_to(&f, &format!("/companies/{id}"));
+            done(&back, &note)
+        }
+        Err(e) => again(&s, &v, &id, Posted::new("payment", f, &e)).await,
+    }
+}
+
+async fn create_order(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let amount = match typed_money(&f, "amount", "amount") {
+        Ok(m) => m,
+        Err(e) => return again(&s, &v, &id, Posted::new("order", f, &e)).await,
+    };
+    let req = NewOrder {
+        company_id: id.clone(),
+        contract_id: opt(&f, "contract_id"),
+        delivery_month: field(&f, "delivery_month").to_string(),
+        lines: vec![],
+        amount: Some(amount),
+    };
+    let actor = v.actor.clone();
+    match run(&s, move |app| app.create_order(&actor, req)).await {
+        Ok(o) => done(
+            &format!("/companies/{id}"),
+            &format!(
+                "{} {} {} {}",
+                v.t("Заказ на", "Order for"),
+                o.delivery_month,
+                v.t("записан:", "recorded:"),
+                money(o.amount)
+            ),
+        ),
+        Err(e) => again(&s, &v, &id, Posted::new("order", f, &e)).await,
+    }
+}
+
+async fn handover(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let brief = f
+        .iter()
+        .filter_map(|(k, val)| {
+            k.strip_prefix("brief.")
+                .map(|k| (k.to_string(), val.clone()))
+        })
+        .collect();
+    let req = HandoverRequest {
+        brief,
+        client_manager_id: opt(&f, "client_manager_id"),
+    };
+    let (actor, cid) = (v.actor.clone(), id.clone());
+    let got = run(&s, move |app| {
+        let h = app.hand_over(&actor, &cid, req)?;
+        let who = app
+            .employee(&h.receiver_id)
+            .map(|e| e.name)
+            .unwrap_or(h.receiver_id.clone());
+        Ok((h, who))
+    })
+    .await;
+    match got {
+        Ok((h, who)) => done(
+            &format!("/companies/{id}"),
+            &format!(
+                "{} {}. {} {}",
+                v.t("Клиент передан:", "The client is handed to"),
+                who,
+                v.t("Встреча-знакомство до", "Kickoff due by"),
+                date_str(&h.due_at)
+            ),
+        ),
+        Err(e) => again(&s, &v, &id, Posted::new("handover", f, &e)).await,
+    }
+}
+
+// ---- the record drill-down ----
+
+async fn record(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path((kind, id)): Path<(String, String)>,
+) -> PageResult {
+    match kind.as_str() {
+        "companies" => {
+            return Ok(
+                Redirect::to(&format!("/companies/{}", super::shell::urlencode(&id)))
+                    .into_response(),
+            );
+        }
+        "pay_periods" => return Ok(Redirect::to("/payroll").into_response()),
+        _ => {}
+    }
+    let actor = v.actor.clone();
+    let r: RecordCard = or_fail(
+        v.lang,
+        run(&s, move |app| data::record(app, &actor, &kind, &id)).await,
+    )?;
+    let l = v.lang;
+    let n = |id: &str| name_of(&r.people, id);
+    let mut rows: Vec<(&str, Markup)> = Vec::new();
+    let text = |s: &str| html! { (s) };
+    let title;
+    match &r.body {
+        RecordBody::Payment {
+            payment: p,
+            invoice,
+        } => {
+            title = format!("{} {}", l.t("Оплата", "Payment"), money(p.amount));
+            rows.push((l.t("Дата оплаты", "Paid on"), text(&date_str(&p.paid_on))));
+            rows.push((l.t("Сумма", "Amount"), text(&money(p.amount))));
+            rows.push((l.t("Счёт", "Invoice"), html! { a href=(format!("/records/invoices/{}", invoice.id)) { (invoice.number) } " " (l.t("на", "for")) " " (money(invoice.amount)) }));
+            if let Some(cm) = &p.client_manager_id {
+                rows.push((
+                    l.t("КМ на момент оплаты", "Client manager at payment"),
+                    text(&n(cm)),
+                ));
+            }
+            if p.credit_note_id.is_some() {
+                rows.push((
+                    l.t("Вид", "Kind"),
+                    text(l.t("возврат по кредит-ноте", "refund against a credit note")),
+                ));
+            }
+            rows.push((l.t("Записал", "Recorded by"), text(&n(&p.created_by))));
+            rows.push((
+                l.t("Записано", "Recorded at"),
+                text(&date_str(&p.created_at)),
+            ));
+        }
+        RecordBody::Invoice(i) => {
+            title = format!("{} {}", l.t("Счёт", "Invoice"), i.invoice.number);
+            rows.push((l.t("Номер", "Number"), text(&i.invoice.number)));
+            rows.push((
+                l.t("Выставлен", "Issued on"),
+                text(&date_str(&i.invoice.issued_on)),
+            ));
+            rows.push((
+                l.t("Срок оплаты", "Due on"),
+                text(&date_str(&i.invoice.due_on)),
+            ));
+            rows.push((l.t("Сумма", "Amount"), text(&money(i.invoice.amount))));
+            rows.push((l.t("Оплачено", "Paid"), text(&money(i.paid))));
+            if i.credited.is_positive() {
+                rows.push((l.t("Кредит-ноты", "Credited"), text(&money(i.credited))));
+            }
+            rows.push((
+                l.t("Остаток", "Outstanding"),
+                html! { span id="record-outstanding" { (money(i.outstanding)) } },
+            ));
+            if let Some(sd) = &i.invoice.settled_on {
+                rows.push((l.t("Оплачен полностью", "Settled on"), text(&date_str(sd))));
+            }
+            if let Some(c) = &i.invoice.contract_id {
+                rows.push((l.t("Договор", "Contract"), html! { a href=(format!("/records/contracts/{c}")) { (l.t("открыть", "open")) } }));
+            }
+            rows.push((
+                l.t("Выставил", "Issued by"),
+                text(&n(&i.invoice.created_by)),
+            ));
+        }
+        RecordBody::Contract(k) => {
+            title = format!("{} {}", l.t("Договор", "Contract"), k.number);
+            rows.push((l.t("Номер", "Number"), text(&k.number)));
+            rows.push((l.t("Подписан", "Signed on"), text(&date_str(&k.signed_on))));
+            rows.push((l.t("Подписал", "Signed by"), text(&n(&k.signed_by))));
+            rows.push((l.t("Сумма", "Amount"), text(&money(k.amount))));
+            let kind = match k.win_kind.as_deref() {
+                Some("reactivation") => l.t("реактивация", "reactivation"),
+                Some(_) => l.t("новый клиент", "new client"),
+                None => l.t("повторная продажа", "repeat sale"),
+            };
+            rows.push((l.t("Вид сделки", "Deal kind"), text(kind)));
+            rows.push((
+                l.t("Выигран", "Won on"),
+                text(
+                    &k.won_on
+                        .as_deref()
+                        .map(date_str)
+                        .unwrap_or_else(|| "—".into()),
+                ),
+            ));
+            if let Some(lead) = &k.lead_id {
+                rows.push((l.t("Лид", "Lead"), html! { a href=(format!("/records/leads/{lead}")) { (l.t("открыть", "open")) } }));
+            }
+        }
+        RecordBody::Order(o) => {
+            title = format!("{} {}", l.t("Заказ на", "Order for"), o.delivery_month);
+            rows.push((
+                l.t("Месяц поставки", "Delivery month"),
+                text(&o.delivery_month),
+            ));
+            rows.push((l.t("Сумма", "Amount"), text(&money(o.amount))));
+            if let Some(c) = &o.contract_id {
+                rows.push((l.t("Договор", "Contract"), html! { a href=(format!("/records/contracts/{c}")) { (l.t("открыть", "open")) } }));
+            }
+            rows.push((l.t("Оформил", "Entered by"), text(&n(&o.created_by))));
+            rows.push((l.t("Создан", "Created"), text(&date_str(&o.created_at))));
+        }
+        RecordBody::Handoff(h) => {
+            title = format!(
+                "{} {}",
+                l.t("Передача", "Handoff"),
+                handoff_kind(&v, &h.kind)
+            );
+            rows.push((l.t("Вид", "Kind"), text(&handoff_kind(&v, &h.kind))));
+            rows.push((l.t("От кого", "From"), text(&n(&h.sender_id))));
+            rows.push((l.t("Кому", "To"), text(&n(&h.receiver_id))));
+            rows.push((l.t("Правило", "Rule"), text(&h.rule)));
+            rows.push((l.t("Почему он", "Why this receiver"), text(&h.explanation)));
+            rows.push((l.t("Создана", "Created"), text(&date_str(&h.created_at))));
+            rows.push((l.t("Срок", "Due"), text(&date_str(&h.due_at))));
+            rows.push((l.t("Статус", "Status"), handoff_status(&v, &h.status)));
+            if let Some(d) = &h.decided_at {
+                rows.push((l.t("Решение", "Decided at"), text(&date_str(d))));
+            }
+            if let Some(r) = h.reason_text.as_deref().or(h.reason.as_deref()) {
+                rows.push((l.t("Причина", "Reason"), text(r)));
+            }
+            if let Some(lead) = &h.lead_id {
+                rows.push((l.t("Лид", "Lead"), html! { a href=(format!("/records/leads/{lead}")) { (l.t("открыть", "open")) } }));
+            }
+            let snap = h.snapshot.value();
+            if let Some(obj) = snap.as_object().filter(|o| !o.is_empty()) {
+                rows.push((l.t("Что передано", "What was handed over"), html! {
+                    dl { @for (k, val) in obj { dt { (k) } dd { (val.as_str().map_or_else(|| val.to_string(), str::to_string)) } } }
+                }));
+            }
+        }
+        RecordBody::Lead(ld) => {
+            title = format!("{} · {}", l.t("Лид", "Lead"), r.company.name);
+            rows.push((l.t("Этап", "Stage"), text(&ld.stage)));
+            rows.push((l.t("Владелец", "Owner"), text(&n(&ld.owner_id))));
+            if let Some(c) = &ld.caller_id {
+                rows.push((l.t("Нашёл", "Found by"), text(&n(c))));
+            }
+            if let Some(sid) = &ld.seller_id {
+                rows.push((l.t("МПП", "Sales manager"), text(&n(sid))));
+            }
+            rows.push((l.t("Источник", "Source"), text(&ld.source)));
+            if let Some(a) = ld.amount {
+                rows.push((l.t("Сумма сделки", "Deal amount"), text(&money(a))));
+            }
+            if let Some(x) = &ld.lost_reason {
+                rows.push((l.t("Причина проигрыша", "Lost because"), text(x)));
+            }
+            rows.push((l.t("Создан", "Created"), text(&date_str(&ld.created_at))));
+            rows.push((l.t("Изменён", "Updated"), text(&date_str(&ld.updated_at))));
+        }
+        RecordBody::Activity(a) => {
+            title = format!(
+                "{} {}",
+                activity_kind(&v, &a.kind),
+                date_str(&a.occurred_at)
+            );
+            rows.push((l.t("Что", "What"), text(&activity_kind(&v, &a.kind))));
+            rows.push((l.t("Когда", "When"), text(&date_str(&a.occurred_at))));
+            rows.push((l.t("Кто", "Who"), text(&n(&a.actor_id))));
+            if let Some(o) = &a.outcome {
+                rows.push((l.t("Итог", "Outcome"), text(o)));
+            }
+            if a.duration_sec > 0 {
+                rows.push((
+                    l.t("Длительность, с", "Duration, s"),
+                    text(&a.duration_sec.to_string()),
+                ));
+            }
+            if let Some(x) = &a.note {
+                rows.push((l.t("Заметка", "Note"), text(x)));
+            }
+        }
+    }
+    let body = html! {
+        section.card {
+            dl id="record-fields" {
+                dt { (l.t("Компания", "Company")) }
+                dd { a id="record-company" href=(format!("/companies/{}", r.company.id)) { (r.company.name) } " " span.muted { (l.t("ИНН", "INN")) " " (r.company.inn) } }
+                @for (k, val) in &rows { dt { (k) } dd { (val) } }
+            }
+        }
+        p { a href="/money" { "← " (l.t("Мои деньги", "My money")) } }
+    };
+    Ok(page(&v, &title, body).into_response())
+}
+
+pub mod data {
+    //! (Data for the pages below.) One record by its kind and id, for the drill-down from a pay-statement line
+    //! (`payments/<id>`, `invoices/<id>`, …), with the same rights as the lists it comes from;
+    //! and the client managers a client can be handed to (names only, as everyone sees colleagues).
+
+    use baton_app::conveyor::deals::InvoiceView;
+    use baton_app::rights::{Actor, Scope, company_scope, lead_scope, money_scope};
+    use baton_app::{App, AppError, AppResult, Paging};
+    use baton_domain::Money;
+    use baton_domain::Role;
+    use baton_domain::role::{RoleAssignment, roles_on};
+    use baton_store::records::{
+        Activity, Company, Contract, Employee, Handoff, Invoice, LeadRow, Order, Payment,
+        RoleAssignmentRow,
+    };
+    use baton_store::{Filter, Record, Tx};
+
+    /// Loads a record the actor may see (the same scope rule as the use cases).
+    fn visible<R: Record>(tx: &mut Tx<'_>, scope: &Scope, id: &str, entity: &str) -> AppResult<R> {
+        let (cond, vals) = scope.sql();
+        let f = Filter::new().eq("id", id).raw(cond, vals);
+        tx.list::<R>(&f)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::not_found(entity, id))
+    }
+    use serde::Serialize;
+    use std::collections::BTreeMap;
+
+    #[derive(Debug, Clone, Serialize)]
+    #[serde(tag = "kind", content = "record", rename_all = "snake_case")]
+    pub enum RecordBody {
+        Payment { payment: Payment, invoice: Invoice },
+        Invoice(InvoiceView),
+        Contract(Contract),
+        Order(Order),
+        Handoff(Handoff),
+        Lead(LeadRow),
+        Activity(Activity),
+    }
+
+    #[derive(Debug, Clone, Serialize)]
+    pub struct RecordCard {
+        pub body: RecordBody,
+        pub company: Company,
+        /// Names of the people the record mentions, by id.
+        pub people: BTreeMap<String, String>,
+    }
+
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Colleague {
+        pub id: String,
+        pub name: String,
+    }
+
+    /// A record the actor may not see is refused (403) when it exists, and not found when it does not.
+    fn seen<R: Record>(tx: &mut Tx<'_>, scope: &Scope, id: &str, entity: &str) -> AppResult<R> {
+        match visible::<R>(tx, scope, id, entity) {
+            Ok(r) => Ok(r),
+            Err(AppError::NotFound { .. }) if tx.get::<R>(id)?.is_some() => {
+                Err(AppError::Forbidden(format!("see this {entity}")))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `kind` is the plural table name a statement source uses: payments, invoices, contracts,
+    /// orders, handoffs, leads, activities.
+    pub fn record(app: &App, actor: &Actor, kind: &str, id: &str) -> AppResult<RecordCard> {
+        let card = app.db.read(|tx| {
+            let money = money_scope(actor);
+            let (body, company_id) = match kind {
+                "payments" => {
+                    let p: Payment = seen(tx, &money, id, "payment")?;
+                    let inv: Invoice = tx.must(&p.invoice_id)?;
+                    let c = p.company_id.clone();
+                    (
+                        RecordBody::Payment {
+                            payment: p,
+                            invoice: inv,
+                        },
+                        c,
+                    )
+                }
+                "invoices" => {
+                    let inv: Invoice = seen(tx, &money, id, "invoice")?;
+                    let c = inv.company_id.clone();
+                    // The balance is filled in below by the invoices use case.
+                    let v = InvoiceView {
+                        invoice: inv,
+                        credited: Money::ZERO,
+                        paid: Money::ZERO,
+                        outstanding: Money::ZERO,
+                    };
+                    (RecordBody::Invoice(v), c)
+                }
+                "contracts" => {
+                    let r: Contract = seen(tx, &money, id, "contract")?;
+                    let c = r.company_id.clone();
+                    (RecordBody::Contract(r), c)
+                }
+                "orders" => {
+                    let r: Order = seen(tx, &money, id, "order")?;
+                    let c = r.company_id.clone();
+                    (RecordBody::Order(r), c)
+                }
+                "leads" => {
+                    let r: LeadRow = seen(tx, &lead_scope(actor), id, "lead")?;
+                    let c = r.company_id.clone();
+                    (RecordBody::Lead(r), c)
+                }
+                "handoffs" => {
+                    let h: Handoff = tx
+                        .get(id)?
+                        .ok_or_else(|| AppError::not_found("handoff", id))?;
+                    let mine = h.sender_id == actor.id || h.receiver_id == actor.id;
+                    if !mine {
+                        let _: Company = seen(tx, &company_scope(actor), &h.company_id, "company")?;
+                    }
+                    let c = h.company_id.clone();
+                    (RecordBody::Handoff(h), c)
+                }
+                "activities" => {
+                    let a: Activity = tx
+                        .get(id)?
+                        .ok_or_else(|| AppError::not_found("activity", id))?;
+                    if a.actor_id != actor.id {
+                        let _: Company = seen(tx, &company_scope(actor), &a.company_id, "company")?;
+                    }
+                    let c = a.company_id.clone();
+                    (RecordBody::Activity(a), c)
+                }
+                other => return Err(AppError::not_found("record kind", other)),
+            };
+            let company: Company = tx.must(&company_id)?;
+            let mut ids: Vec<String> = Vec::new();
+            match &body {
+                RecordBody::Payment { payment, .. } => {
+                    ids.push(payment.created_by.clone());
+                    ids.extend(payment.client_manager_id.clone());
+                }
+                RecordBody::Invoice(v) => ids.push(v.invoice.created_by.clone()),
+                RecordBody::Contract(c) => ids.push(c.signed_by.clone()),
+                RecordBody::Order(o) => ids.push(o.created_by.clone()),
+                RecordBody::Handoff(h) => {
+                    ids.push(h.sender_id.clone());
+                    ids.push(h.receiver_id.clone());
+                }
+                RecordBody::Lead(l) => {
+                    ids.push(l.owner_id.clone());
+                    ids.extend(l.caller_id.clone());
+                    ids.extend(l.seller_id.clone());
+                }
+                RecordBody::Activity(a) => ids.push(a.actor_id.clone()),
+            }
+            ids.extend(company.client_manager_id.clone());
+            ids.extend(company.att_caller_id.clone());
+            ids.extend(company.att_seller_id.clone());
+            let mut people = BTreeMap::new();
+            for pid in ids {
+                if let Some(e) = tx.get::<Employee>(&pid)? {
+                    people.insert(pid, e.name);
+                }
+            }
+            Ok::<_, AppError>(RecordCard {
+                body,
+                company,
+                people,
+            })
+        })?;
+        let mut card = card;
+        if let RecordBody::Invoice(v) = &mut card.body {
+            let views = super::all_pages(10_000, |p: Paging| {
+                app.invoices(actor, Some(&v.invoice.company_id), false, p)
+            })?;
+            if let Some(found) = views.into_iter().find(|x| x.invoice.id == v.invoice.id) {
+                *v = found;
+            }
+        }
+        Ok(card)
+    }
+
+    /// The people who hold the client-manager role today in `region_id` (every region when
+    /// none), by name: the choice offered when a client is handed over.
+    pub fn client_managers(app: &App, region_id: Option<&str>) -> AppResult<Vec<Colleague>> {
+        let cfg = app.config()?;
+        let today = app.today(&cfg);
+        app.db.read(|tx| {
+            let mut f = Filter::new().eq("active", 1i64).order("name", false);
+            if let Some(r) = region_id {
+                f = f.eq("region_id", r.to_string());
+            }
+            let emps = tx.list::<Employee>(&f)?;
+            let rows = tx.list::<RoleAssignmentRow>(&Filter::new().eq("role", "client_manager"))?;
+            Ok(emps
+                .into_iter()
+                .filter(|e| {
+                    let ras: Vec<RoleAssignment> = rows
+                        .iter()
+                        .filter(|r| r.employee_id == e.id)
+                        .filter_map(|r| {
+                            Some(RoleAssignment {
+                                role: Role::parse(&r.role)?,
+                                region_id: r.region_id.clone(),
+                                from: r.valid_from.parse().ok()?,
+                                to: r.valid_to.as_deref().and_then(|t| t.parse().ok()),
+                            })
+                        })
+                        .collect();
+                    roles_on(&ras, today).contains(&Role::ClientManager)
+                })
+                .map(|e| Colleague {
+                    id: e.id,
+                    name: e.name,
+                })
+                .collect())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_money_is_checked() {
+        let f: Fields = vec![("amount".into(), "40 000,00".into())];
+        assert_eq!(
+            typed_money(&f, "amount", "amount").expect("ok").kopecks(),
+            4_000_000
+        );
+        let f: Fields = vec![("amount".into(), "сорок".into())];
+        let e = typed_money(&f, "amount", "amount").expect_err("bad");
+        assert_eq!(e.field(), Some("amount"));
+    }
 }

@@ -1,8 +1,607 @@
-//! (Filled in by the seller workspace.)
+//! The sales manager's workspace: incoming warm leads with the acceptance countdown, the
+//! pipeline board (drag and drop, and a list for the keyboard), and the deal's actions on the
+//! lead card (move, lose, sign the first contract).
 
+use super::caller::{
+    CardData, ContractTyped, all_leads, back_with_error, card_page, forbidden, load_card, param,
+    people_names, stage_name,
+};
+use super::listing::{self, Cell, ListQuery, Listing, col};
+use super::shell::{
+    Lang, PageResult, Viewer, count, date_str, done, message, money, or_fail, page, respond, run,
+};
 use crate::AppState;
 use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use baton_app::conveyor::deals::NewContract;
+use baton_app::conveyor::leads::{LeadQuery, LeadView};
+use baton_app::{AppError, Paging};
+use baton_domain::lead::Answers;
+use baton_domain::{ConveyorConfig, Money};
+use baton_store::records::{Handoff, LeadRow};
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/inbox", get(inbox))
+        .route("/pipeline", get(pipeline))
+        .route("/leads/{id}/accept", post(accept))
+        .route("/leads/{id}/reject", post(reject))
+        .route("/leads/{id}/move", post(move_deal))
+        .route("/leads/{id}/lose", post(lose))
+        .route("/leads/{id}/contract", post(sign_contract))
+}
+
+/// Stages shown as the board's columns: the three a deal is moved between by hand, and the
+/// contract stage (reached only by signing; dropping a card there explains how).
+const BOARD: [&str; 4] = ["accepted", "meeting", "proposal", "contract"];
+const MOVABLE: [&str; 3] = ["accepted", "meeting", "proposal"];
+
+/// Only a path on this site may be a "back" target.
+fn safe_back(b: &str, default: &str) -> String {
+    if b.starts_with('/') && !b.starts_with("//") {
+        b.to_string()
+    } else {
+        default.to_string()
+    }
+}
+
+fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// "5 ч 07 мин" left, or how late.
+fn time_left(l: Lang, due: &str, now: DateTime<Utc>) -> String {
+    let Some(due) = parse_instant(due) else {
+        return date_str(due);
+    };
+    let secs = (due - now).num_seconds();
+    let s = secs.unsigned_abs();
+    let (h, m) = (s / 3600, (s % 3600) / 60);
+    let span = format!("{h} {} {m:02} {}", l.t("ч", "h"), l.t("мин", "min"));
+    if secs < 0 {
+        format!("{} {span}", l.t("просрочено на", "late by"))
+    } else {
+        format!("{} {span}", l.t("осталось", "left"))
+    }
+}
+
+// ---- incoming warm leads ----
+
+struct Incoming {
+    handoff: Handoff,
+    view: LeadView,
+}
+
+async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
+    if !v.sells() {
+        return Err(forbidden(&v, "receive warm leads"));
+    }
+    let actor = v.actor.clone();
+    let (items, cfg, people, now) = or_fail(
+        v.lang,
+        run(&s, move |app| {
+            let mut pending = Vec::new();
+            let mut page = 1;
+            loop {
+                let p = app.handoffs(
+                    &actor,
+                    Some("pending"),
+                    Some("lead"),
+                    Paging {
+                        page,
+                        per_page: 500,
+                    },
+                )?;
+                let n = p.items.len();
+                let total = p.total;
+                pending.extend(p.items);
+                if n < 500 || pending.len() as i64 >= total {
+                    break;
+                }
+                page += 1;
+            }
+            let mut out = Vec::new();
+            for h in pending.into_iter().filter(|h| h.receiver_id == actor.id) {
+                let Some(lead_id) = h.lead_id.clone() else {
+                    continue;
+                };
+                out.push(Incoming {
+                    view: app.lead(&actor, &lead_id)?,
+                    handoff: h,
+                });
+            }
+            // The most urgent first.
+            out.sort_by(|a, b| a.handoff.due_at.cmp(&b.handoff.due_at));
+            Ok((out, app.config()?, people_names(app, &actor)?, app.now()))
+        })
+        .await,
+    )?;
+    let l = v.lang;
+    let name = |id: &str| people.get(id).cloned().unwrap_or_default();
+    let body = html! {
+        @if let Some(e) = param(&v, "err") { p.error role="alert" { (e) } }
+        @if items.is_empty() {
+            p.muted id="inbox-empty" { (l.t("Новых тёплых лидов нет.", "No incoming warm leads.")) }
+        } @else {
+            p { (l.t("Ждут вашего решения", "Waiting for your decision")) ": " b { (count(items.len() as i64)) } }
+        }
+        div.grid.inbox {
+            @for it in &items {
+                @let lead = &it.view.lead;
+                @let h = &it.handoff;
+                @let answers: Answers = serde_json::from_str(h.snapshot.text()).unwrap_or_default();
+                @let late = parse_instant(&h.due_at).is_some_and(|d| d < now);
+                article.card.incoming id=(format!("lead-{}", lead.id)) {
+                    h2 { a href=(format!("/leads/{}", lead.id)) { (it.view.company_name) } }
+                    p {
+                        (l.t("Срок принятия", "Accept within")) ": "
+                        span class=(if late { "countdown late" } else { "countdown" })
+                            data-deadline=(h.due_at) data-late=(l.t("просрочено", "late")) {
+                            (time_left(l, &h.due_at, now))
+                        }
+                        " " span.muted { "(" (l.t("до", "until")) " " (date_str(&h.due_at)) " UTC)" }
+                    }
+                    p {
+                        (l.t("От", "From")) ": " b { (name(&h.sender_id)) }
+                        " · " (l.t("передан", "handed")) " " (date_str(&h.created_at))
+                        " · " (super::caller::rule_name(l, &h.rule))
+                    }
+                    dl.checklist {
+                        @for item in &cfg.warm_lead_checklist {
+                            dt { (l.t(&item.label_ru, &item.label_en)) }
+                            dd { @match answers.get(&item.key).filter(|a| !a.trim().is_empty()) {
+                                Some(a) => (a),
+                                None => span.muted { "—" },
+                            } }
+                        }
+                    }
+                    (decide_forms(l, &cfg, &lead.id))
+                }
+            }
+        }
+    };
+    Ok(respond(page(
+        &v,
+        l.t("Входящие тёплые лиды", "Incoming warm leads"),
+        body,
+    )))
+}
+
+/// Accept, or reject with a configured reason: on the inbox and on the lead card.
+pub(crate) fn decide_forms(l: Lang, cfg: &ConveyorConfig, lead_id: &str) -> Markup {
+    html! {
+        div.decide {
+            form.inline method="post" action=(format!("/leads/{}/accept", lead_id)) {
+                button type="submit" id=(format!("accept-{}", lead_id)) { (l.t("Принять", "Accept")) }
+            }
+            form.inline.reject method="post" action=(format!("/leads/{}/reject", lead_id)) {
+                label for=(format!("reason-{}", lead_id)) { (l.t("Причина отказа", "Reason")) }
+                select id=(format!("reason-{}", lead_id)) name="reason" required {
+                    option value="" { "—" }
+                    @for r in &cfg.rejection_reasons {
+                        option value=(r.code) { (l.t(&r.label_ru, &r.label_en)) }
+                    }
+                }
+                label for=(format!("text-{}", lead_id)) class="sr" { (l.t("Комментарий", "Comment")) }
+                input type="text" id=(format!("text-{}", lead_id)) name="text"
+                    placeholder=(l.t("Комментарий (для «Другое» обязателен)", "Comment (required for “Other”)"));
+                button.danger type="submit" id=(format!("reject-{}", lead_id)) { (l.t("Отклонить", "Reject")) }
+            }
+        }
+    }
+}
+
+async fn accept(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> PageResult {
+    let actor = v.actor.clone();
+    let lead_id = id.clone();
+    let r = run(&s, move |app| {
+        let row = app.accept_lead(&actor, &lead_id)?;
+        Ok(app.lead(&actor, &row.id)?.company_name)
+    })
+    .await;
+    Ok(match r {
+        Ok(company) => done(
+            "/inbox",
+            &format!(
+                "{} «{company}». {}",
+                v.t("Лид принят:", "Lead accepted:"),
+                v.t("Он в ваших сделках.", "It is in your pipeline.")
+            ),
+        ),
+        Err(e) => back_with_error("/inbox", &message(&e)),
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct RejectForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+async fn reject(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<RejectForm>,
+) -> PageResult {
+    let actor = v.actor.clone();
+    if f.reason.trim().is_empty() {
+        return Ok(back_with_error(
+            "/inbox",
+            v.t(
+                "Выберите причину отказа из списка.",
+                "Choose the reason for rejecting.",
+            ),
+        ));
+    }
+    let r = run(&s, move |app| {
+        app.reject_lead(&actor, &id, &f.reason, f.text.as_deref())
+    })
+    .await;
+    Ok(match r {
+        Ok(_) => done(
+            "/inbox",
+            v.t(
+                "Лид отклонён и возвращён менеджеру по звонкам с причиной.",
+                "Lead rejected and returned to its caller with the reason.",
+            ),
+        ),
+        Err(e) => back_with_error("/inbox", &message(&e)),
+    })
+}
+
+// ---- the pipeline ----
+
+#[derive(Deserialize, Default)]
+struct ViewQ {
+    view: Option<String>,
+}
+
+fn days_since(stamp: &str, now: DateTime<Utc>) -> i64 {
+    parse_instant(stamp).map_or(0, |t| (now - t).num_days().max(0))
+}
+
+async fn pipeline(
+    State(s): State<AppState>,
+    v: Viewer,
+    Query(vq): Query<ViewQ>,
+    Query(lq): Query<ListQuery>,
+) -> PageResult {
+    if !v.sells() {
+        return Err(forbidden(&v, "work deals"));
+    }
+    let actor = v.actor.clone();
+    let (deals, now): (Vec<(LeadRow, String)>, DateTime<Utc>) = or_fail(
+        v.lang,
+        run(&s, move |app| {
+            let rows = all_leads(
+                app,
+                &actor,
+                LeadQuery {
+                    owner_id: Some(actor.id.clone()),
+                    ..Default::default()
+                },
+            )?;
+            let mut out = Vec::new();
+            for r in rows
+                .into_iter()
+                .filter(|r| BOARD.contains(&r.stage.as_str()))
+            {
+                let name = app.lead(&actor, &r.id)?.company_name;
+                out.push((r, name));
+            }
+            Ok((out, app.now()))
+        })
+        .await,
+    )?;
+    let l = v.lang;
+    let as_list = vq.view.as_deref() == Some("list");
+    let total: Money = deals.iter().filter_map(|(d, _)| d.amount).sum();
+    let switch = html! {
+        p.view-switch {
+            @if as_list {
+                a href="/pipeline" id="view-board" { (l.t("Доска", "Board")) } " · " b { (l.t("Список", "List")) }
+            } @else {
+                b { (l.t("Доска", "Board")) } " · " a href="/pipeline?view=list" id="view-list" { (l.t("Список (клавиатура)", "List (keyboard)")) }
+            }
+            " · " (l.t("Сделок", "Deals")) ": " (count(deals.len() as i64))
+            " · " (l.t("Сумма", "Amount")) ": " (money(total))
+        }
+    };
+    let content = if as_list {
+        let rows: Vec<Vec<Cell>> = deals
+            .iter()
+            .map(|(d, company)| {
+                let days = days_since(&d.updated_at, now);
+                let action = if MOVABLE.contains(&d.stage.as_str()) {
+                    html! {
+                        form.inline method="post" action=(format!("/leads/{}/move", d.id)) {
+                            input type="hidden" name="back" value="/pipeline?view=list";
+                            label for=(format!("stage-{}", d.id)) class="sr" { (l.t("Новый этап", "New stage")) }
+                            select id=(format!("stage-{}", d.id)) name="stage" {
+                                @for st in BOARD {
+                                    option value=(st) selected[st == d.stage] { (stage_name(l, st)) }
+                                }
+                            }
+                            button type="submit" id=(format!("move-{}", d.id)) { (l.t("Перенести", "Move")) }
+                        }
+                    }
+                } else {
+                    html! { a href=(format!("/leads/{}", d.id)) { (l.t("Ждёт оплаты — карточка", "Awaiting payment — card")) } }
+                };
+                vec![
+                    Cell::Link(format!("/leads/{}", d.id), company.clone()),
+                    Cell::Text(stage_name(l, &d.stage)),
+                    d.amount.map_or(Cell::Text(String::new()), Cell::Money),
+                    Cell::Count(days),
+                    Cell::Html(action, String::new()),
+                ]
+            })
+            .collect();
+        listing::show(
+            l,
+            "/pipeline",
+            &lq,
+            Listing {
+                name: "pipeline-list",
+                columns: vec![
+                    col("company", l.t("Компания", "Company")),
+                    col("stage", l.t("Этап", "Stage")),
+                    col("amount", l.t("Сумма", "Amount")),
+                    col("days", l.t("Дней на этапе", "Days in stage")),
+                    col("move", l.t("Перенести", "Move")),
+                ],
+                rows,
+                filters: Some(html! { input type="hidden" name="view" value="list"; }),
+                default_sort: Some(("days", true)),
+            },
+        )?
+    } else {
+        html! {
+            div.board id="board" {
+                @for st in BOARD {
+                    @let here: Vec<&(LeadRow, String)> = deals.iter().filter(|(d, _)| d.stage == st).collect();
+                    section.column data-stage=(st) aria-label=(stage_name(l, st)) {
+                        h2 { span { (stage_name(l, st)) } span.badge { (here.len()) } }
+                        @for (d, company) in here {
+                            @let days = days_since(&d.updated_at, now);
+                            div.deal draggable="true" data-move=(format!("/leads/{}/move", d.id)) id=(format!("deal-{}", d.id)) {
+                                a href=(format!("/leads/{}", d.id)) { (company) }
+                                @if let Some(a) = d.amount { div.amount { (money(a)) } }
+                                div.muted { (l.t("дней на этапе", "days in stage")) ": " (days) }
+                            }
+                        }
+                    }
+                }
+            }
+            p.muted { (l.t("Перетащите карточку в другой столбец или откройте список для клавиатуры. Этап «Договор» наступает при подписании договора в карточке лида.",
+                           "Drag a card to another column, or use the keyboard list. The contract stage is reached by signing the contract on the lead card.")) }
+        }
+    };
+    let body = html! {
+        @if let Some(e) = param(&v, "err") { p.error role="alert" id="move-error" { (e) } }
+        (switch)
+        (content)
+    };
+    Ok(respond(page(&v, l.t("Сделки", "Pipeline"), body)))
+}
+
+#[derive(Deserialize, Default)]
+struct MoveForm {
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    back: String,
+}
+
+async fn move_deal(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<MoveForm>,
+) -> PageResult {
+    let back = safe_back(&f.back, "/pipeline");
+    let actor = v.actor.clone();
+    let stage = f.stage.clone();
+    let r = run(&s, move |app| app.move_lead(&actor, &id, &stage)).await;
+    Ok(match r {
+        Ok(row) => done(
+            &back,
+            &format!(
+                "{}: {}",
+                v.t("Сделка перенесена", "Deal moved"),
+                stage_name(v.lang, &row.stage)
+            ),
+        ),
+        Err(e) => back_with_error(&back, &message(&e)),
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct LoseForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn lose(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<LoseForm>,
+) -> PageResult {
+    let actor = v.actor.clone();
+    let lead_id = id.clone();
+    let r = run(&s, move |app| app.lose_lead(&actor, &lead_id, &f.reason)).await;
+    Ok(match r {
+        Ok(_) => done(
+            "/pipeline",
+            v.t(
+                "Сделка закрыта как проигранная.",
+                "The deal is closed as lost.",
+            ),
+        ),
+        Err(e) => back_with_error(&format!("/leads/{id}"), &message(&e)),
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct ContractForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    signed_on: String,
+    #[serde(default)]
+    amount: String,
+}
+
+async fn sign_contract(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<ContractForm>,
+) -> PageResult {
+    let typed = ContractTyped {
+        number: f.number.clone(),
+        signed_on: f.signed_on.clone(),
+        amount: f.amount.clone(),
+        error: None,
+        field: None,
+    };
+    let amount = if f.amount.trim().is_empty() {
+        Err(AppError::invalid(
+            "amount",
+            v.t("Укажите сумму договора.", "Give the contract's amount."),
+        ))
+    } else {
+        f.amount.parse::<Money>().map_err(|_| {
+            AppError::invalid(
+                "amount",
+                v.t(
+                    "Сумма не распознана: напишите, например, 1 234 567,89",
+                    "The amount is not a number: write e.g. 1 234 567.89",
+                ),
+            )
+        })
+    };
+    let result = match amount {
+        Err(e) => Err(e),
+        Ok(amount) => {
+            let actor = v.actor.clone();
+            let lead_id = id.clone();
+            let req = NewContract {
+                number: Some(f.number.trim().to_string()).filter(|n| !n.is_empty()),
+                signed_on: Some(f.signed_on.trim().to_string()).filter(|n| !n.is_empty()),
+                amount: Some(amount),
+                lines: vec![],
+            };
+            run(&s, move |app| app.sign_contract(&actor, &lead_id, req)).await
+        }
+    };
+    match result {
+        Ok(c) => Ok(done(
+            &format!("/companies/{}", c.company_id),
+            &format!(
+                "{} № {} {} {}",
+                v.t("Договор", "Contract"),
+                c.number,
+                v.t("подписан на", "signed for"),
+                money(c.amount)
+            ),
+        )),
+        Err(e) => {
+            let d = load_card(&s, &v, id).await?;
+            let status = super::shell::status_of(&e);
+            let typed = ContractTyped {
+                error: Some(message(&e)),
+                field: e.field().map(str::to_string),
+                ..typed
+            };
+            let status = if status == StatusCode::INTERNAL_SERVER_ERROR {
+                status
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok((status, card_page(&v, &d, &typed)).into_response())
+        }
+    }
+}
+
+/// The deal's actions on the lead card, for its owner: move, sign the first contract, lose.
+pub(crate) fn deal_actions(v: &Viewer, d: &CardData, typed: &ContractTyped) -> Markup {
+    let l = v.lang;
+    let lead = &d.view.lead;
+    let open = lead.stage != "won" && lead.stage != "lost";
+    let can_move = MOVABLE.contains(&lead.stage.as_str());
+    let can_sign = can_move || (lead.stage == "working" && lead.caller_id.is_none());
+    let wrap = |field: &str| {
+        if typed.field.as_deref() == Some(field) {
+            "field missing"
+        } else {
+            "field"
+        }
+    };
+    let signed_on = if typed.signed_on.is_empty() && typed.error.is_none() {
+        d.today.clone()
+    } else {
+        typed.signed_on.clone()
+    };
+    html! {
+        @if can_move {
+            section.card id="deal-move" {
+                h2 { (l.t("Этап сделки", "Deal stage")) }
+                form.inline method="post" action=(format!("/leads/{}/move", lead.id)) {
+                    input type="hidden" name="back" value=(format!("/leads/{}", lead.id));
+                    label for="move-stage" { (l.t("Перенести на этап", "Move to")) }
+                    select id="move-stage" name="stage" {
+                        @for st in MOVABLE {
+                            option value=(st) selected[st == lead.stage] { (stage_name(l, st)) }
+                        }
+                    }
+                    button type="submit" id="move-submit" { (l.t("Перенести", "Move")) }
+                }
+            }
+        }
+        @if can_sign {
+            section.card id="contract" {
+                h2 { (l.t("Первый договор", "First contract")) }
+                @if let Some(e) = &typed.error { p.error role="alert" { (e) } }
+                form.stack id="contract-form" method="post" action=(format!("/leads/{}/contract", lead.id)) {
+                    div class=(wrap("number")) {
+                        label for="contract-number" { (l.t("Номер (необязательно — присвоится сам)", "Number (optional — assigned automatically)")) }
+                        input type="text" id="contract-number" name="number" value=(typed.number);
+                    }
+                    div class=(wrap("signed_on")) {
+                        label for="contract-signed-on" { (l.t("Дата подписания", "Signed on")) }
+                        input type="date" id="contract-signed-on" name="signed_on" value=(signed_on);
+                    }
+                    div class=(wrap("amount")) {
+                        label for="contract-amount" { (l.t("Сумма договора, ₽", "Contract amount, ₽")) }
+                        input type="text" inputmode="decimal" id="contract-amount" name="amount" value=(typed.amount)
+                            placeholder="1 234 567,89" required;
+                    }
+                    button type="submit" id="contract-submit" { (l.t("Записать договор", "Record the contract")) }
+                }
+            }
+        }
+        @if open && lead.stage != "handed" {
+            section.card id="deal-lose" {
+                h2 { (l.t("Проиграна", "Lost")) }
+                form.inline id="lose-form" method="post" action=(format!("/leads/{}/lose", lead.id)) {
+                    label for="lose-reason" { (l.t("Почему", "Why")) }
+                    input type="text" id="lose-reason" name="reason" required;
+                    button.danger type="submit" id="lose-submit" { (l.t("Закрыть как проигранную", "Close as lost")) }
+                }
+            }
+        }
+    }
 }
