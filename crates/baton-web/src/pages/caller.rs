@@ -817,7 +817,7 @@ async fn my_leads(
     };
     let table = listing::show(
         l,
-        "/leads/mine",
+        &v.here,
         &lq,
         Listing {
             name: "my-leads",

@@ -284,7 +284,7 @@ async fn portfolio(
     });
     let list = listing::show(
         l,
-        "/portfolio",
+        &v.here,
         &lq,
         Listing {
             name: "portfolio",

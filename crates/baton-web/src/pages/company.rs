@@ -265,7 +265,7 @@ async fn companies(
     };
     let list = listing::show(
         l,
-        "/companies",
+        &v.here,
         &lq,
         Listing {
             name: "companies",

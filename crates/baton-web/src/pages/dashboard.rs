@@ -898,7 +898,7 @@ async fn alerts(State(s): State<AppState>, v: Viewer, Query(q): Query<AlertsQ>) 
     };
     let list = listing::show(
         l,
-        "/alerts",
+        &v.here,
         &q.list,
         Listing {
             name: "alerts",

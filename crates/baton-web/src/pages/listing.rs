@@ -105,7 +105,22 @@ pub struct Listing {
 }
 
 /// The list after the query: filtered, sorted, and either a page of HTML or the whole CSV.
+/// `path` may carry the page's own filters as a query (`/leads/mine?stage=won`): the sort,
+/// page and CSV links keep them.
 pub fn show(lang: Lang, path: &str, q: &ListQuery, mut l: Listing) -> Result<Markup, Response> {
+    let (path, kept) = match path.split_once('?') {
+        Some((p, query)) => (
+            p,
+            serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| {
+                    !["q", "sort", "desc", "page", "format", "ok"].contains(&k.as_str())
+                })
+                .collect::<Vec<_>>(),
+        ),
+        None => (path, Vec::new()),
+    };
     if let Some(needle) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let needle = needle.to_lowercase();
         l.rows
@@ -136,7 +151,8 @@ pub fn show(lang: Lang, path: &str, q: &ListQuery, mut l: Listing) -> Result<Mar
     let page = q.page.unwrap_or(1).clamp(1, pages);
     let shown = &l.rows[(page - 1) * PER_PAGE..(page * PER_PAGE).min(total)];
     let link = |sort: Option<&str>, desc: bool, page: usize, format: Option<&str>| {
-        let mut kv: Vec<(&str, String)> = Vec::new();
+        let mut kv: Vec<(&str, String)> =
+            kept.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         if let Some(s) = q.q.as_deref().filter(|s| !s.is_empty()) {
             kv.push(("q", s.to_string()));
         }
@@ -284,6 +300,28 @@ mod tests {
         let resp = show(Lang::Ru, "/x", &q, listing()).expect_err("csv");
         let body = futures_body(resp);
         assert_eq!(body, "\u{feff}Имя;Сумма\nВера;-5,00\n");
+    }
+
+    #[test]
+    fn sort_and_csv_links_keep_the_page_filters() {
+        let html = show(
+            Lang::Ru,
+            "/leads/mine?stage=won&page=2&ok=done",
+            &ListQuery::default(),
+            listing(),
+        )
+        .expect("html")
+        .into_string();
+        assert!(
+            html.contains("href=\"/leads/mine?stage=won&amp;sort=name\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"/leads/mine?stage=won&amp;format=csv\""),
+            "{html}"
+        );
+        assert!(html.contains("action=\"/leads/mine\""), "{html}");
+        assert!(!html.contains("ok=done"), "{html}");
     }
 
     fn futures_body(r: Response) -> String {
