@@ -926,6 +926,48 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
         day += Duration::days(1);
     }
 
+    // Today's call list for each caller: the companies of their base never turned into a lead
+    // and not claimed by someone else, so the caller's queue opens with work to do.
+    if split_done {
+        g.at(opts.today, 0);
+        for r in &regions {
+            for c in &r.callers {
+                let base = g.call_lists.get(&c.actor.id).cloned().unwrap_or_default();
+                let fresh: Vec<String> = app.db.read(|tx| {
+                    let mut out = Vec::new();
+                    for id in &base {
+                        let row = tx.query_one(
+                            "SELECT 1 FROM companies co WHERE co.id = ? AND co.att_kind IS NULL \
+                             AND (co.claim_holder_id IS NULL OR co.claim_holder_id = ?) \
+                             AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.company_id = co.id)",
+                            &[id.as_str().into(), c.actor.id.as_str().into()],
+                        )?;
+                        if row.is_some() {
+                            out.push(id.clone());
+                        }
+                        if out.len() >= 60 {
+                            break;
+                        }
+                    }
+                    Ok::<_, AppError>(out)
+                })?;
+                if !fresh.is_empty() {
+                    app.create_call_list(
+                        &r.head.actor,
+                        &format!(
+                            "Повторный обзвон {} — {}",
+                            opts.today.format("%d.%m.%Y"),
+                            c.actor.name
+                        ),
+                        Some(&c.actor.id),
+                        &fresh,
+                    )?;
+                }
+            }
+        }
+        app.db.flush()?;
+    }
+
     let counts = app.db.tx(|tx| {
         let mut c = |sql: &str| -> AppResult<u64> {
             Ok(tx.query_one(sql, &[])?.map_or(0, |r| r.int(0)) as u64)

@@ -205,8 +205,31 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-/// A stored ISO date or timestamp shown in Russian format; anything else as it is.
+/// The company's time zone (the configuration's `timezone`), read when the server starts:
+/// stored timestamps are UTC and are shown in it.
+static ZONE: std::sync::RwLock<chrono_tz::Tz> = std::sync::RwLock::new(chrono_tz::Europe::Moscow);
+
+pub fn set_zone(tz: chrono_tz::Tz) {
+    if let Ok(mut z) = ZONE.write() {
+        *z = tz;
+    }
+}
+
+fn zone() -> chrono_tz::Tz {
+    ZONE.read().map(|z| *z).unwrap_or(chrono_tz::Europe::Moscow)
+}
+
+/// A stored ISO date or timestamp shown in Russian format (timestamps in the company's time
+/// zone); anything else as it is.
 pub fn date_str(s: &str) -> String {
+    if s.len() > 10
+        && let Ok(t) = chrono::DateTime::parse_from_rfc3339(s)
+    {
+        return t
+            .with_timezone(&zone())
+            .format("%d.%m.%Y %H:%M")
+            .to_string();
+    }
     let day = s.get(..10).unwrap_or(s);
     match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
         Ok(d) => {
@@ -401,7 +424,9 @@ mod tests {
             date(NaiveDate::from_ymd_opt(2026, 11, 28).expect("date")),
             "28.11.2026"
         );
-        assert_eq!(date_str("2026-11-28T09:05:00Z"), "28.11.2026 09:05");
+        // UTC as stored, Moscow as shown (the default zone).
+        assert_eq!(date_str("2026-11-28T09:05:00Z"), "28.11.2026 12:05");
+        assert_eq!(date_str("2026-11-28T22:30:00Z"), "29.11.2026 01:30");
         assert_eq!(date_str("2026-11-28"), "28.11.2026");
         assert_eq!(urlencode("/a b?c=д"), "/a%20b%3Fc%3D%D0%B4");
     }
