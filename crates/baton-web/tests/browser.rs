@@ -139,14 +139,18 @@ struct Browser {
 impl Browser {
     async fn open(webdriver: &str, base: &str, w: u32, h: u32) -> Browser {
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": "/usr/bin/chromium",
-                "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                         "--disable-gpu", "--hide-scrollbars", format!("--window-size={w},{h}")]
-            }),
-        );
+        let mut options = serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--disable-gpu", "--hide-scrollbars", format!("--window-size={w},{h}")]
+        });
+        // Chromium's windows are never narrower than 500 px: a phone's width is emulated.
+        if w < 500 {
+            options["mobileEmulation"] = serde_json::json!({
+                "deviceMetrics": { "width": w, "height": h, "pixelRatio": 2.0, "touch": true }
+            });
+        }
+        caps.insert("goog:chromeOptions".into(), options);
         let c = ClientBuilder::rustls()
             .expect("tls")
             .capabilities(caps)
@@ -174,8 +178,14 @@ impl Browser {
         }
     }
 
+    /// The page's HTML as the browser serializes it (no-break spaces come back as `&nbsp;`;
+    /// they are turned back into the character so texts compare as rendered).
     async fn source(&self) -> String {
-        self.c.source().await.expect("page source")
+        self.c
+            .source()
+            .await
+            .expect("page source")
+            .replace("&nbsp;", "\u{a0}")
     }
 
     async fn id(&self, id: &str) -> fantoccini::elements::Element {
@@ -192,8 +202,32 @@ impl Browser {
         e.send_keys(text).await.expect("type");
     }
 
+    /// Clicks a link or a submit button and waits for the next page: the old document is
+    /// marked, and the click has landed when a document without the mark is complete.
     async fn click(&self, id: &str) {
-        self.id(id).await.click().await.expect("click");
+        let e = self.id(id).await;
+        self.c
+            .execute("window.__batonOld = true;", vec![])
+            .await
+            .expect("mark the page");
+        e.click().await.expect("click");
+        for _ in 0..100 {
+            let fresh = self
+                .c
+                .execute(
+                    "return window.__batonOld !== true && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if fresh {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("clicking #{id} led to no new page");
     }
 
     async fn login(&self, login: &str) {
@@ -202,7 +236,15 @@ impl Browser {
         self.typ("login", login).await;
         self.typ("password", PASSWORD).await;
         self.click("login-submit").await;
-        let path = self.path().await;
+        // The click returns before the navigation ends: wait for the page after the login.
+        let mut path = self.path().await;
+        for _ in 0..50 {
+            if !path.starts_with("/login") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            path = self.path().await;
+        }
         assert!(
             !path.starts_with("/login"),
             "{login} could not log in: {}",
@@ -254,7 +296,8 @@ impl<'a> Story<'a> {
         b.go("/calls").await;
         let company = b.id("next-company").await.text().await.expect("text");
         b.click("outcome-dm_interested").await;
-        let path = b.path().await;
+        let full = b.path().await;
+        let path = full.split('?').next().unwrap_or("").to_string();
         let lead = path
             .strip_prefix("/leads/")
             .and_then(|p| p.strip_suffix("/handoff"))
@@ -301,8 +344,7 @@ impl<'a> Story<'a> {
     }
 
     async fn relay(&self, b: &Browser) {
-        let (lead, company, seller) = self.hand_over_a_lead(b).await;
-        let company_name = company.lines().next().unwrap_or("").trim().to_string();
+        let (lead, _, seller) = self.hand_over_a_lead(b).await;
 
         // The sales manager accepts the lead and signs the first contract.
         b.login(&seller).await;
@@ -317,6 +359,7 @@ impl<'a> Story<'a> {
             "contract → card, not {card}"
         );
         let card = card.split('?').next().unwrap_or("").to_string();
+        let company_name = b.id("company-name").await.text().await.expect("name");
 
         // Invoice and the first payment on the card.
         b.typ("invoice-amount", "120 000").await;
@@ -358,7 +401,8 @@ impl<'a> Story<'a> {
 
         // The client manager sees the new client.
         b.login(&self.login_of(&cm_name)).await;
-        b.go("/portfolio").await;
+        let q = serde_urlencoded::to_string([("q", company_name.as_str())]).expect("query");
+        b.go(&format!("/portfolio?{q}")).await;
         let html = b.source().await;
         assert!(
             html.contains(&maud_escape(&company_name)),
