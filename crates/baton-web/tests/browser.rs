@@ -104,6 +104,7 @@ fn the_web_application_in_a_real_browser() {
         story.relay(&b).await;
         story.rejection(&b).await;
         story.language(&b).await;
+        story.what_if(&b).await;
         screenshots(&b, &summary, "1280").await;
         let _ = b.c.clone().close().await;
 
@@ -458,6 +459,50 @@ impl<'a> Story<'a> {
             html.contains(&maud_escape(reason.trim())),
             "the caller sees the reason «{reason}»: {html}"
         );
+    }
+
+    /// The head replays a shipped plan on last month and runs the structure simulator, which
+    /// shows its progress and then the bands.
+    async fn what_if(&self, b: &Browser) {
+        b.login("head.msk").await;
+        b.go("/whatif").await;
+        b.id("replay-plan-id")
+            .await
+            .select_by_value("shipped:caller")
+            .await
+            .expect("choose the plan");
+        b.click("replay-run").await;
+        let result = b.id("replay-result").await.text().await.expect("text");
+        assert!(!result.is_empty());
+        assert!(b.c.find(Locator::Id("replay-people")).await.is_ok());
+
+        b.go("/whatif").await;
+        b.typ("runs", "40").await;
+        b.click("structure-run").await;
+        assert!(b.path().await.starts_with("/whatif/structure/"));
+        let mut state = String::new();
+        for _ in 0..240 {
+            if let Ok(e) = b.c.find(Locator::Id("sim-progress")).await {
+                state = e
+                    .attr("data-state")
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                if state != "running" {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        assert_eq!(state, "done", "{}", b.source().await);
+        let band = b
+            .id("band-new-clients")
+            .await
+            .html(false)
+            .await
+            .expect("html");
+        assert!(band.contains("<svg"), "{band}");
     }
 
     async fn language(&self, b: &Browser) {

@@ -336,9 +336,9 @@ fn funnel_section(l: Lang, f: &FunnelReport) -> Markup {
         section.card id="funnel-card" {
             h2 { (l.t("Воронка по трём ролям", "The funnel across the three roles")) }
             div id="funnel" class="funnel-toggle" {
-                input type="radio" name="funnel-view" id="fv-cohort" checked;
+                input type="radio" name="funnel-view" id="fv-cohort";
                 label for="fv-cohort" { (l.t("Когорта: компании с первым звонком в месяце", "Cohort: companies first called in the month")) }
-                input type="radio" name="funnel-view" id="fv-activity";
+                input type="radio" name="funnel-view" id="fv-activity" checked;
                 label for="fv-activity" { (l.t("Активность: кто дошёл до шага в месяце", "Activity: who reached each step in the month")) }
                 div.fv.fv-cohort {
                     p.explain { (l.t(
