@@ -7,6 +7,7 @@
 
 use super::chart::{self, HBar, HeatCell, Stack};
 use super::listing::{self, Cell, ListQuery, Listing, col};
+use super::memo;
 use super::shell::{
     Lang, PageResult, Viewer, count, done, failure, form_error, message, money, or_fail, page,
     percent, run,
@@ -59,7 +60,9 @@ pub struct DashQ {
 async fn dashboard_q(s: State<AppState>, v: Viewer, Query(q): Query<DashQ>) -> PageResult {
     let period = q.period.clone().filter(|p| !p.trim().is_empty());
     let region = q.region.clone().filter(|p| !p.trim().is_empty());
-    dashboard(s, v, period, region, q.list).await
+    let key = memo::key(&v);
+    let state = s.0.clone();
+    memo::remembered(&state, key, dashboard(s, v, period, region, q.list)).await
 }
 
 /// The same at `/dashboard/YYYY-MM/CODE` (`all` for every region): the path the plan-fact
@@ -71,7 +74,9 @@ async fn dashboard_path(
     Query(list): Query<ListQuery>,
 ) -> PageResult {
     let region = Some(region).filter(|r| r != "all" && !r.is_empty());
-    dashboard(s, v, Some(period), region, list).await
+    let key = memo::key(&v);
+    let state = s.0.clone();
+    memo::remembered(&state, key, dashboard(s, v, Some(period), region, list)).await
 }
 
 /// Everything the dashboard shows, computed by the report methods.
@@ -825,6 +830,11 @@ fn action_text(l: Lang, rule: &str, message: &str, english: &str) -> String {
 }
 
 async fn alerts(State(s): State<AppState>, v: Viewer, Query(q): Query<AlertsQ>) -> PageResult {
+    let key = memo::key(&v);
+    memo::remembered(&s.clone(), key, alerts_fresh(s, v, q)).await
+}
+
+async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
     forbidden_unless_leading(&v)?;
     let l = v.lang;
     let show_acked = q.acknowledged.as_deref() == Some("1");

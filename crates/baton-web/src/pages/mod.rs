@@ -17,6 +17,7 @@ pub mod client;
 pub mod company;
 pub mod dashboard;
 pub mod listing;
+pub mod memo;
 pub mod payroll;
 pub mod people;
 pub mod seller;

@@ -183,6 +183,11 @@ fn previous_month(app: &baton_app::App) -> Result<String, AppError> {
 }
 
 async fn whatif_page(State(s): State<AppState>, v: Viewer) -> PageResult {
+    let key = super::memo::key(&v);
+    super::memo::remembered(&s.clone(), key, whatif_fresh(s, v)).await
+}
+
+async fn whatif_fresh(s: AppState, v: Viewer) -> PageResult {
     may_use(&v)?;
     let actor = v.actor.clone();
     let (plans, structure, month) = or_fail(
