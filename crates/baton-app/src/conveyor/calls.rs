@@ -218,6 +218,18 @@ impl App {
         })
     }
 
+    /// How many companies of a call list are still to be called.
+    pub fn call_list_remaining(&self, actor: &Actor, list_id: &str) -> AppResult<i64> {
+        self.db.read(|tx| {
+            let list: CallList = visible(tx, &list_scope(actor), list_id, "call list")?;
+            Ok(tx.count::<CallListItem>(
+                &Filter::new()
+                    .eq("call_list_id", list.id.as_str())
+                    .eq("done", 0i64),
+            )?)
+        })
+    }
+
     /// Logs a call. The caller takes (or renews) the claim on the company; someone else's
     /// active claim refuses the call with their name.
     pub fn log_call(&self, actor: &Actor, req: NewCall) -> AppResult<Activity> {

@@ -234,14 +234,15 @@ async fn calls(
             let mut lists = Vec::new();
             let mut current: Option<(String, Vec<QueueItem>)> = None;
             for l in app.call_lists(&actor)? {
-                let items = app.call_queue(&actor, &l.id, 200)?;
-                let n = items.len();
+                // Counted for every list; the companies (with contacts and history) are read
+                // for the list on screen only, one page and the next company ahead.
+                let n = app.call_list_remaining(&actor, &l.id)? as usize;
                 let pick = match &wanted {
                     Some(w) => *w == l.id,
                     None => current.is_none() && n > 0,
                 };
                 if pick {
-                    current = Some((l.id.clone(), items));
+                    current = Some((l.id.clone(), app.call_queue(&actor, &l.id, 51)?));
                 }
                 lists.push((l, n));
             }
