@@ -38,7 +38,7 @@ enum Cmd {
         #[command(subcommand)]
         what: simulate::SimulateCmd,
     },
-    /// Serve the API (and, later, the web application).
+    /// Serve the web application and the API.
     Serve {
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
