@@ -628,6 +628,30 @@ async fn screenshots(b: &Browser, s: &DemoSummary, width: &str) {
                     "{p} as {login}: {overflow} px wider than the window"
                 ));
             }
+            // Nothing may stick out of the window unless it sits in a frame that scrolls or
+            // clips (wide tables, the navigation on a phone).
+            let sticking = b
+                .c
+                .execute(
+                    r#"const w = window.innerWidth, out = [];
+                       for (const el of document.querySelectorAll('body *')) {
+                         const r = el.getBoundingClientRect();
+                         if (r.width === 0 || r.height === 0 || r.right <= w + 1) continue;
+                         let framed = false;
+                         for (let p = el.parentElement; p; p = p.parentElement) {
+                           const o = getComputedStyle(p).overflowX;
+                           if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') { framed = true; break; }
+                         }
+                         if (!framed) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''));
+                       }
+                       return out.slice(0, 6).join(' ');"#,
+                    vec![],
+                )
+                .await
+                .expect("measure");
+            if let Some(list) = sticking.as_str().filter(|s| !s.is_empty()) {
+                problems.push(format!("{p} as {login}: sticks out of the window: {list}"));
+            }
         }
     }
     assert!(
