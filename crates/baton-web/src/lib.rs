@@ -576,9 +576,6 @@ async fn wrong_method(method: Method, uri: axum::http::Uri) -> impl IntoResponse
 }
 
 pub fn router(app: App) -> Router {
-    if let Ok(cfg) = app.config() {
-        pages::shell::set_zone(cfg.tz());
-    }
     let mut router: Router<AppState> = Router::new();
     for (doc, mr) in routes() {
         router = router.route(doc.path, mr);

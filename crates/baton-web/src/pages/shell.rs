@@ -99,7 +99,17 @@ impl FromRequestParts<AppState> for Viewer {
             return Err(to_login());
         };
         let app = state.app.clone();
-        match tokio::task::spawn_blocking(move || app.authenticate(&token)).await {
+        let who = tokio::task::spawn_blocking(move || {
+            // The company's time zone, read once, on the first page after the start (off the
+            // async threads: the PostgreSQL client blocks).
+            if !ZONE_READ.swap(true, std::sync::atomic::Ordering::Relaxed)
+                && let Ok(cfg) = app.config()
+            {
+                set_zone(cfg.tz());
+            }
+            app.authenticate(&token)
+        });
+        match who.await {
             Ok(Ok(actor)) => Ok(Viewer {
                 actor,
                 lang: Lang::of(parts),
@@ -205,9 +215,11 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-/// The company's time zone (the configuration's `timezone`), read when the server starts:
+/// The company's time zone (the configuration's `timezone`), read on the first page served:
 /// stored timestamps are UTC and are shown in it.
 static ZONE: std::sync::RwLock<chrono_tz::Tz> = std::sync::RwLock::new(chrono_tz::Europe::Moscow);
+
+static ZONE_READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 pub fn set_zone(tz: chrono_tz::Tz) {
     if let Ok(mut z) = ZONE.write() {
