@@ -185,15 +185,35 @@ impl BlockMatrix {
             return Err(FitFailed);
         }
         let q = self.diagonal;
-        let scaled: Vec<f64> = (0..n * q).map(|x| self.b[x] / self.d[x % q]).collect();
+        // `B` is sparse (a member of the larger role meets only the people they shared leads
+        // with, and the intercept), so `B D⁻¹ Bᵀ` is summed column by column over the non-zero
+        // entries only: at 1 000 people that is ~40× fewer products than the dense form.
+        let columns: Vec<Vec<(usize, f64)>> = (0..q)
+            .map(|j| {
+                (0..n)
+                    .map(|i| (i, self.b[i * q + j]))
+                    .filter(|&(_, b)| b != 0.0)
+                    .collect()
+            })
+            .collect();
         let mut s = self.a.clone();
-        for i in 0..n {
-            for j in 0..=i {
-                s[i * n + j] -= dot(&scaled[i * q..(i + 1) * q], &self.b[j * q..(j + 1) * q]);
+        for (column, d) in columns.iter().zip(&self.d) {
+            for (x, &(i, bi)) in column.iter().enumerate() {
+                let scaled = bi / d;
+                for &(k, bk) in &column[..=x] {
+                    s[i * n + k] -= scaled * bk;
+                }
             }
         }
         let chol = cholesky(&s, n)?;
-        Ok(Factor { matrix: self, chol })
+        // The transpose, for the backward substitution to read rows instead of columns.
+        let chol_t: Vec<f64> = (0..n * n).map(|x| chol[(x % n) * n + x / n]).collect();
+        Ok(Factor {
+            matrix: self,
+            columns,
+            chol,
+            chol_t,
+        })
     }
 }
 
@@ -223,7 +243,10 @@ fn cholesky(m: &[f64], n: usize) -> Result<Vec<f64>, FitFailed> {
 #[derive(Debug, Clone)]
 struct Factor {
     matrix: BlockMatrix,
+    /// The non-zero entries of `B`, by column of the diagonal block: (row, value).
+    columns: Vec<Vec<(usize, f64)>>,
     chol: Vec<f64>,
+    chol_t: Vec<f64>,
 }
 
 impl Factor {
@@ -238,31 +261,32 @@ impl Factor {
     /// Solves `M x = r` for `r` split into its dense and diagonal parts.
     fn solve(&self, r_dense: &[f64], r_diagonal: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let m = &self.matrix;
-        let (n, q) = (m.dense, m.diagonal);
+        let n = m.dense;
         // t = r₁ − B D⁻¹ r₂
-        let scaled: Vec<f64> = r_diagonal.iter().zip(&m.d).map(|(r, d)| r / d).collect();
-        let mut t: Vec<f64> = (0..n)
-            .map(|i| r_dense[i] - dot(&m.b[i * q..(i + 1) * q], &scaled))
-            .collect();
+        let mut t = r_dense.to_vec();
+        for ((column, r), d) in self.columns.iter().zip(r_diagonal).zip(&m.d) {
+            let scaled = r / d;
+            for &(i, b) in column {
+                t[i] -= b * scaled;
+            }
+        }
         // x₁ = S⁻¹ t by forward then backward substitution.
         for i in 0..n {
             let v = t[i] - dot(&self.chol[i * n..i * n + i], &t[..i]);
             t[i] = v / self.chol[i * n + i];
         }
         for i in (0..n).rev() {
-            let tail: f64 = (i + 1..n).map(|k| self.chol[k * n + i] * t[k]).sum();
+            let tail = dot(&self.chol_t[i * n + i + 1..(i + 1) * n], &t[i + 1..]);
             t[i] = (t[i] - tail) / self.chol[i * n + i];
         }
         // x₂ = D⁻¹ (r₂ − Bᵀ x₁)
-        let mut x_diagonal = r_diagonal.to_vec();
-        for (i, x) in t.iter().enumerate() {
-            for (v, b) in x_diagonal.iter_mut().zip(&m.b[i * q..(i + 1) * q]) {
-                *v -= b * x;
-            }
-        }
-        for (v, d) in x_diagonal.iter_mut().zip(&m.d) {
-            *v /= d;
-        }
+        let x_diagonal = self
+            .columns
+            .iter()
+            .zip(r_diagonal)
+            .zip(&m.d)
+            .map(|((column, r), d)| (r - column.iter().map(|&(i, b)| b * t[i]).sum::<f64>()) / d)
+            .collect();
         (t, x_diagonal)
     }
 }

@@ -552,6 +552,7 @@ pub fn diagnose_with(
                     weak_ratio: config.weak_ratio,
                     prior_no_one: config.prior_no_one,
                 },
+                (compare::REFIT_CANDIDATES, compare::REFIT_MOST_PROBABLE),
             )
             .map_err(|_| DiagnosisError::FitFailed)?,
         ),
