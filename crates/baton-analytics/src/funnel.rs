@@ -4,12 +4,16 @@
 //! - **by cohort**: the companies that entered the first step (first call) in the period, and how
 //!   many of them reached each later step by the end of the data; conversion between steps is a
 //!   true conversion of the same companies.
-//! - **by activity**: for each step, the companies that reached it for the first time in the
-//!   period, whenever they started; the ratio between steps compares different companies and is
-//!   a throughput ratio, not a conversion.
+//! - **by activity**: for each step, what happened in the period, whenever the company started:
+//!   the events dated in it for the steps that repeat (calls, conversations with the decision
+//!   maker, warm leads, acceptances, meetings — [`activity`] takes their counts), and the
+//!   companies reaching the once-only steps (first contract, first payment, second order). The
+//!   ratio between steps compares different companies and is a throughput ratio, not a
+//!   conversion.
 //!
 //! Median days between steps are taken over the companies that reached both steps (in the
-//! cohort view: of the cohort; in the activity view: those whose later step is in the period).
+//! cohort view: of the cohort; in the activity view: those that reached the later step for the
+//! first time in the period).
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -72,6 +76,28 @@ pub fn median(mut days: Vec<i64>) -> Option<f64> {
     } else {
         (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0
     })
+}
+
+/// The activity view with the events of the period: `events[i]`, when given, is the number of
+/// events of step `i` dated in the period and replaces the count of companies reaching it for
+/// the first time; the ratios follow the counts.
+pub fn activity(
+    journeys: &[Journey],
+    events: &[Option<u64>; 8],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Funnel {
+    let mut f = funnel(journeys, View::Activity, from, to);
+    for (step, n) in f.steps.iter_mut().zip(events) {
+        if let Some(n) = n {
+            step.count = *n;
+        }
+    }
+    for i in 1..f.steps.len() {
+        let prev = f.steps[i - 1].count;
+        f.steps[i].from_previous = (prev > 0).then(|| f.steps[i].count as f64 / prev as f64);
+    }
+    f
 }
 
 fn within(d: Option<NaiveDate>, from: NaiveDate, to: NaiveDate) -> bool {

@@ -441,6 +441,10 @@ impl App {
         if !dry_run && self.db.dialect() == baton_store::Dialect::Postgres {
             self.db.execute_batch("ANALYZE")?;
         }
+        // The funnel's tallies are kept by the use cases; imported rows came around them.
+        if !dry_run {
+            self.rebuild_funnel()?;
+        }
         Ok(report)
     }
 

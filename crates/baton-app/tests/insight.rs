@@ -214,14 +214,29 @@ fn story(w: World) {
         ]
     );
     assert_eq!((f.calls_in_period, f.dm_calls_in_period), (3, 2));
-    // October–November by activity: «Берёзка» adds a call, a DM conversation and a warm lead;
-    // «Ландыш» a meeting (its lead moved to the meeting stage), with no call or handoff before.
+    // October–November by activity, by the date of each event: October's 3 calls (2 with the
+    // decision maker) and «Берёзка»'s call on 3 November (DM) = 4 calls, 3 conversations;
+    // warm leads handed: «Ромашка» 1 October, «Берёзка» 3 November = 2; accepted: 1 («Берёзка»
+    // was rejected); meetings: «Ландыш»'s lead moved to the meeting stage on 12 November = 1
+    // (no call or handoff before it); once-only steps: «Ромашка»'s first contract, first
+    // payment and second order = 1 each.
     let f = app
         .funnel(None, "2026-10", "2026-11", &FunnelSlice::default())
         .unwrap();
     let counts: Vec<u64> = f.by_activity.steps.iter().map(|s| s.count).collect();
-    assert_eq!(counts, vec![2, 2, 2, 1, 1, 1, 1, 1]);
+    assert_eq!(counts, vec![4, 3, 2, 1, 1, 1, 1, 1]);
+    assert_eq!((f.calls_in_period, f.dm_calls_in_period), (4, 3));
+    assert_eq!(f.by_activity.steps[1].from_previous, Some(0.75));
     assert_eq!(f.by_activity.steps[3].from_previous, Some(0.5));
+    // The tallies rebuilt from the records give the same funnel as the ones kept by the writes.
+    app.rebuild_funnel().unwrap();
+    let again = app
+        .funnel(None, "2026-10", "2026-11", &FunnelSlice::default())
+        .unwrap();
+    assert_eq!(
+        (&again.by_activity, &again.by_cohort),
+        (&f.by_activity, &f.by_cohort)
+    );
     // Sliced by person: k1 serves only «Ромашка».
     let f = app
         .funnel(
@@ -234,7 +249,12 @@ fn story(w: World) {
             },
         )
         .unwrap();
-    assert_eq!(f.by_activity.steps[0].count, 1);
+    // k1 made no calls, handed and accepted nothing (the kickoff is not a sales meeting); the
+    // company they serve reached its first contract, payment and second order in the period.
+    let counts: Vec<u64> = f.by_activity.steps.iter().map(|s| s.count).collect();
+    assert_eq!(counts, vec![0, 0, 0, 0, 0, 1, 1, 1]);
+    let counts: Vec<u64> = f.by_cohort.steps.iter().map(|s| s.count).collect();
+    assert_eq!(counts, vec![1, 1, 1, 1, 0, 1, 1, 1]);
     let e = app
         .funnel(
             None,

@@ -54,7 +54,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 4] = [
+const MIGRATIONS: [(&str, &str); 5] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -67,6 +67,10 @@ const MIGRATIONS: [(&str, &str); 4] = [
     (
         "0004_alert_acks",
         include_str!("../migrations/0004_alert_acks.sql"),
+    ),
+    (
+        "0005_journeys",
+        include_str!("../migrations/0005_journeys.sql"),
     ),
 ];
 

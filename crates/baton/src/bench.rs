@@ -99,6 +99,37 @@ pub fn import(scale: u32, runs: u32, pg: Option<String>) -> Result<()> {
     Ok(())
 }
 
+/// The generated department a benchmark measures, kept in `dir` between runs (generating it
+/// takes up to an hour at 1 000 people): its SQLite URL.
+pub(crate) fn department(
+    dir: &std::path::Path,
+    scale: u32,
+    intensity: u32,
+    today: chrono::NaiveDate,
+) -> Result<String> {
+    std::fs::create_dir_all(dir)?;
+    let file = dir.join(format!("payroll-s{scale}-i{intensity}.db"));
+    let url = format!("sqlite://{}", file.display());
+    if !file.exists() {
+        let tmp = dir.join("generating.db");
+        let _ = std::fs::remove_file(&tmp);
+        let db = baton_store::Db::open(&format!("sqlite://{}", tmp.display()))
+            .map_err(anyhow::Error::msg)?;
+        baton_store::migrate(&db).map_err(anyhow::Error::msg)?;
+        let t = Instant::now();
+        let s = bench_demo(db, scale, intensity, today)?;
+        println!(
+            "generated scale {scale} × intensity {intensity} in {:.0} s: {} calls, {} leads, {} payments",
+            t.elapsed().as_secs_f64(),
+            s.calls,
+            s.leads,
+            s.payments
+        );
+        std::fs::rename(&tmp, &file)?;
+    }
+    Ok(url)
+}
+
 /// Options of `baton bench payroll`.
 pub struct PayrollBench {
     pub scale: u32,
@@ -129,30 +160,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
         .checked_add_months(chrono::Months::new(1))
         .and_then(|d| d.pred_opt())
         .context("--period")?;
-    std::fs::create_dir_all(&o.dir)?;
-    let file = o
-        .dir
-        .join(format!("payroll-s{}-i{}.db", o.scale, o.intensity));
-    let url = format!("sqlite://{}", file.display());
-    if !file.exists() {
-        let tmp = o.dir.join("generating.db");
-        let _ = std::fs::remove_file(&tmp);
-        let db = baton_store::Db::open(&format!("sqlite://{}", tmp.display()))
-            .map_err(anyhow::Error::msg)?;
-        baton_store::migrate(&db).map_err(anyhow::Error::msg)?;
-        let t = Instant::now();
-        let s = bench_demo(db, o.scale, o.intensity, today)?;
-        println!(
-            "generated scale {} × intensity {} in {:.0} s: {} calls, {} leads, {} payments",
-            o.scale,
-            o.intensity,
-            t.elapsed().as_secs_f64(),
-            s.calls,
-            s.leads,
-            s.payments
-        );
-        std::fs::rename(&tmp, &file)?;
-    }
+    let url = department(&o.dir, o.scale, o.intensity, today)?;
     let app = App::open(&url).map_err(anyhow::Error::msg)?;
     let count = |sql: &str| -> Result<i64> {
         app.db

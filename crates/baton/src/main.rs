@@ -261,6 +261,27 @@ enum Bench {
         #[arg(long, default_value = "2026-11")]
         period: String,
     },
+    /// Instruments speed (issue 4): the funnel, the matrix and the diagnosis of one month at
+    /// 1 000 people from SQLite, and DuckDB computing the same counts with --baseline.
+    Reports {
+        /// Demo scale: 18 paid people per unit (56 ≈ 1 000 people).
+        #[arg(long, default_value_t = 56)]
+        scale: u32,
+        /// Orders per client per month.
+        #[arg(long, default_value_t = 16)]
+        intensity: u32,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+        /// Keeps the generated department between runs (the same as `bench payroll`'s).
+        #[arg(long, default_value = "target/bench-payroll")]
+        dir: PathBuf,
+        /// Also run bench/reports_baseline.py (needs python3 with duckdb).
+        #[arg(long)]
+        baseline: bool,
+        /// The month measured.
+        #[arg(long, default_value = "2026-10")]
+        period: String,
+    },
     /// Bundle import speed at a demo scale, into SQLite and (with --pg) PostgreSQL.
     Import {
         #[arg(long, default_value_t = 10)]
@@ -448,6 +469,24 @@ fn main() -> Result<()> {
         Cmd::Bench {
             what: Bench::Replay { scale, runs },
         } => bench_whatif::replay(scale, runs)?,
+        Cmd::Bench {
+            what:
+                Bench::Reports {
+                    scale,
+                    intensity,
+                    runs,
+                    dir,
+                    baseline,
+                    period,
+                },
+        } => bench_reports::reports(bench_reports::ReportsBench {
+            scale,
+            intensity,
+            runs,
+            dir,
+            period,
+            baseline,
+        })?,
         Cmd::Bench {
             what:
                 Bench::Payroll {
@@ -693,6 +732,7 @@ fn main() -> Result<()> {
 
 mod bench;
 mod bench_pages;
+mod bench_reports;
 mod bench_whatif;
 mod report;
 mod simulate;

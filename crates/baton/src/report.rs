@@ -484,7 +484,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                     &r.by_cohort,
                 );
                 print_funnel(
-                    "BY ACTIVITY: companies reaching each step for the first time in the period (a throughput ratio, not a conversion)",
+                    "BY ACTIVITY: the period's events by their dates (calls, DM conversations, warm leads handed and accepted, meetings) and the companies reaching their first contract, first payment and second order in it (a throughput ratio, not a conversion)",
                     &r.by_activity,
                 );
             })?;

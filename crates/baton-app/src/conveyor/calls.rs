@@ -61,6 +61,29 @@ impl App {
         action: &str,
     ) -> AppResult<()> {
         tx.insert(a)?;
+        if let Some(on) = crate::insight::day(&a.local_date) {
+            use super::journeys::{Step, event, reached};
+            let dm = a.outcome.as_deref().is_some_and(|o| o.starts_with("dm_"));
+            match a.kind.as_str() {
+                "call" => {
+                    reached(tx, &a.company_id, Step::Call, on)?;
+                    event(tx, &a.company_id, &a.actor_id, "calls", on)?;
+                    if dm {
+                        reached(tx, &a.company_id, Step::DecisionMaker, on)?;
+                        event(tx, &a.company_id, &a.actor_id, "dm_conversations", on)?;
+                    }
+                }
+                // The kickoff is the client manager's, not a sales meeting; a meeting logged on
+                // a lead is the one its move to the meeting stage counts.
+                "meeting" if a.outcome.as_deref() != Some("kickoff") => {
+                    reached(tx, &a.company_id, Step::Meeting, on)?;
+                    if a.lead_id.is_none() {
+                        event(tx, &a.company_id, &a.actor_id, "meetings", on)?;
+                    }
+                }
+                _ => {}
+            }
+        }
         self.audit(
             tx,
             Some(actor),

@@ -377,6 +377,7 @@ impl App {
                 let n = tx.exec(&format!("UPDATE {table} SET company_id = ? WHERE company_id = ?"), &[into_id.into(), company_id.into()])?;
                 moved.insert(table.into(), n.into());
             }
+            super::journeys::merged(tx, company_id, into_id)?;
             let mut after = before.clone();
             after.status = "merged".into();
             after.claim_holder_id = None;

@@ -273,6 +273,7 @@ impl App {
                 None => e.into(),
             })?;
             self.audit(tx, Some(actor), "contract", &c.id, "contract.signed", None::<&()>, Some(&c))?;
+            super::journeys::reached(tx, &c.company_id, super::journeys::Step::Contract, signed_on)?;
             for (p, qty, price, amount) in lines {
                 let l = ContractLine { id: self.new_id(), contract_id: c.id.clone(), product_id: p.id, qty, price, amount };
                 tx.insert(&l)?;
@@ -446,6 +447,7 @@ impl App {
             tx.insert(&p)?;
             self.audit(tx, Some(actor), "payment", &p.id, "payment.recorded", None::<&()>, Some(&p))?;
             settle(tx, &inv)?;
+            super::journeys::payments_changed(tx, &p.company_id)?;
 
             // Win: a contract that can win, signed on or before this payment, not yet won.
             let mut won = None;

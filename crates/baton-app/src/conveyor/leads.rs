@@ -1,5 +1,6 @@
 //! Leads and handoff 1: open, qualify, hand over by rule, accept or reject, work the deal.
 
+use super::journeys;
 use super::{non_empty, scoped, visible};
 use crate::clock::{parse_stamp, stamp};
 use crate::error::{AppError, AppResult};
@@ -316,6 +317,7 @@ impl App {
             };
             let row = to_row(&lead, &stamp(now), stamp(now));
             tx.insert(&row)?;
+            super::journeys::lead_opened(tx, &row.company_id, &row.source)?;
             self.audit(
                 tx,
                 Some(actor),
@@ -447,6 +449,8 @@ impl App {
             };
             tx.insert(&h)?;
             self.audit(tx, Some(actor), "handoff", &h.id, "handoff.created", None::<&()>, Some(&h))?;
+            journeys::reached(tx, &h.company_id, journeys::Step::WarmLead, today)?;
+            journeys::event(tx, &h.company_id, &actor.id, "warm_leads", today)?;
             let receiver_name = cands.iter().find(|c| c.id == receiver_id).map_or(receiver_id.clone(), |c| c.name.clone());
             Ok(HandOffResult { lead: after, handoff: h, receiver_name, rule, explanation })
         })
@@ -496,11 +500,14 @@ impl App {
 
     pub fn accept_lead(&self, actor: &Actor, lead_id: &str) -> AppResult<LeadRow> {
         require(actor, Action::DecideLead)?;
+        let today = self.today(&self.config()?);
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
             let t = lead.accept(&actor.id)?;
             let after = self.save_lead(tx, Some(actor), &row, t)?;
             self.decide(tx, Some(actor), "accepted", None, lead_id)?;
+            journeys::reached(tx, &after.company_id, journeys::Step::Accepted, today)?;
+            journeys::event(tx, &after.company_id, &actor.id, "accepted", today)?;
             Ok(after)
         })
     }
@@ -707,10 +714,17 @@ impl App {
         require(actor, Action::WorkDeal)?;
         let to = LeadStage::parse(stage)
             .ok_or_else(|| AppError::invalid("stage", format!("unknown stage «{stage}»")))?;
+        let today = self.today(&self.config()?);
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
             let t = lead.move_to(&actor.id, to)?;
-            self.save_lead(tx, Some(actor), &row, t)
+            let moved = t.event == "lead.stage_changed" && to == LeadStage::Meeting;
+            let after = self.save_lead(tx, Some(actor), &row, t)?;
+            if moved {
+                journeys::reached(tx, &after.company_id, journeys::Step::Meeting, today)?;
+                journeys::event(tx, &after.company_id, &actor.id, "meetings", today)?;
+            }
+            Ok(after)
         })
     }
 

@@ -4,6 +4,7 @@ pub mod absences;
 pub mod calls;
 pub mod companies;
 pub mod deals;
+pub(crate) mod journeys;
 pub mod leads;
 pub mod people;
 

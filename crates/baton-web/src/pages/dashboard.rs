@@ -262,7 +262,7 @@ fn filter_form(
 
 fn step_name(l: Lang, step: &str) -> &'static str {
     match step {
-        "calls" => l.t("Звонки (компании)", "Calls (companies)"),
+        "calls" => l.t("Звонки", "Calls"),
         "dm_conversations" => l.t("Разговоры с ЛПР", "DM conversations"),
         "warm_leads" => l.t("Тёплые лиды", "Warm leads"),
         "accepted" => l.t("Принято МПП", "Accepted"),
@@ -344,7 +344,7 @@ fn funnel_section(l: Lang, f: &FunnelReport) -> Markup {
                 input type="radio" name="funnel-view" id="fv-cohort";
                 label for="fv-cohort" { (l.t("Когорта: компании с первым звонком в месяце", "Cohort: companies first called in the month")) }
                 input type="radio" name="funnel-view" id="fv-activity" checked;
-                label for="fv-activity" { (l.t("Активность: кто дошёл до шага в месяце", "Activity: who reached each step in the month")) }
+                label for="fv-activity" { (l.t("Активность: что сделано в месяце", "Activity: what was done in the month")) }
                 div.fv.fv-cohort {
                     p.explain { (l.t(
                         "Компании, которым впервые позвонили в этом месяце, и сколько из них дошли до каждого шага к сегодняшнему дню: это настоящая конверсия одних и тех же компаний.",
@@ -353,8 +353,8 @@ fn funnel_section(l: Lang, f: &FunnelReport) -> Markup {
                 }
                 div.fv.fv-activity {
                     p.explain { (l.t(
-                        "Компании, впервые дошедшие до каждого шага в этом месяце, когда бы они ни начали: отношение между шагами — пропускная способность, а не конверсия.",
-                        "Companies reaching each step for the first time in this month, whenever they started: the ratio between steps is throughput, not a conversion.")) }
+                        "События месяца по их датам, когда бы компания ни начала: каждый звонок, разговор с ЛПР, переданный и принятый лид, встреча; для первого договора, первой оплаты и повторного заказа — компании, дошедшие до них в этом месяце. Отношение между шагами — пропускная способность, а не конверсия.",
+                        "The month's events by their dates, whenever the company started: every call, DM conversation, warm lead handed and accepted, meeting; for the first contract, first payment and second order, the companies reaching them this month. The ratio between steps is throughput, not a conversion.")) }
                     (one_funnel(l, &f.by_activity, "activity", l.t("Воронка активности", "Activity funnel")))
                 }
             }
