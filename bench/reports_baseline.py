@@ -63,7 +63,7 @@ def load(bundle: str) -> duckdb.DuckDBPyConnection:
               status, {local('created_at', h)} AS created, {local('decided_at', h)} AS decided,
               created_at
             FROM {r('handoffs')}""",
-        f"""CREATE TABLE moves AS SELECT entity_id AS lead_id, {local('at', h)} AS at
+        f"""CREATE TABLE moves AS SELECT entity_id AS lead_id, {local('"at"', h)} AS at
             FROM {r('audit_events')} WHERE entity = 'lead' AND action = 'lead.stage_changed'
               AND after_json LIKE '%"stage":"meeting"%'""",
         f"""CREATE TABLE contracts AS SELECT company_id, lead_id,

@@ -345,7 +345,15 @@ fn print_funnel(title: &str, f: &Funnel) {
         })
         .collect();
     table(
-        &["step", "companies", "from previous", "median days"],
+        &[
+            "step",
+            match f.view {
+                baton_analytics::funnel::View::Cohort => "companies",
+                baton_analytics::funnel::View::Activity => "count",
+            },
+            "from previous",
+            "median days",
+        ],
         &rows,
     );
 }

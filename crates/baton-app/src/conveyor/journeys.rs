@@ -80,12 +80,88 @@ pub(crate) fn reached(
     Ok(())
 }
 
-/// A lead was opened for the company: the first one's source is the company's in the funnel.
-pub(crate) fn lead_opened(tx: &mut Tx<'_>, company_id: &str, source: &str) -> AppResult<()> {
+/// A lead was opened for the company at `at`. Its first lead's source becomes the company's in
+/// the funnel, for its whole history: the events it already has (calls, conversations, meetings
+/// outside a lead — the other steps need a lead) move from its own source to the lead's.
+pub(crate) fn lead_opened(
+    tx: &mut Tx<'_>,
+    company_id: &str,
+    source: &str,
+    at: &str,
+) -> AppResult<()> {
     ensure(tx, company_id)?;
+    let Some(r) = tx.query_one(
+        "SELECT region_id, source, lead_source FROM journeys WHERE id = ?",
+        &[company_id.into()],
+    )?
+    else {
+        return Ok(());
+    };
+    if r.opt_text(2).is_some() {
+        return Ok(());
+    }
+    let (region, old) = (r.text(0), r.text(1));
     tx.exec(
-        "UPDATE journeys SET lead_source = ? WHERE id = ? AND lead_source IS NULL",
-        &[source.into(), company_id.into()],
+        "UPDATE journeys SET lead_source = ?, lead_opened_at = ? WHERE id = ?",
+        &[source.into(), at.into(), company_id.into()],
+    )?;
+    if old == source {
+        return Ok(());
+    }
+    let mut moved: Vec<(String, String, &'static str, i64)> = Vec::new();
+    for r in tx.query(
+        "SELECT local_date, actor_id, CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN outcome LIKE 'dm_%' THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM activities WHERE company_id = ? AND kind = 'call' GROUP BY local_date, actor_id",
+        &[company_id.into()],
+    )? {
+        moved.push((r.text(0), r.text(1), "calls", r.int(2)));
+        moved.push((r.text(0), r.text(1), "dm_conversations", r.int(3)));
+    }
+    for r in tx.query(
+        "SELECT local_date, actor_id, CAST(COUNT(*) AS BIGINT) FROM activities WHERE company_id = ? AND kind = 'meeting' \
+         AND lead_id IS NULL AND (outcome IS NULL OR outcome <> 'kickoff') GROUP BY local_date, actor_id",
+        &[company_id.into()],
+    )? {
+        moved.push((r.text(0), r.text(1), "meetings", r.int(2)));
+    }
+    for (on, person, step, n) in moved.into_iter().filter(|m| m.3 > 0) {
+        let from = format!("{on}|{region}|{person}|{old}|{step}");
+        tx.exec(
+            "UPDATE funnel_events SET events = events - ? WHERE id = ?",
+            &[n.into(), from.as_str().into()],
+        )?;
+        tx.exec(
+            "DELETE FROM funnel_events WHERE id = ? AND events <= 0",
+            &[from.into()],
+        )?;
+        add_events(tx, &on, &region, &person, source, step, n)?;
+    }
+    Ok(())
+}
+
+/// Adds `n` events to one tally.
+fn add_events(
+    tx: &mut Tx<'_>,
+    on: &str,
+    region: &str,
+    person: &str,
+    source: &str,
+    step: &str,
+    n: i64,
+) -> AppResult<()> {
+    let id = format!("{on}|{region}|{person}|{source}|{step}");
+    tx.exec(
+        "INSERT INTO funnel_events (id, day, region_id, person_id, source, step, events) VALUES (?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (id) DO UPDATE SET events = funnel_events.events + excluded.events",
+        &[
+            id.into(),
+            on.into(),
+            region.into(),
+            person.into(),
+            source.into(),
+            step.into(),
+            n.into(),
+        ],
     )?;
     Ok(())
 }
@@ -107,21 +183,7 @@ pub(crate) fn event(
         return Ok(());
     };
     let (region, source) = (r.text(0), r.text(1));
-    let on = on.to_string();
-    let id = format!("{on}|{region}|{person_id}|{source}|{step}");
-    tx.exec(
-        "INSERT INTO funnel_events (id, day, region_id, person_id, source, step, events) VALUES (?, ?, ?, ?, ?, ?, 1) \
-         ON CONFLICT (id) DO UPDATE SET events = funnel_events.events + 1",
-        &[
-            id.into(),
-            on.into(),
-            region.into(),
-            person_id.into(),
-            source.into(),
-            step.into(),
-        ],
-    )?;
-    Ok(())
+    add_events(tx, &on.to_string(), &region, person_id, &source, step, 1)
 }
 
 /// The first payment and the second order (the first payment of a second invoice) of one
@@ -152,7 +214,7 @@ pub(crate) fn payments_changed(tx: &mut Tx<'_>, company_id: &str) -> AppResult<(
 pub(crate) fn merged(tx: &mut Tx<'_>, company_id: &str, into_id: &str) -> AppResult<()> {
     let Some(r) = tx.query_one(
         &format!(
-            "SELECT lead_source, {} FROM journeys WHERE id = ?",
+            "SELECT lead_source, lead_opened_at, {} FROM journeys WHERE id = ?",
             COLUMNS.join(", ")
         ),
         &[company_id.into()],
@@ -160,8 +222,8 @@ pub(crate) fn merged(tx: &mut Tx<'_>, company_id: &str, into_id: &str) -> AppRes
     else {
         return Ok(());
     };
-    if let Some(source) = r.opt_text(0) {
-        lead_opened(tx, into_id, &source)?;
+    if let (Some(source), Some(at)) = (r.opt_text(0), r.opt_text(1)) {
+        lead_opened(tx, into_id, &source, &at)?;
     }
     let steps = [
         Step::Call,
@@ -174,7 +236,7 @@ pub(crate) fn merged(tx: &mut Tx<'_>, company_id: &str, into_id: &str) -> AppRes
         Step::SecondOrder,
     ];
     for (i, step) in steps.into_iter().enumerate() {
-        if let Some(on) = r.opt_text(i + 1).and_then(|d| day(&d)) {
+        if let Some(on) = r.opt_text(i + 2).and_then(|d| day(&d)) {
             reached(tx, into_id, step, on)?;
         }
     }
@@ -201,8 +263,19 @@ fn earliest(slot: &mut Option<NaiveDate>, d: Option<NaiveDate>) {
 struct Journey {
     region: String,
     source: String,
-    lead_source: Option<String>,
+    /// The first lead's source and when it was opened.
+    lead: Option<(String, String)>,
     steps: [Option<NaiveDate>; 8],
+}
+
+impl Journey {
+    /// The company's source in the funnel: its first lead's, its own when it has no lead.
+    fn funnel_source(&self) -> String {
+        match &self.lead {
+            Some((source, _)) => source.clone(),
+            None => self.source.clone(),
+        }
+    }
 }
 
 /// Whether the tallies were built for this database.
@@ -228,13 +301,13 @@ pub(crate) fn rebuild(tx: &mut Tx<'_>, tz: &Tz, now: &str) -> AppResult<()> {
         );
     }
     for r in tx.query(
-        "SELECT company_id, source FROM leads ORDER BY created_at, id",
+        "SELECT company_id, source, created_at FROM leads ORDER BY created_at, id",
         &[],
     )? {
         if let Some(c) = companies.get_mut(&r.text(0))
-            && c.lead_source.is_none()
+            && c.lead.is_none()
         {
-            c.lead_source = Some(r.text(1));
+            c.lead = Some((r.text(1), r.text(2)));
         }
     }
     for r in tx.query(
@@ -253,7 +326,7 @@ pub(crate) fn rebuild(tx: &mut Tx<'_>, tz: &Tz, now: &str) -> AppResult<()> {
     let mut per_day: BTreeMap<(String, String, String, String, &'static str), i64> =
         BTreeMap::new();
     let mut add = |c: &Journey, person: &str, step: &'static str, on: NaiveDate| {
-        let source = c.lead_source.clone().unwrap_or_else(|| c.source.clone());
+        let source = c.funnel_source();
         *per_day
             .entry((
                 on.to_string(),
@@ -347,24 +420,30 @@ pub(crate) fn rebuild(tx: &mut Tx<'_>, tz: &Tz, now: &str) -> AppResult<()> {
     let rows: Vec<Vec<Value>> = ids
         .into_iter()
         .filter_map(|id| companies.get(id).map(|c| (id, c)))
-        .filter(|(_, c)| c.lead_source.is_some() || c.steps.iter().any(Option::is_some))
+        .filter(|(_, c)| c.lead.is_some() || c.steps.iter().any(Option::is_some))
         .map(|(id, c)| {
+            let (lead_source, opened) = match &c.lead {
+                Some((s, at)) => (Some(s.clone()), Some(at.clone())),
+                None => (None, None),
+            };
             let mut row: Vec<Value> = vec![
                 id.clone().into(),
                 c.region.clone().into(),
                 c.source.clone().into(),
-                c.lead_source.clone().into(),
+                lead_source.into(),
+                opened.into(),
             ];
             row.extend(c.steps.iter().map(|d| d.map(|d| d.to_string()).into()));
             row
         })
         .collect();
-    let mut columns = vec!["id", "region_id", "source", "lead_source"];
+    let mut columns = vec!["id", "region_id", "source", "lead_source", "lead_opened_at"];
     columns.extend(COLUMNS);
     tx.insert_many("journeys", &columns, &rows)?;
 
     // Calls and conversations with the decision maker, grouped by the database (millions of
     // rows at 1 000 people), with each company's region and source from the journeys just made.
+    let source = "COALESCE(j.lead_source, j.source)";
     for (step, condition) in [
         ("calls", ""),
         ("dm_conversations", " AND a.outcome LIKE 'dm_%'"),
@@ -372,10 +451,10 @@ pub(crate) fn rebuild(tx: &mut Tx<'_>, tz: &Tz, now: &str) -> AppResult<()> {
         tx.exec(
             &format!(
                 "INSERT INTO funnel_events (id, day, region_id, person_id, source, step, events) \
-                 SELECT a.local_date || '|' || j.region_id || '|' || a.actor_id || '|' || COALESCE(j.lead_source, j.source) || '|{step}', \
-                 a.local_date, j.region_id, a.actor_id, COALESCE(j.lead_source, j.source), '{step}', CAST(COUNT(*) AS BIGINT) \
+                 SELECT a.local_date || '|' || j.region_id || '|' || a.actor_id || '|' || {source} || '|{step}', \
+                 a.local_date, j.region_id, a.actor_id, {source}, '{step}', CAST(COUNT(*) AS BIGINT) \
                  FROM activities a JOIN journeys j ON j.id = a.company_id WHERE a.kind = 'call'{condition} \
-                 GROUP BY a.local_date, j.region_id, a.actor_id, COALESCE(j.lead_source, j.source)"
+                 GROUP BY a.local_date, j.region_id, a.actor_id, {source}"
             ),
             &[],
         )?;

@@ -317,7 +317,7 @@ impl App {
             };
             let row = to_row(&lead, &stamp(now), stamp(now));
             tx.insert(&row)?;
-            super::journeys::lead_opened(tx, &row.company_id, &row.source)?;
+            journeys::lead_opened(tx, &row.company_id, &row.source, &row.created_at)?;
             self.audit(
                 tx,
                 Some(actor),

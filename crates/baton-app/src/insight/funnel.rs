@@ -137,7 +137,8 @@ impl App {
 
             let mut sql = "SELECT step, CAST(SUM(events) AS BIGINT) FROM funnel_events WHERE day >= ? AND day <= ?".to_string();
             let mut params: Vec<Value> = vec![from.to_string().into(), to.to_string().into()];
-            sql.push_str(&slice_sql);
+            // The tallies' source column is the company's funnel source already.
+            sql.push_str(&slice_sql.replace("COALESCE(lead_source, source)", "source"));
             params.extend(slice_params);
             if let Some(p) = &person {
                 sql.push_str(" AND person_id = ?");
