@@ -50,4 +50,11 @@ fn main() {
         130,
         1,
     );
+    // The demo's 1 000 people have as many sales managers as callers.
+    case(
+        "1 000-person demo shape (336 callers × 336 sales managers, 1 month)",
+        336,
+        336,
+        1,
+    );
 }

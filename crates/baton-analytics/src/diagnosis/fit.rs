@@ -205,7 +205,18 @@ impl BlockMatrix {
                 }
             }
         }
-        let chol = cholesky(&s, n)?;
+        // People who never share anyone (different regions, as a rule) make `S` block-diagonal
+        // apart from the intercept. Ordered by block with the intercept last, the factor has no
+        // fill outside the blocks and the last row, and the envelope Cholesky skips the zeros:
+        // at 1 000 people in three regions that is ~9× fewer products than a dense one.
+        let order = block_order(&s, n);
+        let mut p = vec![0.0; n * n];
+        for (a, &i) in order.iter().enumerate() {
+            for (b, &k) in order[..=a].iter().enumerate() {
+                p[a * n + b] = s[i.max(k) * n + i.min(k)];
+            }
+        }
+        let (chol, first) = cholesky(&p, n)?;
         // The transpose, for the backward substitution to read rows instead of columns.
         let chol_t: Vec<f64> = (0..n * n).map(|x| chol[(x % n) * n + x / n]).collect();
         Ok(Factor {
@@ -213,18 +224,51 @@ impl BlockMatrix {
             columns,
             chol,
             chol_t,
+            order,
+            first,
         })
     }
 }
 
+/// The order of the dense block's rows for the factorisation: the groups of people connected
+/// through `S`'s off-diagonal entries (index 0, the intercept, left out), each group in index
+/// order, groups by their first member, and the intercept last.
+fn block_order(s: &[f64], n: usize) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for i in 1..n {
+        for k in 1..i {
+            if s[i * n + k] != 0.0 {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, k));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut keyed: Vec<(usize, usize)> = (1..n).map(|i| (root(&mut parent, i), i)).collect();
+    keyed.sort_unstable();
+    let mut order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    order.push(0);
+    order
+}
+
 /// Lower Cholesky factor of the symmetric positive definite `n × n` matrix `m` (only its lower
-/// triangle is read).
-fn cholesky(m: &[f64], n: usize) -> Result<Vec<f64>, FitFailed> {
+/// triangle is read), and each row's first non-zero column: the factor has no entries left of
+/// it (fill stays inside the envelope), so those products are skipped.
+fn cholesky(m: &[f64], n: usize) -> Result<(Vec<f64>, Vec<usize>), FitFailed> {
+    let first: Vec<usize> = (0..n)
+        .map(|i| (0..=i).find(|&j| m[i * n + j] != 0.0).unwrap_or(i))
+        .collect();
     let mut l = vec![0.0; n * n];
     for i in 0..n {
-        for j in 0..=i {
+        for j in first[i]..=i {
             let mut sum = m[i * n + j];
-            for k in 0..j {
+            for k in first[i].max(first[j])..j {
                 sum -= l[i * n + k] * l[j * n + k];
             }
             if i == j {
@@ -237,7 +281,7 @@ fn cholesky(m: &[f64], n: usize) -> Result<Vec<f64>, FitFailed> {
             }
         }
     }
-    Ok(l)
+    Ok((l, first))
 }
 
 #[derive(Debug, Clone)]
@@ -245,8 +289,12 @@ struct Factor {
     matrix: BlockMatrix,
     /// The non-zero entries of `B`, by column of the diagonal block: (row, value).
     columns: Vec<Vec<(usize, f64)>>,
+    /// The factor of `S` with its rows in `order` (position → row of `S`), and each factor
+    /// row's first non-zero column.
     chol: Vec<f64>,
     chol_t: Vec<f64>,
+    order: Vec<usize>,
+    first: Vec<usize>,
 }
 
 impl Factor {
@@ -270,14 +318,19 @@ impl Factor {
                 t[i] -= b * scaled;
             }
         }
-        // x₁ = S⁻¹ t by forward then backward substitution.
+        // x₁ = S⁻¹ t by forward then backward substitution, in the factor's order.
+        let mut u: Vec<f64> = self.order.iter().map(|&i| t[i]).collect();
         for i in 0..n {
-            let v = t[i] - dot(&self.chol[i * n..i * n + i], &t[..i]);
-            t[i] = v / self.chol[i * n + i];
+            let f = self.first[i];
+            let v = u[i] - dot(&self.chol[i * n + f..i * n + i], &u[f..i]);
+            u[i] = v / self.chol[i * n + i];
         }
         for i in (0..n).rev() {
-            let tail = dot(&self.chol_t[i * n + i + 1..(i + 1) * n], &t[i + 1..]);
-            t[i] = (t[i] - tail) / self.chol[i * n + i];
+            let tail = dot(&self.chol_t[i * n + i + 1..(i + 1) * n], &u[i + 1..]);
+            u[i] = (u[i] - tail) / self.chol[i * n + i];
+        }
+        for (&i, v) in self.order.iter().zip(u) {
+            t[i] = v;
         }
         // x₂ = D⁻¹ (r₂ − Bᵀ x₁)
         let x_diagonal = self
@@ -609,10 +662,68 @@ pub(crate) fn fit_with(
 mod tests {
     use super::*;
 
+    /// Two regions that share no one: the factor is taken block by block (intercept last) and
+    /// must still solve the whole system.
+    #[test]
+    fn a_block_ordered_factor_solves_the_whole_system() {
+        // Dense block: intercept + 4 sales managers; diagonal block: 4 callers. Callers 0, 1
+        // hand to managers 0, 1; callers 2, 3 to managers 2, 3.
+        let layout = Layout::new(4, 4);
+        let mut m = BlockMatrix::zeros(&layout);
+        let mut add = |x: Slot, y: Slot, w: f64| {
+            m.add(x, y, w);
+            if let (Slot::Dense(i), Slot::Dense(j)) = (x, y)
+                && i != j
+            {
+                m.add(y, x, w);
+            }
+        };
+        add(Slot::Dense(0), Slot::Dense(0), 0.5);
+        for i in 0..4 {
+            add(Slot::Dense(1 + i), Slot::Dense(1 + i), 2.0);
+            add(Slot::Diagonal(i), Slot::Diagonal(i), 3.0);
+        }
+        for (c, s, w) in [
+            (0, 0, 0.7),
+            (0, 1, 0.4),
+            (1, 1, 0.9),
+            (2, 2, 0.6),
+            (2, 3, 0.5),
+            (3, 3, 0.8),
+        ] {
+            add(Slot::Dense(0), Slot::Dense(0), w);
+            add(Slot::Dense(0), Slot::Dense(1 + s), w);
+            add(Slot::Dense(0), Slot::Diagonal(c), w);
+            add(Slot::Dense(1 + s), Slot::Dense(1 + s), w);
+            add(Slot::Dense(1 + s), Slot::Diagonal(c), w);
+            add(Slot::Diagonal(c), Slot::Diagonal(c), w);
+        }
+        let full = m.clone();
+        let factor = m.factor().expect("positive definite");
+        assert_eq!(factor.order, vec![1, 2, 3, 4, 0]);
+        let r_dense = vec![1.0, -2.0, 0.5, 3.0, -1.0];
+        let r_diagonal = vec![0.25, 1.5, -0.75, 2.0];
+        let (x1, x2) = factor.solve(&r_dense, &r_diagonal);
+        // M x = r, row by row: [A B; Bᵀ D] [x1; x2].
+        let (n, q) = (full.dense, full.diagonal);
+        for i in 0..n {
+            let a: f64 = (0..n).map(|j| full.a[i * n + j] * x1[j]).sum();
+            let b: f64 = (0..q).map(|j| full.b[i * q + j] * x2[j]).sum();
+            assert!((a + b - r_dense[i]).abs() < 1e-12, "dense row {i}");
+        }
+        for j in 0..q {
+            let bt: f64 = (0..n).map(|i| full.b[i * q + j] * x1[i]).sum();
+            assert!(
+                (bt + full.d[j] * x2[j] - r_diagonal[j]).abs() < 1e-12,
+                "diagonal row {j}"
+            );
+        }
+    }
+
     #[test]
     fn cholesky_solves_a_small_system() {
         // [[4, 2], [2, 3]] = L Lᵀ with L = [[2, 0], [1, √2]].
-        let l = cholesky(&[4.0, 2.0, 2.0, 3.0], 2).expect("positive definite");
+        let (l, _) = cholesky(&[4.0, 2.0, 2.0, 3.0], 2).expect("positive definite");
         assert!((l[0] - 2.0).abs() < 1e-12);
         assert!((l[2] - 1.0).abs() < 1e-12);
         assert!((l[3] - 2f64.sqrt()).abs() < 1e-12);
