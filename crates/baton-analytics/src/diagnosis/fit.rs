@@ -217,13 +217,10 @@ impl BlockMatrix {
             }
         }
         let (chol, first) = cholesky(&p, n)?;
-        // The transpose, for the backward substitution to read rows instead of columns.
-        let chol_t: Vec<f64> = (0..n * n).map(|x| chol[(x % n) * n + x / n]).collect();
         Ok(Factor {
             matrix: self,
             columns,
             chol,
-            chol_t,
             order,
             first,
         })
@@ -292,7 +289,6 @@ struct Factor {
     /// The factor of `S` with its rows in `order` (position → row of `S`), and each factor
     /// row's first non-zero column.
     chol: Vec<f64>,
-    chol_t: Vec<f64>,
     order: Vec<usize>,
     first: Vec<usize>,
 }
@@ -325,9 +321,14 @@ impl Factor {
             let v = u[i] - dot(&self.chol[i * n + f..i * n + i], &u[f..i]);
             u[i] = v / self.chol[i * n + i];
         }
+        // Backward by rows of the factor (Lᵀ's columns), inside each row's envelope.
         for i in (0..n).rev() {
-            let tail = dot(&self.chol_t[i * n + i + 1..(i + 1) * n], &u[i + 1..]);
-            u[i] = (u[i] - tail) / self.chol[i * n + i];
+            u[i] /= self.chol[i * n + i];
+            let ui = u[i];
+            let f = self.first[i];
+            for (uk, l) in u[f..i].iter_mut().zip(&self.chol[i * n + f..i * n + i]) {
+                *uk -= l * ui;
+            }
         }
         for (&i, v) in self.order.iter().zip(u) {
             t[i] = v;
