@@ -211,16 +211,39 @@ pub(crate) fn compare(
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         let weight = |i: usize| shared[i].0 - in_role(candidates[i].0).ln();
         order.sort_by(|&x, &y| weight(y).total_cmp(&weight(x)).then(x.cmp(&y)));
-        let mut chosen = vec![false; candidates.len()];
-        for &i in order.iter().take(refit_most_probable) {
-            chosen[i] = true;
+        // The refits are independent: on as many threads as there are cores, each result put
+        // back in its candidate's place, so the outcome does not depend on the threads.
+        let picked: Vec<usize> = order.into_iter().take(refit_most_probable).collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .max(1);
+        let per_thread = picked.len().div_ceil(threads).max(1);
+        let refitted: Vec<(usize, Result<(f64, Option<(f64, f64)>), FitFailed>)> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = picked
+                    .chunks(per_thread)
+                    .map(|chunk| {
+                        let refit = &refit;
+                        scope.spawn(move || {
+                            chunk
+                                .iter()
+                                .map(|&i| (i, refit(candidates[i].0, candidates[i].1)))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            });
+        if refitted.len() != picked.len() {
+            return Err(FitFailed);
         }
-        for (i, &(role, index)) in candidates.iter().enumerate() {
-            let (log_bayes_factor, likelihood) = if chosen[i] {
-                refit(role, index)?
-            } else {
-                shared[i]
-            };
+        for (i, result) in refitted {
+            shared[i] = result?;
+        }
+        for (&(role, index), (log_bayes_factor, likelihood)) in candidates.iter().zip(shared) {
             found.push(candidate(role, index, log_bayes_factor, likelihood)?);
         }
     } else {
