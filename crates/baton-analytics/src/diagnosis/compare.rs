@@ -139,6 +139,9 @@ pub(crate) const REFIT_CANDIDATES: usize = 40;
 /// How many of a large department's candidates are refitted (see [`REFIT_CANDIDATES`]).
 pub(crate) const REFIT_MOST_PROBABLE: usize = 12;
 
+/// A candidate's log Bayes factor against `H₀` and the data's likelihood of their effect.
+type Evidence = (f64, Option<(f64, f64)>);
+
 /// `ln p(data | H_k) − ln p(data | H₀)` from `H₀`'s posterior of `k`'s effect `N(mean,
 /// variance)`, with the data's likelihood of the effect (`None` when it carries none).
 fn shared_bayes_factor(
@@ -180,7 +183,7 @@ pub(crate) fn compare(
     let null_prior = Prior::ridge(callers, sales_managers, tau);
     let null = fit::fit_with(cells, &null_prior, None)?;
     let g = stand_in(range, tau);
-    let refit = |role: Role, index: usize| -> Result<(f64, Option<(f64, f64)>), FitFailed> {
+    let refit = |role: Role, index: usize| -> Result<Evidence, FitFailed> {
         let mut prior = null_prior.clone();
         *prior.effect_mut(role, index) = g;
         let fitted = fit::fit_with(cells, &prior, Some(null.mode()))?;
@@ -218,25 +221,24 @@ pub(crate) fn compare(
             .map_or(1, usize::from)
             .max(1);
         let per_thread = picked.len().div_ceil(threads).max(1);
-        let refitted: Vec<(usize, Result<(f64, Option<(f64, f64)>), FitFailed>)> =
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = picked
-                    .chunks(per_thread)
-                    .map(|chunk| {
-                        let refit = &refit;
-                        scope.spawn(move || {
-                            chunk
-                                .iter()
-                                .map(|&i| (i, refit(candidates[i].0, candidates[i].1)))
-                                .collect::<Vec<_>>()
-                        })
+        let refitted: Vec<(usize, Result<Evidence, FitFailed>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = picked
+                .chunks(per_thread)
+                .map(|chunk| {
+                    let refit = &refit;
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|&i| (i, refit(candidates[i].0, candidates[i].1)))
+                            .collect::<Vec<_>>()
                     })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
-            });
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
         if refitted.len() != picked.len() {
             return Err(FitFailed);
         }
