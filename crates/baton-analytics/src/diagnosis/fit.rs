@@ -707,10 +707,10 @@ mod tests {
         let (x1, x2) = factor.solve(&r_dense, &r_diagonal);
         // M x = r, row by row: [A B; Bᵀ D] [x1; x2].
         let (n, q) = (full.dense, full.diagonal);
-        for i in 0..n {
+        for (i, r) in r_dense.iter().enumerate() {
             let a: f64 = (0..n).map(|j| full.a[i * n + j] * x1[j]).sum();
             let b: f64 = (0..q).map(|j| full.b[i * q + j] * x2[j]).sum();
-            assert!((a + b - r_dense[i]).abs() < 1e-12, "dense row {i}");
+            assert!((a + b - r).abs() < 1e-12, "dense row {i}");
         }
         for j in 0..q {
             let bt: f64 = (0..n).map(|i| full.b[i * q + j] * x1[i]).sum();
