@@ -5,6 +5,7 @@
 use crate::bench::{department, median};
 use anyhow::{Context, Result};
 use baton_analytics::diagnosis::{PairCounts, diagnose};
+use baton_analytics::pairs::HandoffOutcome;
 use baton_app::App;
 use baton_app::insight::funnel::FunnelSlice;
 use std::time::Instant;
@@ -95,6 +96,38 @@ pub fn reports(o: ReportsBench) -> Result<()> {
         ),
         &t_matrix,
     );
+    // The same pair counts DuckDB computes (handed, accepted, rejected, converted), apart from
+    // the collections' money and the model: the month's facts read from SQLite, then counted.
+    let (t_counts, counted) = timed(o.runs, || {
+        let facts = app
+            .matrix_facts(None, period, period, None)
+            .map_err(anyhow::Error::msg)?;
+        let mut by_pair: std::collections::BTreeMap<(String, String), [u64; 4]> =
+            std::collections::BTreeMap::new();
+        for f in &facts {
+            let c = by_pair
+                .entry((f.caller.clone(), f.sales_manager.clone()))
+                .or_default();
+            c[0] += 1;
+            c[1] += u64::from(f.outcome == HandoffOutcome::Accepted);
+            c[2] += u64::from(f.outcome == HandoffOutcome::Rejected);
+            c[3] += u64::from(f.converted);
+        }
+        Ok(by_pair)
+    })?;
+    let counts_ms = show(
+        &format!(
+            "matrix pair counts alone (the facts from SQLite, counted; {} pairs)",
+            counted.len()
+        ),
+        &t_counts,
+    );
+    let same = counted.len() == matrix.matrix.pairs.len()
+        && matrix.matrix.pairs.iter().all(|p| {
+            counted.get(&(p.caller.clone(), p.sales_manager.clone()))
+                == Some(&[p.handed, p.accepted, p.rejected, p.converted])
+        });
+    anyhow::ensure!(same, "the pair counts alone differ from the matrix's");
     let pairs: Vec<PairCounts> = matrix
         .matrix
         .pairs
@@ -165,7 +198,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
             "cohort": counts(&funnel.by_cohort),
             "activity": counts(&funnel.by_activity),
             "pairs": rows,
-            "baton_ms": { "funnel": funnel_ms, "matrix": matrix_ms, "diagnosis": diag_ms },
+            "baton_ms": { "funnel": funnel_ms, "matrix": matrix_ms, "diagnosis": diag_ms, "matrix_counts": counts_ms },
         }))?,
     )?;
     if o.baseline {

@@ -59,6 +59,28 @@ fn outcome(status: &str) -> HandoffOutcome {
 }
 
 impl App {
+    /// The matrix's facts alone (no counts, no diagnosis): for timing the counts apart.
+    pub fn matrix_facts(
+        &self,
+        actor: Option<&Actor>,
+        from: &str,
+        to: &str,
+        region: Option<&str>,
+    ) -> AppResult<Vec<HandoffFact>> {
+        let span = months(from, to)?;
+        let cfg = self.config()?;
+        self.db.read(|tx| {
+            let region = report_region(tx, actor, region)?;
+            handoff_facts(
+                tx,
+                &cfg,
+                region.as_ref().map(|r| r.id.as_str()),
+                span.from,
+                span.to,
+            )
+        })
+    }
+
     /// The caller × sales-manager matrix of the months `from..=to` (YYYY-MM) with the diagnosis.
     pub fn matrix(
         &self,
@@ -69,86 +91,13 @@ impl App {
     ) -> AppResult<MatrixReport> {
         let span = months(from, to)?;
         let cfg = self.config()?;
-        let tz = cfg.tz();
         self.db.read(|tx| {
             let region = report_region(tx, actor, region)?;
             let names = people(tx)?;
             let Span { from, to } = span;
-            let (lo, hi) = stamp_bounds(from, to);
-            let mut sql = "SELECT COALESCE(l.caller_id, h.sender_id), h.receiver_id, h.status, h.reason, h.created_at, h.lead_id, \
-                 (SELECT MIN(c.won_on) FROM contracts c WHERE c.lead_id = h.lead_id AND c.won_on IS NOT NULL) \
-                 FROM handoffs h JOIN leads l ON l.id = h.lead_id \
-                 WHERE h.kind = 'lead' AND h.created_at >= ? AND h.created_at < ?"
-                .to_string();
-            let mut params: Vec<Value> = vec![lo.into(), hi.into()];
-            if let Some(r) = &region {
-                sql.push_str(" AND l.region_id = ?");
-                params.push(r.id.clone().into());
-            }
-            let rows = tx.query(&sql, &params)?;
-
-            // Collections of the companies won from these leads: (lead → won_on, payments).
-            // Only the won leads' companies are read (through their contracts), by index: the
-            // whole payments table was a half-minute scan at 1 000 people.
-            let won_leads: Vec<String> = rows
-                .iter()
-                .filter(|r| r.opt_text(6).is_some())
-                .map(|r| r.text(5))
-                .collect::<std::collections::BTreeSet<String>>()
-                .into_iter()
-                .collect();
-            let mut collected: HashMap<String, Money> = HashMap::new();
-            for chunk in won_leads.chunks(500) {
-                let mut sql = format!(
-                    "SELECT co.att_lead_id, co.att_won_on, p.paid_on, p.amount FROM companies co \
-                     JOIN payments p ON p.company_id = co.id \
-                     WHERE co.id IN (SELECT c.company_id FROM contracts c WHERE c.lead_id IN ({})) \
-                     AND co.att_lead_id IS NOT NULL AND co.att_won_on IS NOT NULL AND p.paid_on >= co.att_won_on AND p.paid_on <= ?",
-                    vec!["?"; chunk.len()].join(", ")
-                );
-                let mut params: Vec<Value> = chunk.iter().map(|l| Value::from(l.clone())).collect();
-                params.push(to.to_string().into());
-                if let Some(r) = &region {
-                    sql.push_str(" AND co.region_id = ?");
-                    params.push(r.id.clone().into());
-                }
-                for r in tx.query(&sql, &params)? {
-                    let (Some(won), Some(paid)) = (day(&r.text(1)), day(&r.text(2))) else {
-                        continue;
-                    };
-                    if (paid - won).num_days() <= cfg.hunter_window_days {
-                        *collected.entry(r.text(0)).or_default() += Money::from_kopecks(r.int(3));
-                    }
-                }
-            }
-
-            let mut facts = Vec::new();
-            for r in rows {
-                let Some(created) = local_day(&r.text(4), &tz) else {
-                    continue;
-                };
-                if created < from || created > to {
-                    continue;
-                }
-                let outcome = outcome(&r.text(2));
-                let lead = r.text(5);
-                let converted = outcome == HandoffOutcome::Accepted
-                    && r.opt_text(6).and_then(|w| day(&w)).is_some_and(|w| w <= to);
-                facts.push(HandoffFact {
-                    caller: r.text(0),
-                    sales_manager: r.text(1),
-                    outcome,
-                    reason: r.opt_text(3),
-                    converted,
-                    collections: if converted {
-                        collected.get(&lead).copied().unwrap_or_default()
-                    } else {
-                        Money::ZERO
-                    },
-                });
-            }
-            let matrix = pair_matrix(&facts)
-                .map_err(|e| AppError::invalid("matrix", e.to_string()))?;
+            let facts = handoff_facts(tx, &cfg, region.as_ref().map(|r| r.id.as_str()), from, to)?;
+            let matrix =
+                pair_matrix(&facts).map_err(|e| AppError::invalid("matrix", e.to_string()))?;
             let name_of = |role: Role, i: i64| -> String {
                 matrix
                     .person_id(role, i)
@@ -178,4 +127,90 @@ impl App {
             })
         })
     }
+}
+
+/// The warm-lead handoffs created in the months `from..=to` (local dates) as the matrix's facts:
+/// who handed to whom, what became of each, and the collections of the companies won.
+pub(crate) fn handoff_facts(
+    tx: &mut baton_store::Tx<'_>,
+    cfg: &baton_domain::ConveyorConfig,
+    region: Option<&str>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> AppResult<Vec<HandoffFact>> {
+    let tz = cfg.tz();
+    let (lo, hi) = stamp_bounds(from, to);
+    let mut sql = "SELECT COALESCE(l.caller_id, h.sender_id), h.receiver_id, h.status, h.reason, h.created_at, h.lead_id, \
+             (SELECT MIN(c.won_on) FROM contracts c WHERE c.lead_id = h.lead_id AND c.won_on IS NOT NULL) \
+             FROM handoffs h JOIN leads l ON l.id = h.lead_id \
+             WHERE h.kind = 'lead' AND h.created_at >= ? AND h.created_at < ?"
+            .to_string();
+    let mut params: Vec<Value> = vec![lo.into(), hi.into()];
+    if let Some(r) = region {
+        sql.push_str(" AND l.region_id = ?");
+        params.push(r.into());
+    }
+    let rows = tx.query(&sql, &params)?;
+
+    // Collections of the companies won from these leads: (lead → won_on, payments).
+    // Only the won leads' companies are read (through their contracts), by index: the
+    // whole payments table was a half-minute scan at 1 000 people.
+    let won_leads: Vec<String> = rows
+        .iter()
+        .filter(|r| r.opt_text(6).is_some())
+        .map(|r| r.text(5))
+        .collect::<std::collections::BTreeSet<String>>()
+        .into_iter()
+        .collect();
+    let mut collected: HashMap<String, Money> = HashMap::new();
+    for chunk in won_leads.chunks(500) {
+        let mut sql = format!(
+            "SELECT co.att_lead_id, co.att_won_on, p.paid_on, p.amount FROM companies co \
+                 JOIN payments p ON p.company_id = co.id \
+                 WHERE co.id IN (SELECT c.company_id FROM contracts c WHERE c.lead_id IN ({})) \
+                 AND co.att_lead_id IS NOT NULL AND co.att_won_on IS NOT NULL AND p.paid_on >= co.att_won_on AND p.paid_on <= ?",
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let mut params: Vec<Value> = chunk.iter().map(|l| Value::from(l.clone())).collect();
+        params.push(to.to_string().into());
+        if let Some(r) = region {
+            sql.push_str(" AND co.region_id = ?");
+            params.push(r.into());
+        }
+        for r in tx.query(&sql, &params)? {
+            let (Some(won), Some(paid)) = (day(&r.text(1)), day(&r.text(2))) else {
+                continue;
+            };
+            if (paid - won).num_days() <= cfg.hunter_window_days {
+                *collected.entry(r.text(0)).or_default() += Money::from_kopecks(r.int(3));
+            }
+        }
+    }
+
+    let mut facts = Vec::new();
+    for r in rows {
+        let Some(created) = local_day(&r.text(4), &tz) else {
+            continue;
+        };
+        if created < from || created > to {
+            continue;
+        }
+        let outcome = outcome(&r.text(2));
+        let lead = r.text(5);
+        let converted = outcome == HandoffOutcome::Accepted
+            && r.opt_text(6).and_then(|w| day(&w)).is_some_and(|w| w <= to);
+        facts.push(HandoffFact {
+            caller: r.text(0),
+            sales_manager: r.text(1),
+            outcome,
+            reason: r.opt_text(3),
+            converted,
+            collections: if converted {
+                collected.get(&lead).copied().unwrap_or_default()
+            } else {
+                Money::ZERO
+            },
+        });
+    }
+    Ok(facts)
 }
