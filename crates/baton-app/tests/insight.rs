@@ -10,6 +10,7 @@ use baton_app::conveyor::calls::NewCall;
 use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::deals::{NewInvoice, NewPayment};
 use baton_app::conveyor::leads::{HandOffRequest, NewLead};
+use baton_app::insight::alerts::Trigger;
 use baton_app::insight::costs::NewCost;
 use baton_app::insight::funnel::FunnelSlice;
 use baton_domain::Money;
@@ -457,6 +458,152 @@ fn story(w: World) {
         .unwrap();
     assert_eq!(open.alerts.len(), 2);
     assert!(open.alerts.iter().all(|a| a.key != key));
+
+    // ---- the alert log: the standing rules (the defaults here) evaluated as events arrive.
+    // The first evaluation raises the three alerts above, at 10:00 Moscow (07:00 UTC).
+    let r = app.evaluate_alerts(Trigger::Command).unwrap();
+    let mut raised = r.raised.clone();
+    raised.sort();
+    let mut want = vec![
+        key.clone(),
+        format!("stale_deal:{}:2026-11-30", s1.id),
+        format!("overdue_invoices:{}:31-60:2026-11", k1.id),
+    ];
+    want.sort();
+    assert_eq!(raised, want);
+    assert!(r.cleared.is_empty());
+    let al = app.alerts(Some(&head), None, Default::default()).unwrap();
+    assert_eq!(
+        al.alerts[2].raised_at.as_deref(),
+        Some("2026-11-30T07:00:00.000000Z")
+    );
+    assert_eq!(al.alerts[2].raised_after.as_deref(), Some("a command"));
+    // Nothing changed: a second evaluation writes nothing.
+    let writes = app.db.writes();
+    let r = app.evaluate_alerts(Trigger::Clock).unwrap();
+    assert!(r.raised.is_empty() && r.cleared.is_empty() && r.updated == 0);
+    assert_eq!(app.db.writes(), writes);
+    // k1 is paid the 30 000 left at 11:00: the overdue invoice's alert clears, after the
+    // payment, and the log keeps when it was raised and when it stopped.
+    clock.set("2026-11-30T08:00:00Z".parse().unwrap());
+    let pay = app
+        .record_payment(
+            &k1,
+            NewPayment {
+                invoice_id: inv3.id.clone(),
+                paid_on: None,
+                amount: rub(30_000),
+            },
+        )
+        .unwrap();
+    let r = app.evaluate_alerts(Trigger::Write).unwrap();
+    assert_eq!(
+        r.cleared,
+        vec![format!("overdue_invoices:{}:31-60:2026-11", k1.id)]
+    );
+    assert!(r.raised.is_empty());
+    // A checklist overridden at 12:00 is raised after the handoff that overrode it.
+    clock.set("2026-11-30T09:00:00Z".parse().unwrap());
+    let y = app
+        .create_company(
+            &c1,
+            NewCompany {
+                inn: "7736050010".into(),
+                name: "Ясень".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .company
+        .id;
+    let lead_y = app
+        .open_lead(
+            &c1,
+            NewLead {
+                company_id: y,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let h = app
+        .hand_off(
+            &head,
+            &lead_y,
+            HandOffRequest {
+                checklist: Default::default(),
+                receiver_id: Some(s1.id.clone()),
+                override_reason: Some("the client calls back today".into()),
+            },
+        )
+        .unwrap();
+    let r = app.evaluate_alerts(Trigger::Write).unwrap();
+    let ck = format!("checklist_overridden:{}:2026-11", head.id);
+    assert_eq!(r.raised, vec![ck.clone()]);
+    let _ = pay;
+    let row = app
+        .alert_log(None, None, true, Default::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|a| a.row.id == ck)
+        .unwrap();
+    assert_eq!(row.row.raised_at, "2026-11-30T09:00:00.000000Z");
+    assert_eq!(row.records, vec![lead_y.clone()]);
+    assert_eq!(row.row.raised_after, format!("lead.handed lead {lead_y}"));
+    assert_eq!(h.lead.id, lead_y);
+    let log = app
+        .alert_log(Some(&head), None, false, Default::default())
+        .unwrap();
+    assert_eq!(log.total, 4);
+    let overdue = log
+        .items
+        .iter()
+        .find(|a| a.row.rule == "overdue_invoices")
+        .unwrap();
+    assert_eq!(overdue.row.raised_at, "2026-11-30T07:00:00.000000Z");
+    assert_eq!(
+        overdue.row.cleared_at.as_deref(),
+        Some("2026-11-30T08:00:00.000000Z")
+    );
+    assert_eq!(overdue.records, vec![inv3.id.clone()]);
+    assert_eq!(overdue.row.region_id, k1.region_id);
+    // Open only: the three that still hold; s2's acknowledged one says so.
+    let open = app
+        .alert_log(Some(&head), None, true, Default::default())
+        .unwrap();
+    assert_eq!(open.total, 3);
+    let nnc = open.items.iter().find(|a| a.row.id == key).unwrap();
+    assert_eq!(nnc.acknowledged_by.as_deref(), Some(head.id.as_str()));
+    assert!(nnc.person.contains("(s2)"));
+    // The standing rules: 20 days before a deal is stale clears s1's at once.
+    let e = app
+        .set_alert_rules(
+            None,
+            baton_analytics::alerts::AlertParams {
+                stale_deal_days: 0,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.field(), Some("stale_deal_days"));
+    let e = app
+        .set_alert_rules(Some(&head), Default::default())
+        .unwrap_err();
+    assert!(matches!(e, baton_app::AppError::Forbidden(_)), "{e:?}");
+    app.set_alert_rules(
+        Some(admin),
+        baton_analytics::alerts::AlertParams {
+            stale_deal_days: 20,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(app.alert_rules().unwrap().stale_deal_days, 20);
+    let open = app.alert_log(None, None, true, Default::default()).unwrap();
+    let ids: Vec<&str> = open.items.iter().map(|a| a.row.id.as_str()).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&key.as_str()) && ids.contains(&ck.as_str()));
 }
 
 #[test]

@@ -54,7 +54,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 5] = [
+const MIGRATIONS: [(&str, &str); 6] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -71,6 +71,10 @@ const MIGRATIONS: [(&str, &str); 5] = [
     (
         "0005_journeys",
         include_str!("../migrations/0005_journeys.sql"),
+    ),
+    (
+        "0006_alert_log",
+        include_str!("../migrations/0006_alert_log.sql"),
     ),
 ];
 

@@ -140,6 +140,14 @@ crate::records! {
         id: String, rule: String, region_id: Option<String>, acknowledged_by: String,
         acknowledged_at: String,
     }
+
+    /// An alert as it was raised; the id is the alert's stable key. `records` is a JSON array
+    /// of record ids; `cleared_at` is set when the rule stops raising it.
+    AlertLogRow in "alert_log" {
+        id: String, rule: String, person_id: String, region_id: Option<String>, message: String,
+        action: String, records: String, raised_at: String, raised_after: String,
+        cleared_at: Option<String>,
+    }
 }
 
 /// The bundle's files, in the order they are imported (parents before children).

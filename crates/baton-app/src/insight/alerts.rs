@@ -1,5 +1,6 @@
-//! Alerts evaluated on demand (docs/reports.md): the rules are pure
-//! (`baton_analytics::alerts`); this module loads their facts for a region or everyone.
+//! Alerts (docs/reports.md): the rules are pure (`baton_analytics::alerts`); this module loads
+//! their facts for a region or everyone, evaluates them on demand with any parameters, and
+//! keeps the alert log: the standing rules evaluated as writes arrive and as the clock runs.
 
 use super::{day, label, local_day, people, report_region};
 use crate::error::{AppError, AppResult};
@@ -9,10 +10,11 @@ use baton_analytics::alerts::{
     SalesManagerFact, Who, clients_without_order, leads_past_sla, no_new_client, overdue_invoices,
     overridden_checklists, stale_deals,
 };
+use baton_domain::ConveyorConfig;
 use baton_domain::Role;
-use baton_store::records::{AlertAck, Employee};
-use baton_store::{Filter, Value};
-use chrono::NaiveDate;
+use baton_store::records::{AlertAck, AlertLogRow, Employee, Setting};
+use baton_store::{Filter, Tx, Value};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -37,6 +39,9 @@ pub struct AlertView {
     pub alert: Alert,
     pub acknowledged_by: Option<String>,
     pub acknowledged_at: Option<String>,
+    /// When the standing rules raised it (the alert log), and after what.
+    pub raised_at: Option<String>,
+    pub raised_after: Option<String>,
 }
 
 impl std::ops::Deref for AlertView {
@@ -140,7 +145,8 @@ impl App {
         })
     }
 
-    /// The alerts as [`App::alerts`]; with `open`, the acknowledged ones are left out.
+    /// The alerts as [`App::alerts`]; with `open`, the acknowledged ones are left out. Each
+    /// carries, when the standing rules raised it too, when and after what (the alert log).
     pub fn alerts_open(
         &self,
         actor: Option<&Actor>,
@@ -149,188 +155,42 @@ impl App {
         open: bool,
     ) -> AppResult<AlertsReport> {
         let cfg = self.config()?;
-        let tz = cfg.tz();
         let now = self.now();
         let today = self.today(&cfg);
         self.db.read(|tx| {
             let region = report_region(tx, actor, region)?;
-            let names = people(tx)?;
-            let who = |id: String| Who {
-                label: label(&names, &id),
-                id,
-            };
-            let rid: Option<Value> = region.as_ref().map(|r| Value::from(r.id.clone()));
-            let (cond, params_r): (&str, Vec<Value>) = match &rid {
-                Some(v) => (" AND {col} = ?", vec![v.clone()]),
-                None => ("", vec![]),
-            };
-            let filt = |col: &str| cond.replace("{col}", col);
-            let t = Value::from(today.to_string());
-
-            let mut last_win: HashMap<String, NaiveDate> = HashMap::new();
-            for r in tx.query(
-                "SELECT att_seller_id, MAX(att_won_on) FROM companies WHERE att_kind = 'new_client' AND att_seller_id IS NOT NULL GROUP BY att_seller_id",
-                &[],
-            )? {
-                if let Some(d) = day(&r.text(1)) {
-                    last_win.insert(r.text(0), d);
-                }
-            }
-            let mut p = vec![t.clone(), t.clone()];
-            p.extend(params_r.clone());
-            let sms: Vec<SalesManagerFact> = tx
-                .query(
-                    &format!(
-                        "SELECT r.employee_id, MIN(r.valid_from) FROM role_assignments r JOIN employees e ON e.id = r.employee_id \
-                         WHERE r.role = 'sales_manager' AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to >= ?) AND e.active = 1{} \
-                         GROUP BY r.employee_id ORDER BY r.employee_id",
-                        filt("e.region_id")
-                    ),
-                    &p,
-                )?
-                .into_iter()
-                .filter_map(|r| {
-                    let id = r.text(0);
-                    Some(SalesManagerFact {
-                        since: day(&r.text(1))?,
-                        last_new_client: last_win.get(&id).copied(),
-                        who: who(id),
-                    })
-                })
-                .collect();
-
-            let pending: Vec<PendingHandoff> = tx
-                .query(
-                    &format!(
-                        "SELECT h.id, h.lead_id, h.receiver_id, h.due_at FROM handoffs h JOIN leads l ON l.id = h.lead_id \
-                         WHERE h.kind = 'lead' AND h.status = 'pending'{} ORDER BY h.due_at, h.id",
-                        filt("l.region_id")
-                    ),
-                    &params_r,
-                )?
-                .into_iter()
-                .filter_map(|r| {
-                    let due = crate::clock::parse_stamp(&r.text(3))?;
-                    Some(PendingHandoff {
-                        receiver: who(r.text(2)),
-                        handoff_id: r.text(0),
-                        lead_id: r.text(1),
-                        hours_late: (now - due).num_hours(),
-                    })
-                })
-                .collect();
-
-            let deals: Vec<OpenDeal> = tx
-                .query(
-                    &format!(
-                        "SELECT l.id, l.owner_id, l.updated_at, (SELECT MAX(a.occurred_at) FROM activities a WHERE a.lead_id = l.id) \
-                         FROM leads l WHERE l.stage IN ('accepted', 'meeting', 'proposal'){} ORDER BY l.id",
-                        filt("l.region_id")
-                    ),
-                    &params_r,
-                )?
-                .into_iter()
-                .filter_map(|r| {
-                    let updated = local_day(&r.text(2), &tz)?;
-                    let act = r.opt_text(3).and_then(|s| local_day(&s, &tz));
-                    Some(OpenDeal {
-                        owner: who(r.text(1)),
-                        lead_id: r.text(0),
-                        last_activity: act.map_or(updated, |a| a.max(updated)),
-                    })
-                })
-                .collect();
-
-            let mut p = vec![t.clone(), t.clone(), t.clone()];
-            p.extend(params_r.clone());
-            let invoices: Vec<OpenInvoice> = tx
-                .query(
-                    &format!(
-                        "SELECT i.id, COALESCE(co.client_manager_id, i.created_by), i.due_on, i.amount \
-                           - COALESCE((SELECT CAST(SUM(p.amount) AS BIGINT) FROM payments p WHERE p.invoice_id = i.id AND p.paid_on <= ?), 0) \
-                           - COALESCE((SELECT CAST(SUM(n.amount) AS BIGINT) FROM credit_notes n WHERE n.invoice_id = i.id AND n.issued_on <= ?), 0) \
-                         FROM invoices i JOIN companies co ON co.id = i.company_id \
-                         WHERE i.settled_on IS NULL AND i.due_on < ?{} ORDER BY i.due_on, i.id",
-                        filt("co.region_id")
-                    ),
-                    &p,
-                )?
-                .into_iter()
-                .filter(|r| r.int(3) > 0)
-                .filter_map(|r| {
-                    Some(OpenInvoice {
-                        due_on: day(&r.text(2))?,
-                        owner: who(r.text(1)),
-                        invoice_id: r.text(0),
-                    })
-                })
-                .collect();
-
-            let clients: Vec<ClientFact> = tx
-                .query(
-                    &format!(
-                        "SELECT co.id, co.client_manager_id, co.first_paid_on, (SELECT MAX(i.issued_on) FROM invoices i WHERE i.company_id = co.id) \
-                         FROM companies co WHERE co.client_manager_id IS NOT NULL AND co.first_paid_on IS NOT NULL{} ORDER BY co.id",
-                        filt("co.region_id")
-                    ),
-                    &params_r,
-                )?
-                .into_iter()
-                .filter_map(|r| {
-                    Some(ClientFact {
-                        client_since: day(&r.text(2))?,
-                        last_order: r.opt_text(3).and_then(|d| day(&d)),
-                        manager: who(r.text(1)),
-                        company_id: r.text(0),
-                    })
-                })
-                .collect();
-
-            // Handoffs in the window whose snapshot lacks required checklist items.
-            let since = crate::clock::stamp(now - chrono::Duration::days(params.override_days.max(0)));
-            let mut p = vec![Value::from(since)];
-            p.extend(params_r.clone());
-            let overridden: Vec<OverriddenHandoff> = tx
-                .query(
-                    &format!(
-                        "SELECT h.sender_id, h.lead_id, h.snapshot FROM handoffs h JOIN leads l ON l.id = h.lead_id \
-                         WHERE h.kind = 'lead' AND h.created_at >= ?{} ORDER BY h.created_at, h.id",
-                        filt("l.region_id")
-                    ),
-                    &p,
-                )?
-                .into_iter()
-                .filter_map(|r| {
-                    let answers: baton_domain::lead::Answers =
-                        serde_json::from_str(&r.text(2)).unwrap_or_default();
-                    let missing = baton_domain::lead::missing_items(&cfg.warm_lead_checklist, &answers);
-                    (!missing.is_empty()).then(|| OverriddenHandoff {
-                        sender: who(r.text(0)),
-                        lead_id: r.text(1),
-                        missing,
-                    })
-                })
-                .collect();
-
-            let mut alerts = no_new_client(&sms, today, params.no_new_client_months);
-            alerts.extend(leads_past_sla(&pending));
-            alerts.extend(stale_deals(&deals, today, params.stale_deal_days));
-            alerts.extend(overdue_invoices(&invoices, today));
-            alerts.extend(clients_without_order(&clients, today, params.no_order_months));
-            alerts.extend(overridden_checklists(&overridden, params.override_days));
+            let alerts = raise(
+                tx,
+                &cfg,
+                region.as_ref().map(|r| r.id.as_str()),
+                params,
+                now,
+                today,
+            )?;
             let acks: BTreeMap<String, AlertAck> = tx
                 .list::<AlertAck>(&Filter::new())?
                 .into_iter()
                 .map(|a| (a.id.clone(), a))
+                .collect();
+            let raised: HashMap<String, (String, String)> = tx
+                .query(
+                    "SELECT id, raised_at, raised_after FROM alert_log WHERE cleared_at IS NULL",
+                    &[],
+                )?
+                .into_iter()
+                .map(|r| (r.text(0), (r.text(1), r.text(2))))
                 .collect();
             let alerts = alerts
                 .into_iter()
                 .map(|alert| {
                     let key = alert_key(&alert, today);
                     let ack = acks.get(&key);
+                    let log = raised.get(&key);
                     AlertView {
                         acknowledged_by: ack.map(|a| a.acknowledged_by.clone()),
                         acknowledged_at: ack.map(|a| a.acknowledged_at.clone()),
+                        raised_at: log.map(|l| l.0.clone()),
+                        raised_after: log.map(|l| l.1.clone()),
                         key,
                         alert,
                     }
@@ -345,4 +205,476 @@ impl App {
             })
         })
     }
+}
+
+/// What set an evaluation of the standing rules off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// Something was written: the alert is said to be raised after the last audited change.
+    Write,
+    /// The clock: the rules that time trips (an SLA running out, months without a client).
+    Clock,
+    /// Someone asked (`baton report alerts evaluate`, an import, the demo).
+    Command,
+}
+
+/// What one evaluation changed in the alert log.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AlertChanges {
+    /// Keys of the alerts raised now for the first time.
+    pub raised: Vec<String>,
+    /// Keys of the alerts the rules no longer raise.
+    pub cleared: Vec<String>,
+    /// Alerts still raised whose records or words changed.
+    pub updated: usize,
+}
+
+/// One alert of the log, with its acknowledgement.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertLogView {
+    #[serde(flatten)]
+    pub row: AlertLogRow,
+    pub person: String,
+    pub records: Vec<String>,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<String>,
+}
+
+const RULES_SETTING: &str = "alerts";
+
+impl App {
+    /// The standing rules' parameters: those the alert log is kept with (defaults until set).
+    pub fn alert_rules(&self) -> AppResult<AlertParams> {
+        self.db.read(|tx| alert_rules_in(tx))
+    }
+
+    /// Sets the standing rules' parameters (the director or the admin; the command line too)
+    /// and evaluates the rules with them at once.
+    pub fn set_alert_rules(
+        &self,
+        actor: Option<&Actor>,
+        params: AlertParams,
+    ) -> AppResult<AlertParams> {
+        if let Some(a) = actor {
+            crate::rights::require(a, crate::rights::Action::EditConfig)?;
+        }
+        for (field, value, max) in [
+            (
+                "no_new_client_months",
+                i64::from(params.no_new_client_months),
+                36,
+            ),
+            ("stale_deal_days", params.stale_deal_days, 365),
+            ("no_order_months", i64::from(params.no_order_months), 36),
+            ("override_days", params.override_days, 365),
+        ] {
+            if !(1..=max).contains(&value) {
+                return Err(AppError::invalid(
+                    field,
+                    format!("{value} is out of range: give a whole number from 1 to {max}"),
+                ));
+            }
+        }
+        self.db.tx(|tx| {
+            let before = alert_rules_in(tx)?;
+            let s = Setting {
+                id: RULES_SETTING.into(),
+                value: serde_json::to_string(&params)
+                    .map_err(|e| AppError::invalid(RULES_SETTING, e.to_string()))?,
+            };
+            tx.upsert(&s)?;
+            self.audit(
+                tx,
+                actor,
+                "settings",
+                RULES_SETTING,
+                "alert_rules.changed",
+                Some(&before),
+                Some(&params),
+            )
+        })?;
+        self.evaluate_alerts(Trigger::Command)?;
+        Ok(params)
+    }
+
+    /// Evaluates the standing rules over every region and brings the alert log up to date:
+    /// an alert that appears is written with the time and what set it off, one that no longer
+    /// holds is marked cleared. The server runs this after writes and once a minute
+    /// (docs/reports.md, "Alerts"). Writes nothing when nothing changed.
+    pub fn evaluate_alerts(&self, trigger: Trigger) -> AppResult<AlertChanges> {
+        let cfg = self.config()?;
+        let now = self.now();
+        let today = self.today(&cfg);
+        let at = crate::clock::stamp(now);
+        let (alerts, open, regions, after, after_records) = self.db.read(|tx| {
+            let params = alert_rules_in(tx)?;
+            let alerts = raise(tx, &cfg, None, params, now, today)?;
+            let open: BTreeMap<String, AlertLogRow> = tx
+                .list::<AlertLogRow>(&Filter::new().raw("cleared_at IS NULL", vec![]))?
+                .into_iter()
+                .map(|r| (r.id.clone(), r))
+                .collect();
+            let regions: HashMap<String, Option<String>> = tx
+                .query("SELECT id, region_id FROM employees", &[])?
+                .into_iter()
+                .map(|r| (r.text(0), r.opt_text(1)))
+                .collect();
+            let after = match trigger {
+                Trigger::Clock => "the clock".to_string(),
+                Trigger::Command => "a command".to_string(),
+                Trigger::Write => last_change(tx, &[])?,
+            };
+            // A write raises an alert after the last change to one of its records, if any.
+            let mut after_records = HashMap::new();
+            if trigger == Trigger::Write {
+                for a in &alerts {
+                    let key = alert_key(a, today);
+                    if !open.contains_key(&key) {
+                        after_records.insert(key, last_change(tx, &a.records)?);
+                    }
+                }
+            }
+            Ok::<_, AppError>((alerts, open, regions, after, after_records))
+        })?;
+        let mut changes = AlertChanges::default();
+        let mut write: Vec<AlertLogRow> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for a in alerts {
+            let key = alert_key(&a, today);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            let records = serde_json::to_string(&a.records)
+                .map_err(|e| AppError::invalid("records", e.to_string()))?;
+            match open.get(&key) {
+                Some(r) if r.message == a.message && r.records == records => {}
+                Some(r) => {
+                    changes.updated += 1;
+                    write.push(AlertLogRow {
+                        message: a.message,
+                        action: a.action,
+                        records,
+                        ..r.clone()
+                    });
+                }
+                None => {
+                    changes.raised.push(key.clone());
+                    let raised_after = after_records.get(&key).unwrap_or(&after).clone();
+                    write.push(AlertLogRow {
+                        region_id: regions.get(&a.person.id).cloned().flatten(),
+                        id: key,
+                        rule: a.rule.to_string(),
+                        person_id: a.person.id,
+                        message: a.message,
+                        action: a.action,
+                        records,
+                        raised_at: at.clone(),
+                        raised_after,
+                        cleared_at: None,
+                    });
+                }
+            }
+        }
+        for (key, r) in &open {
+            if !seen.contains(key) {
+                changes.cleared.push(key.clone());
+                write.push(AlertLogRow {
+                    cleared_at: Some(at.clone()),
+                    ..r.clone()
+                });
+            }
+        }
+        if !write.is_empty() {
+            self.db.tx(|tx| {
+                for r in &write {
+                    tx.upsert(r)?;
+                }
+                Ok::<_, AppError>(())
+            })?;
+        }
+        Ok(changes)
+    }
+
+    /// The alert log, newest first: a head sees the alerts of their region's people, the
+    /// director and the admin everyone's (or one region's). With `open`, only the alerts the
+    /// rules still raise.
+    pub fn alert_log(
+        &self,
+        actor: Option<&Actor>,
+        region: Option<&str>,
+        open: bool,
+        paging: crate::Paging,
+    ) -> AppResult<crate::Page<AlertLogView>> {
+        self.db.read(|tx| {
+            let region = report_region(tx, actor, region)?;
+            let mut conds = Vec::new();
+            let mut vals: Vec<Value> = Vec::new();
+            if let Some(r) = &region {
+                conds.push("region_id = ?");
+                vals.push(r.id.as_str().into());
+            }
+            if open {
+                conds.push("cleared_at IS NULL");
+            }
+            let w = if conds.is_empty() {
+                String::new()
+            } else {
+                format!(" WHERE {}", conds.join(" AND "))
+            };
+            let total = tx
+                .query_one(
+                    &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM alert_log{w}"),
+                    &vals,
+                )?
+                .map_or(0, |r| r.int(0));
+            vals.push(Value::Int(paging.per_page));
+            vals.push(Value::Int((paging.page - 1).max(0) * paging.per_page));
+            let rows = tx
+                .query(
+                    &format!(
+                        "SELECT {} FROM alert_log{w} ORDER BY raised_at DESC, id LIMIT ? OFFSET ?",
+                        <AlertLogRow as baton_store::Record>::COLUMNS.join(",")
+                    ),
+                    &vals,
+                )?
+                .iter()
+                .map(<AlertLogRow as baton_store::Record>::from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+            let names = people(tx)?;
+            let mut items = Vec::with_capacity(rows.len());
+            for row in rows {
+                let ack = tx.get::<AlertAck>(&row.id)?;
+                items.push(AlertLogView {
+                    person: label(&names, &row.person_id),
+                    records: serde_json::from_str(&row.records).unwrap_or_default(),
+                    acknowledged_by: ack.as_ref().map(|a| a.acknowledged_by.clone()),
+                    acknowledged_at: ack.map(|a| a.acknowledged_at),
+                    row,
+                });
+            }
+            Ok(crate::Page {
+                items,
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+            })
+        })
+    }
+}
+
+/// The last audited change ("action entity id") to one of `records`, or to anything when
+/// `records` is empty or none of them was changed.
+fn last_change(tx: &mut Tx<'_>, records: &[String]) -> AppResult<String> {
+    let text = |r: baton_store::Row| format!("{} {} {}", r.text(0), r.text(1), r.text(2));
+    if !records.is_empty() {
+        let marks = vec!["?"; records.len()].join(",");
+        let vals: Vec<Value> = records.iter().map(Value::from).collect();
+        if let Some(r) = tx.query_one(
+            &format!(
+                "SELECT action, entity, entity_id FROM audit_events WHERE entity_id IN ({marks}) ORDER BY at DESC, id DESC LIMIT 1"
+            ),
+            &vals,
+        )? {
+            return Ok(text(r));
+        }
+    }
+    Ok(tx
+        .query_one(
+            "SELECT action, entity, entity_id FROM audit_events ORDER BY at DESC, id DESC LIMIT 1",
+            &[],
+        )?
+        .map_or_else(|| "a write".to_string(), text))
+}
+
+fn alert_rules_in(tx: &mut Tx<'_>) -> AppResult<AlertParams> {
+    match tx.get::<Setting>(RULES_SETTING)? {
+        Some(s) => serde_json::from_str(&s.value).map_err(|e| {
+            AppError::invalid(
+                RULES_SETTING,
+                format!("the stored alert rules are unreadable: {e}"),
+            )
+        }),
+        None => Ok(AlertParams::default()),
+    }
+}
+
+/// Every alert the rules with `params` raise at `now`, over the records of `region` (or all).
+fn raise(
+    tx: &mut Tx<'_>,
+    cfg: &ConveyorConfig,
+    region: Option<&str>,
+    params: AlertParams,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<Vec<Alert>> {
+    let tz = cfg.tz();
+    let names = people(tx)?;
+    let who = |id: String| Who {
+        label: label(&names, &id),
+        id,
+    };
+    let rid: Option<Value> = region.map(Value::from);
+    let (cond, params_r): (&str, Vec<Value>) = match &rid {
+        Some(v) => (" AND {col} = ?", vec![v.clone()]),
+        None => ("", vec![]),
+    };
+    let filt = |col: &str| cond.replace("{col}", col);
+    let t = Value::from(today.to_string());
+
+    let mut last_win: HashMap<String, NaiveDate> = HashMap::new();
+    for r in tx.query(
+        "SELECT att_seller_id, MAX(att_won_on) FROM companies WHERE att_kind = 'new_client' AND att_seller_id IS NOT NULL GROUP BY att_seller_id",
+        &[],
+    )? {
+        if let Some(d) = day(&r.text(1)) {
+            last_win.insert(r.text(0), d);
+        }
+    }
+    let mut p = vec![t.clone(), t.clone()];
+    p.extend(params_r.clone());
+    let sms: Vec<SalesManagerFact> = tx
+        .query(
+            &format!(
+                "SELECT r.employee_id, MIN(r.valid_from) FROM role_assignments r JOIN employees e ON e.id = r.employee_id \
+                 WHERE r.role = 'sales_manager' AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to >= ?) AND e.active = 1{} \
+                 GROUP BY r.employee_id ORDER BY r.employee_id",
+                filt("e.region_id")
+            ),
+            &p,
+        )?
+        .into_iter()
+        .filter_map(|r| {
+            let id = r.text(0);
+            Some(SalesManagerFact {
+                since: day(&r.text(1))?,
+                last_new_client: last_win.get(&id).copied(),
+                who: who(id),
+            })
+        })
+        .collect();
+
+    let pending: Vec<PendingHandoff> = tx
+        .query(
+            &format!(
+                "SELECT h.id, h.lead_id, h.receiver_id, h.due_at FROM handoffs h JOIN leads l ON l.id = h.lead_id \
+                 WHERE h.kind = 'lead' AND h.status = 'pending'{} ORDER BY h.due_at, h.id",
+                filt("l.region_id")
+            ),
+            &params_r,
+        )?
+        .into_iter()
+        .filter_map(|r| {
+            let due = crate::clock::parse_stamp(&r.text(3))?;
+            Some(PendingHandoff {
+                receiver: who(r.text(2)),
+                handoff_id: r.text(0),
+                lead_id: r.text(1),
+                hours_late: (now - due).num_hours(),
+            })
+        })
+        .collect();
+
+    let deals: Vec<OpenDeal> = tx
+        .query(
+            &format!(
+                "SELECT l.id, l.owner_id, l.updated_at, (SELECT MAX(a.occurred_at) FROM activities a WHERE a.lead_id = l.id) \
+                 FROM leads l WHERE l.stage IN ('accepted', 'meeting', 'proposal'){} ORDER BY l.id",
+                filt("l.region_id")
+            ),
+            &params_r,
+        )?
+        .into_iter()
+        .filter_map(|r| {
+            let updated = local_day(&r.text(2), &tz)?;
+            let act = r.opt_text(3).and_then(|s| local_day(&s, &tz));
+            Some(OpenDeal {
+                owner: who(r.text(1)),
+                lead_id: r.text(0),
+                last_activity: act.map_or(updated, |a| a.max(updated)),
+            })
+        })
+        .collect();
+
+    let mut p = vec![t.clone(), t.clone(), t.clone()];
+    p.extend(params_r.clone());
+    let invoices: Vec<OpenInvoice> = tx
+        .query(
+            &format!(
+                "SELECT i.id, COALESCE(co.client_manager_id, i.created_by), i.due_on, i.amount \
+                   - COALESCE((SELECT CAST(SUM(p.amount) AS BIGINT) FROM payments p WHERE p.invoice_id = i.id AND p.paid_on <= ?), 0) \
+                   - COALESCE((SELECT CAST(SUM(n.amount) AS BIGINT) FROM credit_notes n WHERE n.invoice_id = i.id AND n.issued_on <= ?), 0) \
+                 FROM invoices i JOIN companies co ON co.id = i.company_id \
+                 WHERE i.settled_on IS NULL AND i.due_on < ?{} ORDER BY i.due_on, i.id",
+                filt("co.region_id")
+            ),
+            &p,
+        )?
+        .into_iter()
+        .filter(|r| r.int(3) > 0)
+        .filter_map(|r| {
+            Some(OpenInvoice {
+                due_on: day(&r.text(2))?,
+                owner: who(r.text(1)),
+                invoice_id: r.text(0),
+            })
+        })
+        .collect();
+
+    let clients: Vec<ClientFact> = tx
+        .query(
+            &format!(
+                "SELECT co.id, co.client_manager_id, co.first_paid_on, (SELECT MAX(i.issued_on) FROM invoices i WHERE i.company_id = co.id) \
+                 FROM companies co WHERE co.client_manager_id IS NOT NULL AND co.first_paid_on IS NOT NULL{} ORDER BY co.id",
+                filt("co.region_id")
+            ),
+            &params_r,
+        )?
+        .into_iter()
+        .filter_map(|r| {
+            Some(ClientFact {
+                client_since: day(&r.text(2))?,
+                last_order: r.opt_text(3).and_then(|d| day(&d)),
+                manager: who(r.text(1)),
+                company_id: r.text(0),
+            })
+        })
+        .collect();
+
+    // Handoffs in the window whose snapshot lacks required checklist items.
+    let since = crate::clock::stamp(now - chrono::Duration::days(params.override_days.max(0)));
+    let mut p = vec![Value::from(since)];
+    p.extend(params_r.clone());
+    let overridden: Vec<OverriddenHandoff> = tx
+        .query(
+            &format!(
+                "SELECT h.sender_id, h.lead_id, h.snapshot FROM handoffs h JOIN leads l ON l.id = h.lead_id \
+                 WHERE h.kind = 'lead' AND h.created_at >= ?{} ORDER BY h.created_at, h.id",
+                filt("l.region_id")
+            ),
+            &p,
+        )?
+        .into_iter()
+        .filter_map(|r| {
+            let answers: baton_domain::lead::Answers =
+                serde_json::from_str(&r.text(2)).unwrap_or_default();
+            let missing = baton_domain::lead::missing_items(&cfg.warm_lead_checklist, &answers);
+            (!missing.is_empty()).then(|| OverriddenHandoff {
+                sender: who(r.text(0)),
+                lead_id: r.text(1),
+                missing,
+            })
+        })
+        .collect();
+
+    let mut alerts = no_new_client(&sms, today, params.no_new_client_months);
+    alerts.extend(leads_past_sla(&pending));
+    alerts.extend(stale_deals(&deals, today, params.stale_deal_days));
+    alerts.extend(overdue_invoices(&invoices, today));
+    alerts.extend(clients_without_order(
+        &clients,
+        today,
+        params.no_order_months,
+    ));
+    alerts.extend(overridden_checklists(&overridden, params.override_days));
+    Ok(alerts)
 }

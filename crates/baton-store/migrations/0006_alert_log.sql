@@ -1,0 +1,9 @@
+-- Instruments (issue 4): alerts as they are raised. After each write (and once a minute, for
+-- the rules the clock trips) the standing rules are evaluated and every alert that appears is
+-- written here with when and after what it was raised, and when it stopped holding.
+-- id = the alert's stable key (as in alert_acks). records is a JSON array of record ids.
+CREATE TABLE alert_log (
+  id TEXT PRIMARY KEY, rule TEXT NOT NULL, person_id TEXT NOT NULL, region_id TEXT,
+  message TEXT NOT NULL, action TEXT NOT NULL, records TEXT NOT NULL,
+  raised_at TEXT NOT NULL, raised_after TEXT NOT NULL, cleared_at TEXT);
+CREATE INDEX alert_log_open ON alert_log(cleared_at, raised_at);
