@@ -442,8 +442,10 @@ impl App {
             self.db.execute_batch("ANALYZE")?;
         }
         // The funnel's tallies are kept by the use cases; imported rows came around them.
+        // So are the alerts: the log learns what the imported history raises.
         if !dry_run {
             self.rebuild_funnel()?;
+            self.evaluate_alerts(crate::insight::alerts::Trigger::Command)?;
         }
         Ok(report)
     }

@@ -980,6 +980,8 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
             c("SELECT CAST(COUNT(*) AS BIGINT) FROM payments")?,
         ))
     })?;
+    // The alert log starts with what the standing rules raise on the last day.
+    app.evaluate_alerts(crate::insight::alerts::Trigger::Command)?;
     app.db.finish()?;
     Ok(DemoSummary {
         logins: g.logins.clone(),

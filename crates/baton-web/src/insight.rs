@@ -9,7 +9,7 @@ use crate::{AppState, Mr, RouteDoc, r};
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use baton_analytics::alerts::AlertParams;
 use baton_app::insight::costs::NewCost;
 use baton_app::insight::funnel::FunnelSlice;
@@ -71,7 +71,7 @@ pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
             M::GET,
             "/api/alerts",
             "reports",
-            "Alerts raised now, each with its key and acknowledgement: [?region=CODE][&no_new_client_months=3][&stale_deal_days=14][&no_order_months=3][&override_days=30][&open=1 hides the acknowledged]",
+            "Alerts raised now, each with its key, acknowledgement and (from the log) when and after what it was raised: [?region=CODE][&no_new_client_months=N][&stale_deal_days=N][&no_order_months=N][&override_days=N] (each defaults to the standing rules)[&open=1 hides the acknowledged]",
             get(alerts),
         ),
         r(
@@ -80,6 +80,27 @@ pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
             "reports",
             "Acknowledge an alert: {key} from GET /api/alerts (head of the person's region, director, admin)",
             post(ack_alert),
+        ),
+        r(
+            M::GET,
+            "/api/alerts/log",
+            "reports",
+            "The alert log, newest first: each alert the standing rules raised as events arrived, with raised_at, raised_after (the change that raised it, or the clock) and cleared_at: [?region=CODE][&open=1 only those still raised][&page=1][&per_page=50]",
+            get(alert_log),
+        ),
+        r(
+            M::GET,
+            "/api/alerts/rules",
+            "reports",
+            "The standing rules' parameters the alert log is kept with",
+            get(alert_rules),
+        ),
+        r(
+            M::PUT,
+            "/api/alerts/rules",
+            "reports",
+            "Set the standing rules: {no_new_client_months, stale_deal_days, no_order_months, override_days} (director, admin); the rules are evaluated at once",
+            put(set_alert_rules),
         ),
     ]
 }
@@ -248,21 +269,65 @@ pub async fn alerts(
     Auth(a): Auth,
     Q(q): Q<AlertQ>,
 ) -> ApiResult<impl IntoResponse> {
-    let d = AlertParams::default();
-    let params = AlertParams {
-        no_new_client_months: number(q.no_new_client_months, "no_new_client_months")?
-            .unwrap_or(d.no_new_client_months),
-        stale_deal_days: number(q.stale_deal_days, "stale_deal_days")?.unwrap_or(d.stale_deal_days),
-        no_order_months: number(q.no_order_months, "no_order_months")?.unwrap_or(d.no_order_months),
-        override_days: number(q.override_days, "override_days")?.unwrap_or(d.override_days),
-    };
-    let open = match q.open.as_deref().map(str::trim) {
-        None | Some("") | Some("0") | Some("false") => false,
-        Some("1") | Some("true") => true,
-        Some(o) => return Err(bad("open", format!("«{o}»: write open=1 or open=0"))),
-    };
+    let asked = (
+        number::<u32>(q.no_new_client_months, "no_new_client_months")?,
+        number::<i64>(q.stale_deal_days, "stale_deal_days")?,
+        number::<u32>(q.no_order_months, "no_order_months")?,
+        number::<i64>(q.override_days, "override_days")?,
+    );
+    let open = flag(q.open.as_deref())?;
     json(&s, move |app| {
+        let d = app.alert_rules()?;
+        let params = AlertParams {
+            no_new_client_months: asked.0.unwrap_or(d.no_new_client_months),
+            stale_deal_days: asked.1.unwrap_or(d.stale_deal_days),
+            no_order_months: asked.2.unwrap_or(d.no_order_months),
+            override_days: asked.3.unwrap_or(d.override_days),
+        };
         app.alerts_open(Some(&a), q.region.as_deref(), params, open)
     })
     .await
+}
+
+/// `open=1` / `open=0` (or absent).
+#[allow(clippy::result_large_err)] // as `number`: the 422 is built once per request
+fn flag(v: Option<&str>) -> Result<bool, ApiError> {
+    match v.map(str::trim) {
+        None | Some("") | Some("0") | Some("false") => Ok(false),
+        Some("1") | Some("true") => Ok(true),
+        Some(o) => Err(bad("open", format!("«{o}»: write open=1 or open=0"))),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AlertLogQ {
+    pub region: Option<String>,
+    pub open: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+pub async fn alert_log(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<AlertLogQ>,
+) -> ApiResult<impl IntoResponse> {
+    let open = flag(q.open.as_deref())?;
+    let paging = baton_app::Paging::new(number(q.page, "page")?, number(q.per_page, "per_page")?);
+    json(&s, move |app| {
+        app.alert_log(Some(&a), q.region.as_deref(), open, paging)
+    })
+    .await
+}
+
+pub async fn alert_rules(State(s): State<AppState>, Auth(_): Auth) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.alert_rules()).await
+}
+
+pub async fn set_alert_rules(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<AlertParams>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.set_alert_rules(Some(&a), b)).await
 }

@@ -14,6 +14,8 @@ use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, get, post, put};
 use axum::{Json, Router};
 use baton_app::App;
+use baton_app::insight::alerts::Trigger;
+use std::time::Duration;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -638,27 +640,74 @@ pub fn openapi() -> serde_json::Value {
     })
 }
 
+/// What the server does by itself, checking every `tick`:
+/// - once a minute, the acceptance-SLA sweep (late warm leads are reassigned when the
+///   configuration asks for it), then the alert rules, for the alerts the clock raises;
+/// - after every write through this server (`Db::writes` moved), the alert rules, so an alert
+///   is in the log within about a tick of the event that raised it. Evaluations never overlap:
+///   a burst of writes is evaluated once, after the evaluation in flight.
+pub async fn watch(app: App, tick: Duration) {
+    let mut every = tokio::time::interval(tick);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut seen: Option<u64> = None;
+    let mut last_clock: Option<std::time::Instant> = None;
+    loop {
+        every.tick().await;
+        let clock_due = last_clock.is_none_or(|t| t.elapsed() >= Duration::from_secs(60));
+        let writes = app.db.writes();
+        if !clock_due && seen == Some(writes) {
+            continue;
+        }
+        let a = app.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            if clock_due {
+                match a.sweep_acceptance_sla() {
+                    Ok(done) if !done.is_empty() => println!(
+                        "baton: reassigned {} warm leads past the acceptance SLA",
+                        done.len()
+                    ),
+                    Ok(_) => {}
+                    Err(e) => eprintln!("baton: acceptance-SLA sweep failed: {e}"),
+                }
+            }
+            let before = a.db.writes();
+            let trigger = if clock_due {
+                Trigger::Clock
+            } else {
+                Trigger::Write
+            };
+            match a.evaluate_alerts(trigger) {
+                Ok(c) => {
+                    if !c.raised.is_empty() || !c.cleared.is_empty() {
+                        println!(
+                            "baton: alerts raised {}, cleared {}",
+                            c.raised.len(),
+                            c.cleared.len()
+                        );
+                    }
+                    // Its own commit (if any) is not a write to evaluate again.
+                    let own =
+                        u64::from(!c.raised.is_empty() || !c.cleared.is_empty() || c.updated > 0);
+                    before + own
+                }
+                Err(e) => {
+                    eprintln!("baton: alert evaluation failed: {e}");
+                    before
+                }
+            }
+        })
+        .await;
+        if clock_due {
+            last_clock = Some(std::time::Instant::now());
+        }
+        seen = done.ok().or(Some(writes));
+    }
+}
+
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(app: App, addr: &str) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    // The acceptance-SLA sweep: once a minute, late warm leads are reassigned when the
-    // configuration asks for it.
-    let sweeper = app.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            every.tick().await;
-            let app = sweeper.clone();
-            match tokio::task::spawn_blocking(move || app.sweep_acceptance_sla()).await {
-                Ok(Ok(done)) if !done.is_empty() => println!(
-                    "baton: reassigned {} warm leads past the acceptance SLA",
-                    done.len()
-                ),
-                Ok(Err(e)) => eprintln!("baton: acceptance-SLA sweep failed: {e}"),
-                _ => {}
-            }
-        }
-    });
+    tokio::spawn(watch(app.clone(), Duration::from_secs(1)));
     axum::serve(listener, router(app))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

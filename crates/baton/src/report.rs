@@ -7,6 +7,7 @@ use baton_analytics::funnel::Funnel;
 use baton_analytics::pairs::PairRow;
 use baton_analytics::plan_fact::Kind;
 use baton_app::App;
+use baton_app::insight::alerts::Trigger;
 use baton_app::insight::funnel::FunnelSlice;
 use baton_domain::Money;
 use clap::Subcommand;
@@ -95,18 +96,19 @@ pub enum ReportCmd {
     Alerts {
         #[arg(long)]
         region: Option<String>,
-        /// A sales manager with no new client for this many months.
-        #[arg(long, default_value_t = 3)]
-        no_new_client_months: u32,
+        /// A sales manager with no new client for this many months. Each of these four
+        /// defaults to the standing rules (`baton report alerts rules`; 3, 14, 3 and 30 until set).
+        #[arg(long, global = true)]
+        no_new_client_months: Option<u32>,
         /// A deal with no activity for this many days.
-        #[arg(long, default_value_t = 14)]
-        stale_deal_days: i64,
+        #[arg(long, global = true)]
+        stale_deal_days: Option<i64>,
         /// A client with no order (invoice) for this many months.
-        #[arg(long, default_value_t = 3)]
-        no_order_months: u32,
+        #[arg(long, global = true)]
+        no_order_months: Option<u32>,
         /// Handoffs with the checklist overridden (required items empty) over this many days.
-        #[arg(long, default_value_t = 30)]
-        override_days: i64,
+        #[arg(long, global = true)]
+        override_days: Option<i64>,
         /// Leave out the acknowledged alerts.
         #[arg(long)]
         open: bool,
@@ -151,6 +153,21 @@ pub enum ReportCmd {
 pub enum AlertsCmd {
     /// Acknowledge an alert by its key (shown with each alert).
     Ack { key: String },
+    /// Evaluate the standing rules now and bring the alert log up to date (the server does
+    /// this after every write and once a minute; run it from cron when no server runs).
+    Evaluate,
+    /// The alert log, newest first: when and after what each alert was raised, and cleared.
+    Log {
+        /// Only the alerts the rules still raise.
+        #[arg(long)]
+        open: bool,
+        #[arg(long, default_value_t = 1)]
+        page: i64,
+        #[arg(long, default_value_t = 50)]
+        per_page: i64,
+    },
+    /// Show the standing rules; with any of the rule options, set them (then evaluate).
+    Rules,
 }
 
 #[derive(Subcommand)]
@@ -573,21 +590,112 @@ pub fn run(what: ReportCmd) -> Result<()> {
             db,
             what,
         } => {
-            if let Some(AlertsCmd::Ack { key }) = what {
-                let a = open(&db)?
-                    .ack_alert(None, &key)
-                    .map_err(anyhow::Error::msg)?;
-                return json_or_text(&format, &a, |a| {
-                    say!("acknowledged {} at {}", a.id, a.acknowledged_at)
-                });
-            }
+            let app = open(&db)?;
+            let standing = app.alert_rules().map_err(anyhow::Error::msg)?;
             let params = baton_analytics::alerts::AlertParams {
-                no_new_client_months,
-                stale_deal_days,
-                no_order_months,
-                override_days,
+                no_new_client_months: no_new_client_months.unwrap_or(standing.no_new_client_months),
+                stale_deal_days: stale_deal_days.unwrap_or(standing.stale_deal_days),
+                no_order_months: no_order_months.unwrap_or(standing.no_order_months),
+                override_days: override_days.unwrap_or(standing.override_days),
             };
-            let r = open(&db)?
+            match what {
+                Some(AlertsCmd::Ack { key }) => {
+                    let a = app.ack_alert(None, &key).map_err(anyhow::Error::msg)?;
+                    return json_or_text(&format, &a, |a| {
+                        say!("acknowledged {} at {}", a.id, a.acknowledged_at)
+                    });
+                }
+                Some(AlertsCmd::Evaluate) => {
+                    let c = app
+                        .evaluate_alerts(Trigger::Command)
+                        .map_err(anyhow::Error::msg)?;
+                    return json_or_text(&format, &c, |c| {
+                        say!(
+                            "raised {}, cleared {}, changed {}",
+                            c.raised.len(),
+                            c.cleared.len(),
+                            c.updated
+                        );
+                        for k in &c.raised {
+                            say!("  raised  {k}");
+                        }
+                        for k in &c.cleared {
+                            say!("  cleared {k}");
+                        }
+                    });
+                }
+                Some(AlertsCmd::Log {
+                    open: only_open,
+                    page,
+                    per_page,
+                }) => {
+                    let log = app
+                        .alert_log(
+                            None,
+                            region.as_deref(),
+                            only_open,
+                            baton_app::Paging::new(Some(page), Some(per_page)),
+                        )
+                        .map_err(anyhow::Error::msg)?;
+                    let tz = app.config().map_err(anyhow::Error::msg)?.tz();
+                    // Shown in the company's time zone, as on the pages.
+                    let local = |s: &str| {
+                        chrono::DateTime::parse_from_rfc3339(s).map_or_else(
+                            |_| s.to_string(),
+                            |t| t.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string(),
+                        )
+                    };
+                    return json_or_text(&format, &log, |log| {
+                        say!(
+                            "Alert log: {} alerts, page {} of {}",
+                            log.total,
+                            log.page,
+                            (log.total + log.per_page - 1) / log.per_page.max(1)
+                        );
+                        let rows: Vec<Vec<String>> = log
+                            .items
+                            .iter()
+                            .map(|a| {
+                                vec![
+                                    local(&a.row.raised_at),
+                                    a.row.cleared_at.as_deref().map(local).unwrap_or_default(),
+                                    a.row.rule.clone(),
+                                    a.person.clone(),
+                                    a.row.raised_after.clone(),
+                                    a.row.message.clone(),
+                                ]
+                            })
+                            .collect();
+                        table(
+                            &["raised", "cleared", "rule", "person", "after", "message"],
+                            &rows,
+                        );
+                    });
+                }
+                Some(AlertsCmd::Rules) => {
+                    let changed = params != standing;
+                    let p = if changed {
+                        let p = app
+                            .set_alert_rules(None, params)
+                            .map_err(anyhow::Error::msg)?;
+                        say!("the standing rules are set and evaluated");
+                        p
+                    } else {
+                        standing
+                    };
+                    return json_or_text(&format, &p, |p| {
+                        say!(
+                            "no new client: {} months\nstale deal: {} days\nno order: {} months\nchecklist overrides over: {} days",
+                            p.no_new_client_months,
+                            p.stale_deal_days,
+                            p.no_order_months,
+                            p.override_days
+                        );
+                    });
+                }
+                None => {}
+            }
+            let r = app
                 .alerts_open(None, region.as_deref(), params, only_open)
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {

@@ -245,7 +245,7 @@ const RULES_SETTING: &str = "alerts";
 impl App {
     /// The standing rules' parameters: those the alert log is kept with (defaults until set).
     pub fn alert_rules(&self) -> AppResult<AlertParams> {
-        self.db.read(|tx| alert_rules_in(tx))
+        self.db.read(alert_rules_in)
     }
 
     /// Sets the standing rules' parameters (the director or the admin; the command line too)
@@ -262,10 +262,10 @@ impl App {
             (
                 "no_new_client_months",
                 i64::from(params.no_new_client_months),
-                36,
+                120,
             ),
             ("stale_deal_days", params.stale_deal_days, 365),
-            ("no_order_months", i64::from(params.no_order_months), 36),
+            ("no_order_months", i64::from(params.no_order_months), 120),
             ("override_days", params.override_days, 365),
         ] {
             if !(1..=max).contains(&value) {

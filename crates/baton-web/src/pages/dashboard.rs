@@ -20,7 +20,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use baton_analytics::aging::{AgingRow, Buckets};
-use baton_analytics::alerts::AlertParams;
 use baton_analytics::diagnosis::{Role as DRole, Verdict as DVerdict};
 use baton_analytics::funnel::Funnel;
 use baton_analytics::plan_fact::Kind;
@@ -792,6 +791,7 @@ fn rule_name(l: Lang, rule: &str) -> &'static str {
         "stale_deal" => l.t("Сделки без движения", "Stale deals"),
         "overdue_invoices" => l.t("Просроченные счета", "Overdue invoices"),
         "client_no_order" => l.t("Клиенты без заказов", "Clients without orders"),
+        "checklist_overridden" => l.t("Передача в обход чек-листа", "Checklist overridden"),
         _ => l.t("Правило", "Rule"),
     }
 }
@@ -825,6 +825,9 @@ fn action_text(l: Lang, rule: &str, message: &str, english: &str) -> String {
         (Lang::Ru, "client_no_order") => {
             "позвоните: что изменилось и что они закажут дальше".into()
         }
+        (Lang::Ru, "checklist_overridden") => {
+            "проверьте, дозаполнены ли пропущенные пункты и что решил МПП по этим лидам".into()
+        }
         _ => english.to_string(),
     }
 }
@@ -840,15 +843,24 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
     let show_acked = q.acknowledged.as_deref() == Some("1");
     let actor = v.actor.clone();
     let region = q.region.clone().filter(|r| !r.trim().is_empty());
-    let report = or_fail(
+    let (report, cleared) = or_fail(
         l,
         run(&s, move |app| {
-            app.alerts_open(
+            let params = app.alert_rules()?;
+            let report = app.alerts_open(Some(&actor), region.as_deref(), params, false)?;
+            let log = app.alert_log(
                 Some(&actor),
                 region.as_deref(),
-                AlertParams::default(),
                 false,
-            )
+                baton_app::Paging::new(Some(1), Some(100)),
+            )?;
+            let cleared: Vec<_> = log
+                .items
+                .into_iter()
+                .filter(|a| a.row.cleared_at.is_some())
+                .take(10)
+                .collect();
+            Ok((report, cleared))
         })
         .await,
     )?;
@@ -886,6 +898,7 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
                     links.iter().map(|x| x.1.clone()).collect::<Vec<_>>().join(", "),
                 ),
                 Cell::Text(action_text(l, a.rule, &a.message, &a.action)),
+                Cell::Text(a.raised_at.as_deref().map(super::shell::date_str).unwrap_or_default()),
                 Cell::Html(
                     state,
                     a.acknowledged_at.clone().unwrap_or_default(),
@@ -918,6 +931,7 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
                 col("message", l.t("Что случилось", "What happened")),
                 col("records", l.t("Записи", "Records")),
                 col("action", l.t("Что сделать", "What to do")),
+                col("raised", l.t("Поднято", "Raised")),
                 col("ack", l.t("Отметка", "Acknowledged")),
             ],
             rows,
@@ -925,11 +939,29 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
             default_sort: None,
         },
     )?;
+    let p = report.params;
     let body = html! {
         p.explain { (l.t(
-            "Оповещения считаются сейчас по правилам отдела. Отметьте «Принято», когда разобрались: отметка скрывает оповещение, пока оно не сработает снова в следующем периоде.",
-            "Alerts are evaluated now by the department's rules. Acknowledge one once it is handled: that hides it until it fires again in a later period.")) }
+            "Правила проверяются после каждой записи и раз в минуту; «Поднято» — когда оповещение появилось. Отметьте «Принято», когда разобрались: отметка скрывает оповещение, пока оно не сработает снова в следующем периоде.",
+            "The rules are checked after every write and once a minute; «Raised» is when the alert appeared. Acknowledge one once it is handled: that hides it until it fires again in a later period.")) }
+        p.explain id="alert-rules" {
+            (l.t("Правила: МПП без нового клиента", "Rules: a sales manager with no new client for")) " " (p.no_new_client_months) " " (l.t("мес.; сделка без движения", "months; a deal with no activity for")) " " (p.stale_deal_days) " " (l.t("дн.; клиент без заказа", "days; a client with no order for")) " " (p.no_order_months) " " (l.t("мес.; передачи в обход чек-листа за", "months; checklist overrides over")) " " (p.override_days) " " (l.t("дн.", "days."))
+            @if v.any(&[baton_domain::Role::Director, baton_domain::Role::Admin]) { " " a href="/settings#alert-rules" { (l.t("Изменить", "Change")) } }
+        }
         (list)
+        @if !cleared.is_empty() {
+            h2 { (l.t("Снятые недавно", "Cleared lately")) }
+            table.list id="alerts-cleared" {
+                thead { tr { th { (l.t("Правило", "Rule")) } th { (l.t("Кто", "Who")) } th { (l.t("Что было", "What it was")) } th { (l.t("Поднято", "Raised")) } th { (l.t("Снято", "Cleared")) } } }
+                tbody { @for a in &cleared { tr {
+                    td { (rule_name(l, &a.row.rule)) }
+                    td { (a.person) }
+                    td { (a.row.message) }
+                    td { (super::shell::date_str(&a.row.raised_at)) }
+                    td { (a.row.cleared_at.as_deref().map(super::shell::date_str).unwrap_or_default()) }
+                } } }
+            }
+        }
     };
     Ok(page(&v, l.t("Оповещения", "Alerts"), body).into_response())
 }

@@ -14,6 +14,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use baton_analytics::alerts::AlertParams;
 use baton_app::conveyor::people::{EmployeeView, NewEmployee, NewRole};
 use baton_app::rights::{Action, may};
 use baton_app::{AppError, Paging};
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/absences", post(absence))
         .route("/targets", get(targets).post(set_target))
         .route("/settings", get(settings).post(save_settings))
+        .route("/settings/alerts", post(save_alert_rules))
 }
 
 /// `class="missing"` on the wrapper of the field an error names.
@@ -726,13 +728,17 @@ async fn settings_page(
     error: Option<String>,
 ) -> PageResult {
     let l = v.lang;
-    let cfg = or_fail(l, run(s, |app| app.config()).await)?;
+    let (cfg, rules) = or_fail(
+        l,
+        run(s, |app| Ok((app.config()?, app.alert_rules()?))).await,
+    )?;
     let text = match typed {
         Some(t) => t.to_string(),
         None => serde_json::to_string_pretty(&cfg).unwrap_or_default(),
     };
     let body = html! {
         (readable(l, &cfg))
+        (alert_rules_card(l, rule_values(&rules), may(&v.actor, Action::EditConfig), None))
         @if may(&v.actor, Action::EditConfig) {
             div.card id="settings-editor" {
                 h2 { (l.t("Изменить настройки", "Change the settings")) }
@@ -799,6 +805,147 @@ async fn save_settings(
                 None => message(&e),
             };
             settings_page(&s, &v, Some(&f.json), Some(msg)).await
+        }
+    }
+}
+
+/// The standing alert rules: read by everyone, changed by whoever may change the settings.
+fn alert_rules_card(l: Lang, values: [String; 4], edit: bool, error: Option<&str>) -> Markup {
+    let [v0, v1, v2, v3] = values;
+    let fields: [(&str, &str, &str, String); 4] = [
+        (
+            "no_new_client_months",
+            l.t(
+                "МПП без нового клиента, месяцев",
+                "A sales manager with no new client, months",
+            ),
+            "alert-no-new-client",
+            v0,
+        ),
+        (
+            "stale_deal_days",
+            l.t("Сделка без движения, дней", "A deal with no activity, days"),
+            "alert-stale-deal",
+            v1,
+        ),
+        (
+            "no_order_months",
+            l.t(
+                "Клиент без заказа, месяцев",
+                "A client with no order, months",
+            ),
+            "alert-no-order",
+            v2,
+        ),
+        (
+            "override_days",
+            l.t(
+                "Передачи в обход чек-листа за, дней",
+                "Checklist overrides over, days",
+            ),
+            "alert-override",
+            v3,
+        ),
+    ];
+    html! {
+        div.card id="alert-rules" {
+            h2 { (l.t("Правила оповещений", "Alert rules")) }
+            p.muted { (l.t("Проверяются после каждой записи и раз в минуту; поднятые оповещения — на странице «Оповещения».",
+                           "Checked after every write and once a minute; the alerts raised are on the Alerts page.")) }
+            (form_error(error))
+            @if edit {
+                form.stack method="post" action="/settings/alerts" {
+                    @for (name, label, id, value) in &fields {
+                        label { span { (label) } input type="number" min="1" name=(name) id=(id) value=(value) required; }
+                    }
+                    button type="submit" id="alert-rules-save" { (l.t("Сохранить правила", "Save the rules")) }
+                }
+            } @else {
+                dl { @for (_, label, _, value) in &fields { dt { (label) } dd { (value) } } }
+            }
+        }
+    }
+}
+
+fn rule_values(p: &AlertParams) -> [String; 4] {
+    [
+        p.no_new_client_months.to_string(),
+        p.stale_deal_days.to_string(),
+        p.no_order_months.to_string(),
+        p.override_days.to_string(),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AlertRulesForm {
+    #[serde(default)]
+    pub no_new_client_months: String,
+    #[serde(default)]
+    pub stale_deal_days: String,
+    #[serde(default)]
+    pub no_order_months: String,
+    #[serde(default)]
+    pub override_days: String,
+}
+
+async fn save_alert_rules(
+    State(s): State<AppState>,
+    v: Viewer,
+    Form(f): Form<AlertRulesForm>,
+) -> PageResult {
+    let l = v.lang;
+    let whole = |field: &str, v: &str| -> Result<i64, AppError> {
+        v.trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid(field, format!("«{v}» is not a whole number")))
+    };
+    let parsed = (|| -> Result<AlertParams, AppError> {
+        let months = |field: &str, v: &str| -> Result<u32, AppError> {
+            u32::try_from(whole(field, v)?).map_err(|_| {
+                AppError::invalid(
+                    field,
+                    format!("«{v}» is out of range: give a whole number from 1 to 120"),
+                )
+            })
+        };
+        Ok(AlertParams {
+            no_new_client_months: months("no_new_client_months", &f.no_new_client_months)?,
+            stale_deal_days: whole("stale_deal_days", &f.stale_deal_days)?,
+            no_order_months: months("no_order_months", &f.no_order_months)?,
+            override_days: whole("override_days", &f.override_days)?,
+        })
+    })();
+    let actor = v.actor.clone();
+    let r = match parsed {
+        Ok(p) => run(&s, move |app| app.set_alert_rules(Some(&actor), p)).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => Ok(done(
+            "/settings",
+            l.t(
+                "Правила оповещений сохранены.",
+                "The alert rules are saved.",
+            ),
+        )),
+        Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
+        Err(e) => {
+            let msg = match e.field() {
+                Some(field) => format!("{field}: {}", message(&e)),
+                None => message(&e),
+            };
+            let typed = [
+                f.no_new_client_months.clone(),
+                f.stale_deal_days.clone(),
+                f.no_order_months.clone(),
+                f.override_days.clone(),
+            ];
+            let body = alert_rules_card(l, typed, true, Some(&msg));
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(&v, l.t("Правила оповещений", "Alert rules"), body),
+            )
+                .into_response())
         }
     }
 }
