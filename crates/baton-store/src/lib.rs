@@ -54,7 +54,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 6] = [
+const MIGRATIONS: [(&str, &str); 7] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -75,6 +75,10 @@ const MIGRATIONS: [(&str, &str); 6] = [
     (
         "0006_alert_log",
         include_str!("../migrations/0006_alert_log.sql"),
+    ),
+    (
+        "0007_funnel_from_the_start",
+        include_str!("../migrations/0007_funnel_from_the_start.sql"),
     ),
 ];
 

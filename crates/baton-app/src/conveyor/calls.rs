@@ -62,24 +62,28 @@ impl App {
     ) -> AppResult<()> {
         tx.insert(a)?;
         if let Some(on) = crate::insight::day(&a.local_date) {
-            use super::journeys::{Step, event, reached};
+            use super::journeys::{Step, arrived};
             let dm = a.outcome.as_deref().is_some_and(|o| o.starts_with("dm_"));
+            let (company, person) = (a.company_id.as_str(), a.actor_id.as_str());
             match a.kind.as_str() {
-                "call" => {
-                    reached(tx, &a.company_id, Step::Call, on)?;
-                    event(tx, &a.company_id, &a.actor_id, "calls", on)?;
-                    if dm {
-                        reached(tx, &a.company_id, Step::DecisionMaker, on)?;
-                        event(tx, &a.company_id, &a.actor_id, "dm_conversations", on)?;
-                    }
-                }
+                "call" if dm => arrived(
+                    tx,
+                    company,
+                    person,
+                    on,
+                    &[Step::Call, Step::DecisionMaker],
+                    &["calls", "dm_conversations"],
+                )?,
+                "call" => arrived(tx, company, person, on, &[Step::Call], &["calls"])?,
                 // The kickoff is the client manager's, not a sales meeting; a meeting logged on
                 // a lead is the one its move to the meeting stage counts.
                 "meeting" if a.outcome.as_deref() != Some("kickoff") => {
-                    reached(tx, &a.company_id, Step::Meeting, on)?;
-                    if a.lead_id.is_none() {
-                        event(tx, &a.company_id, &a.actor_id, "meetings", on)?;
-                    }
+                    let events: &[&str] = if a.lead_id.is_none() {
+                        &["meetings"]
+                    } else {
+                        &[]
+                    };
+                    arrived(tx, company, person, on, &[Step::Meeting], events)?;
                 }
                 _ => {}
             }

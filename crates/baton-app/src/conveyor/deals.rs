@@ -273,7 +273,7 @@ impl App {
                 None => e.into(),
             })?;
             self.audit(tx, Some(actor), "contract", &c.id, "contract.signed", None::<&()>, Some(&c))?;
-            super::journeys::reached(tx, &c.company_id, super::journeys::Step::Contract, signed_on)?;
+            super::journeys::arrived(tx, &c.company_id, "", signed_on, &[super::journeys::Step::Contract], &[])?;
             for (p, qty, price, amount) in lines {
                 let l = ContractLine { id: self.new_id(), contract_id: c.id.clone(), product_id: p.id, qty, price, amount };
                 tx.insert(&l)?;

@@ -63,20 +63,59 @@ fn ensure(tx: &mut Tx<'_>, company_id: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// The company reached `step` on `on`: kept if it is the first time.
-pub(crate) fn reached(
+/// The company reached each of `steps` on `on` (kept where it is the first time), and `person`
+/// did one event of each of `events` there. One call per write: the journey row is made, moved
+/// and read once however many steps and events the write counts (a DM call counts four).
+pub(crate) fn arrived(
     tx: &mut Tx<'_>,
     company_id: &str,
-    step: Step,
+    person_id: &str,
     on: NaiveDate,
+    steps: &[Step],
+    events: &[&str],
 ) -> AppResult<()> {
     ensure(tx, company_id)?;
-    let c = step.column();
     let on = on.to_string();
-    tx.exec(
-        &format!("UPDATE journeys SET {c} = ? WHERE id = ? AND ({c} IS NULL OR {c} > ?)"),
-        &[on.as_str().into(), company_id.into(), on.as_str().into()],
-    )?;
+    if !steps.is_empty() {
+        let earlier = |c: &str| format!("({c} IS NULL OR {c} > ?)");
+        let sets: Vec<String> = steps
+            .iter()
+            .map(|s| {
+                let c = s.column();
+                format!("{c} = CASE WHEN {} THEN ? ELSE {c} END", earlier(c))
+            })
+            .collect();
+        let wheres: Vec<String> = steps.iter().map(|s| earlier(s.column())).collect();
+        let mut vals: Vec<Value> = Vec::with_capacity(3 * steps.len() + 1);
+        for _ in steps {
+            vals.push(on.as_str().into());
+            vals.push(on.as_str().into());
+        }
+        vals.push(company_id.into());
+        vals.extend(steps.iter().map(|_| Value::from(on.as_str())));
+        tx.exec(
+            &format!(
+                "UPDATE journeys SET {} WHERE id = ? AND ({})",
+                sets.join(", "),
+                wheres.join(" OR ")
+            ),
+            &vals,
+        )?;
+    }
+    if events.is_empty() {
+        return Ok(());
+    }
+    let Some(r) = tx.query_one(
+        "SELECT region_id, COALESCE(lead_source, source) FROM journeys WHERE id = ?",
+        &[company_id.into()],
+    )?
+    else {
+        return Ok(());
+    };
+    let (region, source) = (r.text(0), r.text(1));
+    for step in events {
+        add_events(tx, &on, &region, person_id, &source, step, 1)?;
+    }
     Ok(())
 }
 
@@ -166,26 +205,6 @@ fn add_events(
     Ok(())
 }
 
-/// One event of `step` (one of [`EVENT_STEPS`]) by `person` on the local date `on`.
-pub(crate) fn event(
-    tx: &mut Tx<'_>,
-    company_id: &str,
-    person_id: &str,
-    step: &str,
-    on: NaiveDate,
-) -> AppResult<()> {
-    ensure(tx, company_id)?;
-    let Some(r) = tx.query_one(
-        "SELECT region_id, COALESCE(lead_source, source) FROM journeys WHERE id = ?",
-        &[company_id.into()],
-    )?
-    else {
-        return Ok(());
-    };
-    let (region, source) = (r.text(0), r.text(1));
-    add_events(tx, &on.to_string(), &region, person_id, &source, step, 1)
-}
-
 /// The first payment and the second order (the first payment of a second invoice) of one
 /// company, from its payments.
 pub(crate) fn payments_changed(tx: &mut Tx<'_>, company_id: &str) -> AppResult<()> {
@@ -237,7 +256,7 @@ pub(crate) fn merged(tx: &mut Tx<'_>, company_id: &str, into_id: &str) -> AppRes
     ];
     for (i, step) in steps.into_iter().enumerate() {
         if let Some(on) = r.opt_text(i + 2).and_then(|d| day(&d)) {
-            reached(tx, into_id, step, on)?;
+            arrived(tx, into_id, "", on, &[step], &[])?;
         }
     }
     tx.exec("DELETE FROM journeys WHERE id = ?", &[company_id.into()])?;

@@ -449,8 +449,7 @@ impl App {
             };
             tx.insert(&h)?;
             self.audit(tx, Some(actor), "handoff", &h.id, "handoff.created", None::<&()>, Some(&h))?;
-            journeys::reached(tx, &h.company_id, journeys::Step::WarmLead, today)?;
-            journeys::event(tx, &h.company_id, &actor.id, "warm_leads", today)?;
+            journeys::arrived(tx, &h.company_id, &actor.id, today, &[journeys::Step::WarmLead], &["warm_leads"])?;
             let receiver_name = cands.iter().find(|c| c.id == receiver_id).map_or(receiver_id.clone(), |c| c.name.clone());
             Ok(HandOffResult { lead: after, handoff: h, receiver_name, rule, explanation })
         })
@@ -506,8 +505,14 @@ impl App {
             let t = lead.accept(&actor.id)?;
             let after = self.save_lead(tx, Some(actor), &row, t)?;
             self.decide(tx, Some(actor), "accepted", None, lead_id)?;
-            journeys::reached(tx, &after.company_id, journeys::Step::Accepted, today)?;
-            journeys::event(tx, &after.company_id, &actor.id, "accepted", today)?;
+            journeys::arrived(
+                tx,
+                &after.company_id,
+                &actor.id,
+                today,
+                &[journeys::Step::Accepted],
+                &["accepted"],
+            )?;
             Ok(after)
         })
     }
@@ -721,8 +726,14 @@ impl App {
             let moved = t.event == "lead.stage_changed" && to == LeadStage::Meeting;
             let after = self.save_lead(tx, Some(actor), &row, t)?;
             if moved {
-                journeys::reached(tx, &after.company_id, journeys::Step::Meeting, today)?;
-                journeys::event(tx, &after.company_id, &actor.id, "meetings", today)?;
+                journeys::arrived(
+                    tx,
+                    &after.company_id,
+                    &actor.id,
+                    today,
+                    &[journeys::Step::Meeting],
+                    &["meetings"],
+                )?;
             }
             Ok(after)
         })
