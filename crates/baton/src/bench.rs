@@ -130,13 +130,61 @@ pub(crate) fn department(
     Ok(url)
 }
 
+/// The generated department `bench payroll` and `bench reports` measure, and how often.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Generated {
+    /// Demo scale: 18 paid people per unit (56 ≈ 1 000 people).
+    #[arg(long, default_value_t = 56)]
+    pub scale: u32,
+    /// Orders per client per month.
+    #[arg(long, default_value_t = 16)]
+    pub intensity: u32,
+    #[arg(long, default_value_t = 5)]
+    pub runs: u32,
+    /// Keeps the generated department between runs (it takes up to an hour to build).
+    #[arg(long, default_value = "target/bench-payroll")]
+    pub dir: std::path::PathBuf,
+}
+
+impl Generated {
+    /// The department's SQLite URL, generated on the first run.
+    pub(crate) fn url(&self, today: chrono::NaiveDate) -> Result<String> {
+        department(&self.dir, self.scale, self.intensity, today)
+    }
+
+    /// The CSV bundle of the department, for the baselines.
+    pub(crate) fn bundle(&self) -> std::path::PathBuf {
+        self.dir
+            .join(format!("bundle-s{}-i{}", self.scale, self.intensity))
+    }
+}
+
+/// One number read from the measured database.
+pub(crate) fn count(app: &App, sql: &str) -> Result<i64> {
+    app.db
+        .read(|tx| Ok::<_, baton_app::AppError>(tx.query_one(sql, &[])?.map_or(0, |r| r.int(0))))
+        .map_err(anyhow::Error::msg)
+}
+
+/// "N people with a paid role, N calls, N leads": the first line both benchmarks print.
+pub(crate) fn people_calls_leads(app: &App) -> Result<String> {
+    Ok(format!(
+        "{} people with a paid role, {} calls, {} leads",
+        count(
+            app,
+            "SELECT CAST(COUNT(DISTINCT employee_id) AS BIGINT) FROM role_assignments WHERE role IN ('caller', 'sales_manager', 'client_manager', 'universal_manager')"
+        )?,
+        count(
+            app,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM activities WHERE kind = 'call'"
+        )?,
+        count(app, "SELECT CAST(COUNT(*) AS BIGINT) FROM leads")?,
+    ))
+}
+
 /// Options of `baton bench payroll`.
 pub struct PayrollBench {
-    pub scale: u32,
-    pub intensity: u32,
-    pub runs: u32,
-    /// Where the generated department is kept between runs (it takes minutes to build).
-    pub dir: std::path::PathBuf,
+    pub d: Generated,
     pub pg: Option<String>,
     /// Run bench/payroll_baseline.py (DuckDB and pandas) on the same data.
     pub baseline: bool,
@@ -160,28 +208,17 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
         .checked_add_months(chrono::Months::new(1))
         .and_then(|d| d.pred_opt())
         .context("--period")?;
-    let url = department(&o.dir, o.scale, o.intensity, today)?;
+    let url = o.d.url(today)?;
     let app = App::open(&url).map_err(anyhow::Error::msg)?;
-    let count = |sql: &str| -> Result<i64> {
-        app.db
-            .read(|tx| {
-                Ok::<_, baton_app::AppError>(tx.query_one(sql, &[])?.map_or(0, |r| r.int(0)))
-            })
-            .map_err(anyhow::Error::msg)
-    };
     println!(
-        "department: {} people with a paid role, {} calls, {} leads, {} payments over 12 months",
-        count(
-            "SELECT CAST(COUNT(DISTINCT employee_id) AS BIGINT) FROM role_assignments WHERE role IN ('caller', 'sales_manager', 'client_manager', 'universal_manager')"
-        )?,
-        count("SELECT CAST(COUNT(*) AS BIGINT) FROM activities WHERE kind = 'call'")?,
-        count("SELECT CAST(COUNT(*) AS BIGINT) FROM leads")?,
-        count("SELECT CAST(COUNT(*) AS BIGINT) FROM payments")?,
+        "department: {}, {} payments over 12 months",
+        people_calls_leads(&app)?,
+        count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM payments")?,
     );
     let exe = std::env::current_exe()?;
     let cold = |db_url: &str| -> Result<Vec<f64>> {
         let mut times = Vec::new();
-        for _ in 0..o.runs {
+        for _ in 0..o.d.runs {
             let t = Instant::now();
             let out = std::process::Command::new(&exe)
                 .args([
@@ -199,7 +236,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
     println!(
         "(a) payroll {period} for everyone, cold process, SQLite: median {:.0} ms over {} runs {:?}",
         median(a_sqlite.clone()),
-        o.runs,
+        o.d.runs,
         a_sqlite.iter().map(|x| x.round()).collect::<Vec<_>>()
     );
     // (b) the pure computation, facts in memory.
@@ -209,7 +246,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
     let (stretches, calls, handoffs, payments) = prepared.size();
     let mut b = Vec::new();
     let mut statements = Vec::new();
-    for _ in 0..o.runs.max(5) {
+    for _ in 0..o.d.runs.max(5) {
         let t = Instant::now();
         statements = prepared.finish();
         b.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -242,7 +279,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
         .map_err(anyhow::Error::msg)?;
     let first_ms = t.elapsed().as_secs_f64() * 1000.0;
     let mut c = Vec::new();
-    for _ in 0..o.runs.max(5) {
+    for _ in 0..o.d.runs.max(5) {
         app.record_payment(
             &actor,
             NewPayment {
@@ -268,8 +305,8 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
         stats.loaded
     );
     // The bundle and Baton's totals, for PostgreSQL and the baselines.
-    let bundle = o.dir.join(format!("bundle-s{}-i{}", o.scale, o.intensity));
-    let json = o.dir.join(format!("payroll-{period}.json"));
+    let bundle = o.d.bundle();
+    let json = o.d.dir.join(format!("payroll-{period}.json"));
     // The payments added for (c) are part of the data everyone computes from.
     std::fs::write(
         &json,
@@ -298,7 +335,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
         println!(
             "(a) payroll {period} for everyone, cold process, PostgreSQL: median {:.0} ms over {} runs {:?}",
             median(a_pg.clone()),
-            o.runs,
+            o.d.runs,
             a_pg.iter().map(|x| x.round()).collect::<Vec<_>>()
         );
         let same =
@@ -324,7 +361,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
             .arg(&json)
             .args([
                 "--runs",
-                &o.runs.to_string(),
+                &o.d.runs.to_string(),
                 "--engine-ms",
                 &format!("{b_med:.3}"),
             ])

@@ -2,7 +2,7 @@
 //! diagnosis of one month at the 1 000-person scale, from SQLite, beside DuckDB computing the
 //! same counts from the same data (bench/reports_baseline.py).
 
-use crate::bench::{department, median};
+use crate::bench::{Generated, count, median, people_calls_leads};
 use anyhow::{Context, Result};
 use baton_analytics::diagnosis::{PairCounts, diagnose};
 use baton_analytics::pairs::HandoffOutcome;
@@ -12,10 +12,7 @@ use std::time::Instant;
 
 /// Options of `baton bench reports`.
 pub struct ReportsBench {
-    pub scale: u32,
-    pub intensity: u32,
-    pub runs: u32,
-    pub dir: std::path::PathBuf,
+    pub d: Generated,
     pub period: String,
     /// Run bench/reports_baseline.py (DuckDB) on the same data.
     pub baseline: bool,
@@ -47,23 +44,13 @@ fn show(what: &str, times: &[f64]) -> f64 {
 
 pub fn reports(o: ReportsBench) -> Result<()> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).context("date")?;
-    let url = department(&o.dir, o.scale, o.intensity, today)?;
+    let url = o.d.url(today)?;
     let app = App::open(&url).map_err(anyhow::Error::msg)?;
     let period = o.period.as_str();
-    let count = |sql: &str| -> Result<i64> {
-        app.db
-            .read(|tx| {
-                Ok::<_, baton_app::AppError>(tx.query_one(sql, &[])?.map_or(0, |r| r.int(0)))
-            })
-            .map_err(anyhow::Error::msg)
-    };
+    let count = |sql: &str| count(&app, sql);
     println!(
-        "department: {} people with a paid role, {} calls, {} leads, {} handoffs",
-        count(
-            "SELECT CAST(COUNT(DISTINCT employee_id) AS BIGINT) FROM role_assignments WHERE role IN ('caller', 'sales_manager', 'client_manager', 'universal_manager')"
-        )?,
-        count("SELECT CAST(COUNT(*) AS BIGINT) FROM activities WHERE kind = 'call'")?,
-        count("SELECT CAST(COUNT(*) AS BIGINT) FROM leads")?,
+        "department: {}, {} handoffs",
+        people_calls_leads(&app)?,
         count("SELECT CAST(COUNT(*) AS BIGINT) FROM handoffs")?,
     );
     // A database generated before the funnel's tallies existed gets them once.
@@ -80,12 +67,12 @@ pub fn reports(o: ReportsBench) -> Result<()> {
     }
 
     let slice = FunnelSlice::default();
-    let (t_funnel, funnel) = timed(o.runs, || {
+    let (t_funnel, funnel) = timed(o.d.runs, || {
         app.funnel(None, period, period, &slice)
             .map_err(anyhow::Error::msg)
     })?;
     let funnel_ms = show(&format!("funnel {period}, both views, SQLite"), &t_funnel);
-    let (t_matrix, matrix) = timed(o.runs, || {
+    let (t_matrix, matrix) = timed(o.d.runs, || {
         app.matrix(None, period, period, None)
             .map_err(anyhow::Error::msg)
     })?;
@@ -98,7 +85,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
     );
     // The same pair counts DuckDB computes (handed, accepted, rejected, converted), apart from
     // the collections' money and the model: the month's facts read from SQLite, then counted.
-    let (t_counts, counted) = timed(o.runs, || {
+    let (t_counts, counted) = timed(o.d.runs, || {
         let facts = app
             .matrix_facts(None, period, period, None)
             .map_err(anyhow::Error::msg)?;
@@ -151,7 +138,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
             })
         })
         .collect();
-    let (t_diag, diagnosis) = timed(o.runs, || diagnose(&pairs).map_err(anyhow::Error::msg))?;
+    let (t_diag, diagnosis) = timed(o.d.runs, || diagnose(&pairs).map_err(anyhow::Error::msg))?;
     let diag_ms = show(
         &format!(
             "diagnosis alone ({} callers × {} sales managers, {} people judged)",
@@ -190,7 +177,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
         counts(&funnel.by_cohort),
         counts(&funnel.by_activity)
     );
-    let json = o.dir.join(format!("reports-{period}.json"));
+    let json = o.d.dir.join(format!("reports-{period}.json"));
     std::fs::write(
         &json,
         serde_json::to_string_pretty(&serde_json::json!({
@@ -202,7 +189,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
         }))?,
     )?;
     if o.baseline {
-        let bundle = o.dir.join(format!("bundle-s{}-i{}", o.scale, o.intensity));
+        let bundle = o.d.bundle();
         if !bundle.join("audit_events.csv").exists() {
             let t = Instant::now();
             let _ = std::fs::remove_dir_all(&bundle);
@@ -218,7 +205,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
             .arg(&bundle)
             .arg("--baton-json")
             .arg(&json)
-            .args(["--runs", &o.runs.to_string()])
+            .args(["--runs", &o.d.runs.to_string()])
             .status()?;
         anyhow::ensure!(
             status.success(),

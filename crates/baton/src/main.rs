@@ -241,17 +241,8 @@ enum Bench {
     /// Payroll speed: (a) a month for everyone in a cold process (SQLite, PostgreSQL with --pg),
     /// (b) the pure computation, (c) one live statement after a payment; DuckDB/pandas beside.
     Payroll {
-        /// Demo scale: 18 paid people per unit (56 ≈ 1 000 people).
-        #[arg(long, default_value_t = 56)]
-        scale: u32,
-        /// Orders per client per month.
-        #[arg(long, default_value_t = 16)]
-        intensity: u32,
-        #[arg(long, default_value_t = 5)]
-        runs: u32,
-        /// Keeps the generated department between runs.
-        #[arg(long, default_value = "target/bench-payroll")]
-        dir: PathBuf,
+        #[command(flatten)]
+        d: bench::Generated,
         #[arg(long, env = "BATON_BENCH_PG_URL")]
         pg: Option<String>,
         /// Also run bench/payroll_baseline.py (needs python3 with duckdb and pandas).
@@ -264,17 +255,9 @@ enum Bench {
     /// Instruments speed (issue 4): the funnel, the matrix and the diagnosis of one month at
     /// 1 000 people from SQLite, and DuckDB computing the same counts with --baseline.
     Reports {
-        /// Demo scale: 18 paid people per unit (56 ≈ 1 000 people).
-        #[arg(long, default_value_t = 56)]
-        scale: u32,
-        /// Orders per client per month.
-        #[arg(long, default_value_t = 16)]
-        intensity: u32,
-        #[arg(long, default_value_t = 5)]
-        runs: u32,
-        /// Keeps the generated department between runs (the same as `bench payroll`'s).
-        #[arg(long, default_value = "target/bench-payroll")]
-        dir: PathBuf,
+        /// The department (the same as `bench payroll`'s).
+        #[command(flatten)]
+        d: bench::Generated,
         /// Also run bench/reports_baseline.py (needs python3 with duckdb).
         #[arg(long)]
         baseline: bool,
@@ -472,37 +455,25 @@ fn main() -> Result<()> {
         Cmd::Bench {
             what:
                 Bench::Reports {
-                    scale,
-                    intensity,
-                    runs,
-                    dir,
+                    d,
                     baseline,
                     period,
                 },
         } => bench_reports::reports(bench_reports::ReportsBench {
-            scale,
-            intensity,
-            runs,
-            dir,
+            d,
             period,
             baseline,
         })?,
         Cmd::Bench {
             what:
                 Bench::Payroll {
-                    scale,
-                    intensity,
-                    runs,
-                    dir,
+                    d,
                     pg,
                     baseline,
                     period,
                 },
         } => bench::payroll(bench::PayrollBench {
-            scale,
-            intensity,
-            runs,
-            dir,
+            d,
             pg,
             baseline,
             period,
