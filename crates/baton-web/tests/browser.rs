@@ -96,6 +96,11 @@ fn the_web_application_in_a_real_browser() {
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });
+        // As `baton serve`: the alert rules run after writes and on the clock.
+        tokio::spawn(baton_web::watch(
+            app.clone(),
+            std::time::Duration::from_secs(1),
+        ));
         let webdriver = format!("http://127.0.0.1:{port}");
         wait_for_driver(&webdriver).await;
 

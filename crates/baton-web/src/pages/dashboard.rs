@@ -951,7 +951,7 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
         (list)
         @if !cleared.is_empty() {
             h2 { (l.t("Снятые недавно", "Cleared lately")) }
-            table.list id="alerts-cleared" {
+            div.scroll { table id="alerts-cleared" {
                 thead { tr { th { (l.t("Правило", "Rule")) } th { (l.t("Кто", "Who")) } th { (l.t("Что было", "What it was")) } th { (l.t("Поднято", "Raised")) } th { (l.t("Снято", "Cleared")) } } }
                 tbody { @for a in &cleared { tr {
                     td { (rule_name(l, &a.row.rule)) }
@@ -960,7 +960,7 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
                     td { (super::shell::date_str(&a.row.raised_at)) }
                     td { (a.row.cleared_at.as_deref().map(super::shell::date_str).unwrap_or_default()) }
                 } } }
-            }
+            } }
         }
     };
     Ok(page(&v, l.t("Оповещения", "Alerts"), body).into_response())
