@@ -427,6 +427,12 @@ fn story(w: World) {
     );
     assert_eq!(al.alerts[1].records, vec![lead_c.clone()]);
     assert_eq!(al.alerts[2].records, vec![inv3.id.clone()]);
+    // The records as a person reads them: the deal by its company, the invoice by its number.
+    assert_eq!(al.alerts[1].record_names, vec!["Ландыш".to_string()]);
+    assert_eq!(
+        al.alerts[2].record_names,
+        vec![format!("№ {}, Ромашка", inv3.number)]
+    );
     assert!(al.alerts[2].message.contains("31–60"));
     // With 20 days the deal is not stale yet.
     let params = baton_analytics::alerts::AlertParams {
@@ -578,6 +584,7 @@ fn story(w: World) {
         Some("2026-11-30T08:00:00.000000Z")
     );
     assert_eq!(overdue.records, vec![inv3.id.clone()]);
+    assert_eq!(overdue.record_names, vec![format!("№ {}, Ромашка", inv3.number)]);
     assert_eq!(overdue.row.region_id, k1.region_id);
     // Open only: the three that still hold; s2's acknowledged one says so.
     let open = app

@@ -718,8 +718,19 @@ pub fn run(what: ReportCmd) -> Result<()> {
                         );
                     }
                     if !a.records.is_empty() {
-                        let shown: Vec<&str> =
-                            a.records.iter().take(5).map(String::as_str).collect();
+                        let shown: Vec<String> = a
+                            .records
+                            .iter()
+                            .zip(&a.record_names)
+                            .take(5)
+                            .map(|(id, name)| {
+                                if name == id {
+                                    id.clone()
+                                } else {
+                                    format!("{name} ({id})")
+                                }
+                            })
+                            .collect();
                         let more = a.records.len().saturating_sub(5);
                         say!(
                             "  records: {}{}",

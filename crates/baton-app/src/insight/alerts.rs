@@ -42,6 +42,9 @@ pub struct AlertView {
     /// When the standing rules raised it (the alert log), and after what.
     pub raised_at: Option<String>,
     pub raised_after: Option<String>,
+    /// The records as a person reads them, in the order of `records`: a lead by its company's
+    /// name, an invoice by its number and company, a company by its name.
+    pub record_names: Vec<String>,
 }
 
 impl std::ops::Deref for AlertView {
@@ -180,6 +183,8 @@ impl App {
                 .into_iter()
                 .map(|r| (r.text(0), (r.text(1), r.text(2))))
                 .collect();
+            let ids: Vec<&String> = alerts.iter().flat_map(|a| a.records.iter()).collect();
+            let names = record_names(tx, &ids)?;
             let alerts = alerts
                 .into_iter()
                 .map(|alert| {
@@ -187,6 +192,11 @@ impl App {
                     let ack = acks.get(&key);
                     let log = raised.get(&key);
                     AlertView {
+                        record_names: alert
+                            .records
+                            .iter()
+                            .map(|r| names.get(r).cloned().unwrap_or_else(|| r.clone()))
+                            .collect(),
                         acknowledged_by: ack.map(|a| a.acknowledged_by.clone()),
                         acknowledged_at: ack.map(|a| a.acknowledged_at.clone()),
                         raised_at: log.map(|l| l.0.clone()),
@@ -236,6 +246,8 @@ pub struct AlertLogView {
     pub row: AlertLogRow,
     pub person: String,
     pub records: Vec<String>,
+    /// The records as a person reads them (as [`AlertView::record_names`]).
+    pub record_names: Vec<String>,
     pub acknowledged_by: Option<String>,
     pub acknowledged_at: Option<String>,
 }
@@ -442,11 +454,21 @@ impl App {
                 .collect::<Result<Vec<_>, _>>()?;
             let names = people(tx)?;
             let mut items = Vec::with_capacity(rows.len());
-            for row in rows {
+            let records: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| serde_json::from_str(&r.records).unwrap_or_default())
+                .collect();
+            let ids: Vec<&String> = records.iter().flatten().collect();
+            let record_names = record_names(tx, &ids)?;
+            for (row, records) in rows.into_iter().zip(records) {
                 let ack = tx.get::<AlertAck>(&row.id)?;
                 items.push(AlertLogView {
                     person: label(&names, &row.person_id),
-                    records: serde_json::from_str(&row.records).unwrap_or_default(),
+                    record_names: records
+                        .iter()
+                        .map(|r| record_names.get(r).cloned().unwrap_or_else(|| r.clone()))
+                        .collect(),
+                    records,
                     acknowledged_by: ack.as_ref().map(|a| a.acknowledged_by.clone()),
                     acknowledged_at: ack.map(|a| a.acknowledged_at),
                     row,
@@ -460,6 +482,44 @@ impl App {
             })
         })
     }
+}
+
+/// How a person reads each of `ids`: a lead by its company's name, an invoice as "№ number,
+/// company", a company by its name. Ids of none of them are left out.
+fn record_names(tx: &mut Tx<'_>, ids: &[&String]) -> AppResult<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let vals: Vec<Value> = chunk.iter().map(|s| Value::from(s.as_str())).collect();
+        for (sql, invoice) in [
+            (
+                format!(
+                    "SELECT l.id, c.name, '' FROM leads l JOIN companies c ON c.id = l.company_id WHERE l.id IN ({marks})"
+                ),
+                false,
+            ),
+            (
+                format!(
+                    "SELECT i.id, c.name, i.number FROM invoices i JOIN companies c ON c.id = i.company_id WHERE i.id IN ({marks})"
+                ),
+                true,
+            ),
+            (
+                format!("SELECT id, name, '' FROM companies WHERE id IN ({marks})"),
+                false,
+            ),
+        ] {
+            for r in tx.query(&sql, &vals)? {
+                let name = if invoice {
+                    format!("№ {}, {}", r.text(2), r.text(1))
+                } else {
+                    r.text(1)
+                };
+                out.insert(r.text(0), name);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The last audited change ("action entity id") to one of `records`, or to anything when

@@ -796,12 +796,13 @@ fn rule_name(l: Lang, rule: &str) -> &'static str {
     }
 }
 
-fn record_link(rule: &str, id: &str) -> (String, String) {
-    match rule {
-        "lead_past_sla" | "stale_deal" => (format!("/leads/{id}"), id.to_string()),
-        "overdue_invoices" => (format!("/records/invoices/{id}"), id.to_string()),
-        _ => (format!("/companies/{id}"), id.to_string()),
-    }
+fn record_link(rule: &str, id: &str, name: &str) -> (String, String) {
+    let href = match rule {
+        "lead_past_sla" | "stale_deal" | "checklist_overridden" => format!("/leads/{id}"),
+        "overdue_invoices" => format!("/records/invoices/{id}"),
+        _ => format!("/companies/{id}"),
+    };
+    (href, name.to_string())
 }
 
 fn action_text(l: Lang, rule: &str, message: &str, english: &str) -> String {
@@ -873,7 +874,11 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
         .filter(|a| rule.as_deref().is_none_or(|r| a.rule == r))
         .map(|a| {
             let links: Vec<(String, String)> =
-                a.records.iter().map(|r| record_link(a.rule, r)).collect();
+                a.records
+                    .iter()
+                    .zip(&a.record_names)
+                    .map(|(r, name)| record_link(a.rule, r, name))
+                    .collect();
             let safe_key: String = a
                 .key
                 .chars()
