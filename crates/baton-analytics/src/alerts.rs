@@ -53,6 +53,9 @@ pub struct Alert {
     pub records: Vec<String>,
     pub message: String,
     pub action: String,
+    /// The same in Russian, for the head's pages.
+    pub message_ru: String,
+    pub action_ru: String,
 }
 
 /// A sales manager: in the role since, and their last new client's win.
@@ -118,6 +121,11 @@ pub fn no_new_client(sms: &[SalesManagerFact], today: NaiveDate, months: u32) ->
                 None => format!("{}: no new client yet, {months} months or more in the role", s.who.label),
             },
             action: "review their pipeline and the leads they rejected with them; check the lead flow they receive".into(),
+            message_ru: match s.last_new_client {
+                Some(d) => format!("{}: нет новых клиентов {months} мес. (последний выигран {})", s.who.label, d.format("%d.%m.%Y")),
+                None => format!("{}: ни одного нового клиента, в роли {months} мес. или дольше", s.who.label),
+            },
+            action_ru: "разберите его воронку и отклонённые лиды; проверьте, сколько лидов он получает".into(),
         })
         .collect()
 }
@@ -153,10 +161,16 @@ pub fn leads_past_sla(pending: &[PendingHandoff]) -> Vec<Alert> {
                     who.label,
                     ps.len()
                 ),
-                person: who,
                 records: ps.iter().map(|p| p.lead_id.clone()).collect(),
                 action: "accept or reject them now, or reassign them to another sales manager"
                     .into(),
+                message_ru: format!(
+                    "{}: тёплых лидов с истёкшим сроком принятия — {}, самый старый просрочен на {worst} ч",
+                    who.label,
+                    ps.len()
+                ),
+                action_ru: "примите или отклоните их сейчас либо передайте другому МПП".into(),
+                person: who,
             }
         })
         .collect()
@@ -178,9 +192,17 @@ pub fn stale_deals(deals: &[OpenDeal], today: NaiveDate, days: i64) -> Vec<Alert
                 who.label,
                 ds.len()
             ),
-            person: who,
             records: ds.iter().map(|d| d.lead_id.clone()).collect(),
             action: "call the client and log the next step, or close the deal as lost".into(),
+            message_ru: format!(
+                "{}: сделок без движения {days} дн. и дольше — {}",
+                who.label,
+                ds.len()
+            ),
+            action_ru:
+                "позвоните клиенту и запишите следующий шаг или закройте сделку как проигранную"
+                    .into(),
+            person: who,
         })
         .collect()
 }
@@ -209,6 +231,7 @@ pub fn overdue_invoices(invoices: &[OpenInvoice], today: NaiveDate) -> Vec<Alert
                 .map(|i| i.invoice_id.clone())
                 .collect();
             if !ids.is_empty() {
+                let n = ids.len();
                 out.push(Alert {
                     rule: "overdue_invoices",
                     message: format!("{}: {} invoice(s) overdue {b} days", who.label, ids.len()),
@@ -219,6 +242,12 @@ pub fn overdue_invoices(invoices: &[OpenInvoice], today: NaiveDate) -> Vec<Alert
                     } else {
                         "call the client's decision maker; consider stopping deliveries until paid"
                             .into()
+                    },
+                    message_ru: format!("{}: счетов с просрочкой {b} дн. — {n}", who.label),
+                    action_ru: if b == "0–30" {
+                        "напомните клиенту и договоритесь о дате оплаты".into()
+                    } else {
+                        "позвоните ЛПР клиента; рассмотрите остановку отгрузок до оплаты".into()
                     },
                 });
             }
@@ -245,9 +274,15 @@ pub fn clients_without_order(clients: &[ClientFact], today: NaiveDate, months: u
                 who.label,
                 cs.len()
             ),
-            person: who,
             records: cs.iter().map(|c| c.company_id.clone()).collect(),
             action: "call them: what changed, and what would they order next".into(),
+            message_ru: format!(
+                "{}: клиентов без заказа {months} мес. — {}",
+                &who.label,
+                cs.len()
+            ),
+            action_ru: "позвоните: что изменилось и что они закажут дальше".into(),
+            person: who,
         })
         .collect()
 }
@@ -282,9 +317,16 @@ pub fn overridden_checklists(handoffs: &[OverriddenHandoff], days: i64) -> Vec<A
                     hs.len(),
                     items.join(", ")
                 ),
-                person: who,
                 records: hs.iter().map(|h| h.lead_id.clone()).collect(),
                 action: "ask the caller for the missing answers and check with the sales manager that the lead was really warm".into(),
+                message_ru: format!(
+                    "{}: тёплых лидов передано с неполным чек-листом за {days} дн. — {} (пропущено: {})",
+                    who.label,
+                    hs.len(),
+                    items.join(", ")
+                ),
+                action_ru: "попросите оператора дозаполнить ответы и уточните у МПП, был ли лид действительно тёплым".into(),
+                person: who,
             }
         })
         .collect()

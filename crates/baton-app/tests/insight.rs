@@ -434,6 +434,16 @@ fn story(w: World) {
         vec![format!("№ {}, Ромашка", inv3.number)]
     );
     assert!(al.alerts[2].message.contains("31–60"));
+    // In Russian for the head's pages, with the action.
+    assert_eq!(al.alerts[2].message_ru, "k1 (k1): счетов с просрочкой 31–60 дн. — 1");
+    assert_eq!(
+        al.alerts[0].message_ru,
+        "s2 (s2): ни одного нового клиента, в роли 3 мес. или дольше"
+    );
+    assert_eq!(
+        al.alerts[1].action_ru,
+        "позвоните клиенту и запишите следующий шаг или закройте сделку как проигранную"
+    );
     // With 20 days the deal is not stale yet.
     let params = baton_analytics::alerts::AlertParams {
         stale_deal_days: 20,
@@ -584,7 +594,10 @@ fn story(w: World) {
         Some("2026-11-30T08:00:00.000000Z")
     );
     assert_eq!(overdue.records, vec![inv3.id.clone()]);
-    assert_eq!(overdue.record_names, vec![format!("№ {}, Ромашка", inv3.number)]);
+    assert_eq!(
+        overdue.record_names,
+        vec![format!("№ {}, Ромашка", inv3.number)]
+    );
     assert_eq!(overdue.row.region_id, k1.region_id);
     // Open only: the three that still hold; s2's acknowledged one says so.
     let open = app

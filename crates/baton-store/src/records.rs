@@ -145,7 +145,8 @@ crate::records! {
     /// of record ids; `cleared_at` is set when the rule stops raising it.
     AlertLogRow in "alert_log" {
         id: String, rule: String, person_id: String, region_id: Option<String>, message: String,
-        action: String, records: String, raised_at: String, raised_after: String,
+        action: String, message_ru: String, action_ru: String, records: String, raised_at: String,
+        raised_after: String,
         cleared_at: Option<String>,
     }
 }

@@ -359,12 +359,17 @@ impl App {
             let records = serde_json::to_string(&a.records)
                 .map_err(|e| AppError::invalid("records", e.to_string()))?;
             match open.get(&key) {
-                Some(r) if r.message == a.message && r.records == records => {}
+                Some(r)
+                    if r.message == a.message
+                        && r.message_ru == a.message_ru
+                        && r.records == records => {}
                 Some(r) => {
                     changes.updated += 1;
                     write.push(AlertLogRow {
                         message: a.message,
                         action: a.action,
+                        message_ru: a.message_ru,
+                        action_ru: a.action_ru,
                         records,
                         ..r.clone()
                     });
@@ -379,6 +384,8 @@ impl App {
                         person_id: a.person.id,
                         message: a.message,
                         action: a.action,
+                        message_ru: a.message_ru,
+                        action_ru: a.action_ru,
                         records,
                         raised_at: at.clone(),
                         raised_after,

@@ -805,34 +805,6 @@ fn record_link(rule: &str, id: &str, name: &str) -> (String, String) {
     (href, name.to_string())
 }
 
-fn action_text(l: Lang, rule: &str, message: &str, english: &str) -> String {
-    match (l, rule) {
-        (Lang::En, _) => english.to_string(),
-        (Lang::Ru, "no_new_client") => {
-            "разберите его воронку и отклонённые лиды; проверьте, сколько лидов он получает".into()
-        }
-        (Lang::Ru, "lead_past_sla") => {
-            "примите или отклоните их сейчас либо передайте другому МПП".into()
-        }
-        (Lang::Ru, "stale_deal") => {
-            "позвоните клиенту и запишите следующий шаг или закройте сделку как проигранную".into()
-        }
-        (Lang::Ru, "overdue_invoices") if message.contains("0–30") => {
-            "напомните клиенту и договоритесь о дате оплаты".into()
-        }
-        (Lang::Ru, "overdue_invoices") => {
-            "позвоните ЛПР клиента; рассмотрите остановку отгрузок до оплаты".into()
-        }
-        (Lang::Ru, "client_no_order") => {
-            "позвоните: что изменилось и что они закажут дальше".into()
-        }
-        (Lang::Ru, "checklist_overridden") => {
-            "проверьте, дозаполнены ли пропущенные пункты и что решил МПП по этим лидам".into()
-        }
-        _ => english.to_string(),
-    }
-}
-
 async fn alerts(State(s): State<AppState>, v: Viewer, Query(q): Query<AlertsQ>) -> PageResult {
     let key = memo::key(&v);
     memo::remembered(&s.clone(), key, alerts_fresh(s, v, q)).await
@@ -897,12 +869,12 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
             vec![
                 Cell::Text(rule_name(l, a.rule).to_string()),
                 Cell::Text(a.person.label.clone()),
-                Cell::Text(a.message.clone()),
+                Cell::Text(l.t(&a.message_ru, &a.message).to_string()),
                 Cell::Html(
                     html! { @for (i, (href, t)) in links.iter().enumerate() { @if i > 0 { ", " } a href=(href) { (t) } } },
                     links.iter().map(|x| x.1.clone()).collect::<Vec<_>>().join(", "),
                 ),
-                Cell::Text(action_text(l, a.rule, &a.message, &a.action)),
+                Cell::Text(l.t(&a.action_ru, &a.action).to_string()),
                 Cell::Text(a.raised_at.as_deref().map(super::shell::date_str).unwrap_or_default()),
                 Cell::Html(
                     state,
@@ -961,7 +933,7 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
                 tbody { @for a in &cleared { tr {
                     td { (rule_name(l, &a.row.rule)) }
                     td { (a.person) }
-                    td { (a.row.message) }
+                    td { (l.t(&a.row.message_ru, &a.row.message)) }
                     td { (super::shell::date_str(&a.row.raised_at)) }
                     td { (a.row.cleared_at.as_deref().map(super::shell::date_str).unwrap_or_default()) }
                 } } }
