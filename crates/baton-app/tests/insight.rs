@@ -435,7 +435,10 @@ fn story(w: World) {
     );
     assert!(al.alerts[2].message.contains("31–60"));
     // In Russian for the head's pages, with the action.
-    assert_eq!(al.alerts[2].message_ru, "k1 (k1): счетов с просрочкой 31–60 дн. — 1");
+    assert_eq!(
+        al.alerts[2].message_ru,
+        "k1 (k1): счетов с просрочкой 31–60 дн. — 1"
+    );
     assert_eq!(
         al.alerts[0].message_ru,
         "s2 (s2): ни одного нового клиента, в роли 3 мес. или дольше"

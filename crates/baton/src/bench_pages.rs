@@ -74,6 +74,11 @@ pub fn pages(requests: usize, concurrency: usize) -> Result<()> {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
+        // As `baton serve`: the alert rules run after writes (the logins) and on the clock.
+        tokio::spawn(baton_web::watch(
+            app.clone(),
+            std::time::Duration::from_secs(1),
+        ));
         let router = baton_web::router(app);
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
