@@ -103,6 +103,66 @@ async fn story(s: Server) {
     assert_eq!(a["raised_after"], format!("lead.handed lead {lead}"));
     assert_eq!(a["records"], json!([lead]));
 
+    // Beside "Alerts" in the head's navigation: the alerts raised and not acknowledged in
+    // their region; acknowledging one takes it off; a caller sees no count.
+    let open_unacked = |body: &Value| {
+        body["items"].as_array().map_or(0, |items| {
+            items
+                .iter()
+                .filter(|a| a["acknowledged_at"].is_null())
+                .count()
+        })
+    };
+    let page_count = |html: &str| -> Option<usize> {
+        let at = html.find(r#"id="nav-alerts-count""#)?;
+        let from = at + html[at..].find('>')? + 1;
+        let to = from + html[from..].find('<')?;
+        html[from..to].trim().parse().ok()
+    };
+    let html_of = |token: String, path: &'static str| {
+        let (client, base) = (s.client.clone(), s.base.clone());
+        async move {
+            let r = client
+                .get(format!("{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("page");
+            r.text().await.unwrap_or_default()
+        }
+    };
+    let log = s
+        .call(
+            "GET",
+            "/api/alerts/log?open=1&per_page=500",
+            Some(&head),
+            None,
+        )
+        .await;
+    let n = open_unacked(&log.body);
+    assert!(n >= 2, "{}", log.body);
+    assert_eq!(
+        page_count(&html_of(head.clone(), "/companies").await),
+        Some(n)
+    );
+    let r = s
+        .call(
+            "POST",
+            "/api/alerts/ack",
+            Some(&head),
+            Some(json!({"key": a["id"]})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        page_count(&html_of(head.clone(), "/companies").await),
+        Some(n - 1)
+    );
+    assert_eq!(
+        page_count(&html_of(caller1.clone(), "/companies").await),
+        None
+    );
+
     // The standing rules: read by the head, set by the director only, checked.
     let r = s.call("GET", "/api/alerts/rules", Some(&head), None).await;
     assert_eq!(

@@ -414,6 +414,34 @@ impl App {
         Ok(changes)
     }
 
+    /// How many alerts the standing rules raise now that nobody has acknowledged: the head's
+    /// region's (their people's), everyone's for the director and the admin, none for others.
+    /// The pages show it beside "Alerts".
+    pub fn open_alert_count(&self, actor: &Actor) -> AppResult<i64> {
+        let region = if actor.sees_all() {
+            None
+        } else if actor.has(Role::Head) {
+            match &actor.region_id {
+                Some(r) => Some(r.clone()),
+                None => return Ok(0),
+            }
+        } else {
+            return Ok(0);
+        };
+        self.db.read(|tx| {
+            let mut sql =
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM alert_log g WHERE g.cleared_at IS NULL \
+                           AND NOT EXISTS (SELECT 1 FROM alert_acks a WHERE a.id = g.id)"
+                    .to_string();
+            let mut vals: Vec<Value> = Vec::new();
+            if let Some(r) = region {
+                sql.push_str(" AND g.region_id = ?");
+                vals.push(r.into());
+            }
+            Ok(tx.query_one(&sql, &vals)?.map_or(0, |r| r.int(0)))
+        })
+    }
+
     /// The alert log, newest first: a head sees the alerts of their region's people, the
     /// director and the admin everyone's (or one region's). With `open`, only the alerts the
     /// rules still raise.

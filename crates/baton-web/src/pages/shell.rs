@@ -55,6 +55,9 @@ pub struct Viewer {
     pub lang: Lang,
     /// The path and query of this request, for "back" links and the language switch.
     pub here: String,
+    /// Alerts raised and not acknowledged that this person leads (heads, director, admin),
+    /// shown beside "Alerts" in the navigation.
+    pub open_alerts: i64,
 }
 
 impl Viewer {
@@ -107,13 +110,17 @@ impl FromRequestParts<AppState> for Viewer {
             {
                 set_zone(cfg.tz());
             }
-            app.authenticate(&token)
+            let actor = app.authenticate(&token)?;
+            // A failed count must not cost the page: it shows no number instead.
+            let open_alerts = app.open_alert_count(&actor).unwrap_or(0);
+            Ok((actor, open_alerts))
         });
         match who.await {
-            Ok(Ok(actor)) => Ok(Viewer {
+            Ok(Ok((actor, open_alerts))) => Ok(Viewer {
                 actor,
                 lang: Lang::of(parts),
                 here,
+                open_alerts,
             }),
             Ok(Err(AppError::Unauthenticated)) => Err(to_login()),
             Ok(Err(e)) => Err(failure(Lang::of(parts), &e)),
@@ -362,10 +369,11 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                     a.brand href="/" { "Baton" }
                     nav aria-label=(v.t("Разделы", "Sections")) {
                         @for (href, label) in nav(v) {
+                            @let count = (href == "/alerts" && v.open_alerts > 0).then_some(v.open_alerts);
                             @if section(href) {
-                                a href=(href) aria-current="page" { (label) }
+                                a href=(href) aria-current="page" { (label) @if let Some(n) = count { " " span.count id="nav-alerts-count" title=(v.t("не принятых оповещений", "alerts not acknowledged")) { (n) } } }
                             } @else {
-                                a href=(href) { (label) }
+                                a href=(href) { (label) @if let Some(n) = count { " " span.count id="nav-alerts-count" title=(v.t("не принятых оповещений", "alerts not acknowledged")) { (n) } } }
                             }
                         }
                     }
