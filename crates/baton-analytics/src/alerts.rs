@@ -36,6 +36,29 @@ impl Default for AlertParams {
     }
 }
 
+/// Parameters asked for one evaluation; those not given are the standing rules'.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AskedParams {
+    pub no_new_client_months: Option<u32>,
+    pub stale_deal_days: Option<i64>,
+    pub no_order_months: Option<u32>,
+    pub override_days: Option<i64>,
+}
+
+impl AskedParams {
+    /// The parameters asked for, the `standing` ones where nothing was asked.
+    pub fn over(self, standing: AlertParams) -> AlertParams {
+        AlertParams {
+            no_new_client_months: self
+                .no_new_client_months
+                .unwrap_or(standing.no_new_client_months),
+            stale_deal_days: self.stale_deal_days.unwrap_or(standing.stale_deal_days),
+            no_order_months: self.no_order_months.unwrap_or(standing.no_order_months),
+            override_days: self.override_days.unwrap_or(standing.override_days),
+        }
+    }
+}
+
 /// A person with their id and label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Who {

@@ -602,6 +602,16 @@ fn story(w: World) {
         vec![format!("№ {}, Ромашка", inv3.number)]
     );
     assert_eq!(overdue.row.region_id, k1.region_id);
+    // As the API shows it: `records` once, as a list.
+    let shown = serde_json::to_value(overdue).unwrap();
+    assert_eq!(shown["records"], serde_json::json!([inv3.id.clone()]));
+    assert_eq!(
+        serde_json::to_string(overdue)
+            .unwrap()
+            .matches("\"records\"")
+            .count(),
+        1
+    );
     // Open only: the three that still hold; s2's acknowledged one says so.
     let open = app
         .alert_log(Some(&head), None, true, Default::default())

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
-use baton_analytics::alerts::AlertParams;
+use baton_analytics::alerts::{AlertParams, AskedParams};
 use baton_app::insight::costs::NewCost;
 use baton_app::insight::funnel::FunnelSlice;
 use serde::Deserialize;
@@ -269,21 +269,15 @@ pub async fn alerts(
     Auth(a): Auth,
     Q(q): Q<AlertQ>,
 ) -> ApiResult<impl IntoResponse> {
-    let asked = (
-        number::<u32>(q.no_new_client_months, "no_new_client_months")?,
-        number::<i64>(q.stale_deal_days, "stale_deal_days")?,
-        number::<u32>(q.no_order_months, "no_order_months")?,
-        number::<i64>(q.override_days, "override_days")?,
-    );
+    let asked = AskedParams {
+        no_new_client_months: number(q.no_new_client_months, "no_new_client_months")?,
+        stale_deal_days: number(q.stale_deal_days, "stale_deal_days")?,
+        no_order_months: number(q.no_order_months, "no_order_months")?,
+        override_days: number(q.override_days, "override_days")?,
+    };
     let open = flag(q.open.as_deref())?;
     json(&s, move |app| {
-        let d = app.alert_rules()?;
-        let params = AlertParams {
-            no_new_client_months: asked.0.unwrap_or(d.no_new_client_months),
-            stale_deal_days: asked.1.unwrap_or(d.stale_deal_days),
-            no_order_months: asked.2.unwrap_or(d.no_order_months),
-            override_days: asked.3.unwrap_or(d.override_days),
-        };
+        let params = asked.over(app.alert_rules()?);
         app.alerts_open(Some(&a), q.region.as_deref(), params, open)
     })
     .await

@@ -592,12 +592,13 @@ pub fn run(what: ReportCmd) -> Result<()> {
         } => {
             let app = open(&db)?;
             let standing = app.alert_rules().map_err(anyhow::Error::msg)?;
-            let params = baton_analytics::alerts::AlertParams {
-                no_new_client_months: no_new_client_months.unwrap_or(standing.no_new_client_months),
-                stale_deal_days: stale_deal_days.unwrap_or(standing.stale_deal_days),
-                no_order_months: no_order_months.unwrap_or(standing.no_order_months),
-                override_days: override_days.unwrap_or(standing.override_days),
-            };
+            let params = baton_analytics::alerts::AskedParams {
+                no_new_client_months,
+                stale_deal_days,
+                no_order_months,
+                override_days,
+            }
+            .over(standing);
             match what {
                 Some(AlertsCmd::Ack { key }) => {
                     let a = app.ack_alert(None, &key).map_err(anyhow::Error::msg)?;

@@ -239,10 +239,10 @@ pub struct AlertChanges {
     pub updated: usize,
 }
 
-/// One alert of the log, with its acknowledgement.
-#[derive(Debug, Clone, Serialize)]
+/// One alert of the log, with its acknowledgement. Shown as the row's fields with `records` as
+/// a list (the row keeps it as JSON text).
+#[derive(Debug, Clone)]
 pub struct AlertLogView {
-    #[serde(flatten)]
     pub row: AlertLogRow,
     pub person: String,
     pub records: Vec<String>,
@@ -250,6 +250,50 @@ pub struct AlertLogView {
     pub record_names: Vec<String>,
     pub acknowledged_by: Option<String>,
     pub acknowledged_at: Option<String>,
+}
+
+impl Serialize for AlertLogView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            id: &'a str,
+            rule: &'a str,
+            person_id: &'a str,
+            person: &'a str,
+            region_id: Option<&'a str>,
+            message: &'a str,
+            action: &'a str,
+            message_ru: &'a str,
+            action_ru: &'a str,
+            records: &'a [String],
+            record_names: &'a [String],
+            raised_at: &'a str,
+            raised_after: &'a str,
+            cleared_at: Option<&'a str>,
+            acknowledged_by: Option<&'a str>,
+            acknowledged_at: Option<&'a str>,
+        }
+        let r = &self.row;
+        Shown {
+            id: &r.id,
+            rule: &r.rule,
+            person_id: &r.person_id,
+            person: &self.person,
+            region_id: r.region_id.as_deref(),
+            message: &r.message,
+            action: &r.action,
+            message_ru: &r.message_ru,
+            action_ru: &r.action_ru,
+            records: &self.records,
+            record_names: &self.record_names,
+            raised_at: &r.raised_at,
+            raised_after: &r.raised_after,
+            cleared_at: r.cleared_at.as_deref(),
+            acknowledged_by: self.acknowledged_by.as_deref(),
+            acknowledged_at: self.acknowledged_at.as_deref(),
+        }
+        .serialize(s)
+    }
 }
 
 const RULES_SETTING: &str = "alerts";
@@ -318,7 +362,7 @@ impl App {
         let now = self.now();
         let today = self.today(&cfg);
         let at = crate::clock::stamp(now);
-        let (alerts, open, regions, after, after_records) = self.db.read(|tx| {
+        let (alerts, open, regions, mut after) = self.db.read(|tx| {
             let params = alert_rules_in(tx)?;
             let alerts = raise(tx, &cfg, None, params, now, today)?;
             let open: BTreeMap<String, AlertLogRow> = tx
@@ -331,22 +375,21 @@ impl App {
                 .into_iter()
                 .map(|r| (r.text(0), r.opt_text(1)))
                 .collect();
-            let after = match trigger {
-                Trigger::Clock => "the clock".to_string(),
-                Trigger::Command => "a command".to_string(),
-                Trigger::Write => last_change(tx, &[])?,
-            };
-            // A write raises an alert after the last change to one of its records, if any.
-            let mut after_records = HashMap::new();
-            if trigger == Trigger::Write {
-                for a in &alerts {
-                    let key = alert_key(a, today);
-                    if !open.contains_key(&key) {
-                        after_records.insert(key, last_change(tx, &a.records)?);
-                    }
+            // What each new alert was raised after: the clock, a command, or for a write the
+            // last change to one of its records (else the last change made).
+            let mut after = HashMap::new();
+            for a in &alerts {
+                let key = alert_key(a, today);
+                if !open.contains_key(&key) {
+                    let cause = match trigger {
+                        Trigger::Clock => "the clock".to_string(),
+                        Trigger::Command => "a command".to_string(),
+                        Trigger::Write => last_change(tx, &a.records)?,
+                    };
+                    after.insert(key, cause);
                 }
             }
-            Ok::<_, AppError>((alerts, open, regions, after, after_records))
+            Ok::<_, AppError>((alerts, open, regions, after))
         })?;
         let mut changes = AlertChanges::default();
         let mut write: Vec<AlertLogRow> = Vec::new();
@@ -376,7 +419,7 @@ impl App {
                 }
                 None => {
                     changes.raised.push(key.clone());
-                    let raised_after = after_records.get(&key).unwrap_or(&after).clone();
+                    let raised_after = after.remove(&key).unwrap_or_default();
                     write.push(AlertLogRow {
                         region_id: regions.get(&a.person.id).cloned().flatten(),
                         id: key,

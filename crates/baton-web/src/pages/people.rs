@@ -767,6 +767,14 @@ async fn settings_page(
         .into_response())
 }
 
+/// A refused setting's message for the form: the field it names, then what is wrong.
+fn field_message(e: &AppError) -> String {
+    match e.field() {
+        Some(field) => format!("{field}: {}", message(e)),
+        None => message(e),
+    }
+}
+
 async fn save_settings(
     State(s): State<AppState>,
     v: Viewer,
@@ -800,10 +808,7 @@ async fn save_settings(
         )),
         Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
         Err(e) => {
-            let msg = match e.field() {
-                Some(field) => format!("{field}: {}", message(&e)),
-                None => message(&e),
-            };
+            let msg = field_message(&e);
             settings_page(&s, &v, Some(&f.json), Some(msg)).await
         }
     }
@@ -930,10 +935,7 @@ async fn save_alert_rules(
         )),
         Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
         Err(e) => {
-            let msg = match e.field() {
-                Some(field) => format!("{field}: {}", message(&e)),
-                None => message(&e),
-            };
+            let msg = field_message(&e);
             let typed = [
                 f.no_new_client_months.clone(),
                 f.stale_deal_days.clone(),

@@ -369,11 +369,13 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                     a.brand href="/" { "Baton" }
                     nav aria-label=(v.t("Разделы", "Sections")) {
                         @for (href, label) in nav(v) {
-                            @let count = (href == "/alerts" && v.open_alerts > 0).then_some(v.open_alerts);
+                            @let count = html! { @if href == "/alerts" && v.open_alerts > 0 {
+                                " " span.count id="nav-alerts-count" title=(v.t("не принятых оповещений", "alerts not acknowledged")) { (v.open_alerts) }
+                            } };
                             @if section(href) {
-                                a href=(href) aria-current="page" { (label) @if let Some(n) = count { " " span.count id="nav-alerts-count" title=(v.t("не принятых оповещений", "alerts not acknowledged")) { (n) } } }
+                                a href=(href) aria-current="page" { (label) (count) }
                             } @else {
-                                a href=(href) { (label) @if let Some(n) = count { " " span.count id="nav-alerts-count" title=(v.t("не принятых оповещений", "alerts not acknowledged")) { (n) } } }
+                                a href=(href) { (label) (count) }
                             }
                         }
                     }
