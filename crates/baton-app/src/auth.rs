@@ -140,7 +140,7 @@ impl App {
             let emp = tx
                 .list::<Employee>(&baton_store::Filter::new().eq("login", login))?
                 .into_iter()
-                .next()
+                .find(|e| e.active)
                 .ok_or_else(|| AppError::not_found("employee", login))?;
             self.actor_of(tx, &emp)
         })

@@ -1,6 +1,9 @@
-//! Who may do what, in one place. Two questions are answered here and nowhere else:
-//! may this person's roles perform an action at all (`may`), and which records they see
-//! (`company_scope`, `lead_scope`, as SQL conditions the store applies to every read).
+//! Who may do what, in one place. Every right is a row of one table: role × action → the
+//! widest records the role reaches (own records, own region, all). Three questions are answered
+//! here and nowhere else: may this person's roles perform an action at all (`may`, `reach`),
+//! does their reach cover a given person or region (`require_person`, `require_region`), and
+//! which records they see (`company_scope`, `lead_scope`, SQL conditions applied to every read).
+//! `docs/security.md` prints the table (`markdown`), and the web tests walk it.
 
 use crate::error::{AppError, AppResult};
 use baton_domain::Role;
@@ -29,118 +32,296 @@ impl Actor {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    EditConfig,
-    ManagePeople,
-    ReadPeople,
-    CreateCompany,
-    LogCall,
-    ManageCallLists,
-    OpenLead,
-    HandOff,
-    DecideLead,
-    WorkDeal,
-    Invoice,
-    Payment,
-    Refund,
-    Handover,
-    Kickoff,
-    Order,
-    ManageProducts,
-    SetTargets,
-    ReadTargets,
-    ReadAudit,
-    ReadFinance,
-    ExportImport,
+/// How far a right reaches. Ordered: a wider reach covers a narrower one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// The person's own records: their own people record, leads they called or sell, companies
+    /// they claim, created, sell or serve (see `company_scope`).
+    Own,
+    /// Every record of the person's region.
+    Region,
+    /// Every record.
+    All,
 }
 
-impl Action {
-    fn words(self) -> &'static str {
-        match self {
-            Action::EditConfig => "change the conveyor settings",
-            Action::ManagePeople => "manage people and roles",
-            Action::ReadPeople => "see the staff list",
-            Action::CreateCompany => "create companies",
-            Action::LogCall => "log calls",
-            Action::ManageCallLists => "manage call lists",
-            Action::OpenLead => "open leads",
-            Action::HandOff => "hand leads over",
-            Action::DecideLead => "accept or reject warm leads",
-            Action::WorkDeal => "work deals",
-            Action::Invoice => "issue invoices",
-            Action::Payment => "record payments",
-            Action::Refund => "record refunds",
-            Action::Handover => "hand clients to a client manager",
-            Action::Kickoff => "hold client kickoffs",
-            Action::Order => "record orders",
-            Action::ManageProducts => "edit products and prices",
-            Action::SetTargets => "set targets",
-            Action::ReadTargets => "see targets",
-            Action::ReadAudit => "read the audit log",
-            Action::ReadFinance => "see invoices and payments",
-            Action::ExportImport => "export or import data",
+macro_rules! actions {
+    ($($name:ident => $words:literal,)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Action { $($name,)* }
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$name,)*];
+            /// What the action is, as a refusal says it ("your role may not …").
+            pub fn words(self) -> &'static str {
+                match self { $(Action::$name => $words,)* }
+            }
         }
-    }
+    };
 }
 
-/// The role table. Head, director and admin may do everything the conveyor roles may, within
-/// their scope; the accountant reads money.
-pub fn role_may(role: Role, action: Action) -> bool {
+actions! {
+    EditConfig => "change the conveyor settings",
+    ManageRegions => "create regions",
+    ManagePeople => "add people and grant roles",
+    RecordAbsence => "record absences",
+    ReadPeople => "see people's role history",
+    CreateCompany => "create companies",
+    LogCall => "log calls and activities",
+    ReadActivities => "read calls and activities",
+    ManageCallLists => "manage call lists",
+    OpenLead => "open leads",
+    HandOff => "hand leads over",
+    OverrideChecklist => "hand a lead over with the checklist incomplete",
+    DecideLead => "accept or reject warm leads",
+    ReassignLead => "reassign warm leads",
+    WorkDeal => "work deals",
+    Invoice => "issue invoices",
+    Payment => "record payments",
+    Refund => "record refunds",
+    Handover => "hand clients to a client manager",
+    MoveClients => "move clients between client managers",
+    Kickoff => "hold client kickoffs",
+    Order => "record orders",
+    ManageProducts => "edit products and prices",
+    SetTargets => "set targets",
+    ReadTargets => "see targets",
+    ReadAudit => "read the audit log",
+    VerifyAudit => "verify the audit chain",
+    ReadFinance => "see invoices and payments",
+    ReadPayroll => "read payroll",
+    CalculatePeriod => "calculate payroll",
+    ApprovePeriod => "approve payroll",
+    PayPeriod => "mark payroll paid",
+    ReadPlans => "read compensation plans",
+    EditPlans => "edit compensation plans",
+    ReadReports => "see the department's reports",
+    ManageCosts => "record acquisition costs",
+    AckAlerts => "acknowledge alerts",
+    SetAlertRules => "change the alert rules",
+    Replay => "replay pay plans",
+    Simulate => "simulate the department's structure",
+    ExportImport => "export or import data",
+}
+
+const N: Option<Reach> = None;
+const O: Option<Reach> = Some(Reach::Own);
+const R: Option<Reach> = Some(Reach::Region);
+const A: Option<Reach> = Some(Reach::All);
+
+/// The rights table. Columns in `Role::ALL` order:
+/// caller, sales manager, client manager, universal manager, head, director, accountant, admin.
+#[rustfmt::skip]
+pub const TABLE: &[(Action, [Option<Reach>; 8])] = {
     use Action::*;
-    match role {
-        Role::Director | Role::Admin => true,
-        Role::Head => !matches!(action, EditConfig | ExportImport),
-        Role::Accountant => matches!(action, ReadFinance | ReadPeople | ReadTargets),
-        Role::Caller => matches!(
-            action,
-            CreateCompany | LogCall | ManageCallLists | OpenLead | HandOff | ReadTargets
-        ),
-        Role::SalesManager => matches!(
-            action,
-            CreateCompany
-                | LogCall
-                | OpenLead
-                | DecideLead
-                | WorkDeal
-                | Invoice
-                | Payment
-                | Handover
-                | ReadFinance
-                | ReadTargets
-        ),
-        Role::ClientManager => matches!(
-            action,
-            LogCall | Invoice | Payment | Refund | Kickoff | Order | ReadFinance | ReadTargets
-        ),
-        Role::UniversalManager => matches!(
-            action,
-            CreateCompany
-                | LogCall
-                | OpenLead
-                | DecideLead
-                | WorkDeal
-                | Invoice
-                | Payment
-                | Refund
-                | Order
-                | ReadFinance
-                | ReadTargets
-                | Kickoff
-        ),
-    }
+    &[
+        //                     call sm  cm  um  head dir acc adm
+        (EditConfig,          [N,   N,  N,  N,  N,   A,  N,  A]),
+        (ManageRegions,       [N,   N,  N,  N,  N,   A,  N,  A]),
+        (ManagePeople,        [N,   N,  N,  N,  R,   A,  N,  A]),
+        (RecordAbsence,       [O,   O,  O,  O,  R,   A,  O,  A]),
+        (ReadPeople,          [O,   O,  O,  O,  R,   A,  A,  A]),
+        (CreateCompany,       [O,   O,  N,  O,  R,   A,  N,  A]),
+        (LogCall,             [O,   O,  O,  O,  R,   A,  N,  A]),
+        (ReadActivities,      [O,   O,  O,  O,  R,   A,  N,  A]),
+        (ManageCallLists,     [O,   N,  N,  N,  R,   A,  N,  A]),
+        (OpenLead,            [O,   O,  N,  O,  R,   A,  N,  A]),
+        (HandOff,             [O,   N,  N,  N,  R,   A,  N,  A]),
+        (OverrideChecklist,   [N,   N,  N,  N,  R,   A,  N,  A]),
+        (DecideLead,          [N,   O,  N,  O,  R,   A,  N,  A]),
+        (ReassignLead,        [N,   N,  N,  N,  R,   A,  N,  A]),
+        (WorkDeal,            [N,   O,  N,  O,  R,   A,  N,  A]),
+        (Invoice,             [N,   O,  O,  O,  R,   A,  N,  A]),
+        (Payment,             [N,   O,  O,  O,  R,   A,  N,  A]),
+        (Refund,              [N,   N,  O,  O,  R,   A,  N,  A]),
+        (Handover,            [N,   O,  N,  N,  R,   A,  N,  A]),
+        (MoveClients,         [N,   N,  N,  N,  R,   A,  N,  A]),
+        (Kickoff,             [N,   N,  O,  O,  R,   A,  N,  A]),
+        (Order,               [N,   N,  O,  O,  R,   A,  N,  A]),
+        (ManageProducts,      [N,   N,  N,  N,  R,   A,  N,  A]),
+        (SetTargets,          [N,   N,  N,  N,  R,   A,  N,  A]),
+        (ReadTargets,         [O,   O,  O,  O,  R,   A,  A,  A]),
+        (ReadAudit,           [N,   N,  N,  N,  R,   A,  N,  A]),
+        (VerifyAudit,         [N,   N,  N,  N,  N,   A,  N,  A]),
+        (ReadFinance,         [N,   O,  O,  O,  R,   A,  A,  A]),
+        (ReadPayroll,         [N,   N,  N,  N,  R,   A,  A,  A]),
+        (CalculatePeriod,     [N,   N,  N,  N,  N,   A,  A,  A]),
+        (ApprovePeriod,       [N,   N,  N,  N,  R,   A,  N,  N]),
+        (PayPeriod,           [N,   N,  N,  N,  N,   A,  A,  A]),
+        (ReadPlans,           [N,   N,  N,  N,  R,   A,  A,  A]),
+        (EditPlans,           [N,   N,  N,  N,  R,   A,  N,  A]),
+        (ReadReports,         [N,   N,  N,  N,  R,   A,  N,  A]),
+        (ManageCosts,         [N,   N,  N,  N,  R,   A,  N,  A]),
+        (AckAlerts,           [N,   N,  N,  N,  R,   A,  N,  A]),
+        (SetAlertRules,       [N,   N,  N,  N,  N,   A,  N,  A]),
+        (Replay,              [N,   N,  N,  N,  R,   A,  A,  A]),
+        (Simulate,            [N,   N,  N,  N,  R,   A,  N,  A]),
+        (ExportImport,        [N,   N,  N,  N,  N,   A,  N,  A]),
+    ]
+};
+
+fn column(role: Role) -> usize {
+    Role::ALL.iter().position(|r| *r == role).unwrap_or(0)
+}
+
+/// The table's cell for one role and action.
+pub fn role_reach(role: Role, action: Action) -> Option<Reach> {
+    TABLE
+        .iter()
+        .find(|(a, _)| *a == action)
+        .and_then(|(_, row)| row[column(role)])
+}
+
+/// The widest reach any of the person's roles gives for an action.
+pub fn reach(actor: &Actor, action: Action) -> Option<Reach> {
+    actor
+        .roles
+        .iter()
+        .filter_map(|r| role_reach(*r, action))
+        .max()
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
-    actor.roles.iter().any(|r| role_may(*r, action))
+    reach(actor, action).is_some()
 }
 
-pub fn require(actor: &Actor, action: Action) -> AppResult<()> {
-    if may(actor, action) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(action.words().into()))
+pub fn require(actor: &Actor, action: Action) -> AppResult<Reach> {
+    reach(actor, action).ok_or_else(|| AppError::Forbidden(action.words().into()))
+}
+
+/// The refusal for a record outside a reach that the person may know exists.
+fn out_of_reach(action: Action, whose: &str) -> AppError {
+    AppError::Forbidden(format!("{} {whose}", action.words()))
+}
+
+/// Does the reach cover a record of this person (`owner`) in this region? A region-less record
+/// (the director, the admin) is covered only by `All`.
+pub fn covers(actor: &Actor, reach: Reach, owner: Option<&str>, region: Option<&str>) -> bool {
+    match reach {
+        Reach::All => true,
+        Reach::Region => {
+            region.is_some() && region == actor.region_id.as_deref()
+                || owner == Some(actor.id.as_str())
+        }
+        Reach::Own => owner == Some(actor.id.as_str()),
     }
+}
+
+/// The action on a person's record (their roles, absences, targets, plan): refused with 403
+/// when the person is outside the actor's reach.
+pub fn require_person(
+    actor: &Actor,
+    action: Action,
+    person_id: &str,
+    person_region: Option<&str>,
+) -> AppResult<Reach> {
+    let r = require(actor, action)?;
+    if covers(actor, r, Some(person_id), person_region) {
+        Ok(r)
+    } else {
+        Err(out_of_reach(
+            action,
+            match r {
+                Reach::Own => "for other people",
+                _ => "outside your region",
+            },
+        ))
+    }
+}
+
+/// The action on something that belongs to a region (or, with `None`, to the whole company).
+pub fn require_region(actor: &Actor, action: Action, region: Option<&str>) -> AppResult<Reach> {
+    let r = require(actor, action)?;
+    let ok = match r {
+        Reach::All => true,
+        Reach::Region => region.is_some() && region == actor.region_id.as_deref(),
+        Reach::Own => false,
+    };
+    if ok {
+        Ok(r)
+    } else {
+        Err(out_of_reach(
+            action,
+            match region {
+                None => "for the whole company",
+                Some(_) => "outside your region",
+            },
+        ))
+    }
+}
+
+/// The region a regional reach limits a report or list to (`None`: everything).
+pub fn region_limit(actor: &Actor, action: Action) -> AppResult<Option<String>> {
+    match require(actor, action)? {
+        Reach::All => Ok(None),
+        Reach::Region | Reach::Own => Ok(Some(actor.region_id.clone().unwrap_or_default())),
+    }
+}
+
+/// A role's standing when granting roles: nobody grants a role at or above their own, except
+/// an admin, who may create admins and directors.
+fn rank(r: Role) -> u8 {
+    match r {
+        Role::Caller | Role::SalesManager | Role::ClientManager | Role::UniversalManager => 1,
+        Role::Head | Role::Accountant => 2,
+        Role::Director => 3,
+        Role::Admin => 4,
+    }
+}
+
+/// May the actor grant `role` to a person of `person_region`, in `role_region`?
+pub fn require_grant(
+    actor: &Actor,
+    role: Role,
+    person_id: &str,
+    person_region: Option<&str>,
+    role_region: Option<&str>,
+) -> AppResult<()> {
+    let r = require_person(actor, Action::ManagePeople, person_id, person_region)?;
+    if person_id == actor.id && !actor.has(Role::Admin) {
+        return Err(AppError::Forbidden("grant roles to yourself".into()));
+    }
+    let top = actor.roles.iter().map(|r| rank(*r)).max().unwrap_or(0);
+    let allowed = actor.has(Role::Admin) || rank(role) < top;
+    if !allowed {
+        return Err(AppError::Forbidden(format!(
+            "grant the role {} (only {} may)",
+            role.as_str(),
+            if rank(role) >= 3 { "an admin" } else { "a director or an admin" }
+        )));
+    }
+    if r == Reach::Region && (role_region.is_none() || role_region != actor.region_id.as_deref()) {
+        return Err(AppError::Forbidden(
+            "grant a role outside your region".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The table as Markdown, for `docs/security.md` (a test keeps the two equal).
+pub fn markdown() -> String {
+    let cell = |r: Option<Reach>| match r {
+        None => "—",
+        Some(Reach::Own) => "own",
+        Some(Reach::Region) => "region",
+        Some(Reach::All) => "all",
+    };
+    let mut s = String::from("| action |");
+    for r in Role::ALL {
+        s.push_str(&format!(" {} |", r.as_str()));
+    }
+    s.push_str("\n|---|");
+    for _ in Role::ALL {
+        s.push_str("---|");
+    }
+    s.push('\n');
+    for (a, row) in TABLE {
+        s.push_str(&format!("| {} |", a.words()));
+        for c in row {
+            s.push_str(&format!(" {} |", cell(*c)));
+        }
+        s.push('\n');
+    }
+    s
 }
 
 /// Which rows of a table a person sees.
@@ -263,11 +444,59 @@ mod tests {
 
     #[test]
     fn accountant_reads_money_only() {
-        assert!(role_may(Role::Accountant, Action::ReadFinance));
-        assert!(!role_may(Role::Accountant, Action::HandOff));
-        assert!(!role_may(Role::Caller, Action::DecideLead));
-        assert!(role_may(Role::SalesManager, Action::DecideLead));
-        assert!(!role_may(Role::Head, Action::EditConfig));
+        assert_eq!(role_reach(Role::Accountant, Action::ReadFinance), Some(Reach::All));
+        assert_eq!(role_reach(Role::Accountant, Action::HandOff), None);
+        assert_eq!(role_reach(Role::Accountant, Action::ReadActivities), None);
+        assert_eq!(role_reach(Role::Caller, Action::DecideLead), None);
+        assert_eq!(role_reach(Role::SalesManager, Action::DecideLead), Some(Reach::Own));
+        assert_eq!(role_reach(Role::Head, Action::EditConfig), None);
+        assert_eq!(role_reach(Role::Head, Action::ManagePeople), Some(Reach::Region));
+    }
+
+    #[test]
+    fn every_action_has_exactly_one_row() {
+        for a in Action::ALL {
+            assert_eq!(TABLE.iter().filter(|(b, _)| b == a).count(), 1, "{a:?}");
+        }
+        assert_eq!(TABLE.len(), Action::ALL.len());
+    }
+
+    fn person(id: &str, region: Option<&str>, roles: &[Role]) -> Actor {
+        Actor {
+            id: id.into(),
+            login: id.into(),
+            name: id.into(),
+            region_id: region.map(str::to_string),
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn nobody_grants_a_role_at_or_above_their_own() {
+        let head = person("h", Some("msk"), &[Role::Head]);
+        let msk = Some("msk");
+        // A head: conveyor roles in their region, to others.
+        assert!(require_grant(&head, Role::Caller, "x", msk, msk).is_ok());
+        assert!(require_grant(&head, Role::Director, "x", msk, msk).is_err());
+        assert!(require_grant(&head, Role::Head, "x", msk, msk).is_err());
+        assert!(require_grant(&head, Role::Admin, "x", msk, msk).is_err());
+        assert!(require_grant(&head, Role::Director, "h", msk, msk).is_err());
+        assert!(require_grant(&head, Role::Caller, "x", Some("spb"), Some("spb")).is_err());
+        assert!(require_grant(&head, Role::Caller, "x", msk, Some("spb")).is_err());
+        assert!(require_grant(&head, Role::Caller, "x", msk, None).is_err());
+        // A director: heads and accountants, not directors or admins.
+        let dir = person("d", None, &[Role::Director]);
+        assert!(require_grant(&dir, Role::Head, "x", Some("spb"), Some("spb")).is_ok());
+        assert!(require_grant(&dir, Role::Accountant, "x", None, None).is_ok());
+        assert!(require_grant(&dir, Role::Director, "x", None, None).is_err());
+        assert!(require_grant(&dir, Role::Admin, "x", None, None).is_err());
+        // Only an admin creates admins and directors.
+        let adm = person("a", None, &[Role::Admin]);
+        assert!(require_grant(&adm, Role::Admin, "x", None, None).is_ok());
+        assert!(require_grant(&adm, Role::Director, "x", None, None).is_ok());
+        // A caller grants nothing.
+        let c = person("c", msk, &[Role::Caller]);
+        assert!(require_grant(&c, Role::Caller, "x", msk, msk).is_err());
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 7] = [
+const MIGRATIONS: [(&str, &str); 8] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -79,6 +79,10 @@ const MIGRATIONS: [(&str, &str); 7] = [
     (
         "0007_funnel_from_the_start",
         include_str!("../migrations/0007_funnel_from_the_start.sql"),
+    ),
+    (
+        "0009_region_approvals",
+        include_str!("../migrations/0009_region_approvals.sql"),
     ),
 ];
 

@@ -182,6 +182,11 @@ pub const BUNDLE_TABLES: [&str; 26] = [
 ];
 
 crate::records! {
+    /// A head's approval of their region's part of a calculated period (`id` = period:region).
+    PeriodApproval in "period_approvals" {
+        id: String, period: String, region_id: String, approved_at: String, approved_by: String,
+    }
+
     /// A login session or an API token; `id` is the SHA-256 of the secret, never the secret.
     Session in "sessions" { id: String, employee_id: String, kind: String, created_at: String, expires_at: String }
 }

@@ -167,10 +167,10 @@ pub async fn employees(
 
 pub async fn employee(
     State(s): State<AppState>,
-    _a: Auth,
+    Auth(a): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    json(&s, move |app| app.employee(&id)).await
+    json(&s, move |app| app.employee_seen_by(&a, &id)).await
 }
 
 pub async fn create_employee(

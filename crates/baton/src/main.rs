@@ -21,8 +21,26 @@ const DEFAULT_DB: &str = "sqlite://data/baton.db";
     about = "Baton: the conveyor sales department — leads, handoffs, clients and money"
 )]
 struct Cli {
+    /// Act as this person (a login): commands that change money, people or periods need it
+    /// and have that person's rights. `migrate`, `demo`, `serve` and `import` into an empty
+    /// database run unnamed.
+    #[arg(long = "as", global = true, env = "BATON_AS")]
+    as_login: Option<String>,
     #[command(subcommand)]
     cmd: Cmd,
+}
+
+/// The login given with `--as`, set once in `main`.
+static AS: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The person a changing command acts as, with that person's rights.
+pub(crate) fn named(app: &App, what: &str) -> Result<baton_app::Actor> {
+    let Some(login) = AS.get().cloned().flatten() else {
+        bail!(
+            "{what} changes the department's records: name yourself with --as LOGIN (or BATON_AS=LOGIN); the command then has that person's rights"
+        );
+    };
+    app.actor_by_login(&login).map_err(anyhow::Error::msg)
 }
 
 #[derive(Subcommand)]
@@ -166,9 +184,6 @@ enum PeriodCmd {
     /// Freeze a calculated period.
     Approve {
         period: String,
-        /// The login of the head or director who approves.
-        #[arg(long = "as")]
-        login: String,
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
     },
@@ -302,6 +317,7 @@ fn main() -> Result<()> {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    let _ = AS.set(cli.as_login.clone());
     match cli.cmd {
         Cmd::Report { what } => report::run(what)?,
         Cmd::Simulate { what } => simulate::run(what)?,
@@ -395,7 +411,8 @@ fn main() -> Result<()> {
         }
         Cmd::Export { dir, db } => {
             let app = App::open(&db).map_err(anyhow::Error::msg)?;
-            let files = app.export(None, &dir).map_err(anyhow::Error::msg)?;
+            let actor = named(&app, "export")?;
+            let files = app.export(Some(&actor), &dir).map_err(anyhow::Error::msg)?;
             let total: u64 = files.iter().map(|f| f.1).sum();
             println!(
                 "Exported {total} rows in {} files to {}",
@@ -405,8 +422,15 @@ fn main() -> Result<()> {
         }
         Cmd::Import { dir, db, dry_run } => {
             let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            // Into an empty database the import is the installation's start: nobody exists yet
+            // to name. Into a working one it needs a person with the right to import.
+            let actor = if app.has_people().map_err(anyhow::Error::msg)? {
+                Some(named(&app, "import into a database that has people")?)
+            } else {
+                None
+            };
             let started = Instant::now();
-            match app.import(None, &dir, dry_run) {
+            match app.import(actor.as_ref(), &dir, dry_run) {
                 Ok(r) => {
                     for (f, n) in &r.files {
                         println!("  {f}: {n} rows");
@@ -490,6 +514,13 @@ fn main() -> Result<()> {
                 },
         } => {
             let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            // The first person of a new installation is added unnamed; after that, only by
+            // someone who may grant the role.
+            let actor = if app.has_people().map_err(anyhow::Error::msg)? {
+                Some(named(&app, "user add")?)
+            } else {
+                None
+            };
             let region_id = match region {
                 Some(code) => Some(
                     app.regions()
@@ -503,7 +534,7 @@ fn main() -> Result<()> {
             };
             let e = app
                 .create_employee(
-                    None,
+                    actor.as_ref(),
                     baton_app::conveyor::people::NewEmployee {
                         login,
                         name,
@@ -575,8 +606,9 @@ fn main() -> Result<()> {
             }
             PeriodCmd::Calculate { period, db } => {
                 let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let actor = named(&app, "period calculate")?;
                 let p = app
-                    .calculate_period(None, &period)
+                    .calculate_period(Some(&actor), &period)
                     .map_err(anyhow::Error::msg)?;
                 println!(
                     "{} calculated: {} statements, {}",
@@ -585,9 +617,10 @@ fn main() -> Result<()> {
                     baton_comp::number::rubles(p.total)
                 );
             }
-            PeriodCmd::Approve { period, login, db } => {
+            PeriodCmd::Approve { period, db } => {
                 let app = App::open(&db).map_err(anyhow::Error::msg)?;
-                let actor = app.actor_by_login(&login).map_err(anyhow::Error::msg)?;
+                let actor = named(&app, "period approve")?;
+                let login = actor.login.clone();
                 let p = app
                     .approve_period(Some(&actor), &period)
                     .map_err(anyhow::Error::msg)?;
@@ -599,7 +632,10 @@ fn main() -> Result<()> {
             }
             PeriodCmd::Pay { period, db } => {
                 let app = App::open(&db).map_err(anyhow::Error::msg)?;
-                let p = app.pay_period(None, &period).map_err(anyhow::Error::msg)?;
+                let actor = named(&app, "period pay")?;
+                let p = app
+                    .pay_period(Some(&actor), &period)
+                    .map_err(anyhow::Error::msg)?;
                 println!("{} paid", p.period);
             }
         },
@@ -659,9 +695,10 @@ fn main() -> Result<()> {
                 let app = App::open(&db).map_err(anyhow::Error::msg)?;
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("reading {}", file.display()))?;
+                let actor = named(&app, "plan add")?;
                 let p = app
                     .add_plan(
-                        None,
+                        Some(&actor),
                         baton_app::payroll::plans::NewPlan {
                             text,
                             employee,
@@ -693,8 +730,8 @@ fn main() -> Result<()> {
             let cfg: baton_domain::ConveyorConfig = serde_json::from_str(&text).map_err(|e| {
                 anyhow::anyhow!("{}:{}:{}: {e}", file.display(), e.line(), e.column())
             })?;
-            app.set_config_unchecked_actor(cfg)
-                .map_err(anyhow::Error::msg)?;
+            let actor = named(&app, "config set")?;
+            app.set_config(&actor, cfg).map_err(anyhow::Error::msg)?;
             println!("Configuration replaced from {}", file.display());
         }
     }

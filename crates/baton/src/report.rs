@@ -601,7 +601,10 @@ pub fn run(what: ReportCmd) -> Result<()> {
             .over(standing);
             match what {
                 Some(AlertsCmd::Ack { key }) => {
-                    let a = app.ack_alert(None, &key).map_err(anyhow::Error::msg)?;
+                    let actor = crate::named(&app, "alerts ack")?;
+                    let a = app
+                        .ack_alert(Some(&actor), &key)
+                        .map_err(anyhow::Error::msg)?;
                     return json_or_text(&format, &a, |a| {
                         say!("acknowledged {} at {}", a.id, a.acknowledged_at)
                     });
@@ -676,8 +679,9 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 Some(AlertsCmd::Rules) => {
                     let changed = params != standing;
                     let p = if changed {
+                        let actor = crate::named(&app, "alerts rules")?;
                         let p = app
-                            .set_alert_rules(None, params)
+                            .set_alert_rules(Some(&actor), params)
                             .map_err(anyhow::Error::msg)?;
                         say!("the standing rules are set and evaluated");
                         p
@@ -922,9 +926,11 @@ fn costs(what: CostsCmd) -> Result<()> {
             db,
         } => {
             let amount: baton_domain::Money = amount.parse().map_err(anyhow::Error::msg)?;
-            let c = open(&db)?
+            let app = open(&db)?;
+            let actor = crate::named(&app, "costs add")?;
+            let c = app
                 .add_cost(
-                    None,
+                    Some(&actor),
                     baton_app::insight::costs::NewCost {
                         month,
                         region,

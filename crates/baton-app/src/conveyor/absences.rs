@@ -2,7 +2,7 @@
 
 use crate::App;
 use crate::error::AppResult;
-use crate::rights::{Action, Actor, require};
+use crate::rights::{Action, Actor, require_person};
 use baton_store::Filter;
 use baton_store::records::AbsenceRow;
 
@@ -10,9 +10,8 @@ impl App {
     /// The absences of `employee_id`, newest first: the person themself, or whoever may see
     /// the staff list.
     pub fn absences(&self, actor: &Actor, employee_id: &str) -> AppResult<Vec<AbsenceRow>> {
-        if actor.id != employee_id {
-            require(actor, Action::ReadPeople)?;
-        }
+        let e = self.employee(employee_id)?;
+        require_person(actor, Action::ReadPeople, &e.id, e.region_id.as_deref())?;
         self.db.read(|tx| {
             Ok(tx.list::<AbsenceRow>(
                 &Filter::new()

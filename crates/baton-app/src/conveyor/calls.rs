@@ -281,7 +281,10 @@ impl App {
         let now = self.now();
         let local_date = self.today(&cfg);
         self.db.tx(|tx| {
-            let company: Company = tx.get(&req.company_id)?.ok_or_else(|| AppError::not_found("company", &req.company_id))?;
+            // Only a company the caller sees: a call claims it, so a call on someone else's
+            // company would take it (the pool is claimed through `claim_company`).
+            let company: Company = visible(tx, &company_scope(actor), &req.company_id, "company")?;
+            let lead_id = lead_of(tx, actor, &company.id, req.lead_id.clone())?;
             let active = company.claim_until.as_deref().and_then(parse_stamp).is_some_and(|u| now < u);
             let holder = company.claim_holder_id.clone();
             // Renew the claim unless the actor's own claim is still fresh (saves a write per call).
@@ -295,7 +298,7 @@ impl App {
                 id: self.new_id(),
                 kind: "call".into(),
                 company_id: company.id.clone(),
-                lead_id: non_empty(req.lead_id.clone()),
+                lead_id,
                 actor_id: actor.id.clone(),
                 outcome: Some(req.outcome.clone()),
                 duration_sec: req.duration_sec,
@@ -335,11 +338,12 @@ impl App {
         };
         self.db.tx(|tx| {
             let company: Company = visible(tx, &company_scope(actor), &req.company_id, "company")?;
+            let lead_id = lead_of(tx, actor, &company.id, req.lead_id.clone())?;
             let a = Activity {
                 id: self.new_id(),
                 kind: req.kind.clone(),
                 company_id: company.id,
-                lead_id: non_empty(req.lead_id.clone()),
+                lead_id,
                 actor_id: actor.id.clone(),
                 outcome: None,
                 duration_sec: 0,
@@ -360,6 +364,7 @@ impl App {
         date: Option<&str>,
         paging: Paging,
     ) -> AppResult<Page<Activity>> {
+        require(actor, Action::ReadActivities)?;
         let (cond, vals) = company_scope(actor).sql();
         let mut f = Filter::new()
             .raw(
@@ -378,4 +383,25 @@ impl App {
         }
         self.page::<Activity>(&f, paging)
     }
+}
+
+/// The lead a call or activity is logged on: one the person sees, of the same company.
+fn lead_of(
+    tx: &mut baton_store::Tx<'_>,
+    actor: &Actor,
+    company_id: &str,
+    lead_id: Option<String>,
+) -> AppResult<Option<String>> {
+    let Some(id) = non_empty(lead_id) else {
+        return Ok(None);
+    };
+    let lead: baton_store::records::LeadRow =
+        visible(tx, &crate::rights::lead_scope(actor), &id, "lead")?;
+    if lead.company_id != company_id {
+        return Err(AppError::invalid(
+            "lead_id",
+            "the lead belongs to another company",
+        ));
+    }
+    Ok(Some(lead.id))
 }

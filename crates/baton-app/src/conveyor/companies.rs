@@ -353,7 +353,8 @@ impl App {
                 return Err(AppError::invalid("into", "a company cannot be merged into itself"));
             }
             let target: Company = visible(tx, &scope, into_id, "company")?;
-            let may = actor.any(&[Role::Head, Role::Director, Role::Admin])
+            let may = crate::rights::reach(actor, Action::CreateCompany)
+                .is_some_and(|r| r >= crate::rights::Reach::Region)
                 || before.created_by == actor.id
                 || before.claim_holder_id.as_deref() == Some(actor.id.as_str());
             if !may {

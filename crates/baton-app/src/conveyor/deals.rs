@@ -697,11 +697,7 @@ impl App {
         company_id: &str,
         client_manager_id: &str,
     ) -> AppResult<Company> {
-        if !actor.any(&[Role::Head, Role::Director, Role::Admin]) {
-            return Err(AppError::Forbidden(
-                "move clients between client managers".into(),
-            ));
-        }
+        require(actor, Action::MoveClients)?;
         self.db.tx(|tx| {
             let before: Company = visible(tx, &company_scope(actor), company_id, "company")?;
             let cm = self.actor_in(tx, client_manager_id)?;

@@ -414,9 +414,7 @@ impl App {
             let overriding = req.override_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             let (t, explanation) = match overriding {
                 Some(why) => {
-                    if !actor.any(&[Role::Head, Role::Director]) {
-                        return Err(AppError::Forbidden("override the warm-lead checklist (head or director)".into()));
-                    }
+                    require(actor, Action::OverrideChecklist)?;
                     let missing = baton_domain::lead::missing_items(&cfg.warm_lead_checklist, &answers);
                     let t = lead.hand_off_overriding(&receiver_id, &answers)?;
                     let note = if missing.is_empty() {
@@ -549,9 +547,7 @@ impl App {
         lead_id: &str,
         receiver_id: &str,
     ) -> AppResult<HandOffResult> {
-        if !actor.any(&[Role::Head, Role::Director, Role::Admin]) {
-            return Err(AppError::Forbidden("reassign leads".into()));
-        }
+        require(actor, Action::ReassignLead)?;
         let cfg = self.config()?;
         let today = self.today(&cfg);
         self.db.tx(|tx| {

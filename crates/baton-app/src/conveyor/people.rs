@@ -2,7 +2,9 @@
 
 use crate::clock::stamp;
 use crate::error::{AppError, AppResult};
-use crate::rights::{Action, Actor, require};
+use crate::rights::{
+    Action, Actor, Reach, covers, reach, require, require_grant, require_person,
+};
 use crate::{App, Page, Paging};
 use baton_domain::{ConveyorConfig, Role};
 use baton_store::Filter;
@@ -51,7 +53,7 @@ impl App {
     }
 
     pub fn create_region(&self, actor: &Actor, code: &str, name: &str) -> AppResult<Region> {
-        require(actor, Action::ManagePeople)?;
+        require(actor, Action::ManageRegions)?;
         let code = code.trim().to_lowercase();
         if code.is_empty() || name.trim().is_empty() {
             return Err(AppError::invalid(
@@ -87,8 +89,12 @@ impl App {
         actor: Option<&Actor>,
         req: NewEmployee,
     ) -> AppResult<EmployeeView> {
+        let role = Role::parse(&req.role)
+            .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
         if let Some(a) = actor {
-            require(a, Action::ManagePeople)?;
+            // The new person is nobody yet: only their region and first role decide.
+            let region = req.region_id.as_deref();
+            require_grant(a, role, "", region, region)?;
         }
         let login = req.login.trim().to_lowercase();
         if login.is_empty()
@@ -104,8 +110,6 @@ impl App {
         if req.name.trim().is_empty() {
             return Err(AppError::invalid("name", "give the person's name"));
         }
-        let role = Role::parse(&req.role)
-            .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
         let hash = self.hash_password(&req.password)?;
         let now = self.now();
         let cfg = self.config()?;
@@ -162,6 +166,18 @@ impl App {
         self.employee(&emp.id)
     }
 
+    /// One person as `actor` may see them: their role history only within the actor's reach
+    /// (`ReadPeople`); a person outside it is not found, as a record outside a scope is.
+    pub fn employee_seen_by(&self, actor: &Actor, id: &str) -> AppResult<EmployeeView> {
+        let r = require(actor, Action::ReadPeople)?;
+        let e = self.employee(id)?;
+        if !covers(actor, r, Some(&e.id), e.region_id.as_deref()) {
+            return Err(AppError::not_found("employee", id));
+        }
+        Ok(e)
+    }
+
+    /// One person with their role history, unchecked (the use cases' own reads).
     pub fn employee(&self, id: &str) -> AppResult<EmployeeView> {
         self.db.read(|tx| {
             let e: Employee = tx.must(id)?;
@@ -189,8 +205,8 @@ impl App {
         paging: Paging,
     ) -> AppResult<Page<EmployeeView>> {
         // Everyone may see colleagues' names (a caller sees who received a lead);
-        // role history is shown to those who manage or read people.
-        let full = crate::rights::may(actor, Action::ReadPeople);
+        // role history only within the reach of `ReadPeople`.
+        let full = reach(actor, Action::ReadPeople);
         let mut f = Filter::new()
             .order("name", false)
             .page(paging.per_page, paging.offset());
@@ -202,7 +218,7 @@ impl App {
             let list = tx.list::<Employee>(&f)?;
             let mut items = Vec::new();
             for e in list {
-                let roles = if full {
+                let roles = if full.is_some_and(|r| covers(actor, r, Some(&e.id), e.region_id.as_deref())) {
                     tx.list::<RoleAssignmentRow>(
                         &Filter::new()
                             .eq("employee_id", e.id.as_str())
@@ -236,11 +252,15 @@ impl App {
         employee_id: &str,
         req: NewRole,
     ) -> AppResult<EmployeeView> {
-        if let Some(a) = actor {
-            require(a, Action::ManagePeople)?;
-        }
         let role = Role::parse(&req.role)
             .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
+        if let Some(a) = actor {
+            let e = self.employee(employee_id).map_err(|_| AppError::not_found("employee", employee_id))?;
+            if reach(a, Action::ReadPeople).is_none_or(|r| !covers(a, r, Some(&e.id), e.region_id.as_deref())) {
+                return Err(AppError::not_found("employee", employee_id));
+            }
+            require_grant(a, role, &e.id, e.region_id.as_deref(), req.region_id.as_deref())?;
+        }
         let from = super::parse_date("valid_from", &req.valid_from)?;
         let to = match &req.valid_to {
             Some(t) => Some(super::parse_date("valid_to", t)?),
@@ -309,9 +329,8 @@ impl App {
         to: &str,
         kind: &str,
     ) -> AppResult<AbsenceRow> {
-        if actor.id != employee_id {
-            require(actor, Action::ManagePeople)?;
-        }
+        let e = self.employee(employee_id)?;
+        require_person(actor, Action::RecordAbsence, &e.id, e.region_id.as_deref())?;
         let f = super::parse_date("from", from)?;
         let t = super::parse_date("to", to)?;
         if t < f {
@@ -340,9 +359,11 @@ impl App {
         })
     }
 
-    /// The command line's path: the operator at the server console acts as the system.
-    pub fn set_config_unchecked_actor(&self, cfg: ConveyorConfig) -> AppResult<ConveyorConfig> {
-        self.write_config(None, cfg)
+    /// Whether anyone exists yet: the first person and the first import of a new installation
+    /// run unnamed on the command line; after that a command acts as a named person.
+    pub fn has_people(&self) -> AppResult<bool> {
+        self.db
+            .read(|tx| Ok(tx.count::<Employee>(&Filter::new())? > 0))
     }
 
     pub fn set_config(&self, actor: &Actor, cfg: ConveyorConfig) -> AppResult<ConveyorConfig> {
@@ -386,7 +407,8 @@ impl App {
         metric: &str,
         value: &str,
     ) -> AppResult<Target> {
-        require(actor, Action::SetTargets)?;
+        let e = self.employee(employee_id)?;
+        require_person(actor, Action::SetTargets, &e.id, e.region_id.as_deref())?;
         crate::payroll::period_bounds(period)?;
         let p = period.trim();
         if value.trim().parse::<rust_decimal::Decimal>().is_err() {
@@ -433,13 +455,20 @@ impl App {
     }
 
     pub fn targets(&self, actor: &Actor, period: Option<&str>) -> AppResult<Vec<Target>> {
-        require(actor, Action::ReadTargets)?;
+        let r = require(actor, Action::ReadTargets)?;
         let mut f = Filter::new().order("period", false);
         if let Some(p) = period {
             f = f.eq("period", p);
         }
-        if !crate::rights::may(actor, Action::SetTargets) {
-            f = f.eq("employee_id", actor.id.as_str());
+        match r {
+            Reach::All => {}
+            Reach::Region => {
+                f = f.raw(
+                    "(employee_id = ? OR employee_id IN (SELECT id FROM employees WHERE region_id = ?))".to_string(),
+                    vec![actor.id.as_str().into(), actor.region_id.clone().into()],
+                )
+            }
+            Reach::Own => f = f.eq("employee_id", actor.id.as_str()),
         }
         self.db.read(|tx| Ok(tx.list::<Target>(&f)?))
     }
@@ -452,10 +481,23 @@ impl App {
         entity_id: Option<&str>,
         paging: Paging,
     ) -> AppResult<Page<AuditEvent>> {
-        require(actor, Action::ReadAudit)?;
+        let r = require(actor, Action::ReadAudit)?;
         let mut f = Filter::new()
             .order("id", true)
             .page(paging.per_page, paging.offset());
+        if r != Reach::All {
+            // A head reads what their region's people did and what was done to the region's
+            // people, companies and leads.
+            let region: baton_store::Value = actor.region_id.clone().into();
+            f = f.raw(
+                "(actor_id IN (SELECT id FROM employees WHERE region_id = ?) \
+                 OR entity_id IN (SELECT id FROM employees WHERE region_id = ?) \
+                 OR entity_id IN (SELECT id FROM companies WHERE region_id = ?) \
+                 OR entity_id IN (SELECT id FROM leads WHERE region_id = ?))"
+                    .to_string(),
+                vec![region.clone(), region.clone(), region.clone(), region],
+            );
+        }
         if let Some(e) = entity {
             f = f.eq("entity", e);
         }

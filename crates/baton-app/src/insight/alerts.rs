@@ -11,7 +11,6 @@ use baton_analytics::alerts::{
     overridden_checklists, stale_deals,
 };
 use baton_domain::ConveyorConfig;
-use baton_domain::Role;
 use baton_store::records::{AlertAck, AlertLogRow, Employee, Setting};
 use baton_store::{Filter, Tx, Value};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -104,10 +103,8 @@ impl App {
                 format!("«{key}» is not an alert's key: take it from the alerts' list"),
             ));
         }
-        if let Some(a) = actor
-            && !a.any(&[Role::Head, Role::Director, Role::Admin])
-        {
-            return Err(AppError::Forbidden("acknowledge alerts".into()));
+        if let Some(a) = actor {
+            crate::rights::require(a, crate::rights::Action::AckAlerts)?;
         }
         self.db.tx(|tx| {
             let Some(subject) = tx.get::<Employee>(person)? else {
@@ -116,13 +113,12 @@ impl App {
                     format!("«{key}» names no known person: take it from the alerts' list"),
                 ));
             };
-            if let Some(a) = actor
-                && !a.sees_all()
-                && (a.region_id.is_none() || a.region_id != subject.region_id)
-            {
-                return Err(AppError::Forbidden(
-                    "acknowledge an alert of another region than your own".into(),
-                ));
+            if let Some(a) = actor {
+                crate::rights::require_region(
+                    a,
+                    crate::rights::Action::AckAlerts,
+                    subject.region_id.as_deref(),
+                )?;
             }
             if let Some(existing) = tx.get::<AlertAck>(key)? {
                 return Ok(existing);
@@ -312,7 +308,7 @@ impl App {
         params: AlertParams,
     ) -> AppResult<AlertParams> {
         if let Some(a) = actor {
-            crate::rights::require(a, crate::rights::Action::EditConfig)?;
+            crate::rights::require(a, crate::rights::Action::SetAlertRules)?;
         }
         for (field, value, max) in [
             (
@@ -461,15 +457,10 @@ impl App {
     /// region's (their people's), everyone's for the director and the admin, none for others.
     /// The pages show it beside "Alerts".
     pub fn open_alert_count(&self, actor: &Actor) -> AppResult<i64> {
-        let region = if actor.sees_all() {
-            None
-        } else if actor.has(Role::Head) {
-            match &actor.region_id {
-                Some(r) => Some(r.clone()),
-                None => return Ok(0),
-            }
-        } else {
-            return Ok(0);
+        let region = match crate::rights::region_limit(actor, crate::rights::Action::AckAlerts) {
+            Ok(None) => None,
+            Ok(Some(r)) if !r.is_empty() => Some(r),
+            _ => return Ok(0),
         };
         self.db.read(|tx| {
             let mut sql =

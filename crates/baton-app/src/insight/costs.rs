@@ -6,7 +6,7 @@ use super::{day, local_day, months, parse_month, report_region, stamp_bounds};
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::costs::{CostInputs, CostRow, cost_row};
-use baton_domain::{Money, Role};
+use baton_domain::Money;
 use baton_store::Value;
 use baton_store::records::{AcquisitionCost, Region};
 use chrono::{Months, NaiveDate};
@@ -55,6 +55,9 @@ fn month_of(d: NaiveDate) -> String {
 impl App {
     /// Enters an acquisition cost for a month and region (head of that region, director, admin).
     pub fn add_cost(&self, actor: Option<&Actor>, c: NewCost) -> AppResult<AcquisitionCost> {
+        if let Some(a) = actor {
+            crate::rights::require(a, crate::rights::Action::ManageCosts)?;
+        }
         parse_month("month", &c.month)?;
         let kind = c.kind.trim().to_string();
         if kind.is_empty() {
@@ -111,10 +114,8 @@ impl App {
                 format!("{n} is not a number of months between 1 and 36"),
             ));
         }
-        if let Some(a) = actor
-            && !a.any(&[Role::Head, Role::Director, Role::Admin])
-        {
-            return Err(AppError::Forbidden("see the department's costs".into()));
+        if let Some(a) = actor {
+            crate::rights::require(a, crate::rights::Action::ReadReports)?;
         }
         let cfg = self.config()?;
         let tz = cfg.tz();

@@ -13,7 +13,6 @@ pub mod retention;
 
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
-use baton_domain::Role;
 use baton_store::records::Region;
 use baton_store::{Filter, Tx};
 use chrono::NaiveDate;
@@ -71,20 +70,16 @@ pub(crate) fn report_region(
         None => None,
     };
     let Some(a) = actor else { return Ok(asked) };
-    if a.sees_all() {
-        return Ok(asked);
-    }
-    if a.has(Role::Head) {
-        let own = a.region_id.clone().unwrap_or_default();
-        return match asked {
+    match crate::rights::region_limit(a, crate::rights::Action::ReadReports)? {
+        None => Ok(asked),
+        Some(own) => match asked {
             Some(r) if r.id != own => Err(AppError::Forbidden(
                 "see the reports of another region than your own".into(),
             )),
             Some(r) => Ok(Some(r)),
             None => Ok(tx.get::<Region>(&own)?),
-        };
+        },
     }
-    Err(AppError::Forbidden("see the department's reports".into()))
 }
 
 /// A person as reports show them.

@@ -658,11 +658,5 @@ fn settle_totals(out: &mut [PersonStatement]) {
 /// The region a head's payroll is limited to; None for everyone else allowed to read it.
 fn payroll_region(actor: Option<&Actor>) -> AppResult<Option<String>> {
     let Some(a) = actor else { return Ok(None) };
-    if !a.any(&[Role::Head, Role::Director, Role::Admin, Role::Accountant]) {
-        return Err(AppError::Forbidden("read payroll".into()));
-    }
-    if a.has(Role::Head) && !a.any(&[Role::Director, Role::Admin, Role::Accountant]) {
-        return Ok(a.region_id.clone());
-    }
-    Ok(None)
+    crate::rights::region_limit(a, crate::rights::Action::ReadPayroll)
 }

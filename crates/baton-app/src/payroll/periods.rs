@@ -10,11 +10,11 @@
 use super::{Job, PersonStatement, Plans, period_bounds, period_of};
 use crate::App;
 use crate::error::{AppError, AppResult};
-use crate::rights::Actor;
+use crate::rights::{Action, Actor};
 use baton_comp::Line;
 use baton_comp::number::{round_money, rubles};
 use baton_domain::{ConveyorConfig, Role};
-use baton_store::records::{PayPeriod, PayStatement};
+use baton_store::records::{PayPeriod, PayStatement, PeriodApproval};
 use baton_store::{Filter, Json, Tx, Value};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -274,22 +274,19 @@ fn plan_allows_clawback(app: &App, tx: &mut Tx<'_>, id: &str) -> AppResult<bool>
     })
 }
 
-fn may(actor: Option<&Actor>, roles: &[Role], what: &str) -> AppResult<()> {
-    if let Some(a) = actor
-        && !a.any(roles)
-    {
-        return Err(AppError::Forbidden(what.into()));
+/// A period is the whole company's month: its steps need the company-wide reach.
+fn may(actor: Option<&Actor>, action: Action) -> AppResult<()> {
+    if let Some(a) = actor {
+        crate::rights::require_region(a, action, None)?;
     }
     Ok(())
 }
 
 impl App {
     pub fn periods(&self, actor: Option<&Actor>) -> AppResult<Vec<PeriodInfo>> {
-        may(
-            actor,
-            &[Role::Head, Role::Director, Role::Admin, Role::Accountant],
-            "read payroll periods",
-        )?;
+        if let Some(a) = actor {
+            crate::rights::require(a, Action::ReadPayroll)?;
+        }
         self.db.read(|tx| {
             let mut out = Vec::new();
             for p in tx.list::<PayPeriod>(&Filter::new().order("id", true))? {
@@ -316,11 +313,7 @@ impl App {
 
     /// Computes and stores every statement of an ended period for review.
     pub fn calculate_period(&self, actor: Option<&Actor>, period: &str) -> AppResult<PeriodInfo> {
-        may(
-            actor,
-            &[Role::Head, Role::Director, Role::Admin, Role::Accountant],
-            "calculate payroll",
-        )?;
+        may(actor, Action::CalculatePeriod)?;
         let (_, end) = period_bounds(period)?;
         let cfg = self.config()?;
         if end >= self.today(&cfg) {
@@ -396,10 +389,19 @@ impl App {
         self.period_info(period)
     }
 
-    /// Freezes a calculated period. Only the head or the director approves, periods in order,
-    /// and only when nothing changed since the calculation.
+    /// Freezes a calculated period, periods in order, and only when nothing changed since the
+    /// calculation. The director approves the whole period; a head approves their region's
+    /// part, and the period is frozen when every region with statements is approved (people
+    /// without a region, if any have statements, need the director).
     pub fn approve_period(&self, actor: Option<&Actor>, period: &str) -> AppResult<PeriodInfo> {
-        may(actor, &[Role::Head, Role::Director], "approve payroll")?;
+        let reach = match actor {
+            Some(a) => Some(crate::rights::require(a, Action::ApprovePeriod)?),
+            None => None,
+        };
+        let regional = reach.is_some_and(|r| r < crate::rights::Reach::All);
+        if regional && actor.is_some_and(|a| a.region_id.is_none()) {
+            return Err(AppError::Forbidden("approve payroll without a region".into()));
+        }
         let cfg = self.config()?;
         self.db.tx(|tx| {
             let p = tx
@@ -431,6 +433,30 @@ impl App {
             if fresh != saved {
                 return Err(AppError::State(format!("the data of {period} changed since it was calculated; calculate it again and review before approving")));
             }
+            if let (true, Some(a)) = (regional, actor) {
+                let region = a.region_id.clone().unwrap_or_default();
+                let row = PeriodApproval {
+                    id: format!("{period}:{region}"),
+                    period: period.into(),
+                    region_id: region.clone(),
+                    approved_at: crate::clock::stamp(self.now()),
+                    approved_by: a.id.clone(),
+                };
+                if tx.get::<PeriodApproval>(&row.id)?.is_none() {
+                    tx.insert(&row)?;
+                    self.audit(tx, actor, "pay_period", period, "period.region_approved", None::<&()>, Some(&row))?;
+                }
+                // Regions (and the region-less) whose people have statements in the period.
+                let waiting = tx.query_one(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT DISTINCT e.region_id FROM pay_statements s \
+                     JOIN employees e ON e.id = s.employee_id WHERE s.period = ? AND (e.region_id IS NULL OR e.region_id NOT IN \
+                     (SELECT region_id FROM period_approvals WHERE period = ?))) w",
+                    &[period.into(), period.into()],
+                )?.map_or(0, |r| r.int(0));
+                if waiting > 0 {
+                    return Ok(());
+                }
+            }
             let before = p.clone();
             let mut after = p;
             after.status = "approved".into();
@@ -448,11 +474,7 @@ impl App {
 
     /// Marks an approved period paid (the accountant or the director).
     pub fn pay_period(&self, actor: Option<&Actor>, period: &str) -> AppResult<PeriodInfo> {
-        may(
-            actor,
-            &[Role::Accountant, Role::Director, Role::Admin],
-            "mark payroll paid",
-        )?;
+        may(actor, Action::PayPeriod)?;
         self.db.tx(|tx| {
             let p = tx.get::<PayPeriod>(period)?.ok_or_else(|| {
                 AppError::invalid(

@@ -141,19 +141,15 @@ pub fn plan_for(
 }
 
 fn may_edit(actor: Option<&Actor>) -> AppResult<()> {
-    if let Some(a) = actor
-        && !a.any(&[Role::Head, Role::Director, Role::Admin])
-    {
-        return Err(AppError::Forbidden("edit compensation plans".into()));
+    if let Some(a) = actor {
+        crate::rights::require(a, crate::rights::Action::EditPlans)?;
     }
     Ok(())
 }
 
 fn may_read(actor: Option<&Actor>) -> AppResult<()> {
-    if let Some(a) = actor
-        && !a.any(&[Role::Head, Role::Director, Role::Admin, Role::Accountant])
-    {
-        return Err(AppError::Forbidden("read compensation plans".into()));
+    if let Some(a) = actor {
+        crate::rights::require(a, crate::rights::Action::ReadPlans)?;
     }
     Ok(())
 }
@@ -237,9 +233,23 @@ impl App {
                                 format!("no employee «{who}»: give a login or an id"),
                             )
                         })?;
+                    if let Some(a) = actor {
+                        crate::rights::require_person(
+                            a,
+                            crate::rights::Action::EditPlans,
+                            &e.id,
+                            e.region_id.as_deref(),
+                        )?;
+                    }
                     Some(e.id)
                 }
             };
+            // A role's plan pays the whole company: it needs the company-wide reach.
+            if employee_id.is_none()
+                && let Some(a) = actor
+            {
+                crate::rights::require_region(a, crate::rights::Action::EditPlans, None)?;
+            }
             let (cond, vals) = match &employee_id {
                 Some(e) => (
                     "role = ? AND employee_id = ?",

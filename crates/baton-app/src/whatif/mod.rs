@@ -11,36 +11,21 @@ pub mod structure;
 /// The structure simulator's types (parameters, scenarios, settings, results).
 pub use baton_simulation::structure as sim;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::rights::Actor;
-use baton_domain::Role;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Who may replay pay: as for payroll (head: own region; director, admin, accountant: all).
 /// Returns the region a head is limited to.
 pub(crate) fn may_read_pay(actor: Option<&Actor>) -> AppResult<Option<String>> {
     let Some(a) = actor else { return Ok(None) };
-    if !a.any(&[Role::Head, Role::Director, Role::Admin, Role::Accountant]) {
-        return Err(AppError::Forbidden("replay pay plans".into()));
-    }
-    if a.has(Role::Head) && !a.any(&[Role::Director, Role::Admin, Role::Accountant]) {
-        return Ok(a.region_id.clone());
-    }
-    Ok(None)
+    crate::rights::region_limit(a, crate::rights::Action::Replay)
 }
 
 /// Who may simulate the department's structure: head (own region's history), director, admin.
 pub(crate) fn may_simulate(actor: Option<&Actor>) -> AppResult<Option<String>> {
     let Some(a) = actor else { return Ok(None) };
-    if !a.any(&[Role::Head, Role::Director, Role::Admin]) {
-        return Err(AppError::Forbidden(
-            "simulate the department's structure".into(),
-        ));
-    }
-    if a.has(Role::Head) && !a.any(&[Role::Director, Role::Admin]) {
-        return Ok(a.region_id.clone());
-    }
-    Ok(None)
+    crate::rights::region_limit(a, crate::rights::Action::Simulate)
 }
 
 /// `part ÷ whole × 100`, rounded to 0.1 (half away from zero); none when `whole` is 0.

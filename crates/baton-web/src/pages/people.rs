@@ -309,7 +309,7 @@ async fn person_page(s: &AppState, v: &Viewer, id: &str, err: PersonError<'_>) -
             run(s, move |app| {
                 let cfg = app.config()?;
                 Ok((
-                    app.employee(&i2)?,
+                    app.employee_seen_by(&actor, &i2)?,
                     app.regions()?,
                     app.absences(&actor, &i2)?,
                     app.today(&cfg),
