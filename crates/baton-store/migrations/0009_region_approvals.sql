@@ -1,5 +1,5 @@
--- A head approves their region's part of a calculated period; the period is approved (frozen)
--- when every region with statements is, or when the director approves the whole.
+-- A head approves their region's part of a calculated period, and the period is approved
+-- (frozen) when every region with statements is, or when the director approves the whole.
 CREATE TABLE period_approvals (
   id TEXT PRIMARY KEY,
   period TEXT NOT NULL REFERENCES pay_periods(id),

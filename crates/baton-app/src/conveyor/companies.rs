@@ -171,6 +171,13 @@ impl App {
         let region_id = non_empty(req.region_id.clone())
             .or_else(|| actor.region_id.clone())
             .ok_or_else(|| AppError::invalid("region_id", "choose the company's region"))?;
+        if crate::rights::reach(actor, Action::CreateCompany) != Some(crate::rights::Reach::All)
+            && actor.region_id.as_deref() != Some(region_id.as_str())
+        {
+            return Err(AppError::Forbidden(
+                "create companies outside your region".into(),
+            ));
+        }
         let source = non_empty(req.source.clone()).unwrap_or_else(|| "cold_call".into());
         let now = self.now();
         let cfg = self.config()?;

@@ -736,6 +736,7 @@ impl App {
     }
 
     pub fn lose_lead(&self, actor: &Actor, lead_id: &str, reason: &str) -> AppResult<LeadRow> {
+        require(actor, Action::LoseLead)?;
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
             let t = lead.lose(&actor.id, reason)?;

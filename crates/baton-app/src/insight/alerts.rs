@@ -93,6 +93,10 @@ impl App {
     /// region, the director or the admin (the command line too). Acknowledging twice keeps the
     /// first acknowledgement.
     pub fn ack_alert(&self, actor: Option<&Actor>, key: &str) -> AppResult<AlertAck> {
+        // Rights first: a refusal must not depend on what was asked.
+        if let Some(a) = actor {
+            crate::rights::require(a, crate::rights::Action::AckAlerts)?;
+        }
         let key = key.trim();
         let mut parts = key.split(':');
         let (rule, person) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
@@ -102,9 +106,6 @@ impl App {
                 "key",
                 format!("«{key}» is not an alert's key: take it from the alerts' list"),
             ));
-        }
-        if let Some(a) = actor {
-            crate::rights::require(a, crate::rights::Action::AckAlerts)?;
         }
         self.db.tx(|tx| {
             let Some(subject) = tx.get::<Employee>(person)? else {
