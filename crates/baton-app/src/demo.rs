@@ -237,6 +237,18 @@ fn add_workdays(d: NaiveDate, n: i64) -> NaiveDate {
 }
 
 /// A refusal that belongs to the story (someone else's claim, an open lead on the company).
+/// The demo's people call companies of the pool: a call needs the company in the caller's
+/// scope, so an unclaimed one is claimed first, as the call page's "take" does.
+fn log_call_claiming(app: &App, actor: &Actor, call: NewCall) -> AppResult<()> {
+    match app.log_call(actor, call.clone()) {
+        Err(AppError::NotFound { .. }) => {
+            app.claim_company(actor, &call.company_id)?;
+            app.log_call(actor, call).map(|_| ())
+        }
+        r => r.map(|_| ()),
+    }
+}
+
 fn expected(e: &AppError) -> bool {
     matches!(
         e,
@@ -1062,7 +1074,8 @@ fn universal_day(
             *pos += 1;
             g.tick();
             let outcome = pick_outcome(&mut g.rng, 0.05);
-            match g.app.log_call(
+            match log_call_claiming(
+                &g.app,
                 &um,
                 NewCall {
                     company_id: company_id.clone(),
@@ -1252,7 +1265,8 @@ fn conveyor_day(g: &mut Gen, regions: &[Region], ri: usize, day: NaiveDate) -> A
             *pos += 1;
             g.tick();
             let outcome = pick_outcome(&mut g.rng, 0.022);
-            match g.app.log_call(
+            match log_call_claiming(
+                &g.app,
                 &c.actor,
                 NewCall {
                     company_id: company_id.clone(),

@@ -146,7 +146,7 @@ pub const TABLE: &[(Action, [Option<Reach>; 8])] = {
         (VerifyAudit,         [N,   N,  N,  N,  N,   A,  N,  A]),
         (ReadFinance,         [N,   O,  O,  O,  R,   A,  A,  A]),
         (ReadPayroll,         [N,   N,  N,  N,  R,   A,  A,  A]),
-        (CalculatePeriod,     [N,   N,  N,  N,  N,   A,  A,  A]),
+        (CalculatePeriod,     [N,   N,  N,  N,  R,   A,  A,  A]),
         (ApprovePeriod,       [N,   N,  N,  N,  R,   A,  N,  N]),
         (PayPeriod,           [N,   N,  N,  N,  N,   A,  A,  A]),
         (ReadPlans,           [N,   N,  N,  N,  R,   A,  A,  A]),
@@ -288,7 +288,11 @@ pub fn require_grant(
         return Err(AppError::Forbidden(format!(
             "grant the role {} (only {} may)",
             role.as_str(),
-            if rank(role) >= 3 { "an admin" } else { "a director or an admin" }
+            if rank(role) >= 3 {
+                "an admin"
+            } else {
+                "a director or an admin"
+            }
         )));
     }
     if r == Reach::Region && (role_region.is_none() || role_region != actor.region_id.as_deref()) {
@@ -374,10 +378,18 @@ pub fn company_scope(a: &Actor) -> Scope {
     }
     if a.has(Role::Caller) {
         parts.push((
-            "claim_holder_id = ? OR created_by = ? OR id IN (SELECT company_id FROM leads WHERE caller_id = ?) \
-             OR id IN (SELECT i.company_id FROM call_list_items i JOIN call_lists l ON l.id = i.call_list_id WHERE l.owner_id = ?)"
+            "claim_holder_id = ? OR created_by = ? OR id IN (SELECT company_id FROM leads WHERE caller_id = ?)"
                 .to_string(),
-            vec![me(a), me(a), me(a), me(a)],
+            vec![me(a), me(a), me(a)],
+        ));
+    }
+    // Whoever calls sees the companies of the call lists they own (a head gives a universal
+    // manager a list, too).
+    if may(a, Action::LogCall) {
+        parts.push((
+            "id IN (SELECT i.company_id FROM call_list_items i JOIN call_lists l ON l.id = i.call_list_id WHERE l.owner_id = ?)"
+                .to_string(),
+            vec![me(a)],
         ));
     }
     if a.any(&[Role::SalesManager, Role::UniversalManager]) {
@@ -446,13 +458,41 @@ mod tests {
 
     #[test]
     fn accountant_reads_money_only() {
-        assert_eq!(role_reach(Role::Accountant, Action::ReadFinance), Some(Reach::All));
+        assert_eq!(
+            role_reach(Role::Accountant, Action::ReadFinance),
+            Some(Reach::All)
+        );
         assert_eq!(role_reach(Role::Accountant, Action::HandOff), None);
         assert_eq!(role_reach(Role::Accountant, Action::ReadActivities), None);
         assert_eq!(role_reach(Role::Caller, Action::DecideLead), None);
-        assert_eq!(role_reach(Role::SalesManager, Action::DecideLead), Some(Reach::Own));
+        assert_eq!(
+            role_reach(Role::SalesManager, Action::DecideLead),
+            Some(Reach::Own)
+        );
         assert_eq!(role_reach(Role::Head, Action::EditConfig), None);
-        assert_eq!(role_reach(Role::Head, Action::ManagePeople), Some(Reach::Region));
+        assert_eq!(
+            role_reach(Role::Head, Action::ManagePeople),
+            Some(Reach::Region)
+        );
+    }
+
+    #[test]
+    fn the_documented_table_is_the_code() {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/security.md"
+        ))
+        .unwrap_or_default();
+        let printed = doc
+            .split("<!-- rights-table:start -->\n")
+            .nth(1)
+            .and_then(|s| s.split("<!-- rights-table:end -->").next())
+            .unwrap_or_default();
+        assert_eq!(
+            printed,
+            markdown(),
+            "docs/security.md's table differs from TABLE"
+        );
     }
 
     #[test]

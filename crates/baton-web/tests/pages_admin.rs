@@ -118,6 +118,24 @@ async fn payroll(s: Server) {
         location.starts_with(&format!("/payroll/{period}?ok=")),
         "{location}"
     );
+    // The head approves Moscow's part; Saint Petersburg (sm_spb) still waits, so the period
+    // is not frozen until the director approves it.
+    let (_, body) = get(&c, &s, &head, &format!("/payroll/{period}")).await;
+    assert!(body.contains("рассчитан, на проверке"), "{body}");
+    assert!(
+        body.contains("<b id=\"approved-regions\">Москва</b>"),
+        "{body}"
+    );
+    let director = s.login("director").await;
+    let (status, _, body) = post(
+        &c,
+        &s,
+        &director,
+        &format!("/payroll/{period}/approve"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
     let (_, body) = get(&c, &s, &head, &format!("/payroll/{period}")).await;
     assert!(body.contains("утверждён"), "{body}");
     assert!(!body.contains("id=\"approve\""), "{body}");

@@ -85,6 +85,22 @@ async fn relay(s: Server) {
                 Some(json!({"company_id": company, "outcome": "no_answer"})),
             )
             .await;
+        // A call claims the company, so a caller may call only companies they see; someone
+        // else's company is not found, and claiming it names the holder.
+        assert_eq!(
+            (r.status, r.code()),
+            (404, "not_found"),
+            "another caller's company: {}",
+            r.body
+        );
+        let r = s
+            .call(
+                "POST",
+                &format!("/api/companies/{company}/claim"),
+                Some(&caller2),
+                None,
+            )
+            .await;
         assert_eq!(
             (r.status, r.code()),
             (409, "company_claimed"),

@@ -197,7 +197,11 @@ async fn walk(s: Server) {
         ["caller_spb", "head_spb"]
             .iter()
             .map(|login| {
-                let role = if *login == "head_spb" { "head" } else { "caller" };
+                let role = if *login == "head_spb" {
+                    "head"
+                } else {
+                    "caller"
+                };
                 let e = app
                     .create_employee(
                         Some(&admin),
@@ -298,7 +302,12 @@ async fn walk(s: Server) {
             };
             let path = format!("{}{}", doc.path.replace("{id}", &id), query(doc.path));
             let r = s
-                .call(m, &path, Some(&tok), Some(body(doc.path, &s, &plan_text, &config)))
+                .call(
+                    m,
+                    &path,
+                    Some(&tok),
+                    Some(body(doc.path, &s, &plan_text, &config)),
+                )
                 .await;
             cases += 1;
             let has = reach(role, action).is_some();
@@ -327,11 +336,18 @@ async fn walk(s: Server) {
     for (login, role, region) in ACTORS {
         let tok = s.login(login).await;
         let me = s.id(login);
-        for (owner_login, owner_region) in [(login, region), ("caller2", msk), ("caller_spb", "spb")]
+        for (owner_login, owner_region) in
+            [(login, region), ("caller2", msk), ("caller_spb", "spb")]
         {
             let owner = id_of(owner_login);
             let owner_region_id = s.regions.get(owner_region).cloned();
-            let region_code = |r: &str| if r.is_empty() { String::new() } else { r.to_string() };
+            let region_code = |r: &str| {
+                if r.is_empty() {
+                    String::new()
+                } else {
+                    r.to_string()
+                }
+            };
             let covered = |a: Action| {
                 expect_covers(
                     reach(role, a),
@@ -397,10 +413,18 @@ async fn walk(s: Server) {
     for (login, role, region) in ACTORS {
         let tok = s.login(login).await;
         for (creator, company) in &companies {
-            let company_region = if *creator == "caller_spb" { "spb" } else { "msk" };
+            let company_region = if *creator == "caller_spb" {
+                "spb"
+            } else {
+                "msk"
+            };
             // The caller's own company is the one they created; everyone else's reach is
             // their region or all.
-            let owner = s.ids.get(*creator).cloned().unwrap_or_else(|| id_of(creator));
+            let owner = s
+                .ids
+                .get(*creator)
+                .cloned()
+                .unwrap_or_else(|| id_of(creator));
             let me = s.id(login);
             let allowed = match reach(role, Action::LogCall) {
                 Some(Reach::Own) => owner == me,
@@ -426,7 +450,12 @@ async fn walk(s: Server) {
                 ));
             }
             let r = s
-                .call("GET", &format!("/api/companies/{company}"), Some(&tok), None)
+                .call(
+                    "GET",
+                    &format!("/api/companies/{company}"),
+                    Some(&tok),
+                    None,
+                )
                 .await;
             cases += 1;
             let sees = match role {
@@ -452,22 +481,54 @@ async fn walk(s: Server) {
     let head_id = s.id("head");
     let msk_id = s.regions["msk"].clone();
     let repro: Vec<(&str, &str, String, Value)> = vec![
-        ("a head makes themself director", "POST", format!("/api/employees/{head_id}/roles"),
-         json!({"role": "director", "valid_from": "2026-12-01"})),
-        ("a head grants themself a conveyor role", "POST", format!("/api/employees/{head_id}/roles"),
-         json!({"role": "caller", "region_id": msk_id, "valid_from": "2026-12-01"})),
-        ("a head creates an admin", "POST", "/api/employees".to_string(),
-         json!({"login": "evil_admin", "name": "Злой", "password": PASSWORD, "role": "admin"})),
-        ("a head creates a director", "POST", "/api/employees".to_string(),
-         json!({"login": "evil_dir", "name": "Злой", "password": PASSWORD, "role": "director"})),
-        ("a head adds a caller in another region", "POST", "/api/employees".to_string(),
-         json!({"login": "spb_new", "name": "Новый", "password": PASSWORD, "role": "caller", "region_id": s.regions["spb"]})),
-        ("a head sets another region's target", "POST", "/api/targets".to_string(),
-         json!({"employee_id": id_of("caller_spb"), "period": "2026-12", "metric": "leads_accepted", "value": "1"})),
-        ("a head records another region's absence", "POST", format!("/api/employees/{}/absences", id_of("caller_spb")),
-         json!({"from": "2026-12-20", "to": "2026-12-21", "kind": "vacation"})),
-        ("a head edits the whole company's role plan", "POST", "/api/plans".to_string(),
-         json!({"text": plan_text})),
+        (
+            "a head makes themself director",
+            "POST",
+            format!("/api/employees/{head_id}/roles"),
+            json!({"role": "director", "valid_from": "2026-12-01"}),
+        ),
+        (
+            "a head grants themself a conveyor role",
+            "POST",
+            format!("/api/employees/{head_id}/roles"),
+            json!({"role": "caller", "region_id": msk_id, "valid_from": "2026-12-01"}),
+        ),
+        (
+            "a head creates an admin",
+            "POST",
+            "/api/employees".to_string(),
+            json!({"login": "evil_admin", "name": "Злой", "password": PASSWORD, "role": "admin"}),
+        ),
+        (
+            "a head creates a director",
+            "POST",
+            "/api/employees".to_string(),
+            json!({"login": "evil_dir", "name": "Злой", "password": PASSWORD, "role": "director"}),
+        ),
+        (
+            "a head adds a caller in another region",
+            "POST",
+            "/api/employees".to_string(),
+            json!({"login": "spb_new", "name": "Новый", "password": PASSWORD, "role": "caller", "region_id": s.regions["spb"]}),
+        ),
+        (
+            "a head sets another region's target",
+            "POST",
+            "/api/targets".to_string(),
+            json!({"employee_id": id_of("caller_spb"), "period": "2026-12", "metric": "leads_accepted", "value": "1"}),
+        ),
+        (
+            "a head records another region's absence",
+            "POST",
+            format!("/api/employees/{}/absences", id_of("caller_spb")),
+            json!({"from": "2026-12-20", "to": "2026-12-21", "kind": "vacation"}),
+        ),
+        (
+            "a head edits the whole company's role plan",
+            "POST",
+            "/api/plans".to_string(),
+            json!({"text": plan_text}),
+        ),
     ];
     for (what, m, path, b) in repro {
         let r = s.call(m, &path, Some(&head), Some(b)).await;
@@ -477,20 +538,40 @@ async fn walk(s: Server) {
         }
     }
     // A head's audit log holds nothing of another region: caller_spb's company is there.
-    let r = s.call("GET", "/api/audit?per_page=500", Some(&head), None).await;
+    let r = s
+        .call("GET", "/api/audit?per_page=500", Some(&head), None)
+        .await;
     cases += 1;
     let spb_company = &companies[2].1;
     let leaked = r.body["items"].as_array().map_or(0, |items| {
-        items.iter().filter(|e| e["entity_id"].as_str() == Some(spb_company.as_str())
-            || e["actor_id"].as_str() == Some(id_of("caller_spb").as_str())).count()
+        items
+            .iter()
+            .filter(|e| {
+                e["entity_id"].as_str() == Some(spb_company.as_str())
+                    || e["actor_id"].as_str() == Some(id_of("caller_spb").as_str())
+            })
+            .count()
     });
     if r.status != 200 || leaked > 0 {
-        wrong.push(format!("a head reads {leaked} audit events of another region ({})", r.status));
+        wrong.push(format!(
+            "a head reads {leaked} audit events of another region ({})",
+            r.status
+        ));
     }
-    let r = s.call("GET", "/api/activities", Some(&s.login("accountant").await), None).await;
+    let r = s
+        .call(
+            "GET",
+            "/api/activities",
+            Some(&s.login("accountant").await),
+            None,
+        )
+        .await;
     cases += 1;
     if r.status != 403 {
-        wrong.push(format!("the accountant reads activities: {} {}", r.status, r.body));
+        wrong.push(format!(
+            "the accountant reads activities: {} {}",
+            r.status, r.body
+        ));
     }
 
     println!("rights matrix: {cases} cases walked");

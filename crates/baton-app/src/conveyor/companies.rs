@@ -405,6 +405,12 @@ impl App {
             let c: Company = tx
                 .get(company_id)?
                 .ok_or_else(|| AppError::not_found("company", company_id))?;
+            // The pool is regional: only someone reaching all regions claims across them.
+            if crate::rights::reach(actor, Action::OpenLead) != Some(crate::rights::Reach::All)
+                && actor.region_id.as_deref() != Some(c.region_id.as_str())
+            {
+                return Err(AppError::not_found("company", company_id));
+            }
             self.claim_in(tx, actor, c, now, cfg.claim_days)
         })
     }

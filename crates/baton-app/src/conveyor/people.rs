@@ -2,9 +2,7 @@
 
 use crate::clock::stamp;
 use crate::error::{AppError, AppResult};
-use crate::rights::{
-    Action, Actor, Reach, covers, reach, require, require_grant, require_person,
-};
+use crate::rights::{Action, Actor, Reach, covers, reach, require, require_grant, require_person};
 use crate::{App, Page, Paging};
 use baton_domain::{ConveyorConfig, Role};
 use baton_store::Filter;
@@ -218,7 +216,9 @@ impl App {
             let list = tx.list::<Employee>(&f)?;
             let mut items = Vec::new();
             for e in list {
-                let roles = if full.is_some_and(|r| covers(actor, r, Some(&e.id), e.region_id.as_deref())) {
+                let roles = if full
+                    .is_some_and(|r| covers(actor, r, Some(&e.id), e.region_id.as_deref()))
+                {
                     tx.list::<RoleAssignmentRow>(
                         &Filter::new()
                             .eq("employee_id", e.id.as_str())
@@ -255,11 +255,21 @@ impl App {
         let role = Role::parse(&req.role)
             .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
         if let Some(a) = actor {
-            let e = self.employee(employee_id).map_err(|_| AppError::not_found("employee", employee_id))?;
-            if reach(a, Action::ReadPeople).is_none_or(|r| !covers(a, r, Some(&e.id), e.region_id.as_deref())) {
+            let e = self
+                .employee(employee_id)
+                .map_err(|_| AppError::not_found("employee", employee_id))?;
+            if reach(a, Action::ReadPeople)
+                .is_none_or(|r| !covers(a, r, Some(&e.id), e.region_id.as_deref()))
+            {
                 return Err(AppError::not_found("employee", employee_id));
             }
-            require_grant(a, role, &e.id, e.region_id.as_deref(), req.region_id.as_deref())?;
+            require_grant(
+                a,
+                role,
+                &e.id,
+                e.region_id.as_deref(),
+                req.region_id.as_deref(),
+            )?;
         }
         let from = super::parse_date("valid_from", &req.valid_from)?;
         let to = match &req.valid_to {

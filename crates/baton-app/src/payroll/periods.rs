@@ -35,6 +35,8 @@ pub struct PeriodInfo {
     pub pending_changes: i64,
     pub statements: i64,
     pub total: Decimal,
+    /// Regions (their names) whose head approved their part of a calculated period.
+    pub approved_regions: Vec<String>,
 }
 
 pub(crate) fn status_of(tx: &mut Tx<'_>, period: &str) -> AppResult<String> {
@@ -295,6 +297,14 @@ impl App {
                     &[p.id.clone().into()],
                 )?;
                 let (n, total) = r.map_or((0, 0), |r| (r.int(0), r.int(1)));
+                let approved_regions = tx
+                    .query(
+                        "SELECT r.name FROM period_approvals a JOIN regions r ON r.id = a.region_id WHERE a.period = ? ORDER BY r.name",
+                        &[p.id.clone().into()],
+                    )?
+                    .into_iter()
+                    .map(|r| r.text(0))
+                    .collect();
                 out.push(PeriodInfo {
                     period: p.id,
                     status: p.status,
@@ -305,6 +315,7 @@ impl App {
                     pending_changes: p.changes - p.checked,
                     statements: n,
                     total: Decimal::new(total, 2),
+                    approved_regions,
                 });
             }
             Ok(out)
@@ -313,7 +324,10 @@ impl App {
 
     /// Computes and stores every statement of an ended period for review.
     pub fn calculate_period(&self, actor: Option<&Actor>, period: &str) -> AppResult<PeriodInfo> {
-        may(actor, Action::CalculatePeriod)?;
+        // Calculating is derived and redone at will (a head reviews their region): any reach.
+        if let Some(a) = actor {
+            crate::rights::require(a, Action::CalculatePeriod)?;
+        }
         let (_, end) = period_bounds(period)?;
         let cfg = self.config()?;
         if end >= self.today(&cfg) {
@@ -365,6 +379,8 @@ impl App {
                 p.version += 1;
                 tx.update(&p, Some(before.version))?;
             }
+            // Regions approved what the last calculation said; a new one asks them again.
+            tx.exec("DELETE FROM period_approvals WHERE period = ?", &[period.into()])?;
             let mut rows = Vec::with_capacity(list.len());
             for mut s in list {
                 s.status = "calculated".into();
@@ -400,7 +416,9 @@ impl App {
         };
         let regional = reach.is_some_and(|r| r < crate::rights::Reach::All);
         if regional && actor.is_some_and(|a| a.region_id.is_none()) {
-            return Err(AppError::Forbidden("approve payroll without a region".into()));
+            return Err(AppError::Forbidden(
+                "approve payroll without a region".into(),
+            ));
         }
         let cfg = self.config()?;
         self.db.tx(|tx| {

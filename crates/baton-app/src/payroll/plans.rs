@@ -244,8 +244,10 @@ impl App {
                     Some(e.id)
                 }
             };
-            // A role's plan pays the whole company: it needs the company-wide reach.
+            // A role's plan in force pays the whole company: it needs the company-wide reach.
+            // A draft pays nobody (what-if replays), so a head may write one.
             if employee_id.is_none()
+                && status == "active"
                 && let Some(a) = actor
             {
                 crate::rights::require_region(a, crate::rights::Action::EditPlans, None)?;

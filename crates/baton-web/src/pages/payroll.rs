@@ -234,9 +234,10 @@ async fn review_page(
     let total = list
         .iter()
         .fold(rust_decimal::Decimal::ZERO, |acc, st| acc + st.total);
-    let may_calculate = v.any(&[Role::Head, Role::Director, Role::Admin, Role::Accountant]);
-    let may_approve = v.any(&[Role::Head, Role::Director]);
-    let may_pay = v.any(&[Role::Accountant, Role::Director, Role::Admin]);
+    use baton_app::rights::{Action, may};
+    let may_calculate = may(&v.actor, Action::CalculatePeriod);
+    let may_approve = may(&v.actor, Action::ApprovePeriod);
+    let may_pay = may(&v.actor, Action::PayPeriod);
     let body = html! {
         p { a href="/payroll" { "← " (l.t("Все периоды", "All periods")) } }
         @if let Some(e) = refusal {
@@ -252,6 +253,9 @@ async fn review_page(
                 }
                 @if let Some(a) = &i.approved_at {
                     div.kpi { span { (l.t("Утверждён", "Approved")) } b { (date_str(a)) } }
+                } @else if !i.approved_regions.is_empty() {
+                    div.kpi { span { (l.t("Утвердили регионы", "Approved by regions")) }
+                        b id="approved-regions" { (i.approved_regions.join(", ")) } }
                 }
                 @if let Some(a) = &i.paid_at {
                     div.kpi { span { (l.t("Выплачен", "Paid")) } b { (date_str(a)) } }
