@@ -78,8 +78,14 @@ fn expected_hash(e: &AuditEvent, prev: &str) -> String {
         ("entity", Some(e.entity.clone())),
         ("entity_id", Some(e.entity_id.clone())),
         ("action", Some(e.action.clone())),
-        ("before_json", e.before_json.as_ref().map(|j| j.text().to_string())),
-        ("after_json", e.after_json.as_ref().map(|j| j.text().to_string())),
+        (
+            "before_json",
+            e.before_json.as_ref().map(|j| j.text().to_string()),
+        ),
+        (
+            "after_json",
+            e.after_json.as_ref().map(|j| j.text().to_string()),
+        ),
         ("prev_hash", Some(prev.to_string())),
     ];
     for (name, v) in fields {
@@ -146,7 +152,10 @@ fn an_edit_made_in_the_database_is_found_and_named() {
             "{label}"
         );
         // Put back, the chain holds again: it was the edit that broke it.
-        let actor = third.actor_id.clone().map_or("NULL".into(), |a| format!("'{a}'"));
+        let actor = third
+            .actor_id
+            .clone()
+            .map_or("NULL".into(), |a| format!("'{a}'"));
         sql(
             &w.app,
             &format!(
@@ -170,7 +179,9 @@ fn an_edit_made_in_the_database_is_found_and_named() {
             assert_eq!(id.as_deref(), Some(last.id.as_str()), "{label}: {set}");
             assert_eq!(reason, Break::Edited, "{label}: {set}");
             let (after, prev, hash) = (
-                last.after_json.as_ref().map_or("NULL".into(), |j| format!("'{}'", j.text())),
+                last.after_json
+                    .as_ref()
+                    .map_or("NULL".into(), |j| format!("'{}'", j.text())),
                 last.prev_hash.unwrap(),
                 last.hash.unwrap(),
             );
@@ -253,7 +264,10 @@ fn reordered_events_are_found() {
         let last = evs.last().unwrap();
         sql(
             &w.app,
-            &format!("UPDATE audit_events SET seq = 1000 WHERE id = '{}'", last.id),
+            &format!(
+                "UPDATE audit_events SET seq = 1000 WHERE id = '{}'",
+                last.id
+            ),
         );
         assert_eq!(
             broken(&verify(&w.app)),
@@ -311,7 +325,9 @@ fn concurrent_writers_do_not_fork_the_chain() {
     for scratch in ScratchDb::all() {
         let label = format!("{:?}", scratch.db.dialect());
         let w = world(scratch);
-        let callers: Vec<_> = (0..4).map(|i| w.person(&format!("cc{i}"), "caller")).collect();
+        let callers: Vec<_> = (0..4)
+            .map(|i| w.person(&format!("cc{i}"), "caller"))
+            .collect();
         std::thread::scope(|s| {
             for (i, caller) in callers.iter().enumerate() {
                 let app = w.app.clone();

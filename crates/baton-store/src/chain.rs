@@ -11,9 +11,9 @@
 //! while waiting for another lock (no deadlock with the use case's own row locks), and only
 //! for the moment of the commit.
 
+use crate::StoreError;
 use crate::db::Tx;
 use crate::value::{Row, Value};
-use crate::StoreError;
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first event.

@@ -139,17 +139,38 @@ fn storage_story() {
         // transaction that rolls back leaves neither its event nor a link.
         let linked = db.read(|tx| tx.must::<AuditEvent>("e1")).unwrap();
         assert_eq!(linked.seq, Some(1), "{label}");
-        assert_eq!(linked.prev_hash.as_deref(), Some(baton_store::chain::GENESIS), "{label}");
+        assert_eq!(
+            linked.prev_hash.as_deref(),
+            Some(baton_store::chain::GENESIS),
+            "{label}"
+        );
         let hash = linked.hash.clone().unwrap();
         assert_eq!(hash.len(), 64, "{label}");
-        assert_eq!(db.read(baton_store::chain::head).unwrap(), (1, hash.clone()), "{label}");
+        assert_eq!(
+            db.read(baton_store::chain::head).unwrap(),
+            (1, hash.clone()),
+            "{label}"
+        );
         let failed: Result<(), StoreError> = db.tx(|tx| {
-            tx.insert(&AuditEvent { id: "e2".into(), seq: None, prev_hash: None, hash: None, ..linked.clone() })?;
+            tx.insert(&AuditEvent {
+                id: "e2".into(),
+                seq: None,
+                prev_hash: None,
+                hash: None,
+                ..linked.clone()
+            })?;
             Err(StoreError::Decode("rolled back".into()))
         });
         assert!(failed.is_err());
-        assert_eq!(db.read(baton_store::chain::head).unwrap(), (1, hash), "{label}");
-        assert!(db.read(|tx| tx.get::<AuditEvent>("e2")).unwrap().is_none(), "{label}");
+        assert_eq!(
+            db.read(baton_store::chain::head).unwrap(),
+            (1, hash),
+            "{label}"
+        );
+        assert!(
+            db.read(|tx| tx.get::<AuditEvent>("e2")).unwrap().is_none(),
+            "{label}"
+        );
 
         // Migrations are idempotent.
         assert!(baton_store::migrate(db).unwrap().is_empty(), "{label}");
