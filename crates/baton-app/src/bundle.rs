@@ -22,11 +22,22 @@ pub struct ImportReport {
 /// Parsed rows of one file, ready to write.
 struct Parsed {
     table: &'static str,
-    columns: &'static [&'static str],
+    /// The columns the file has (all of the record's but the missing optional ones).
+    columns: Vec<&'static str>,
     rows: Vec<Vec<Value>>,
     ids: Vec<String>,
     lines: Vec<u64>,
 }
+
+/// Columns added after the bundle format was published: a bundle from before may lack them.
+/// A missing one is not written, so a row already in the database keeps its value; a new row
+/// gets none. Audit events without a link are linked when the import commits
+/// (baton_store::chain), after the chain the database already has.
+const OPTIONAL: &[(&str, &str)] = &[
+    ("audit_events", "seq"),
+    ("audit_events", "prev_hash"),
+    ("audit_events", "hash"),
+];
 
 /// References checked on import: (table, column, referenced table).
 const REFS: &[(&str, &str, &str)] = &[
@@ -109,11 +120,17 @@ fn parse_rows<R: Record>(
             return Ok(None);
         }
     };
-    // Map file columns to the record's columns; unknown and missing columns are errors.
+    // Map file columns to the record's columns; unknown and missing columns are errors,
+    // but for the optional ones.
     let mut pos = Vec::new();
-    for c in R::COLUMNS {
+    let mut missing_optional = Vec::new();
+    for (i, c) in R::COLUMNS.iter().enumerate() {
         match headers.iter().position(|h| h == c) {
-            Some(p) => pos.push(p),
+            Some(p) => pos.push(Some(p)),
+            None if OPTIONAL.contains(&(R::TABLE, c)) => {
+                pos.push(None);
+                missing_optional.push(i);
+            }
             None => problems.push(ImportProblem {
                 file: file.clone(),
                 line: 1,
@@ -137,7 +154,12 @@ fn parse_rows<R: Record>(
     }
     let mut parsed = Parsed {
         table: R::TABLE,
-        columns: R::COLUMNS,
+        columns: R::COLUMNS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !missing_optional.contains(i))
+            .map(|(_, c)| *c)
+            .collect(),
         rows: Vec::new(),
         ids: Vec::new(),
         lines: Vec::new(),
@@ -163,7 +185,10 @@ fn parse_rows<R: Record>(
             }
         }
         let line = rec.position().map_or(0, |p| p.line());
-        let texts: Vec<&str> = pos.iter().map(|p| rec.get(*p).unwrap_or("")).collect();
+        let texts: Vec<&str> = pos
+            .iter()
+            .map(|p| p.and_then(|p| rec.get(p)).unwrap_or(""))
+            .collect();
         match R::from_texts(&texts) {
             Ok(r) => {
                 if r.id().trim().is_empty() {
@@ -194,7 +219,11 @@ fn parse_rows<R: Record>(
                 }
                 parsed.ids.push(r.id().to_string());
                 parsed.lines.push(line);
-                parsed.rows.push(r.into_values());
+                let mut values = r.into_values();
+                for i in missing_optional.iter().rev() {
+                    values.remove(*i);
+                }
+                parsed.rows.push(values);
             }
             Err((col, reason)) => problems.push(ImportProblem {
                 file: file.clone(),
@@ -399,15 +428,21 @@ impl App {
                         .push((format!("{}.csv", p.table), p.rows.len() as u64));
                     report.rows += p.rows.len() as u64;
                     if problems.is_empty() && !dry_run {
-                        tx.load(p.table, p.columns, &p.rows).map_err(|e| {
+                        tx.load(p.table, &p.columns, &p.rows).map_err(|e| {
                             match e.unique_violation() {
                                 Some(c) => AppError::Import(vec![ImportProblem {
                                     file: format!("{}.csv", p.table),
                                     line: 0,
                                     column: String::new(),
-                                    reason: format!(
-                                        "a row repeats a unique value already in the database ({c})"
-                                    ),
+                                    reason: if c.contains("seq") && p.table == "audit_events" {
+                                        format!(
+                                            "an event's place in the audit chain is taken by another event in the database ({c}): a bundle's linked audit events import into a database with no audit events or with the same chain"
+                                        )
+                                    } else {
+                                        format!(
+                                            "a row repeats a unique value already in the database ({c})"
+                                        )
+                                    },
                                 }]),
                                 None => e.into(),
                             }
@@ -422,6 +457,8 @@ impl App {
                     return Err(AppError::Import(problems));
                 }
                 if !dry_run {
+                    // A bundle's linked audit events keep their links; the head follows them.
+                    baton_store::chain::adopt_head(tx)?;
                     // `settled_on` is a cache of the payments: a bundle edited by hand may claim
                     // an open invoice settled, and payroll would then miss it. Clearing it is
                     // always safe (an unsettled invoice is simply read and found paid).

@@ -1,6 +1,7 @@
 //! Use cases: each one checks rights, runs in one transaction, asks the domain to decide, and
 //! writes the new state together with its audit event.
 
+pub mod audit;
 pub mod auth;
 pub mod bundle;
 pub mod clock;
@@ -212,6 +213,10 @@ impl App {
             action: action.to_string(),
             before_json: json(before),
             after_json: json(after),
+            // Linked into the audit chain when the transaction commits (baton_store::chain).
+            seq: None,
+            prev_hash: None,
+            hash: None,
         };
         tx.insert(&ev)?;
         Ok(())

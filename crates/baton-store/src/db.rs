@@ -276,6 +276,7 @@ impl Db {
                     .map_err(StoreError::from)?,
             );
             let out = f(&mut tx)?;
+            crate::chain::link_pending(&mut tx)?;
             let broken = tx.query("PRAGMA foreign_key_check", &[])?;
             if let Some(row) = broken.first() {
                 return Err(StoreError::Decode(format!(
@@ -320,6 +321,7 @@ impl Db {
 
     fn batch_tx<T, E: From<StoreError>>(
         m: &Mutex<BatchConn>,
+        write: bool,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         // try_lock: a nested transaction would deadlock; fail loudly instead.
@@ -328,11 +330,15 @@ impl Db {
             .map_err(|_| StoreError::Url("nested transaction on a batch".into()))?;
         let mut tx = Tx::SqliteSavepoint(c.0.savepoint().map_err(StoreError::from)?);
         let out = f(&mut tx)?;
+        if write {
+            crate::chain::link_pending(&mut tx)?;
+        }
         tx.commit()?;
         Ok(out)
     }
 
-    /// Runs `f` in one transaction; commits when it returns Ok, rolls back otherwise.
+    /// Runs `f` in one transaction; commits when it returns Ok, rolls back otherwise. The
+    /// audit events it wrote are linked into the audit chain just before the commit.
     pub fn tx<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
@@ -346,11 +352,12 @@ impl Db {
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<(T, u64), E> {
         let out = if let Backend::SqliteBatch(m) = &self.backend {
-            Self::batch_tx(m, f)?
+            Self::batch_tx(m, true, f)?
         } else {
             let mut conn = self.conn()?;
             let mut tx = conn.begin()?;
             let out = f(&mut tx)?;
+            crate::chain::link_pending(&mut tx)?;
             tx.commit()?;
             out
         };
@@ -363,8 +370,27 @@ impl Db {
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.read_as(false, f)
+    }
+
+    /// [`Db::read`] where every statement sees one snapshot of the database, also on
+    /// PostgreSQL (REPEATABLE READ): for reads that must agree with each other across many
+    /// statements, such as walking the audit chain in chunks. SQLite's read transaction is
+    /// one snapshot already.
+    pub fn snapshot<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.read_as(true, f)
+    }
+
+    fn read_as<T, E: From<StoreError>>(
+        &self,
+        snapshot: bool,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         if let Backend::SqliteBatch(m) = &self.backend {
-            return Self::batch_tx(m, f);
+            return Self::batch_tx(m, false, f);
         }
         let mut conn = self.conn()?;
         let mut tx = match &mut conn {
@@ -372,12 +398,13 @@ impl Db {
                 c.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
                     .map_err(StoreError::from)?,
             ),
-            Conn::Postgres(c) => Tx::Postgres(
-                c.build_transaction()
-                    .read_only(true)
-                    .start()
-                    .map_err(StoreError::from)?,
-            ),
+            Conn::Postgres(c) => {
+                let mut b = c.build_transaction().read_only(true);
+                if snapshot {
+                    b = b.isolation_level(postgres::IsolationLevel::RepeatableRead);
+                }
+                Tx::Postgres(b.start().map_err(StoreError::from)?)
+            }
         };
         let out = f(&mut tx)?;
         drop(tx);

@@ -99,9 +99,12 @@ crate::records! {
 
     Target in "targets" { id: String, employee_id: String, period: String, metric: String, value: String }
 
+    /// One change, as written. `seq`, `prev_hash` and `hash` link it into the audit chain
+    /// (chain.rs); they are empty until its transaction commits.
     AuditEvent in "audit_events" {
         id: String, at: String, actor_id: Option<String>, entity: String, entity_id: String,
         action: String, before_json: Option<Json>, after_json: Option<Json>,
+        seq: Option<i64>, prev_hash: Option<String>, hash: Option<String>,
     }
 
     Setting in "settings" { id: String, value: String }

@@ -125,6 +125,7 @@ fn storage_story() {
                 id: "e1".into(), at: "2026-01-01T00:00:00.000000Z".into(), actor_id: Some("x".into()), entity: "company".into(),
                 entity_id: "c1".into(), action: "company.created".into(), before_json: None,
                 after_json: Some(Json::from_value(&serde_json::json!({"b": [1, "два"], "a": 1}))),
+                seq: None, prev_hash: None, hash: None,
             };
             tx.insert(&ev)?;
             assert_eq!(tx.must::<AuditEvent>("e1")?, ev);
@@ -133,6 +134,43 @@ fn storage_story() {
             Ok::<_, StoreError>(())
         })
         .unwrap();
+
+        // The event was linked into the audit chain as its transaction committed; a
+        // transaction that rolls back leaves neither its event nor a link.
+        let linked = db.read(|tx| tx.must::<AuditEvent>("e1")).unwrap();
+        assert_eq!(linked.seq, Some(1), "{label}");
+        assert_eq!(
+            linked.prev_hash.as_deref(),
+            Some(baton_store::chain::GENESIS),
+            "{label}"
+        );
+        let hash = linked.hash.clone().unwrap();
+        assert_eq!(hash.len(), 64, "{label}");
+        assert_eq!(
+            db.read(baton_store::chain::head).unwrap(),
+            (1, hash.clone()),
+            "{label}"
+        );
+        let failed: Result<(), StoreError> = db.tx(|tx| {
+            tx.insert(&AuditEvent {
+                id: "e2".into(),
+                seq: None,
+                prev_hash: None,
+                hash: None,
+                ..linked.clone()
+            })?;
+            Err(StoreError::Decode("rolled back".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(
+            db.read(baton_store::chain::head).unwrap(),
+            (1, hash),
+            "{label}"
+        );
+        assert!(
+            db.read(|tx| tx.get::<AuditEvent>("e2")).unwrap().is_none(),
+            "{label}"
+        );
 
         // Migrations are idempotent.
         assert!(baton_store::migrate(db).unwrap().is_empty(), "{label}");

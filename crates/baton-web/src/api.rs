@@ -273,6 +273,15 @@ pub async fn audit(
     .await
 }
 
+/// The audit chain walked: 200 with the verdict, intact or not (the chain's state is the
+/// answer, not an error of the request). Directors and admins only.
+pub async fn audit_verify(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.verify_audit(Some(&a))).await
+}
+
 // ---- companies, calls ----
 
 #[derive(Debug, Default, Deserialize)]

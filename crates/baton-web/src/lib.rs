@@ -540,6 +540,13 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             "Audit events (entity, entity_id; page)",
             get(audit),
         ),
+        r(
+            M::GET,
+            "/api/audit/verify",
+            "system",
+            "Walk the audit chain: ok, events, head, the first broken event (director, admin)",
+            get(audit_verify),
+        ),
     ]
 }
 

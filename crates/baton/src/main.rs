@@ -84,6 +84,11 @@ enum Cmd {
         #[arg(long)]
         fresh: bool,
     },
+    /// The audit trail: `audit verify` checks its hash chain.
+    Audit {
+        #[command(subcommand)]
+        what: audit::AuditCmd,
+    },
     /// Apply database migrations.
     Migrate {
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
@@ -400,6 +405,7 @@ fn main() -> Result<()> {
                     .context("serving")?;
             }
         }
+        Cmd::Audit { what } => audit::run(what)?,
         Cmd::Migrate { db } => {
             let dbh = baton_store::Db::open(&db).map_err(anyhow::Error::msg)?;
             let applied = baton_store::migrate(&dbh).map_err(anyhow::Error::msg)?;
@@ -738,6 +744,7 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+mod audit;
 mod bench;
 mod bench_pages;
 mod bench_reports;
