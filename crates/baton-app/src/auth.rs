@@ -28,6 +28,37 @@ fn argon(cost: PasswordCost) -> AppResult<Argon2<'static>> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+/// How long a login lasts. A browser session ends 12 hours after the login whatever the
+/// activity (ASVS L2 3.3.2, absolute lifetime); an API token lives 30 days.
+pub const SESSION_HOURS: i64 = 12;
+pub const TOKEN_DAYS: i64 = 30;
+
+/// A hash of a password nobody has, made once per cost: an unknown or inactive login is
+/// verified against it, so it takes as long to refuse as a known one (no timing oracle).
+fn dummy_hash(cost: PasswordCost) -> AppResult<&'static str> {
+    static STRONG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static FAST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let cell = match cost {
+        PasswordCost::Strong => &STRONG,
+        PasswordCost::Fast => &FAST,
+    };
+    if let Some(h) = cell.get() {
+        return Ok(h.as_str());
+    }
+    let h = argon(cost)?
+        .hash_password_with_salt(b"no password matches this", b"baton-dummy-salt")
+        .map_err(|e| AppError::invalid("password", e.to_string()))?
+        .to_string();
+    Ok(cell.get_or_init(|| h).as_str())
+}
+
+/// Whether `password` matches `hash` (verified with the parameters stored in the hash).
+fn verify(password: &str, hash: &str) -> AppResult<bool> {
+    Ok(argon(PasswordCost::Fast)?
+        .verify_password(password.as_bytes(), hash)
+        .is_ok())
+}
+
 pub fn token_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
@@ -66,24 +97,29 @@ impl App {
                     .next(),
             )
         })?;
-        let emp = emp.filter(|e| e.active).ok_or(AppError::BadCredentials)?;
-        // Verify with the parameters stored in the hash itself.
-        argon(PasswordCost::Fast)?
-            .verify_password(password.as_bytes(), emp.password_hash.as_str())
-            .map_err(|_| AppError::BadCredentials)?;
+        // Every refusal costs one argon2 verification, so the time does not tell a known
+        // login from an unknown one.
+        let hash = match &emp {
+            Some(e) => e.password_hash.as_str(),
+            None => dummy_hash(self.password_cost)?,
+        };
+        let matches = verify(password, hash)?;
+        let emp = emp
+            .filter(|e| matches && e.active)
+            .ok_or(AppError::BadCredentials)?;
         let mut raw = [0u8; 32];
         self.ids.bytes(&mut raw);
         let token = hex::encode(raw);
         let now = self.now();
-        let expires = now + Duration::days(30);
+        let (kind, expires) = if kind == "token" {
+            ("token", now + Duration::days(TOKEN_DAYS))
+        } else {
+            ("session", now + Duration::hours(SESSION_HOURS))
+        };
         let session = Session {
             id: token_hash(&token),
             employee_id: emp.id.clone(),
-            kind: if kind == "token" {
-                "token".into()
-            } else {
-                "session".into()
-            },
+            kind: kind.into(),
             created_at: stamp(now),
             expires_at: stamp(expires),
         };
@@ -105,6 +141,54 @@ impl App {
                 &[token_hash(token).into()],
             )?;
             Ok(())
+        })
+    }
+
+    /// Changes the caller's own password: the current one must match. Every other session and
+    /// token of the person ends (a stolen one stops working); `keep` (the secret the request
+    /// came with) stays.
+    pub fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        keep: &str,
+    ) -> AppResult<()> {
+        let emp: Employee = self.db.read(|tx| Ok::<_, AppError>(tx.must(&actor.id)?))?;
+        if !verify(current, &emp.password_hash)? {
+            return Err(AppError::invalid(
+                "current",
+                "the current password is not right",
+            ));
+        }
+        if new == current {
+            return Err(AppError::invalid(
+                "new",
+                "the new password must differ from the current one",
+            ));
+        }
+        let hash = self.hash_password(new).map_err(|e| match e {
+            AppError::Invalid { message, .. } => AppError::invalid("new", message),
+            other => other,
+        })?;
+        self.db.tx(|tx| {
+            tx.exec(
+                "UPDATE employees SET password_hash = ? WHERE id = ?",
+                &[hash.as_str().into(), emp.id.as_str().into()],
+            )?;
+            tx.exec(
+                "DELETE FROM sessions WHERE employee_id = ? AND id <> ?",
+                &[emp.id.as_str().into(), token_hash(keep).into()],
+            )?;
+            self.audit(
+                tx,
+                Some(actor),
+                "employee",
+                &emp.id,
+                "employee.password_changed",
+                None::<&()>,
+                None::<&()>,
+            )
         })
     }
 

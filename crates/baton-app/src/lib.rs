@@ -8,6 +8,7 @@ pub mod clock;
 pub mod conveyor;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod insight;
 pub mod payroll;
 pub mod rights;

@@ -58,7 +58,16 @@
     f.method = "post"; f.action = dragged.getAttribute("data-move");
     var i = document.createElement("input");
     i.type = "hidden"; i.name = "stage"; i.value = c.getAttribute("data-stage");
-    f.appendChild(i); document.body.appendChild(f); f.submit();
+    f.appendChild(i);
+    // The session's CSRF token (the page shell puts it in every form it renders; this one is
+    // built here).
+    var m = document.querySelector('meta[name="csrf-token"]');
+    if (m) {
+      var t = document.createElement("input");
+      t.type = "hidden"; t.name = "csrf"; t.value = m.getAttribute("content");
+      f.appendChild(t);
+    }
+    document.body.appendChild(f); f.submit();
   });
   // [data-refresh="ms"]: reload while a long job runs (the page shows its progress).
   var r = document.querySelector("[data-refresh]");

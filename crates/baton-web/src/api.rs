@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, Body, Q, SESSION_COOKIE};
+use crate::extract::{Auth, Body, Q};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -84,16 +84,43 @@ pub struct LoginReq {
     pub password: String,
 }
 
-pub async fn login(State(s): State<AppState>, Body(req): Body<LoginReq>) -> ApiResult<Response> {
-    let r = run(&s, move |app| {
-        app.login(&req.login, &req.password, "session")
-    })
-    .await?;
-    let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000",
-        r.token
-    );
-    Ok(([(header::SET_COOKIE, cookie)], Json(r)).into_response())
+/// Opens an API token (30 days) for `Authorization: Bearer`. Browsers log in with the page
+/// form, which sets the 12-hour session cookie instead.
+pub async fn login(
+    State(s): State<AppState>,
+    parts: axum::http::request::Parts,
+    Body(req): Body<LoginReq>,
+) -> ApiResult<Response> {
+    let addr = s.web.client_addr(&parts);
+    if let Err(wait) = s.web.throttle.check(&req.login, addr) {
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!(
+                "too many failed logins; try again in {} s",
+                crate::throttle::retry_after(wait)
+            ),
+        )
+        .into_response();
+        if let Ok(v) = header::HeaderValue::from_str(&crate::throttle::retry_after(wait)) {
+            e.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Ok(e);
+    }
+    let who = req.login.clone();
+    let r = run(&s, move |app| app.login(&req.login, &req.password, "token")).await;
+    match r {
+        Ok(r) => {
+            s.web.throttle.succeeded(&who);
+            Ok(Json(r).into_response())
+        }
+        Err(e) => {
+            if e.body.code == AppError::BadCredentials.code() {
+                s.web.throttle.failed(&who, addr);
+            }
+            Err(e)
+        }
+    }
 }
 
 pub async fn logout(
@@ -103,8 +130,29 @@ pub async fn logout(
     if let Some(t) = crate::extract::token_of(&parts) {
         run(&s, move |app| app.logout(&t)).await?;
     }
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let cookie = crate::security::session_cookie("", 0, s.web.config.secure(&parts.headers));
     Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordReq {
+    pub current: String,
+    pub new: String,
+}
+
+/// Changes the caller's own password; every other session and token of theirs ends.
+pub async fn change_password(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    parts: axum::http::request::Parts,
+    Body(req): Body<PasswordReq>,
+) -> ApiResult<StatusCode> {
+    let keep = crate::extract::token_of(&parts).unwrap_or_default();
+    run(&s, move |app| {
+        app.change_password(&a, &req.current, &req.new, &keep)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn me(Auth(a): Auth) -> Json<baton_app::Actor> {

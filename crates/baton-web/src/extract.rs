@@ -5,32 +5,58 @@ use crate::AppState;
 use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use baton_app::Actor;
 use serde::de::DeserializeOwned;
 
 pub const SESSION_COOKIE: &str = "baton_session";
 
+/// The secret a request is authenticated by, and whether it came in the cookie (a browser
+/// sends that by itself, so a write with it also needs the CSRF token).
+pub struct Credential {
+    pub secret: String,
+    pub by_cookie: bool,
+}
+
+/// The secret from `Authorization: Bearer …`, else from the session cookie. `Err` when one of
+/// them cannot be read (not ASCII), which the guard answers with 400. Other cookies are not
+/// looked at.
+#[allow(clippy::result_unit_err)]
+pub fn credential(headers: &HeaderMap) -> Result<Option<Credential>, ()> {
+    for h in headers.get_all(header::AUTHORIZATION) {
+        let h = h.to_str().map_err(|_| ())?;
+        if let Some(t) = h.strip_prefix("Bearer ") {
+            return Ok(Some(Credential {
+                secret: t.trim().to_string(),
+                by_cookie: false,
+            }));
+        }
+    }
+    let name = SESSION_COOKIE.as_bytes();
+    for kv in headers
+        .get_all(header::COOKIE)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b';'))
+    {
+        let kv = kv.trim_ascii();
+        if let Some(v) = kv.strip_prefix(name).and_then(|r| r.strip_prefix(b"=")) {
+            let v = std::str::from_utf8(v).map_err(|_| ())?;
+            if !v.chars().all(|c| c.is_ascii_graphic()) {
+                return Err(());
+            }
+            return Ok(Some(Credential {
+                secret: v.to_string(),
+                by_cookie: true,
+            }));
+        }
+    }
+    Ok(None)
+}
+
 /// The secret from `Authorization: Bearer …` or from the session cookie.
 pub fn token_of(parts: &Parts) -> Option<String> {
-    if let Some(h) = parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        && let Some(t) = h.strip_prefix("Bearer ")
-    {
-        return Some(t.trim().to_string());
-    }
-    parts
-        .headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
+    credential(&parts.headers).ok().flatten().map(|c| c.secret)
 }
 
 /// The logged-in person. Every API request except login acts as one.

@@ -7,6 +7,8 @@ pub mod error;
 pub mod extract;
 pub mod insight;
 pub mod pages;
+pub mod security;
+pub mod throttle;
 pub mod whatif;
 
 use axum::http::{Method, StatusCode};
@@ -15,11 +17,45 @@ use axum::routing::{MethodRouter, get, post, put};
 use axum::{Json, Router};
 use baton_app::App;
 use baton_app::insight::alerts::Trigger;
+use security::WebConfig;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
+    pub web: Arc<Web>,
+}
+
+/// What the web layer keeps beside the use cases: how it is deployed and the login counts.
+#[derive(Default)]
+pub struct Web {
+    pub config: WebConfig,
+    pub throttle: throttle::Throttle,
+}
+
+impl Web {
+    /// The client's address: the peer (`ConnectInfo`, when the server was started with it), or,
+    /// behind a trusted proxy, the last address that proxy appended to `X-Forwarded-For`.
+    pub fn client_addr(&self, parts: &axum::http::request::Parts) -> Option<IpAddr> {
+        if self.config.trust_proxy
+            && let Some(a) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+                .next_back()
+        {
+            return Some(a);
+        }
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+    }
 }
 
 /// One documented route.
@@ -102,7 +138,7 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             M::POST,
             "/api/auth/login",
             "auth",
-            "Log in; returns a bearer token and sets the session cookie",
+            "Log in; returns a bearer token (30 days). Browsers log in with the page form (12-hour session cookie)",
             post(login),
         ),
         public(
@@ -118,6 +154,13 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             "auth",
             "The logged-in person and the roles held today",
             get(me),
+        ),
+        r(
+            M::POST,
+            "/api/me/password",
+            "auth",
+            "Change my password ({\"current\", \"new\"}); every other session and token of mine ends",
+            post(change_password),
         ),
         r(
             M::GET,
@@ -584,16 +627,38 @@ async fn wrong_method(method: Method, uri: axum::http::Uri) -> impl IntoResponse
     )
 }
 
+/// The whole site with the default deployment (plain HTTP, no proxy).
 pub fn router(app: App) -> Router {
+    router_with(app, WebConfig::default())
+}
+
+pub fn router_with(app: App, config: WebConfig) -> Router {
+    let state = AppState {
+        app,
+        web: Arc::new(Web {
+            config,
+            ..Web::default()
+        }),
+    };
     let mut router: Router<AppState> = Router::new();
     for (doc, mr) in routes() {
         router = router.route(doc.path, mr);
     }
-    router
+    let mut router = router
         .merge(pages::router())
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
-        .with_state(AppState { app })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
+        .with_state(state);
+    for (name, value) in security::headers() {
+        router = router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            name, value,
+        ));
+    }
+    router
 }
 
 /// The OpenAPI 3.1 document, built from the route table.
@@ -712,12 +777,27 @@ pub async fn watch(app: App, tick: Duration) {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
-pub async fn serve(app: App, addr: &str) -> std::io::Result<()> {
+pub async fn serve(app: App, addr: &str, config: WebConfig) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tokio::spawn(watch(app.clone(), Duration::from_secs(1)));
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_on(listener, app, config, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves the site on `listener` with each peer's address known (login throttling counts per
+/// address) until `stop` completes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: App,
+    config: WebConfig,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router_with(app, config).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(stop)
+    .await
 }

@@ -657,6 +657,29 @@ async fn screenshots(b: &Browser, s: &DemoSummary, width: &str) {
             if let Some(list) = sticking.as_str().filter(|s| !s.is_empty()) {
                 problems.push(format!("{p} as {login}: sticks out of the window: {list}"));
             }
+            // The Content-Security-Policy allows no inline script, style or event handler:
+            // nothing on a page may rely on one.
+            let inline = b
+                .c
+                .execute(
+                    r#"const out = [];
+                       for (const el of document.querySelectorAll('*')) {
+                         const t = el.tagName.toLowerCase();
+                         if (el.hasAttribute('style')) out.push(t + '[style]');
+                         if (t === 'script' && !el.src) out.push('inline script');
+                         if (t === 'style') out.push('style element');
+                         for (const a of el.attributes) if (a.name.startsWith('on')) out.push(t + '[' + a.name + ']');
+                       }
+                       return out.slice(0, 6).join(' ');"#,
+                    vec![],
+                )
+                .await
+                .expect("inline");
+            if let Some(list) = inline.as_str().filter(|s| !s.is_empty()) {
+                problems.push(format!(
+                    "{p} as {login}: inline code the CSP blocks: {list}"
+                ));
+            }
         }
     }
     assert!(

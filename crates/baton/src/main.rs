@@ -62,6 +62,13 @@ enum Cmd {
         db: String,
         #[arg(long, env = "BATON_ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Mark the session cookie Secure (the site is served over HTTPS).
+        #[arg(long, env = "BATON_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Believe a reverse proxy's X-Forwarded-Proto and X-Forwarded-For (only when every
+        /// request comes through it).
+        #[arg(long, env = "BATON_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Create the demo company (12 months of history) in an empty database.
     Demo {
@@ -326,15 +333,24 @@ fn main() -> Result<()> {
     match cli.cmd {
         Cmd::Report { what } => report::run(what)?,
         Cmd::Simulate { what } => simulate::run(what)?,
-        Cmd::Serve { db, addr } => {
+        Cmd::Serve {
+            db,
+            addr,
+            secure_cookies,
+            trust_proxy,
+        } => {
             let app = App::open(&db)
                 .map_err(anyhow::Error::msg)
                 .context("opening the database")?;
             println!(
                 "Baton serves on http://{addr}/  (API: http://{addr}/api/openapi.json)  database: {db}"
             );
+            let web = baton_web::security::WebConfig {
+                secure_cookies,
+                trust_proxy,
+            };
             tokio::runtime::Runtime::new()?
-                .block_on(baton_web::serve(app, &addr))
+                .block_on(baton_web::serve(app, &addr, web))
                 .context("serving")?;
         }
         Cmd::Demo {
@@ -401,7 +417,11 @@ fn main() -> Result<()> {
                     "\nBaton serves on http://{addr}/  (API: http://{addr}/api/openapi.json)  database: {db}"
                 );
                 tokio::runtime::Runtime::new()?
-                    .block_on(baton_web::serve(app, &addr))
+                    .block_on(baton_web::serve(
+                        app,
+                        &addr,
+                        baton_web::security::WebConfig::from_env(),
+                    ))
                     .context("serving")?;
             }
         }

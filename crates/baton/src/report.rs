@@ -256,10 +256,12 @@ fn json_or_text<T: Serialize>(format: &str, v: &T, text: impl FnOnce(&T)) -> Res
 
 /// A cell as Russian Excel reads it: `1 234,56 ₽` becomes `1234,56`, `12,5 %` becomes `12,5%`.
 fn csv_cell(c: &str) -> String {
-    match c.strip_suffix("\u{a0}₽") {
+    let c = match c.strip_suffix("\u{a0}₽") {
         Some(amount) => amount.replace(['\u{a0}', ' '], ""),
         None => c.replace(" %", "%"),
-    }
+    };
+    // A name such as `=HYPERLINK(…)` must not become a formula in the spreadsheet.
+    baton_app::export::cell(&c).into_owned()
 }
 
 /// CSV with `;` between fields (what Russian Excel splits on); tables are separated by a blank line.
@@ -1020,5 +1022,6 @@ mod tests {
         assert_eq!(csv_cell("−500,00\u{a0}₽"), "−500,00");
         assert_eq!(csv_cell("12,5 %"), "12,5%");
         assert_eq!(csv_cell("Анна (um1.msk)"), "Анна (um1.msk)");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
     }
 }

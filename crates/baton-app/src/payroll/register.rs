@@ -70,7 +70,8 @@ pub fn csv(list: &[PersonStatement]) -> AppResult<Vec<u8>> {
     let io = |e: csv::Error| AppError::invalid("register", e.to_string());
     w.write_record(HEADERS).map_err(io)?;
     for r in rows(list) {
-        w.write_record([
+        let amount = r.amount.to_string();
+        let texts = [
             r.region.as_str(),
             &r.name,
             &r.login,
@@ -78,12 +79,18 @@ pub fn csv(list: &[PersonStatement]) -> AppResult<Vec<u8>> {
             &r.component,
             &r.label,
             &r.status,
-            &r.amount.to_string(),
-        ])
-        .map_err(io)?;
+            &amount,
+        ];
+        w.write_record(texts.map(crate::export::cell).iter().map(|c| c.as_bytes()))
+            .map_err(io)?;
     }
     w.into_inner()
         .map_err(|e| AppError::invalid("register", e.to_string()))
+}
+
+/// A text cell of the workbook (never a formula).
+fn text(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::export::cell(s)
 }
 
 /// Excel forbids these in sheet names, and a name has at most 31 characters.
@@ -130,13 +137,18 @@ pub fn xlsx(period: &str, status: &str, list: &[PersonStatement]) -> AppResult<V
         }
         let mut row = 3u32;
         for r in list {
-            ws.write(row, 0, r.region.as_str()).map_err(err)?;
-            ws.write(row, 1, r.name.as_str()).map_err(err)?;
-            ws.write(row, 2, r.login.as_str()).map_err(err)?;
-            ws.write(row, 3, r.role.as_str()).map_err(err)?;
-            ws.write(row, 4, r.component.as_str()).map_err(err)?;
-            ws.write(row, 5, r.label.as_str()).map_err(err)?;
-            ws.write(row, 6, r.status.as_str()).map_err(err)?;
+            let texts = [
+                &r.region,
+                &r.name,
+                &r.login,
+                &r.role,
+                &r.component,
+                &r.label,
+                &r.status,
+            ];
+            for (c, t) in texts.into_iter().enumerate() {
+                ws.write(row, c as u16, text(t).as_ref()).map_err(err)?;
+            }
             ws.write_with_format(row, 7, r.amount, &money)
                 .map_err(err)?;
             row += 1;
@@ -164,7 +176,7 @@ pub fn xlsx(period: &str, status: &str, list: &[PersonStatement]) -> AppResult<V
     ws.write_with_format(2, 1, "Сумма, ₽", &bold).map_err(err)?;
     let mut row = 3u32;
     for (region, total) in &summary {
-        ws.write(row, 0, region.as_str()).map_err(err)?;
+        ws.write(row, 0, text(region).as_ref()).map_err(err)?;
         ws.write_with_format(row, 1, *total, &money).map_err(err)?;
         row += 1;
     }

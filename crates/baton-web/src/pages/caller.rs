@@ -11,7 +11,7 @@ use crate::AppState;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use baton_app::conveyor::calls::{NewCall, QueueItem};
 use baton_app::conveyor::leads::{HandOffRequest, LeadQuery, LeadView, NewLead};
@@ -166,7 +166,7 @@ pub(crate) fn all_leads(app: &App, a: &Actor, q: LeadQuery) -> Result<Vec<LeadRo
 /// A one-time error after a redirect (`?err=`), the red twin of `done`.
 pub(crate) fn back_with_error(to: &str, msg: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{to}{sep}err={}", urlencode(msg))).into_response()
+    crate::security::see_other(&format!("{to}{sep}err={}", urlencode(msg)))
 }
 
 /// The query parameter `key` of the current request.

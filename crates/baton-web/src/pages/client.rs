@@ -30,12 +30,9 @@ pub fn routes() -> Router<AppState> {
 /// Where a form posted from another page returns: its `back` field when it is a path on this
 /// site, else `default`.
 pub(crate) fn back_to(f: &Fields, default: &str) -> String {
-    let b = field(f, "back");
-    if b.starts_with('/') && !b.starts_with("//") {
-        b.to_string()
-    } else {
-        default.to_string()
-    }
+    crate::security::safe_path(field(f, "back"))
+        .unwrap_or(default)
+        .to_string()
 }
 
 /// The receivables buckets of the aging report: not due, 0–30 (1–30 days past due), 31–60,

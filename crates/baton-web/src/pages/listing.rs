@@ -53,12 +53,12 @@ impl Cell {
             Cell::Date(d) => date_str(d),
         }
     }
-    /// CSV for Russian Excel: amounts as `1234,56`, dates as shown.
+    /// CSV for Russian Excel: amounts as `1234,56`, dates as shown; text never a formula.
     fn csv(&self) -> String {
         match self {
             Cell::Money(m) => m.to_plain().replace('.', ","),
             Cell::Count(n) => n.to_string(),
-            other => other.text(),
+            other => baton_app::export::cell(&other.text()).into_owned(),
         }
     }
     fn cmp(&self, other: &Cell) -> Ordering {

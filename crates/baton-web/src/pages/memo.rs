@@ -27,11 +27,13 @@ struct Entry {
 static PAGES: LazyLock<Mutex<HashMap<String, Entry>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// The key of a page as `v` sees it today.
+/// The key of a page as `v` sees it today, in this session (its forms carry the session's
+/// CSRF token).
 pub fn key(v: &Viewer) -> String {
     format!(
-        "{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}",
         v.actor.id,
+        v.csrf,
         v.lang.code(),
         v.here,
         chrono::Utc::now().date_naive()

@@ -44,11 +44,7 @@ const MOVABLE: [&str; 3] = ["accepted", "meeting", "proposal"];
 
 /// Only a path on this site may be a "back" target.
 fn safe_back(b: &str, default: &str) -> String {
-    if b.starts_with('/') && !b.starts_with("//") {
-        b.to_string()
-    } else {
-        default.to_string()
-    }
+    crate::security::safe_path(b).unwrap_or(default).to_string()
 }
 
 fn parse_instant(s: &str) -> Option<DateTime<Utc>> {

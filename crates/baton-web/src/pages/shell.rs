@@ -3,10 +3,11 @@
 
 use crate::AppState;
 use crate::extract::token_of;
+use crate::security::{CSRF_FIELD, csrf_token, see_other};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use baton_app::{Actor, App, AppError};
 use baton_domain::Money;
 use baton_domain::role::Role;
@@ -58,6 +59,8 @@ pub struct Viewer {
     /// Alerts raised and not acknowledged that this person leads (heads, director, admin),
     /// shown beside "Alerts" in the navigation.
     pub open_alerts: i64,
+    /// This session's CSRF token, put in every form that posts (`page`).
+    pub csrf: String,
 }
 
 impl Viewer {
@@ -96,11 +99,11 @@ impl FromRequestParts<AppState> for Viewer {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        let to_login =
-            || Redirect::to(&format!("/login?next={}", urlencode(&here))).into_response();
+        let to_login = || see_other(&format!("/login?next={}", urlencode(&here)));
         let Some(token) = token_of(parts) else {
             return Err(to_login());
         };
+        let csrf = csrf_token(&token);
         let app = state.app.clone();
         let who = tokio::task::spawn_blocking(move || {
             // The company's time zone, read once, on the first page after the start (off the
@@ -121,6 +124,7 @@ impl FromRequestParts<AppState> for Viewer {
                 lang: Lang::of(parts),
                 here,
                 open_alerts,
+                csrf,
             }),
             Ok(Err(AppError::Unauthenticated)) => Err(to_login()),
             Ok(Err(e)) => Err(failure(Lang::of(parts), &e)),
@@ -192,7 +196,29 @@ pub fn or_fail<T>(lang: Lang, r: Result<T, AppError>) -> Result<T, Response> {
 /// shown once on the next page.
 pub fn done(to: &str, note: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{to}{sep}ok={}", urlencode(note))).into_response()
+    see_other(&format!("{to}{sep}ok={}", urlencode(note)))
+}
+
+/// Puts the CSRF token into every form of `html` that posts, right after its opening tag, so
+/// no form can forget it. maud escapes `<`, `>` and `"` in text and attributes, so every `<form`
+/// here is a tag and its first `>` ends it.
+fn with_csrf(html: &str, token: &str) -> String {
+    let input = format!(r#"<input type="hidden" name="{CSRF_FIELD}" value="{token}">"#);
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    while let Some(i) = rest.find("<form") {
+        let Some(end) = rest[i..].find('>').map(|e| i + e + 1) else {
+            break;
+        };
+        let tag = &rest[i..end];
+        out.push_str(&rest[..end]);
+        if tag.contains(r#"method="post""#) {
+            out.push_str(&input);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 pub fn urlencode(s: &str) -> String {
@@ -353,12 +379,13 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
         href == path
             || (href != "/" && path.starts_with(href) && path[href.len()..].starts_with('/'))
     };
-    html! {
+    let page = html! {
         (DOCTYPE)
         html lang=(v.lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="csrf-token" content=(v.csrf);
                 title { (title) " · Baton" }
                 link rel="stylesheet" href="/assets/baton.css";
                 script src="/assets/baton.js" defer {}
@@ -400,7 +427,8 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                 }
             }
         }
-    }
+    };
+    PreEscaped(with_csrf(&page.into_string(), &v.csrf))
 }
 
 /// A rendered page as a response.
@@ -451,5 +479,17 @@ mod tests {
         assert_eq!(date_str("2026-11-28T22:30:00Z"), "29.11.2026 01:30");
         assert_eq!(date_str("2026-11-28"), "28.11.2026");
         assert_eq!(urlencode("/a b?c=д"), "/a%20b%3Fc%3D%D0%B4");
+    }
+
+    #[test]
+    fn every_posting_form_gets_the_token() {
+        let html = r#"<form method="post" action="/a"><b>x</b></form><form method="get"></form><p>&lt;form method="post"&gt;</p><form class="x" method="post">"#;
+        let t = r#"<input type="hidden" name="csrf" value="T">"#;
+        assert_eq!(
+            with_csrf(html, "T"),
+            format!(
+                r#"<form method="post" action="/a">{t}<b>x</b></form><form method="get"></form><p>&lt;form method="post"&gt;</p><form class="x" method="post">{t}"#
+            )
+        );
     }
 }

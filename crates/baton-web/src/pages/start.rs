@@ -4,12 +4,15 @@ use super::shell::{
     LANG_COOKIE, Lang, PageResult, Viewer, date, failure, money, or_fail, page, role_name, run,
 };
 use crate::AppState;
-use crate::extract::{SESSION_COOKIE, token_of};
+use crate::extract::token_of;
+use crate::security::{safe_path, see_other, session_cookie};
+use crate::throttle::retry_after;
 use axum::Router;
 use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
 use axum::http::header;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use baton_app::payroll::PersonStatement;
 use baton_domain::Money;
@@ -24,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/lang", post(switch_lang))
         .route("/", get(home))
         .route("/money", get(my_money))
+        .route("/password", post(change_password))
 }
 
 #[derive(Deserialize, Default)]
@@ -33,10 +37,7 @@ pub struct NextQ {
 
 /// Only a path on this site may follow a login (no open redirect).
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") => n.to_string(),
-        _ => "/".into(),
-    }
+    next.and_then(safe_path).unwrap_or("/").to_string()
 }
 
 fn login_page(lang: Lang, login: &str, next: &str, error: Option<&str>) -> Markup {
@@ -94,16 +95,36 @@ pub struct LoginForm {
 async fn login(State(s): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> Response {
     let lang = Lang::of(&parts);
     let next = safe_next(f.next.as_deref());
+    let addr = s.web.client_addr(&parts);
+    if let Err(wait) = s.web.throttle.check(&f.login, addr) {
+        let msg = format!(
+            "{} {} {}",
+            lang.t(
+                "Слишком много неудачных попыток входа. Повторите через",
+                "Too many failed attempts. Try again in",
+            ),
+            retry_after(wait),
+            lang.t("с.", "s."),
+        );
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, retry_after(wait))],
+            login_page(lang, &f.login, &next, Some(&msg)),
+        )
+            .into_response();
+    }
     let (login, password) = (f.login.clone(), f.password.clone());
     match run(&s, move |app| app.login(&login, &password, "session")).await {
         Ok(r) => {
-            let cookie = format!(
-                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000",
-                r.token
-            );
-            ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
+            s.web.throttle.succeeded(&f.login);
+            let secure = s.web.config.secure(&parts.headers);
+            let cookie = session_cookie(&r.token, baton_app::auth::SESSION_HOURS * 3600, secure);
+            ([(header::SET_COOKIE, cookie)], see_other(&next)).into_response()
         }
         Err(e) => {
+            if matches!(e, baton_app::AppError::BadCredentials) {
+                s.web.throttle.failed(&f.login, addr);
+            }
             let msg = match e {
                 baton_app::AppError::BadCredentials => lang
                     .t(
@@ -126,8 +147,8 @@ async fn logout(State(s): State<AppState>, parts: Parts) -> Response {
     if let Some(t) = token_of(&parts) {
         let _ = run(&s, move |app| app.logout(&t)).await;
     }
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
+    let cookie = session_cookie("", 0, s.web.config.secure(&parts.headers));
+    ([(header::SET_COOKIE, cookie)], see_other("/login")).into_response()
 }
 
 #[derive(Deserialize)]
@@ -140,7 +161,7 @@ async fn switch_lang(Form(f): Form<LangForm>) -> Response {
     let code = if f.lang == "en" { "en" } else { "ru" };
     let cookie = format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000");
     let back = safe_next(f.back.as_deref());
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+    ([(header::SET_COOKIE, cookie)], see_other(&back)).into_response()
 }
 
 /// Each role's home: where the day starts, and the month's money so far.
@@ -299,8 +320,75 @@ async fn my_money(State(s): State<AppState>, v: Viewer, Query(q): Query<PeriodQ>
                                    "Nothing for this month: you held no role with a pay plan in it.")) },
             Some(st) => (statement(l, st, true)),
         }
+        (password_form(&v))
     };
     Ok(page(&v, l.t("Мои деньги", "My money"), body).into_response())
+}
+
+/// The person's own password, changed with the current one; other sessions end.
+fn password_form(v: &Viewer) -> Markup {
+    let l = v.lang;
+    html! {
+        details.card id="password" open[super::caller::param(v, "err").is_some()] {
+            summary { (l.t("Сменить пароль", "Change password")) }
+            @if let Some(e) = super::caller::param(v, "err") { p.error role="alert" { (e) } }
+            form.stack method="post" action="/password" {
+                label { span { (l.t("Текущий пароль", "Current password")) }
+                    input type="password" name="current" id="password-current" autocomplete="current-password" required; }
+                label { span { (l.t("Новый пароль (не короче 6 символов)", "New password (6 characters or more)")) }
+                    input type="password" name="new" id="password-new" autocomplete="new-password" minlength="6" required; }
+                button type="submit" id="password-submit" { (l.t("Сменить пароль", "Change password")) }
+                p.muted { (l.t("Другие входы (телефон, другой браузер) будут завершены.",
+                               "Your other sessions (phone, another browser) will be ended.")) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    v: Viewer,
+    parts: Parts,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    let keep = token_of(&parts).unwrap_or_default();
+    let actor = v.actor.clone();
+    match run(&s, move |app| {
+        app.change_password(&actor, &f.current, &f.new, &keep)
+    })
+    .await
+    {
+        Ok(()) => super::shell::done(
+            "/money",
+            v.t(
+                "Пароль изменён, другие входы завершены.",
+                "Password changed; your other sessions are ended.",
+            ),
+        ),
+        Err(e) => {
+            let msg = match &e {
+                baton_app::AppError::Invalid { field, .. } if field == "current" => v
+                    .t("Текущий пароль неверен.", "The current password is not right.")
+                    .to_string(),
+                baton_app::AppError::Invalid { field, .. } if field == "new" => v
+                    .t(
+                        "Новый пароль должен быть не короче 6 символов и отличаться от текущего.",
+                        "The new password needs 6 characters or more and must differ from the current one.",
+                    )
+                    .to_string(),
+                other => super::shell::message(other),
+            };
+            super::caller::back_with_error("/money", &msg)
+        }
+    }
 }
 
 fn status_badge(l: Lang, status: &str) -> Markup {

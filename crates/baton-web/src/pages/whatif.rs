@@ -849,7 +849,8 @@ async fn structure_job(v: Viewer, Path(id): Path<String>) -> PageResult {
                         p { (l.t("Считаем", "Computing")) ": " (stage_name(l, j.stage)) ", "
                             (j.permille / 10) " %" }
                         div.progress role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=(j.permille / 10) {
-                            div style=(format!("width: {}%", j.permille as f64 / 10.0)) {}
+                            // An SVG bar, not a `style` width: the CSP allows no inline style.
+                            (super::shell::bar(j.permille as f64 / 1000.0, l.t("Ход расчёта", "Progress")))
                         }
                         p.muted { (l.t("Страница обновится сама.", "The page refreshes by itself.")) " "
                             (j.started.elapsed().as_secs()) " " (l.t("с", "s")) }

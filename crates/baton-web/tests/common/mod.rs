@@ -157,9 +157,73 @@ impl Server {
         Resp { status, body }
     }
 
+    /// Logs in with the page form as a browser does; the `name=value` of the session cookie.
+    pub async fn browser_login(&self, login: &str) -> String {
+        self.browser_login_with(login, PASSWORD).await
+    }
+
+    pub async fn browser_login_with(&self, login: &str, password: &str) -> String {
+        let r = no_redirects()
+            .post(format!("{}/login", self.base))
+            .header("origin", &self.base)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(&[("login", login), ("password", password)]))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status().as_u16(), 303, "login {login}");
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(baton_web::extract::SESSION_COOKIE))
+            .and_then(|v| v.split(';').next())
+            .expect("session cookie")
+            .to_string()
+    }
+
+    /// A form post as the browser sends it with the session cookie: this site's Origin and the
+    /// session's CSRF token (what the page shell puts in every form).
+    pub async fn post_form_with_cookie(
+        &self,
+        cookie: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = form.to_vec();
+        let token = csrf_of(cookie);
+        form.push(("csrf", &token));
+        no_redirects()
+            .post(format!("{}{}", self.base, path))
+            .header("origin", &self.base)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(&form))
+            .send()
+            .await
+            .expect("post")
+    }
+
     pub fn id(&self, login: &str) -> String {
         self.ids[login].clone()
     }
+}
+
+/// The CSRF token of a `baton_session=…` cookie.
+pub fn csrf_of(cookie: &str) -> String {
+    let secret = cookie.split_once('=').map(|x| x.1).unwrap_or(cookie);
+    baton_web::security::csrf_token(secret)
+}
+
+pub fn form_body(form: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(form).expect("form")
+}
+
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 pub fn complete_checklist() -> Value {
