@@ -366,6 +366,26 @@ fn events_from_before_the_chain_are_linked_by_migrate_in_time_order() {
     for scratch in ScratchDb::all() {
         let label = format!("{:?}", scratch.db.dialect());
         let w = world(scratch);
+        // More events than one statement links one by one (the bulk path).
+        let caller = w.person("c2", "caller");
+        let company = w
+            .app
+            .create_company(
+                &caller,
+                NewCompany {
+                    inn: Inn::legal_from_body(60_000_001).as_str().into(),
+                    name: "Лютик".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .company
+            .id;
+        for _ in 0..40 {
+            w.app
+                .log_call(&caller, call(&company, "no_answer"))
+                .unwrap();
+        }
         let before = events(&w.app).len();
         // As a database from before migration 0008 looks once the columns are added.
         sql(

@@ -179,6 +179,14 @@ fn demo_story_and_bundle_round_trip() {
         ) > 20
     );
 
+    // The demo's year, written in batches, is one intact audit chain.
+    let chain = app(&src).verify_audit(None).expect("verify");
+    assert!(chain.ok, "{chain:?}");
+    assert_eq!(
+        chain.events as i64,
+        int(&src, "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_events")
+    );
+
     // Export → import into an empty database → export: identical files, on both backends.
     let a = tmp("a");
     app(&src).export(None, &a).expect("export");
@@ -194,6 +202,12 @@ fn demo_story_and_bundle_round_trip() {
                 .values()
                 .map(|f| csv::Reader::from_reader(f.as_slice()).records().count() as u64)
                 .sum::<u64>(),
+            "{label}"
+        );
+        // The imported trail keeps its chain: the same verdict, the same head.
+        assert_eq!(
+            app(&target).verify_audit(None).expect("verify"),
+            chain,
             "{label}"
         );
         // Importing again is idempotent.
