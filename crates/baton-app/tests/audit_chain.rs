@@ -441,6 +441,32 @@ fn a_bundle_keeps_its_chain_and_an_old_bundle_is_linked_on_import() {
             "{label}"
         );
 
+        // Into a database with a chain of its own: the places are taken, nothing is written.
+        let other = if label == "Sqlite" {
+            ScratchDb::sqlite().unwrap()
+        } else {
+            ScratchDb::postgres().unwrap().unwrap()
+        };
+        let mine = AuditEvent {
+            id: "mine".into(),
+            seq: None,
+            prev_hash: None,
+            hash: None,
+            ..events(&w.app)[0].clone()
+        };
+        other.db.tx(|tx| tx.insert(&mine)).unwrap();
+        let app = App::with(other.db.clone(), w.clock.clone(), w.app.ids.clone());
+        let before = verify(&app);
+        match app.import(None, &dir, false) {
+            Err(baton_app::AppError::Import(rows)) => {
+                assert_eq!(rows[0].file, "audit_events.csv", "{label}: {rows:?}");
+                assert!(rows[0].reason.contains("audit chain"), "{label}: {rows:?}");
+            }
+            other => panic!("{label}: expected a refused import, got {other:?}"),
+        }
+        assert_eq!(verify(&app), before, "{label}");
+        assert_eq!(events(&app).len(), 1, "{label}");
+
         // A bundle from before the chain: no seq, prev_hash, hash columns.
         let path = dir.join("audit_events.csv");
         let mut rd = csv::Reader::from_path(&path).unwrap();
