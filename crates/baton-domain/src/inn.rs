@@ -34,6 +34,10 @@ impl Inn {
             return Err(InnError::NotDigits(raw.to_string()));
         }
         let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+        // All zeros passes the check digits (0 = 0) but is no taxpayer's number.
+        if !d.is_empty() && d.iter().all(|x| *x == 0) {
+            return Err(InnError::Checksum(raw.to_string()));
+        }
         let ok = match d.len() {
             10 => check_digit(&d[..9], &W10) == d[9],
             12 => check_digit(&d[..10], &W11) == d[10] && check_digit(&d[..11], &W12) == d[11],

@@ -7,6 +7,7 @@ pub mod company;
 pub mod config;
 pub mod error;
 pub mod inn;
+pub mod input;
 pub mod lead;
 pub mod money;
 pub mod phone;
