@@ -9,6 +9,7 @@ pub mod conveyor;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod input;
 pub mod insight;
 pub mod payroll;
 pub mod rights;
@@ -126,6 +127,12 @@ impl App {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Checks a request's fields before its use case runs (`input.rs`); the date window is
+    /// ten years either side of today, so the UTC date serves.
+    pub(crate) fn checked<T: input::Checked>(&self, req: &T) -> AppResult<()> {
+        req.check(self.now().date_naive())
     }
 
     pub fn new_id(&self) -> String {

@@ -91,16 +91,27 @@ pub struct Body<T>(pub T);
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_body", e.to_string()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!(
+                        "the request body is larger than {} bytes; send less at once",
+                        baton_domain::input::BODY_MAX
+                    ),
+                )
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_body", e.to_string())
+            }
+        })?;
         let bytes = if bytes.is_empty() {
             Bytes::from_static(b"{}")
         } else {
             bytes
         };
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let mut err = ApiError::new(
@@ -112,7 +123,20 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for Body<T> {
             err.body.line = Some(inner.line());
             err.body.column = Some(inner.column());
             err
-        })
+        })?;
+        // One JSON document, nothing after it: trailing data means a client put two bodies
+        // together or cut one, and either way the request is not what it looks like.
+        de.end().map_err(|e| {
+            let mut err = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_json",
+                format!("the request body has data after its JSON document: {e}"),
+            );
+            err.body.line = Some(e.line());
+            err.body.column = Some(e.column());
+            err
+        })?;
+        Ok(Body(value))
     }
 }
 

@@ -648,6 +648,9 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         .merge(pages::router())
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
+        .layer(axum::extract::DefaultBodyLimit::max(
+            baton_domain::input::BODY_MAX,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,

@@ -163,7 +163,7 @@ pub fn refuse(
     (status, body).into_response()
 }
 
-const MAX_FORM: usize = 2 << 20;
+const MAX_FORM: usize = baton_domain::input::BODY_MAX;
 
 /// Runs before every handler: refuses unreadable credential headers (400), writes from another
 /// site (Origin/Referer, 403) and cookie-authenticated writes without the session's CSRF token

@@ -107,6 +107,8 @@ impl App {
         company_ids: &[String],
     ) -> AppResult<CallList> {
         require(actor, Action::ManageCallLists)?;
+        crate::input::name("name", name, baton_domain::input::NAME_MAX)?;
+        crate::input::count("company_ids", company_ids.len())?;
         let owner = owner_id.unwrap_or(&actor.id).to_string();
         if owner != actor.id
             && !actor.any(&[
@@ -192,6 +194,7 @@ impl App {
         company_ids: &[String],
     ) -> AppResult<CallList> {
         require(actor, Action::ManageCallLists)?;
+        crate::input::count("company_ids", company_ids.len())?;
         self.db.tx(|tx| {
             let list: CallList = visible(tx, &list_scope(actor), list_id, "call list")?;
             self.add_to_list_in(tx, actor, &list, company_ids)?;
@@ -260,6 +263,7 @@ impl App {
     /// Logs a call. The caller takes (or renews) the claim on the company; someone else's
     /// active claim refuses the call with their name.
     pub fn log_call(&self, actor: &Actor, req: NewCall) -> AppResult<Activity> {
+        self.checked(&req)?;
         require(actor, Action::LogCall)?;
         if !CALL_OUTCOMES.contains(&req.outcome.as_str()) {
             return Err(AppError::invalid(
@@ -318,6 +322,7 @@ impl App {
 
     /// Meetings, e-mails and notes.
     pub fn log_activity(&self, actor: &Actor, req: NewActivity) -> AppResult<Activity> {
+        self.checked(&req)?;
         require(actor, Action::LogCall)?;
         if !["meeting", "email", "note"].contains(&req.kind.as_str()) {
             return Err(AppError::invalid(

@@ -147,6 +147,7 @@ pub(crate) fn claim_of(c: &Company) -> Option<Claim> {
 
 impl App {
     pub fn create_company(&self, actor: &Actor, req: NewCompany) -> AppResult<CompanyCard> {
+        self.checked(&req)?;
         require(actor, Action::CreateCompany)?;
         let name = req.name.trim().to_string();
         if name.is_empty() {
@@ -271,6 +272,7 @@ impl App {
         company_id: &str,
         req: NewContact,
     ) -> AppResult<Contact> {
+        self.checked(&req)?;
         let ct = parse_contact(self, company_id, req, 0)?;
         self.db.tx(|tx| {
             let _: Company = visible(tx, &company_scope(actor), company_id, "company")?;
@@ -294,11 +296,17 @@ impl App {
         q: CompanyQuery,
         paging: Paging,
     ) -> AppResult<Page<Company>> {
+        let sort = crate::input::one_of(
+            "sort",
+            q.sort,
+            &["name", "created_at", "inn", "last_paid_on"],
+        )?;
+        let status = crate::input::one_of("status", q.status, &["prospect", "client", "merged"])?;
         let mut f = scoped(Filter::new(), &company_scope(actor));
         if let Some(r) = non_empty(q.region_id) {
             f = f.eq("region_id", r);
         }
-        if let Some(s) = non_empty(q.status) {
+        if let Some(s) = status {
             f = f.eq("status", s);
         }
         if let Some(cm) = non_empty(q.client_manager_id) {
@@ -311,7 +319,7 @@ impl App {
                 vec![Value::Text(text.clone()), Value::Text(format!("%{norm}%"))],
             );
         }
-        let sort = match q.sort.as_deref() {
+        let sort = match sort.as_deref() {
             Some("created_at") => "created_at",
             Some("inn") => "inn",
             Some("last_paid_on") => "last_paid_on",

@@ -230,6 +230,7 @@ impl App {
         lead_id: &str,
         req: NewContract,
     ) -> AppResult<Contract> {
+        self.checked(&req)?;
         require(actor, Action::WorkDeal)?;
         let cfg = self.config()?;
         let signed_on = self.date_or_today("signed_on", &req.signed_on)?;
@@ -284,6 +285,7 @@ impl App {
     }
 
     pub fn create_order(&self, actor: &Actor, req: NewOrder) -> AppResult<Order> {
+        self.checked(&req)?;
         require(actor, Action::Order)?;
         let month = req.delivery_month.trim();
         if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
@@ -348,6 +350,7 @@ impl App {
     }
 
     pub fn create_invoice(&self, actor: &Actor, req: NewInvoice) -> AppResult<Invoice> {
+        self.checked(&req)?;
         require(actor, Action::Invoice)?;
         positive("amount", req.amount)?;
         let issued = self.date_or_today("issued_on", &req.issued_on)?;
@@ -420,6 +423,7 @@ impl App {
     /// Records a payment. The first payment on or after a winning contract wins the company:
     /// attribution is set for ever, the lead is won, and handoff 2 becomes due.
     pub fn record_payment(&self, actor: &Actor, req: NewPayment) -> AppResult<PaymentResult> {
+        self.checked(&req)?;
         require(actor, Action::Payment)?;
         positive("amount", req.amount)?;
         let paid_on = self.date_or_today("paid_on", &req.paid_on)?;
@@ -531,6 +535,7 @@ impl App {
     /// A refund is a negative payment on its invoice with a credit note of the same sum, so
     /// that it never reappears as a receivable.
     pub fn record_refund(&self, actor: &Actor, req: NewRefund) -> AppResult<(CreditNote, Payment)> {
+        self.checked(&req)?;
         require(actor, Action::Refund)?;
         positive("amount", req.amount)?;
         if req.reason.trim().is_empty() {
@@ -621,6 +626,7 @@ impl App {
         company_id: &str,
         req: HandoverRequest,
     ) -> AppResult<Handoff> {
+        self.checked(&req)?;
         require(actor, Action::Handover)?;
         let cfg = self.config()?;
         let now = self.now();
@@ -884,6 +890,17 @@ impl App {
         price: Money,
     ) -> AppResult<Product> {
         require(actor, Action::ManageProducts)?;
+        crate::input::name("sku", sku, baton_domain::input::CODE_MAX)?;
+        crate::input::name("name", name, baton_domain::input::NAME_MAX)?;
+        crate::input::optional(
+            "product_group",
+            Some(group),
+            baton_domain::input::NAME_MAX,
+            false,
+        )?;
+        if price.is_negative() {
+            return Err(AppError::invalid("price", "price cannot be negative"));
+        }
         if sku.trim().is_empty() || name.trim().is_empty() {
             return Err(AppError::invalid(
                 "sku",

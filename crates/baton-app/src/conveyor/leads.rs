@@ -241,6 +241,7 @@ impl App {
     /// Opens a lead. A caller's lead starts with the caller; a sales or universal manager's
     /// own lead skips handoff 1 and starts accepted, with no caller credit.
     pub fn open_lead(&self, actor: &Actor, req: NewLead) -> AppResult<LeadRow> {
+        self.checked(&req)?;
         require(actor, Action::OpenLead)?;
         let source = match non_empty(req.source.clone()) {
             Some(s) => LeadSource::parse(&s).ok_or_else(|| {
@@ -338,6 +339,7 @@ impl App {
         lead_id: &str,
         answers: Answers,
     ) -> AppResult<LeadRow> {
+        crate::input::answers("checklist", &answers)?;
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
             if lead.owner_id != actor.id || lead.stage != LeadStage::Working {
@@ -368,6 +370,7 @@ impl App {
         lead_id: &str,
         req: HandOffRequest,
     ) -> AppResult<HandOffResult> {
+        self.checked(&req)?;
         let typed = req.checklist.clone();
         match self.try_hand_off(actor, lead_id, req) {
             // A refused handoff keeps what the caller typed: the answers are saved as a
@@ -524,6 +527,7 @@ impl App {
         text: Option<&str>,
     ) -> AppResult<LeadRow> {
         require(actor, Action::DecideLead)?;
+        crate::input::optional("text", text, baton_domain::input::NOTE_MAX, true)?;
         let cfg = self.config()?;
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
@@ -768,20 +772,32 @@ impl App {
     }
 
     pub fn leads(&self, actor: &Actor, q: LeadQuery, paging: Paging) -> AppResult<Page<LeadRow>> {
+        let stages: Vec<&str> = LeadStage::ALL.iter().map(|s| s.as_str()).collect();
+        let stage = crate::input::one_of("stage", q.stage, &stages)?;
+        let source = crate::input::one_of(
+            "source",
+            q.source,
+            &["cold_call", "inbound", "referral", "campaign"],
+        )?;
+        let sort = crate::input::one_of(
+            "sort",
+            q.sort,
+            &["created_at", "updated_at", "stage", "amount"],
+        )?;
         let mut f = scoped(Filter::new(), &lead_scope(actor));
         for (col, v) in [
-            ("stage", q.stage),
+            ("stage", stage),
             ("region_id", q.region_id),
             ("caller_id", q.caller_id),
             ("seller_id", q.seller_id),
             ("owner_id", q.owner_id),
-            ("source", q.source),
+            ("source", source),
         ] {
             if let Some(v) = non_empty(v) {
                 f = f.eq(col, v);
             }
         }
-        let sort = match q.sort.as_deref() {
+        let sort = match sort.as_deref() {
             Some("updated_at") => "updated_at",
             Some("stage") => "stage",
             Some("amount") => "amount",

@@ -52,6 +52,8 @@ impl App {
 
     pub fn create_region(&self, actor: &Actor, code: &str, name: &str) -> AppResult<Region> {
         require(actor, Action::ManageRegions)?;
+        crate::input::name("code", code, baton_domain::input::CODE_MAX)?;
+        crate::input::name("name", name, baton_domain::input::NAME_MAX)?;
         let code = code.trim().to_lowercase();
         if code.is_empty() || name.trim().is_empty() {
             return Err(AppError::invalid(
@@ -87,6 +89,7 @@ impl App {
         actor: Option<&Actor>,
         req: NewEmployee,
     ) -> AppResult<EmployeeView> {
+        self.checked(&req)?;
         let role = Role::parse(&req.role)
             .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
         if let Some(a) = actor {
@@ -252,6 +255,7 @@ impl App {
         employee_id: &str,
         req: NewRole,
     ) -> AppResult<EmployeeView> {
+        self.checked(&req)?;
         let role = Role::parse(&req.role)
             .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
         if let Some(a) = actor {
@@ -341,6 +345,10 @@ impl App {
     ) -> AppResult<AbsenceRow> {
         let e = self.employee(employee_id)?;
         require_person(actor, Action::RecordAbsence, &e.id, e.region_id.as_deref())?;
+        let today = self.now().date_naive();
+        crate::input::date("from", Some(from), today)?;
+        crate::input::date("to", Some(to), today)?;
+        crate::input::optional("kind", Some(kind), baton_domain::input::CODE_MAX, false)?;
         let f = super::parse_date("from", from)?;
         let t = super::parse_date("to", to)?;
         if t < f {
@@ -419,6 +427,10 @@ impl App {
     ) -> AppResult<Target> {
         let e = self.employee(employee_id)?;
         require_person(actor, Action::SetTargets, &e.id, e.region_id.as_deref())?;
+        crate::input::name("metric", metric, baton_domain::input::CODE_MAX)?;
+        if value.trim().starts_with('-') {
+            return Err(AppError::invalid("value", "a target cannot be negative"));
+        }
         crate::payroll::period_bounds(period)?;
         let p = period.trim();
         if value.trim().parse::<rust_decimal::Decimal>().is_err() {

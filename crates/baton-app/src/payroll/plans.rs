@@ -207,6 +207,7 @@ impl App {
     /// Saves a new version. Its role and effective date come from the text; the version number
     /// is the next one for that role (or that person).
     pub fn add_plan(&self, actor: Option<&Actor>, new: NewPlan) -> AppResult<PlanInfo> {
+        self.checked(&new)?;
         may_edit(actor)?;
         let plan = checked(&new.text)?;
         let status = new.status.unwrap_or_else(|| "active".into());
