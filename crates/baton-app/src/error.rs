@@ -33,6 +33,10 @@ pub enum AppError {
     },
     #[error("{0} was changed by someone else at the same moment; reload and try again")]
     Conflict(String),
+    /// A concurrent change took the record out of the person's hands (a reassignment, a
+    /// rejection): they may know it existed, so it is a conflict, not "not found".
+    #[error("{0}")]
+    NoLongerYours(String),
     /// The record is not in a state that allows the step (a period already approved, say).
     #[error("{0}")]
     State(String),
@@ -87,6 +91,7 @@ impl AppError {
             AppError::Rule(r) => r.code(),
             AppError::DuplicateCompany { .. } => "duplicate_company",
             AppError::Conflict(_) => "conflict",
+            AppError::NoLongerYours(_) => "no_longer_yours",
             AppError::State(_) => "wrong_state",
             AppError::Import(_) => "import_invalid",
             AppError::InvalidPlan(_) => "invalid_plan",
@@ -100,7 +105,10 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound { .. } => 404,
-            AppError::DuplicateCompany { .. } | AppError::Conflict(_) | AppError::State(_) => 409,
+            AppError::DuplicateCompany { .. }
+            | AppError::Conflict(_)
+            | AppError::NoLongerYours(_)
+            | AppError::State(_) => 409,
             AppError::Rule(RuleError::Claimed { .. }) => 409,
             AppError::Rule(RuleError::WrongStage { .. }) => 409,
             AppError::Rule(RuleError::NotYours { .. }) => 403,

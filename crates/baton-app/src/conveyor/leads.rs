@@ -233,9 +233,39 @@ impl App {
         actor: &Actor,
         id: &str,
     ) -> AppResult<(LeadRow, Lead)> {
-        let row: LeadRow = visible(tx, &lead_scope(actor), id, "lead")?;
+        let row: LeadRow = match visible(tx, &lead_scope(actor), id, "lead") {
+            Ok(r) => r,
+            Err(AppError::NotFound { .. }) => return Err(self.why_gone(tx, actor, id)),
+            Err(e) => return Err(e),
+        };
         let lead = to_domain(&row)?;
         Ok((row, lead))
+    }
+
+    /// A lead the person no longer sees: if it passed through their hands (they sent or
+    /// received one of its handoffs), someone else's change won the race, and they are told
+    /// what happened (409); otherwise it is not found, as for anyone.
+    fn why_gone(&self, tx: &mut Tx<'_>, actor: &Actor, id: &str) -> AppError {
+        let last = tx
+            .list::<Handoff>(
+                &Filter::new()
+                    .eq("lead_id", id)
+                    .raw(
+                        "receiver_id = ? OR sender_id = ?",
+                        vec![actor.id.as_str().into(), actor.id.as_str().into()],
+                    )
+                    .order("created_at", true),
+            )
+            .ok()
+            .and_then(|l| l.into_iter().next());
+        match last {
+            Some(h) => AppError::NoLongerYours(format!(
+                "the lead is no longer yours: its handoff to you is {} (decided {}); reload the list",
+                h.status,
+                h.decided_at.as_deref().unwrap_or("just now")
+            )),
+            None => AppError::not_found("lead", id),
+        }
     }
 
     /// Opens a lead. A caller's lead starts with the caller; a sales or universal manager's
