@@ -583,3 +583,275 @@ async fn walk(s: Server) {
         wrong.join("\n")
     );
 }
+
+/// The web forms that write, walked the same way: every role × every form. A form that
+/// addresses a record may still refuse a record outside the reach; a role holding the action
+/// is never refused for its role, and a form without a record is never refused at all.
+#[test]
+fn the_rights_table_walked_through_the_forms() {
+    on_every_database(forms);
+}
+
+async fn forms(s: Server) {
+    use Action::*;
+    let caller1 = s.login("caller1").await;
+    let inn = baton_domain::Inn::legal_from_body(61);
+    let r = s
+        .call(
+            "POST",
+            "/api/companies",
+            Some(&caller1),
+            Some(json!({"inn": inn.as_str(), "name": "Фирма форм"})),
+        )
+        .await;
+    let ca = r.body["company"]["id"]
+        .as_str()
+        .expect("company")
+        .to_string();
+    let r = s
+        .call(
+            "POST",
+            "/api/leads",
+            Some(&caller1),
+            Some(json!({"company_id": ca})),
+        )
+        .await;
+    let la = r.body["id"].as_str().expect("lead").to_string();
+    let msk = s.regions["msk"].clone();
+    let caller2 = s.id("caller2");
+    let plan_text = s
+        .call(
+            "GET",
+            "/api/plans/shipped:caller",
+            Some(&s.login("director").await),
+            None,
+        )
+        .await
+        .body["text"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+
+    let mut cases = 0usize;
+    let mut wrong: Vec<String> = Vec::new();
+    for (login, role, _) in ACTORS {
+        let cookie = s.browser_login(login).await;
+        let me = s.id(login);
+        // (path, action, fields, addresses a record)
+        let forms: Vec<(String, Action, Vec<(&str, String)>, bool)> = vec![
+            (
+                "/calls/log".into(),
+                LogCall,
+                vec![("company_id", ca.clone()), ("outcome", "no_answer".into())],
+                true,
+            ),
+            (format!("/leads/{la}/handoff"), HandOff, vec![], true),
+            (
+                format!("/companies/{ca}/activities"),
+                LogCall,
+                vec![("kind", "meeting".into()), ("note", "встреча".into())],
+                true,
+            ),
+            (
+                format!("/companies/{ca}/invoices"),
+                Invoice,
+                vec![("amount", "1000".into())],
+                true,
+            ),
+            (
+                format!("/companies/{ca}/payments"),
+                Payment,
+                vec![("invoice_id", "x".into()), ("amount", "1000".into())],
+                true,
+            ),
+            (
+                format!("/companies/{ca}/orders"),
+                Order,
+                vec![
+                    ("delivery_month", "2026-12".into()),
+                    ("amount", "1000".into()),
+                ],
+                true,
+            ),
+            (
+                format!("/companies/{ca}/handover"),
+                Handover,
+                vec![
+                    ("sold", "a".into()),
+                    ("contacts", "b".into()),
+                    ("pains", "c".into()),
+                ],
+                true,
+            ),
+            (format!("/leads/{la}/accept"), DecideLead, vec![], true),
+            (
+                format!("/leads/{la}/reject"),
+                DecideLead,
+                vec![("reason", "no_budget".into())],
+                true,
+            ),
+            (
+                format!("/leads/{la}/move"),
+                WorkDeal,
+                vec![("stage", "meeting".into())],
+                true,
+            ),
+            (
+                format!("/leads/{la}/contract"),
+                WorkDeal,
+                vec![("amount", "1000".into())],
+                true,
+            ),
+            (
+                format!("/leads/{la}/lose"),
+                LoseLead,
+                vec![("reason", "no_budget".into())],
+                true,
+            ),
+            (
+                "/alerts/ack".into(),
+                AckAlerts,
+                vec![("key", "x".into())],
+                true,
+            ),
+            (
+                "/payroll/2026-10/calculate".into(),
+                CalculatePeriod,
+                vec![],
+                false,
+            ),
+            (
+                "/payroll/2026-10/approve".into(),
+                ApprovePeriod,
+                vec![],
+                true,
+            ),
+            ("/payroll/2026-10/pay".into(), PayPeriod, vec![], true),
+            (
+                "/plans".into(),
+                EditPlans,
+                vec![
+                    ("text", plan_text.clone()),
+                    ("action", "save".into()),
+                    ("status", "draft".into()),
+                ],
+                false,
+            ),
+            (
+                "/people".into(),
+                ManagePeople,
+                vec![
+                    ("login", format!("new_{login}")),
+                    ("name", "Новый Человек".into()),
+                    ("password", "secret-123".into()),
+                    ("role", "caller".into()),
+                    ("region_id", msk.clone()),
+                ],
+                true,
+            ),
+            (
+                format!("/people/{caller2}/roles"),
+                ManagePeople,
+                vec![
+                    ("role", "caller".into()),
+                    ("region_id", msk.clone()),
+                    ("valid_from", "2026-12-01".into()),
+                ],
+                true,
+            ),
+            (
+                format!("/people/{me}/absences"),
+                RecordAbsence,
+                vec![
+                    ("from", "2026-12-20".into()),
+                    ("to", "2026-12-21".into()),
+                    ("kind", "vacation".into()),
+                ],
+                false,
+            ),
+            (
+                "/targets".into(),
+                SetTargets,
+                vec![
+                    ("employee_id", caller2.clone()),
+                    ("period", "2026-12".into()),
+                    ("metric", "leads_accepted".into()),
+                    ("value", "5".into()),
+                ],
+                true,
+            ),
+            (
+                "/settings/alerts".into(),
+                SetAlertRules,
+                vec![
+                    ("no_new_client_months", "3".into()),
+                    ("stale_deal_days", "14".into()),
+                    ("no_order_months", "3".into()),
+                    ("override_days", "30".into()),
+                ],
+                false,
+            ),
+            (
+                "/whatif/replay".into(),
+                Replay,
+                vec![
+                    ("plan", plan_text.clone()),
+                    ("from", "2026-10".into()),
+                    ("to", "2026-11".into()),
+                ],
+                false,
+            ),
+        ];
+        for (path, action, fields, addressed) in forms {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = s.post_form_with_cookie(&cookie, &path, &f).await;
+            let status = r.status().as_u16();
+            // A form refused next to its list comes back as a redirect carrying the error.
+            let location = r
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(|l| {
+                    let q = l.split_once('?').map_or("", |(_, q)| q);
+                    serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|(k, _)| k == "err")
+                        .map(|(_, v)| v)
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
+            let body = format!("{}{location}", r.text().await.unwrap_or_default());
+            cases += 1;
+            let role_refusal = body.contains(&format!("your role may not {}", action.words()));
+            let refused = role_refusal || matches!(status, 403 | 404) || !location.is_empty();
+            let has = reach(role, action).is_some();
+            if status >= 500 {
+                wrong.push(format!("{login}: POST {path} → {status}"));
+            } else if !has && !refused {
+                wrong.push(format!(
+                    "{login} lacks «{}» but the form POST {path} → {status}",
+                    action.words()
+                ));
+            } else if has && (role_refusal || (!addressed && status == 403)) {
+                let msg = body
+                    .split("role=\"alert\">")
+                    .nth(1)
+                    .and_then(|t| t.split('<').next())
+                    .unwrap_or("");
+                wrong.push(format!(
+                    "{login} holds «{}» but the form POST {path} refused: {status} {msg}",
+                    action.words()
+                ));
+            }
+        }
+    }
+    println!("rights matrix, forms: {cases} cases walked");
+    assert!(cases > 150, "walked {cases} cases");
+    assert!(
+        wrong.is_empty(),
+        "{} of {cases} form cases differ from the rights table:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

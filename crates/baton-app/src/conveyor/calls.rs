@@ -263,8 +263,8 @@ impl App {
     /// Logs a call. The caller takes (or renews) the claim on the company; someone else's
     /// active claim refuses the call with their name.
     pub fn log_call(&self, actor: &Actor, req: NewCall) -> AppResult<Activity> {
-        self.checked(&req)?;
         require(actor, Action::LogCall)?;
+        self.checked(&req)?;
         if !CALL_OUTCOMES.contains(&req.outcome.as_str()) {
             return Err(AppError::invalid(
                 "outcome",
@@ -322,8 +322,8 @@ impl App {
 
     /// Meetings, e-mails and notes.
     pub fn log_activity(&self, actor: &Actor, req: NewActivity) -> AppResult<Activity> {
-        self.checked(&req)?;
         require(actor, Action::LogCall)?;
+        self.checked(&req)?;
         if !["meeting", "email", "note"].contains(&req.kind.as_str()) {
             return Err(AppError::invalid(
                 "kind",

@@ -147,8 +147,8 @@ pub(crate) fn claim_of(c: &Company) -> Option<Claim> {
 
 impl App {
     pub fn create_company(&self, actor: &Actor, req: NewCompany) -> AppResult<CompanyCard> {
-        self.checked(&req)?;
         require(actor, Action::CreateCompany)?;
+        self.checked(&req)?;
         let name = req.name.trim().to_string();
         if name.is_empty() {
             return Err(AppError::invalid("name", "give the company's name"));

@@ -230,8 +230,8 @@ impl App {
         lead_id: &str,
         req: NewContract,
     ) -> AppResult<Contract> {
-        self.checked(&req)?;
         require(actor, Action::WorkDeal)?;
+        self.checked(&req)?;
         let cfg = self.config()?;
         let signed_on = self.date_or_today("signed_on", &req.signed_on)?;
         let now = self.now();
@@ -285,8 +285,8 @@ impl App {
     }
 
     pub fn create_order(&self, actor: &Actor, req: NewOrder) -> AppResult<Order> {
-        self.checked(&req)?;
         require(actor, Action::Order)?;
+        self.checked(&req)?;
         let month = req.delivery_month.trim();
         if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
             return Err(AppError::invalid(
@@ -350,8 +350,8 @@ impl App {
     }
 
     pub fn create_invoice(&self, actor: &Actor, req: NewInvoice) -> AppResult<Invoice> {
-        self.checked(&req)?;
         require(actor, Action::Invoice)?;
+        self.checked(&req)?;
         positive("amount", req.amount)?;
         let issued = self.date_or_today("issued_on", &req.issued_on)?;
         let due = match req
@@ -423,8 +423,8 @@ impl App {
     /// Records a payment. The first payment on or after a winning contract wins the company:
     /// attribution is set for ever, the lead is won, and handoff 2 becomes due.
     pub fn record_payment(&self, actor: &Actor, req: NewPayment) -> AppResult<PaymentResult> {
-        self.checked(&req)?;
         require(actor, Action::Payment)?;
+        self.checked(&req)?;
         positive("amount", req.amount)?;
         let paid_on = self.date_or_today("paid_on", &req.paid_on)?;
         let cfg = self.config()?;
@@ -535,8 +535,8 @@ impl App {
     /// A refund is a negative payment on its invoice with a credit note of the same sum, so
     /// that it never reappears as a receivable.
     pub fn record_refund(&self, actor: &Actor, req: NewRefund) -> AppResult<(CreditNote, Payment)> {
-        self.checked(&req)?;
         require(actor, Action::Refund)?;
+        self.checked(&req)?;
         positive("amount", req.amount)?;
         if req.reason.trim().is_empty() {
             return Err(AppError::invalid("reason", "say why the money is returned"));
@@ -626,8 +626,8 @@ impl App {
         company_id: &str,
         req: HandoverRequest,
     ) -> AppResult<Handoff> {
-        self.checked(&req)?;
         require(actor, Action::Handover)?;
+        self.checked(&req)?;
         let cfg = self.config()?;
         let now = self.now();
         let today = self.today(&cfg);

@@ -271,8 +271,8 @@ impl App {
     /// Opens a lead. A caller's lead starts with the caller; a sales or universal manager's
     /// own lead skips handoff 1 and starts accepted, with no caller credit.
     pub fn open_lead(&self, actor: &Actor, req: NewLead) -> AppResult<LeadRow> {
-        self.checked(&req)?;
         require(actor, Action::OpenLead)?;
+        self.checked(&req)?;
         let source = match non_empty(req.source.clone()) {
             Some(s) => LeadSource::parse(&s).ok_or_else(|| {
                 AppError::invalid(

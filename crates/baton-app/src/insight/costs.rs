@@ -55,10 +55,10 @@ fn month_of(d: NaiveDate) -> String {
 impl App {
     /// Enters an acquisition cost for a month and region (head of that region, director, admin).
     pub fn add_cost(&self, actor: Option<&Actor>, c: NewCost) -> AppResult<AcquisitionCost> {
-        self.checked(&c)?;
         if let Some(a) = actor {
             crate::rights::require(a, crate::rights::Action::ManageCosts)?;
         }
+        self.checked(&c)?;
         parse_month("month", &c.month)?;
         let kind = c.kind.trim().to_string();
         if kind.is_empty() {

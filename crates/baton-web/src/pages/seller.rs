@@ -514,6 +514,10 @@ async fn sign_contract(
                 money(c.amount)
             ),
         )),
+        // A refusal is the page's whole answer: the form is not even shown to those refused.
+        Err(e @ (AppError::Forbidden(_) | AppError::NotFound { .. })) => {
+            Err(super::shell::failure(v.lang, &e))
+        }
         Err(e) => {
             let d = load_card(&s, &v, id).await?;
             let status = super::shell::status_of(&e);

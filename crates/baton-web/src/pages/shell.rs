@@ -346,18 +346,20 @@ fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
         items.push(("/overdue", l.t("Просрочка", "Overdue")));
     }
     items.push(("/companies", l.t("Компании", "Companies")));
-    if v.leads_department() {
+    // The menu asks the rights table, so it shows what a person may open.
+    use baton_app::rights::{Action, may};
+    if may(&v.actor, Action::ReadReports) {
         items.push(("/dashboard", l.t("Панель", "Dashboard")));
         items.push(("/alerts", l.t("Оповещения", "Alerts")));
     }
-    if v.any(&[Role::Head, Role::Director, Role::Admin, Role::Accountant]) {
+    if may(&v.actor, Action::ReadPayroll) {
         items.push(("/payroll", l.t("Расчёт", "Payroll")));
     }
     if v.leads_department() {
         items.push(("/people", l.t("Люди", "People")));
         items.push(("/settings", l.t("Настройки", "Settings")));
     }
-    if v.any(&[Role::Head, Role::Director]) {
+    if may(&v.actor, Action::Replay) || may(&v.actor, Action::Simulate) {
         items.push(("/whatif", l.t("Что если", "What-if")));
     }
     items

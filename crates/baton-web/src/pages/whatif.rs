@@ -43,7 +43,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn may_use(v: &Viewer) -> Result<(), Response> {
-    if v.any(&[Role::Head, Role::Director, Role::Admin]) {
+    use baton_app::rights::{Action, may};
+    if may(&v.actor, Action::Replay) || may(&v.actor, Action::Simulate) {
         Ok(())
     } else {
         Err(failure(
@@ -119,7 +120,15 @@ fn starting_params(
                     .collect(),
                 None,
             )),
-            Err(AppError::Forbidden(f)) => Err(AppError::Forbidden(f)),
+            // Someone who may replay but not simulate (the accountant) starts from the brief's
+            // defaults; the simulation itself is refused by the rights table if they run it.
+            Err(AppError::Forbidden(f)) => {
+                if baton_app::rights::may(actor, baton_app::rights::Action::Replay) {
+                    Ok((Params::brief(), vec![], None))
+                } else {
+                    Err(AppError::Forbidden(f))
+                }
+            }
             Err(e) => Ok((Params::brief(), vec![], Some(message(&e)))),
         },
     }
