@@ -24,7 +24,6 @@ use baton_app::whatif::sim::{
     SensitivityTable, Settings, Verdict,
 };
 use baton_app::whatif::structure::{parse_scenario, sim_error};
-use baton_domain::role::Role;
 use maud::{Markup, html};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
