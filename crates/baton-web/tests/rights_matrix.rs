@@ -584,6 +584,9 @@ async fn walk(s: Server) {
     );
 }
 
+/// A form: its path, the action it asks, its fields, and whether it addresses a record.
+type Form = (String, Action, Vec<(&'static str, String)>, bool);
+
 /// The web forms that write, walked the same way: every role × every form. A form that
 /// addresses a record may still refuse a record outside the reach; a role holding the action
 /// is never refused for its role, and a form without a record is never refused at all.
@@ -638,7 +641,7 @@ async fn forms(s: Server) {
         let cookie = s.browser_login(login).await;
         let me = s.id(login);
         // (path, action, fields, addresses a record)
-        let forms: Vec<(String, Action, Vec<(&str, String)>, bool)> = vec![
+        let forms: Vec<Form> = vec![
             (
                 "/calls/log".into(),
                 LogCall,
