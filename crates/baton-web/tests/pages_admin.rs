@@ -120,12 +120,20 @@ async fn payroll(s: Server) {
     );
     // The head approves Moscow's part; Saint Petersburg (sm_spb) still waits, so the period
     // is not frozen until the director approves it.
-    let (_, body) = get(&c, &s, &head, &format!("/payroll/{period}")).await;
+    let (_, body) = get(&c, &s, &head, &location).await;
     assert!(body.contains("рассчитан, на проверке"), "{body}");
     assert!(
         body.contains("<b id=\"approved-regions\">Москва</b>"),
         "{body}"
     );
+    assert!(body.contains("id=\"own-region-approved\""), "{body}");
+    assert!(!body.contains("id=\"approve\""), "{body}");
+    assert!(
+        body.contains("Ваш регион утверждён. Период заморозится"),
+        "the note says what happened: {body}"
+    );
+    // An approval is not a change to the period's data.
+    assert!(!body.contains("Изменений после расчёта"), "{body}");
     let director = s.login("director").await;
     let (status, _, body) = post(
         &c,

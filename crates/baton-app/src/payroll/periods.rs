@@ -37,6 +37,8 @@ pub struct PeriodInfo {
     pub total: Decimal,
     /// Regions (their names) whose head approved their part of a calculated period.
     pub approved_regions: Vec<String>,
+    /// The same regions' ids.
+    pub approved_region_ids: Vec<String>,
 }
 
 pub(crate) fn status_of(tx: &mut Tx<'_>, period: &str) -> AppResult<String> {
@@ -297,14 +299,14 @@ impl App {
                     &[p.id.clone().into()],
                 )?;
                 let (n, total) = r.map_or((0, 0), |r| (r.int(0), r.int(1)));
-                let approved_regions = tx
+                let (approved_regions, approved_region_ids) = tx
                     .query(
-                        "SELECT r.name FROM period_approvals a JOIN regions r ON r.id = a.region_id WHERE a.period = ? ORDER BY r.name",
+                        "SELECT r.name, r.id FROM period_approvals a JOIN regions r ON r.id = a.region_id WHERE a.period = ? ORDER BY r.name",
                         &[p.id.clone().into()],
                     )?
                     .into_iter()
-                    .map(|r| r.text(0))
-                    .collect();
+                    .map(|r| (r.text(0), r.text(1)))
+                    .unzip();
                 out.push(PeriodInfo {
                     period: p.id,
                     status: p.status,
@@ -316,6 +318,7 @@ impl App {
                     statements: n,
                     total: Decimal::new(total, 2),
                     approved_regions,
+                    approved_region_ids,
                 });
             }
             Ok(out)
@@ -462,7 +465,10 @@ impl App {
                 };
                 if tx.get::<PeriodApproval>(&row.id)?.is_none() {
                     tx.insert(&row)?;
-                    self.audit(tx, actor, "pay_period", period, "period.region_approved", None::<&()>, Some(&row))?;
+                    // Without the `period` field: the audit would count it as a change to the
+                    // closed period's data (`DATED_FIELDS`), which an approval is not.
+                    let what = serde_json::json!({"region_id": row.region_id, "approved_by": row.approved_by});
+                    self.audit(tx, actor, "pay_period", period, "period.region_approved", None::<&()>, Some(&what))?;
                 }
                 // Regions (and the region-less) whose people have statements in the period.
                 let waiting = tx.query_one(

@@ -238,6 +238,14 @@ async fn review_page(
     let may_calculate = may(&v.actor, Action::CalculatePeriod);
     let may_approve = may(&v.actor, Action::ApprovePeriod);
     let may_pay = may(&v.actor, Action::PayPeriod);
+    // A head who approved their region's part waits for the others (or the director).
+    let own_region_approved = !v.actor.sees_all()
+        && info.as_ref().is_some_and(|i| {
+            v.actor
+                .region_id
+                .as_ref()
+                .is_some_and(|r| i.approved_region_ids.contains(r))
+        });
     let body = html! {
         p { a href="/payroll" { "← " (l.t("Все периоды", "All periods")) } }
         @if let Some(e) = refusal {
@@ -280,8 +288,12 @@ async fn review_page(
                     }
                 }
                 @if may_approve && (status == "open" || status == "calculated") {
-                    form.inline method="post" action=(format!("/payroll/{period}/approve")) {
-                        button type="submit" id="approve" { (l.t("Утвердить", "Approve")) }
+                    @if own_region_approved {
+                        span.muted id="own-region-approved" { (l.t("Ваш регион утверждён", "Your region is approved")) }
+                    } @else {
+                        form.inline method="post" action=(format!("/payroll/{period}/approve")) {
+                            button type="submit" id="approve" { (l.t("Утвердить", "Approve")) }
+                        }
                     }
                 }
                 @if may_pay && status == "approved" {
@@ -321,6 +333,10 @@ async fn act(s: AppState, v: Viewer, period: String, what: &'static str) -> Page
                 "calculate" => l.t(
                     "Период рассчитан: ведомости сохранены для проверки.",
                     "The period is calculated: statements stored for review.",
+                ),
+                "approve" if info.status != "approved" => l.t(
+                    "Ваш регион утверждён. Период заморозится, когда утвердят все регионы или директор.",
+                    "Your region is approved. The period is frozen once every region is, or the director approves it.",
                 ),
                 "approve" => l.t(
                     "Период утверждён: суммы заморожены.",
