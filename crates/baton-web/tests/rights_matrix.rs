@@ -44,7 +44,8 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
         ("POST", "/api/products") => Some(ManageProducts),
         ("GET", "/api/companies" | "/api/companies/{id}") => None,
         ("POST", "/api/companies") => Some(CreateCompany),
-        ("POST", "/api/companies/{id}/contacts" | "/api/companies/{id}/merge") => None,
+        ("POST", "/api/companies/{id}/contacts") => Some(EditContacts),
+        ("POST", "/api/companies/{id}/merge") => None,
         ("POST", "/api/companies/{id}/claim") => None,
         ("POST", "/api/companies/{id}/handover") => Some(Handover),
         ("GET", "/api/call-lists" | "/api/call-lists/{id}/queue") => None,
@@ -445,6 +446,27 @@ async fn walk(s: Server) {
                 wrong.push(format!(
                     "{login} logs a call on {creator}'s company: expected {}, got {} {}",
                     if allowed { "201" } else { "a refusal" },
+                    r.status,
+                    r.body
+                ));
+            }
+            let r = s
+                .call(
+                    "POST",
+                    &format!("/api/companies/{company}/contacts"),
+                    Some(&tok),
+                    Some(json!({"name": format!("Контакт от {login}")})),
+                )
+                .await;
+            cases += 1;
+            let may_add = match reach(role, Action::EditContacts) {
+                Some(Reach::Own) => owner == me,
+                r => expect_covers(r, &me, region, &owner, company_region),
+            };
+            if (r.status == 201) != may_add || !matches!(r.status, 201 | 403 | 404) {
+                wrong.push(format!(
+                    "{login} adds a contact to {creator}'s company: expected {}, got {} {}",
+                    if may_add { "201" } else { "a refusal" },
                     r.status,
                     r.body
                 ));

@@ -272,6 +272,7 @@ impl App {
         company_id: &str,
         req: NewContact,
     ) -> AppResult<Contact> {
+        require(actor, Action::EditContacts)?;
         self.checked(&req)?;
         let ct = parse_contact(self, company_id, req, 0)?;
         self.db.tx(|tx| {
