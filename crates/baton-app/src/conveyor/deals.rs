@@ -738,6 +738,7 @@ impl App {
         note: Option<String>,
     ) -> AppResult<Handoff> {
         require(actor, Action::Kickoff)?;
+        crate::input::optional("note", note.as_deref(), baton_domain::input::NOTE_MAX, true)?;
         let cfg = self.config()?;
         let now = self.now();
         self.db.tx(|tx| {
