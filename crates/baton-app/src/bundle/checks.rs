@@ -73,6 +73,8 @@ const LEAD_SOURCES: &[&str] = &["cold_call", "inbound", "referral", "campaign"];
 const COMPANY_STATUSES: &[&str] = &["prospect", "client", "merged"];
 const WIN_KINDS: &[&str] = &["new_client", "reactivation"];
 const ACTIVITY_KINDS: &[&str] = &["call", "meeting", "email", "note"];
+/// What a meeting may record: the kick-off with a new client (the client handoff's end).
+const MEETING_OUTCOMES: &[&str] = &["kickoff"];
 const HANDOFF_KINDS: &[&str] = &["lead", "client"];
 const HANDOFF_STATUSES: &[&str] = &["pending", "accepted", "rejected", "reassigned", "done"];
 const PERIOD_STATUSES: &[&str] = &["open", "calculated", "approved", "paid"];
@@ -180,7 +182,7 @@ pub(super) fn spec(table: &str) -> &'static [(&'static str, Kind)] {
             ("company_id", Ref("companies")),
             ("lead_id", OptRef("leads")),
             ("actor_id", Ref("employees")),
-            ("outcome", OptEnum(&CALL_OUTCOMES)),
+            ("outcome", OptText(CODE_MAX)),
             ("duration_sec", NonNegative),
             ("occurred_at", Instant),
             ("local_date", Date),
@@ -513,6 +515,31 @@ pub(super) fn row<'t>(
                     "to_date",
                     format!("the absence ends ({to}) before it starts ({from})"),
                 ));
+            }
+        }
+        "activities" => {
+            // A call has one of the call outcomes; a meeting may record its kick-off.
+            if let (Some(kind), Some(o)) = (get("kind"), get("outcome")) {
+                let valid: &[&str] = match kind {
+                    "call" => &CALL_OUTCOMES,
+                    "meeting" => MEETING_OUTCOMES,
+                    _ => &[],
+                };
+                if kind == "call" && o.is_empty() {
+                    out.push((
+                        "outcome",
+                        format!("a call needs its outcome: one of {}", valid.join(", ")),
+                    ));
+                } else if !o.is_empty() && !valid.contains(&o) {
+                    out.push((
+                        "outcome",
+                        if valid.is_empty() {
+                            format!("«{o}» is not an outcome of a {kind}: leave it empty")
+                        } else {
+                            format!("«{o}» is not one of {}", valid.join(", "))
+                        },
+                    ));
+                }
             }
         }
         "payments" => {
