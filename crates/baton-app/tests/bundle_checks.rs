@@ -105,10 +105,13 @@ fn cell(base: &Path, file: &str, line: u64, column: &str) -> String {
     row[ci].to_string()
 }
 
+/// (file, line, column, the value written there).
+type Edit = (&'static str, u64, &'static str, String);
+
 /// (file, line, column, a stable part of the reason).
 type Want = Vec<(&'static str, u64, &'static str, &'static str)>;
 
-fn cases(base: &Path) -> Vec<(&'static str, Vec<(&'static str, u64, &'static str, String)>, Want)> {
+fn cases(base: &Path) -> Vec<(&'static str, Vec<Edit>, Want)> {
     let login2 = cell(base, "employees.csv", 2, "login");
     let from3 = cell(base, "role_assignments.csv", 3, "valid_from");
     let before3: chrono::NaiveDate = from3.parse().expect("valid_from");
@@ -128,12 +131,22 @@ fn cases(base: &Path) -> Vec<(&'static str, Vec<(&'static str, u64, &'static str
         (
             "valid_to before valid_from",
             vec![("role_assignments.csv", 3, "valid_to", before3)],
-            vec![("role_assignments.csv", 3, "valid_to", "is not after valid_from")],
+            vec![(
+                "role_assignments.csv",
+                3,
+                "valid_to",
+                "is not after valid_from",
+            )],
         ),
         (
             "status=vip",
             vec![("companies.csv", 2, "status", s("vip"))],
-            vec![("companies.csv", 2, "status", "not one of prospect, client, merged")],
+            vec![(
+                "companies.csv",
+                2,
+                "status",
+                "not one of prospect, client, merged",
+            )],
         ),
         (
             "dangling client_manager_id",
@@ -168,7 +181,12 @@ fn cases(base: &Path) -> Vec<(&'static str, Vec<(&'static str, u64, &'static str
         (
             "date 9999-12-31",
             vec![("invoices.csv", 3, "due_on", s("9999-12-31"))],
-            vec![("invoices.csv", 3, "due_on", "business dates lie within 10 years")],
+            vec![(
+                "invoices.csv",
+                3,
+                "due_on",
+                "business dates lie within 10 years",
+            )],
         ),
         (
             "three problems in one row",
@@ -179,7 +197,12 @@ fn cases(base: &Path) -> Vec<(&'static str, Vec<(&'static str, u64, &'static str
             ],
             // Sorted by file, line and column.
             vec![
-                ("companies.csv", 2, "client_manager_id", "is not in employees.csv"),
+                (
+                    "companies.csv",
+                    2,
+                    "client_manager_id",
+                    "is not in employees.csv",
+                ),
                 ("companies.csv", 2, "created_at", "is not an instant"),
                 ("companies.csv", 2, "status", "not one of"),
             ],
@@ -194,7 +217,9 @@ fn refused_whole(scratch: ScratchDb) {
     let base = tmp("base");
     w.app.export(None, &base).expect("export");
     // The valid bundle imports cleanly, into its own database and into an empty one.
-    w.app.import(None, &base, false).expect("the valid bundle imports");
+    w.app
+        .import(None, &base, false)
+        .expect("the valid bundle imports");
     let before = counts(&w);
     assert!(before.iter().any(|(_, n)| *n > 0));
     for (name, edits, want) in cases(&base) {
@@ -214,7 +239,10 @@ fn refused_whole(scratch: ScratchDb) {
                 .collect();
             let expected: Vec<(&str, u64, &str)> =
                 want.iter().map(|(f, l, c, _)| (*f, *l, *c)).collect();
-            assert_eq!(shape, expected, "{label} {name} (dry run {dry_run}): {got:#?}");
+            assert_eq!(
+                shape, expected,
+                "{label} {name} (dry run {dry_run}): {got:#?}"
+            );
             for (p, (_, _, _, part)) in got.iter().zip(&want) {
                 assert!(
                     p.reason.contains(part),

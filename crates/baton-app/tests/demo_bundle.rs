@@ -263,6 +263,11 @@ fn a_bad_bundle_writes_nothing_and_the_dry_run_names_every_bad_row() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("regions.csv"), "id,code,name\nr1,msk,Москва\n").unwrap();
     std::fs::write(
+        dir.join("employees.csv"),
+        "id,login,name,region_id,password_hash,open_lead_limit,active,created_at\nx,x,X,r1,h,,1,2026-01-01T00:00:00.000000Z\n",
+    )
+    .unwrap();
+    std::fs::write(
         dir.join("companies.csv"),
         "id,inn,kpp,name,name_norm,region_id,industry,source,status,claim_holder_id,claim_until,client_manager_id,att_caller_id,att_seller_id,att_won_on,att_kind,att_lead_id,first_paid_on,last_paid_on,version,created_at,created_by\n\
          c1,7707083893,,Ромашка,ромашка,r1,,import,prospect,,,,,,,,,,,0,2026-01-01T00:00:00.000000Z,x\n\

@@ -197,7 +197,11 @@ impl Checker {
         problems: &mut Vec<ImportProblem>,
     ) -> AppResult<()> {
         for d in std::mem::take(&mut self.deferred) {
-            if self.known.get(d.target).is_some_and(|s| s.contains(&d.value)) {
+            if self
+                .known
+                .get(d.target)
+                .is_some_and(|s| s.contains(&d.value))
+            {
                 continue;
             }
             if !self.stored_has(tx, d.target, &d.value)? {
