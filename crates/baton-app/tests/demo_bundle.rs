@@ -263,6 +263,11 @@ fn a_bad_bundle_writes_nothing_and_the_dry_run_names_every_bad_row() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("regions.csv"), "id,code,name\nr1,msk,Москва\n").unwrap();
     std::fs::write(
+        dir.join("employees.csv"),
+        "id,login,name,region_id,password_hash,open_lead_limit,active,created_at\nx,x,X,r1,h,,1,2026-01-01T00:00:00.000000Z\n",
+    )
+    .unwrap();
+    std::fs::write(
         dir.join("companies.csv"),
         "id,inn,kpp,name,name_norm,region_id,industry,source,status,claim_holder_id,claim_until,client_manager_id,att_caller_id,att_seller_id,att_won_on,att_kind,att_lead_id,first_paid_on,last_paid_on,version,created_at,created_by\n\
          c1,7707083893,,Ромашка,ромашка,r1,,import,prospect,,,,,,,,,,,0,2026-01-01T00:00:00.000000Z,x\n\
@@ -270,7 +275,7 @@ fn a_bad_bundle_writes_nothing_and_the_dry_run_names_every_bad_row() {
          c3,500100732259,,Мак,мак,r9,,import,prospect,,,,,,,,,,,zero,2026-01-01T00:00:00.000000Z,x\n",
     )
     .unwrap();
-    std::fs::write(dir.join("contacts.csv"), "id,company_id,name,position,is_dm,phone,email,created_at\nk1,c1,Иван,,1,8 912 345-67-89,,t\nk2,c1,Пётр,,2,,,t\n").unwrap();
+    std::fs::write(dir.join("contacts.csv"), "id,company_id,name,position,is_dm,phone,email,created_at\nk1,c1,Иван,,1,8 912 345-67-89,,2026-01-01T00:00:00.000000Z\nk2,c1,Пётр,,2,,,2026-01-01T00:00:00.000000Z\n").unwrap();
     for db in ScratchDb::all() {
         let label = format!("{:?}", db.db.dialect());
         let err = app(&db).import(None, &dir, true).unwrap_err();
@@ -285,6 +290,8 @@ fn a_bad_bundle_writes_nothing_and_the_dry_run_names_every_bad_row() {
             got,
             vec![
                 ("companies.csv".to_string(), 3, "inn".to_string()),
+                // A row's every problem: its region is unknown and its version no number.
+                ("companies.csv".to_string(), 4, "region_id".to_string()),
                 ("companies.csv".to_string(), 4, "version".to_string()),
                 ("contacts.csv".to_string(), 2, "phone".to_string()),
                 ("contacts.csv".to_string(), 3, "is_dm".to_string()),
@@ -293,9 +300,9 @@ fn a_bad_bundle_writes_nothing_and_the_dry_run_names_every_bad_row() {
         );
         assert!(rows[0].reason.contains("check digit"), "{}", rows[0].reason);
         assert!(
-            rows[2].reason.contains("+79123456789"),
+            rows[3].reason.contains("+79123456789"),
             "{}",
-            rows[2].reason
+            rows[3].reason
         );
         // Without --dry-run the same bundle writes nothing at all.
         assert!(app(&db).import(None, &dir, false).is_err());

@@ -2,14 +2,16 @@
 //! Import checks every row first (types, ИНН, phones, references, duplicates) and writes
 //! nothing when any row is bad; the report names the file, line, column and reason.
 
+mod checks;
+mod refs;
+
 use crate::App;
 use crate::error::{AppError, AppResult, ImportProblem};
 use crate::rights::{Action, Actor, require};
-use baton_domain::{Inn, Kpp, Phone};
 use baton_store::records::*;
 use baton_store::{Filter, Record, Tx, Value};
-use rustc_hash::FxHashSet;
-use std::collections::HashMap;
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -25,8 +27,23 @@ struct Parsed {
     /// The columns the file has (all of the record's but the missing optional ones).
     columns: Vec<&'static str>,
     rows: Vec<Vec<Value>>,
+    /// Every id of the file, of good and bad rows alike (a bad row's id is not dangling).
     ids: Vec<String>,
     lines: Vec<u64>,
+    /// Rows with a problem, as text with their lines: never written, but their references
+    /// and keys are still checked so that every problem is listed.
+    refused: Vec<(u64, Vec<Value>)>,
+}
+
+impl Parsed {
+    /// Every row with its line, good and refused.
+    fn all_rows(&self) -> impl Iterator<Item = (u64, &[Value])> {
+        self.lines
+            .iter()
+            .copied()
+            .zip(self.rows.iter().map(Vec::as_slice))
+            .chain(self.refused.iter().map(|(l, r)| (*l, r.as_slice())))
+    }
 }
 
 /// Columns added after the bundle format was published: a bundle from before may lack them.
@@ -37,34 +54,6 @@ const OPTIONAL: &[(&str, &str)] = &[
     ("audit_events", "seq"),
     ("audit_events", "prev_hash"),
     ("audit_events", "hash"),
-];
-
-/// References checked on import: (table, column, referenced table).
-const REFS: &[(&str, &str, &str)] = &[
-    ("employees", "region_id", "regions"),
-    ("role_assignments", "employee_id", "employees"),
-    ("absences", "employee_id", "employees"),
-    ("companies", "region_id", "regions"),
-    ("contacts", "company_id", "companies"),
-    ("call_lists", "owner_id", "employees"),
-    ("call_list_items", "call_list_id", "call_lists"),
-    ("call_list_items", "company_id", "companies"),
-    ("leads", "company_id", "companies"),
-    ("leads", "owner_id", "employees"),
-    ("activities", "company_id", "companies"),
-    ("activities", "actor_id", "employees"),
-    ("handoffs", "company_id", "companies"),
-    ("contracts", "company_id", "companies"),
-    ("contract_lines", "contract_id", "contracts"),
-    ("contract_lines", "product_id", "products"),
-    ("orders", "company_id", "companies"),
-    ("order_lines", "order_id", "orders"),
-    ("order_lines", "product_id", "products"),
-    ("invoices", "company_id", "companies"),
-    ("credit_notes", "invoice_id", "invoices"),
-    ("payments", "invoice_id", "invoices"),
-    ("payments", "company_id", "companies"),
-    ("targets", "employee_id", "employees"),
 ];
 
 fn export_table<R: Record>(tx: &mut Tx<'_>, dir: &Path) -> AppResult<u64> {
@@ -86,14 +75,24 @@ fn export_table<R: Record>(tx: &mut Tx<'_>, dir: &Path) -> AppResult<u64> {
 /// One file's rows (if the file is there) and its problems.
 type FileResult = AppResult<(Option<Parsed>, Vec<ImportProblem>)>;
 
-fn parse_table<R: Record>(dir: &Path) -> FileResult {
+fn parse_table<R: Record>(dir: &Path, today: NaiveDate) -> FileResult {
     let mut problems = Vec::new();
-    let parsed = parse_rows::<R>(dir, &mut problems)?;
+    let parsed = parse_rows::<R>(dir, today, &mut problems)?;
     Ok((parsed, problems))
+}
+
+fn problem(file: &str, line: u64, column: &str, reason: impl Into<String>) -> ImportProblem {
+    ImportProblem {
+        file: file.into(),
+        line,
+        column: column.into(),
+        reason: reason.into(),
+    }
 }
 
 fn parse_rows<R: Record>(
     dir: &Path,
+    today: NaiveDate,
     problems: &mut Vec<ImportProblem>,
 ) -> AppResult<Option<Parsed>> {
     let file = format!("{}.csv", R::TABLE);
@@ -111,12 +110,7 @@ fn parse_rows<R: Record>(
             .map(|s| s.trim_start_matches('\u{feff}').to_string())
             .collect(),
         Err(e) => {
-            problems.push(ImportProblem {
-                file,
-                line: 1,
-                column: String::new(),
-                reason: format!("unreadable header: {e}"),
-            });
+            problems.push(problem(&file, 1, "", format!("unreadable header: {e}")));
             return Ok(None);
         }
     };
@@ -131,27 +125,28 @@ fn parse_rows<R: Record>(
                 pos.push(None);
                 missing_optional.push(i);
             }
-            None => problems.push(ImportProblem {
-                file: file.clone(),
-                line: 1,
-                column: (*c).into(),
-                reason: format!("the column «{c}» is missing from the header"),
-            }),
+            None => problems.push(problem(
+                &file,
+                1,
+                c,
+                format!("the column «{c}» is missing from the header"),
+            )),
         }
     }
     for h in &headers {
         if !R::COLUMNS.contains(&h.as_str()) {
-            problems.push(ImportProblem {
-                file: file.clone(),
-                line: 1,
-                column: h.clone(),
-                reason: format!("unknown column «{h}»; expected {}", R::COLUMNS.join(", ")),
-            });
+            problems.push(problem(
+                &file,
+                1,
+                h,
+                format!("unknown column «{h}»; expected {}", R::COLUMNS.join(", ")),
+            ));
         }
     }
     if pos.len() != R::COLUMNS.len() {
         return Ok(None);
     }
+    let kinds = checks::kinds(R::TABLE, R::COLUMNS);
     let mut parsed = Parsed {
         table: R::TABLE,
         columns: R::COLUMNS
@@ -163,61 +158,71 @@ fn parse_rows<R: Record>(
         rows: Vec::new(),
         ids: Vec::new(),
         lines: Vec::new(),
+        refused: Vec::new(),
     };
-    let mut seen: FxHashSet<String> = FxHashSet::default();
+    let mut seen: FxHashMap<String, u64> = FxHashMap::default();
     let mut rec = csv::StringRecord::new();
+    let mut bad = Vec::new();
     loop {
         match rd.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push(ImportProblem {
-                    file: file.clone(),
-                    line,
-                    column: String::new(),
-                    reason: format!("not valid CSV: {e}"),
-                });
+                problems.push(problem(&file, line, "", format!("not valid CSV: {e}")));
                 if e.is_io_error() {
                     break;
                 }
                 continue;
             }
         }
+        // The csv crate counts lines from 1, the header being line 1: the file's own numbers.
         let line = rec.position().map_or(0, |p| p.line());
         let texts: Vec<&str> = pos
             .iter()
             .map(|p| p.and_then(|p| rec.get(p)).unwrap_or(""))
             .collect();
+        // Every column is checked, so that a row lists all of its problems at once.
+        let before = problems.len();
+        bad.clear();
+        for (i, (c, kind)) in R::COLUMNS.iter().zip(&kinds).enumerate() {
+            if missing_optional.contains(&i) {
+                continue;
+            }
+            if let Some(k) = kind
+                && let Err(reason) = checks::value(*k, texts[i], today)
+            {
+                problems.push(problem(&file, line, c, reason));
+                bad.push(i);
+            }
+        }
+        let get = |c: &str| {
+            R::COLUMNS
+                .iter()
+                .position(|x| *x == c)
+                .filter(|i| !bad.contains(i))
+                .map(|i| texts[i])
+        };
+        for (c, reason) in checks::row(R::TABLE, &get) {
+            problems.push(problem(&file, line, c, reason));
+        }
+        let id = texts[0];
+        if !id.trim().is_empty() {
+            if let Some(first) = seen.get(id) {
+                problems.push(problem(
+                    &file,
+                    line,
+                    "id",
+                    format!("id «{id}» is already on line {first}"),
+                ));
+            } else {
+                seen.insert(id.to_string(), line);
+                parsed.ids.push(id.to_string());
+            }
+        }
+        let ok = problems.len() == before;
         match R::from_texts(&texts) {
-            Ok(r) => {
-                if r.id().trim().is_empty() {
-                    problems.push(ImportProblem {
-                        file: file.clone(),
-                        line,
-                        column: "id".into(),
-                        reason: "every row needs an id".into(),
-                    });
-                    continue;
-                }
-                if !seen.insert(r.id().to_string()) {
-                    problems.push(ImportProblem {
-                        file: file.clone(),
-                        line,
-                        column: "id".into(),
-                        reason: format!("id «{}» appears twice in this file", r.id()),
-                    });
-                    continue;
-                }
-                for (col, reason) in domain_checks(R::TABLE, R::COLUMNS, &texts) {
-                    problems.push(ImportProblem {
-                        file: file.clone(),
-                        line,
-                        column: col,
-                        reason,
-                    });
-                }
-                parsed.ids.push(r.id().to_string());
+            Ok(r) if ok => {
                 parsed.lines.push(line);
                 let mut values = r.into_values();
                 for i in missing_optional.iter().rev() {
@@ -225,95 +230,79 @@ fn parse_rows<R: Record>(
                 }
                 parsed.rows.push(values);
             }
-            Err((col, reason)) => problems.push(ImportProblem {
-                file: file.clone(),
-                line,
-                column: col.into(),
-                reason,
-            }),
+            Ok(_) => {}
+            // Every type the record parses has its column's check; this is a safety net.
+            Err((col, reason)) if ok => problems.push(problem(&file, line, col, reason)),
+            Err(_) => {}
+        }
+        if !ok {
+            // Kept as text so that its references and unique keys are still checked.
+            let values = texts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !missing_optional.contains(i))
+                .map(|(_, t)| {
+                    if t.is_empty() {
+                        Value::Null
+                    } else {
+                        Value::Text(t.to_string())
+                    }
+                })
+                .collect();
+            parsed.refused.push((line, values));
         }
     }
     Ok(Some(parsed))
 }
 
-/// The domain's own rules on imported values: ИНН checksums, КПП shape, phones, roles.
-fn domain_checks(table: &str, cols: &[&str], texts: &[&str]) -> Vec<(String, String)> {
-    let get = |c: &str| cols.iter().position(|x| *x == c).map(|i| texts[i]);
-    let mut out = Vec::new();
-    match table {
-        "companies" => {
-            if let Some(inn) = get("inn")
-                && let Err(e) = Inn::parse(inn)
-            {
-                out.push(("inn".into(), e.to_string()));
-            }
-            if let Some(kpp) = get("kpp").filter(|k| !k.is_empty())
-                && let Err(e) = Kpp::parse(kpp)
-            {
-                out.push(("kpp".into(), e.to_string()));
-            }
+/// Calls `$f::<Record>($args)` for the record of `$table`, or gives `$default`.
+macro_rules! by_table {
+    ($table:expr, $f:ident ( $($args:expr),* ), $default:expr) => {
+        match $table {
+            "regions" => $f::<Region>($($args),*),
+            "employees" => $f::<Employee>($($args),*),
+            "role_assignments" => $f::<RoleAssignmentRow>($($args),*),
+            "absences" => $f::<AbsenceRow>($($args),*),
+            "companies" => $f::<Company>($($args),*),
+            "contacts" => $f::<Contact>($($args),*),
+            "call_lists" => $f::<CallList>($($args),*),
+            "call_list_items" => $f::<CallListItem>($($args),*),
+            "leads" => $f::<LeadRow>($($args),*),
+            "activities" => $f::<Activity>($($args),*),
+            "handoffs" => $f::<Handoff>($($args),*),
+            "products" => $f::<Product>($($args),*),
+            "contracts" => $f::<Contract>($($args),*),
+            "contract_lines" => $f::<ContractLine>($($args),*),
+            "orders" => $f::<Order>($($args),*),
+            "order_lines" => $f::<OrderLine>($($args),*),
+            "invoices" => $f::<Invoice>($($args),*),
+            "credit_notes" => $f::<CreditNote>($($args),*),
+            "payments" => $f::<Payment>($($args),*),
+            "targets" => $f::<Target>($($args),*),
+            "audit_events" => $f::<AuditEvent>($($args),*),
+            "settings" => $f::<Setting>($($args),*),
+            "plan_versions" => $f::<PlanVersion>($($args),*),
+            "pay_periods" => $f::<PayPeriod>($($args),*),
+            "pay_statements" => $f::<PayStatement>($($args),*),
+            "acquisition_costs" => $f::<AcquisitionCost>($($args),*),
+            _ => $default,
         }
-        "contacts" => {
-            if let Some(p) = get("phone").filter(|p| !p.is_empty()) {
-                match Phone::parse(p) {
-                    Ok(ph) if ph.as_str() != p => out.push((
-                        "phone".into(),
-                        format!("write the phone in E.164 form: {}", ph.as_str()),
-                    )),
-                    Ok(_) => {}
-                    Err(e) => out.push(("phone".into(), e.to_string())),
-                }
-            }
-        }
-        "role_assignments" => {
-            if let Some(r) = get("role")
-                && baton_domain::Role::parse(r).is_none()
-            {
-                out.push(("role".into(), format!("unknown role «{r}»")));
-            }
-        }
-        "leads" => {
-            if let Some(s) = get("stage")
-                && baton_domain::LeadStage::parse(s).is_none()
-            {
-                out.push(("stage".into(), format!("unknown stage «{s}»")));
-            }
-        }
-        _ => {}
-    }
-    out
+    };
 }
 
-fn parse_one(table: &str, dir: &Path) -> FileResult {
-    match table {
-        "regions" => parse_table::<Region>(dir),
-        "employees" => parse_table::<Employee>(dir),
-        "role_assignments" => parse_table::<RoleAssignmentRow>(dir),
-        "absences" => parse_table::<AbsenceRow>(dir),
-        "companies" => parse_table::<Company>(dir),
-        "contacts" => parse_table::<Contact>(dir),
-        "call_lists" => parse_table::<CallList>(dir),
-        "call_list_items" => parse_table::<CallListItem>(dir),
-        "leads" => parse_table::<LeadRow>(dir),
-        "activities" => parse_table::<Activity>(dir),
-        "handoffs" => parse_table::<Handoff>(dir),
-        "products" => parse_table::<Product>(dir),
-        "contracts" => parse_table::<Contract>(dir),
-        "contract_lines" => parse_table::<ContractLine>(dir),
-        "orders" => parse_table::<Order>(dir),
-        "order_lines" => parse_table::<OrderLine>(dir),
-        "invoices" => parse_table::<Invoice>(dir),
-        "credit_notes" => parse_table::<CreditNote>(dir),
-        "payments" => parse_table::<Payment>(dir),
-        "targets" => parse_table::<Target>(dir),
-        "audit_events" => parse_table::<AuditEvent>(dir),
-        "settings" => parse_table::<Setting>(dir),
-        "plan_versions" => parse_table::<PlanVersion>(dir),
-        "pay_periods" => parse_table::<PayPeriod>(dir),
-        "pay_statements" => parse_table::<PayStatement>(dir),
-        "acquisition_costs" => parse_table::<AcquisitionCost>(dir),
-        _ => Ok((None, vec![])),
-    }
+fn parse_one(table: &str, dir: &Path, today: NaiveDate) -> FileResult {
+    by_table!(table, parse_table(dir, today), Ok((None, vec![])))
+}
+
+#[cfg(test)]
+fn record_columns<R: Record>() -> Vec<&'static str> {
+    R::COLUMNS.to_vec()
+}
+
+/// The columns of a bundle file's record.
+#[cfg(test)]
+fn columns_of(table: &str) -> Vec<&'static str> {
+    by_table!(table, record_columns(), vec![])
 }
 
 macro_rules! each_table {
@@ -402,18 +391,19 @@ impl App {
         // thread checks and loads each one as it arrives. Parents come before children, so the
         // ids a file refers to are known when it is checked. Nothing is committed unless every
         // row of every file is valid.
+        let today = self.now().date_naive();
         let report = std::thread::scope(|sc| {
             let (send, receive) = std::sync::mpsc::sync_channel::<(&'static str, FileResult)>(1);
             sc.spawn(move || {
                 for t in BUNDLE_TABLES {
-                    if send.send((t, parse_one(t, dir))).is_err() {
+                    if send.send((t, parse_one(t, dir, today))).is_err() {
                         break;
                     }
                 }
             });
             self.db.bulk(|tx| {
                 let mut problems = Vec::new();
-                let mut known: HashMap<&'static str, FxHashSet<String>> = HashMap::new();
+                let mut refs = refs::Checker::default();
                 let mut report = ImportReport {
                     dry_run,
                     ..Default::default()
@@ -422,7 +412,7 @@ impl App {
                     let (parsed, probs) = result?;
                     problems.extend(probs);
                     let Some(p) = parsed else { continue };
-                    self.check_references(tx, &p, &known, &mut problems)?;
+                    refs.check(tx, &p, &mut problems)?;
                     report
                         .files
                         .push((format!("{}.csv", p.table), p.rows.len() as u64));
@@ -448,8 +438,9 @@ impl App {
                             }
                         })?;
                     }
-                    known.insert(p.table, p.ids.into_iter().collect());
+                    refs.know(p.table, p.ids);
                 }
+                refs.finish(tx, &mut problems)?;
                 if !problems.is_empty() {
                     problems.sort_by(|a, b| {
                         (&a.file, a.line, &a.column).cmp(&(&b.file, b.line, &b.column))
@@ -485,95 +476,5 @@ impl App {
             self.evaluate_alerts(crate::insight::alerts::Trigger::Command)?;
         }
         Ok(report)
-    }
-
-    /// Checks one file's references against the files before it and the database, and the
-    /// companies' ИНН+КПП uniqueness.
-    fn check_references(
-        &self,
-        tx: &mut Tx<'_>,
-        p: &Parsed,
-        known: &HashMap<&'static str, FxHashSet<String>>,
-        problems: &mut Vec<ImportProblem>,
-    ) -> AppResult<()> {
-        let mut db_cache: HashMap<(&str, String), bool> = HashMap::new();
-        for (table, col, target) in REFS.iter().filter(|r| r.0 == p.table) {
-            let Some(ci) = p.columns.iter().position(|c| c == col) else {
-                continue;
-            };
-            for (i, row) in p.rows.iter().enumerate() {
-                let Value::Text(v) = &row[ci] else { continue };
-                if known.get(target).is_some_and(|s| s.contains(v.as_str())) {
-                    continue;
-                }
-                let key = (*target, v.clone());
-                let exists = match db_cache.get(&key) {
-                    Some(e) => *e,
-                    None => {
-                        let e = tx
-                            .query_one(
-                                &format!("SELECT id FROM {target} WHERE id = ?"),
-                                &[Value::Text(v.clone())],
-                            )?
-                            .is_some();
-                        db_cache.insert(key, e);
-                        e
-                    }
-                };
-                if !exists {
-                    problems.push(ImportProblem {
-                        file: format!("{table}.csv"),
-                        line: p.lines[i],
-                        column: (*col).into(),
-                        reason: format!("«{v}» is not in {target}.csv nor in the database"),
-                    });
-                }
-            }
-        }
-        if p.table == "companies"
-            && let (Some(ii), Some(ki)) = (
-                p.columns.iter().position(|c| *c == "inn"),
-                p.columns.iter().position(|c| *c == "kpp"),
-            )
-        {
-            let mut seen: HashMap<(String, String), usize> = HashMap::new();
-            for (i, row) in p.rows.iter().enumerate() {
-                let key = (text(&row[ii]), text(&row[ki]));
-                if let Some(first) = seen.insert(key.clone(), i) {
-                    problems.push(ImportProblem {
-                        file: "companies.csv".into(),
-                        line: p.lines[i],
-                        column: "inn".into(),
-                        reason: format!("ИНН {} is already on line {}", key.0, p.lines[first]),
-                    });
-                    continue;
-                }
-                if let Some(r) = tx.query_one(
-                    "SELECT id FROM companies WHERE inn = ? AND kpp = ?",
-                    &[key.0.clone().into(), key.1.clone().into()],
-                )? && r.text(0) != p.ids[i]
-                {
-                    problems.push(ImportProblem {
-                        file: "companies.csv".into(),
-                        line: p.lines[i],
-                        column: "inn".into(),
-                        reason: format!(
-                            "ИНН {} already belongs to company {} in the database",
-                            key.0,
-                            r.text(0)
-                        ),
-                    });
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-fn text(v: &Value) -> String {
-    match v {
-        Value::Text(s) => s.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Null => String::new(),
     }
 }
