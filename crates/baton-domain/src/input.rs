@@ -112,7 +112,10 @@ mod tests {
 
     #[test]
     fn texts() {
-        assert_eq!(text("  ООО «Ромашка» ", NAME_MAX, false), Ok("ООО «Ромашка»".into()));
+        assert_eq!(
+            text("  ООО «Ромашка» ", NAME_MAX, false),
+            Ok("ООО «Ромашка»".into())
+        );
         assert_eq!(text("   ", NAME_MAX, false), Err(InputError::Blank));
         assert_eq!(
             text("a\u{0}b", NAME_MAX, false),

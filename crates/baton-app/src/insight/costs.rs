@@ -16,17 +16,22 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// An acquisition cost to enter.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCost {
     /// `YYYY-MM`.
+    #[schema(value_type = baton_domain::schema::Month)]
     pub month: String,
     /// Region code.
+    #[schema(min_length = 1, max_length = 64)]
     pub region: String,
     /// What it is: telephony, lists, ads, software, other …
+    #[schema(min_length = 1, max_length = 64)]
     pub kind: String,
+    #[schema(value_type = baton_domain::schema::Amount)]
     pub amount: Money,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
