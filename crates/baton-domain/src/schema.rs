@@ -75,7 +75,7 @@ schema_only! {
         .examples(["2026-03-15"])
         .into();
     /// A month, `YYYY-MM`.
-    Month => text(r"^\d{4}-\d{2}$", "2026-03", "A month, YYYY-MM").into();
+    Month => text(r"^20\d{2}-(0[1-9]|1[0-2])$", "2026-03", "A month, YYYY-MM, of this century").into();
     /// An instant, RFC 3339 UTC.
     Instant => ObjectBuilder::new()
         .schema_type(Type::String)

@@ -200,11 +200,19 @@ impl<T: Field> Field for Option<T> {
 #[serde(transparent)]
 pub struct Json(Box<serde_json::value::RawValue>);
 
-/// Any JSON value: the stored document as it was written.
+/// Any JSON value but null (an optional document is `null` outside it): the stored document
+/// as it was written.
 impl utoipa::PartialSchema for Json {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([
+                Type::Object,
+                Type::Array,
+                Type::String,
+                Type::Number,
+                Type::Boolean,
+            ]))
             .into()
     }
 }

@@ -963,10 +963,18 @@ pub struct PeriodQ {
     pub period: Option<String>,
 }
 
+/// Everyone's statements: the period is required.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PayrollQ {
+    #[param(required = true, value_type = baton_domain::schema::Month)]
+    pub period: Option<String>,
+}
+
 pub async fn payroll(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<PeriodQ>,
+    Q(q): Q<PayrollQ>,
 ) -> ApiResult<impl IntoResponse> {
     let period = need_period(q.period)?;
     json(&s, move |app| app.payroll(Some(&a), &period)).await

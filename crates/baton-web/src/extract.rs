@@ -100,7 +100,14 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for Body<T> {
             bytes
         };
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
+        // JSON Schema counts 2.0 as the integer 2, and clients send it so: on a failure, the
+        // body is read again with its whole floats as integers.
+        let read = serde_path_to_error::deserialize(de).or_else(|e| {
+            whole_numbers(&bytes)
+                .and_then(|v| serde_path_to_error::deserialize(&v).ok())
+                .ok_or(e)
+        });
+        read.map(Body).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let mut err = ApiError::new(
@@ -114,6 +121,26 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for Body<T> {
             err
         })
     }
+}
+
+/// The body with every whole float (`2.0`) written as an integer, when it has one.
+fn whole_numbers(bytes: &[u8]) -> Option<serde_json::Value> {
+    fn walk(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) => match n.as_f64() {
+                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    *v = serde_json::Value::from(f as i64);
+                    true
+                }
+                _ => false,
+            },
+            serde_json::Value::Array(a) => a.iter_mut().fold(false, |c, x| walk(x) | c),
+            serde_json::Value::Object(o) => o.values_mut().fold(false, |c, x| walk(x) | c),
+            _ => false,
+        }
+    }
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    walk(&mut v).then_some(v)
 }
 
 /// Query parameters with the same error shape.

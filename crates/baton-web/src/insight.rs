@@ -58,7 +58,7 @@ pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
             M::GET,
             "/api/reports/costs",
             "reports",
-            "Cost per client by month and region: ?from=YYYY-MM&to=YYYY-MM[&region=CODE][&revenue_months=3] (head, director, admin)",
+            "Cost per client by month and region: ?from=YYYY-MM&to=YYYY-MM (at most 3 years)[&region=CODE][&revenue_months=3] (head, director, admin)",
             get(costs),
         ).query::<CostQ>().any(openapi::object).errors(&[404]),
         r(
@@ -74,7 +74,7 @@ pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
             "reports",
             "Alerts raised now, each with its key, acknowledgement and (from the log) when and after what it was raised: [?region=CODE][&no_new_client_months=N][&stale_deal_days=N][&no_order_months=N][&override_days=N] (each defaults to the standing rules)[&open=1 hides the acknowledged]",
             get(alerts),
-        ).query::<AlertQ>().any(openapi::objects).errors(&[404]),
+        ).query::<AlertQ>().any(openapi::object).errors(&[404]),
         r(
             M::POST,
             "/api/alerts/ack",
@@ -110,9 +110,9 @@ pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MatrixQ {
-    #[param(value_type = Option<baton_domain::schema::Month>)]
+    #[param(required = true, value_type = baton_domain::schema::Month)]
     pub from: Option<String>,
-    #[param(value_type = Option<baton_domain::schema::Month>)]
+    #[param(required = true, value_type = baton_domain::schema::Month)]
     pub to: Option<String>,
     #[param(max_length = 64)] // CODE_MAX
     pub region: Option<String>,
@@ -122,9 +122,9 @@ pub struct MatrixQ {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FunnelQ {
-    #[param(value_type = Option<baton_domain::schema::Month>)]
+    #[param(required = true, value_type = baton_domain::schema::Month)]
     pub from: Option<String>,
-    #[param(value_type = Option<baton_domain::schema::Month>)]
+    #[param(required = true, value_type = baton_domain::schema::Month)]
     pub to: Option<String>,
     #[param(max_length = 64)] // CODE_MAX
     pub region: Option<String>,
@@ -150,9 +150,9 @@ pub struct AgingQ {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RetentionQ {
-    #[param(value_type = Option<baton_domain::schema::Month>)]
+    #[param(required = true, value_type = baton_domain::schema::Month)]
     pub to: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 120)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 60)]
     pub months: Option<String>,
     #[param(max_length = 64)] // CODE_MAX
     pub region: Option<String>,
@@ -247,7 +247,7 @@ pub async fn retention(
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PlanFactQ {
-    #[param(value_type = Option<baton_domain::schema::Month>)]
+    #[param(required = true, value_type = baton_domain::schema::Month)]
     pub period: Option<String>,
     #[param(max_length = 64)] // CODE_MAX
     pub region: Option<String>,
@@ -268,9 +268,9 @@ pub async fn plan_fact(
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CostQ {
-    #[param(value_type = Option<baton_domain::schema::Month>)]
+    #[param(required = true, value_type = baton_domain::schema::Month)]
     pub from: Option<String>,
-    #[param(value_type = Option<baton_domain::schema::Month>)]
+    #[param(required = true, value_type = baton_domain::schema::Month)]
     pub to: Option<String>,
     #[param(max_length = 64)] // CODE_MAX
     pub region: Option<String>,

@@ -181,7 +181,7 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             "pay",
             "Everyone's statements for ?period=YYYY-MM (head: the region; director, admin, accountant: all)",
             get(payroll),
-        ).query::<PeriodQ>().any(openapi::objects),
+        ).query::<PayrollQ>().any(openapi::objects),
         r(
             M::GET,
             "/api/payroll/register",

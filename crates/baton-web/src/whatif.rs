@@ -72,7 +72,7 @@ pub async fn structure(
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MonthsQ {
-    #[param(minimum = 1, maximum = 120)]
+    #[param(minimum = 1, maximum = 36)] // MAX_HISTORY_MONTHS
     pub months: Option<u32>,
 }
 

@@ -15,6 +15,9 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+/// The longest range of the cost report, in years.
+pub const COSTS_MAX_YEARS: i64 = 3;
+
 /// An acquisition cost to enter.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -112,6 +115,14 @@ impl App {
         revenue_months: Option<u32>,
     ) -> AppResult<CostReport> {
         let span = months(from, to)?;
+        // Every month of the range computes its callers' and sales managers' pay: a range of
+        // decades was minutes of work for one request.
+        if (span.to - span.from).num_days() > 366 * COSTS_MAX_YEARS {
+            return Err(AppError::invalid(
+                "to",
+                format!("the report covers at most {COSTS_MAX_YEARS} years: narrow from and to"),
+            ));
+        }
         let n = revenue_months.unwrap_or(3);
         if !(1..=36).contains(&n) {
             return Err(AppError::invalid(
