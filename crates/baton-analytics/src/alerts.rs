@@ -8,16 +8,20 @@ use serde::{Deserialize, Serialize};
 use crate::aging::days_overdue;
 
 /// The rules' parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AlertParams {
     /// A sales manager with no new client for this many months (default 3).
+    #[schema(minimum = 1, maximum = 120)]
     pub no_new_client_months: u32,
     /// A deal (accepted lead on the board) with no activity for this many days (default 14).
+    #[schema(minimum = 1, maximum = 365)]
     pub stale_deal_days: i64,
     /// A client with no order (invoice) for this many months (default 3).
+    #[schema(minimum = 1, maximum = 120)]
     pub no_order_months: u32,
     /// Handoffs made with required checklist items missing, over this many days (default 30).
     #[serde(default = "default_override_days")]
+    #[schema(minimum = 1, maximum = 365)]
     pub override_days: i64,
 }
 

@@ -9,7 +9,7 @@ use baton_store::chain::{self, GENESIS};
 use serde::Serialize;
 
 /// Why an event breaks the chain.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Break {
     /// Its stored fields no longer give its hash.
@@ -54,7 +54,7 @@ impl Break {
 
 /// The first event that breaks the chain. `id` and `seq` are the stored event's (for
 /// `truncated` and `head_mismatch`, the last event stored; none when no event is left).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BrokenEvent {
     pub id: Option<String>,
     pub seq: Option<i64>,
@@ -63,7 +63,7 @@ pub struct BrokenEvent {
 }
 
 /// The verdict on the whole audit trail.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AuditVerdict {
     pub ok: bool,
     /// Events stored.

@@ -61,6 +61,12 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Conflict { entity, id } => AppError::Conflict(format!("{entity} {id}")),
             StoreError::NotFound { entity, id } => AppError::NotFound { entity, id },
+            // A use case that missed a reference check must still answer the client, not 500.
+            e if e.foreign_key_violation() => AppError::Invalid {
+                code: "unknown_reference",
+                field: String::new(),
+                message: "a record the request names does not exist".into(),
+            },
             other => AppError::Store(other),
         }
     }
@@ -122,7 +128,7 @@ impl AppError {
 
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid { field, .. } => Some(field),
+            AppError::Invalid { field, .. } => Some(field.as_str()).filter(|f| !f.is_empty()),
             AppError::DuplicateCompany { .. } => Some("inn"),
             _ => None,
         }

@@ -85,7 +85,8 @@ impl Paging {
         }
     }
     pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
+        // Saturates: a page far past the end (?page=9223372036854775807) is empty, not an overflow.
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 

@@ -10,7 +10,7 @@ use baton_domain::Role;
 use baton_store::Value;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Actor {
     pub id: String,
     pub login: String,

@@ -25,7 +25,7 @@ pub fn normalize_name(name: &str) -> String {
     words.join(" ")
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WinKind {
     NewClient,
@@ -66,7 +66,7 @@ pub fn win_kind(
 }
 
 /// Who won the company. Set once, on the first payment after the winning contract; never changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Attribution {
     pub caller_id: Option<String>,
     pub seller_id: String,

@@ -12,6 +12,7 @@ pub mod lead;
 pub mod money;
 pub mod phone;
 pub mod role;
+pub mod schema;
 
 pub use config::ConveyorConfig;
 pub use error::RuleError;

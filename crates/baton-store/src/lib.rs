@@ -31,6 +31,20 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A row names a record that does not exist (a foreign key), when that is what failed.
+    pub fn foreign_key_violation(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, msg)) => {
+                e.code == rusqlite::ErrorCode::ConstraintViolation
+                    && msg.as_deref().is_some_and(|m| m.contains("FOREIGN KEY"))
+            }
+            StoreError::Postgres(e) => {
+                e.code() == Some(&postgres::error::SqlState::FOREIGN_KEY_VIOLATION)
+            }
+            _ => false,
+        }
+    }
+
     /// The name of the violated unique constraint, when that is what failed.
     pub fn unique_violation(&self) -> Option<String> {
         match self {

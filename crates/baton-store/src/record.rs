@@ -31,7 +31,7 @@ pub fn field_from_text<T: Field>(
 macro_rules! records {
     ($( $(#[$m:meta])* $name:ident in $table:literal { $($field:ident : $ty:ty),* $(,)? } )*) => { $(
         $(#[$m])*
-        #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         pub struct $name { $(pub $field: $ty),* }
 
         impl $crate::record::Record for $name {

@@ -200,6 +200,29 @@ impl<T: Field> Field for Option<T> {
 #[serde(transparent)]
 pub struct Json(Box<serde_json::value::RawValue>);
 
+/// Any JSON value but null (an optional document is `null` outside it): the stored document
+/// as it was written.
+impl utoipa::PartialSchema for Json {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([
+                Type::Object,
+                Type::Array,
+                Type::String,
+                Type::Number,
+                Type::Boolean,
+            ]))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Json {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("AnyJson")
+    }
+}
+
 impl Json {
     pub fn from_value(v: &serde_json::Value) -> Json {
         // A serde_json::Value always prints as valid JSON.

@@ -46,41 +46,155 @@ pub async fn created<T: Serialize + Send + 'static>(
     run(s, f).await.map(|v| (StatusCode::CREATED, Json(v)))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQ {
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ListQ {
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EmployeesQ {
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
-    pub company_id: Option<String>,
-    pub actor_id: Option<String>,
-    pub date: Option<String>,
+    #[param(max_length = 64)]
     pub region_id: Option<String>,
-    pub status: Option<String>,
-    pub kind: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub overdue: Option<bool>,
-    pub entity: Option<String>,
-    pub entity_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TargetsQ {
+    #[param(value_type = Option<baton_domain::schema::Month>)]
     pub period: Option<String>,
 }
 
-impl ListQ {
-    fn paging(&self) -> Paging {
-        Paging::new(self.page, self.per_page)
-    }
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQ {
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i64>,
+    #[param(max_length = 64)]
+    pub entity: Option<String>,
+    #[param(max_length = 64)]
+    pub entity_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActivitiesQ {
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i64>,
+    #[param(max_length = 64)]
+    pub company_id: Option<String>,
+    #[param(max_length = 64)]
+    pub actor_id: Option<String>,
+    #[param(value_type = Option<baton_domain::schema::Date>)]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HandoffsQ {
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i64>,
+    #[param(max_length = 64)]
+    pub status: Option<String>,
+    #[param(max_length = 64)]
+    pub kind: Option<String>,
+}
+
+/// Contracts and orders: of one company.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CompanyPageQ {
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i64>,
+    #[param(max_length = 64)]
+    pub company_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvoicesQ {
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i64>,
+    #[param(max_length = 64)]
+    pub company_id: Option<String>,
+    pub overdue: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PaymentsQ {
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<i64>,
+    #[param(max_length = 64)]
+    pub company_id: Option<String>,
+    #[param(value_type = Option<baton_domain::schema::Date>)]
+    pub from: Option<String>,
+    #[param(value_type = Option<baton_domain::schema::Date>)]
+    pub to: Option<String>,
+}
+
+fn paging(page: Option<i64>, per_page: Option<i64>) -> Paging {
+    Paging::new(page, per_page)
+}
+
+/// Orders of the companies list.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // a schema only: the use case reads `sort` as text
+pub enum CompanySort {
+    Name,
+    CreatedAt,
+    Inn,
+    LastPaidOn,
+}
+
+/// Orders of the leads list.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum LeadSort {
+    CreatedAt,
+    UpdatedAt,
+    Stage,
+    Amount,
+}
+
+/// The payroll register's file formats.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum RegisterFormat {
+    Xlsx,
+    Csv,
 }
 
 // ---- auth ----
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginReq {
+    #[schema(max_length = 64)]
     pub login: String,
+    #[schema(max_length = 200)]
     pub password: String,
 }
 
@@ -134,9 +248,11 @@ pub async fn logout(
     Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PasswordReq {
+    #[schema(max_length = 200)]
     pub current: String,
+    #[schema(min_length = 6, max_length = 200)]
     pub new: String,
 }
 
@@ -188,9 +304,11 @@ pub async fn regions(
     json(&s, |app| app.regions()).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewRegion {
+    #[schema(min_length = 1, max_length = 64)]
     pub code: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
 }
 
@@ -205,10 +323,10 @@ pub async fn create_region(
 pub async fn employees(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<ListQ>,
+    Q(q): Q<EmployeesQ>,
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| {
-        app.employees(&a, q.region_id.as_deref(), q.paging())
+        app.employees(&a, q.region_id.as_deref(), paging(q.page, q.per_page))
     })
     .await
 }
@@ -238,11 +356,14 @@ pub async fn assign_role(
     json(&s, move |app| app.assign_role(Some(&a), &id, r)).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewAbsence {
+    #[schema(value_type = baton_domain::schema::Date)]
     pub from: String,
+    #[schema(value_type = baton_domain::schema::Date)]
     pub to: String,
     #[serde(default)]
+    #[schema(max_length = 64)]
     pub kind: String,
 }
 
@@ -258,11 +379,15 @@ pub async fn add_absence(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewTarget {
+    #[schema(max_length = 64)]
     pub employee_id: String,
+    #[schema(value_type = baton_domain::schema::Month)]
     pub period: String,
+    #[schema(min_length = 1, max_length = 64)]
     pub metric: String,
+    #[schema(pattern = r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
     pub value: String,
 }
 
@@ -280,18 +405,23 @@ pub async fn set_target(
 pub async fn targets(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<ListQ>,
+    Q(q): Q<TargetsQ>,
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| app.targets(&a, q.period.as_deref())).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewProduct {
+    #[schema(min_length = 1, max_length = 64)]
     pub sku: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub product_group: String,
+    #[schema(max_length = 64)]
     pub region_id: Option<String>,
+    #[schema(value_type = baton_domain::schema::Amount)]
     pub price: Money,
 }
 
@@ -313,10 +443,15 @@ pub async fn create_product(
 pub async fn audit(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<ListQ>,
+    Q(q): Q<AuditQ>,
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| {
-        app.audit_events(&a, q.entity.as_deref(), q.entity_id.as_deref(), q.paging())
+        app.audit_events(
+            &a,
+            q.entity.as_deref(),
+            q.entity_id.as_deref(),
+            paging(q.page, q.per_page),
+        )
     })
     .await
 }
@@ -332,14 +467,22 @@ pub async fn audit_verify(
 
 // ---- companies, calls ----
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CompanyQ {
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
+    #[param(max_length = 200)]
     pub q: Option<String>,
+    #[param(max_length = 64)]
     pub region_id: Option<String>,
+    #[param(max_length = 64)]
     pub status: Option<String>,
+    #[param(max_length = 64)]
     pub client_manager_id: Option<String>,
+    #[param(value_type = Option<CompanySort>)]
     pub sort: Option<String>,
     pub desc: Option<bool>,
 }
@@ -394,8 +537,9 @@ pub async fn claim(
     json(&s, move |app| app.claim_company(&a, &id)).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MergeReq {
+    #[schema(max_length = 64)]
     pub into: String,
 }
 
@@ -417,16 +561,20 @@ pub async fn handover(
     created(&s, move |app| app.hand_over(&a, &id, r)).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewCallList {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(max_length = 64)]
     pub owner_id: Option<String>,
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub company_ids: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CompanyIds {
+    #[schema(max_items = 500)]
     pub company_ids: Vec<String>,
 }
 
@@ -485,7 +633,7 @@ pub async fn log_activity(
 pub async fn activities(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<ListQ>,
+    Q(q): Q<ActivitiesQ>,
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| {
         app.activities(
@@ -493,7 +641,7 @@ pub async fn activities(
             q.company_id.as_deref(),
             q.actor_id.as_deref(),
             q.date.as_deref(),
-            q.paging(),
+            paging(q.page, q.per_page),
         )
     })
     .await
@@ -501,16 +649,26 @@ pub async fn activities(
 
 // ---- leads and handoffs ----
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LeadQ {
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
+    #[param(value_type = Option<baton_domain::LeadStage>)]
     pub stage: Option<String>,
+    #[param(max_length = 64)]
     pub region_id: Option<String>,
+    #[param(max_length = 64)]
     pub caller_id: Option<String>,
+    #[param(max_length = 64)]
     pub seller_id: Option<String>,
+    #[param(max_length = 64)]
     pub owner_id: Option<String>,
+    #[param(value_type = Option<baton_domain::LeadSource>)]
     pub source: Option<String>,
+    #[param(value_type = Option<LeadSort>)]
     pub sort: Option<String>,
     pub desc: Option<bool>,
 }
@@ -550,8 +708,9 @@ pub async fn lead(
     json(&s, move |app| app.lead(&a, &id)).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ChecklistReq {
+    #[schema(value_type = std::collections::BTreeMap<String, baton_domain::schema::Note>)]
     pub checklist: Answers,
 }
 
@@ -581,9 +740,11 @@ pub async fn accept(
     json(&s, move |app| app.accept_lead(&a, &id)).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RejectReq {
+    #[schema(value_type = baton_domain::schema::RejectionCode)]
     pub reason: String,
+    #[schema(max_length = 2000)]
     pub text: Option<String>,
 }
 
@@ -599,8 +760,9 @@ pub async fn reject(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ReassignReq {
+    #[schema(max_length = 64)]
     pub receiver_id: String,
 }
 
@@ -613,8 +775,9 @@ pub async fn reassign(
     json(&s, move |app| app.reassign_lead(&a, &id, &r.receiver_id)).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MoveReq {
+    #[schema(value_type = baton_domain::LeadStage)]
     pub stage: String,
 }
 
@@ -627,8 +790,9 @@ pub async fn move_lead(
     json(&s, move |app| app.move_lead(&a, &id, &r.stage)).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoseReq {
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -653,10 +817,15 @@ pub async fn sign_contract(
 pub async fn handoffs(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<ListQ>,
+    Q(q): Q<HandoffsQ>,
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| {
-        app.handoffs(&a, q.status.as_deref(), q.kind.as_deref(), q.paging())
+        app.handoffs(
+            &a,
+            q.status.as_deref(),
+            q.kind.as_deref(),
+            paging(q.page, q.per_page),
+        )
     })
     .await
 }
@@ -668,8 +837,9 @@ pub async fn overdue_handoffs(
     json(&s, move |app| app.overdue_handoffs(&a)).await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct NoteReq {
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -687,10 +857,10 @@ pub async fn kickoff(
 pub async fn contracts(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<ListQ>,
+    Q(q): Q<CompanyPageQ>,
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| {
-        app.contracts(&a, q.company_id.as_deref(), q.paging())
+        app.contracts(&a, q.company_id.as_deref(), paging(q.page, q.per_page))
     })
     .await
 }
@@ -698,10 +868,10 @@ pub async fn contracts(
 pub async fn orders(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<ListQ>,
+    Q(q): Q<CompanyPageQ>,
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| {
-        app.orders(&a, q.company_id.as_deref(), q.paging())
+        app.orders(&a, q.company_id.as_deref(), paging(q.page, q.per_page))
     })
     .await
 }
@@ -717,14 +887,14 @@ pub async fn create_order(
 pub async fn invoices(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<ListQ>,
+    Q(q): Q<InvoicesQ>,
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| {
         app.invoices(
             &a,
             q.company_id.as_deref(),
             q.overdue.unwrap_or(false),
-            q.paging(),
+            paging(q.page, q.per_page),
         )
     })
     .await
@@ -741,7 +911,7 @@ pub async fn create_invoice(
 pub async fn payments(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<ListQ>,
+    Q(q): Q<PaymentsQ>,
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| {
         app.payments(
@@ -749,7 +919,7 @@ pub async fn payments(
             q.company_id.as_deref(),
             q.from.as_deref(),
             q.to.as_deref(),
-            q.paging(),
+            paging(q.page, q.per_page),
         )
     })
     .await
@@ -763,7 +933,7 @@ pub async fn record_payment(
     created(&s, move |app| app.record_payment(&a, r)).await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RefundResult {
     pub credit_note: baton_store::records::CreditNote,
     pub payment: baton_store::records::Payment,
@@ -786,15 +956,25 @@ pub async fn record_refund(
 
 // ---- pay ----
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQ {
+    #[param(value_type = Option<baton_domain::schema::Month>)]
+    pub period: Option<String>,
+}
+
+/// Everyone's statements: the period is required.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PayrollQ {
+    #[param(required = true, value_type = baton_domain::schema::Month)]
     pub period: Option<String>,
 }
 
 pub async fn payroll(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Q(q): Q<PeriodQ>,
+    Q(q): Q<PayrollQ>,
 ) -> ApiResult<impl IntoResponse> {
     let period = need_period(q.period)?;
     json(&s, move |app| app.payroll(Some(&a), &period)).await
@@ -813,9 +993,12 @@ fn need_period(p: Option<String>) -> Result<String, ApiError> {
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegisterQ {
+    #[param(value_type = baton_domain::schema::Month)]
     pub period: Option<String>,
+    #[param(value_type = Option<RegisterFormat>)]
     pub format: Option<String>,
 }
 
@@ -879,7 +1062,7 @@ pub async fn plans(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<impl I
     json(&s, move |app| app.plans(Some(&a))).await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PlanText {
     #[serde(flatten)]
     pub info: baton_app::payroll::plans::PlanInfo,
@@ -906,12 +1089,13 @@ pub async fn add_plan(
     created(&s, move |app| app.add_plan(Some(&a), p)).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PlanCheck {
+    #[schema(min_length = 1, max_length = 100000)]
     pub text: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PlanChecked {
     pub ok: bool,
     pub name: String,

@@ -111,33 +111,69 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for Body<T> {
             bytes
         };
         let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let mut err = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_json",
-                format!("the request body is not valid: {inner}"),
-            );
-            err.body.field = (path != ".").then_some(path);
-            err.body.line = Some(inner.line());
-            err.body.column = Some(inner.column());
-            err
-        })?;
-        // One JSON document, nothing after it: trailing data means a client put two bodies
-        // together or cut one, and either way the request is not what it looks like.
-        de.end().map_err(|e| {
-            let mut err = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_json",
-                format!("the request body has data after its JSON document: {e}"),
-            );
-            err.body.line = Some(e.line());
-            err.body.column = Some(e.column());
-            err
-        })?;
+        let first = serde_path_to_error::deserialize(&mut de);
+        let value = match first {
+            Ok(value) => {
+                // One JSON document, nothing after it: trailing data means a client put two
+                // bodies together or cut one, and either way the request is not what it looks like.
+                de.end().map_err(|e| {
+                    let mut err = ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "bad_json",
+                        format!("the request body has data after its JSON document: {e}"),
+                    );
+                    err.body.line = Some(e.line());
+                    err.body.column = Some(e.column());
+                    err
+                })?;
+                value
+            }
+            // JSON Schema counts 2.0 as the integer 2, and clients send it so: on a failure,
+            // the body is read again with its whole floats as integers (a body with trailing
+            // data fails this second read too).
+            Err(e) => match whole_numbers(&bytes)
+                .and_then(|v| serde_path_to_error::deserialize::<_, T>(&v).ok())
+            {
+                Some(value) => value,
+                None => return Err(body_error(e)),
+            },
+        };
         Ok(Body(value))
     }
+}
+
+fn body_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let mut err = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bad_json",
+        format!("the request body is not valid: {inner}"),
+    );
+    err.body.field = (path != ".").then_some(path);
+    err.body.line = Some(inner.line());
+    err.body.column = Some(inner.column());
+    err
+}
+
+/// The body with every whole float (`2.0`) written as an integer, when it has one.
+fn whole_numbers(bytes: &[u8]) -> Option<serde_json::Value> {
+    fn walk(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) => match n.as_f64() {
+                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    *v = serde_json::Value::from(f as i64);
+                    true
+                }
+                _ => false,
+            },
+            serde_json::Value::Array(a) => a.iter_mut().fold(false, |c, x| walk(x) | c),
+            serde_json::Value::Object(o) => o.values_mut().fold(false, |c, x| walk(x) | c),
+            _ => false,
+        }
+    }
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    walk(&mut v).then_some(v)
 }
 
 /// Query parameters with the same error shape.

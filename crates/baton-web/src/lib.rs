@@ -6,6 +6,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod insight;
+pub mod openapi;
 pub mod pages;
 pub mod security;
 pub mod throttle;
@@ -66,6 +67,7 @@ pub struct RouteDoc {
     pub tag: &'static str,
     pub summary: &'static str,
     pub public: bool,
+    pub spec: openapi::Spec,
 }
 
 pub(crate) type Mr = MethodRouter<AppState>;
@@ -84,6 +86,7 @@ pub(crate) fn r(
             tag,
             summary,
             public: false,
+            spec: openapi::Spec::default(),
         },
         mr,
     )
@@ -103,6 +106,7 @@ fn public(
             tag,
             summary,
             public: true,
+            spec: openapi::Spec::default(),
         },
         mr,
     )
@@ -119,6 +123,8 @@ pub fn routes() -> Vec<(RouteDoc, Mr)> {
 fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
     use Method as M;
     use api::*;
+    use openapi::Doc;
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     vec![
         public(
             M::GET,
@@ -126,470 +132,470 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             "system",
             "Health check: the database answers",
             get(health),
-        ),
+        ).any(openapi::object),
         public(
             M::GET,
             "/api/openapi.json",
             "system",
             "This OpenAPI document",
             get(openapi_handler),
-        ),
+        ).any(openapi::object),
         public(
             M::POST,
             "/api/auth/login",
             "auth",
             "Log in; returns a bearer token (30 days). Browsers log in with the page form (12-hour session cookie)",
             post(login),
-        ),
+        ).body::<LoginReq>().ok::<baton_app::auth::LoginResult>().errors(&[401, 422, 429]),
         public(
             M::POST,
             "/api/auth/logout",
             "auth",
             "Log out (ends the session or token)",
             post(logout),
-        ),
+        ).no_content().errors(&[400]),
         r(
             M::GET,
             "/api/me",
             "auth",
             "The logged-in person and the roles held today",
             get(me),
-        ),
+        ).ok::<baton_app::Actor>(),
         r(
             M::POST,
             "/api/me/password",
             "auth",
             "Change my password ({\"current\", \"new\"}); every other session and token of mine ends",
             post(change_password),
-        ),
+        ).body::<PasswordReq>().no_content(),
         r(
             M::GET,
             "/api/me/statement",
             "pay",
             "My money: my statement for a period (default: the current month, live), every line explained",
             get(my_statement),
-        ),
+        ).query::<PeriodQ>().any(openapi::object_or_null),
         r(
             M::GET,
             "/api/payroll",
             "pay",
             "Everyone's statements for ?period=YYYY-MM (head: the region; director, admin, accountant: all)",
             get(payroll),
-        ),
+        ).query::<PayrollQ>().any(openapi::objects),
         r(
             M::GET,
             "/api/payroll/register",
             "pay",
             "The payroll register of ?period=YYYY-MM as a file: &format=xlsx (default; a sheet per region, totals) or csv",
             get(payroll_register),
-        ),
+        ).query::<RegisterQ>().file(&[XLSX, "text/csv"]),
         r(
             M::GET,
             "/api/periods",
             "pay",
             "Payroll periods and their status: open, calculated, approved, paid",
             get(periods),
-        ),
+        ).list::<baton_app::payroll::periods::PeriodInfo>(),
         r(
             M::POST,
             "/api/periods/{id}/calculate",
             "pay",
             "Calculate an ended period (YYYY-MM) and store its statements for review (head, director, accountant, admin)",
             post(calculate_period),
-        ),
+        ).id::<baton_domain::schema::Month>().ok::<baton_app::payroll::periods::PeriodInfo>(),
         r(
             M::POST,
             "/api/periods/{id}/approve",
             "pay",
             "Approve a calculated period: it is frozen from then on (head, director)",
             post(approve_period),
-        ),
+        ).id::<baton_domain::schema::Month>().ok::<baton_app::payroll::periods::PeriodInfo>(),
         r(
             M::POST,
             "/api/periods/{id}/pay",
             "pay",
             "Mark an approved period paid (accountant, director, admin)",
             post(pay_period),
-        ),
+        ).id::<baton_domain::schema::Month>().ok::<baton_app::payroll::periods::PeriodInfo>(),
         r(
             M::GET,
             "/api/plans",
             "pay",
             "Compensation plan versions (head, director, admin, accountant)",
             get(plans),
-        ),
+        ).list::<baton_app::payroll::plans::PlanInfo>(),
         r(
             M::POST,
             "/api/plans",
             "pay",
             "Save a plan text as the next version of its role's (or one person's) plan (head, director, admin)",
             post(add_plan),
-        ),
+        ).body::<baton_app::payroll::plans::NewPlan>().created::<baton_app::payroll::plans::PlanInfo>(),
         r(
             M::POST,
             "/api/plans/check",
             "pay",
             "Check a plan text without saving: every problem with its line and column",
             post(check_plan),
-        ),
+        ).body::<PlanCheck>().ok::<PlanChecked>(),
         r(
             M::GET,
             "/api/plans/{id}",
             "pay",
             "One plan version with its text (shipped:<role> for a shipped default)",
             get(plan),
-        ),
+        ).ok::<PlanText>(),
         r(
             M::GET,
             "/api/config",
             "settings",
             "The conveyor configuration in force",
             get(get_config),
-        ),
+        ).ok::<baton_domain::ConveyorConfig>(),
         r(
             M::PUT,
             "/api/config",
             "settings",
             "Replace the conveyor configuration (director, admin)",
             put(put_config),
-        ),
-        r(M::GET, "/api/regions", "people", "Regions", get(regions)),
+        ).body::<baton_domain::ConveyorConfig>().ok::<baton_domain::ConveyorConfig>(),
+        r(M::GET, "/api/regions", "people", "Regions", get(regions)).list::<baton_store::records::Region>(),
         r(
             M::POST,
             "/api/regions",
             "people",
             "Create a region",
             post(create_region),
-        ),
+        ).body::<NewRegion>().created::<baton_store::records::Region>(),
         r(
             M::GET,
             "/api/employees",
             "people",
             "Employees (filter: region_id; page, per_page)",
             get(employees),
-        ),
+        ).query::<EmployeesQ>().page::<baton_app::conveyor::people::EmployeeView>(),
         r(
             M::POST,
             "/api/employees",
             "people",
             "Create an employee with a first role",
             post(create_employee),
-        ),
+        ).body::<baton_app::conveyor::people::NewEmployee>().created::<baton_app::conveyor::people::EmployeeView>(),
         r(
             M::GET,
             "/api/employees/{id}",
             "people",
             "One employee with role history",
             get(employee),
-        ),
+        ).ok::<baton_app::conveyor::people::EmployeeView>(),
         r(
             M::POST,
             "/api/employees/{id}/roles",
             "people",
             "Assign a role from a date (replace: end the others)",
             post(assign_role),
-        ),
+        ).body::<baton_app::conveyor::people::NewRole>().ok::<baton_app::conveyor::people::EmployeeView>(),
         r(
             M::POST,
             "/api/employees/{id}/absences",
             "people",
             "Record an absence",
             post(add_absence),
-        ),
+        ).body::<NewAbsence>().created::<baton_store::records::AbsenceRow>(),
         r(
             M::GET,
             "/api/targets",
             "people",
             "Plan targets (filter: period)",
             get(targets),
-        ),
+        ).query::<TargetsQ>().list::<baton_store::records::Target>(),
         r(
             M::POST,
             "/api/targets",
             "people",
             "Set a target for a person, period and metric",
             post(set_target),
-        ),
+        ).body::<NewTarget>().ok::<baton_store::records::Target>(),
         r(
             M::GET,
             "/api/products",
             "catalogue",
             "Products and list prices",
             get(products),
-        ),
+        ).list::<baton_store::records::Product>(),
         r(
             M::POST,
             "/api/products",
             "catalogue",
             "Create a product",
             post(create_product),
-        ),
+        ).body::<NewProduct>().created::<baton_store::records::Product>(),
         r(
             M::GET,
             "/api/companies",
             "companies",
             "Companies you may see (q, region_id, status, client_manager_id, sort, desc; page)",
             get(companies),
-        ),
+        ).query::<CompanyQ>().page::<baton_store::records::Company>(),
         r(
             M::POST,
             "/api/companies",
             "companies",
             "Create a company (ИНН checked; duplicates refused)",
             post(create_company),
-        ),
+        ).body::<baton_app::conveyor::companies::NewCompany>().created::<baton_app::conveyor::companies::CompanyCard>(),
         r(
             M::GET,
             "/api/companies/{id}",
             "companies",
             "Company card: contacts, activities, handoffs, attribution, contracts, invoices, payments",
             get(company),
-        ),
+        ).ok::<baton_app::conveyor::companies::CompanyCard>(),
         r(
             M::POST,
             "/api/companies/{id}/contacts",
             "companies",
             "Add a contact",
             post(add_contact),
-        ),
+        ).body::<baton_app::conveyor::companies::NewContact>().created::<baton_store::records::Contact>(),
         r(
             M::POST,
             "/api/companies/{id}/merge",
             "companies",
             "Merge a duplicate prospect into another company ({\"into\": id})",
             post(merge),
-        ),
+        ).body::<MergeReq>().ok::<baton_store::records::Company>(),
         r(
             M::POST,
             "/api/companies/{id}/claim",
             "companies",
             "Take or renew the claim on a company",
             post(claim),
-        ),
+        ).ok::<baton_store::records::Company>(),
         r(
             M::POST,
             "/api/companies/{id}/handover",
             "handoffs",
             "Handoff 2: hand the client to a client manager with the brief",
             post(handover),
-        ),
+        ).body::<baton_app::conveyor::deals::HandoverRequest>().created::<baton_store::records::Handoff>(),
         r(
             M::GET,
             "/api/call-lists",
             "calls",
             "Call lists",
             get(call_lists),
-        ),
+        ).list::<baton_store::records::CallList>(),
         r(
             M::POST,
             "/api/call-lists",
             "calls",
             "Create a call list",
             post(create_call_list),
-        ),
+        ).body::<NewCallList>().created::<baton_store::records::CallList>(),
         r(
             M::POST,
             "/api/call-lists/{id}/items",
             "calls",
             "Add companies to a call list",
             post(add_call_list_items),
-        ),
+        ).body::<CompanyIds>().ok::<baton_store::records::CallList>(),
         r(
             M::GET,
             "/api/call-lists/{id}/queue",
             "calls",
             "The next companies to call, with contacts and history",
             get(call_queue),
-        ),
+        ).query::<PageQ>().list::<baton_app::conveyor::calls::QueueItem>(),
         r(
             M::POST,
             "/api/calls",
             "calls",
             "Log a call outcome",
             post(log_call),
-        ),
+        ).body::<baton_app::conveyor::calls::NewCall>().created::<baton_store::records::Activity>(),
         r(
             M::GET,
             "/api/activities",
             "calls",
             "Activities (company_id, actor_id, date; page)",
             get(activities),
-        ),
+        ).query::<ActivitiesQ>().page::<baton_store::records::Activity>(),
         r(
             M::POST,
             "/api/activities",
             "calls",
             "Log a meeting, e-mail or note",
             post(log_activity),
-        ),
+        ).body::<baton_app::conveyor::calls::NewActivity>().created::<baton_store::records::Activity>(),
         r(
             M::GET,
             "/api/leads",
             "leads",
             "Leads you may see (stage, region_id, caller_id, seller_id, owner_id, source, sort; page)",
             get(leads),
-        ),
+        ).query::<LeadQ>().page::<baton_store::records::LeadRow>(),
         r(
             M::POST,
             "/api/leads",
             "leads",
             "Open a lead (a manager's own lead skips handoff 1)",
             post(open_lead),
-        ),
+        ).body::<baton_app::conveyor::leads::NewLead>().created::<baton_store::records::LeadRow>(),
         r(
             M::GET,
             "/api/leads/{id}",
             "leads",
             "One lead with its handoffs",
             get(lead),
-        ),
+        ).ok::<baton_app::conveyor::leads::LeadView>(),
         r(
             M::PUT,
             "/api/leads/{id}/checklist",
             "leads",
             "Save warm-lead checklist answers",
             put(save_checklist),
-        ),
+        ).body::<ChecklistReq>().ok::<baton_store::records::LeadRow>(),
         r(
             M::POST,
             "/api/leads/{id}/handoff",
             "handoffs",
             "Handoff 1: hand the warm lead to a sales manager by the rule",
             post(hand_off),
-        ),
+        ).body::<baton_app::conveyor::leads::HandOffRequest>().ok::<baton_app::conveyor::leads::HandOffResult>(),
         r(
             M::POST,
             "/api/leads/{id}/accept",
             "handoffs",
             "Accept a handed lead",
             post(accept),
-        ),
+        ).ok::<baton_store::records::LeadRow>(),
         r(
             M::POST,
             "/api/leads/{id}/reject",
             "handoffs",
             "Reject a handed lead with a reason; it returns to the caller",
             post(reject),
-        ),
+        ).body::<RejectReq>().ok::<baton_store::records::LeadRow>(),
         r(
             M::POST,
             "/api/leads/{id}/reassign",
             "handoffs",
             "Give a pending lead to another sales manager (head)",
             post(reassign),
-        ),
+        ).body::<ReassignReq>().ok::<baton_app::conveyor::leads::HandOffResult>(),
         r(
             M::POST,
             "/api/leads/{id}/move",
             "leads",
             "Move a deal between board stages",
             post(move_lead),
-        ),
+        ).body::<MoveReq>().ok::<baton_store::records::LeadRow>(),
         r(
             M::POST,
             "/api/leads/{id}/lose",
             "leads",
             "Close a lead as lost with a reason",
             post(lose),
-        ),
+        ).body::<LoseReq>().ok::<baton_store::records::LeadRow>(),
         r(
             M::POST,
             "/api/leads/{id}/contract",
             "money",
             "Sign the deal's first contract",
             post(sign_contract),
-        ),
+        ).body::<baton_app::conveyor::deals::NewContract>().created::<baton_store::records::Contract>(),
         r(
             M::GET,
             "/api/handoffs",
             "handoffs",
             "Handoffs you sent or received (status, kind; page)",
             get(handoffs),
-        ),
+        ).query::<HandoffsQ>().page::<baton_store::records::Handoff>(),
         r(
             M::GET,
             "/api/handoffs/overdue",
             "handoffs",
             "Pending warm leads past the acceptance SLA",
             get(overdue_handoffs),
-        ),
+        ).list::<baton_store::records::Handoff>(),
         r(
             M::POST,
             "/api/handoffs/{id}/kickoff",
             "handoffs",
             "The client manager held the kickoff meeting",
             post(kickoff),
-        ),
+        ).body::<NoteReq>().ok::<baton_store::records::Handoff>(),
         r(
             M::GET,
             "/api/contracts",
             "money",
             "Contracts (company_id; page)",
             get(contracts),
-        ),
+        ).query::<CompanyPageQ>().page::<baton_store::records::Contract>(),
         r(
             M::GET,
             "/api/orders",
             "money",
             "Orders (company_id; page)",
             get(orders),
-        ),
+        ).query::<CompanyPageQ>().page::<baton_store::records::Order>(),
         r(
             M::POST,
             "/api/orders",
             "money",
             "Record an order",
             post(create_order),
-        ),
+        ).body::<baton_app::conveyor::deals::NewOrder>().created::<baton_store::records::Order>(),
         r(
             M::GET,
             "/api/invoices",
             "money",
             "Invoices with paid and outstanding amounts (company_id, overdue; page)",
             get(invoices),
-        ),
+        ).query::<InvoicesQ>().page::<baton_app::conveyor::deals::InvoiceView>(),
         r(
             M::POST,
             "/api/invoices",
             "money",
             "Issue an invoice",
             post(create_invoice),
-        ),
+        ).body::<baton_app::conveyor::deals::NewInvoice>().created::<baton_store::records::Invoice>(),
         r(
             M::GET,
             "/api/payments",
             "money",
             "Payments (company_id, from, to; page)",
             get(payments),
-        ),
+        ).query::<PaymentsQ>().page::<baton_store::records::Payment>(),
         r(
             M::POST,
             "/api/payments",
             "money",
             "Record a payment (the first one wins the client)",
             post(record_payment),
-        ),
+        ).body::<baton_app::conveyor::deals::NewPayment>().created::<baton_app::conveyor::deals::PaymentResult>(),
         r(
             M::POST,
             "/api/refunds",
             "money",
             "Record a refund: a negative payment with a credit note",
             post(record_refund),
-        ),
+        ).body::<baton_app::conveyor::deals::NewRefund>().created::<RefundResult>(),
         r(
             M::GET,
             "/api/audit",
             "system",
             "Audit events (entity, entity_id; page)",
             get(audit),
-        ),
+        ).query::<AuditQ>().page::<baton_store::records::AuditEvent>(),
         r(
             M::GET,
             "/api/audit/verify",
             "system",
             "Walk the audit chain: ok, events, head, the first broken event (director, admin)",
             get(audit_verify),
-        ),
+        ).ok::<baton_app::audit::AuditVerdict>(),
     ]
 }
 
@@ -664,55 +670,9 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
     router
 }
 
-/// The OpenAPI 3.1 document, built from the route table.
+/// The OpenAPI 3.1 document, generated from the route table and the types (openapi.rs).
 pub fn openapi() -> serde_json::Value {
-    let mut paths = serde_json::Map::new();
-    for (doc, _) in routes() {
-        let params: Vec<serde_json::Value> = doc
-            .path
-            .split('/')
-            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| serde_json::json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
-            .collect();
-        let mut op = serde_json::json!({
-            "tags": [doc.tag],
-            "summary": doc.summary,
-            "operationId": format!("{}_{}", doc.method.as_str().to_lowercase(), doc.path.trim_start_matches("/api/").replace(['/', '{', '}', '-', '.'], "_")),
-            "parameters": params,
-            "responses": {
-                "200": { "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } },
-                "default": { "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-            }
-        });
-        if matches!(doc.method, Method::POST | Method::PUT) {
-            op["requestBody"] = serde_json::json!({ "content": { "application/json": { "schema": { "type": "object" } } } });
-        }
-        if doc.public {
-            op["security"] = serde_json::json!([]);
-        }
-        let entry = paths
-            .entry(doc.path.to_string())
-            .or_insert_with(|| serde_json::json!({}));
-        entry[doc.method.as_str().to_lowercase()] = op;
-    }
-    serde_json::json!({
-        "openapi": "3.1.0",
-        "info": { "title": "Baton API", "version": env!("CARGO_PKG_VERSION"),
-                  "description": "The conveyor sales department: leads, handoffs, clients and money. Log in with POST /api/auth/login and send Authorization: Bearer <token>." },
-        "paths": paths,
-        "security": [{ "bearer": [] }, { "cookie": [] }],
-        "components": {
-            "securitySchemes": {
-                "bearer": { "type": "http", "scheme": "bearer" },
-                "cookie": { "type": "apiKey", "in": "cookie", "name": extract::SESSION_COOKIE }
-            },
-            "schemas": {
-                "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
-                    "code": { "type": "string" }, "message": { "type": "string" }, "field": { "type": "string" },
-                    "line": { "type": "integer" }, "column": { "type": "integer" }, "details": { "type": "object" } } } } }
-            }
-        }
-    })
+    openapi::document()
 }
 
 /// What the server does by itself, checking every `tick`:

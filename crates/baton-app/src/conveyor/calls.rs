@@ -11,26 +11,36 @@ use baton_store::{Filter, Value};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewCall {
+    #[schema(max_length = 64)]
     pub company_id: String,
+    #[schema(value_type = baton_domain::schema::CallOutcome)]
     pub outcome: String,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 86400)]
     pub duration_sec: i64,
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
+    #[schema(max_length = 64)]
     pub lead_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewActivity {
+    #[schema(max_length = 64)]
     pub company_id: String,
+    #[schema(value_type = baton_domain::schema::ActivityKind)]
     pub kind: String,
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
+    #[schema(max_length = 64)]
     pub lead_id: Option<String>,
+    #[schema(value_type = Option<baton_domain::schema::Instant>)]
     pub occurred_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QueueItem {
     pub item: CallListItem,
     pub company: Company,

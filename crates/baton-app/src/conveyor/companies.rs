@@ -13,32 +13,43 @@ use baton_store::records::{
 use baton_store::{Filter, Tx, Value};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewContact {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(max_length = 200)]
     pub position: Option<String>,
     #[serde(default)]
     pub is_dm: bool,
+    #[schema(max_length = 2000)]
     pub phone: Option<String>,
+    #[schema(max_length = 2000)]
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewCompany {
+    #[schema(pattern = r"^[0-9]{10}([0-9]{2})?$")]
     pub inn: String,
+    #[schema(pattern = r"^[0-9]{9}$")]
     pub kpp: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(max_length = 64)]
     pub region_id: Option<String>,
+    #[schema(max_length = 200)]
     pub industry: Option<String>,
+    #[schema(max_length = 64)]
     pub source: Option<String>,
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub contacts: Vec<NewContact>,
     /// The user looked at the possible duplicates and says this company is a different one.
     #[serde(default)]
     pub confirm_distinct: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PossibleDuplicate {
     pub company_id: String,
     pub name: String,
@@ -46,7 +57,7 @@ pub struct PossibleDuplicate {
     pub matched_on: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CompanyCard {
     pub company: Company,
     pub contacts: Vec<Contact>,

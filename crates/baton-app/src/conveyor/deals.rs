@@ -22,67 +22,95 @@ use baton_store::{Filter, Tx};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct Line {
+    #[schema(max_length = 64)]
     pub product_id: String,
+    #[schema(minimum = 1, maximum = 1000000)]
     pub qty: i64,
     /// Defaults to the product's list price.
+    #[schema(value_type = Option<baton_domain::schema::Amount>)]
     pub price: Option<Money>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewContract {
+    #[schema(max_length = 64)]
     pub number: Option<String>,
+    #[schema(value_type = Option<baton_domain::schema::Date>)]
     pub signed_on: Option<String>,
+    #[schema(value_type = Option<baton_domain::schema::Amount>)]
     pub amount: Option<Money>,
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub lines: Vec<Line>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewInvoice {
+    #[schema(max_length = 64)]
     pub company_id: String,
+    #[schema(max_length = 64)]
     pub contract_id: Option<String>,
+    #[schema(max_length = 64)]
     pub order_id: Option<String>,
+    #[schema(max_length = 64)]
     pub number: Option<String>,
+    #[schema(value_type = Option<baton_domain::schema::Date>)]
     pub issued_on: Option<String>,
+    #[schema(value_type = Option<baton_domain::schema::Date>)]
     pub due_on: Option<String>,
+    #[schema(value_type = baton_domain::schema::Amount)]
     pub amount: Money,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewPayment {
+    #[schema(max_length = 64)]
     pub invoice_id: String,
+    #[schema(value_type = Option<baton_domain::schema::Date>)]
     pub paid_on: Option<String>,
+    #[schema(value_type = baton_domain::schema::Amount)]
     pub amount: Money,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewRefund {
+    #[schema(max_length = 64)]
     pub invoice_id: String,
+    #[schema(value_type = Option<baton_domain::schema::Date>)]
     pub refunded_on: Option<String>,
+    #[schema(value_type = baton_domain::schema::Amount)]
     pub amount: Money,
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewOrder {
+    #[schema(max_length = 64)]
     pub company_id: String,
+    #[schema(max_length = 64)]
     pub contract_id: Option<String>,
+    #[schema(value_type = baton_domain::schema::Month)]
     pub delivery_month: String,
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub lines: Vec<Line>,
+    #[schema(value_type = Option<baton_domain::schema::Amount>)]
     pub amount: Option<Money>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct HandoverRequest {
     #[serde(default)]
+    #[schema(value_type = std::collections::BTreeMap<String, baton_domain::schema::Note>)]
     pub brief: Answers,
+    #[schema(max_length = 64)]
     pub client_manager_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PaymentResult {
     pub payment: Payment,
     /// Set when this payment won the company.
@@ -92,7 +120,7 @@ pub struct PaymentResult {
     pub handover_due: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InvoiceView {
     pub invoice: Invoice,
     pub credited: Money,

@@ -15,31 +15,40 @@ use baton_store::{Filter, Tx, Value};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewLead {
+    #[schema(max_length = 64)]
     pub company_id: String,
+    #[schema(value_type = Option<baton_domain::LeadSource>)]
     pub source: Option<String>,
+    #[schema(max_length = 200)]
     pub campaign: Option<String>,
     #[serde(default)]
+    #[schema(value_type = std::collections::BTreeMap<String, baton_domain::schema::Note>)]
     pub checklist: Answers,
+    #[schema(value_type = Option<baton_domain::schema::Amount>)]
     pub amount: Option<Money>,
+    #[schema(value_type = Option<baton_domain::schema::Date>)]
     pub expected_on: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct HandOffRequest {
     /// Answers typed with the handoff; merged over the saved ones.
     #[serde(default)]
+    #[schema(value_type = std::collections::BTreeMap<String, baton_domain::schema::Note>)]
     pub checklist: Answers,
     /// Required when assignment is manual; otherwise it overrides the rule.
+    #[schema(max_length = 64)]
     pub receiver_id: Option<String>,
     /// A head (or director) hands over a lead with required checklist items empty, and says
     /// why. The override is written into the handoff's explanation and raises an alert.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub override_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HandOffResult {
     pub lead: LeadRow,
     pub handoff: Handoff,
@@ -48,7 +57,7 @@ pub struct HandOffResult {
     pub explanation: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LeadView {
     pub lead: LeadRow,
     pub company_name: String,

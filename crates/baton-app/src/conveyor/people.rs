@@ -11,29 +11,40 @@ use baton_store::records::{
 };
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewEmployee {
+    #[schema(min_length = 1, max_length = 64)]
     pub login: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(min_length = 6, max_length = 200)]
     pub password: String,
+    #[schema(max_length = 64)]
     pub region_id: Option<String>,
+    #[schema(value_type = baton_domain::Role)]
     pub role: String,
+    #[schema(value_type = Option<baton_domain::schema::Date>)]
     pub valid_from: Option<String>,
+    #[schema(minimum = 0, maximum = 10000)]
     pub open_lead_limit: Option<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewRole {
+    #[schema(value_type = baton_domain::Role)]
     pub role: String,
+    #[schema(max_length = 64)]
     pub region_id: Option<String>,
+    #[schema(value_type = baton_domain::schema::Date)]
     pub valid_from: String,
+    #[schema(value_type = Option<baton_domain::schema::Date>)]
     pub valid_to: Option<String>,
     /// Ends the person's other open assignments the day the new one starts.
     #[serde(default)]
     pub replace: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EmployeeView {
     pub id: String,
     pub login: String,

@@ -15,18 +15,26 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+/// The longest range of the cost report, in years.
+pub const COSTS_MAX_YEARS: i64 = 3;
+
 /// An acquisition cost to enter.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCost {
     /// `YYYY-MM`.
+    #[schema(value_type = baton_domain::schema::Month)]
     pub month: String,
     /// Region code.
+    #[schema(min_length = 1, max_length = 64)]
     pub region: String,
     /// What it is: telephony, lists, ads, software, other …
+    #[schema(min_length = 1, max_length = 64)]
     pub kind: String,
+    #[schema(value_type = baton_domain::schema::Amount)]
     pub amount: Money,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -108,6 +116,14 @@ impl App {
         revenue_months: Option<u32>,
     ) -> AppResult<CostReport> {
         let span = months(from, to)?;
+        // Every month of the range computes its callers' and sales managers' pay: a range of
+        // decades was minutes of work for one request.
+        if (span.to - span.from).num_days() > 366 * COSTS_MAX_YEARS {
+            return Err(AppError::invalid(
+                "to",
+                format!("the report covers at most {COSTS_MAX_YEARS} years: narrow from and to"),
+            ));
+        }
         let n = revenue_months.unwrap_or(3);
         if !(1..=36).contains(&n) {
             return Err(AppError::invalid(

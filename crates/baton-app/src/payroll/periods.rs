@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 const CLOSED: [&str; 3] = ["calculated", "approved", "paid"];
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PeriodInfo {
     pub period: String,
     pub status: String,
@@ -34,6 +34,7 @@ pub struct PeriodInfo {
     /// Writes dated inside the period after it was closed, not yet paid as adjustments.
     pub pending_changes: i64,
     pub statements: i64,
+    #[schema(value_type = String)]
     pub total: Decimal,
     /// Regions (their names) whose head approved their part of a calculated period.
     pub approved_regions: Vec<String>,

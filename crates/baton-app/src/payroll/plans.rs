@@ -28,7 +28,7 @@ pub const SHIPPED_PLANS: [(&str, &str); 4] = [
 ];
 
 /// A plan version as listed (the text only on request).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanInfo {
     pub id: String,
     pub role: String,
@@ -56,15 +56,18 @@ impl From<&PlanVersion> for PlanInfo {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewPlan {
     /// The plan text (docs/plans.md).
+    #[schema(min_length = 1, max_length = 100000)]
     pub text: String,
     /// A personal plan for one employee (login or id); none for the whole role.
     #[serde(default)]
+    #[schema(max_length = 64)]
     pub employee: Option<String>,
     /// `active` (default) or `draft`.
     #[serde(default)]
+    #[schema(value_type = Option<baton_domain::schema::PlanStatus>)]
     pub status: Option<String>,
 }
 
