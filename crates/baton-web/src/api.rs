@@ -168,6 +168,16 @@ pub enum CompanySort {
     LastPaidOn,
 }
 
+/// A company's status, as the companies list filters it.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // a schema only: the use case reads `status` as text
+pub enum CompanyStatus {
+    Prospect,
+    Client,
+    Merged,
+}
+
 /// Orders of the leads list.
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "snake_case")]
@@ -478,7 +488,7 @@ pub struct CompanyQ {
     pub q: Option<String>,
     #[param(max_length = 64)]
     pub region_id: Option<String>,
-    #[param(max_length = 64)]
+    #[param(value_type = Option<CompanyStatus>)]
     pub status: Option<String>,
     #[param(max_length = 64)]
     pub client_manager_id: Option<String>,

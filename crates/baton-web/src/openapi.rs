@@ -257,6 +257,7 @@ pub fn document() -> Value {
         reference::<baton_domain::LeadSource>,
         reference::<baton_domain::LeadStage>,
         reference::<crate::api::CompanySort>,
+        reference::<crate::api::CompanyStatus>,
         reference::<crate::api::LeadSort>,
         reference::<crate::api::RegisterFormat>,
         reference::<crate::insight::OpenFlag>,
