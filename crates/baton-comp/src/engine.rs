@@ -30,6 +30,9 @@ pub struct Inputs {
     pub carry_in: BTreeMap<String, Decimal>,
 }
 
+/// The status of a line that pays 0 because a target it needs is missing.
+pub const NO_TARGET: &str = "no_target";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
     pub component: String,
@@ -41,8 +44,10 @@ pub struct Line {
     /// Exact, before rounding.
     pub exact: Decimal,
     /// Rounded to kopecks, half away from zero.
+    #[serde(serialize_with = "crate::number::money_text")]
     pub amount: Decimal,
-    /// accrued, pending (may still pay, not in the total) or lapsed (will not pay).
+    /// accrued, pending (may still pay, not in the total), lapsed (will not pay) or
+    /// no_target (pays 0 until the person has a target for the metric it needs).
     pub status: String,
     /// The records behind the line: "payments/ID", "handoffs/ID", "contracts/ID", …
     pub sources: Vec<String>,
@@ -53,6 +58,7 @@ pub struct Statement {
     pub plan: String,
     pub lines: Vec<Line>,
     /// The sum of the rounded lines.
+    #[serde(serialize_with = "crate::number::money_text")]
     pub total: Decimal,
     pub warnings: Vec<String>,
     /// Negative remainders carried to the next period, by component (empty when none).
@@ -425,6 +431,11 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
             exact,
             ProgressStatus::Accrued,
         )];
+        // Nothing accrued because a target is missing: the status says so, not "accrued", so
+        // nobody reads a 0 for a sale as the plan's answer.
+        if !ctx.no_target.is_empty() && lines[0].amount.is_zero() {
+            lines[0].status = NO_TARGET.into();
+        }
         lines.extend(extra);
         by_index.insert(ci, lines);
     }
@@ -479,6 +490,7 @@ pub struct Threshold {
     /// How much more of the metric (or of the collections behind an attainment) it takes.
     pub needed: String,
     /// The change of the total, in rubles, once it is reached (everything else unchanged).
+    #[serde(serialize_with = "crate::number::money_text")]
     pub worth: Decimal,
     /// The same in plain words.
     pub text: String,

@@ -123,6 +123,9 @@ pub struct Facts {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub hunter_window_days: i64,
+    /// The day the statement is read on, when the period is still open: a window that ends
+    /// on or after it can still be earned (pending, never lapsed). `None`: the period is over.
+    pub as_of: Option<NaiveDate>,
     pub calls: Vec<CallDay>,
     pub handoffs: Vec<HandoffFact>,
     pub wins: Vec<WinFact>,
@@ -695,6 +698,11 @@ fn qualification(
 ) -> (i64, Vec<Progress>, Vec<String>) {
     let min_k = (min * Decimal::ONE_HUNDRED).trunc();
     let window = Duration::days(facts.hunter_window_days);
+    // The last day whose end has passed: payments can still come on the day a window ends.
+    let closed_by = match facts.as_of {
+        Some(d) if d <= s.to => d - Duration::days(1),
+        _ => s.to,
+    };
     let mut n = 0;
     let mut progress = Vec::new();
     let mut src = Vec::new();
@@ -738,9 +746,9 @@ fn qualification(
             src.push(format!("contracts/{}", w.contract_id));
             src.extend(payments.iter().map(|p| format!("payments/{}", p.id)));
             Some(ProgressStatus::Accrued)
-        } else if upto < min_k && window_end > s.to {
+        } else if upto < min_k && window_end > closed_by {
             Some(ProgressStatus::Pending)
-        } else if upto < min_k && window_end >= facts.start && window_end <= s.to {
+        } else if upto < min_k && window_end >= facts.start && window_end <= closed_by {
             Some(ProgressStatus::Lapsed)
         } else {
             None

@@ -285,6 +285,7 @@ fn facts() -> Facts {
         start: day("2026-10-01"),
         end: day("2026-10-31"),
         hunter_window_days: 90,
+        as_of: None,
         calls: vec![
             CallDay {
                 actor: "c1".into(),
@@ -481,6 +482,9 @@ fn a_line_without_its_target_pays_nothing() {
     );
     let amounts: Vec<Decimal> = s.lines.iter().map(|l| l.amount).collect();
     assert_eq!(amounts, vec![d("35000"), d("0")]);
+    // Issue 15: the 0 is not "accrued": the status says the target is missing.
+    let statuses: Vec<&str> = s.lines.iter().map(|l| l.status.as_str()).collect();
+    assert_eq!(statuses, vec!["accrued", "no_target"]);
     assert!(
         s.lines[1]
             .formula
@@ -489,4 +493,53 @@ fn a_line_without_its_target_pays_nothing() {
         s.lines[1].formula
     );
     assert!(s.warnings[0].contains("no target"));
+}
+
+/// Issue 15: on 7 December a new-client bonus whose hunter window runs to 30 December can still
+/// be earned. It is pending on every day up to and including the 30th, lapsed from the 31st
+/// and in the period read after it closed.
+#[test]
+fn an_open_window_is_pending_on_every_day_before_it_closes() {
+    let facts = |as_of: Option<NaiveDate>| Facts {
+        start: day("2026-12-01"),
+        end: day("2026-12-31"),
+        hunter_window_days: 90,
+        as_of,
+        wins: vec![WinFact {
+            contract_id: "k1".into(),
+            company_id: "a".into(),
+            company: "Альфа".into(),
+            // 1 October + 90 days = 30 December.
+            won_on: day("2026-10-01"),
+            new_client: true,
+            seller: "s1".into(),
+            caller: None,
+            accepted_on: None,
+            window_paid_before: 1_000_000,
+        }],
+        ..Facts::default()
+    };
+    let mut st = stretch("s1", Role::SalesManager);
+    st.from = day("2026-12-01");
+    st.to = day("2026-12-31");
+    let wanted = std::collections::BTreeSet::from(["qualified_new_clients{min=50000}".to_string()]);
+    let status = |as_of: Option<NaiveDate>| {
+        let mv = compute(
+            &facts(as_of),
+            std::slice::from_ref(&st),
+            &wanted,
+            &BTreeMap::new(),
+        );
+        assert_eq!(mv[0].progress.len(), 1);
+        assert_eq!(mv[0].progress[0].window_end, day("2026-12-30"));
+        mv[0].progress[0].status
+    };
+    for d in day("2026-12-01")
+        .iter_days()
+        .take_while(|d| *d <= day("2026-12-30"))
+    {
+        assert_eq!(status(Some(d)), ProgressStatus::Pending, "on {d}");
+    }
+    assert_eq!(status(Some(day("2026-12-31"))), ProgressStatus::Lapsed);
+    assert_eq!(status(None), ProgressStatus::Lapsed);
 }

@@ -364,6 +364,26 @@ impl Db {
         Ok((out, self.committed()))
     }
 
+    /// Runs `f` in a write transaction that is always rolled back: a preview of a change,
+    /// computed by the very code that makes it. Nothing it writes is kept or linked.
+    pub fn rehearse<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if let Backend::SqliteBatch(m) = &self.backend {
+            let mut c = m
+                .try_lock()
+                .map_err(|_| StoreError::Url("nested transaction on a batch".into()))?;
+            let mut tx = Tx::SqliteSavepoint(c.0.savepoint().map_err(StoreError::from)?);
+            // A savepoint dropped without commit rolls back.
+            return f(&mut tx);
+        }
+        let mut conn = self.conn()?;
+        let mut tx = conn.begin()?;
+        // A transaction dropped without commit rolls back (rusqlite and postgres alike).
+        f(&mut tx)
+    }
+
     /// Runs `f` in a read transaction: on SQLite a deferred one, which takes no write lock,
     /// so reads never queue behind writers. Anything `f` writes is rolled back.
     pub fn read<T, E: From<StoreError>>(

@@ -69,7 +69,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 9] = [
+const MIGRATIONS: [(&str, &str); 10] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -102,6 +102,10 @@ const MIGRATIONS: [(&str, &str); 9] = [
     (
         "0009_region_approvals",
         include_str!("../migrations/0009_region_approvals.sql"),
+    ),
+    (
+        "0010_winning_payments",
+        include_str!("../migrations/0010_winning_payments.sql"),
     ),
 ];
 

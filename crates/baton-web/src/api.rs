@@ -571,6 +571,22 @@ pub async fn handover(
     created(&s, move |app| app.hand_over(&a, &id, r)).await
 }
 
+pub async fn clients_reassign_preview(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<baton_app::conveyor::portfolios::Reassignment>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.preview_reassignment(&a, r)).await
+}
+
+pub async fn clients_reassign(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<baton_app::conveyor::portfolios::Reassignment>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.reassign_clients(&a, r)).await
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewCallList {
     #[schema(min_length = 1, max_length = 200)]

@@ -380,6 +380,20 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             post(handover),
         ).body::<baton_app::conveyor::deals::HandoverRequest>().created::<baton_store::records::Handoff>(),
         r(
+            M::POST,
+            "/api/clients/reassign/preview",
+            "companies",
+            "Preview moving clients to another client manager: portfolios, revenue and pay before and after (nothing is changed)",
+            post(clients_reassign_preview),
+        ).body::<baton_app::conveyor::portfolios::Reassignment>().ok::<baton_app::conveyor::portfolios::MoveOutcome>(),
+        r(
+            M::POST,
+            "/api/clients/reassign",
+            "companies",
+            "Move clients (a list, or a manager's whole book) to another client manager in one transaction",
+            post(clients_reassign),
+        ).body::<baton_app::conveyor::portfolios::Reassignment>().ok::<baton_app::conveyor::portfolios::MoveOutcome>(),
+        r(
             M::GET,
             "/api/call-lists",
             "calls",

@@ -48,6 +48,7 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
         ("POST", "/api/companies/{id}/merge") => None,
         ("POST", "/api/companies/{id}/claim") => None,
         ("POST", "/api/companies/{id}/handover") => Some(Handover),
+        ("POST", "/api/clients/reassign" | "/api/clients/reassign/preview") => Some(MoveClients),
         ("GET", "/api/call-lists" | "/api/call-lists/{id}/queue") => None,
         ("POST", "/api/call-lists" | "/api/call-lists/{id}/items") => Some(ManageCallLists),
         ("POST", "/api/calls" | "/api/activities") => Some(LogCall),
@@ -148,6 +149,10 @@ fn body(path: &str, s: &Server, plan_text: &str, config: &Value) -> Value {
         }
         "/api/costs" => {
             return json!({"month": "2026-11", "region": "msk", "kind": "ads", "amount": "1000"});
+        }
+        // No clients named: a holder of the right gets 422, nothing moves.
+        "/api/clients/reassign" | "/api/clients/reassign/preview" => {
+            return json!({"company_ids": [], "to_id": s.id("cm1")});
         }
         _ => {}
     }

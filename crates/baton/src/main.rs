@@ -96,6 +96,11 @@ enum Cmd {
         #[command(subcommand)]
         what: audit::AuditCmd,
     },
+    /// Clients: move them to another client manager (with a preview).
+    Clients {
+        #[command(subcommand)]
+        what: clients::ClientsCmd,
+    },
     /// Apply database migrations.
     Migrate {
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
@@ -426,6 +431,7 @@ fn main() -> Result<()> {
             }
         }
         Cmd::Audit { what } => audit::run(what)?,
+        Cmd::Clients { what } => clients::run(what)?,
         Cmd::Migrate { db } => {
             let dbh = baton_store::Db::open(&db).map_err(anyhow::Error::msg)?;
             let applied = baton_store::migrate(&dbh).map_err(anyhow::Error::msg)?;
@@ -769,6 +775,7 @@ mod bench;
 mod bench_pages;
 mod bench_reports;
 mod bench_whatif;
+mod clients;
 mod report;
 mod simulate;
 

@@ -465,21 +465,6 @@ impl App {
             }
             let before: Company = tx.must(&inv.company_id)?;
             let mut company = before.clone();
-            let p = Payment {
-                id: self.new_id(),
-                invoice_id: inv.id.clone(),
-                company_id: company.id.clone(),
-                paid_on: paid_on.to_string(),
-                amount: req.amount,
-                credit_note_id: None,
-                client_manager_id: company.client_manager_id.clone(),
-                created_by: actor.id.clone(),
-                created_at: stamp(now),
-            };
-            tx.insert(&p)?;
-            self.audit(tx, Some(actor), "payment", &p.id, "payment.recorded", None::<&()>, Some(&p))?;
-            settle(tx, &inv)?;
-            super::journeys::payments_changed(tx, &p.company_id)?;
 
             // Win: a contract that can win, signed on or before this payment, not yet won.
             let mut won = None;
@@ -525,6 +510,23 @@ impl App {
                 tx.update(&won_contract, None)?;
                 self.audit(tx, Some(actor), "contract", &c.id, "contract.won", Some(&c), Some(&won_contract))?;
             }
+            // The payment is the client manager's as the company stands after it: a universal
+            // manager's winning payment is theirs (their own collections), not nobody's.
+            let p = Payment {
+                id: self.new_id(),
+                invoice_id: inv.id.clone(),
+                company_id: company.id.clone(),
+                paid_on: paid_on.to_string(),
+                amount: req.amount,
+                credit_note_id: None,
+                client_manager_id: company.client_manager_id.clone(),
+                created_by: actor.id.clone(),
+                created_at: stamp(now),
+            };
+            tx.insert(&p)?;
+            self.audit(tx, Some(actor), "payment", &p.id, "payment.recorded", None::<&()>, Some(&p))?;
+            settle(tx, &inv)?;
+            super::journeys::payments_changed(tx, &p.company_id)?;
             if company.first_paid_on.is_none() {
                 company.first_paid_on = Some(paid_on.to_string());
             }
@@ -661,13 +663,11 @@ impl App {
         let today = self.today(&cfg);
         self.db.tx(|tx| {
             let before: Company = visible(tx, &company_scope(actor), company_id, "company")?;
-            let is_head = actor.any(&[Role::Head, Role::Director, Role::Admin]);
-            if !is_head && before.att_seller_id.as_deref() != Some(actor.id.as_str()) && before.claim_holder_id.as_deref() != Some(actor.id.as_str()) {
-                return Err(RuleError::NotYours { who: "the sales manager who won the client".into() }.into());
-            }
             if before.client_manager_id.is_some() {
                 return Err(AppError::Invalid { code: "already_handed_over", field: "company_id".into(), message: "the client already has a client manager".into() });
             }
+            // The point first: "not yet" says more than "not yours" to a seller who will be the
+            // one once the client pays.
             if !self.handover_point_reached(tx, &before, &cfg, today)? {
                 let point = match cfg.handoff2_point {
                     Handoff2Point::FirstPayment => "the first payment".to_string(),
@@ -675,6 +675,13 @@ impl App {
                     Handoff2Point::DaysAfterFirstPayment => format!("{} days after the first payment", cfg.handoff2_days_after_first_payment),
                 };
                 return Err(AppError::Invalid { code: "handover_point_not_reached", field: "company_id".into(), message: format!("the client is handed over at {point}") });
+            }
+            let is_head = actor.any(&[Role::Head, Role::Director, Role::Admin]);
+            let mine = before.att_seller_id.as_deref() == Some(actor.id.as_str())
+                || before.claim_holder_id.as_deref() == Some(actor.id.as_str())
+                || signed_by(tx, &before.id, &actor.id)?;
+            if !is_head && !mine {
+                return Err(RuleError::NotYours { who: "the sales manager who won the client".into() }.into());
             }
             let missing = missing_items(&cfg.handover_brief, &req.brief);
             if !missing.is_empty() {
@@ -1008,4 +1015,16 @@ fn settle(tx: &mut Tx<'_>, inv: &Invoice) -> AppResult<()> {
         )?;
     }
     Ok(())
+}
+
+/// Whether the person sold a contract on the company (before it pays, the contract's seller is
+/// the one who hands the client over when the handover point is the signature).
+fn signed_by(tx: &mut Tx<'_>, company_id: &str, person_id: &str) -> AppResult<bool> {
+    Ok(tx
+        .query_one(
+            "SELECT c.id FROM contracts c JOIN leads l ON l.id = c.lead_id \
+             WHERE c.company_id = ? AND COALESCE(l.seller_id, l.owner_id) = ?",
+            &[company_id.into(), person_id.into()],
+        )?
+        .is_some())
 }

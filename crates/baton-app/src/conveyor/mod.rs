@@ -7,6 +7,7 @@ pub mod deals;
 pub(crate) mod journeys;
 pub mod leads;
 pub mod people;
+pub mod portfolios;
 
 use crate::error::{AppError, AppResult};
 use crate::rights::Scope;

@@ -72,6 +72,7 @@ pub struct PersonStatement {
     #[serde(default)]
     pub adjustments: Vec<Line>,
     /// Σ of the accrued rounded lines of every part plus the adjustments.
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub total: Decimal,
     /// Live statements only: what the next tier, band or gate takes and is worth.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -420,7 +421,7 @@ impl App {
             custom.extend(u.plan.metrics.clone());
         }
         let with_mix = filters_by_product(&custom);
-        let facts = Load {
+        let mut facts = Load {
             start,
             end,
             tz: cfg.tz(),
@@ -429,6 +430,9 @@ impl App {
             with_mix,
         }
         .run(tx)?;
+        // An open period is read as of today: what can still be earned is pending.
+        let today = self.today(cfg);
+        facts.as_of = (today <= end).then_some(today);
         let carry = self.carry_in(tx, cfg, job, depth)?;
         let status = periods::status_of(tx, period)?;
         let prepared = Prepared {

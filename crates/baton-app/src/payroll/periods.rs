@@ -35,6 +35,7 @@ pub struct PeriodInfo {
     pub pending_changes: i64,
     pub statements: i64,
     #[schema(value_type = String)]
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub total: Decimal,
     /// Regions (their names) whose head approved their part of a calculated period.
     pub approved_regions: Vec<String>,

@@ -39,8 +39,11 @@ pub struct ChangedLine {
     pub role: String,
     pub component: String,
     pub label: String,
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub actual: Decimal,
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub draft: Decimal,
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub difference: Decimal,
 }
 
@@ -54,16 +57,20 @@ pub struct PersonReplay {
     pub role: String,
     pub region: String,
     /// What the plans in force paid (adjustments for earlier months excluded).
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub actual: Decimal,
     /// What the draft would have paid on the same data.
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub draft: Decimal,
     /// draft − actual.
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub difference: Decimal,
     /// difference ÷ actual × 100, to 0.1; none when actual is 0.
     pub change_pct: Option<Decimal>,
     /// Would be paid less under the draft.
     pub loses: bool,
     /// Adjustments for earlier months paid with the actual statements (not replayed).
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub adjustments: Decimal,
     /// The lines that changed.
     pub lines: Vec<ChangedLine>,
@@ -86,12 +93,17 @@ pub struct MonthReplay {
 /// Totals and payroll as a share of collections.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Totals {
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub actual: Decimal,
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub draft: Decimal,
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub difference: Decimal,
     pub change_pct: Option<Decimal>,
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub adjustments: Decimal,
     /// Σ of payments dated in the month(s) (refunds negative), ₽.
+    #[serde(serialize_with = "baton_comp::number::money_text")]
     pub collections: Decimal,
     /// Payroll ÷ collections × 100, to 0.1; none without collections.
     pub actual_share_pct: Option<Decimal>,

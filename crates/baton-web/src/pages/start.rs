@@ -399,6 +399,7 @@ fn status_badge(l: Lang, status: &str) -> Markup {
             l.t("ожидает оплаты клиента", "pending collection"),
         ),
         "lapsed" => ("badge bad", l.t("сгорело", "lapsed")),
+        "no_target" => ("badge bad", l.t("нет цели", "no target")),
         other => ("badge", other),
     };
     html! { span class=(class) { (text) } }

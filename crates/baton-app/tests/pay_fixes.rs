@@ -1,0 +1,258 @@
+//! Issue 15, "Pay fixes": each test here failed on main before its fix. Expected figures are
+//! worked by hand in the comments.
+
+mod common;
+
+use baton_app::conveyor::calls::NewCall;
+use baton_app::conveyor::companies::NewCompany;
+use baton_app::conveyor::deals::{HandoverRequest, NewContract, NewInvoice, NewPayment};
+use baton_app::conveyor::leads::NewLead;
+use baton_app::{Actor, App};
+use baton_domain::Money;
+use common::{World, at};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// `who` finds «Ромашка», opens a lead and signs 120 000 on 6 October; an invoice follows.
+/// Returns (company, lead, invoice).
+fn signed(app: &App, clock: &baton_app::clock::SimClock, who: &Actor) -> (String, String, String) {
+    at(clock, "2026-10-01");
+    let company = app
+        .create_company(
+            who,
+            NewCompany {
+                inn: "7707083893".into(),
+                name: "Ромашка".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .company
+        .id;
+    app.log_call(
+        who,
+        NewCall {
+            company_id: company.clone(),
+            outcome: "dm_interested".into(),
+            duration_sec: 60,
+            note: None,
+            lead_id: None,
+        },
+    )
+    .unwrap();
+    let lead = app
+        .open_lead(
+            who,
+            NewLead {
+                company_id: company.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    at(clock, "2026-10-06");
+    let contract = app
+        .sign_contract(
+            who,
+            &lead,
+            NewContract {
+                number: None,
+                signed_on: None,
+                amount: Some(Money::from_rubles(120_000)),
+                lines: vec![],
+            },
+        )
+        .unwrap();
+    let invoice = app
+        .create_invoice(
+            who,
+            NewInvoice {
+                company_id: company.clone(),
+                contract_id: Some(contract.id),
+                order_id: None,
+                number: None,
+                issued_on: None,
+                due_on: None,
+                amount: Money::from_rubles(120_000),
+            },
+        )
+        .unwrap()
+        .id;
+    (company, lead, invoice)
+}
+
+/// A universal manager's winning payment is their own collection. u1 wins «Ромашка» with a
+/// 120 000 payment on 10 October; the target is 120 000, so attainment is 1.0 (K = 1.0), the
+/// invoice is paid in full (overdue share 0, K = 1.0): the "own" line is 5 % × 120 000 = 6 000.
+/// Before the fix the payment was stored without a client manager: own collections 0, line 0.
+#[test]
+fn a_universal_managers_winning_payment_is_theirs() {
+    let w = World::new("2026-09-01T07:00:00Z", 151);
+    let u1 = w.person("u1", "universal_manager");
+    w.app
+        .set_target(&w.admin, &u1.id, "2026-10", "own_collections", "120000")
+        .unwrap();
+    let (company, _, invoice) = signed(&w.app, &w.clock, &u1);
+    at(&w.clock, "2026-10-10");
+    let paid = w
+        .app
+        .record_payment(
+            &u1,
+            NewPayment {
+                invoice_id: invoice,
+                paid_on: None,
+                amount: Money::from_rubles(120_000),
+            },
+        )
+        .unwrap();
+    assert!(paid.won.is_some());
+    assert_eq!(
+        paid.payment.client_manager_id.as_deref(),
+        Some(u1.id.as_str())
+    );
+    let card = w.app.company_card(&u1, &company).unwrap();
+    assert_eq!(
+        card.company.client_manager_id.as_deref(),
+        Some(u1.id.as_str())
+    );
+    assert_eq!(
+        card.payments[0].client_manager_id.as_deref(),
+        Some(u1.id.as_str())
+    );
+
+    at(&w.clock, "2026-11-02");
+    let list = w.app.payroll(None, "2026-10").unwrap();
+    let s = list.iter().find(|p| p.login == "u1").unwrap();
+    let own = s.parts[0]
+        .statement
+        .lines
+        .iter()
+        .find(|l| l.component == "own")
+        .unwrap();
+    assert_eq!(own.amount, d("6000"), "{}", own.formula);
+    // Base 40 000 + own 6 000 + the new-client bonus 10 000 (120 000 ≥ 50 000 in the window).
+    assert_eq!(s.total, d("56000"));
+    // Money in JSON is a string with two decimals, whatever its scale.
+    let json = serde_json::to_value(s).unwrap();
+    assert_eq!(json["total"], "56000.00");
+    assert_eq!(json["parts"][0]["statement"]["total"], "56000.00");
+    assert_eq!(
+        json["parts"][0]["statement"]["lines"][0]["amount"],
+        "40000.00"
+    );
+}
+
+/// With the handover at the signed contract, the sales manager who signed hands the client
+/// over before it pays; before the contract, the answer is "not yet", not "not yours".
+#[test]
+fn the_seller_who_signed_hands_over_at_the_contract() {
+    let w = World::new("2026-09-01T07:00:00Z", 152);
+    let mut cfg = w.app.config().unwrap();
+    cfg.handoff2_point = baton_domain::config::Handoff2Point::ContractSigned;
+    w.app.set_config(&w.admin, cfg).unwrap();
+    let s1 = w.person("s1", "sales_manager");
+    let k1 = w.person("k1", "client_manager");
+    let brief = || {
+        let mut b = baton_domain::lead::Answers::new();
+        for k in ["sold", "contacts", "pains"] {
+            b.insert(k.into(), "да".into());
+        }
+        HandoverRequest {
+            brief: b,
+            client_manager_id: None,
+        }
+    };
+    at(&w.clock, "2026-10-01");
+    let other = w
+        .app
+        .create_company(
+            &s1,
+            NewCompany {
+                inn: "7736207543".into(),
+                name: "Лютик".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .company
+        .id;
+    let early = w.app.hand_over(&s1, &other, brief()).unwrap_err();
+    assert_eq!(early.code(), "handover_point_not_reached", "{early}");
+
+    let (company, _, _) = signed(&w.app, &w.clock, &s1);
+    let h = w.app.hand_over(&s1, &company, brief()).unwrap();
+    assert_eq!(h.receiver_id, k1.id);
+    assert_eq!(h.sender_id, s1.id);
+}
+
+/// A line that needs a missing target says so: "no_target", not "accrued".
+#[test]
+fn a_missing_target_is_a_status_not_a_silent_zero() {
+    let w = World::new("2026-09-01T07:00:00Z", 153);
+    let u1 = w.person("u1", "universal_manager");
+    let (_, _, invoice) = signed(&w.app, &w.clock, &u1);
+    at(&w.clock, "2026-10-10");
+    w.app
+        .record_payment(
+            &u1,
+            NewPayment {
+                invoice_id: invoice,
+                paid_on: None,
+                amount: Money::from_rubles(120_000),
+            },
+        )
+        .unwrap();
+    at(&w.clock, "2026-11-02");
+    let list = w.app.payroll(None, "2026-10").unwrap();
+    let s = list.iter().find(|p| p.login == "u1").unwrap();
+    let own = s.parts[0]
+        .statement
+        .lines
+        .iter()
+        .find(|l| l.component == "own")
+        .unwrap();
+    assert_eq!((own.amount, own.status.as_str()), (d("0"), "no_target"));
+    // Base 40 000 + the new-client bonus 10 000; the own line waits for its target.
+    assert_eq!(s.total, d("50000"));
+}
+
+/// Migration 0010 repairs the payments stored before the fix: a universal manager's winning
+/// payment without a client manager gets the seller who kept the client.
+#[test]
+fn the_repair_migration_gives_the_winning_payment_its_manager() {
+    let w = World::new("2026-09-01T07:00:00Z", 154);
+    let u1 = w.person("u1", "universal_manager");
+    let (company, _, invoice) = signed(&w.app, &w.clock, &u1);
+    at(&w.clock, "2026-10-10");
+    let paid = w
+        .app
+        .record_payment(
+            &u1,
+            NewPayment {
+                invoice_id: invoice,
+                paid_on: None,
+                amount: Money::from_rubles(120_000),
+            },
+        )
+        .unwrap();
+    // The row as main stored it, and the migration not yet applied.
+    w.scratch
+        .db
+        .execute_batch(
+            "UPDATE payments SET client_manager_id = NULL; \
+             DELETE FROM schema_migrations WHERE id = '0010_winning_payments'",
+        )
+        .unwrap();
+    let applied = baton_store::migrate(&w.scratch.db).unwrap();
+    assert_eq!(applied, vec!["0010_winning_payments".to_string()]);
+    let card = w.app.company_card(&u1, &company).unwrap();
+    assert_eq!(card.payments[0].id, paid.payment.id);
+    assert_eq!(
+        card.payments[0].client_manager_id.as_deref(),
+        Some(u1.id.as_str())
+    );
+}

@@ -1,0 +1,116 @@
+//! `baton clients reassign`: moves clients to another client manager (docs/plans.md,
+//! "Moving clients"). `--preview` shows the move and changes nothing.
+
+use anyhow::Result;
+use baton_app::App;
+use baton_app::conveyor::portfolios::{MoveOutcome, Reassignment};
+use baton_comp::number::rubles;
+use clap::Subcommand;
+
+const DEFAULT_DB: &str = "sqlite://data/baton.db";
+
+#[derive(Subcommand)]
+pub enum ClientsCmd {
+    /// Move clients to another client manager in one transaction: the listed companies
+    /// (--company, repeated or a file of ids with --companies-file), or every client of
+    /// --from. Needs --as (a head in their region, the director or an admin).
+    Reassign {
+        /// The login of the client manager who takes the clients.
+        #[arg(long)]
+        to: String,
+        /// The login of the manager whose whole book moves (when no companies are listed).
+        #[arg(long)]
+        from: Option<String>,
+        /// A company id to move (repeat the option for several).
+        #[arg(long = "company")]
+        companies: Vec<String>,
+        /// A file with one company id per line.
+        #[arg(long)]
+        companies_file: Option<std::path::PathBuf>,
+        /// Show portfolios, revenue and pay before and after; change nothing.
+        #[arg(long)]
+        preview: bool,
+        /// json prints what the API serves.
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+}
+
+pub fn run(cmd: ClientsCmd) -> Result<()> {
+    let ClientsCmd::Reassign {
+        to,
+        from,
+        mut companies,
+        companies_file,
+        preview,
+        format,
+        db,
+    } = cmd;
+    let app = App::open(&db).map_err(anyhow::Error::msg)?;
+    let actor = crate::named(&app, "clients reassign")?;
+    if let Some(f) = companies_file {
+        let text =
+            std::fs::read_to_string(&f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+        companies.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        );
+    }
+    let id_of = |login: &str| -> Result<String> {
+        Ok(app.actor_by_login(login).map_err(anyhow::Error::msg)?.id)
+    };
+    let req = Reassignment {
+        company_ids: companies,
+        from_id: from.as_deref().map(id_of).transpose()?,
+        to_id: id_of(&to)?,
+    };
+    let out = if preview {
+        app.preview_reassignment(&actor, req)
+    } else {
+        app.reassign_clients(&actor, req)
+    }
+    .map_err(anyhow::Error::msg)?;
+    match format.as_str() {
+        "json" => println!("{}", serde_json::to_string_pretty(&out)?),
+        _ => print_outcome(&out),
+    }
+    Ok(())
+}
+
+fn print_outcome(o: &MoveOutcome) {
+    println!(
+        "{} {} client(s); {} kickoff(s) go with them.",
+        if o.preview { "Would move" } else { "Moved" },
+        o.moved,
+        o.kickoffs_moved
+    );
+    let money = |v: Option<rust_decimal::Decimal>| v.map(rubles).unwrap_or_else(|| "—".into());
+    for p in &o.people {
+        println!(
+            "  {:<28} clients {:>5} → {:<5} +{} −{}  revenue (12 months) +{} −{}",
+            p.name,
+            p.clients_before,
+            p.clients_after,
+            p.gained,
+            p.lost,
+            rubles(p.revenue_gained),
+            rubles(p.revenue_lost)
+        );
+        if o.preview {
+            println!(
+                "  {:<28} pay {}: {} → {};  {}: {} → {}",
+                "",
+                o.this_month,
+                money(p.pay_this_month_before),
+                money(p.pay_this_month_after),
+                o.next_month,
+                money(p.pay_next_month_before),
+                money(p.pay_next_month_after)
+            );
+        }
+    }
+}
