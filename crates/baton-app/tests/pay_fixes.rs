@@ -221,11 +221,19 @@ fn a_missing_target_is_a_status_not_a_silent_zero() {
 }
 
 /// Migration 0010 repairs the payments stored before the fix: a universal manager's winning
-/// payment without a client manager gets the seller who kept the client.
+/// payment without a client manager gets the seller who kept the client. October was approved
+/// on the broken row (own line 0), so November pays the difference as an adjustment:
+/// 5 % × 120 000 × K 1.0 × K 1.0 = 6 000.
 #[test]
 fn the_repair_migration_gives_the_winning_payment_its_manager() {
     let w = World::new("2026-09-01T07:00:00Z", 154);
     let u1 = w.person("u1", "universal_manager");
+    let head = w.person("h1", "head");
+    for month in ["2026-10", "2026-11"] {
+        w.app
+            .set_target(&w.admin, &u1.id, month, "own_collections", "120000")
+            .unwrap();
+    }
     let (company, _, invoice) = signed(&w.app, &w.clock, &u1);
     at(&w.clock, "2026-10-10");
     let paid = w
@@ -247,6 +255,22 @@ fn the_repair_migration_gives_the_winning_payment_its_manager() {
              DELETE FROM schema_migrations WHERE id = '0010_winning_payments'",
         )
         .unwrap();
+    at(&w.clock, "2026-11-02");
+    w.app.calculate_period(None, "2026-10").unwrap();
+    w.app.approve_period(Some(&head), "2026-10").unwrap();
+    let own_of = |list: &[baton_app::payroll::PersonStatement]| {
+        let s = list.iter().find(|p| p.login == "u1").unwrap();
+        s.parts[0]
+            .statement
+            .lines
+            .iter()
+            .find(|l| l.component == "own")
+            .unwrap()
+            .amount
+    };
+    let approved = w.app.payroll(None, "2026-10").unwrap();
+    assert_eq!(own_of(&approved), d("0"));
+
     let applied = baton_store::migrate(&w.scratch.db).unwrap();
     assert_eq!(applied, vec!["0010_winning_payments".to_string()]);
     let card = w.app.company_card(&u1, &company).unwrap();
@@ -255,4 +279,14 @@ fn the_repair_migration_gives_the_winning_payment_its_manager() {
         card.payments[0].client_manager_id.as_deref(),
         Some(u1.id.as_str())
     );
+    // October stays as approved; November adjusts it.
+    assert_eq!(w.app.payroll(None, "2026-10").unwrap(), approved);
+    let nov = w.app.payroll(None, "2026-11").unwrap();
+    let s = nov.iter().find(|p| p.login == "u1").unwrap();
+    let adj: Vec<(&str, Decimal)> = s
+        .adjustments
+        .iter()
+        .map(|l| (l.component.as_str(), l.amount))
+        .collect();
+    assert_eq!(adj, vec![("2026-10:universal_manager:own", d("6000"))]);
 }

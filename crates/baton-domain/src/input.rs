@@ -15,6 +15,9 @@ pub const NOTE_MAX: usize = 2_000;
 pub const DOCUMENT_MAX: usize = 100_000;
 /// Items in one request's list (contacts, companies added to a call list, contract lines).
 pub const LIST_MAX: usize = 500;
+/// The most clients one move between client managers takes (a whole book of a large
+/// department fits in one transaction).
+pub const MOVE_MAX: usize = 20_000;
 /// A request body, in bytes.
 pub const BODY_MAX: usize = 2 * 1024 * 1024;
 /// Business dates lie within this many years of today.

@@ -21,8 +21,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The most clients one move takes (a whole book of a large department fits).
-pub const MOVE_MAX: usize = 20_000;
+pub use baton_domain::input::MOVE_MAX;
 
 /// Which clients go to whom: the listed companies, or (with no list) every client of `from_id`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -30,7 +29,7 @@ pub const MOVE_MAX: usize = 20_000;
 pub struct Reassignment {
     /// The companies to move (ids), at most 20 000.
     #[serde(default)]
-    #[schema(max_items = 20000)]
+    #[schema(max_items = 20000)] // MOVE_MAX
     pub company_ids: Vec<String>,
     /// Without a list: every client this client manager has now.
     #[schema(max_length = 64)]
