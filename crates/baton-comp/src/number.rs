@@ -88,6 +88,21 @@ pub fn rubles(v: Decimal) -> String {
     baton_domain::Money::from_kopecks(k).to_human()
 }
 
+/// Money in JSON: always a string with two decimals (`"10000.00"`), whatever the value's
+/// scale, so a client never meets `"40000"`, `"10000.0"` and `"1600.00"` side by side.
+pub fn money_text<S: serde::Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    let r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    s.serialize_str(&format!("{r:.2}"))
+}
+
+/// [`money_text`] for an optional amount.
+pub fn money_text_opt<S: serde::Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => money_text(v, s),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,20 +150,5 @@ mod tests {
             human(Decimal::from_str("1234567.50").unwrap()),
             "1\u{a0}234\u{a0}567,5"
         );
-    }
-}
-
-/// Money in JSON: always a string with two decimals (`"10000.00"`), whatever the value's
-/// scale, so a client never meets `"40000"`, `"10000.0"` and `"1600.00"` side by side.
-pub fn money_text<S: serde::Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    let r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    s.serialize_str(&format!("{r:.2}"))
-}
-
-/// [`money_text`] for an optional amount.
-pub fn money_text_opt<S: serde::Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => money_text(v, s),
-        None => s.serialize_none(),
     }
 }

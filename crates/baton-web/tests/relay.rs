@@ -191,8 +191,9 @@ async fn relay(s: Server) {
         let r = s.call("POST", &path("handoff"), Some(&caller1), None).await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.body["handoff"]["receiver_id"], s.id("sm2"));
+        // sm1 once held it: the answer says it is no longer theirs (409), not that it is gone.
         let r = s.call("POST", &path("accept"), Some(&sm1), None).await;
-        assert_eq!(r.status, 404, "{}", r.body);
+        assert_eq!((r.status, r.code()), (409, "no_longer_yours"), "{}", r.body);
         let r = s.call("POST", &path("accept"), Some(&sm2), None).await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.body["owner_id"], s.id("sm2"));
@@ -447,12 +448,12 @@ async fn relay(s: Server) {
         assert_eq!(
             lines,
             [
-                ("base".to_string(), "30000".to_string()),
-                ("accepted_leads".into(), "700".into()),
-                ("converted".into(), "3000".into())
+                ("base".to_string(), "30000.00".to_string()),
+                ("accepted_leads".into(), "700.00".into()),
+                ("converted".into(), "3000.00".into())
             ]
         );
-        assert_eq!(r.body["total"], "33700");
+        assert_eq!(r.body["total"], "33700.00");
         // Each line links to its records; the accepted lead is the handoff of this relay.
         let sources = r.body["parts"][0]["statement"]["lines"][1]["sources"].clone();
         assert_eq!(sources.as_array().map(|a| a.len()), Some(1), "{sources}");
@@ -460,7 +461,7 @@ async fn relay(s: Server) {
         // What the next tier takes: 11 more accepted leads reach the 875 ₽ band, and are worth
         // 11 × 700 ₽ = 7 700 ₽.
         assert_eq!(r.body["thresholds"][0]["needed"], "11 more leads_accepted");
-        assert_eq!(r.body["thresholds"][0]["worth"], "7700");
+        assert_eq!(r.body["thresholds"][0]["worth"], "7700.00");
 
         let period = r.body["period"].as_str().unwrap().to_string();
         // A plan with a mistake is refused with the line and column of each problem.
