@@ -821,6 +821,19 @@ async fn forms(s: Server) {
                 ],
                 false,
             ),
+            // No client ticked: a holder of the right gets the list back with the error.
+            (
+                "/portfolio/move/preview".into(),
+                MoveClients,
+                vec![("from", s.id("cm1")), ("to", s.id("cm1"))],
+                false,
+            ),
+            (
+                "/portfolio/move".into(),
+                MoveClients,
+                vec![("from", s.id("cm1")), ("to", s.id("cm1"))],
+                false,
+            ),
             (
                 "/whatif/replay".into(),
                 Replay,

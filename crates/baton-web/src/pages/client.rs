@@ -300,6 +300,11 @@ async fn portfolio(
                 @if overdue_total.is_positive() { strong.bad id="portfolio-overdue" { (money(overdue_total)) } }
                 @else { strong id="portfolio-overdue" { (money(overdue_total)) } } }
         }
+        @if may(&v.actor, Action::MoveClients) {
+            p { a href={ "/portfolio/move" @if let Some(c) = &cm { "?from=" (c) } } id="portfolio-move" {
+                (l.t("Переместить клиентов к другому менеджеру", "Move clients to another manager"))
+            } }
+        }
         p.muted { (l.t(
             "Следующий заказ: последний месяц поставки плюс обычный интервал клиента (медиана промежутков между месяцами его заказов); «—», пока заказов меньше двух месяцев.",
             "Next order: the last delivery month plus the client's usual interval (the median gap between the months of its orders); \"—\" until it has orders in two months."

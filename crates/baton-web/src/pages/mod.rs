@@ -18,6 +18,7 @@ pub mod company;
 pub mod dashboard;
 pub mod listing;
 pub mod memo;
+pub mod moves;
 pub mod payroll;
 pub mod people;
 pub mod seller;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(caller::routes())
         .merge(seller::routes())
         .merge(client::routes())
+        .merge(moves::routes())
         .merge(company::routes())
         .merge(dashboard::routes())
         .merge(payroll::routes())
