@@ -290,3 +290,163 @@ fn the_repair_migration_gives_the_winning_payment_its_manager() {
         .collect();
     assert_eq!(adj, vec![("2026-10:universal_manager:own", d("6000"))]);
 }
+
+/// "New client" is the ИНН's history, not one record's: a second record of «Ромашка» (same
+/// ИНН, another КПП) signed in November, a month after the first record paid, is neither a
+/// new client nor a reactivation (12 months of dormancy have not passed).
+#[test]
+fn a_new_client_is_decided_by_the_inn() {
+    let w = World::new("2026-09-01T07:00:00Z", 156);
+    let u1 = w.person("u1", "universal_manager");
+    let (_, _, invoice) = signed(&w.app, &w.clock, &u1);
+    at(&w.clock, "2026-10-10");
+    w.app
+        .record_payment(
+            &u1,
+            NewPayment {
+                invoice_id: invoice,
+                paid_on: None,
+                amount: Money::from_rubles(120_000),
+            },
+        )
+        .unwrap();
+    at(&w.clock, "2026-11-20");
+    let twin = w
+        .app
+        .create_company(
+            &u1,
+            NewCompany {
+                inn: "7707083893".into(),
+                kpp: Some("770702001".into()),
+                name: "Ромашка, филиал".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .company
+        .id;
+    let lead = w
+        .app
+        .open_lead(
+            &u1,
+            NewLead {
+                company_id: twin,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let c = w
+        .app
+        .sign_contract(
+            &u1,
+            &lead,
+            NewContract {
+                number: None,
+                signed_on: None,
+                amount: Some(Money::from_rubles(50_000)),
+                lines: vec![],
+            },
+        )
+        .unwrap();
+    assert_eq!(c.win_kind, None);
+}
+
+/// Receivables are taken at the end of each role's stretch, held by whoever had the client
+/// that day. u1, a universal manager, signs «Ромашка» on 6 October and invoices it twice:
+/// 120 000 due on the 16th (10 days, the default) and 120 000 due on the 12th, of which 100 000
+/// is paid on the 10th. On the 16th u1 becomes a caller and the head gives the client to k1.
+/// u1's universal-manager part (1–15 October): own collections 100 000 of a 100 000 target
+/// (K 1.0). On the 15th u1 holds 120 000 not yet due and 20 000 overdue since the 12th:
+/// overdue share 20 000 / 140 000 = 0.143, K 0.8 (0.05 ≤ share < 0.15), so the line pays
+/// 5 % × 100 000 × 1.0 × 0.8 = 4 000. Before the fix the receivables were k1's at the month's
+/// end, u1's share was 0 (K 1.0) and the line paid 5 000.
+#[test]
+fn receivables_are_taken_at_the_end_of_each_stretch() {
+    use baton_app::conveyor::people::NewRole;
+    use baton_app::conveyor::portfolios::Reassignment;
+    let w = World::new("2026-09-01T07:00:00Z", 157);
+    let u1 = w.person("u1", "universal_manager");
+    let k1 = w.person("k1", "client_manager");
+    let head = w.person("h1", "head");
+    w.app
+        .set_target(&w.admin, &u1.id, "2026-10", "own_collections", "100000")
+        .unwrap();
+    let (company, _, _) = signed(&w.app, &w.clock, &u1);
+    let inv = w
+        .app
+        .create_invoice(
+            &u1,
+            NewInvoice {
+                company_id: company.clone(),
+                contract_id: None,
+                order_id: None,
+                number: None,
+                issued_on: None,
+                due_on: Some("2026-10-12".into()),
+                amount: Money::from_rubles(120_000),
+            },
+        )
+        .unwrap();
+    at(&w.clock, "2026-10-10");
+    w.app
+        .record_payment(
+            &u1,
+            NewPayment {
+                invoice_id: inv.id,
+                paid_on: None,
+                amount: Money::from_rubles(100_000),
+            },
+        )
+        .unwrap();
+    at(&w.clock, "2026-10-16");
+    w.app
+        .assign_role(
+            Some(&w.admin),
+            &u1.id,
+            NewRole {
+                role: "caller".into(),
+                region_id: Some(w.region.clone()),
+                valid_from: "2026-10-16".into(),
+                valid_to: None,
+                replace: true,
+            },
+        )
+        .unwrap();
+    let moved = w
+        .app
+        .reassign_clients(
+            &head,
+            Reassignment {
+                company_ids: vec![company],
+                from_id: None,
+                to_id: k1.id.clone(),
+            },
+        )
+        .unwrap();
+    assert_eq!(moved.moved, 1);
+    at(&w.clock, "2026-11-02");
+    let list = w.app.payroll(None, "2026-10").unwrap();
+    let s = list.iter().find(|p| p.login == "u1").unwrap();
+    let um = &s.parts[0];
+    assert_eq!(
+        (um.role.as_str(), um.to.to_string()),
+        ("universal_manager", "2026-10-15".to_string())
+    );
+    let own = um
+        .statement
+        .lines
+        .iter()
+        .find(|l| l.component == "own")
+        .unwrap();
+    assert_eq!(own.amount, d("4000"), "{}", own.formula);
+    // u1's own "my money", which reads only u1's rows, says the same.
+    let mine = w.app.my_statement(&u1, Some("2026-10")).unwrap().unwrap();
+    let own = mine.parts[0]
+        .statement
+        .lines
+        .iter()
+        .find(|l| l.component == "own")
+        .unwrap();
+    assert_eq!(own.amount, d("4000"), "{}", own.formula);
+}

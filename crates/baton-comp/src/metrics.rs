@@ -109,6 +109,16 @@ pub struct InvoiceFact {
     pub open_before: i64,
 }
 
+/// A client changing client manager on day `on` (in the company's time zone): `from` held its
+/// invoices up to the end of the day before. Receivables at a stretch's end are the holder's
+/// on that day, not at the period's end (issue 15: a split on the 16th).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolderChange {
+    pub company_id: String,
+    pub on: NaiveDate,
+    pub from: Option<String>,
+}
+
 /// A credit note dated in the period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreditFact {
@@ -132,6 +142,9 @@ pub struct Facts {
     pub payments: Vec<PaymentFact>,
     pub invoices: Vec<InvoiceFact>,
     pub credits: Vec<CreditFact>,
+    /// Changes of client manager inside the period, in time order; `InvoiceFact::holder` is
+    /// the holder at the period's end.
+    pub holder_changes: Vec<HolderChange>,
     /// Invoice lines by invoice id; loaded only when a plan filters by product.
     pub mix: HashMap<String, Vec<MixPart>>,
 }
@@ -452,9 +465,34 @@ pub fn compute(
             .or_default()
             .push((c.day, c.amount));
     }
+    // Invoices by their holder at the period's end; those of clients that changed manager
+    // in the period are looked at per stretch (their holder on the stretch's last day).
+    let mut changes_of: FxHashMap<&str, Vec<&HolderChange>> = FxHashMap::default();
+    for c in &facts.holder_changes {
+        changes_of.entry(c.company_id.as_str()).or_default().push(c);
+    }
+    for list in changes_of.values_mut() {
+        list.sort_by_key(|c| c.on);
+    }
+    fn holder_on<'f>(
+        changes_of: &FxHashMap<&str, Vec<&'f HolderChange>>,
+        inv: &'f InvoiceFact,
+        d: NaiveDate,
+    ) -> Option<&'f str> {
+        match changes_of
+            .get(inv.company_id.as_str())
+            .and_then(|l| l.iter().find(|c| c.on > d))
+        {
+            Some(c) => c.from.as_deref(),
+            None => inv.holder.as_deref(),
+        }
+    }
     let mut invoices_of: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    let mut moved_invoices: Vec<usize> = Vec::new();
     for (ii, inv) in facts.invoices.iter().enumerate() {
-        if let Some(h) = &inv.holder {
+        if changes_of.contains_key(inv.company_id.as_str()) {
+            moved_invoices.push(ii);
+        } else if let Some(h) = &inv.holder {
             invoices_of.entry(h.as_str()).or_default().push(ii);
         }
     }
@@ -594,7 +632,15 @@ pub fn compute(
         // Receivables at the end of the stretch.
         let (mut recv, mut overdue) = (0i64, 0i64);
         let mut recv_src = Vec::new();
-        for &ii in invoices_of.get(s.person.as_str()).into_iter().flatten() {
+        let held = invoices_of
+            .get(s.person.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .chain(moved_invoices.iter().copied().filter(|&ii| {
+                holder_on(&changes_of, &facts.invoices[ii], s.to) == Some(s.person.as_str())
+            }));
+        for ii in held {
             let inv = &facts.invoices[ii];
             if inv.issued_on > s.to {
                 continue;

@@ -360,6 +360,7 @@ fn facts() -> Facts {
             open_before: 4_000_000,
         }],
         credits: vec![],
+        holder_changes: vec![],
         mix,
     }
 }

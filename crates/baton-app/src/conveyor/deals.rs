@@ -276,8 +276,10 @@ impl App {
             let t = lead.sign_contract(&actor.id, amount)?;
             self.save_lead_transition(tx, Some(actor), &row, t)?;
             let company: Company = tx.must(&row.company_id)?;
+            // New client or reactivation is the legal entity's history (its ИНН across every
+            // record of it: branches, duplicates, merged rows), not this one row's.
             let last_paid = tx
-                .query_one("SELECT MAX(paid_on) FROM payments WHERE company_id = ? AND amount > 0 AND paid_on < ?", &[company.id.as_str().into(), signed_on.to_string().into()])?
+                .query_one("SELECT MAX(p.paid_on) FROM payments p JOIN companies co ON co.id = p.company_id WHERE co.inn = ? AND p.amount > 0 AND p.paid_on < ?", &[company.inn.as_str().into(), signed_on.to_string().into()])?
                 .and_then(|r| r.opt_text(0))
                 .and_then(|d| d.parse().ok());
             let kind = win_kind(last_paid, signed_on, cfg.dormancy_months);

@@ -4,8 +4,8 @@
 
 use crate::error::AppResult;
 use baton_comp::metrics::{
-    CallDay, CreditFact, Facts, HandoffFact, HandoffStatus, InvoiceFact, MixPart, PaymentFact,
-    WinFact,
+    CallDay, CreditFact, Facts, HandoffFact, HandoffStatus, HolderChange, InvoiceFact, MixPart,
+    PaymentFact, WinFact,
 };
 use baton_store::{Tx, Value};
 use chrono::{Duration, Months, NaiveDate};
@@ -31,6 +31,11 @@ pub struct Load<'a> {
     /// Load invoice lines for metrics filtered by product.
     pub with_mix: bool,
 }
+
+/// A company the person holds now or held since a day (the audit trail's company events whose
+/// state before names them): client manager, the day as text (a lower bound on the stamps),
+/// and the LIKE pattern of their id in the stored JSON.
+const HELD: &str = "(co.client_manager_id = ? OR co.id IN (SELECT entity_id FROM audit_events WHERE at >= ? AND (entity || '') = 'company' AND before_json LIKE ?))";
 
 impl Load<'_> {
     pub fn run(&self, tx: &mut Tx<'_>) -> AppResult<Facts> {
@@ -164,7 +169,9 @@ impl Load<'_> {
                 params.extend(won.iter().map(|c| Value::from(c.to_string())));
             }
             sql.push(')');
-            holder_filter = " AND co.client_manager_id = ?".into();
+            // The person's clients now, and those they held at some time since the period
+            // began (moved since: their receivables at a stretch's end may be this person's).
+            holder_filter = format!(" AND {HELD}");
         }
         let mut paid: Vec<(PaymentFact, String)> = Vec::new();
         for r in tx.query(&sql, &params)? {
@@ -193,8 +200,16 @@ impl Load<'_> {
         // Invoices that can be open on some day of the period (not settled before it), with
         // their balance before it.
         let mut params = vec![s(start), s(start), s(end), s(start)];
+        let held = |p: &str| -> Vec<Value> {
+            vec![
+                p.into(),
+                // Stamps are UTC: a day early covers the period's first local hours.
+                Value::from((start - Duration::days(1)).to_string()),
+                Value::from(format!("%\"client_manager_id\":\"{p}\"%")),
+            ]
+        };
         if let Some(p) = person {
-            params.push(p.into());
+            params.extend(held(p));
         }
         let sql = format!(
             "SELECT i.id, i.company_id, co.client_manager_id, i.issued_on, i.due_on, i.amount, \
@@ -211,8 +226,8 @@ impl Load<'_> {
         let mut credits_sql = "SELECT cn.invoice_id, cn.issued_on, cn.amount FROM credit_notes cn WHERE cn.issued_on >= ? AND cn.issued_on <= ?".to_string();
         let mut credit_params = vec![s(start), s(end)];
         if let Some(p) = person {
-            credits_sql.push_str(" AND cn.invoice_id IN (SELECT i.id FROM invoices i JOIN companies co ON co.id = i.company_id WHERE co.client_manager_id = ?)");
-            credit_params.push(p.into());
+            credits_sql.push_str(&format!(" AND cn.invoice_id IN (SELECT i.id FROM invoices i JOIN companies co ON co.id = i.company_id WHERE {HELD})"));
+            credit_params.extend(held(p));
         }
         for r in tx.query(&credits_sql, &credit_params)? {
             if let Some(d) = day(&r.text(1)) {
@@ -290,37 +305,60 @@ impl Load<'_> {
         Ok(facts)
     }
 
+    /// Who held each client when: the holder at the period's end (the manager before the first
+    /// change after it) and every change inside the period (receivables at a stretch's end are
+    /// its holder's on that day). Read back from the audit trail of company changes.
     fn holders_at_end(&self, tx: &mut Tx<'_>, facts: &mut Facts) -> AppResult<()> {
         use chrono::TimeZone;
-        let Some(after) = (self.end + Duration::days(1))
-            .and_hms_opt(0, 0, 0)
-            .and_then(|t| self.tz.from_local_datetime(&t).earliest())
-        else {
+        let local_start = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .and_then(|t| self.tz.from_local_datetime(&t).earliest())
+                .map(|t| crate::clock::stamp(t.with_timezone(&chrono::Utc)))
+        };
+        let (Some(from), Some(after)) = (
+            local_start(self.start),
+            local_start(self.end + Duration::days(1)),
+        ) else {
             return Ok(());
         };
         let rows = tx.query(
-            "SELECT entity_id, before_json FROM audit_events WHERE at >= ? AND (entity || '') = 'company' AND after_json LIKE '%\"client_manager_id\"%' ORDER BY at, id",
-            &[Value::from(crate::clock::stamp(after.with_timezone(&chrono::Utc)))],
+            "SELECT entity_id, at, before_json, after_json FROM audit_events WHERE at >= ? AND (entity || '') = 'company' AND after_json LIKE '%\"client_manager_id\"%' ORDER BY at, id",
+            &[Value::from(from)],
         )?;
         if rows.is_empty() {
             return Ok(());
         }
+        let cm_of = |t: Option<String>| -> Option<String> {
+            let v: serde_json::Value = t
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            v.get("client_manager_id")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
         // The first change after the period's end holds the manager the company had then.
         let mut then: HashMap<String, Option<String>> = HashMap::new();
         for r in rows {
             let company = r.text(0);
-            if then.contains_key(&company) {
+            let at = r.text(1);
+            let before = cm_of(r.opt_text(2));
+            if at >= after {
+                then.entry(company).or_insert(before);
                 continue;
             }
-            let before: serde_json::Value = r
-                .opt_text(1)
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            let cm = before
-                .get("client_manager_id")
-                .and_then(|v| v.as_str())
-                .map(str::to_string);
-            then.insert(company, cm);
+            let now = cm_of(r.opt_text(3));
+            if before == now {
+                continue;
+            }
+            if let Some(on) =
+                crate::clock::parse_stamp(&at).map(|t| t.with_timezone(&self.tz).date_naive())
+            {
+                facts.holder_changes.push(HolderChange {
+                    company_id: company,
+                    on,
+                    from: before,
+                });
+            }
         }
         for inv in &mut facts.invoices {
             if let Some(cm) = then.get(&inv.company_id) {
