@@ -401,3 +401,46 @@ mod override_tests {
         assert!(overridden_checklists(&[], 30).is_empty());
     }
 }
+
+/// A person whose plan for a month needs targets they do not have.
+#[derive(Debug, Clone)]
+pub struct TargetGap {
+    pub who: Who,
+    /// The month, `YYYY-MM`.
+    pub period: String,
+    /// The metrics whose attainment a line needs, without a target (sorted).
+    pub missing: Vec<String>,
+}
+
+/// People without the targets their plan needs: for this month, and from the 25th for the
+/// coming one. A line that needs a missing target pays 0 («нет цели»), so the head is told
+/// before the month starts, not after the statements come out at 0.
+pub fn targets_missing(gaps: &[TargetGap]) -> Vec<Alert> {
+    gaps.iter()
+        .map(|g| Alert {
+            rule: "targets_missing",
+            person: g.who.clone(),
+            records: vec![],
+            message: format!(
+                "{}: no target for {} ({}): the lines that need it pay 0",
+                g.who.label,
+                g.period,
+                g.missing.join(", ")
+            ),
+            action: format!(
+                "set the targets for {} (People → targets), or copy the previous month's and review them",
+                g.period
+            ),
+            message_ru: format!(
+                "{}: нет цели на {} ({}): строки, которым она нужна, начисляют 0",
+                g.who.label,
+                g.period,
+                g.missing.join(", ")
+            ),
+            action_ru: format!(
+                "задайте цели на {} (Люди → цели) или скопируйте цели прошлого месяца и проверьте их",
+                g.period
+            ),
+        })
+        .collect()
+}

@@ -411,6 +411,18 @@ fn story(w: World) {
     // had nothing since 12 November: 18 days ≥ 14, stale. The 50 000 invoice is overdue 31–60
     // days, k1's. «Ромашка» ordered on 25 October: not quiet yet.
     let s2 = w.person("s2", "sales_manager");
+    // Everyone has the targets their plan needs for November and December, so the missing
+    // targets rule (tested in `targets_missing_tells_the_head`) stays quiet here.
+    for month in ["2026-11", "2026-12"] {
+        for (who, metric) in [
+            (&s1, "new_client_collections"),
+            (&s2, "new_client_collections"),
+            (&k1, "portfolio_collections"),
+        ] {
+            app.set_target(admin, &who.id, month, metric, "100000")
+                .unwrap();
+        }
+    }
     let al = app.alerts(Some(admin), None, Default::default()).unwrap();
     let rules: Vec<(&str, &str)> = al
         .alerts
@@ -713,4 +725,57 @@ fn plan_fact_story(w: World) {
     let e = app.plan_fact(Some(admin), "2026-13", None).unwrap_err();
     assert!(format!("{e:?}").contains("period"), "{e:?}");
     assert!(app.plan_fact(Some(&c1), "2026-10", None).is_err());
+}
+
+/// Issue 15: a month without targets is not silent. On 20 November the head is told who lacks
+/// a target their plan needs for November; from the 25th, for December too. Setting it, or
+/// copying last month's, quiets the rule.
+#[test]
+fn targets_missing_tells_the_head() {
+    let w = World::new("2026-11-20T07:00:00Z", 158);
+    let app = &w.app;
+    let s1 = w.person("s1", "sales_manager");
+    let c1 = w.person("c1", "caller");
+    let k1 = w.person("k1", "client_manager");
+    app.set_target(
+        &w.admin,
+        &k1.id,
+        "2026-11",
+        "portfolio_collections",
+        "600000",
+    )
+    .unwrap();
+    let rules = |app: &baton_app::App| -> Vec<(String, String)> {
+        app.alerts(None, None, Default::default())
+            .unwrap()
+            .alerts
+            .iter()
+            .filter(|a| a.alert.rule == "targets_missing")
+            .map(|a| (a.alert.person.id.clone(), a.key.clone()))
+            .collect()
+    };
+    // The caller's plan needs no target; k1 has November's; s1 has none.
+    assert_eq!(
+        rules(app),
+        vec![(s1.id.clone(), format!("targets_missing:{}:2026-11", s1.id))]
+    );
+    let _ = c1;
+    // From the 25th, December is looked at too: s1 and k1 have no December target.
+    common::at(&w.clock, "2026-11-25");
+    let mut got = rules(app);
+    got.sort();
+    let mut want = vec![
+        (s1.id.clone(), format!("targets_missing:{}:2026-11", s1.id)),
+        (s1.id.clone(), format!("targets_missing:{}:2026-12", s1.id)),
+        (k1.id.clone(), format!("targets_missing:{}:2026-12", k1.id)),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    // November's carried to December for review: k1's December alert goes.
+    let copied = app.copy_targets(&w.admin, "2026-11", "2026-12").unwrap();
+    assert_eq!((copied.copied, copied.kept), (1, 0));
+    let mut got = rules(app);
+    got.sort();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().all(|(p, _)| *p == s1.id));
 }

@@ -412,6 +412,23 @@ pub async fn set_target(
     .await
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CopyTargets {
+    #[schema(value_type = baton_domain::schema::Month)]
+    pub from: String,
+    #[schema(value_type = baton_domain::schema::Month)]
+    pub to: String,
+}
+
+pub async fn copy_targets(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(c): Body<CopyTargets>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.copy_targets(&a, &c.from, &c.to)).await
+}
+
 pub async fn targets(
     State(s): State<AppState>,
     Auth(a): Auth,

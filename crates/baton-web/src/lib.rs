@@ -317,6 +317,13 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             post(set_target),
         ).body::<NewTarget>().ok::<baton_store::records::Target>(),
         r(
+            M::POST,
+            "/api/targets/copy",
+            "people",
+            "Copy one month's targets to another where it has none (for review)",
+            post(copy_targets),
+        ).body::<CopyTargets>().ok::<baton_app::conveyor::people::TargetCopy>(),
+        r(
             M::GET,
             "/api/products",
             "catalogue",

@@ -40,7 +40,7 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
         ("POST", "/api/employees" | "/api/employees/{id}/roles") => Some(ManagePeople),
         ("POST", "/api/employees/{id}/absences") => Some(RecordAbsence),
         ("GET", "/api/targets") => Some(ReadTargets),
-        ("POST", "/api/targets") => Some(SetTargets),
+        ("POST", "/api/targets" | "/api/targets/copy") => Some(SetTargets),
         ("POST", "/api/products") => Some(ManageProducts),
         ("GET", "/api/companies" | "/api/companies/{id}") => None,
         ("POST", "/api/companies") => Some(CreateCompany),
@@ -150,6 +150,8 @@ fn body(path: &str, s: &Server, plan_text: &str, config: &Value) -> Value {
         "/api/costs" => {
             return json!({"month": "2026-11", "region": "msk", "kind": "ads", "amount": "1000"});
         }
+        // From a month without targets to a later one: nothing is copied.
+        "/api/targets/copy" => return json!({"from": "2020-01", "to": "2020-02"}),
         // No clients named: a holder of the right gets 422, nothing moves.
         "/api/clients/reassign" | "/api/clients/reassign/preview" => {
             return json!({"company_ids": [], "to_id": s.id("cm1")});
@@ -819,6 +821,12 @@ async fn forms(s: Server) {
                     ("no_order_months", "3".into()),
                     ("override_days", "30".into()),
                 ],
+                false,
+            ),
+            (
+                "/targets/copy".into(),
+                SetTargets,
+                vec![("from", "2020-01".into()), ("to", "2020-02".into())],
                 false,
             ),
             // No client ticked: a holder of the right gets the list back with the error.

@@ -101,6 +101,11 @@ enum Cmd {
         #[command(subcommand)]
         what: clients::ClientsCmd,
     },
+    /// Targets: copy one month's to another for review.
+    Targets {
+        #[command(subcommand)]
+        what: targets::TargetsCmd,
+    },
     /// Apply database migrations.
     Migrate {
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
@@ -432,6 +437,7 @@ fn main() -> Result<()> {
         }
         Cmd::Audit { what } => audit::run(what)?,
         Cmd::Clients { what } => clients::run(what)?,
+        Cmd::Targets { what } => targets::run(what)?,
         Cmd::Migrate { db } => {
             let dbh = baton_store::Db::open(&db).map_err(anyhow::Error::msg)?;
             let applied = baton_store::migrate(&dbh).map_err(anyhow::Error::msg)?;
@@ -778,6 +784,7 @@ mod bench_whatif;
 mod clients;
 mod report;
 mod simulate;
+mod targets;
 
 fn print_statements(statements: &[baton_app::payroll::PersonStatement]) {
     use baton_comp::number::rubles;

@@ -487,6 +487,67 @@ impl App {
         })
     }
 
+    /// Carries one month's targets to another for review: each target of `from` the actor may
+    /// set (their region's, or everyone's) is written for `to` unless `to` has one already.
+    pub fn copy_targets(&self, actor: &Actor, from: &str, to: &str) -> AppResult<TargetCopy> {
+        require(actor, Action::SetTargets)?;
+        crate::payroll::month_bounds("from", from)?;
+        crate::payroll::month_bounds("to", to)?;
+        let (from, to) = (from.trim(), to.trim());
+        if from == to {
+            return Err(AppError::invalid(
+                "to",
+                "choose a month other than the one copied",
+            ));
+        }
+        self.db.tx(|tx| {
+            let mut out = TargetCopy::default();
+            let people: std::collections::HashMap<String, Option<String>> = tx
+                .list::<Employee>(&Filter::new())?
+                .into_iter()
+                .map(|e| (e.id, e.region_id))
+                .collect();
+            let existing: std::collections::HashSet<(String, String)> = tx
+                .list::<Target>(&Filter::new().eq("period", to))?
+                .into_iter()
+                .map(|t| (t.employee_id, t.metric))
+                .collect();
+            for t in
+                tx.list::<Target>(&Filter::new().eq("period", from).order("employee_id", false))?
+            {
+                let region = people.get(&t.employee_id).cloned().flatten();
+                if require_person(actor, Action::SetTargets, &t.employee_id, region.as_deref())
+                    .is_err()
+                {
+                    continue;
+                }
+                if existing.contains(&(t.employee_id.clone(), t.metric.clone())) {
+                    out.kept += 1;
+                    continue;
+                }
+                let copy = Target {
+                    id: self.new_id(),
+                    employee_id: t.employee_id.clone(),
+                    period: to.into(),
+                    metric: t.metric.clone(),
+                    value: t.value.clone(),
+                };
+                tx.insert(&copy)?;
+                self.audit(
+                    tx,
+                    Some(actor),
+                    "target",
+                    &copy.id,
+                    "target.set",
+                    None::<&()>,
+                    Some(&copy),
+                )?;
+                out.copied += 1;
+            }
+            Ok(out)
+        })
+    }
+
     pub fn targets(&self, actor: &Actor, period: Option<&str>) -> AppResult<Vec<Target>> {
         let r = require(actor, Action::ReadTargets)?;
         let mut f = Filter::new().order("period", false);
@@ -575,4 +636,11 @@ pub(crate) fn absences_of(
             })
         })
         .collect()
+}
+
+/// What [`App::copy_targets`] did: targets written, and targets the month already had.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct TargetCopy {
+    pub copied: i64,
+    pub kept: i64,
 }

@@ -7,10 +7,10 @@ use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::alerts::{
     Alert, AlertParams, ClientFact, OpenDeal, OpenInvoice, OverriddenHandoff, PendingHandoff,
-    SalesManagerFact, Who, clients_without_order, leads_past_sla, no_new_client, overdue_invoices,
-    overridden_checklists, stale_deals,
+    SalesManagerFact, TargetGap, Who, clients_without_order, leads_past_sla, no_new_client,
+    overdue_invoices, overridden_checklists, stale_deals, targets_missing,
 };
-use baton_domain::ConveyorConfig;
+use baton_domain::{ConveyorConfig, Role};
 use baton_store::records::{AlertAck, AlertLogRow, Employee, Setting};
 use baton_store::{Filter, Tx, Value};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,8 +18,9 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// The rules whose alerts can be acknowledged.
-pub const RULES: [&str; 6] = [
+pub const RULES: [&str; 7] = [
     "no_new_client",
+    "targets_missing",
     "lead_past_sla",
     "stale_deal",
     "overdue_invoices",
@@ -65,6 +66,15 @@ pub fn alert_key(a: &Alert, today: NaiveDate) -> String {
                 .unwrap_or("all")
                 .replace('–', "-");
             format!("{}:{}:{bucket}:{month}", a.rule, a.person.id)
+        }
+        // One per person and month the targets are missing for (the month is in the text).
+        "targets_missing" => {
+            let period = a
+                .message
+                .split(|c: char| c.is_whitespace() || c == ':')
+                .find(|w| w.len() == 7 && w.as_bytes()[4] == b'-' && w[..4].parse::<u32>().is_ok())
+                .unwrap_or("");
+            format!("{}:{}:{period}", a.rule, a.person.id)
         }
         _ => format!("{}:{}:{month}", a.rule, a.person.id),
     }
@@ -806,5 +816,82 @@ fn raise(
         params.no_order_months,
     ));
     alerts.extend(overridden_checklists(&overridden, params.override_days));
+    alerts.extend(targets_missing(&target_gaps(tx, region, today, &who)?));
     Ok(alerts)
+}
+
+/// Who lacks a target their plan needs, this month and (from the 25th) the coming one.
+fn target_gaps(
+    tx: &mut Tx<'_>,
+    region: Option<&str>,
+    today: NaiveDate,
+    who: &dyn Fn(String) -> Who,
+) -> AppResult<Vec<TargetGap>> {
+    use chrono::Datelike;
+    let mut days = vec![today];
+    if today.day() >= 25
+        && let Some(next) = today
+            .with_day(1)
+            .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+    {
+        days.push(next);
+    }
+    let versions = crate::payroll::plans::all_versions(tx)?;
+    let mut cache = HashMap::new();
+    let mut out = Vec::new();
+    for day in days {
+        let period = crate::payroll::period_of(day);
+        let d = Value::from(day.to_string());
+        let mut p = vec![d.clone(), d];
+        let mut sql = "SELECT r.employee_id, r.role FROM role_assignments r JOIN employees e ON e.id = r.employee_id \
+             WHERE r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?) AND e.active = 1"
+            .to_string();
+        if let Some(r) = region {
+            sql.push_str(" AND e.region_id = ?");
+            p.push(r.into());
+        }
+        sql.push_str(" ORDER BY r.employee_id, r.role");
+        let held = tx.query(&sql, &p)?;
+        let mut have: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
+        for t in
+            tx.list::<baton_store::records::Target>(&Filter::new().eq("period", period.as_str()))?
+        {
+            have.entry(t.employee_id).or_default().insert(t.metric);
+        }
+        for r in held {
+            let (id, role) = (r.text(0), r.text(1));
+            let Some(role) = Role::parse(&role).filter(|r| crate::payroll::PAID_ROLES.contains(r))
+            else {
+                continue;
+            };
+            let Some(plan) =
+                crate::payroll::plans::plan_for(&versions, &mut cache, &id, role, day)?
+            else {
+                continue;
+            };
+            let mine = have.get(&id);
+            let missing: Vec<String> = plan
+                .plan
+                .components
+                .iter()
+                .flat_map(|c| c.kind.metrics())
+                .filter_map(|m| {
+                    m.strip_prefix("attainment(")
+                        .and_then(|m| m.strip_suffix(')'))
+                        .map(str::to_string)
+                })
+                .filter(|m| mine.is_none_or(|t| !t.contains(m)))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if !missing.is_empty() {
+                out.push(TargetGap {
+                    who: who(id),
+                    period: period.clone(),
+                    missing,
+                });
+            }
+        }
+    }
+    Ok(out)
 }

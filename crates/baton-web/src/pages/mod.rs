@@ -24,6 +24,7 @@ pub mod people;
 pub mod seller;
 pub mod shell;
 pub mod start;
+pub mod targets;
 pub mod whatif;
 
 use crate::AppState;
@@ -42,5 +43,6 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(payroll::routes())
         .merge(people::routes())
+        .merge(targets::routes())
         .merge(whatif::routes())
 }

@@ -570,6 +570,7 @@ async fn targets_page(
     };
     let body = html! {
         p { a href="/people" { "← " (l.t("Сотрудники", "People")) } }
+        @if let Some(e) = super::caller::param(v, "err") { p.error role="alert" id="targets-error" { (e) } }
         (table)
         @if may(&v.actor, Action::SetTargets) {
             div.card id="set-target" {
@@ -593,6 +594,16 @@ async fn targets_page(
                     label class=(mark(error, &["value"])) { span { (l.t("Значение", "Value")) }
                         input name="value" id="target-value" value=(f.value) inputmode="decimal" required; }
                     button type="submit" id="target-save" { (l.t("Сохранить", "Save")) }
+                }
+            }
+            div.card id="copy-targets" {
+                h2 { (l.t("Перенести цели на следующий месяц", "Carry targets to the next month")) }
+                p.muted { (l.t("Копирует цели месяца туда, где у сотрудника ещё нет цели по показателю; проверьте их после переноса.",
+                               "Copies a month's targets where the person has none for the metric yet; review them afterwards.")) }
+                form.stack method="post" action="/targets/copy" {
+                    label { span { (l.t("Из месяца", "From")) } input type="month" name="from" id="copy-from" required; }
+                    label { span { (l.t("В месяц", "To")) } input type="month" name="to" id="copy-to" required; }
+                    button type="submit" id="copy-save" { (l.t("Перенести", "Copy")) }
                 }
             }
         }
