@@ -1,0 +1,292 @@
+//! The split carried out (issue 15): three universal managers become a caller, a sales
+//! manager and a client manager on 16 October, and u1's client goes to the client manager.
+//! Each person's two statement parts, collections and receivables are worked by hand below.
+//!
+//! October 2026 has 22 working days: 11 on 1–15 October and 11 on 16–31 October.
+//! Clients were won in June, so their hunter windows (90 days) closed in September and every
+//! October payment is the client manager's own (portfolio) collection.
+//!
+//! | day | what |
+//! |---|---|
+//! | 5 Oct | u1 invoices «Ромашка» A1 40 000, due 12 Oct |
+//! | 7 Oct | u3 invoices «Лютик» B1 30 000 due 14 Oct, B2 60 000 due 12 Oct |
+//! | 8 Oct | A1: 30 000 paid (u1's) |
+//! | 9 Oct | B1: 30 000 paid (u3's) |
+//! | 16 Oct | u1 → caller, u2 → sales manager, u3 → client manager; «Ромашка» → u3 |
+//! | 22 Oct | A1: the last 10 000 paid (u3's) |
+//! | 28 Oct | B2: 60 000 paid (u3's) |
+//!
+//! Targets for October: u1 own 40 000, u3 own 60 000, u3 portfolio 100 000.
+//!
+//! - u1, universal manager 1–15: base 40 000 × 11/22 = 20 000. Own collections 30 000, attainment
+//!   0.75 → K 0.8. On the 15th u1 holds A1's 10 000, overdue since the 12th: overdue share 1 →
+//!   K 0.5. Own line 30 000 × 5 % × 0.8 × 0.5 = 600. Part: 20 600.
+//! - u1, caller 16–31: base 30 000 × 11/22 = 15 000, no leads. Total 35 600.
+//! - u3, universal manager 1–15: base 20 000. Own 30 000, attainment 0.5 → K 0.5. On the 15th u3
+//!   holds B2's 60 000, overdue: share 1 → K 0.5. Own line 30 000 × 5 % × 0.5 × 0.5 = 375.
+//!   Part: 20 375.
+//! - u3, client manager 16–31: base 35 000 × 11/22 = 17 500. Portfolio collections 10 000 + 60 000
+//!   = 70 000, attainment 0.7 → K 0.8; nothing open on the 31st (K 1.0). Portfolio line
+//!   70 000 × 3 % × 0.8 × 1.0 = 1 680. Part: 19 180. Total 39 555.
+//! - u2, universal manager 1–15 then sales manager 16–31: bases 20 000 and 40 000 × 11/22 =
+//!   20 000; nothing sold.
+
+mod common;
+
+use baton_app::conveyor::calls::NewCall;
+use baton_app::conveyor::companies::NewCompany;
+use baton_app::conveyor::deals::{NewContract, NewInvoice, NewPayment};
+use baton_app::conveyor::leads::NewLead;
+use baton_app::conveyor::people::NewRole;
+use baton_app::conveyor::portfolios::Reassignment;
+use baton_app::{Actor, App};
+use baton_domain::Money;
+use baton_store::scratch::ScratchDb;
+use common::{World, at};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// `who` wins a company in June: signed on the 3rd, 100 000 paid on `paid`.
+fn won_in_june(w: &World, who: &Actor, inn: &str, name: &str, paid: &str) -> String {
+    let app = &w.app;
+    at(&w.clock, "2026-06-02");
+    let company = app
+        .create_company(
+            who,
+            NewCompany {
+                inn: inn.into(),
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .company
+        .id;
+    app.log_call(
+        who,
+        NewCall {
+            company_id: company.clone(),
+            outcome: "dm_interested".into(),
+            duration_sec: 60,
+            note: None,
+            lead_id: None,
+        },
+    )
+    .unwrap();
+    let lead = app
+        .open_lead(
+            who,
+            NewLead {
+                company_id: company.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    at(&w.clock, "2026-06-03");
+    let c = app
+        .sign_contract(
+            who,
+            &lead,
+            NewContract {
+                number: None,
+                signed_on: None,
+                amount: Some(Money::from_rubles(100_000)),
+                lines: vec![],
+            },
+        )
+        .unwrap();
+    let inv = invoice(app, who, &company, Some(c.id), 100_000, "2026-06-20");
+    at(&w.clock, paid);
+    pay(app, who, &inv, 100_000);
+    company
+}
+
+fn invoice(
+    app: &App,
+    who: &Actor,
+    company: &str,
+    contract: Option<String>,
+    rubles: i64,
+    due: &str,
+) -> String {
+    app.create_invoice(
+        who,
+        NewInvoice {
+            company_id: company.into(),
+            contract_id: contract,
+            order_id: None,
+            number: None,
+            issued_on: None,
+            due_on: Some(due.into()),
+            amount: Money::from_rubles(rubles),
+        },
+    )
+    .unwrap()
+    .id
+}
+
+fn pay(app: &App, who: &Actor, invoice: &str, rubles: i64) {
+    app.record_payment(
+        who,
+        NewPayment {
+            invoice_id: invoice.into(),
+            paid_on: None,
+            amount: Money::from_rubles(rubles),
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn three_universal_managers_split_on_the_16th() {
+    for scratch in ScratchDb::all() {
+        split(World::on(scratch, "2026-06-01T07:00:00Z", 159));
+    }
+}
+
+fn split(w: World) {
+    let app = &w.app;
+    let (u1, u2, u3) = (
+        w.person("u1", "universal_manager"),
+        w.person("u2", "universal_manager"),
+        w.person("u3", "universal_manager"),
+    );
+    let head = w.person("h1", "head");
+    let a = won_in_june(&w, &u1, "7707083893", "Ромашка", "2026-06-10");
+    let b = won_in_june(&w, &u3, "7736207543", "Лютик", "2026-06-12");
+    for (who, metric, value) in [
+        (&u1, "own_collections", "40000"),
+        (&u3, "own_collections", "60000"),
+        (&u3, "portfolio_collections", "100000"),
+    ] {
+        app.set_target(&w.admin, &who.id, "2026-10", metric, value)
+            .unwrap();
+    }
+
+    at(&w.clock, "2026-10-05");
+    let a1 = invoice(app, &u1, &a, None, 40_000, "2026-10-12");
+    at(&w.clock, "2026-10-07");
+    let b1 = invoice(app, &u3, &b, None, 30_000, "2026-10-14");
+    let b2 = invoice(app, &u3, &b, None, 60_000, "2026-10-12");
+    at(&w.clock, "2026-10-08");
+    pay(app, &u1, &a1, 30_000);
+    at(&w.clock, "2026-10-09");
+    pay(app, &u3, &b1, 30_000);
+
+    // The split.
+    at(&w.clock, "2026-10-16");
+    for (who, role) in [
+        (&u1, "caller"),
+        (&u2, "sales_manager"),
+        (&u3, "client_manager"),
+    ] {
+        app.assign_role(
+            Some(&w.admin),
+            &who.id,
+            NewRole {
+                role: role.into(),
+                region_id: Some(w.region.clone()),
+                valid_from: "2026-10-16".into(),
+                valid_to: None,
+                replace: true,
+            },
+        )
+        .unwrap();
+    }
+    let moved = app
+        .reassign_clients(
+            &head,
+            Reassignment {
+                company_ids: vec![],
+                from_id: Some(u1.id.clone()),
+                to_id: u3.id.clone(),
+            },
+        )
+        .unwrap();
+    assert_eq!(moved.moved, 1);
+
+    at(&w.clock, "2026-10-22");
+    pay(app, &u3, &a1, 10_000);
+    at(&w.clock, "2026-10-28");
+    pay(app, &u3, &b2, 60_000);
+
+    at(&w.clock, "2026-11-02");
+    let list = app.payroll(None, "2026-10").unwrap();
+    let of = |who: &Actor| list.iter().find(|s| s.employee_id == who.id).unwrap();
+    let parts = |who: &Actor| -> Vec<(String, String, String, i64)> {
+        of(who)
+            .parts
+            .iter()
+            .map(|p| {
+                (
+                    p.role.clone(),
+                    p.from.to_string(),
+                    p.to.to_string(),
+                    p.days_worked,
+                )
+            })
+            .collect()
+    };
+    let part =
+        |r: &str, from: &str, to: &str| (r.to_string(), from.to_string(), to.to_string(), 11);
+    assert_eq!(
+        parts(&u1),
+        vec![
+            part("universal_manager", "2026-10-01", "2026-10-15"),
+            part("caller", "2026-10-16", "2026-10-31"),
+        ]
+    );
+    assert_eq!(
+        parts(&u2),
+        vec![
+            part("universal_manager", "2026-10-01", "2026-10-15"),
+            part("sales_manager", "2026-10-16", "2026-10-31"),
+        ]
+    );
+    assert_eq!(
+        parts(&u3),
+        vec![
+            part("universal_manager", "2026-10-01", "2026-10-15"),
+            part("client_manager", "2026-10-16", "2026-10-31"),
+        ]
+    );
+    let line = |who: &Actor, part: usize, component: &str| {
+        let l = of(who).parts[part]
+            .statement
+            .lines
+            .iter()
+            .find(|l| l.component == component)
+            .unwrap_or_else(|| panic!("{component}"));
+        (l.amount, l.formula.clone())
+    };
+    let amount = |who: &Actor, part: usize, component: &str| line(who, part, component).0;
+    let total = |who: &Actor, part: usize| of(who).parts[part].statement.total;
+
+    // u1.
+    assert_eq!(amount(&u1, 0, "base"), d("20000"));
+    assert_eq!(amount(&u1, 0, "own"), d("600"), "{}", line(&u1, 0, "own").1);
+    assert_eq!(total(&u1, 0), d("20600"));
+    assert_eq!(amount(&u1, 1, "base"), d("15000"));
+    assert_eq!(total(&u1, 1), d("15000"));
+    assert_eq!(of(&u1).total, d("35600"));
+    // u3.
+    assert_eq!(amount(&u3, 0, "own"), d("375"), "{}", line(&u3, 0, "own").1);
+    assert_eq!(total(&u3, 0), d("20375"));
+    assert_eq!(amount(&u3, 1, "base"), d("17500"));
+    assert_eq!(
+        amount(&u3, 1, "portfolio"),
+        d("1680"),
+        "{}",
+        line(&u3, 1, "portfolio").1
+    );
+    assert_eq!(total(&u3, 1), d("19180"));
+    assert_eq!(of(&u3).total, d("39555"));
+    // u2: the bases only.
+    assert_eq!(amount(&u2, 0, "base"), d("20000"));
+    assert_eq!(amount(&u2, 1, "base"), d("20000"));
+}
