@@ -129,7 +129,7 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
                 @if clients.is_empty() {
                     p.muted id="move-none" { (l.t("Клиентов не найдено.", "No clients found.")) }
                 } @else {
-                    div.table-wrap {
+                    div.scroll {
                         table id="move-clients" {
                             thead { tr {
                                 th { (l.t("Переместить", "Move")) }
@@ -258,7 +258,7 @@ fn outcome(v: &Viewer, o: &MoveOutcome) -> Markup {
                 "; " (l.t("незавершённых передач (встреч-знакомств):", "kickoffs still due:")) " " (o.kickoffs_moved)
             }
         }
-        div.table-wrap {
+        div.scroll {
             table id="move-preview" {
                 thead { tr {
                     th { (l.t("Менеджер", "Manager")) }
