@@ -145,11 +145,19 @@ fn pay(app: &App, who: &Actor, invoice: &str, rubles: i64) {
 #[test]
 fn three_universal_managers_split_on_the_16th() {
     for scratch in ScratchDb::all() {
-        split(World::on(scratch, "2026-06-01T07:00:00Z", 159));
+        split(World::on(scratch, "2026-06-01T07:00:00Z", 159), false);
     }
 }
 
-fn split(w: World) {
+/// The same split entered once, previewed, then applied in one step (`App::split`).
+#[test]
+fn the_split_as_one_step_gives_the_same_statements() {
+    for scratch in ScratchDb::all() {
+        split(World::on(scratch, "2026-06-01T07:00:00Z", 160), true);
+    }
+}
+
+fn split(w: World, one_step: bool) {
     let app = &w.app;
     let (u1, u2, u3) = (
         w.person("u1", "universal_manager"),
@@ -180,35 +188,103 @@ fn split(w: World) {
 
     // The split.
     at(&w.clock, "2026-10-16");
-    for (who, role) in [
-        (&u1, "caller"),
-        (&u2, "sales_manager"),
-        (&u3, "client_manager"),
-    ] {
-        app.assign_role(
-            Some(&w.admin),
-            &who.id,
-            NewRole {
-                role: role.into(),
-                region_id: Some(w.region.clone()),
-                valid_from: "2026-10-16".into(),
-                valid_to: None,
-                replace: true,
-            },
-        )
-        .unwrap();
-    }
-    let moved = app
-        .reassign_clients(
-            &head,
-            Reassignment {
-                company_ids: vec![],
-                from_id: Some(u1.id.clone()),
+    if one_step {
+        use baton_app::conveyor::split::{Split, SplitMove, SplitRole};
+        let plan = Split {
+            roles: [
+                (&u1, "caller"),
+                (&u2, "sales_manager"),
+                (&u3, "client_manager"),
+            ]
+            .iter()
+            .map(|(who, role)| SplitRole {
+                employee_id: who.id.clone(),
+                role: role.to_string(),
+            })
+            .collect(),
+            moves: vec![SplitMove {
+                from_id: u1.id.clone(),
                 to_id: u3.id.clone(),
-            },
-        )
-        .unwrap();
-    assert_eq!(moved.moved, 1);
+            }],
+        };
+        let p = app.preview_split(&head, plan.clone()).unwrap();
+        assert!(p.preview);
+        assert_eq!((p.roles_changed, p.clients_moved), (3, 1));
+        let row = |id: &str| {
+            p.people
+                .iter()
+                .find(|r| r.employee_id == id)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            (row(&u1.id).clients_before, row(&u1.id).clients_after),
+            (1, 0)
+        );
+        assert_eq!(
+            (row(&u3.id).clients_before, row(&u3.id).clients_after),
+            (1, 2)
+        );
+        // «Ромашка» paid 100 000 in June and 30 000 on 8 October.
+        assert_eq!(row(&u3.id).revenue_gained, d("130000"));
+        // Nothing changed: u1 is still a universal manager with the client.
+        assert_eq!(
+            app.employee(&u1.id)
+                .unwrap()
+                .roles
+                .iter()
+                .filter(|r| r.valid_to.is_none())
+                .map(|r| r.role.clone())
+                .collect::<Vec<_>>(),
+            vec!["universal_manager".to_string()]
+        );
+        let done = app.split(&head, plan).unwrap();
+        assert_eq!((done.roles_changed, done.clients_moved), (3, 1));
+        // A split gives only the conveyor's roles.
+        let e = app
+            .preview_split(
+                &head,
+                Split {
+                    roles: vec![SplitRole {
+                        employee_id: u2.id.clone(),
+                        role: "head".into(),
+                    }],
+                    moves: vec![],
+                },
+            )
+            .unwrap_err();
+        assert!(matches!(e.status(), 403 | 422), "{e}");
+    } else {
+        for (who, role) in [
+            (&u1, "caller"),
+            (&u2, "sales_manager"),
+            (&u3, "client_manager"),
+        ] {
+            app.assign_role(
+                Some(&w.admin),
+                &who.id,
+                NewRole {
+                    role: role.into(),
+                    region_id: Some(w.region.clone()),
+                    valid_from: "2026-10-16".into(),
+                    valid_to: None,
+                    replace: true,
+                },
+            )
+            .unwrap();
+        }
+        let moved = app
+            .reassign_clients(
+                &head,
+                Reassignment {
+                    company_ids: vec![],
+                    from_id: Some(u1.id.clone()),
+                    to_id: u3.id.clone(),
+                },
+            )
+            .unwrap();
+        assert_eq!(moved.moved, 1);
+    }
 
     at(&w.clock, "2026-10-22");
     pay(app, &u3, &a1, 10_000);

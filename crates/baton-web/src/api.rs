@@ -588,6 +588,22 @@ pub async fn handover(
     created(&s, move |app| app.hand_over(&a, &id, r)).await
 }
 
+pub async fn split_preview(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<baton_app::conveyor::split::Split>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.preview_split(&a, r)).await
+}
+
+pub async fn split(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<baton_app::conveyor::split::Split>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.split(&a, r)).await
+}
+
 pub async fn clients_reassign_preview(
     State(s): State<AppState>,
     Auth(a): Auth,

@@ -388,6 +388,20 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
         ).body::<baton_app::conveyor::deals::HandoverRequest>().created::<baton_store::records::Handoff>(),
         r(
             M::POST,
+            "/api/split/preview",
+            "people",
+            "Preview the split: roles from today and whose clients go to whom, with portfolios and pay before and after (nothing is changed)",
+            post(split_preview),
+        ).body::<baton_app::conveyor::split::Split>().ok::<baton_app::conveyor::split::SplitOutcome>(),
+        r(
+            M::POST,
+            "/api/split",
+            "people",
+            "Carry out the split in one transaction: roles from today, then the moves of clients",
+            post(split),
+        ).body::<baton_app::conveyor::split::Split>().ok::<baton_app::conveyor::split::SplitOutcome>(),
+        r(
+            M::POST,
             "/api/clients/reassign/preview",
             "companies",
             "Preview moving clients to another client manager: portfolios, revenue and pay before and after (nothing is changed)",

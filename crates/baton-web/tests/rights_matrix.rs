@@ -49,6 +49,8 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
         ("POST", "/api/companies/{id}/claim") => None,
         ("POST", "/api/companies/{id}/handover") => Some(Handover),
         ("POST", "/api/clients/reassign" | "/api/clients/reassign/preview") => Some(MoveClients),
+        // The split asks both «manage people» and «move clients» (the same roles hold them).
+        ("POST", "/api/split" | "/api/split/preview") => Some(MoveClients),
         ("GET", "/api/call-lists" | "/api/call-lists/{id}/queue") => None,
         ("POST", "/api/call-lists" | "/api/call-lists/{id}/items") => Some(ManageCallLists),
         ("POST", "/api/calls" | "/api/activities") => Some(LogCall),
@@ -152,6 +154,8 @@ fn body(path: &str, s: &Server, plan_text: &str, config: &Value) -> Value {
         }
         // From a month without targets to a later one: nothing is copied.
         "/api/targets/copy" => return json!({"from": "2020-01", "to": "2020-02"}),
+        // An empty split: a holder of the rights gets 422, nothing changes.
+        "/api/split" | "/api/split/preview" => return json!({"roles": [], "moves": []}),
         // No clients named: a holder of the right gets 422, nothing moves.
         "/api/clients/reassign" | "/api/clients/reassign/preview" => {
             return json!({"company_ids": [], "to_id": s.id("cm1")});

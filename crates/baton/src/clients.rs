@@ -114,3 +114,91 @@ fn print_outcome(o: &MoveOutcome) {
         }
     }
 }
+
+/// `baton split FILE`: the split from a JSON file with logins, e.g.
+/// `{"roles": [{"login": "um1.msk", "role": "caller"}], "moves": [{"from": "um1.msk", "to": "um3.msk"}]}`.
+pub fn split(file: &std::path::Path, preview: bool, format: &str, db: &str) -> Result<()> {
+    use baton_app::conveyor::split::{Split, SplitMove, SplitRole};
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct FileRole {
+        login: String,
+        role: String,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct FileMove {
+        from: String,
+        to: String,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct FileSplit {
+        #[serde(default)]
+        roles: Vec<FileRole>,
+        #[serde(default)]
+        moves: Vec<FileMove>,
+    }
+    let text =
+        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    // serde_json's message names the line and column.
+    let f: FileSplit =
+        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let app = App::open(db).map_err(anyhow::Error::msg)?;
+    let actor = crate::named(&app, "split")?;
+    let id_of = |login: &str| -> Result<String> {
+        Ok(app.actor_by_login(login).map_err(anyhow::Error::msg)?.id)
+    };
+    let req = Split {
+        roles: f
+            .roles
+            .iter()
+            .map(|r| {
+                Ok(SplitRole {
+                    employee_id: id_of(&r.login)?,
+                    role: r.role.clone(),
+                })
+            })
+            .collect::<Result<_>>()?,
+        moves: f
+            .moves
+            .iter()
+            .map(|m| {
+                Ok(SplitMove {
+                    from_id: id_of(&m.from)?,
+                    to_id: id_of(&m.to)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+    let out = if preview {
+        app.preview_split(&actor, req)
+    } else {
+        app.split(&actor, req)
+    }
+    .map_err(anyhow::Error::msg)?;
+    if format == "json" {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    println!(
+        "{} from {}: {} role change(s), {} client(s) moved.",
+        if out.preview {
+            "The split would run"
+        } else {
+            "The split ran"
+        },
+        out.on,
+        out.roles_changed,
+        out.clients_moved
+    );
+    print_outcome(&MoveOutcome {
+        preview: out.preview,
+        moved: out.clients_moved,
+        kickoffs_moved: 0,
+        this_month: out.this_month,
+        next_month: out.next_month,
+        people: out.people,
+    });
+    Ok(())
+}

@@ -101,6 +101,18 @@ enum Cmd {
         #[command(subcommand)]
         what: clients::ClientsCmd,
     },
+    /// The split in one step from a JSON file: roles from today and whose clients go to whom
+    /// (docs/plans.md, "The split"). Needs --as.
+    Split {
+        file: PathBuf,
+        /// Show portfolios and pay before and after; change nothing.
+        #[arg(long)]
+        preview: bool,
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
     /// Targets: copy one month's to another for review.
     Targets {
         #[command(subcommand)]
@@ -438,6 +450,12 @@ fn main() -> Result<()> {
         Cmd::Audit { what } => audit::run(what)?,
         Cmd::Clients { what } => clients::run(what)?,
         Cmd::Targets { what } => targets::run(what)?,
+        Cmd::Split {
+            file,
+            preview,
+            format,
+            db,
+        } => clients::split(&file, preview, &format, &db)?,
         Cmd::Migrate { db } => {
             let dbh = baton_store::Db::open(&db).map_err(anyhow::Error::msg)?;
             let applied = baton_store::migrate(&dbh).map_err(anyhow::Error::msg)?;

@@ -8,6 +8,7 @@ pub(crate) mod journeys;
 pub mod leads;
 pub mod people;
 pub mod portfolios;
+pub mod split;
 
 use crate::error::{AppError, AppResult};
 use crate::rights::Scope;

@@ -266,7 +266,23 @@ impl App {
         employee_id: &str,
         req: NewRole,
     ) -> AppResult<EmployeeView> {
-        self.checked(&req)?;
+        let (role, from, to) = self.role_checked(actor, employee_id, &req)?;
+        self.db.tx(|tx| {
+            self.assign_role_in(tx, actor, employee_id, role, &req, from, to)
+                .map(|_| ())
+        })?;
+        self.employee(employee_id)
+    }
+
+    /// The checks of [`App::assign_role`] before its transaction: the role, the actor's right
+    /// to grant it to this person, and the dates.
+    pub(crate) fn role_checked(
+        &self,
+        actor: Option<&Actor>,
+        employee_id: &str,
+        req: &NewRole,
+    ) -> AppResult<(Role, chrono::NaiveDate, Option<chrono::NaiveDate>)> {
+        self.checked(req)?;
         let role = Role::parse(&req.role)
             .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
         if let Some(a) = actor {
@@ -297,53 +313,64 @@ impl App {
                 "the end must come after the start",
             ));
         }
-        self.db.tx(|tx| {
-            let _: Employee = tx.must(employee_id)?;
-            if req.replace {
-                for mut old in
-                    tx.list::<RoleAssignmentRow>(&Filter::new().eq("employee_id", employee_id))?
-                {
-                    let open = old
-                        .valid_to
-                        .as_deref()
-                        .is_none_or(|t| t > from.to_string().as_str());
-                    if open && old.valid_from.as_str() < from.to_string().as_str() {
-                        let before = old.clone();
-                        old.valid_to = Some(from.to_string());
-                        tx.update(&old, None)?;
-                        self.audit(
-                            tx,
-                            actor,
-                            "role_assignment",
-                            &old.id,
-                            "role.ended",
-                            Some(&before),
-                            Some(&old),
-                        )?;
-                    }
+        Ok((role, from, to))
+    }
+
+    /// The writes of [`App::assign_role`] inside a transaction (also the split's).
+    pub(crate) fn assign_role_in(
+        &self,
+        tx: &mut baton_store::Tx<'_>,
+        actor: Option<&Actor>,
+        employee_id: &str,
+        role: Role,
+        req: &NewRole,
+        from: chrono::NaiveDate,
+        to: Option<chrono::NaiveDate>,
+    ) -> AppResult<RoleAssignmentRow> {
+        let _: Employee = tx.must(employee_id)?;
+        if req.replace {
+            for mut old in
+                tx.list::<RoleAssignmentRow>(&Filter::new().eq("employee_id", employee_id))?
+            {
+                let open = old
+                    .valid_to
+                    .as_deref()
+                    .is_none_or(|t| t > from.to_string().as_str());
+                if open && old.valid_from.as_str() < from.to_string().as_str() {
+                    let before = old.clone();
+                    old.valid_to = Some(from.to_string());
+                    tx.update(&old, None)?;
+                    self.audit(
+                        tx,
+                        actor,
+                        "role_assignment",
+                        &old.id,
+                        "role.ended",
+                        Some(&before),
+                        Some(&old),
+                    )?;
                 }
             }
-            let ra = RoleAssignmentRow {
-                id: self.new_id(),
-                employee_id: employee_id.into(),
-                role: role.as_str().into(),
-                region_id: req.region_id.clone(),
-                valid_from: from.to_string(),
-                valid_to: to.map(|t| t.to_string()),
-            };
-            tx.insert(&ra)?;
-            self.audit(
-                tx,
-                actor,
-                "role_assignment",
-                &ra.id,
-                "role.assigned",
-                None::<&()>,
-                Some(&ra),
-            )?;
-            Ok::<_, AppError>(())
-        })?;
-        self.employee(employee_id)
+        }
+        let ra = RoleAssignmentRow {
+            id: self.new_id(),
+            employee_id: employee_id.into(),
+            role: role.as_str().into(),
+            region_id: req.region_id.clone(),
+            valid_from: from.to_string(),
+            valid_to: to.map(|t| t.to_string()),
+        };
+        tx.insert(&ra)?;
+        self.audit(
+            tx,
+            actor,
+            "role_assignment",
+            &ra.id,
+            "role.assigned",
+            None::<&()>,
+            Some(&ra),
+        )?;
+        Ok(ra)
     }
 
     pub fn add_absence(

@@ -124,166 +124,193 @@ impl App {
         let today = self.today(&cfg);
         let this_month = period_of(today);
         let next_month = period_of(today.checked_add_months(Months::new(1)).unwrap_or(today));
-        let run = |tx: &mut Tx<'_>| -> AppResult<MoveOutcome> {
-            let to: Employee = tx
-                .get(&req.to_id)?
-                .ok_or_else(|| AppError::invalid("to_id", "no such person"))?;
-            require_person(actor, Action::MoveClients, &to.id, to.region_id.as_deref())?;
-            let to_actor = self.actor_in(tx, &to.id)?;
-            if !to_actor.any(&[Role::ClientManager, Role::UniversalManager]) {
-                return Err(AppError::invalid(
-                    "to_id",
-                    format!("{} is not a client manager today", to.name),
-                ));
-            }
-            let scope = company_scope(actor);
-            let companies: Vec<Company> = if req.company_ids.is_empty() {
-                let from = req.from_id.as_deref().unwrap_or_default();
-                let (cond, vals) = scope.sql();
-                tx.list::<Company>(
-                    &Filter::new()
-                        .eq("client_manager_id", from)
-                        .raw(cond, vals)
-                        .order("id", false),
-                )?
-            } else {
-                let mut out = Vec::with_capacity(req.company_ids.len());
-                for id in &req.company_ids {
-                    out.push(visible::<Company>(tx, &scope, id, "company")?);
-                }
-                out
-            };
-            // A head moves only their region's clients.
-            for c in &companies {
-                crate::rights::require_region(actor, Action::MoveClients, Some(&c.region_id))?;
-            }
-            let moving: Vec<&Company> = companies
-                .iter()
-                .filter(|c| c.client_manager_id.as_deref() != Some(to.id.as_str()))
-                .collect();
-            let mut people: Vec<String> = moving
-                .iter()
-                .filter_map(|c| c.client_manager_id.clone())
-                .collect();
-            people.push(to.id.clone());
-            people.sort();
-            people.dedup();
-
-            let count = |tx: &mut Tx<'_>, id: &str| -> AppResult<i64> {
-                Ok(tx.count::<Company>(&Filter::new().eq("client_manager_id", id))?)
-            };
-            let pay = |tx: &mut Tx<'_>, id: &str, period: &str| -> AppResult<Option<Decimal>> {
-                let job = Job {
-                    period,
-                    who: Who::Person(id),
-                    region: None,
-                    plans: Plans::InForce,
-                    adjust: true,
-                    thresholds: false,
-                };
-                Ok(self.compute_in(tx, &cfg, &job, 0)?.first().map(|s| s.total))
-            };
-            let mut rows: BTreeMap<String, PortfolioChange> = BTreeMap::new();
-            for id in &people {
-                let e: Employee = tx.must(id)?;
-                let before = count(tx, id)?;
-                let (tb, nb) = if preview {
-                    (pay(tx, id, &this_month)?, pay(tx, id, &next_month)?)
-                } else {
-                    (None, None)
-                };
-                rows.insert(
-                    id.clone(),
-                    PortfolioChange {
-                        employee_id: id.clone(),
-                        name: e.name,
-                        clients_before: before,
-                        clients_after: before,
-                        gained: 0,
-                        lost: 0,
-                        revenue_gained: Decimal::ZERO,
-                        revenue_lost: Decimal::ZERO,
-                        pay_this_month_before: tb,
-                        pay_this_month_after: None,
-                        pay_next_month_before: nb,
-                        pay_next_month_after: None,
-                    },
-                );
-            }
-            let revenue = revenue_by_company(tx, &moving, today)?;
-            let mut kickoffs = 0;
-            for c in &moving {
-                let r = revenue.get(c.id.as_str()).copied().unwrap_or_default();
-                if let Some(from) = c.client_manager_id.as_deref()
-                    && let Some(row) = rows.get_mut(from)
-                {
-                    row.lost += 1;
-                    row.revenue_lost += r;
-                }
-                if let Some(row) = rows.get_mut(&to.id) {
-                    row.gained += 1;
-                    row.revenue_gained += r;
-                }
-                let mut after = (*c).clone();
-                after.client_manager_id = Some(to.id.clone());
-                after.version += 1;
-                tx.update(&after, Some(c.version))?;
-                self.audit(
-                    tx,
-                    Some(actor),
-                    "company",
-                    &after.id,
-                    "company.client_manager_changed",
-                    Some(*c),
-                    Some(&after),
-                )?;
-                // A kickoff still due goes with the client.
-                for h in tx.list::<Handoff>(
-                    &Filter::new()
-                        .eq("company_id", c.id.as_str())
-                        .eq("kind", "client")
-                        .eq("status", "pending"),
-                )? {
-                    if h.receiver_id == to.id {
-                        continue;
-                    }
-                    let mut moved = h.clone();
-                    moved.receiver_id = to.id.clone();
-                    tx.update(&moved, None)?;
-                    self.audit(
-                        tx,
-                        Some(actor),
-                        "handoff",
-                        &h.id,
-                        "handoff.receiver_changed",
-                        Some(&h),
-                        Some(&moved),
-                    )?;
-                    kickoffs += 1;
-                }
-            }
-            for (id, row) in rows.iter_mut() {
-                row.clients_after = count(tx, id)?;
-                if preview {
-                    row.pay_this_month_after = pay(tx, id, &this_month)?;
-                    row.pay_next_month_after = pay(tx, id, &next_month)?;
-                }
-            }
-            Ok(MoveOutcome {
-                preview,
-                moved: moving.len() as i64,
-                kickoffs_moved: kickoffs,
-                this_month: this_month.clone(),
-                next_month: next_month.clone(),
-                people: rows.into_values().collect(),
-            })
+        let ctx = MoveContext {
+            cfg: &cfg,
+            today,
+            this_month: &this_month,
+            next_month: &next_month,
         };
+        let run = |tx: &mut Tx<'_>| self.move_in(tx, actor, &req, preview, &ctx);
         if preview {
             self.db.rehearse(run)
         } else {
             self.db.tx(run)
         }
     }
+
+    /// The move inside a transaction; with `preview`, each person's pay before and after.
+    pub(crate) fn move_in(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: &Actor,
+        req: &Reassignment,
+        preview: bool,
+        ctx: &MoveContext<'_>,
+    ) -> AppResult<MoveOutcome> {
+        let (cfg, today) = (ctx.cfg, ctx.today);
+        let (this_month, next_month) = (ctx.this_month.to_string(), ctx.next_month.to_string());
+        let to: Employee = tx
+            .get(&req.to_id)?
+            .ok_or_else(|| AppError::invalid("to_id", "no such person"))?;
+        require_person(actor, Action::MoveClients, &to.id, to.region_id.as_deref())?;
+        let to_actor = self.actor_in(tx, &to.id)?;
+        if !to_actor.any(&[Role::ClientManager, Role::UniversalManager]) {
+            return Err(AppError::invalid(
+                "to_id",
+                format!("{} is not a client manager today", to.name),
+            ));
+        }
+        let scope = company_scope(actor);
+        let companies: Vec<Company> = if req.company_ids.is_empty() {
+            let from = req.from_id.as_deref().unwrap_or_default();
+            let (cond, vals) = scope.sql();
+            tx.list::<Company>(
+                &Filter::new()
+                    .eq("client_manager_id", from)
+                    .raw(cond, vals)
+                    .order("id", false),
+            )?
+        } else {
+            let mut out = Vec::with_capacity(req.company_ids.len());
+            for id in &req.company_ids {
+                out.push(visible::<Company>(tx, &scope, id, "company")?);
+            }
+            out
+        };
+        // A head moves only their region's clients.
+        for c in &companies {
+            crate::rights::require_region(actor, Action::MoveClients, Some(&c.region_id))?;
+        }
+        let moving: Vec<&Company> = companies
+            .iter()
+            .filter(|c| c.client_manager_id.as_deref() != Some(to.id.as_str()))
+            .collect();
+        let mut people: Vec<String> = moving
+            .iter()
+            .filter_map(|c| c.client_manager_id.clone())
+            .collect();
+        people.push(to.id.clone());
+        people.sort();
+        people.dedup();
+
+        let count = |tx: &mut Tx<'_>, id: &str| -> AppResult<i64> {
+            Ok(tx.count::<Company>(&Filter::new().eq("client_manager_id", id))?)
+        };
+        let pay = |tx: &mut Tx<'_>, id: &str, period: &str| -> AppResult<Option<Decimal>> {
+            let job = Job {
+                period,
+                who: Who::Person(id),
+                region: None,
+                plans: Plans::InForce,
+                adjust: true,
+                thresholds: false,
+            };
+            Ok(self.compute_in(tx, &cfg, &job, 0)?.first().map(|s| s.total))
+        };
+        let mut rows: BTreeMap<String, PortfolioChange> = BTreeMap::new();
+        for id in &people {
+            let e: Employee = tx.must(id)?;
+            let before = count(tx, id)?;
+            let (tb, nb) = if preview {
+                (pay(tx, id, &this_month)?, pay(tx, id, &next_month)?)
+            } else {
+                (None, None)
+            };
+            rows.insert(
+                id.clone(),
+                PortfolioChange {
+                    employee_id: id.clone(),
+                    name: e.name,
+                    clients_before: before,
+                    clients_after: before,
+                    gained: 0,
+                    lost: 0,
+                    revenue_gained: Decimal::ZERO,
+                    revenue_lost: Decimal::ZERO,
+                    pay_this_month_before: tb,
+                    pay_this_month_after: None,
+                    pay_next_month_before: nb,
+                    pay_next_month_after: None,
+                },
+            );
+        }
+        let revenue = revenue_by_company(tx, &moving, today)?;
+        let mut kickoffs = 0;
+        for c in &moving {
+            let r = revenue.get(c.id.as_str()).copied().unwrap_or_default();
+            if let Some(from) = c.client_manager_id.as_deref()
+                && let Some(row) = rows.get_mut(from)
+            {
+                row.lost += 1;
+                row.revenue_lost += r;
+            }
+            if let Some(row) = rows.get_mut(&to.id) {
+                row.gained += 1;
+                row.revenue_gained += r;
+            }
+            let mut after = (*c).clone();
+            after.client_manager_id = Some(to.id.clone());
+            after.version += 1;
+            tx.update(&after, Some(c.version))?;
+            self.audit(
+                tx,
+                Some(actor),
+                "company",
+                &after.id,
+                "company.client_manager_changed",
+                Some(*c),
+                Some(&after),
+            )?;
+            // A kickoff still due goes with the client.
+            for h in tx.list::<Handoff>(
+                &Filter::new()
+                    .eq("company_id", c.id.as_str())
+                    .eq("kind", "client")
+                    .eq("status", "pending"),
+            )? {
+                if h.receiver_id == to.id {
+                    continue;
+                }
+                let mut moved = h.clone();
+                moved.receiver_id = to.id.clone();
+                tx.update(&moved, None)?;
+                self.audit(
+                    tx,
+                    Some(actor),
+                    "handoff",
+                    &h.id,
+                    "handoff.receiver_changed",
+                    Some(&h),
+                    Some(&moved),
+                )?;
+                kickoffs += 1;
+            }
+        }
+        for (id, row) in rows.iter_mut() {
+            row.clients_after = count(tx, id)?;
+            if preview {
+                row.pay_this_month_after = pay(tx, id, &this_month)?;
+                row.pay_next_month_after = pay(tx, id, &next_month)?;
+            }
+        }
+        Ok(MoveOutcome {
+            preview,
+            moved: moving.len() as i64,
+            kickoffs_moved: kickoffs,
+            this_month: this_month.clone(),
+            next_month: next_month.clone(),
+            people: rows.into_values().collect(),
+        })
+    }
+}
+
+/// What a move needs besides its request: the configuration, today and the two months whose
+/// pay a preview shows.
+pub(crate) struct MoveContext<'a> {
+    pub cfg: &'a baton_domain::ConveyorConfig,
+    pub today: NaiveDate,
+    pub this_month: &'a str,
+    pub next_month: &'a str,
 }
 
 /// What each company paid in the twelve months up to `today` (refunds netted), in rubles.
