@@ -268,7 +268,7 @@ impl App {
     ) -> AppResult<EmployeeView> {
         let (role, from, to) = self.role_checked(actor, employee_id, &req)?;
         self.db.tx(|tx| {
-            self.assign_role_in(tx, actor, employee_id, role, &req, from, to)
+            self.assign_role_in(tx, actor, employee_id, &req, (role, from, to))
                 .map(|_| ())
         })?;
         self.employee(employee_id)
@@ -322,10 +322,8 @@ impl App {
         tx: &mut baton_store::Tx<'_>,
         actor: Option<&Actor>,
         employee_id: &str,
-        role: Role,
         req: &NewRole,
-        from: chrono::NaiveDate,
-        to: Option<chrono::NaiveDate>,
+        (role, from, to): (Role, chrono::NaiveDate, Option<chrono::NaiveDate>),
     ) -> AppResult<RoleAssignmentRow> {
         let _: Employee = tx.must(employee_id)?;
         if req.replace {

@@ -205,7 +205,7 @@ impl App {
                 adjust: true,
                 thresholds: false,
             };
-            Ok(self.compute_in(tx, &cfg, &job, 0)?.first().map(|s| s.total))
+            Ok(self.compute_in(tx, cfg, &job, 0)?.first().map(|s| s.total))
         };
         let mut rows: BTreeMap<String, PortfolioChange> = BTreeMap::new();
         for id in &people {

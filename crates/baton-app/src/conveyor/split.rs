@@ -182,7 +182,7 @@ impl App {
                 );
             }
             for (id, role, one, from, to) in &roles {
-                self.assign_role_in(tx, Some(actor), id, *role, one, *from, *to)?;
+                self.assign_role_in(tx, Some(actor), id, one, (*role, *from, *to))?;
             }
             // Moves after the roles: a manager who becomes a client manager today can take a book.
             let mut moved = 0;
