@@ -150,6 +150,14 @@ fn openapi_states_the_input_limits() {
                 responses.keys().any(|k| k.starts_with('2')),
                 "{method} {path} answers a success"
             );
+            // A body is typed: a named schema or one with its properties, never a bare object.
+            if let Some(schema) = op["requestBody"]["content"]["application/json"].get("schema") {
+                let typed = schema.get("$ref").is_some()
+                    || schema.get("properties").is_some()
+                    || schema.get("allOf").is_some()
+                    || schema.get("oneOf").is_some();
+                assert!(typed, "{method} {path}: the body is not typed: {schema}");
+            }
             if method == "post" || method == "put" {
                 let statuses: Vec<&str> = responses.keys().map(String::as_str).collect();
                 for s in ["401", "403", "422"] {
