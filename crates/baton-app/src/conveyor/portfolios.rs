@@ -147,7 +147,7 @@ impl App {
         preview: bool,
         ctx: &MoveContext<'_>,
     ) -> AppResult<MoveOutcome> {
-        let (cfg, today) = (ctx.cfg, ctx.today);
+        let today = ctx.today;
         let (this_month, next_month) = (ctx.this_month.to_string(), ctx.next_month.to_string());
         let to: Employee = tx
             .get(&req.to_id)?
@@ -193,47 +193,7 @@ impl App {
         people.sort();
         people.dedup();
 
-        let count = |tx: &mut Tx<'_>, id: &str| -> AppResult<i64> {
-            Ok(tx.count::<Company>(&Filter::new().eq("client_manager_id", id))?)
-        };
-        let pay = |tx: &mut Tx<'_>, id: &str, period: &str| -> AppResult<Option<Decimal>> {
-            let job = Job {
-                period,
-                who: Who::Person(id),
-                region: None,
-                plans: Plans::InForce,
-                adjust: true,
-                thresholds: false,
-            };
-            Ok(self.compute_in(tx, cfg, &job, 0)?.first().map(|s| s.total))
-        };
-        let mut rows: BTreeMap<String, PortfolioChange> = BTreeMap::new();
-        for id in &people {
-            let e: Employee = tx.must(id)?;
-            let before = count(tx, id)?;
-            let (tb, nb) = if preview {
-                (pay(tx, id, &this_month)?, pay(tx, id, &next_month)?)
-            } else {
-                (None, None)
-            };
-            rows.insert(
-                id.clone(),
-                PortfolioChange {
-                    employee_id: id.clone(),
-                    name: e.name,
-                    clients_before: before,
-                    clients_after: before,
-                    gained: 0,
-                    lost: 0,
-                    revenue_gained: Decimal::ZERO,
-                    revenue_lost: Decimal::ZERO,
-                    pay_this_month_before: tb,
-                    pay_this_month_after: None,
-                    pay_next_month_before: nb,
-                    pay_next_month_after: None,
-                },
-            );
-        }
+        let mut rows = self.portfolios_before(tx, &people, preview, ctx)?;
         let revenue = revenue_by_company(tx, &moving, today)?;
         let mut kickoffs = 0;
         for c in &moving {
@@ -286,13 +246,7 @@ impl App {
                 kickoffs += 1;
             }
         }
-        for (id, row) in rows.iter_mut() {
-            row.clients_after = count(tx, id)?;
-            if preview {
-                row.pay_this_month_after = pay(tx, id, &this_month)?;
-                row.pay_next_month_after = pay(tx, id, &next_month)?;
-            }
-        }
+        self.portfolios_after(tx, &mut rows, preview, ctx)?;
         Ok(MoveOutcome {
             preview,
             moved: moving.len() as i64,
@@ -302,6 +256,94 @@ impl App {
             people: rows.into_values().collect(),
         })
     }
+}
+
+impl App {
+    /// Each person's portfolio before a change and, with `pay`, this and next month's
+    /// statement totals (the move's and the split's preview).
+    pub(crate) fn portfolios_before(
+        &self,
+        tx: &mut Tx<'_>,
+        people: &[String],
+        pay: bool,
+        ctx: &MoveContext<'_>,
+    ) -> AppResult<BTreeMap<String, PortfolioChange>> {
+        let mut rows = BTreeMap::new();
+        for id in people {
+            let e: Employee = tx.must(id)?;
+            let before = clients_of(tx, id)?;
+            let (this, next) = if pay {
+                (
+                    self.statement_total(tx, ctx, id, ctx.this_month)?,
+                    self.statement_total(tx, ctx, id, ctx.next_month)?,
+                )
+            } else {
+                (None, None)
+            };
+            rows.insert(
+                id.clone(),
+                PortfolioChange {
+                    employee_id: id.clone(),
+                    name: e.name,
+                    clients_before: before,
+                    clients_after: before,
+                    gained: 0,
+                    lost: 0,
+                    revenue_gained: Decimal::ZERO,
+                    revenue_lost: Decimal::ZERO,
+                    pay_this_month_before: this,
+                    pay_this_month_after: None,
+                    pay_next_month_before: next,
+                    pay_next_month_after: None,
+                },
+            );
+        }
+        Ok(rows)
+    }
+
+    /// The same after the change: clients now and, with `pay`, the totals again.
+    pub(crate) fn portfolios_after(
+        &self,
+        tx: &mut Tx<'_>,
+        rows: &mut BTreeMap<String, PortfolioChange>,
+        pay: bool,
+        ctx: &MoveContext<'_>,
+    ) -> AppResult<()> {
+        for (id, row) in rows.iter_mut() {
+            row.clients_after = clients_of(tx, id)?;
+            if pay {
+                row.pay_this_month_after = self.statement_total(tx, ctx, id, ctx.this_month)?;
+                row.pay_next_month_after = self.statement_total(tx, ctx, id, ctx.next_month)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One person's statement total for a month, from the data as the transaction sees it.
+    fn statement_total(
+        &self,
+        tx: &mut Tx<'_>,
+        ctx: &MoveContext<'_>,
+        id: &str,
+        period: &str,
+    ) -> AppResult<Option<Decimal>> {
+        let job = Job {
+            period,
+            who: Who::Person(id),
+            region: None,
+            plans: Plans::InForce,
+            adjust: true,
+            thresholds: false,
+        };
+        Ok(self
+            .compute_in(tx, ctx.cfg, &job, 0)?
+            .first()
+            .map(|s| s.total))
+    }
+}
+
+fn clients_of(tx: &mut Tx<'_>, id: &str) -> AppResult<i64> {
+    Ok(tx.count::<Company>(&Filter::new().eq("client_manager_id", id))?)
 }
 
 /// What a move needs besides its request: the configuration, today and the two months whose

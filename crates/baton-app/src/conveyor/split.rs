@@ -6,17 +6,13 @@
 use super::people::NewRole;
 use super::portfolios::{MoveContext, PortfolioChange, Reassignment};
 use crate::error::{AppError, AppResult};
-use crate::payroll::facts::Who;
-use crate::payroll::{Job, Plans, period_of};
+use crate::payroll::period_of;
 use crate::rights::{Action, require};
 use crate::{Actor, App};
 use baton_domain::Role;
-use baton_store::records::{Company, Employee};
-use baton_store::{Filter, Tx};
+use baton_store::Tx;
 use chrono::Months;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// One person's role from the split's day.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -140,47 +136,7 @@ impl App {
             next_month: &next_month,
         };
         let run = |tx: &mut Tx<'_>| -> AppResult<SplitOutcome> {
-            let pay = |tx: &mut Tx<'_>, id: &str, period: &str| -> AppResult<Option<Decimal>> {
-                let job = Job {
-                    period,
-                    who: Who::Person(id),
-                    region: None,
-                    plans: Plans::InForce,
-                    adjust: true,
-                    thresholds: false,
-                };
-                Ok(self.compute_in(tx, &cfg, &job, 0)?.first().map(|s| s.total))
-            };
-            let count = |tx: &mut Tx<'_>, id: &str| -> AppResult<i64> {
-                Ok(tx.count::<Company>(&Filter::new().eq("client_manager_id", id))?)
-            };
-            let mut rows: BTreeMap<String, PortfolioChange> = BTreeMap::new();
-            for id in &people {
-                let e: Employee = tx.must(id)?;
-                let before = count(tx, id)?;
-                let (tb, nb) = if preview {
-                    (pay(tx, id, &this_month)?, pay(tx, id, &next_month)?)
-                } else {
-                    (None, None)
-                };
-                rows.insert(
-                    id.clone(),
-                    PortfolioChange {
-                        employee_id: id.clone(),
-                        name: e.name,
-                        clients_before: before,
-                        clients_after: before,
-                        gained: 0,
-                        lost: 0,
-                        revenue_gained: Decimal::ZERO,
-                        revenue_lost: Decimal::ZERO,
-                        pay_this_month_before: tb,
-                        pay_this_month_after: None,
-                        pay_next_month_before: nb,
-                        pay_next_month_after: None,
-                    },
-                );
-            }
+            let mut rows = self.portfolios_before(tx, &people, preview, &ctx)?;
             for (id, role, one, from, to) in &roles {
                 self.assign_role_in(tx, Some(actor), id, one, (*role, *from, *to))?;
             }
@@ -208,13 +164,7 @@ impl App {
                     }
                 }
             }
-            for (id, row) in rows.iter_mut() {
-                row.clients_after = count(tx, id)?;
-                if preview {
-                    row.pay_this_month_after = pay(tx, id, &this_month)?;
-                    row.pay_next_month_after = pay(tx, id, &next_month)?;
-                }
-            }
+            self.portfolios_after(tx, &mut rows, preview, &ctx)?;
             let id = self.new_id();
             self.audit(
                 tx,
