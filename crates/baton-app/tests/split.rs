@@ -204,7 +204,8 @@ fn split(w: World, one_step: bool) {
             .collect(),
             moves: vec![SplitMove {
                 from_id: u1.id.clone(),
-                to_id: u3.id.clone(),
+                to_id: Some(u3.id.clone()),
+                ..Default::default()
             }],
         };
         let p = app.preview_split(&head, plan.clone()).unwrap();
@@ -365,4 +366,134 @@ fn split(w: World, one_step: bool) {
     // u2: the bases only.
     assert_eq!(amount(&u2, 0, "base"), d("20000"));
     assert_eq!(amount(&u2, 1, "base"), d("20000"));
+}
+
+/// The preview's look back (issue 15: "the last three months replayed under the new roles").
+/// The same three managers, nobody split in October: u1's A1 is paid in full by u1 (30 000 on
+/// the 8th, 10 000 on the 22nd), u3's B1 and B2 by u3. On 16 November the split is previewed:
+/// u1 → caller, u2 → sales manager, u3 → client manager, u1's client to u3. Replayed months:
+/// August, September, October 2026.
+///
+/// - August and September: nothing paid, no targets. Before, three universal managers on the
+///   base, 40 000 each. After: caller 30 000, sales manager 40 000, client manager 35 000.
+/// - October before: u1 own 40 000 against 40 000 → K 1.0, nothing open on the 31st → line
+///   40 000 × 5 % = 2 000, total 42 000. u3 own 90 000 against 60 000 = 1.5 → K 1.2, line
+///   90 000 × 5 % × 1.2 = 5 400, total 45 400. u2 40 000.
+/// - October after: u1 caller 30 000 (no lead accepted in October). u2 40 000 (no new client's
+///   money in October). u3 client manager: portfolio 30 000 + 10 000 (A1, now u3's) + 30 000 +
+///   60 000 = 130 000 against 100 000 = 1.3 → K 1.2, line 130 000 × 3 % × 1.2 = 4 680, total
+///   39 680.
+/// - Totals: u1 122 000 → 90 000; u2 120 000 → 120 000; u3 125 400 → 109 680.
+#[test]
+fn the_preview_replays_the_last_three_months_under_the_new_roles() {
+    for scratch in ScratchDb::all() {
+        let w = World::on(scratch, "2026-06-01T07:00:00Z", 161);
+        let app = &w.app;
+        let (u1, u2, u3) = (
+            w.person("u1", "universal_manager"),
+            w.person("u2", "universal_manager"),
+            w.person("u3", "universal_manager"),
+        );
+        let head = w.person("h1", "head");
+        let a = won_in_june(&w, &u1, "7707083893", "Ромашка", "2026-06-10");
+        let b = won_in_june(&w, &u3, "7736207543", "Лютик", "2026-06-12");
+        for (who, metric, value) in [
+            (&u1, "own_collections", "40000"),
+            (&u3, "own_collections", "60000"),
+            (&u3, "portfolio_collections", "100000"),
+        ] {
+            app.set_target(&w.admin, &who.id, "2026-10", metric, value)
+                .unwrap();
+        }
+        at(&w.clock, "2026-10-05");
+        let a1 = invoice(app, &u1, &a, None, 40_000, "2026-10-12");
+        at(&w.clock, "2026-10-07");
+        let b1 = invoice(app, &u3, &b, None, 30_000, "2026-10-14");
+        let b2 = invoice(app, &u3, &b, None, 60_000, "2026-10-12");
+        at(&w.clock, "2026-10-08");
+        pay(app, &u1, &a1, 30_000);
+        at(&w.clock, "2026-10-09");
+        pay(app, &u3, &b1, 30_000);
+        at(&w.clock, "2026-10-22");
+        pay(app, &u1, &a1, 10_000);
+        at(&w.clock, "2026-10-28");
+        pay(app, &u3, &b2, 60_000);
+
+        at(&w.clock, "2026-11-16");
+        use baton_app::conveyor::split::{Split, SplitMove, SplitRole};
+        let plan = Split {
+            roles: [
+                (&u1, "caller"),
+                (&u2, "sales_manager"),
+                (&u3, "client_manager"),
+            ]
+            .iter()
+            .map(|(who, role)| SplitRole {
+                employee_id: who.id.clone(),
+                role: role.to_string(),
+            })
+            .collect(),
+            moves: vec![SplitMove {
+                from_id: u1.id.clone(),
+                to_ids: vec![u3.id.clone()],
+                ..Default::default()
+            }],
+        };
+        let october_before = app.payroll(None, "2026-10").unwrap();
+        let p = app.preview_split(&head, plan).unwrap();
+        assert_eq!(p.history_months, ["2026-08", "2026-09", "2026-10"]);
+        let months = |who: &Actor| -> Vec<(Decimal, Decimal)> {
+            p.history
+                .iter()
+                .find(|h| h.employee_id == who.id)
+                .unwrap()
+                .months
+                .iter()
+                .map(|m| (m.before, m.after))
+                .collect()
+        };
+        let pair = |a: &str, b: &str| (d(a), d(b));
+        assert_eq!(
+            months(&u1),
+            vec![
+                pair("40000", "30000"),
+                pair("40000", "30000"),
+                pair("42000", "30000")
+            ]
+        );
+        assert_eq!(
+            months(&u2),
+            vec![
+                pair("40000", "40000"),
+                pair("40000", "40000"),
+                pair("40000", "40000")
+            ]
+        );
+        assert_eq!(
+            months(&u3),
+            vec![
+                pair("40000", "35000"),
+                pair("40000", "35000"),
+                pair("45400", "39680")
+            ]
+        );
+        let total = |who: &Actor| {
+            let h = p.history.iter().find(|h| h.employee_id == who.id).unwrap();
+            (h.before, h.after)
+        };
+        assert_eq!(total(&u1), pair("122000", "90000"));
+        assert_eq!(total(&u3), pair("125400", "109680"));
+        // Money in JSON: two decimals.
+        let json = serde_json::to_value(&p.history[0]).unwrap();
+        assert!(json["before"].as_str().unwrap().ends_with(".00"), "{json}");
+        // Nothing changed: October's statements, roles and books are as they were.
+        assert_eq!(app.payroll(None, "2026-10").unwrap(), october_before);
+        assert_eq!(
+            app.company_card(&w.admin, &a)
+                .unwrap()
+                .company
+                .client_manager_id,
+            Some(u1.id.clone())
+        );
+    }
 }

@@ -588,6 +588,32 @@ pub async fn handover(
     created(&s, move |app| app.hand_over(&a, &id, r)).await
 }
 
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SplitPresetQ {
+    /// The region whose people the preset is for.
+    #[param(max_length = 64)]
+    pub region_id: Option<String>,
+    /// universal, mixed or conveyor.
+    #[param(value_type = Option<baton_app::conveyor::split_presets::Preset>)]
+    pub preset: Option<String>,
+}
+
+pub async fn split_preset(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<SplitPresetQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        baton_app::rights::require(&a, baton_app::rights::Action::ManagePeople)?;
+        let region = q
+            .region_id
+            .ok_or_else(|| baton_app::AppError::invalid("region_id", "name the region (its id)"))?;
+        app.split_preset(&a, &region, q.preset.as_deref().unwrap_or_default())
+    })
+    .await
+}
+
 pub async fn split_preview(
     State(s): State<AppState>,
     Auth(a): Auth,

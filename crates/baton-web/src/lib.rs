@@ -387,6 +387,13 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             post(handover),
         ).body::<baton_app::conveyor::deals::HandoverRequest>().created::<baton_store::records::Handoff>(),
         r(
+            M::GET,
+            "/api/split/preset",
+            "people",
+            "A preset split (universal, mixed or conveyor) for a region's people as they are today: a draft to edit, preview and apply",
+            get(split_preset),
+        ).query::<SplitPresetQ>().ok::<baton_app::conveyor::split::Split>(),
+        r(
             M::POST,
             "/api/split/preview",
             "people",

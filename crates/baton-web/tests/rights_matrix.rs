@@ -51,6 +51,7 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
         ("POST", "/api/clients/reassign" | "/api/clients/reassign/preview") => Some(MoveClients),
         // The split asks both «manage people» and «move clients» (the same roles hold them).
         ("POST", "/api/split" | "/api/split/preview") => Some(MoveClients),
+        ("GET", "/api/split/preset") => Some(ManagePeople),
         ("GET", "/api/call-lists" | "/api/call-lists/{id}/queue") => None,
         ("POST", "/api/call-lists" | "/api/call-lists/{id}/items") => Some(ManageCallLists),
         ("POST", "/api/calls" | "/api/activities") => Some(LogCall),

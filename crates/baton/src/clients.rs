@@ -115,30 +115,94 @@ fn print_outcome(o: &MoveOutcome) {
     }
 }
 
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileRole {
+    login: String,
+    role: String,
+}
+
+/// One manager takes the whole book, or several take it in turn.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(untagged)]
+enum FileTo {
+    One(String),
+    InTurn(Vec<String>),
+}
+
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileMove {
+    from: String,
+    to: FileTo,
+}
+
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileSplit {
+    #[serde(default)]
+    roles: Vec<FileRole>,
+    #[serde(default)]
+    moves: Vec<FileMove>,
+}
+
+/// `baton split --preset KIND --region CODE`: the preset's split file for the region, by login.
+pub fn split_preset(kind: &str, region: &str, db: &str) -> Result<()> {
+    let app = App::open(db).map_err(anyhow::Error::msg)?;
+    let actor = crate::named(&app, "split")?;
+    let region_id = app
+        .regions()
+        .map_err(anyhow::Error::msg)?
+        .into_iter()
+        .find(|r| r.code == region || r.id == region)
+        .map(|r| r.id)
+        .ok_or_else(|| anyhow::anyhow!("no region «{region}»: use its code, e.g. msk"))?;
+    let split = app
+        .split_preset(&actor, &region_id, kind)
+        .map_err(anyhow::Error::msg)?;
+    let login =
+        |id: &str| -> Result<String> { Ok(app.employee(id).map_err(anyhow::Error::msg)?.login) };
+    let file = FileSplit {
+        roles: split
+            .roles
+            .iter()
+            .map(|r| {
+                Ok(FileRole {
+                    login: login(&r.employee_id)?,
+                    role: r.role.clone(),
+                })
+            })
+            .collect::<Result<_>>()?,
+        moves: split
+            .moves
+            .iter()
+            .map(|m| {
+                let mut to: Vec<String> = m
+                    .to_id
+                    .iter()
+                    .chain(m.to_ids.iter())
+                    .map(|id| login(id))
+                    .collect::<Result<_>>()?;
+                Ok(FileMove {
+                    from: login(&m.from_id)?,
+                    to: if to.len() == 1 {
+                        FileTo::One(to.remove(0))
+                    } else {
+                        FileTo::InTurn(to)
+                    },
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+    println!("{}", serde_json::to_string_pretty(&file)?);
+    Ok(())
+}
+
 /// `baton split FILE`: the split from a JSON file with logins, e.g.
-/// `{"roles": [{"login": "um1.msk", "role": "caller"}], "moves": [{"from": "um1.msk", "to": "um3.msk"}]}`.
+/// `{"roles": [{"login": "um1.msk", "role": "caller"}], "moves": [{"from": "um1.msk", "to": "um3.msk"}]}`
+/// (`"to": ["um3.msk", "um4.msk"]` deals the clients in turn).
 pub fn split(file: &std::path::Path, preview: bool, format: &str, db: &str) -> Result<()> {
     use baton_app::conveyor::split::{Split, SplitMove, SplitRole};
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct FileRole {
-        login: String,
-        role: String,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct FileMove {
-        from: String,
-        to: String,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct FileSplit {
-        #[serde(default)]
-        roles: Vec<FileRole>,
-        #[serde(default)]
-        moves: Vec<FileMove>,
-    }
     let text =
         std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     // serde_json's message names the line and column.
@@ -164,9 +228,16 @@ pub fn split(file: &std::path::Path, preview: bool, format: &str, db: &str) -> R
             .moves
             .iter()
             .map(|m| {
+                let (to_id, to_ids) = match &m.to {
+                    FileTo::One(l) => (Some(id_of(l)?), vec![]),
+                    FileTo::InTurn(ls) => {
+                        (None, ls.iter().map(|l| id_of(l)).collect::<Result<_>>()?)
+                    }
+                };
                 Ok(SplitMove {
                     from_id: id_of(&m.from)?,
-                    to_id: id_of(&m.to)?,
+                    to_id,
+                    to_ids,
                 })
             })
             .collect::<Result<_>>()?,
@@ -200,5 +271,26 @@ pub fn split(file: &std::path::Path, preview: bool, format: &str, db: &str) -> R
         next_month: out.next_month,
         people: out.people,
     });
+    if !out.history.is_empty() {
+        println!(
+            "The last {} months ({}) replayed under the new roles (before → after):",
+            out.history_months.len(),
+            out.history_months.join(", ")
+        );
+        for h in &out.history {
+            let months: Vec<String> = h
+                .months
+                .iter()
+                .map(|m| format!("{} {} → {}", m.period, rubles(m.before), rubles(m.after)))
+                .collect();
+            println!(
+                "  {:<28} {};  total {} → {}",
+                h.name,
+                months.join("; "),
+                rubles(h.before),
+                rubles(h.after)
+            );
+        }
+    }
     Ok(())
 }

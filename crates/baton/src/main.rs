@@ -102,12 +102,21 @@ enum Cmd {
         what: clients::ClientsCmd,
     },
     /// The split in one step from a JSON file: roles from today and whose clients go to whom
-    /// (docs/plans.md, "The split"). Needs --as.
+    /// (docs/plans.md, "The split"). Needs --as. With --preset and --region and no file, prints
+    /// the preset's split file for the region to edit.
     Split {
-        file: PathBuf,
-        /// Show portfolios and pay before and after; change nothing.
+        #[arg(required_unless_present = "preset")]
+        file: Option<PathBuf>,
+        /// Show portfolios and pay before and after, and the last three months replayed under
+        /// the new roles; change nothing.
         #[arg(long)]
         preview: bool,
+        /// universal, mixed or conveyor: print this preset's split file (with --region).
+        #[arg(long, requires = "region", conflicts_with = "file")]
+        preset: Option<String>,
+        /// The region's code, for --preset.
+        #[arg(long)]
+        region: Option<String>,
         #[arg(long, default_value = "text")]
         format: String,
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
@@ -453,9 +462,15 @@ fn main() -> Result<()> {
         Cmd::Split {
             file,
             preview,
+            preset,
+            region,
             format,
             db,
-        } => clients::split(&file, preview, &format, &db)?,
+        } => match (file, preset, region) {
+            (_, Some(kind), Some(region)) => clients::split_preset(&kind, &region, &db)?,
+            (Some(file), _, _) => clients::split(&file, preview, &format, &db)?,
+            _ => bail!("name a split file, or --preset with --region"),
+        },
         Cmd::Migrate { db } => {
             let dbh = baton_store::Db::open(&db).map_err(anyhow::Error::msg)?;
             let applied = baton_store::migrate(&dbh).map_err(anyhow::Error::msg)?;

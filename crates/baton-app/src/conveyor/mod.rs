@@ -9,6 +9,8 @@ pub mod leads;
 pub mod people;
 pub mod portfolios;
 pub mod split;
+pub mod split_history;
+pub mod split_presets;
 
 use crate::error::{AppError, AppResult};
 use crate::rights::Scope;

@@ -356,7 +356,7 @@ pub(crate) struct MoveContext<'a> {
 }
 
 /// What each company paid in the twelve months up to `today` (refunds netted), in rubles.
-fn revenue_by_company(
+pub(crate) fn revenue_by_company(
     tx: &mut Tx<'_>,
     companies: &[&Company],
     today: NaiveDate,

@@ -1,16 +1,19 @@
 //! The split as one step: from today these people hold these roles and these managers' clients
 //! go to these client managers, in one transaction (docs/plans.md, "The split"). A preview runs
 //! the same step and rolls it back, showing each person's portfolio and this month's and next
-//! month's pay before and after.
+//! month's pay before and after, and replays the last three months under the new roles
+//! (split_history.rs). Presets (universal, mixed, conveyor) are in split_presets.rs.
 
 use super::people::NewRole;
-use super::portfolios::{MoveContext, PortfolioChange, Reassignment};
+use super::portfolios::{MoveContext, PortfolioChange, Reassignment, revenue_by_company};
+use super::split_history::PersonHistory;
 use crate::error::{AppError, AppResult};
 use crate::payroll::period_of;
 use crate::rights::{Action, require};
 use crate::{Actor, App};
 use baton_domain::Role;
-use baton_store::Tx;
+use baton_store::records::Company;
+use baton_store::{Filter, Tx};
 use chrono::Months;
 use serde::{Deserialize, Serialize};
 
@@ -25,14 +28,41 @@ pub struct SplitRole {
     pub role: String,
 }
 
-/// Every client of `from_id` goes to `to_id`.
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+/// Every client of `from_id` goes to `to_id`, or to the managers of `to_ids` in turn: the
+/// clients dealt one by one, largest last-twelve-months revenue first, so the books come out
+/// even in count and close in revenue.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitMove {
     #[schema(max_length = 64)]
     pub from_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 64)]
-    pub to_id: String,
+    pub to_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 500)]
+    pub to_ids: Vec<String>,
+}
+
+impl SplitMove {
+    /// Who takes the clients, in turn (one name for a whole book).
+    fn takers(&self, i: usize) -> AppResult<Vec<String>> {
+        let mut to: Vec<String> = self.to_id.iter().cloned().collect();
+        to.extend(self.to_ids.iter().cloned());
+        if to.is_empty() || (self.to_id.is_some() && !self.to_ids.is_empty()) {
+            return Err(AppError::invalid(
+                &format!("moves[{i}].to_id"),
+                "name who takes the clients: to_id (one manager) or to_ids (several, in turn)",
+            ));
+        }
+        if to.len() > baton_domain::input::LIST_MAX {
+            return Err(AppError::invalid(
+                &format!("moves[{i}].to_ids"),
+                "too many managers in one move",
+            ));
+        }
+        Ok(to)
+    }
 }
 
 /// The split: roles from today, and whose clients go to whom.
@@ -60,6 +90,9 @@ pub struct SplitOutcome {
     pub next_month: String,
     /// Everyone the split concerns: clients, revenue moved, and pay before and after.
     pub people: Vec<PortfolioChange>,
+    /// Previews only: the three months before this one, replayed under the new roles.
+    pub history_months: Vec<String>,
+    pub history: Vec<PersonHistory>,
 }
 
 impl App {
@@ -89,43 +122,23 @@ impl App {
                 "say who takes which role from today, or whose clients go to whom",
             ));
         }
+        for (i, m) in req.moves.iter().enumerate() {
+            m.takers(i)?;
+        }
         let cfg = self.config()?;
         let today = self.today(&cfg);
         let this_month = period_of(today);
         let next_month = period_of(today.checked_add_months(Months::new(1)).unwrap_or(today));
-        // Each role change is checked as its own grant would be (rights, dates), before writing.
-        let mut roles = Vec::with_capacity(req.roles.len());
-        for (i, r) in req.roles.iter().enumerate() {
-            let one = NewRole {
-                role: r.role.clone(),
-                region_id: self
-                    .employee(&r.employee_id)
-                    .map_err(|_| {
-                        AppError::invalid(&format!("roles[{i}].employee_id"), "no such person")
-                    })?
-                    .region_id,
-                valid_from: today.to_string(),
-                valid_to: None,
-                replace: true,
-            };
-            let (role, from, to) = self.role_checked(Some(actor), &r.employee_id, &one)?;
-            if !SPLIT_ROLES.contains(&role) {
-                return Err(AppError::invalid(
-                    &format!("roles[{i}].role"),
-                    "a split gives caller, sales_manager, client_manager or universal_manager",
-                ));
-            }
-            roles.push((r.employee_id.clone(), role, one, from, to));
-        }
+        let roles = self.split_roles(actor, &req, today)?;
         let mut people: Vec<String> = req
             .roles
             .iter()
             .map(|r| r.employee_id.clone())
-            .chain(
-                req.moves
-                    .iter()
-                    .flat_map(|m| [m.from_id.clone(), m.to_id.clone()]),
-            )
+            .chain(req.moves.iter().flat_map(|m| {
+                std::iter::once(m.from_id.clone())
+                    .chain(m.to_id.iter().cloned())
+                    .chain(m.to_ids.iter().cloned())
+            }))
             .collect();
         people.sort();
         people.dedup();
@@ -137,23 +150,13 @@ impl App {
         };
         let run = |tx: &mut Tx<'_>| -> AppResult<SplitOutcome> {
             let mut rows = self.portfolios_before(tx, &people, preview, &ctx)?;
-            for (id, role, one, from, to) in &roles {
-                self.assign_role_in(tx, Some(actor), id, one, (*role, *from, *to))?;
+            for r in &roles {
+                self.assign_role_in(tx, Some(actor), &r.employee_id, &r.grant, r.checked)?;
             }
             // Moves after the roles: a manager who becomes a client manager today can take a book.
             let mut moved = 0;
-            for m in &req.moves {
-                let out = self.move_in(
-                    tx,
-                    actor,
-                    &Reassignment {
-                        company_ids: vec![],
-                        from_id: Some(m.from_id.clone()),
-                        to_id: m.to_id.clone(),
-                    },
-                    false,
-                    &ctx,
-                )?;
+            for m in dealt(tx, actor, &req.moves, today)? {
+                let out = self.move_in(tx, actor, &m, false, &ctx)?;
                 moved += out.moved;
                 for p in out.people {
                     if let Some(row) = rows.get_mut(&p.employee_id) {
@@ -173,7 +176,12 @@ impl App {
                 &id,
                 "department.split",
                 None::<&()>,
-                Some(&req),
+                Some(&Recorded {
+                    on: today,
+                    roles_changed: roles.len() as i64,
+                    clients_moved: moved,
+                    split: &req,
+                }),
             )?;
             Ok(SplitOutcome {
                 preview,
@@ -183,14 +191,123 @@ impl App {
                 this_month: this_month.clone(),
                 next_month: next_month.clone(),
                 people: rows.into_values().collect(),
+                history_months: vec![],
+                history: vec![],
             })
         };
         if preview {
-            self.db.rehearse(run)
+            let mut out = self.db.rehearse(run)?;
+            let (months, history) = self.split_history(actor, &roles, &req.moves, &people, &ctx)?;
+            out.history_months = months;
+            out.history = history;
+            Ok(out)
         } else {
             self.db.tx(run)
         }
     }
+
+    /// Each role change checked as its own grant would be (rights, dates), before writing.
+    fn split_roles(
+        &self,
+        actor: &Actor,
+        req: &Split,
+        today: chrono::NaiveDate,
+    ) -> AppResult<Vec<Checked>> {
+        let mut roles = Vec::with_capacity(req.roles.len());
+        for (i, r) in req.roles.iter().enumerate() {
+            let grant = NewRole {
+                role: r.role.clone(),
+                region_id: self
+                    .employee(&r.employee_id)
+                    .map_err(|_| {
+                        AppError::invalid(&format!("roles[{i}].employee_id"), "no such person")
+                    })?
+                    .region_id,
+                valid_from: today.to_string(),
+                valid_to: None,
+                replace: true,
+            };
+            let checked = self.role_checked(Some(actor), &r.employee_id, &grant)?;
+            if !SPLIT_ROLES.contains(&checked.0) {
+                return Err(AppError::invalid(
+                    &format!("roles[{i}].role"),
+                    "a split gives caller, sales_manager, client_manager or universal_manager",
+                ));
+            }
+            roles.push(Checked {
+                employee_id: r.employee_id.clone(),
+                grant,
+                checked,
+            });
+        }
+        Ok(roles)
+    }
+}
+
+/// A role change of the split, checked.
+pub(crate) struct Checked {
+    pub employee_id: String,
+    pub grant: NewRole,
+    pub checked: (Role, chrono::NaiveDate, Option<chrono::NaiveDate>),
+}
+
+/// What the audit trail keeps of a split: its day, its size and the request.
+#[derive(Serialize)]
+struct Recorded<'a> {
+    on: chrono::NaiveDate,
+    roles_changed: i64,
+    clients_moved: i64,
+    #[serde(flatten)]
+    split: &'a Split,
+}
+
+/// The moves as lists of clients: a whole book to one manager, or dealt in turn (largest
+/// revenue first, then by id, so the same data always deals the same way).
+pub(crate) fn dealt(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    moves: &[SplitMove],
+    today: chrono::NaiveDate,
+) -> AppResult<Vec<Reassignment>> {
+    let scope = crate::rights::company_scope(actor);
+    let mut out = Vec::new();
+    for (i, m) in moves.iter().enumerate() {
+        let takers = m.takers(i)?;
+        let (cond, vals) = scope.sql();
+        let book = tx.list::<Company>(
+            &Filter::new()
+                .eq("client_manager_id", m.from_id.as_str())
+                .raw(cond, vals)
+                .order("id", false),
+        )?;
+        let refs: Vec<&Company> = book.iter().collect();
+        let revenue = revenue_by_company(tx, &refs, today)?;
+        let mut ids: Vec<(rust_decimal::Decimal, String)> = book
+            .iter()
+            .map(|c| {
+                (
+                    revenue.get(&c.id).copied().unwrap_or_default(),
+                    c.id.clone(),
+                )
+            })
+            .collect();
+        ids.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut lists: Vec<Vec<String>> = vec![Vec::new(); takers.len()];
+        for (k, (_, id)) in ids.into_iter().enumerate() {
+            lists[k % takers.len()].push(id);
+        }
+        for (to, company_ids) in takers.into_iter().zip(lists) {
+            if company_ids.is_empty() {
+                continue;
+            }
+            out.push(Reassignment {
+                company_ids,
+                from_id: Some(m.from_id.clone()),
+                to_id: to,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The roles a split may give (the conveyor's and the universal one).

@@ -23,6 +23,7 @@ pub mod payroll;
 pub mod people;
 pub mod seller;
 pub mod shell;
+pub mod split;
 pub mod start;
 pub mod targets;
 pub mod whatif;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(seller::routes())
         .merge(client::routes())
         .merge(moves::routes())
+        .merge(split::routes())
         .merge(company::routes())
         .merge(dashboard::routes())
         .merge(payroll::routes())

@@ -245,7 +245,7 @@ async fn apply(State(s): State<AppState>, v: Viewer, Form(f): Form<Fields>) -> R
 }
 
 /// Each manager's portfolio, revenue and pay, before → after.
-fn outcome(v: &Viewer, o: &MoveOutcome) -> Markup {
+pub(crate) fn outcome(v: &Viewer, o: &MoveOutcome) -> Markup {
     let l = v.lang;
     let pay = |b: Option<Decimal>, a: Option<Decimal>| -> Markup {
         let show = |x: Option<Decimal>| x.map(rubles).unwrap_or_else(|| "—".into());

@@ -203,7 +203,10 @@ async fn people_page(
     };
     let body = html! {
         p { a href="/targets" { (l.t("Цели на месяц", "Monthly targets")) } " · "
-            a href="/plans" { (l.t("Планы оплаты", "Pay plans")) } }
+            a href="/plans" { (l.t("Планы оплаты", "Pay plans")) }
+            @if baton_app::rights::may(&v.actor, baton_app::rights::Action::MoveClients) {
+                " · " a href="/people/split" id="people-split" { (l.t("Переход на новую структуру", "The split")) }
+            } }
         (table)
         @if may(&v.actor, Action::ManagePeople) {
             div.card id="new-employee" {
