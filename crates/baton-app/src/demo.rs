@@ -16,7 +16,7 @@ use crate::conveyor::deals::{
     HandoverRequest, NewContract, NewInvoice, NewOrder, NewPayment, NewRefund,
 };
 use crate::conveyor::leads::{HandOffRequest, NewLead};
-use crate::conveyor::people::{NewEmployee, NewRole};
+use crate::conveyor::people::NewEmployee;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
 use crate::{App, PasswordCost};
@@ -1148,23 +1148,36 @@ fn split(
     for (ri, r) in regions.iter_mut().enumerate() {
         let ums = std::mem::take(&mut r.ums);
         let half = ums.len() / 2;
+        // One split per region, as a head would enter it (App::split): half the universal
+        // managers become client managers and keep their clients, the others sales managers
+        // whose clients are dealt in turn to the client managers.
+        let mut plan = crate::conveyor::split::Split::default();
+        let cms: Vec<String> = ums[..half].iter().map(|p| p.actor.id.clone()).collect();
+        for (i, p) in ums.iter().enumerate() {
+            let role = if i < half {
+                "client_manager"
+            } else {
+                "sales_manager"
+            };
+            plan.roles.push(crate::conveyor::split::SplitRole {
+                employee_id: p.actor.id.clone(),
+                role: role.into(),
+            });
+            if i >= half && !cms.is_empty() {
+                plan.moves.push(crate::conveyor::split::SplitMove {
+                    from_id: p.actor.id.clone(),
+                    to_ids: cms.clone(),
+                    ..Default::default()
+                });
+            }
+        }
+        g.app.split(&admin, plan)?;
         for (i, mut p) in ums.into_iter().enumerate() {
             let role = if i < half {
                 "client_manager"
             } else {
                 "sales_manager"
             };
-            g.app.assign_role(
-                Some(&admin),
-                &p.actor.id,
-                NewRole {
-                    role: role.into(),
-                    region_id: Some(r.id.clone()),
-                    valid_from: split_on.to_string(),
-                    valid_to: None,
-                    replace: true,
-                },
-            )?;
             g.refresh(&mut p)?;
             if let Some(l) = g.logins.iter_mut().find(|l| l.login == p.login) {
                 l.role = format!("{role} (universal_manager before {split_on})");
@@ -1173,28 +1186,6 @@ fn split(
                 r.cms.push(p)
             } else {
                 r.sms.push(p)
-            }
-        }
-        // The new sales managers' clients move to the client managers, in turn.
-        let mut turn = 0;
-        let sms: Vec<Actor> = r.sms.iter().map(|p| p.actor.clone()).collect();
-        for sm in sms {
-            let clients = g.app.companies(
-                &r.head.actor,
-                crate::conveyor::companies::CompanyQuery {
-                    client_manager_id: Some(sm.id.clone()),
-                    ..Default::default()
-                },
-                crate::Paging {
-                    page: 1,
-                    per_page: 500,
-                },
-            )?;
-            for c in clients.items {
-                let cm = &r.cms[turn % r.cms.len()].actor;
-                turn += 1;
-                g.tick();
-                g.app.assign_client_manager(&r.head.actor, &c.id, &cm.id)?;
             }
         }
         for i in 1..=2 * scale {

@@ -614,6 +614,25 @@ pub async fn split_preset(
     .await
 }
 
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQ {
+    /// A region's code: only the splits that concerned it.
+    #[param(max_length = 64)]
+    pub region: Option<String>,
+}
+
+pub async fn department_changes(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<ChangesQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.department_changes(&a, q.region.as_deref())
+    })
+    .await
+}
+
 pub async fn split_preview(
     State(s): State<AppState>,
     Auth(a): Auth,

@@ -388,6 +388,13 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
         ).body::<baton_app::conveyor::deals::HandoverRequest>().created::<baton_store::records::Handoff>(),
         r(
             M::GET,
+            "/api/department/changes",
+            "reports",
+            "The splits carried out, oldest first: when the department changed its shape",
+            get(department_changes),
+        ).query::<ChangesQ>().list::<baton_app::conveyor::split::DepartmentChange>(),
+        r(
+            M::GET,
             "/api/split/preset",
             "people",
             "A preset split (universal, mixed or conveyor) for a region's people as they are today: a draft to edit, preview and apply",

@@ -261,6 +261,7 @@ pub fn document() -> Value {
         reference::<crate::api::LeadSort>,
         reference::<crate::api::RegisterFormat>,
         reference::<crate::insight::OpenFlag>,
+        reference::<baton_app::conveyor::split_presets::Preset>,
     ] {
         f(&mut schemas);
     }

@@ -52,6 +52,7 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
         // The split asks both «manage people» and «move clients» (the same roles hold them).
         ("POST", "/api/split" | "/api/split/preview") => Some(MoveClients),
         ("GET", "/api/split/preset") => Some(ManagePeople),
+        ("GET", "/api/department/changes") => Some(ReadReports),
         ("GET", "/api/call-lists" | "/api/call-lists/{id}/queue") => None,
         ("POST", "/api/call-lists" | "/api/call-lists/{id}/items") => Some(ManageCallLists),
         ("POST", "/api/calls" | "/api/activities") => Some(LogCall),
@@ -845,6 +846,19 @@ async fn forms(s: Server) {
                 "/portfolio/move".into(),
                 MoveClients,
                 vec![("from", s.id("cm1")), ("to", s.id("cm1"))],
+                false,
+            ),
+            // No role changed and no book moved: a holder gets the wizard back with the error.
+            (
+                "/people/split/preview".into(),
+                MoveClients,
+                vec![("region", msk.clone())],
+                false,
+            ),
+            (
+                "/people/split".into(),
+                MoveClients,
+                vec![("region", msk.clone())],
                 false,
             ),
             (

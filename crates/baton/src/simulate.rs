@@ -231,6 +231,12 @@ fn print_replay(r: &Replay) {
             .map(|g| format!(", region {g}"))
             .unwrap_or_default()
     );
+    for c in &r.department_changes {
+        println!(
+            "The department changed its shape on {} ({} role change(s), {} client(s) moved): months before and after it were paid under different roles.",
+            c.on, c.roles_changed, c.clients_moved
+        );
+    }
     println!("Actual: what the plans in force paid (adjustments for earlier months apart).\n");
     for m in &r.months {
         let t = &m.totals;

@@ -168,6 +168,13 @@ impl App {
                 }
             }
             self.portfolios_after(tx, &mut rows, preview, &ctx)?;
+            let mut regions = Vec::new();
+            for p in &people {
+                let e: baton_store::records::Employee = tx.must(p)?;
+                regions.extend(e.region_id);
+            }
+            regions.sort();
+            regions.dedup();
             let id = self.new_id();
             self.audit(
                 tx,
@@ -178,6 +185,7 @@ impl App {
                 None::<&()>,
                 Some(&Recorded {
                     on: today,
+                    regions,
                     roles_changed: roles.len() as i64,
                     clients_moved: moved,
                     split: &req,
@@ -251,14 +259,104 @@ pub(crate) struct Checked {
     pub checked: (Role, chrono::NaiveDate, Option<chrono::NaiveDate>),
 }
 
-/// What the audit trail keeps of a split: its day, its size and the request.
+/// What the audit trail keeps of a split: its day, the regions of the people concerned, its
+/// size and the request.
 #[derive(Serialize)]
 struct Recorded<'a> {
     on: chrono::NaiveDate,
+    regions: Vec<String>,
     roles_changed: i64,
     clients_moved: i64,
     #[serde(flatten)]
     split: &'a Split,
+}
+
+/// A split carried out, as the audit trail recorded it (the dashboard and the replay show it).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DepartmentChange {
+    #[schema(value_type = String)]
+    pub on: chrono::NaiveDate,
+    /// Who carried it out.
+    pub by: String,
+    /// The codes of the regions whose people it concerned.
+    pub regions: Vec<String>,
+    pub roles_changed: i64,
+    pub clients_moved: i64,
+}
+
+impl App {
+    /// The splits carried out, oldest first, that concern the actor's regions (every one for
+    /// a reader of all regions); `region` (a code) narrows them to one region.
+    pub fn department_changes(
+        &self,
+        actor: &Actor,
+        region: Option<&str>,
+    ) -> AppResult<Vec<DepartmentChange>> {
+        require(actor, Action::ReadReports)?;
+        Ok(self
+            .splits_recorded()?
+            .into_iter()
+            .filter(|(_, ids)| {
+                actor.sees_all()
+                    || ids
+                        .iter()
+                        .any(|g| actor.region_id.as_deref() == Some(g.as_str()))
+            })
+            .map(|(c, _)| c)
+            .filter(|c| region.is_none_or(|r| c.regions.iter().any(|g| g == r)))
+            .collect())
+    }
+
+    /// Every split in the audit trail, oldest first, with the ids of the regions it concerned.
+    pub(crate) fn splits_recorded(&self) -> AppResult<Vec<(DepartmentChange, Vec<String>)>> {
+        #[derive(serde::Deserialize)]
+        struct Stored {
+            on: chrono::NaiveDate,
+            #[serde(default)]
+            regions: Vec<String>,
+            #[serde(default)]
+            roles_changed: i64,
+            #[serde(default)]
+            clients_moved: i64,
+        }
+        self.db.read(|tx| {
+            let codes: std::collections::HashMap<String, String> = tx
+                .query("SELECT id, code FROM regions", &[])?
+                .into_iter()
+                .map(|r| (r.text(0), r.text(1)))
+                .collect();
+            let rows = tx.query(
+                "SELECT a.after_json, e.name FROM audit_events a LEFT JOIN employees e ON e.id = a.actor_id \
+                 WHERE a.action = 'department.split' ORDER BY a.at, a.id",
+                &[],
+            )?;
+            let mut out = Vec::new();
+            for r in rows {
+                let Some(s) = r
+                    .opt_text(0)
+                    .and_then(|t| serde_json::from_str::<Stored>(&t).ok())
+                else {
+                    continue;
+                };
+                let regions = s
+                    .regions
+                    .iter()
+                    .filter_map(|g| codes.get(g).cloned())
+                    .collect();
+                out.push((
+                    DepartmentChange {
+                        on: s.on,
+                        by: r.opt_text(1).unwrap_or_default(),
+                        regions,
+                        roles_changed: s.roles_changed,
+                        clients_moved: s.clients_moved,
+                    },
+                    s.regions,
+                ));
+            }
+            Ok(out)
+        })
+    }
 }
 
 /// The moves as lists of clients: a whole book to one manager, or dealt in turn (largest

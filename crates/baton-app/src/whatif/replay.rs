@@ -126,6 +126,9 @@ pub struct Replay {
     /// Each person over the whole range, by name then id.
     pub people: Vec<PersonReplay>,
     pub totals: Totals,
+    /// Splits carried out inside the range (and the region): the months before and after
+    /// one are paid under different shapes of the department.
+    pub department_changes: Vec<crate::conveyor::split::DepartmentChange>,
 }
 
 /// The periods from `from` to `to`, both included.
@@ -340,7 +343,20 @@ impl App {
             });
         }
         let people = sorted(overall);
+        let (range_start, _) = period_bounds(&periods[0])?;
+        let (_, range_end) = period_bounds(&periods[periods.len() - 1])?;
+        let department_changes = self
+            .splits_recorded()?
+            .into_iter()
+            .filter(|(c, ids)| {
+                c.on >= range_start
+                    && c.on <= range_end
+                    && region.as_ref().is_none_or(|r| ids.contains(r))
+            })
+            .map(|(c, _)| c)
+            .collect();
         Ok(Replay {
+            department_changes,
             plan: DraftInfo {
                 name: plan.name.clone(),
                 role: plan.role.as_str().into(),

@@ -89,6 +89,9 @@ struct Data {
     costs: CostReport,
     aging: AgingReport,
     retention: RetentionView,
+    /// The latest split on or before the month's end (the department's shape since then).
+    change: Option<baton_app::conveyor::split::DepartmentChange>,
+    first: NaiveDate,
 }
 
 /// The month before the one `today` is in.
@@ -152,7 +155,10 @@ async fn dashboard(
             let today = app.today(&cfg);
             let period = period.unwrap_or_else(|| last_complete_month(today));
             let (first, last) = baton_app::payroll::month_bounds("period", &period)?;
-            let _ = first;
+            let change = app
+                .department_changes(&actor, region.as_deref())?
+                .into_iter()
+                .rfind(|c| c.on <= last);
             let funnel = app.funnel(
                 a,
                 &period,
@@ -183,6 +189,8 @@ async fn dashboard(
                 costs,
                 aging,
                 retention,
+                change,
+                first,
             })
         })
         .await,
@@ -208,6 +216,21 @@ async fn dashboard(
     let body = html! {
         (filter_form(l, &data.period, &data.regions, data.region.as_deref(), None))
         p.muted { (region_name) ", " (data.period) }
+        @if let Some(c) = &data.change {
+            p.note id="department-change" {
+                @if c.on > data.first {
+                    (l.t("В этом месяце отдел перешёл на новую структуру: ", "The department changed its shape this month: "))
+                } @else {
+                    (l.t("Структура отдела действует с ", "The department's shape holds since "))
+                }
+                (super::shell::date_str(&c.on.to_string()))
+                " (" (l.t("смен ролей", "role changes")) " — " (c.roles_changed) ", "
+                (l.t("клиентов передано", "clients moved")) " — " (c.clients_moved) ")"
+                @if c.on > data.first {
+                    ". " (l.t("Цифры месяца складываются из двух структур.", "The month's figures mix the two shapes."))
+                }
+            }
+        }
         nav.dash-toc aria-label=(l.t("Разделы панели", "Dashboard sections")) {
             a href="#funnel-card" { (l.t("Воронка", "Funnel")) }
             a href="#matrix-card" { (l.t("Матрица", "Matrix")) }

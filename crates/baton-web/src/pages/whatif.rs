@@ -310,6 +310,16 @@ fn replay_result(l: Lang, r: &Replay) -> Markup {
     html! {
         div id="replay-result" {
             h3 { (l.t("Результат", "Result")) ": " (r.plan.name) " (" (r.plan.role) "), " (r.from) " — " (r.to) }
+            @for c in &r.department_changes {
+                p.note.replay-change {
+                    (l.t("Отдел перешёл на новую структуру ", "The department changed its shape on "))
+                    (super::shell::date_str(&c.on.to_string()))
+                    " (" (l.t("смен ролей", "role changes")) " — " (c.roles_changed) ", "
+                    (l.t("клиентов передано", "clients moved")) " — " (c.clients_moved) "). "
+                    (l.t("Месяцы до и после оплачены при разных ролях: сравнивайте их по отдельности.",
+                         "Months before and after it were paid under different roles: compare them apart."))
+                }
+            }
             div.kpis {
                 div.kpi { b id="replay-actual" { (rub(t.actual)) } span { (l.t("начислено фактически", "actually paid")) } }
                 div.kpi { b id="replay-draft" { (rub(t.draft)) } span { (l.t("по черновику", "under the draft")) } }
