@@ -482,6 +482,18 @@ fn the_preview_replays_the_last_three_months_under_the_new_roles() {
             (h.before, h.after)
         };
         assert_eq!(total(&u1), pair("122000", "90000"));
+        // u3 had no portfolio target in August and September: that line paid nothing and the
+        // preview says so; the caller's plan needs no target.
+        let no_target = |who: &Actor| {
+            p.history
+                .iter()
+                .find(|h| h.employee_id == who.id)
+                .unwrap()
+                .no_target
+                .clone()
+        };
+        assert_eq!(no_target(&u3), vec!["3 % от оплат портфеля".to_string()]);
+        assert!(no_target(&u1).is_empty());
         assert_eq!(total(&u3), pair("125400", "109680"));
         // Money in JSON: two decimals.
         let json = serde_json::to_value(&p.history[0]).unwrap();

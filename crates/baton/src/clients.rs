@@ -290,6 +290,13 @@ pub fn split(file: &std::path::Path, preview: bool, format: &str, db: &str) -> R
                 rubles(h.before),
                 rubles(h.after)
             );
+            if !h.no_target.is_empty() {
+                println!(
+                    "  {:<28} no target in those months for: {}",
+                    "",
+                    h.no_target.join("; ")
+                );
+            }
         }
     }
     Ok(())

@@ -49,6 +49,9 @@ pub struct PersonHistory {
     #[schema(value_type = String)]
     #[serde(serialize_with = "baton_comp::number::money_text")]
     pub after: Decimal,
+    /// Lines of the new role that paid nothing for want of a target in some replayed month
+    /// (the plan's labels): targets are per role and month, and the new role had none then.
+    pub no_target: Vec<String>,
 }
 
 impl App {
@@ -78,7 +81,7 @@ impl App {
                 for m in &months {
                     pay.push(MonthPay {
                         period: m.clone(),
-                        before: self.month_total(tx, ctx, id, m)?,
+                        before: self.month_total(tx, ctx, id, m)?.0,
                         after: Decimal::ZERO,
                     });
                 }
@@ -88,6 +91,7 @@ impl App {
                     months: pay,
                     before: Decimal::ZERO,
                     after: Decimal::ZERO,
+                    no_target: vec![],
                 });
             }
             // The new roles from the first replayed month: the person's paid roles that reach
@@ -151,7 +155,13 @@ impl App {
             }
             for row in &mut rows {
                 for m in &mut row.months {
-                    m.after = self.month_total(tx, ctx, &row.employee_id, &m.period)?;
+                    let (total, missing) = self.month_total(tx, ctx, &row.employee_id, &m.period)?;
+                    m.after = total;
+                    for label in missing {
+                        if !row.no_target.contains(&label) {
+                            row.no_target.push(label);
+                        }
+                    }
                 }
                 row.before = row.months.iter().map(|m| m.before).sum();
                 row.after = row.months.iter().map(|m| m.after).sum();
@@ -162,14 +172,15 @@ impl App {
         Ok((months, history))
     }
 
-    /// A person's pay for a month as the data stands, without adjustments for earlier months.
+    /// A person's pay for a month as the data stands, without adjustments for earlier months,
+    /// and the labels of the lines that paid nothing for want of a target.
     fn month_total(
         &self,
         tx: &mut Tx<'_>,
         ctx: &MoveContext<'_>,
         id: &str,
         period: &str,
-    ) -> AppResult<Decimal> {
+    ) -> AppResult<(Decimal, Vec<String>)> {
         let job = Job {
             period,
             who: Who::Person(id),
@@ -178,10 +189,17 @@ impl App {
             adjust: false,
             thresholds: false,
         };
-        Ok(self
-            .compute_in(tx, ctx.cfg, &job, 0)?
-            .first()
-            .map(|s| s.total)
-            .unwrap_or_default())
+        let list = self.compute_in(tx, ctx.cfg, &job, 0)?;
+        let Some(s) = list.first() else {
+            return Ok((Decimal::ZERO, vec![]));
+        };
+        let missing = s
+            .parts
+            .iter()
+            .flat_map(|p| p.statement.lines.iter())
+            .filter(|l| l.status == baton_comp::engine::NO_TARGET)
+            .map(|l| l.label.clone())
+            .collect();
+        Ok((s.total, missing))
     }
 }

@@ -310,7 +310,12 @@ fn history(v: &Viewer, o: &SplitOutcome) -> Markup {
                 tbody {
                     @for h in &o.history {
                         tr {
-                            td { (h.name) }
+                            td {
+                                (h.name)
+                                @if !h.no_target.is_empty() {
+                                    br; small.warn { (l.t("нет цели: ", "no target: ")) (h.no_target.join("; ")) }
+                                }
+                            }
                             @for m in &h.months { td { (rubles(m.before)) " → " strong { (rubles(m.after)) } } }
                             td { (rubles(h.before)) " → " strong { (rubles(h.after)) } }
                         }
@@ -319,8 +324,8 @@ fn history(v: &Viewer, o: &SplitOutcome) -> Markup {
             }
         }
         p.muted { (l.t(
-            "Те же данные, пересчитанные расчётным движком: «до» — по ролям, которые были, «после» — как если бы новые роли и новые портфели действовали с первого из этих месяцев, по действующим планам оплаты. Корректировки прошлых периодов не включены.",
-            "The same data through the pay engine: \"before\" under the roles people held, \"after\" as if the new roles and books had held from the first of these months, under the plans in force. Adjustments for earlier periods are left out."
+            "Те же данные, пересчитанные расчётным движком: «до» — по ролям, которые были, «после» — как если бы новые роли и новые портфели действовали с первого из этих месяцев, по действующим планам оплаты. Корректировки прошлых периодов не включены. Цели ставятся на роль и месяц: строки новой роли, для которых в те месяцы цели не было, ничего не начисляют — это отмечено «нет цели».",
+            "The same data through the pay engine: \"before\" under the roles people held, \"after\" as if the new roles and books had held from the first of these months, under the plans in force. Adjustments for earlier periods are left out. Targets are set per role and month: lines of the new role that had no target in those months pay nothing, marked \"no target\"."
         )) }
     }
 }
