@@ -120,9 +120,9 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
         }
         p id="split-presets" {
             (l.t("Заготовки: ", "Presets: "))
-            (preset_link("universal", l.t("все — менеджеры полного цикла", "everyone universal")))
+            (preset_link("universal", l.t("все — универсальные менеджеры", "everyone universal")))
             " "
-            (preset_link("mixed", l.t("смешанная: колл-менеджеры + менеджеры полного цикла", "mixed: callers feeding universal managers")))
+            (preset_link("mixed", l.t("смешанная: менеджеры по звонкам + универсальные", "mixed: callers feeding universal managers")))
             " "
             (preset_link("conveyor", l.t("конвейер", "conveyor")))
         }
