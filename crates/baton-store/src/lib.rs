@@ -69,7 +69,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 10] = [
+const MIGRATIONS: [(&str, &str); 11] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -106,6 +106,10 @@ const MIGRATIONS: [(&str, &str); 10] = [
     (
         "0010_winning_payments",
         include_str!("../migrations/0010_winning_payments.sql"),
+    ),
+    (
+        "0011_universal_own_leads",
+        include_str!("../migrations/0011_universal_own_leads.sql"),
     ),
 ];
 

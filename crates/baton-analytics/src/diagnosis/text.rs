@@ -60,11 +60,15 @@ fn role_word(role: Role, lang: Lang) -> &'static str {
 }
 
 fn list(people: &[&PersonAssessment], names: &dyn Fn(Role, i64) -> String) -> String {
-    people
-        .iter()
-        .map(|p| names(p.role, p.id))
-        .collect::<Vec<_>>()
-        .join(", ")
+    // A universal manager is on both sides of the matrix: named once.
+    let mut out: Vec<String> = Vec::new();
+    for p in people {
+        let n = names(p.role, p.id);
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out.join(", ")
 }
 
 pub(super) fn explain(d: &Diagnosis, lang: Lang, names: &dyn Fn(Role, i64) -> String) -> String {

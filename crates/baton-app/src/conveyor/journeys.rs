@@ -25,6 +25,16 @@ pub(crate) enum Step {
     SecondOrder,
 }
 
+/// The leads (`l`) a universal manager opened for themselves, without a caller and without a
+/// warm-lead handoff, while holding that role: the funnel and the matrix count each as a warm
+/// lead handed by them to themselves and accepted. (A sales manager's own lead earns no caller
+/// credit, PRODUCT.md §2, and stays out.)
+pub(crate) const UNIVERSAL_OWN: &str = "l.caller_id IS NULL AND l.seller_id = l.owner_id \
+     AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.lead_id = l.id AND h.kind = 'lead') \
+     AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.employee_id = l.owner_id \
+       AND ra.role = 'universal_manager' AND ra.valid_from <= substr(l.created_at, 1, 10) \
+       AND (ra.valid_to IS NULL OR ra.valid_to > substr(l.created_at, 1, 10)))";
+
 /// The journey's date columns, in funnel order.
 pub(crate) const COLUMNS: [&str; 8] = [
     "first_call_on",
@@ -380,6 +390,24 @@ pub(crate) fn rebuild(tx: &mut Tx<'_>, tz: &Tz, now: &str) -> AppResult<()> {
             add(c, &r.text(3), "accepted", decided);
         }
         previous.insert(lead, status);
+    }
+    // A universal manager's own lead: handed by them to themselves and accepted when opened
+    // (the matrix reads the same leads, insight/matrix.rs).
+    for r in tx.query(
+        &format!(
+            "SELECT l.company_id, l.owner_id, l.created_at FROM leads l WHERE {UNIVERSAL_OWN}"
+        ),
+        &[],
+    )? {
+        let Some(c) = companies.get_mut(&r.text(0)) else {
+            continue;
+        };
+        if let Some(on) = local_day(&r.text(2), tz) {
+            earliest(&mut c.steps[2], Some(on));
+            earliest(&mut c.steps[3], Some(on));
+            add(c, &r.text(1), "warm_leads", on);
+            add(c, &r.text(1), "accepted", on);
+        }
     }
     // Meetings: a lead moved to the meeting stage, or a meeting logged outside any lead (one
     // logged on a lead is the same meeting as the lead's move); the client manager's kickoff is

@@ -358,6 +358,18 @@ impl App {
             let row = to_row(&lead, &stamp(now), stamp(now));
             tx.insert(&row)?;
             journeys::lead_opened(tx, &row.company_id, &row.source, &row.created_at)?;
+            // A universal manager's own lead is a warm lead they handed to themselves and
+            // accepted (docs/reports.md, "Universal managers in the instruments").
+            if !as_caller && actor.has(Role::UniversalManager) {
+                journeys::arrived(
+                    tx,
+                    &row.company_id,
+                    &actor.id,
+                    self.today(&cfg),
+                    &[journeys::Step::WarmLead, journeys::Step::Accepted],
+                    &["warm_leads", "accepted"],
+                )?;
+            }
             self.audit(
                 tx,
                 Some(actor),

@@ -155,7 +155,8 @@ impl App {
             }
             for row in &mut rows {
                 for m in &mut row.months {
-                    let (total, missing) = self.month_total(tx, ctx, &row.employee_id, &m.period)?;
+                    let (total, missing) =
+                        self.month_total(tx, ctx, &row.employee_id, &m.period)?;
                     m.after = total;
                     for label in missing {
                         if !row.no_target.contains(&label) {

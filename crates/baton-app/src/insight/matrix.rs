@@ -145,12 +145,28 @@ pub(crate) fn handoff_facts(
              FROM handoffs h JOIN leads l ON l.id = h.lead_id \
              WHERE h.kind = 'lead' AND h.created_at >= ? AND h.created_at < ?"
             .to_string();
+    let mut params: Vec<Value> = vec![lo.clone().into(), hi.clone().into()];
+    if let Some(r) = region {
+        sql.push_str(" AND l.region_id = ?");
+        params.push(r.into());
+    }
+    let mut rows = tx.query(&sql, &params)?;
+    // A universal manager's own lead is found and won by the same person: it counts as handed
+    // by them to themselves and accepted when opened, so the matrix and the diagnosis see the
+    // universal months too (docs/reports.md). A sales manager's own lead earns no caller
+    // credit (PRODUCT.md §2) and stays out.
+    let mut sql = format!(
+        "SELECT l.owner_id, l.owner_id, 'accepted', NULL, l.created_at, l.id, \
+         (SELECT MIN(c.won_on) FROM contracts c WHERE c.lead_id = l.id AND c.won_on IS NOT NULL) \
+         FROM leads l WHERE l.created_at >= ? AND l.created_at < ? AND {}",
+        crate::conveyor::journeys::UNIVERSAL_OWN
+    );
     let mut params: Vec<Value> = vec![lo.into(), hi.into()];
     if let Some(r) = region {
         sql.push_str(" AND l.region_id = ?");
         params.push(r.into());
     }
-    let rows = tx.query(&sql, &params)?;
+    rows.extend(tx.query(&sql, &params)?);
 
     // Collections of the companies won from these leads: (lead → won_on, payments).
     // Only the won leads' companies are read (through their contracts), by index: the
