@@ -109,6 +109,7 @@ fn the_web_application_in_a_real_browser() {
         story.relay(&b).await;
         story.rejection(&b).await;
         story.language(&b).await;
+        story.verdict(&b, today).await;
         story.what_if(&b).await;
         screenshots(&b, &summary, "1280").await;
         let _ = b.c.clone().close().await;
@@ -508,6 +509,42 @@ impl<'a> Story<'a> {
             .await
             .expect("html");
         assert!(band.contains("<svg"), "{band}");
+    }
+
+    /// The dashboard reaches its verdict (issue 16): the head of Saint Petersburg's default
+    /// dashboard names the demo's planted weak caller, and says over which window.
+    async fn verdict(&self, b: &Browser, today: chrono::NaiveDate) {
+        use chrono::Datelike;
+        b.login("head.spb").await;
+        b.go("/dashboard").await;
+        let text = |id: &'static str| async move {
+            b.c.find(Locator::Id(id))
+                .await
+                .unwrap_or_else(|_| panic!("#{id}"))
+                .text()
+                .await
+                .expect("text")
+        };
+        let verdict = text("matrix-verdict").await;
+        assert!(
+            verdict.contains(&self.s.weak_caller) && verdict.starts_with("Слабое звено"),
+            "{verdict}"
+        );
+        // The last six complete months and the current one.
+        let first = today.with_day(1).expect("day 1");
+        let from = first
+            .checked_sub_months(chrono::Months::new(6))
+            .expect("six months back");
+        let window = format!(
+            "{:04}-{:02} — {:04}-{:02}",
+            from.year(),
+            from.month(),
+            today.year(),
+            today.month()
+        );
+        let scope = text("matrix-scope").await;
+        assert!(scope.contains(&window), "{scope}");
+        assert!(scope.contains("Санкт-Петербург"), "{scope}");
     }
 
     async fn language(&self, b: &Browser) {

@@ -122,6 +122,14 @@ async fn dashboard(s: Server) {
     ] {
         assert!(html.contains(id), "{id} missing");
     }
+    // The matrix's window is asked with from and to, and said on the page.
+    let (status, html) = get(&s, &head, "/dashboard?from=2020-01&to=2020-02").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("2020-01 — 2020-02"), "{html}");
+    assert!(html.contains(r#"id="matrix-verdict""#), "{html}");
+    let (status, html) = get(&s, &head, "/dashboard?from=2020-13").await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("2020-13"), "{html}");
     // The path form shows the same month.
     let (status, same) = get(&s, &head, &format!("/dashboard/{month}/msk")).await;
     assert_eq!(status, 200);

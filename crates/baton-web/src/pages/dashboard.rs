@@ -54,14 +54,30 @@ pub struct DashQ {
     pub list: ListQuery,
 }
 
+/// The matrix's and the diagnosis's window, `?from=YYYY-MM&to=YYYY-MM` (default: the last six
+/// complete months and the current one).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct WindowQ {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// How many complete months before the current one the default window holds.
+const WINDOW_MONTHS: u32 = 6;
+
 /// The dashboard of `?period=YYYY-MM&region=CODE` (default: the last complete month, the
 /// viewer's region or all).
-async fn dashboard_q(s: State<AppState>, v: Viewer, Query(q): Query<DashQ>) -> PageResult {
+async fn dashboard_q(
+    s: State<AppState>,
+    v: Viewer,
+    Query(q): Query<DashQ>,
+    Query(w): Query<WindowQ>,
+) -> PageResult {
     let period = q.period.clone().filter(|p| !p.trim().is_empty());
     let region = q.region.clone().filter(|p| !p.trim().is_empty());
     let key = memo::key(&v);
     let state = s.0.clone();
-    memo::remembered(&state, key, dashboard(s, v, period, region, q.list)).await
+    memo::remembered(&state, key, dashboard(s, v, period, region, w, q.list)).await
 }
 
 /// The same at `/dashboard/YYYY-MM/CODE` (`all` for every region): the path the plan-fact
@@ -71,11 +87,12 @@ async fn dashboard_path(
     v: Viewer,
     Path((period, region)): Path<(String, String)>,
     Query(list): Query<ListQuery>,
+    Query(w): Query<WindowQ>,
 ) -> PageResult {
     let region = Some(region).filter(|r| r != "all" && !r.is_empty());
     let key = memo::key(&v);
     let state = s.0.clone();
-    memo::remembered(&state, key, dashboard(s, v, Some(period), region, list)).await
+    memo::remembered(&state, key, dashboard(s, v, Some(period), region, w, list)).await
 }
 
 /// Everything the dashboard shows, computed by the report methods.
@@ -92,6 +109,9 @@ struct Data {
     /// The latest split on or before the month's end (the department's shape since then).
     change: Option<baton_app::conveyor::split::DepartmentChange>,
     first: NaiveDate,
+    /// The matrix's window (months).
+    from: String,
+    to: String,
 }
 
 /// The month before the one `today` is in.
@@ -120,12 +140,26 @@ async fn dashboard(
     v: Viewer,
     period: Option<String>,
     region: Option<String>,
+    window: WindowQ,
     list: ListQuery,
 ) -> PageResult {
     forbidden_unless_leading(&v)?;
-    if let Some(p) = period.as_deref()
-        && let Err(e) = baton_app::payroll::month_bounds("period", p)
-    {
+    let from = window.from.clone().filter(|p| !p.trim().is_empty());
+    let to = window.to.clone().filter(|p| !p.trim().is_empty());
+    let wrong = [
+        ("period", period.as_deref()),
+        ("from", from.as_deref()),
+        ("to", to.as_deref()),
+    ]
+    .into_iter()
+    .find_map(|(field, m)| {
+        m.and_then(|m| {
+            baton_app::payroll::month_bounds(field, m)
+                .err()
+                .map(|e| (m, e))
+        })
+    });
+    if let Some((p, e)) = wrong {
         let sees_all = v.actor.sees_all();
         let regions = or_fail(
             v.lang,
@@ -139,7 +173,9 @@ async fn dashboard(
             .await,
         )?;
         let l = v.lang;
-        let body = filter_form(l, p, &regions, region.as_deref(), Some(&message(&e)));
+        let _ = p;
+        let shown = period.clone().unwrap_or_default();
+        let body = filter_form(l, &shown, &regions, region.as_deref(), Some(&message(&e)));
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             page(&v, l.t("Панель руководителя", "Head's dashboard"), body),
@@ -155,6 +191,16 @@ async fn dashboard(
             let today = app.today(&cfg);
             let period = period.unwrap_or_else(|| last_complete_month(today));
             let (first, last) = baton_app::payroll::month_bounds("period", &period)?;
+            let to = to.unwrap_or_else(|| baton_app::payroll::period_of(today));
+            let from = from.unwrap_or_else(|| {
+                let (start, _) =
+                    baton_app::payroll::month_bounds("to", &to).unwrap_or((today, today));
+                baton_app::payroll::period_of(
+                    start
+                        .checked_sub_months(chrono::Months::new(WINDOW_MONTHS))
+                        .unwrap_or(start),
+                )
+            });
             let change = app
                 .department_changes(&actor, region.as_deref())?
                 .into_iter()
@@ -168,17 +214,15 @@ async fn dashboard(
                     ..Default::default()
                 },
             )?;
-            let matrix = app.matrix(a, &period, &period, region.as_deref())?;
+            let matrix = app.matrix(a, &from, &to, region.as_deref())?;
             let plan_fact = app.plan_fact(a, &period, region.as_deref())?;
             let costs = app.costs(a, &period, &period, region.as_deref(), None)?;
             let as_of = last.min(today).format("%Y-%m-%d").to_string();
             let aging = app.aging(a, Some(&as_of), None, region.as_deref())?;
             let retention = app.retention(a, &period, Some(12), region.as_deref())?;
-            let regions = if actor.sees_all() {
-                app.regions()?
-            } else {
-                Vec::new()
-            };
+            // Every region's name (a head's page names their own); the chooser only for those
+            // who see every region.
+            let regions = app.regions()?;
             Ok(Data {
                 period,
                 region: funnel.region.clone(),
@@ -191,6 +235,8 @@ async fn dashboard(
                 retention,
                 change,
                 first,
+                from,
+                to,
             })
         })
         .await,
@@ -214,7 +260,13 @@ async fn dashboard(
         })
         .unwrap_or_else(|| l.t("все регионы", "all regions").to_string());
     let body = html! {
-        (filter_form(l, &data.period, &data.regions, data.region.as_deref(), None))
+        (filter_form(
+            l,
+            &data.period,
+            if v.actor.sees_all() { &data.regions } else { &[] },
+            data.region.as_deref(),
+            None,
+        ))
         p.muted { (region_name) ", " (data.period) }
         @if let Some(c) = &data.change {
             p.note id="department-change" {
@@ -241,7 +293,7 @@ async fn dashboard(
             a href="#retention" { (l.t("Удержание", "Retention")) }
         }
         (funnel_section(l, &data.funnel))
-        (matrix_section(l, &data.matrix))
+        (matrix_section(l, &data, &region_name))
         section.card id="plan-fact" {
             h2 { (l.t("План и факт по людям", "Plan against fact per person")) }
             (plan_fact_chart(l, &data.plan_fact))
@@ -398,7 +450,8 @@ fn conv_text(r: Option<&baton_analytics::diagnosis::RateInterval>) -> String {
     }
 }
 
-fn matrix_section(l: Lang, m: &MatrixReport) -> Markup {
+fn matrix_section(l: Lang, data: &Data, region_name: &str) -> Markup {
+    let m = &data.matrix;
     let pm = &m.matrix;
     let rows: Vec<String> = pm.caller_ids.iter().map(|id| m.name(id)).collect();
     let cols: Vec<String> = pm.sales_manager_ids.iter().map(|id| m.name(id)).collect();
@@ -453,12 +506,27 @@ fn matrix_section(l: Lang, m: &MatrixReport) -> Markup {
     let d = &pm.diagnosis;
     html! {
         section.card id="matrix-card" {
-            h2 { (l.t("Матрица: менеджер по звонкам × МПП", "Matrix: caller × sales manager")) }
+            h2 { (l.t("Матрица и слабое звено", "The matrix and the weak link")) }
+            form.inline method="get" action="/dashboard" id="matrix-window" {
+                input type="hidden" name="period" value=(data.period);
+                @if let Some(r) = &data.region { input type="hidden" name="region" value=(r); }
+                label { span { (l.t("Лиды, переданные с", "Leads handed from")) " " }
+                    input type="month" name="from" value=(data.from) required; }
+                label { span { (l.t("по", "to")) " " }
+                    input type="month" name="to" value=(data.to) required; }
+                button type="submit" { (l.t("Показать", "Show")) }
+            }
+            p.muted id="matrix-scope" {
+                (l.t("Окно", "Window")) ": " (data.from) " — " (data.to) "; " (region_name) "; "
+                (l.t("передано лидов", "leads handed")) " " (pm.total.handed) ", "
+                (l.t("принято", "accepted")) " " (pm.total.accepted)
+            }
+            p.conclusion id="matrix-verdict" { (m.conclusion(dl)) }
             p.explain { (l.t(
-                "Строки — менеджеры по звонкам, столбцы — МПП. В клетке: стали клиентами / принято; цвет — конверсия (красный — низкая, зелёный — высокая); наведите, чтобы увидеть 95-процентный интервал.",
-                "Rows are callers, columns sales managers. A cell shows converted / accepted; the colour is the conversion (red low, green high); hover for the 95 % interval.")) }
+                "Строки — менеджеры по звонкам, столбцы — МПП. В клетке: стали клиентами / принято; цвет — конверсия (красный — низкая, зелёный — высокая); наведите, чтобы увидеть 95-процентный интервал. Свои лиды универсального менеджера — на пересечении его строки и столбца.",
+                "Rows are callers, columns sales managers. A cell shows converted / accepted; the colour is the conversion (red low, green high); hover for the 95 % interval. A universal manager's own leads sit where their row meets their column.")) }
             @if rows.is_empty() || cols.is_empty() {
-                p.muted id="matrix" { (l.t("В этом месяце тёплых лидов не передавали.", "No warm leads were handed on in this month.")) }
+                p.muted id="matrix" { (l.t("В этом окне тёплых лидов не передавали.", "No warm leads were handed on in this window.")) }
             } @else {
                 (chart::heat("matrix", l.t("Матрица конверсии", "Conversion matrix"), &rows, &cols, &cells))
             }
@@ -467,8 +535,7 @@ fn matrix_section(l: Lang, m: &MatrixReport) -> Markup {
                 ", " (l.t("оплаты", "collections")) " " (money(pm.total.collections)) }
         }
         section.card id="diagnosis" {
-            h2 { (l.t("Слабое звено", "The weak link")) }
-            p.conclusion { (m.conclusion(dl)) }
+            h2 { (l.t("Слабое звено: кто как оценён", "The weak link: each person's assessment")) }
             @if !d.people.is_empty() {
                 div.scroll { table {
                     thead { tr {
