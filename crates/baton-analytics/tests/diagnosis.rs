@@ -582,3 +582,54 @@ proptest! {
         prop_assert_eq!(diagnose(&pairs).expect("valid"), diagnose(&split).expect("valid"));
     }
 }
+
+/// Issue 16 §4: the headline agrees with the numbers. On simulated departments (12 months, a
+/// weak caller, a weak sales manager or none): "no one is below" only when no one is likelier
+/// the weak link than no one; "most likely X" only when X is, without the probability to name
+/// them; and at least one department takes each of those two headlines.
+#[test]
+fn the_headline_never_says_no_one_against_its_own_numbers() {
+    let config = GeneratorConfig::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(16);
+    let (mut no_one, mut most_likely) = (0, 0);
+    for i in 0..240 {
+        let kind = TruthKind::ALL[i % 3];
+        let dept = simulated::generate(&config, 12, kind, &mut rng);
+        let d = diagnose(&dept.pairs).expect("diagnosis");
+        let top = d
+            .people
+            .iter()
+            .filter_map(|p| match p.verdict {
+                Verdict::NotBelow { probability } => Some(probability),
+                _ => None,
+            })
+            .fold(0.0_f64, f64::max);
+        let p0 = d.probability_no_one.unwrap_or(1.0);
+        let name = |role: Role, id: i64| format!("{role:?}{id}");
+        match d.conclusion {
+            Conclusion::NoOneBelow => {
+                no_one += 1;
+                assert!(top <= p0, "{top} > {p0}");
+                assert!(d.explain(Lang::Ru, &name).starts_with("Никто не оказался"));
+            }
+            Conclusion::MostLikely {
+                role,
+                id,
+                probability,
+                probability_no_one,
+            } => {
+                most_likely += 1;
+                assert!(probability > probability_no_one);
+                assert_eq!(probability, top);
+                assert!(probability < d.config.threshold);
+                let ru = d.explain(Lang::Ru, &name);
+                assert!(
+                    ru.starts_with(&format!("Скорее всего, слабое звено — {}", name(role, id))),
+                    "{ru}"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(no_one > 0 && most_likely > 0, "{no_one} {most_likely}");
+}

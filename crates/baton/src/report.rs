@@ -40,7 +40,8 @@ pub enum ReportCmd {
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
     },
-    /// Only the weak-link diagnosis in words (the conclusion of `report matrix`).
+    /// Only the weak-link diagnosis (the conclusion of `report matrix`): in words, or with
+    /// every person's assessment as JSON or CSV.
     Diagnosis {
         #[arg(long)]
         from: String,
@@ -50,6 +51,8 @@ pub enum ReportCmd {
         region: Option<String>,
         #[arg(long, default_value = "ru")]
         lang: String,
+        #[arg(long, default_value = "text")]
+        format: String,
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
     },
@@ -239,6 +242,94 @@ macro_rules! say {
             println!($($t)*);
         }
     };
+}
+
+/// The diagnosis as data: the window, the conclusion in words and as a code, and everyone's
+/// assessment by name.
+#[derive(Serialize)]
+struct DiagnosisOut {
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    region: Option<String>,
+    /// weak_link, most_likely, no_one_below or not_enough_data.
+    conclusion: &'static str,
+    /// The person the conclusion names (weak link or most likely).
+    named: Option<String>,
+    probability: Option<f64>,
+    probability_no_one: Option<f64>,
+    text: String,
+    accepted: u64,
+    converted: u64,
+    people: Vec<AssessedOut>,
+}
+
+#[derive(Serialize)]
+struct AssessedOut {
+    name: String,
+    role: &'static str,
+    accepted: u64,
+    converted: u64,
+    conversion: f64,
+    probability_below: Option<f64>,
+    /// below, not_below or not_enough_data.
+    verdict: &'static str,
+}
+
+fn diagnosis_out(
+    r: &baton_app::insight::matrix::MatrixReport,
+    l: baton_analytics::diagnosis::Lang,
+) -> DiagnosisOut {
+    use baton_analytics::diagnosis::{Conclusion, Role, Verdict};
+    let pm = &r.matrix;
+    let d = &pm.diagnosis;
+    let who = |role: Role, id: i64| r.name(pm.person_id(role, id).unwrap_or(""));
+    let (conclusion, named, probability) = match &d.conclusion {
+        Conclusion::WeakLink {
+            role,
+            id,
+            probability,
+        } => ("weak_link", Some(who(*role, *id)), Some(*probability)),
+        Conclusion::MostLikely {
+            role,
+            id,
+            probability,
+            ..
+        } => ("most_likely", Some(who(*role, *id)), Some(*probability)),
+        Conclusion::NoOneBelow => ("no_one_below", None, None),
+        Conclusion::NotEnoughData { .. } => ("not_enough_data", None, None),
+    };
+    DiagnosisOut {
+        from: r.from,
+        to: r.to,
+        region: r.region.clone(),
+        conclusion,
+        named,
+        probability,
+        probability_no_one: d.probability_no_one,
+        text: r.conclusion(l).to_string(),
+        accepted: d.accepted,
+        converted: d.converted,
+        people: d
+            .people
+            .iter()
+            .map(|p| AssessedOut {
+                name: who(p.role, p.id),
+                role: match p.role {
+                    Role::Caller => "caller",
+                    Role::SalesManager => "sales_manager",
+                },
+                accepted: p.accepted,
+                converted: p.converted,
+                conversion: p.conversion.rate,
+                probability_below: p.probability_below,
+                verdict: match p.verdict {
+                    Verdict::CrediblyBelow { .. } => "below",
+                    Verdict::NotEnoughData { .. } => "not_enough_data",
+                    _ => "not_below",
+                },
+            })
+            .collect(),
+    }
 }
 
 fn json_or_text<T: Serialize>(format: &str, v: &T, text: impl FnOnce(&T)) -> Result<()> {
@@ -457,13 +548,44 @@ pub fn run(what: ReportCmd) -> Result<()> {
             to,
             region,
             lang: l,
+            format,
             db,
         } => {
             let l = lang(&l)?;
             let r = open(&db)?
                 .matrix(None, &from, &to, region.as_deref())
                 .map_err(anyhow::Error::msg)?;
-            say!("{}", r.conclusion(l));
+            let out = diagnosis_out(&r, l);
+            match format.as_str() {
+                "text" => say!("{}", r.conclusion(l)),
+                _ => json_or_text(&format, &out, |o| {
+                    let header = [
+                        "person",
+                        "role",
+                        "accepted",
+                        "converted",
+                        "conversion",
+                        "probability_below",
+                        "verdict",
+                    ];
+                    let rows: Vec<Vec<String>> = o
+                        .people
+                        .iter()
+                        .map(|p| {
+                            vec![
+                                p.name.clone(),
+                                p.role.into(),
+                                p.accepted.to_string(),
+                                p.converted.to_string(),
+                                pct(Some(p.conversion)),
+                                pct(p.probability_below),
+                                p.verdict.into(),
+                            ]
+                        })
+                        .collect();
+                    table(&header, &rows);
+                })?,
+            }
         }
         ReportCmd::Funnel {
             from,

@@ -352,6 +352,14 @@ pub enum Conclusion {
         id: i64,
         probability: f64,
     },
+    /// No one is credibly below, but this person is more likely the weak link than no one is
+    /// (issue 16: the headline never says "no one" against its own numbers).
+    MostLikely {
+        role: Role,
+        id: i64,
+        probability: f64,
+        probability_no_one: f64,
+    },
     NoOneBelow,
     NotEnoughData {
         shortage: DataShortage,
@@ -718,5 +726,22 @@ fn conclude(
             shortage: DataShortage::CannotRuleOutHalving { people: unresolved },
         };
     }
-    Conclusion::NoOneBelow
+    let no_one = diagnosis.probability_no_one.unwrap_or(1.0);
+    let top = diagnosis
+        .people
+        .iter()
+        .filter_map(|p| match p.verdict {
+            Verdict::NotBelow { probability } => Some((p, probability)),
+            _ => None,
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.id.cmp(&a.0.id)));
+    match top {
+        Some((p, probability)) if probability > no_one => Conclusion::MostLikely {
+            role: p.role,
+            id: p.id,
+            probability,
+            probability_no_one: no_one,
+        },
+        _ => Conclusion::NoOneBelow,
+    }
 }

@@ -111,6 +111,32 @@ pub(super) fn explain(d: &Diagnosis, lang: Lang, names: &dyn Fn(Role, i64) -> St
                 });
             }
         }
+        Conclusion::MostLikely {
+            role,
+            id,
+            probability: prob,
+            probability_no_one,
+        } => {
+            let name = names(*role, *id);
+            let role = role_word(*role, lang);
+            let (prob, p0) = (
+                probability(*prob, lang),
+                probability(*probability_no_one, lang),
+            );
+            let required = probability(d.config.threshold, lang);
+            lines.push(match lang {
+                Lang::En => format!(
+                    "Most likely the weak link is {name} ({role}), but not yet certain: probability \
+                     {prob}, short of the {required} required to name anyone; the probability that \
+                     no one is a weak link: {p0}."
+                ),
+                Lang::Ru => format!(
+                    "Скорее всего, слабое звено — {name} ({role}), но уверенности пока нет: \
+                     вероятность {prob}, а чтобы назвать, нужно не меньше {required}; вероятность \
+                     того, что слабого звена нет, — {p0}."
+                ),
+            });
+        }
         Conclusion::NoOneBelow => {
             lines.push(
                 match lang {

@@ -134,6 +134,8 @@ pub struct ValidationRow {
     pub model_not_enough_data: usize,
     /// Departments where the model's conclusion was "no one is credibly below".
     pub model_no_one_below: usize,
+    /// Departments told "most likely X, not yet certain" (no one named).
+    pub model_most_likely: usize,
     /// Departments the model could not diagnose (an error); zero in every run so far.
     pub model_errors: usize,
     /// The model's conclusions by truth.
@@ -342,6 +344,7 @@ pub fn validate_with(config: &ValidationConfig) -> ValidationTable {
             model: Scores::default(),
             model_not_enough_data: 0,
             model_no_one_below: 0,
+            model_most_likely: 0,
             model_errors: 0,
             conclusions: ConclusionsByTruth::default(),
             reference: Scores::default(),
@@ -363,6 +366,10 @@ pub fn validate_with(config: &ValidationConfig) -> ValidationTable {
                         Conclusion::WeakLink { role, id, .. } => Some((role, id)),
                         Conclusion::NoOneBelow => {
                             row.model_no_one_below += 1;
+                            None
+                        }
+                        Conclusion::MostLikely { .. } => {
+                            row.model_most_likely += 1;
                             None
                         }
                         Conclusion::NotEnoughData { .. } => {
