@@ -7,9 +7,9 @@
 //! - **by activity**: for each step, what happened in the period, whenever the company started:
 //!   the events dated in it for the steps that repeat (calls, conversations with the decision
 //!   maker, warm leads, acceptances, meetings — [`activity`] takes their counts), and the
-//!   companies reaching the once-only steps (first contract, first payment, second order). The
-//!   ratio between steps compares different companies and is a throughput ratio, not a
-//!   conversion.
+//!   companies reaching the once-only steps (first contract, first payment, second order). It is
+//!   throughput: counts of different companies and events, so it gives no ratio between steps
+//!   (a "128 % of first payments" read as a conversion misled heads; issue 16).
 //!
 //! Median days between steps are taken over the companies that reached both steps (in the
 //! cohort view: of the cohort; in the activity view: those that reached the later step for the
@@ -49,8 +49,8 @@ pub struct Step {
     pub step: &'static str,
     /// Companies at this step (see the view).
     pub count: u64,
-    /// By cohort: the share of the companies at the previous step that reached this one; by
-    /// activity: count / the previous step's count. None for the first step or after a zero.
+    /// By cohort: the share of the companies at the previous step that reached this one (never
+    /// above 1). None for the first step, after a zero, and always in the activity view.
     pub from_previous: Option<f64>,
     /// Median days from the previous step's date to this one, over the companies that have both.
     pub median_days_from_previous: Option<f64>,
@@ -93,10 +93,6 @@ pub fn activity(
             step.count = *n;
         }
     }
-    for i in 1..f.steps.len() {
-        let prev = f.steps[i - 1].count;
-        f.steps[i].from_previous = (prev > 0).then(|| f.steps[i].count as f64 / prev as f64);
-    }
     f
 }
 
@@ -125,16 +121,18 @@ pub fn funnel(journeys: &[Journey], view: View, from: NaiveDate, to: NaiveDate) 
         } else {
             let prev = steps[i - 1].count;
             // By cohort: of the companies that reached the previous step, the share that reached
-            // this one (a company can skip a step, e.g. no handoff under universal managers).
-            // By activity: the ratio of the two counts.
-            let reached = match view {
-                View::Cohort => chosen
-                    .iter()
-                    .filter(|j| j.steps[i - 1].is_some() && j.steps[i].is_some())
-                    .count() as u64,
-                View::Activity => count,
+            // this one (a company can skip a step, e.g. a lead moved to a meeting without a
+            // handoff). By activity: none (throughput, not a conversion).
+            let ratio = match view {
+                View::Cohort => {
+                    let reached = chosen
+                        .iter()
+                        .filter(|j| j.steps[i - 1].is_some() && j.steps[i].is_some())
+                        .count() as u64;
+                    (prev > 0).then(|| reached as f64 / prev as f64)
+                }
+                View::Activity => None,
             };
-            let ratio = (prev > 0).then(|| reached as f64 / prev as f64);
             let days: Vec<i64> = chosen
                 .iter()
                 .filter(at_step)

@@ -442,30 +442,26 @@ fn pair_cells(name: String, p: &PairRow) -> Vec<String> {
 
 fn print_funnel(title: &str, f: &Funnel) {
     say!("\n{title}");
+    // The activity view is throughput: counts only, no ratio between steps.
+    let cohort = f.view == baton_analytics::funnel::View::Cohort;
     let rows: Vec<Vec<String>> = f
         .steps
         .iter()
         .map(|s| {
-            vec![
-                s.step.to_string(),
-                s.count.to_string(),
-                pct(s.from_previous),
-                days(s.median_days_from_previous),
-            ]
+            let mut row = vec![s.step.to_string(), s.count.to_string()];
+            if cohort {
+                row.push(pct(s.from_previous));
+            }
+            row.push(days(s.median_days_from_previous));
+            row
         })
         .collect();
-    table(
-        &[
-            "step",
-            match f.view {
-                baton_analytics::funnel::View::Cohort => "companies",
-                baton_analytics::funnel::View::Activity => "count",
-            },
-            "from previous",
-            "median days",
-        ],
-        &rows,
-    );
+    let header: &[&str] = if cohort {
+        &["step", "companies", "from previous", "median days"]
+    } else {
+        &["step", "count", "median days"]
+    };
+    table(header, &rows);
 }
 
 pub fn run(what: ReportCmd) -> Result<()> {
@@ -633,7 +629,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                     &r.by_cohort,
                 );
                 print_funnel(
-                    "BY ACTIVITY: the period's events by their dates (calls, DM conversations, warm leads handed and accepted, meetings) and the companies reaching their first contract, first payment and second order in it (a throughput ratio, not a conversion)",
+                    "BY ACTIVITY: the period's events by their dates (calls, DM conversations, warm leads handed and accepted, meetings) and the companies reaching their first contract, first payment and second order in it (throughput: counts only, not a conversion)",
                     &r.by_activity,
                 );
             })?;

@@ -391,8 +391,8 @@ fn one_funnel(l: Lang, f: &Funnel, key: &str, label: &str) -> Markup {
             table id=(format!("funnel-{key}")) {
                 thead { tr {
                     th scope="col" { (l.t("Шаг", "Step")) }
-                    th.num scope="col" { (l.t("Компаний", "Companies")) }
-                    th.num scope="col" { (if key == "cohort" { l.t("Конверсия шага", "Step conversion") } else { l.t("Отношение к шагу выше", "Ratio to the step above") }) }
+                    th.num scope="col" { (if key == "cohort" { l.t("Компаний", "Companies") } else { l.t("Событий и компаний", "Events and companies") }) }
+                    @if key == "cohort" { th.num scope="col" { (l.t("Конверсия шага", "Step conversion")) } }
                     th.num scope="col" { (l.t("Медиана дней от шага выше", "Median days from the step above")) }
                 } }
                 tbody {
@@ -400,7 +400,7 @@ fn one_funnel(l: Lang, f: &Funnel, key: &str, label: &str) -> Markup {
                         tr {
                             td { (step_name(l, s.step)) }
                             td.num id=(format!("funnel-{key}-{}", s.step)) { (count(s.count as i64)) }
-                            td.num { (s.from_previous.map(percent).unwrap_or_else(|| "—".into())) }
+                            @if key == "cohort" { td.num { (s.from_previous.map(percent).unwrap_or_else(|| "—".into())) } }
                             td.num { (days(s.median_days_from_previous, l)) }
                         }
                     }
@@ -427,8 +427,8 @@ fn funnel_section(l: Lang, f: &FunnelReport) -> Markup {
                 }
                 div.fv.fv-activity {
                     p.explain { (l.t(
-                        "События месяца по их датам, когда бы компания ни начала: каждый звонок, разговор с ЛПР, переданный и принятый лид, встреча; для первого договора, первой оплаты и повторного заказа — компании, дошедшие до них в этом месяце. Отношение между шагами — пропускная способность, а не конверсия.",
-                        "The month's events by their dates, whenever the company started: every call, DM conversation, warm lead handed and accepted, meeting; for the first contract, first payment and second order, the companies reaching them this month. The ratio between steps is throughput, not a conversion.")) }
+                        "События месяца по их датам, когда бы компания ни начала: каждый звонок, разговор с ЛПР, переданный и принятый лид, встреча; для первого договора, первой оплаты и повторного заказа — компании, дошедшие до них в этом месяце. Это пропускная способность, а не конверсия: шаги считают разные компании, поэтому процентов между ними нет — конверсию показывает вид «по когорте».",
+                        "The month's events by their dates, whenever the company started: every call, DM conversation, warm lead handed and accepted, meeting; for the first contract, first payment and second order, the companies reaching them this month. This is throughput, not a conversion: the steps count different companies, so there are no percentages between them; the cohort view shows the conversion.")) }
                     (one_funnel(l, &f.by_activity, "activity", l.t("Воронка активности", "Activity funnel")))
                 }
             }
