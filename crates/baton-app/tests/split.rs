@@ -42,104 +42,12 @@ use baton_app::conveyor::portfolios::Reassignment;
 use baton_app::{Actor, App};
 use baton_domain::Money;
 use baton_store::scratch::ScratchDb;
-use common::{World, at};
+use common::{World, at, invoice, pay, won_in};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
-}
-
-/// `who` wins a company in June: signed on the 3rd, 100 000 paid on `paid`.
-fn won_in_june(w: &World, who: &Actor, inn: &str, name: &str, paid: &str) -> String {
-    let app = &w.app;
-    at(&w.clock, "2026-06-02");
-    let company = app
-        .create_company(
-            who,
-            NewCompany {
-                inn: inn.into(),
-                name: name.into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .company
-        .id;
-    app.log_call(
-        who,
-        NewCall {
-            company_id: company.clone(),
-            outcome: "dm_interested".into(),
-            duration_sec: 60,
-            note: None,
-            lead_id: None,
-        },
-    )
-    .unwrap();
-    let lead = app
-        .open_lead(
-            who,
-            NewLead {
-                company_id: company.clone(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .id;
-    at(&w.clock, "2026-06-03");
-    let c = app
-        .sign_contract(
-            who,
-            &lead,
-            NewContract {
-                number: None,
-                signed_on: None,
-                amount: Some(Money::from_rubles(100_000)),
-                lines: vec![],
-            },
-        )
-        .unwrap();
-    let inv = invoice(app, who, &company, Some(c.id), 100_000, "2026-06-20");
-    at(&w.clock, paid);
-    pay(app, who, &inv, 100_000);
-    company
-}
-
-fn invoice(
-    app: &App,
-    who: &Actor,
-    company: &str,
-    contract: Option<String>,
-    rubles: i64,
-    due: &str,
-) -> String {
-    app.create_invoice(
-        who,
-        NewInvoice {
-            company_id: company.into(),
-            contract_id: contract,
-            order_id: None,
-            number: None,
-            issued_on: None,
-            due_on: Some(due.into()),
-            amount: Money::from_rubles(rubles),
-        },
-    )
-    .unwrap()
-    .id
-}
-
-fn pay(app: &App, who: &Actor, invoice: &str, rubles: i64) {
-    app.record_payment(
-        who,
-        NewPayment {
-            invoice_id: invoice.into(),
-            paid_on: None,
-            amount: Money::from_rubles(rubles),
-        },
-    )
-    .unwrap();
 }
 
 #[test]
@@ -165,8 +73,8 @@ fn split(w: World, one_step: bool) {
         w.person("u3", "universal_manager"),
     );
     let head = w.person("h1", "head");
-    let a = won_in_june(&w, &u1, "7707083893", "Ромашка", "2026-06-10");
-    let b = won_in_june(&w, &u3, "7736207543", "Лютик", "2026-06-12");
+    let a = won_in(&w, "2026-06", &u1, "7707083893", "Ромашка", "2026-06-10");
+    let b = won_in(&w, "2026-06", &u3, "7736207543", "Лютик", "2026-06-12");
     for (who, metric, value) in [
         (&u1, "own_collections", "40000"),
         (&u3, "own_collections", "60000"),
@@ -395,8 +303,8 @@ fn the_preview_replays_the_last_three_months_under_the_new_roles() {
             w.person("u3", "universal_manager"),
         );
         let head = w.person("h1", "head");
-        let a = won_in_june(&w, &u1, "7707083893", "Ромашка", "2026-06-10");
-        let b = won_in_june(&w, &u3, "7736207543", "Лютик", "2026-06-12");
+        let a = won_in(&w, "2026-06", &u1, "7707083893", "Ромашка", "2026-06-10");
+        let b = won_in(&w, "2026-06", &u3, "7736207543", "Лютик", "2026-06-12");
         for (who, metric, value) in [
             (&u1, "own_collections", "40000"),
             (&u3, "own_collections", "60000"),
@@ -525,8 +433,8 @@ fn a_universal_managers_own_leads_are_in_the_matrix() {
             w.person("u2", "universal_manager"),
             w.person("u3", "universal_manager"),
         );
-        won_in_june(&w, &u1, "7707083893", "Ромашка", "2026-06-10");
-        won_in_june(&w, &u3, "7736207543", "Лютик", "2026-06-12");
+        won_in(&w, "2026-06", &u1, "7707083893", "Ромашка", "2026-06-10");
+        won_in(&w, "2026-06", &u3, "7736207543", "Лютик", "2026-06-12");
         at(&w.clock, "2026-06-15");
         let astra = app
             .create_company(

@@ -127,9 +127,10 @@ pub enum ReportCmd {
         /// The last month of the current window, YYYY-MM.
         #[arg(long)]
         to: String,
-        /// Window length in months (the base window is the same length before it).
-        #[arg(long, default_value_t = 12)]
-        months: u32,
+        /// Window length in months (the base window is the same length before it). Default: the
+        /// longest windows the history holds, at most 12.
+        #[arg(long)]
+        months: Option<u32>,
         #[arg(long)]
         region: Option<String>,
         #[arg(long, default_value = "text")]
@@ -878,7 +879,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
             db,
         } => {
             let r = open(&db)?
-                .retention(None, &to, Some(months), region.as_deref())
+                .retention(None, &to, months, region.as_deref())
                 .map_err(anyhow::Error::msg)?;
             json_or_text(&format, &r, |r| {
                 say!(
@@ -892,6 +893,13 @@ pub fn run(what: ReportCmd) -> Result<()> {
                         .map(|c| format!(", region {c}"))
                         .unwrap_or_default()
                 );
+                if !r.base_covered {
+                    say!(
+                        "The history holds {} month(s) of payments back from {}: the base window starts before it, so the clients' base revenue is partial and NRR overstates. Leave out --months for windows that fit.",
+                        r.history_months,
+                        r.current_to.format("%Y-%m")
+                    );
+                }
                 let name = |id: &Option<String>| match id {
                     Some(id) => r
                         .people

@@ -256,3 +256,103 @@ pub fn october(w: &World) -> October {
         invoice: inv.id,
     }
 }
+
+/// `who` wins a company in `month` (YYYY-MM) through their own lead: the company made on the
+/// 2nd, the contract signed on the 3rd, 100 000 invoiced due the 20th and paid on `paid`.
+pub fn won_in(w: &World, month: &str, who: &Actor, inn: &str, name: &str, paid: &str) -> String {
+    let app = &w.app;
+    at(&w.clock, &format!("{month}-02"));
+    let company = app
+        .create_company(
+            who,
+            NewCompany {
+                inn: inn.into(),
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .company
+        .id;
+    app.log_call(
+        who,
+        NewCall {
+            company_id: company.clone(),
+            outcome: "dm_interested".into(),
+            duration_sec: 60,
+            note: None,
+            lead_id: None,
+        },
+    )
+    .unwrap();
+    let lead = app
+        .open_lead(
+            who,
+            NewLead {
+                company_id: company.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    at(&w.clock, &format!("{month}-03"));
+    let c = app
+        .sign_contract(
+            who,
+            &lead,
+            NewContract {
+                number: None,
+                signed_on: None,
+                amount: Some(Money::from_rubles(100_000)),
+                lines: vec![],
+            },
+        )
+        .unwrap();
+    let inv = invoice(
+        app,
+        who,
+        &company,
+        Some(c.id),
+        100_000,
+        &format!("{month}-20"),
+    );
+    at(&w.clock, paid);
+    pay(app, who, &inv, 100_000);
+    company
+}
+
+pub fn invoice(
+    app: &App,
+    who: &Actor,
+    company: &str,
+    contract: Option<String>,
+    rubles: i64,
+    due: &str,
+) -> String {
+    app.create_invoice(
+        who,
+        NewInvoice {
+            company_id: company.into(),
+            contract_id: contract,
+            order_id: None,
+            number: None,
+            issued_on: None,
+            due_on: Some(due.into()),
+            amount: Money::from_rubles(rubles),
+        },
+    )
+    .unwrap()
+    .id
+}
+
+pub fn pay(app: &App, who: &Actor, invoice: &str, rubles: i64) {
+    app.record_payment(
+        who,
+        NewPayment {
+            invoice_id: invoice.into(),
+            paid_on: None,
+            amount: Money::from_rubles(rubles),
+        },
+    )
+    .unwrap();
+}

@@ -219,7 +219,7 @@ async fn dashboard(
             let costs = app.costs(a, &period, &period, region.as_deref(), None)?;
             let as_of = last.min(today).format("%Y-%m-%d").to_string();
             let aging = app.aging(a, Some(&as_of), None, region.as_deref())?;
-            let retention = app.retention(a, &period, Some(12), region.as_deref())?;
+            let retention = app.retention(a, &period, None, region.as_deref())?;
             // Every region's name (a head's page names their own); the chooser only for those
             // who see every region.
             let regions = app.regions()?;
@@ -830,8 +830,12 @@ fn retention_section(l: Lang, r: &RetentionView) -> Markup {
     html! {
         section.card id="retention" {
             h2 { (l.t("Удержание портфеля (NRR / GRR)", "Portfolio retention (NRR / GRR)")) }
-            p.muted { (l.t("База", "Base")) " " (super::shell::date(r.base_from)) "–" (super::shell::date(r.base_to)) "; "
-                (l.t("сейчас", "now")) " " (super::shell::date(r.current_from)) "–" (super::shell::date(r.current_to)) }
+            p.muted id="retention-windows" { (l.t("База", "Base")) " " (super::shell::date(r.base_from)) "–" (super::shell::date(r.base_to)) "; "
+                (l.t("сейчас", "now")) " " (super::shell::date(r.current_from)) "–" (super::shell::date(r.current_to))
+                " (" (r.months) " " (l.t("мес. против стольких же до них; окна — самые длинные, что умещаются в историю оплат, не больше 12 мес.", "months against as many before; the longest windows the payment history holds, at most 12")) ")" }
+            @if !r.base_covered {
+                p.note { (l.t("История оплат короче базового окна: выручка базы неполная, NRR завышен.", "The payment history is shorter than the base window: base revenue is partial and NRR overstates.")) }
+            }
             div.scroll { table {
                 thead { tr {
                     th scope="col" { (l.t("Клиентский менеджер", "Client manager")) }
