@@ -33,11 +33,11 @@
 
 mod common;
 
+use baton_app::Actor;
 use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::leads::NewLead;
 use baton_app::conveyor::people::NewRole;
 use baton_app::conveyor::portfolios::Reassignment;
-use baton_app::Actor;
 use baton_domain::Money;
 use baton_store::scratch::ScratchDb;
 use common::{World, at, invoice, pay, won_in};

@@ -143,7 +143,7 @@ async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
                             data-deadline=(h.due_at) data-late=(l.t("просрочено", "late")) {
                             (time_left(l, &h.due_at, now))
                         }
-                        " " span.muted { "(" (l.t("до", "until")) " " (date_str(&h.due_at)) " UTC)" }
+                        " " span.muted { "(" (l.t("до", "until")) " " (date_str(&h.due_at)) ")" }
                     }
                     p {
                         (l.t("От", "From")) ": " b { (name(&h.sender_id)) }

@@ -264,16 +264,34 @@ fn zone() -> chrono_tz::Tz {
     ZONE.read().map(|z| *z).unwrap_or(chrono_tz::Europe::Moscow)
 }
 
-/// A stored ISO date or timestamp shown in Russian format (timestamps in the company's time
-/// zone); anything else as it is.
+/// The zone a local time is in, as a Russian reader writes it: «МСК» for Moscow, otherwise the
+/// offset from UTC («UTC+5»).
+fn zone_label(t: &chrono::DateTime<chrono_tz::Tz>) -> String {
+    use chrono::Offset;
+    if t.timezone() == chrono_tz::Europe::Moscow {
+        return "МСК".into();
+    }
+    let secs = t.offset().fix().local_minus_utc();
+    let (sign, secs) = if secs < 0 {
+        ('−', -secs)
+    } else {
+        ('+', secs)
+    };
+    match (secs / 3600, secs % 3600 / 60) {
+        (0, 0) => "UTC".into(),
+        (h, 0) => format!("UTC{sign}{h}"),
+        (h, m) => format!("UTC{sign}{h}:{m:02}"),
+    }
+}
+
+/// A stored ISO date or timestamp shown in Russian format; a timestamp in the company's time
+/// zone, labelled with it (`15.12.2026 18:00 МСК`); anything else as it is.
 pub fn date_str(s: &str) -> String {
     if s.len() > 10
         && let Ok(t) = chrono::DateTime::parse_from_rfc3339(s)
     {
-        return t
-            .with_timezone(&zone())
-            .format("%d.%m.%Y %H:%M")
-            .to_string();
+        let local = t.with_timezone(&zone());
+        return format!("{} {}", local.format("%d.%m.%Y %H:%M"), zone_label(&local));
     }
     let day = s.get(..10).unwrap_or(s);
     match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
@@ -476,9 +494,14 @@ mod tests {
             date(NaiveDate::from_ymd_opt(2026, 11, 28).expect("date")),
             "28.11.2026"
         );
-        // UTC as stored, Moscow as shown (the default zone).
-        assert_eq!(date_str("2026-11-28T09:05:00Z"), "28.11.2026 12:05");
-        assert_eq!(date_str("2026-11-28T22:30:00Z"), "29.11.2026 01:30");
+        // UTC as stored, Moscow as shown (the default zone), and labelled with it.
+        assert_eq!(date_str("2026-11-28T09:05:00Z"), "28.11.2026 12:05 МСК");
+        assert_eq!(date_str("2026-11-28T22:30:00Z"), "29.11.2026 01:30 МСК");
+        let ekb = "2026-11-28T09:05:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .expect("stamp")
+            .with_timezone(&chrono_tz::Asia::Yekaterinburg);
+        assert_eq!(zone_label(&ekb), "UTC+5");
         assert_eq!(date_str("2026-11-28"), "28.11.2026");
         assert_eq!(urlencode("/a b?c=д"), "/a%20b%3Fc%3D%D0%B4");
     }
