@@ -616,6 +616,26 @@ pub async fn split_preset(
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+pub struct SearchQ {
+    /// A phone in any format, an ИНН, part of a company's name, a contact's or colleague's
+    /// surname, or an invoice number (at least two characters).
+    #[param(max_length = 200)] // NAME_MAX
+    pub q: Option<String>,
+}
+
+pub async fn search(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<SearchQ>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.search(&a, q.q.as_deref().unwrap_or_default())
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChangesQ {
     /// A region's code: only the splits that concerned it.
     #[param(max_length = 64)]

@@ -388,6 +388,13 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
         ).body::<baton_app::conveyor::deals::HandoverRequest>().created::<baton_store::records::Handoff>(),
         r(
             M::GET,
+            "/api/search",
+            "companies",
+            "Search what the person may see: companies, contacts, leads, invoices and colleagues, by phone (any format), ИНН, name, surname or invoice number",
+            get(search),
+        ).query::<SearchQ>().ok::<baton_app::conveyor::search::SearchResults>(),
+        r(
+            M::GET,
             "/api/department/changes",
             "reports",
             "The splits carried out, oldest first: when the department changed its shape",

@@ -53,6 +53,7 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
         ("POST", "/api/split" | "/api/split/preview") => Some(MoveClients),
         ("GET", "/api/split/preset") => Some(ManagePeople),
         ("GET", "/api/department/changes") => Some(ReadReports),
+        ("GET", "/api/search") => None,
         ("GET", "/api/call-lists" | "/api/call-lists/{id}/queue") => None,
         ("POST", "/api/call-lists" | "/api/call-lists/{id}/items") => Some(ManageCallLists),
         ("POST", "/api/calls" | "/api/activities") => Some(LogCall),

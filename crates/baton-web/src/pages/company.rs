@@ -86,7 +86,7 @@ fn status_name(v: &Viewer, s: &str) -> String {
     }
 }
 
-fn status_badge(v: &Viewer, s: &str) -> Markup {
+pub(crate) fn status_badge(v: &Viewer, s: &str) -> Markup {
     let class = match s {
         "client" => "badge good",
         "merged" => "badge warn",

@@ -21,6 +21,7 @@ pub mod memo;
 pub mod moves;
 pub mod payroll;
 pub mod people;
+pub mod search;
 pub mod seller;
 pub mod shell;
 pub mod split;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(client::routes())
         .merge(moves::routes())
         .merge(split::routes())
+        .merge(search::routes())
         .merge(company::routes())
         .merge(dashboard::routes())
         .merge(payroll::routes())

@@ -426,6 +426,11 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                             }
                         }
                     }
+                    form.search method="get" action="/search" role="search" {
+                        input type="search" name="q" id="top-search" maxlength="200"
+                            placeholder=(v.t("Телефон, ИНН, название, фамилия, № счёта", "Phone, ИНН, name, surname, invoice no."))
+                            aria-label=(v.t("Поиск", "Search"));
+                    }
                     div.who {
                         span.name { (v.actor.name) }
                         form method="post" action="/lang" {

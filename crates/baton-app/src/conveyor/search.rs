@@ -1,0 +1,293 @@
+//! One search for the top bar (issue 16 §6): companies, contacts, leads, invoices and people the
+//! reader may see, by phone in any format (the last ten digits), ИНН, company name, a contact's
+//! or a colleague's surname, or an invoice number.
+//!
+//! Phones are stored normalised (`+7XXXXXXXXXX`), so a phone is found by equality on its index.
+//! Names are matched as substrings in the case the reader typed, capitalised, lower and upper
+//! case: SQLite's LIKE folds only ASCII, and the variants cover the ways a Russian surname is
+//! written, on both databases alike. Every list is narrowed by the reader's company scope.
+
+use crate::error::AppResult;
+use crate::rights::company_scope;
+use crate::{Actor, App};
+use baton_store::Value;
+use serde::Serialize;
+
+/// At most this many hits of each kind.
+pub const SEARCH_LIMIT: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CompanyHit {
+    pub id: String,
+    pub name: String,
+    pub inn: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ContactHit {
+    pub id: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub company_id: String,
+    pub company: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct LeadHit {
+    pub id: String,
+    pub company_id: String,
+    pub company: String,
+    pub stage: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct InvoiceHit {
+    pub id: String,
+    pub number: String,
+    pub company_id: String,
+    pub company: String,
+    pub due_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct PersonHit {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+}
+
+/// What one search found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SearchResults {
+    pub query: String,
+    pub companies: Vec<CompanyHit>,
+    pub contacts: Vec<ContactHit>,
+    pub leads: Vec<LeadHit>,
+    pub invoices: Vec<InvoiceHit>,
+    pub people: Vec<PersonHit>,
+}
+
+impl SearchResults {
+    pub fn is_empty(&self) -> bool {
+        self.companies.is_empty()
+            && self.contacts.is_empty()
+            && self.leads.is_empty()
+            && self.invoices.is_empty()
+            && self.people.is_empty()
+    }
+}
+
+/// The ways a name fragment may be written: as typed, capitalised, lower and upper case.
+pub fn spellings(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let mut chars = lower.chars();
+    let capital = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    let mut out = vec![text.to_string(), capital, lower, text.to_uppercase()];
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The phone a query may be: ten or more digits (any punctuation), as the stored `+7` and its
+/// last ten digits.
+pub fn phone_of(text: &str) -> Option<String> {
+    if text.chars().any(|c| c.is_alphabetic()) {
+        return None;
+    }
+    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+    (digits.len() >= 10 && digits.len() <= 11)
+        .then(|| format!("+7{}", &digits[digits.len() - 10..]))
+}
+
+/// `LIKE` patterns of the spellings, with `%`, `_` and `\` in the text taken literally.
+fn patterns(text: &str) -> Vec<Value> {
+    spellings(text)
+        .into_iter()
+        .map(|s| {
+            let escaped = s
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            Value::from(format!("%{escaped}%"))
+        })
+        .collect()
+}
+
+fn any_like(column: &str, n: usize) -> String {
+    let one = format!("{column} LIKE ? ESCAPE '\\'");
+    format!("({})", vec![one; n].join(" OR "))
+}
+
+impl App {
+    /// The top bar's search (see the module's notes). A query under two characters finds nothing.
+    pub fn search(&self, actor: &Actor, query: &str) -> AppResult<SearchResults> {
+        let text: String = query
+            .trim()
+            .chars()
+            .take(baton_domain::input::NAME_MAX)
+            .collect();
+        let mut out = SearchResults {
+            query: text.clone(),
+            ..Default::default()
+        };
+        if text.chars().count() < 2 {
+            return Ok(out);
+        }
+        let (scope, scope_vals) = company_scope(actor).sql();
+        let visible = format!("SELECT id FROM companies WHERE {scope}");
+        let like = patterns(&text);
+        let norm = baton_domain::company::normalize_name(&text);
+        let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+        let inn = (digits.len() == 10 || digits.len() == 12) && digits.len() == text.len();
+        let phone = phone_of(&text);
+        let limit = SEARCH_LIMIT as i64;
+        self.db.read(|tx| {
+            // Companies: by ИНН, or by name; and the companies of the contacts found by phone.
+            // A name that normalises to nothing (punctuation only) matches no name.
+            let mut sql = format!(
+                "SELECT id, name, inn, status FROM companies WHERE ({scope}) AND ({}",
+                if norm.is_empty() {
+                    "1 = 0"
+                } else {
+                    "name_norm LIKE ? ESCAPE '\\'"
+                }
+            );
+            let mut params = scope_vals.clone();
+            if !norm.is_empty() {
+                params.push(
+                    format!(
+                        "%{}%",
+                        norm.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+                    )
+                    .into(),
+                );
+            }
+            if inn {
+                sql.push_str(" OR inn = ?");
+                params.push(digits.clone().into());
+            }
+            if let Some(p) = &phone {
+                sql.push_str(" OR id IN (SELECT company_id FROM contacts WHERE phone = ?)");
+                params.push(p.clone().into());
+            }
+            sql.push_str(&format!(") ORDER BY name_norm, id LIMIT {limit}"));
+            for r in tx.query(&sql, &params)? {
+                out.companies.push(CompanyHit {
+                    id: r.text(0),
+                    name: r.text(1),
+                    inn: r.text(2),
+                    status: r.text(3),
+                });
+            }
+            // Contacts: by phone or by name.
+            let mut sql = format!(
+                "SELECT ct.id, ct.name, ct.phone, co.id, co.name FROM contacts ct JOIN companies co ON co.id = ct.company_id \
+                 WHERE ct.company_id IN ({visible}) AND ({}",
+                any_like("ct.name", like.len())
+            );
+            let mut params = scope_vals.clone();
+            params.extend(like.iter().cloned());
+            if let Some(p) = &phone {
+                sql.push_str(" OR ct.phone = ?");
+                params.push(p.clone().into());
+            }
+            sql.push_str(&format!(") ORDER BY ct.name, ct.id LIMIT {limit}"));
+            for r in tx.query(&sql, &params)? {
+                out.contacts.push(ContactHit {
+                    id: r.text(0),
+                    name: r.text(1),
+                    phone: r.opt_text(2),
+                    company_id: r.text(3),
+                    company: r.text(4),
+                });
+            }
+            // Open and closed leads of the companies found.
+            let ids: Vec<Value> = out
+                .companies
+                .iter()
+                .map(|c| Value::from(c.id.clone()))
+                .chain(out.contacts.iter().map(|c| Value::from(c.company_id.clone())))
+                .collect();
+            if !ids.is_empty() {
+                let sql = format!(
+                    "SELECT l.id, co.id, co.name, l.stage FROM leads l JOIN companies co ON co.id = l.company_id \
+                     WHERE l.company_id IN ({}) ORDER BY l.created_at DESC, l.id LIMIT {limit}",
+                    vec!["?"; ids.len()].join(", ")
+                );
+                for r in tx.query(&sql, &ids)? {
+                    out.leads.push(LeadHit {
+                        id: r.text(0),
+                        company_id: r.text(1),
+                        company: r.text(2),
+                        stage: r.text(3),
+                    });
+                }
+            }
+            // Invoices by number (as typed, or its tail).
+            let mut params = scope_vals.clone();
+            params.push(text.clone().into());
+            params.extend(like.iter().cloned());
+            let sql = format!(
+                "SELECT i.id, i.number, co.id, co.name, i.due_on FROM invoices i JOIN companies co ON co.id = i.company_id \
+                 WHERE i.company_id IN ({visible}) AND (i.number = ? OR {}) ORDER BY i.issued_on DESC, i.id LIMIT {limit}",
+                any_like("i.number", like.len())
+            );
+            for r in tx.query(&sql, &params)? {
+                out.invoices.push(InvoiceHit {
+                    id: r.text(0),
+                    number: r.text(1),
+                    company_id: r.text(2),
+                    company: r.text(3),
+                    due_on: r.text(4),
+                });
+            }
+            // Colleagues by name (everyone may see colleagues' names).
+            let sql = format!(
+                "SELECT id, login, name FROM employees WHERE {} OR login = ? ORDER BY name, id LIMIT {limit}",
+                any_like("name", like.len())
+            );
+            let mut params = like.clone();
+            params.push(text.clone().into());
+            for r in tx.query(&sql, &params)? {
+                out.people.push(PersonHit {
+                    id: r.text(0),
+                    login: r.text(1),
+                    name: r.text(2),
+                });
+            }
+            Ok(out)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_in_any_format_is_its_last_ten_digits() {
+        for p in [
+            "+79032030925",
+            "9032030925",
+            "89032030925",
+            "+7 (903) 203-09-25",
+            "8 903 203 09 25",
+        ] {
+            assert_eq!(phone_of(p).as_deref(), Some("+79032030925"), "{p}");
+        }
+        assert_eq!(phone_of("903203"), None);
+        assert_eq!(phone_of("Иванов 9032030925"), None);
+    }
+
+    #[test]
+    fn a_surname_is_tried_as_written_capitalised_lower_and_upper() {
+        assert_eq!(
+            spellings("иванов"),
+            vec!["ИВАНОВ".to_string(), "Иванов".into(), "иванов".into()]
+        );
+    }
+}
