@@ -323,6 +323,14 @@ enum Bench {
         #[arg(long, default_value = "2026-10")]
         period: String,
     },
+    /// Search speed (issue 16: ≤ 50 ms): each kind of query as the director and a caller, on
+    /// the demo at a scale, from SQLite.
+    Search {
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        #[arg(long, default_value_t = 50)]
+        runs: u32,
+    },
     /// Bundle import speed at a demo scale, into SQLite and (with --pg) PostgreSQL.
     Import {
         #[arg(long, default_value_t = 10)]
@@ -547,6 +555,9 @@ fn main() -> Result<()> {
         Cmd::Bench {
             what: Bench::Replay { scale, runs },
         } => bench_whatif::replay(scale, runs)?,
+        Cmd::Bench {
+            what: Bench::Search { scale, runs },
+        } => bench_search::search(scale, runs)?,
         Cmd::Bench {
             what:
                 Bench::Reports {
@@ -813,6 +824,7 @@ mod audit;
 mod bench;
 mod bench_pages;
 mod bench_reports;
+mod bench_search;
 mod bench_whatif;
 mod clients;
 mod report;
