@@ -426,6 +426,10 @@ impl<'a> Story<'a> {
             b.go(&format!("/payroll/{period}")).await;
         }
         b.click("approve").await;
+        // Approving asks again, with the people and the total to be frozen.
+        let total = b.id("confirm-total").await.text().await.expect("total");
+        assert!(total.ends_with('₽'), "{total}");
+        b.click("approve-yes").await;
         let html = b.source().await;
         assert!(!html.contains("class=\"error\""), "approved: {html}");
         let href = b

@@ -762,6 +762,13 @@ async fn forms(s: Server) {
             (
                 "/payroll/2026-10/approve".into(),
                 ApprovePeriod,
+                vec![("confirm", "1".into())],
+                true,
+            ),
+            // The first press only asks again: refused all the same without the right.
+            (
+                "/payroll/2026-10/approve".into(),
+                ApprovePeriod,
                 vec![],
                 true,
             ),

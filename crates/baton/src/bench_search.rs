@@ -10,7 +10,11 @@ use std::time::Instant;
 fn text(app: &App, sql: &str) -> Result<String> {
     app.db
         .read(|tx| {
-            Ok::<_, baton_app::AppError>(tx.query_one(sql, &[])?.map(|r| r.text(0)).unwrap_or_default())
+            Ok::<_, baton_app::AppError>(
+                tx.query_one(sql, &[])?
+                    .map(|r| r.text(0))
+                    .unwrap_or_default(),
+            )
         })
         .map_err(anyhow::Error::msg)
 }
@@ -40,7 +44,10 @@ pub fn search(scale: u32, runs: u32) -> Result<()> {
     );
     let _ = s;
     // One record of each kind, typed as a person would.
-    let phone = text(&app, "SELECT phone FROM contacts WHERE phone IS NOT NULL ORDER BY id LIMIT 1")?;
+    let phone = text(
+        &app,
+        "SELECT phone FROM contacts WHERE phone IS NOT NULL ORDER BY id LIMIT 1",
+    )?;
     let digits = phone.trim_start_matches("+7").to_string();
     let typed_phone = format!(
         "8 ({}) {}-{}-{}",
@@ -74,8 +81,12 @@ pub fn search(scale: u32, runs: u32) -> Result<()> {
         ("invoice", invoice),
     ];
     let director = app.actor_by_login("director").map_err(anyhow::Error::msg)?;
-    let caller = app.actor_by_login("caller1.msk").map_err(anyhow::Error::msg)?;
-    println!("query kind   query                      reader        hits  median ms  p95 ms  (runs {runs})");
+    let caller = app
+        .actor_by_login("caller1.msk")
+        .map_err(anyhow::Error::msg)?;
+    println!(
+        "query kind   query                      reader        hits  median ms  p95 ms  (runs {runs})"
+    );
     for (kind, q) in &queries {
         for (who, actor) in [("director", &director), ("caller1.msk", &caller)] {
             let mut times = Vec::new();

@@ -357,8 +357,61 @@ async fn act(s: AppState, v: Viewer, period: String, what: &'static str) -> Page
 async fn calculate(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
     act(s, v, p, "calculate").await
 }
-async fn approve(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
-    act(s, v, p, "approve").await
+#[derive(Deserialize, Default)]
+pub struct ApproveForm {
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// Approving freezes the month's pay: the first press shows what will be frozen (people and
+/// total, in the approver's reach) and asks again; the second carries it out.
+async fn approve(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(p): Path<String>,
+    Form(f): Form<ApproveForm>,
+) -> PageResult {
+    if f.confirm.as_deref() == Some("1") {
+        return act(s, v, p, "approve").await;
+    }
+    let l = v.lang;
+    baton_app::rights::require(&v.actor, baton_app::rights::Action::ApprovePeriod)
+        .map_err(|e| failure(l, &e))?;
+    if !valid_period(&p) {
+        return Err(failure(l, &AppError::not_found("period", &p)));
+    }
+    let actor = v.actor.clone();
+    let period = p.clone();
+    let list = or_fail(
+        l,
+        run(&s, move |app| app.payroll(Some(&actor), &period)).await,
+    )?;
+    let total = list
+        .iter()
+        .fold(rust_decimal::Decimal::ZERO, |acc, st| acc + st.total);
+    let scope = if v.actor.sees_all() {
+        l.t("все регионы", "every region").to_string()
+    } else {
+        l.t("ваш регион", "your region").to_string()
+    };
+    let body = html! {
+        p { a href=(format!("/payroll/{p}")) { "← " (l.t("К расчёту", "Back to the review")) } }
+        div.kpis {
+            div.kpi { span { (l.t("Период", "Period")) } b { (p) } }
+            div.kpi { span { (l.t("Сотрудников", "People")) } b id="confirm-people" { (list.len()) } }
+            div.kpi { span { (l.t("Итого к выплате", "Total to pay")) } b id="confirm-total" { (money(to_money(total))) } }
+            div.kpi { span { (l.t("Что утверждается", "What is approved")) } b { (scope) } }
+        }
+        p { (l.t(
+            "После утверждения суммы замораживаются: бухгалтер выгрузит ведомость, а изменения данных за этот месяц придут корректировками в следующий открытый период.",
+            "Once approved, the amounts are frozen: the accountant exports the register, and later changes to this month's data come as adjustments in the next open period.")) }
+        form.inline method="post" action=(format!("/payroll/{p}/approve")) id="approve-confirm" {
+            input type="hidden" name="confirm" value="1";
+            button type="submit" id="approve-yes" { (l.t("Да, утвердить", "Yes, approve")) }
+            " " a href=(format!("/payroll/{p}")) { (l.t("Отмена", "Cancel")) }
+        }
+    };
+    Ok(page(&v, l.t("Утвердить расчёт?", "Approve the payroll?"), body).into_response())
 }
 async fn pay(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
     act(s, v, p, "pay").await
