@@ -454,38 +454,6 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
             }
         }
 
-        section.card id="activities" {
-            h2 { (l.t("Активности", "Activities")) }
-            @if may(&v.actor, Action::LogCall) {
-                form.inline method="post" action=(format!("{base}/activities")) id="activity-form" {
-                    (super::shell::form_error(cx.error("activity")))
-                    label class=(cx.class("activity", &["kind"])) { span { (l.t("Что", "What")) }
-                        select name="kind" id="activity-kind" {
-                            @for (k, t) in [("meeting", l.t("встреча", "meeting")), ("email", l.t("письмо", "e-mail")), ("note", l.t("заметка", "note"))] {
-                                option value=(k) selected[cx.val("activity", "kind", "note") == k] { (t) }
-                            }
-                        }
-                    }
-                    label { span { (l.t("Заметка", "Note")) }
-                        input name="note" id="activity-note" value=(cx.val("activity", "note", "")); }
-                    button type="submit" id="activity-submit" { (l.t("Записать", "Log it")) }
-                }
-            }
-            @if d.card.activities.is_empty() { p.muted { (l.t("Активностей пока нет.", "No activities yet.")) } }
-            @else {
-                div.scroll { table {
-                    thead { tr { th { (l.t("Когда", "When")) } th { (l.t("Что", "What")) } th { (l.t("Кто", "Who")) } th { (l.t("Итог", "Outcome")) } th { (l.t("Заметка", "Note")) } } }
-                    tbody { @for a in &d.card.activities { tr {
-                        td { a href=(format!("/records/activities/{}", a.id)) { (date_str(&a.occurred_at)) } }
-                        td { (activity_kind(v, &a.kind)) }
-                        td { (n(&a.actor_id)) }
-                        td { (a.outcome.clone().unwrap_or_default()) }
-                        td { (a.note.clone().unwrap_or_default()) }
-                    } } }
-                } }
-            }
-        }
-
         section.card id="handoffs" {
             h2 { (l.t("Передачи", "Handoffs")) }
             @if d.card.handoffs.is_empty() { p.muted { (l.t("Передач не было.", "No handoffs yet.")) } }
@@ -582,6 +550,37 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                     } }
                 }
                 @if may(&v.actor, Action::Payment) { (payment_form(v, &open, &cx, &base, &today)) }
+            }
+        }
+        section.card id="activities" {
+            h2 { (l.t("Активности", "Activities")) }
+            @if may(&v.actor, Action::LogCall) {
+                form.inline method="post" action=(format!("{base}/activities")) id="activity-form" {
+                    (super::shell::form_error(cx.error("activity")))
+                    label class=(cx.class("activity", &["kind"])) { span { (l.t("Что", "What")) }
+                        select name="kind" id="activity-kind" {
+                            @for (k, t) in [("meeting", l.t("встреча", "meeting")), ("email", l.t("письмо", "e-mail")), ("note", l.t("заметка", "note"))] {
+                                option value=(k) selected[cx.val("activity", "kind", "note") == k] { (t) }
+                            }
+                        }
+                    }
+                    label { span { (l.t("Заметка", "Note")) }
+                        input name="note" id="activity-note" value=(cx.val("activity", "note", "")); }
+                    button type="submit" id="activity-submit" { (l.t("Записать", "Log it")) }
+                }
+            }
+            @if d.card.activities.is_empty() { p.muted { (l.t("Активностей пока нет.", "No activities yet.")) } }
+            @else {
+                div.scroll { table {
+                    thead { tr { th { (l.t("Когда", "When")) } th { (l.t("Что", "What")) } th { (l.t("Кто", "Who")) } th { (l.t("Итог", "Outcome")) } th { (l.t("Заметка", "Note")) } } }
+                    tbody { @for a in &d.card.activities { tr {
+                        td { a href=(format!("/records/activities/{}", a.id)) { (date_str(&a.occurred_at)) } }
+                        td { (activity_kind(v, &a.kind)) }
+                        td { (n(&a.actor_id)) }
+                        td { (a.outcome.clone().unwrap_or_default()) }
+                        td { (a.note.clone().unwrap_or_default()) }
+                    } } }
+                } }
             }
         }
     };
