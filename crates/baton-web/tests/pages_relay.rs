@@ -376,6 +376,27 @@ async fn story(s: Server) {
             )),
         "{col}"
     );
+    // The card says the next step agreed in the checklist; a head sees the region's board,
+    // read-only, with a filter by person.
+    assert!(
+        accepted.contains("Дальше: встреча 3 декабря 11:00"),
+        "{accepted}"
+    );
+    let head = s.login("head").await;
+    let p = web.get(&head, "/pipeline").await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains("id=\"board-person\""), "{}", p.body);
+    assert!(
+        p.body.contains(&format!("id=\"deal-{lead}\"")),
+        "{}",
+        p.body
+    );
+    assert!(
+        !p.body
+            .contains(&format!("data-move=\"/leads/{lead}/move\"")),
+        "{}",
+        p.body
+    );
     // A stage gate refuses with the explanation, back on the board.
     let p = web
         .post(

@@ -261,6 +261,24 @@ async fn reject(
 #[derive(Deserialize, Default)]
 struct ViewQ {
     view: Option<String>,
+    /// A head's board: one person's deals (their id).
+    person: Option<String>,
+    /// Deals of one source.
+    source: Option<String>,
+}
+
+/// The sources a board is filtered by.
+const SOURCES: [&str; 4] = ["cold_call", "inbound", "referral", "campaign"];
+
+/// The deal's next step as the checklist recorded it, else its expected date.
+fn next_step(d: &LeadRow) -> Option<String> {
+    let answers: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(d.checklist.text()).unwrap_or_default();
+    answers
+        .get("next_step")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or_else(|| d.expected_on.as_deref().map(date_str))
 }
 
 fn days_since(stamp: &str, now: DateTime<Utc>) -> i64 {
@@ -273,33 +291,63 @@ async fn pipeline(
     Query(vq): Query<ViewQ>,
     Query(lq): Query<ListQuery>,
 ) -> PageResult {
-    if !v.sells() {
+    // Sellers see their own deals; a head (and the director) the region's, by person.
+    let leads_dept = v.leads_department();
+    if !v.sells() && !leads_dept {
         return Err(forbidden(&v, "work deals"));
     }
     let actor = v.actor.clone();
-    let (deals, now): (Vec<(LeadRow, String)>, DateTime<Utc>) = or_fail(
+    let person = vq.person.clone().filter(|p| !p.is_empty());
+    let source = vq.source.clone().filter(|p| SOURCES.contains(&p.as_str()));
+    let (person_q, source_q) = (person.clone(), source.clone());
+    type Board = (
+        Vec<(LeadRow, String)>,
+        DateTime<Utc>,
+        i64,
+        Vec<(String, String)>,
+    );
+    let (deals, now, stale_days, sellers): Board = or_fail(
         v.lang,
         run(&s, move |app| {
+            let owner = if leads_dept {
+                person_q
+            } else {
+                Some(actor.id.clone())
+            };
             let rows = all_leads(
                 app,
                 &actor,
                 LeadQuery {
-                    owner_id: Some(actor.id.clone()),
+                    owner_id: owner,
+                    source: source_q,
                     ..Default::default()
                 },
             )?;
             let mut out = Vec::new();
+            let mut owners = std::collections::BTreeSet::new();
             for r in rows
                 .into_iter()
                 .filter(|r| BOARD.contains(&r.stage.as_str()))
             {
                 let name = app.lead(&actor, &r.id)?.company_name;
+                owners.insert(r.owner_id.clone());
                 out.push((r, name));
             }
-            Ok((out, app.now()))
+            // The people whose deals a head may pick.
+            let mut sellers = Vec::new();
+            if leads_dept {
+                for id in owners {
+                    if let Ok(e) = app.employee(&id) {
+                        sellers.push((id, e.name));
+                    }
+                }
+                sellers.sort_by(|a, b| a.1.cmp(&b.1));
+            }
+            Ok((out, app.now(), app.alert_rules()?.stale_deal_days, sellers))
         })
         .await,
     )?;
+    let mine = |d: &LeadRow| d.owner_id == v.actor.id;
     let l = v.lang;
     let as_list = vq.view.as_deref() == Some("list");
     let total: Money = deals.iter().filter_map(|(d, _)| d.amount).sum();
@@ -313,13 +361,35 @@ async fn pipeline(
             " · " (l.t("Сделок", "Deals")) ": " (count(deals.len() as i64))
             " · " (l.t("Сумма", "Amount")) ": " (money(total))
         }
+        form.inline.filters method="get" action="/pipeline" id="board-filters" {
+            @if as_list { input type="hidden" name="view" value="list"; }
+            @if leads_dept {
+                label { span { (l.t("Менеджер", "Person")) " " }
+                    select name="person" id="board-person" {
+                        option value="" { (l.t("все", "everyone")) }
+                        @for (id, name) in &sellers {
+                            option value=(id) selected[person.as_deref() == Some(id.as_str())] { (name) }
+                        }
+                    }
+                }
+            }
+            label { span { (l.t("Источник", "Source")) " " }
+                select name="source" id="board-source" {
+                    option value="" { (l.t("все", "all")) }
+                    @for src in SOURCES {
+                        option value=(src) selected[source.as_deref() == Some(src)] { (super::shell::source_name(l, src)) }
+                    }
+                }
+            }
+            button type="submit" { (l.t("Показать", "Show")) }
+        }
     };
     let content = if as_list {
         let rows: Vec<Vec<Cell>> = deals
             .iter()
             .map(|(d, company)| {
                 let days = days_since(&d.updated_at, now);
-                let action = if MOVABLE.contains(&d.stage.as_str()) {
+                let action = if MOVABLE.contains(&d.stage.as_str()) && mine(d) {
                     html! {
                         form.inline method="post" action=(format!("/leads/{}/move", d.id)) {
                             input type="hidden" name="back" value="/pipeline?view=list";
@@ -371,10 +441,17 @@ async fn pipeline(
                         h2 { span { (stage_name(l, st)) } span.badge { (here.len()) } }
                         @for (d, company) in here {
                             @let days = days_since(&d.updated_at, now);
-                            div.deal draggable="true" data-move=(format!("/leads/{}/move", d.id)) id=(format!("deal-{}", d.id)) {
+                            @let stale = days >= stale_days;
+                            div.deal.stale[stale] draggable=[mine(d).then_some("true")] data-move=[mine(d).then(|| format!("/leads/{}/move", d.id))] id=(format!("deal-{}", d.id)) {
                                 a href=(format!("/leads/{}", d.id)) { (company) }
                                 @if let Some(a) = d.amount { div.amount { (money(a)) } }
-                                div.muted { (l.t("дней на этапе", "days in stage")) ": " (days) }
+                                div.muted { (l.t("дней на этапе", "days in stage")) ": " (days)
+                                    @if stale { " · " strong.bad { (l.t("без движения", "stale")) } } }
+                                @if let Some(step) = next_step(d) {
+                                    div.next { (l.t("Дальше: ", "Next: ")) (step) }
+                                }
+                                div.muted { (super::shell::source_name(l, &d.source))
+                                    @if leads_dept && !mine(d) { " · " (sellers.iter().find(|(id, _)| *id == d.owner_id).map(|(_, n)| n.as_str()).unwrap_or("")) } }
                             }
                         }
                     }

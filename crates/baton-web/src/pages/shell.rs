@@ -330,6 +330,17 @@ pub fn percent(x: f64) -> String {
     format!("{:.1}\u{a0}%", x * 100.0).replace('.', ",")
 }
 
+/// The name of a lead source in the viewer's language.
+pub fn source_name(lang: Lang, code: &str) -> String {
+    match code {
+        "cold_call" => lang.t("холодный звонок", "cold call").into(),
+        "inbound" => lang.t("входящее обращение", "inbound").into(),
+        "referral" => lang.t("рекомендация", "referral").into(),
+        "campaign" => lang.t("акция", "campaign").into(),
+        other => other.into(),
+    }
+}
+
 /// The name of a role in the viewer's language.
 pub fn role_name(lang: Lang, r: Role) -> &'static str {
     match r {
@@ -357,6 +368,8 @@ fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
     }
     if v.sells() {
         items.push(("/inbox", l.t("Входящие", "Incoming")));
+    }
+    if v.sells() || v.leads_department() {
         items.push(("/pipeline", l.t("Сделки", "Pipeline")));
     }
     if v.serves() {
