@@ -137,10 +137,26 @@ impl App {
         if text.chars().count() < 2 {
             return Ok(out);
         }
+        let whole = matches!(company_scope(actor), crate::rights::Scope::All);
         let (scope, scope_vals) = company_scope(actor).sql();
-        let visible = format!("SELECT id FROM companies WHERE {scope}");
+        // Every company visible: no narrowing subquery at all.
+        let (visible, scope_vals) = if whole {
+            ("1 = 1".to_string(), vec![])
+        } else {
+            (
+                format!("ct.company_id IN (SELECT id FROM companies WHERE {scope})"),
+                scope_vals,
+            )
+        };
         let like = patterns(&text);
-        let norm = baton_domain::company::normalize_name(&text);
+        // Only text with letters is a name; only text with a digit may be part of an invoice
+        // number. (A phone or an ИНН is found by its indexes alone: no scan.)
+        let wordy = text.chars().any(char::is_alphabetic);
+        let norm = if wordy {
+            baton_domain::company::normalize_name(&text)
+        } else {
+            String::new()
+        };
         let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
         let inn = (digits.len() == 10 || digits.len() == 12) && digits.len() == text.len();
         let phone = phone_of(&text);
@@ -149,14 +165,15 @@ impl App {
             // Companies: by ИНН, or by name; and the companies of the contacts found by phone.
             // A name that normalises to nothing (punctuation only) matches no name.
             let mut sql = format!(
-                "SELECT id, name, inn, status FROM companies WHERE ({scope}) AND ({}",
+                "SELECT id, name, inn, status FROM companies WHERE ({}) AND ({}",
+                if whole { "1 = 1" } else { scope.as_str() },
                 if norm.is_empty() {
                     "1 = 0"
                 } else {
                     "name_norm LIKE ? ESCAPE '\\'"
                 }
             );
-            let mut params = scope_vals.clone();
+            let mut params = if whole { vec![] } else { company_scope(actor).sql().1 };
             if !norm.is_empty() {
                 params.push(
                     format!(
@@ -186,11 +203,13 @@ impl App {
             // Contacts: by phone or by name.
             let mut sql = format!(
                 "SELECT ct.id, ct.name, ct.phone, co.id, co.name FROM contacts ct JOIN companies co ON co.id = ct.company_id \
-                 WHERE ct.company_id IN ({visible}) AND ({}",
-                any_like("ct.name", like.len())
+                 WHERE {visible} AND ({}",
+                if wordy { any_like("ct.name", like.len()) } else { "1 = 0".into() }
             );
             let mut params = scope_vals.clone();
-            params.extend(like.iter().cloned());
+            if wordy {
+                params.extend(like.iter().cloned());
+            }
             if let Some(p) = &phone {
                 sql.push_str(" OR ct.phone = ?");
                 params.push(p.clone().into());
@@ -227,14 +246,18 @@ impl App {
                     });
                 }
             }
-            // Invoices by number (as typed, or its tail).
+            // Invoices by number (as typed, or a part of it with a digit).
+            let numbered = text.chars().any(|c| c.is_ascii_digit());
             let mut params = scope_vals.clone();
             params.push(text.clone().into());
-            params.extend(like.iter().cloned());
+            if numbered {
+                params.extend(like.iter().cloned());
+            }
             let sql = format!(
                 "SELECT i.id, i.number, co.id, co.name, i.due_on FROM invoices i JOIN companies co ON co.id = i.company_id \
-                 WHERE i.company_id IN ({visible}) AND (i.number = ? OR {}) ORDER BY i.issued_on DESC, i.id LIMIT {limit}",
-                any_like("i.number", like.len())
+                 WHERE {} AND (i.number = ? OR {}) ORDER BY i.issued_on DESC, i.id LIMIT {limit}",
+                visible.replace("ct.company_id", "i.company_id"),
+                if numbered { any_like("i.number", like.len()) } else { "1 = 0".into() }
             );
             for r in tx.query(&sql, &params)? {
                 out.invoices.push(InvoiceHit {
@@ -248,9 +271,9 @@ impl App {
             // Colleagues by name (everyone may see colleagues' names).
             let sql = format!(
                 "SELECT id, login, name FROM employees WHERE {} OR login = ? ORDER BY name, id LIMIT {limit}",
-                any_like("name", like.len())
+                if wordy { any_like("name", like.len()) } else { "1 = 0".into() }
             );
-            let mut params = like.clone();
+            let mut params = if wordy { like.clone() } else { vec![] };
             params.push(text.clone().into());
             for r in tx.query(&sql, &params)? {
                 out.people.push(PersonHit {
