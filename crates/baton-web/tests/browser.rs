@@ -608,7 +608,7 @@ async fn fetch_with_session(b: &Browser, href: &str) -> Vec<u8> {
 const PAGES: &[(&str, &[&str])] = &[
     (
         "caller1.msk",
-        &["/", "/money", "/calls", "/leads/mine", "/companies"],
+        &["/", "/money", "/calls", "/leads/mine", "/companies", "/search?q=9"],
     ),
     ("um3.msk", &["/inbox", "/pipeline", "/pipeline?view=list"]),
     ("um1.msk", &["/portfolio", "/overdue"]),
@@ -623,6 +623,10 @@ const PAGES: &[(&str, &[&str])] = &[
             "/plans",
             "/settings",
             "/whatif",
+            "/pipeline",
+            "/people/split?preset=mixed",
+            "/portfolio/move",
+            "/search?q=%D0%B8%D0%B2%D0%B0%D0%BD",
         ],
     ),
 ];
