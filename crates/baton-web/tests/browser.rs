@@ -608,7 +608,14 @@ async fn fetch_with_session(b: &Browser, href: &str) -> Vec<u8> {
 const PAGES: &[(&str, &[&str])] = &[
     (
         "caller1.msk",
-        &["/", "/money", "/calls", "/leads/mine", "/companies", "/search?q=9"],
+        &[
+            "/",
+            "/money",
+            "/calls",
+            "/leads/mine",
+            "/companies",
+            "/search?q=9",
+        ],
     ),
     ("um3.msk", &["/inbox", "/pipeline", "/pipeline?view=list"]),
     ("um1.msk", &["/portfolio", "/overdue"]),

@@ -162,59 +162,69 @@ impl App {
         let phone = phone_of(&text);
         let limit = SEARCH_LIMIT as i64;
         self.db.read(|tx| {
-            // Companies: by ИНН, or by name; and the companies of the contacts found by phone.
+            // Companies: by name, by ИНН, and those of the contacts found by phone, each its own
+            // query so that an ИНН or a phone is an index lookup (an OR would scan the table).
             // A name that normalises to nothing (punctuation only) matches no name.
-            let mut sql = format!(
-                "SELECT id, name, inn, status FROM companies WHERE ({}) AND ({}",
-                if whole { "1 = 1" } else { scope.as_str() },
-                if norm.is_empty() {
-                    "1 = 0"
-                } else {
-                    "name_norm LIKE ? ESCAPE '\\'"
-                }
-            );
-            let mut params = if whole { vec![] } else { company_scope(actor).sql().1 };
+            let mut conditions: Vec<(&str, Value)> = Vec::new();
+            let pattern;
             if !norm.is_empty() {
-                params.push(
-                    format!(
-                        "%{}%",
-                        norm.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-                    )
-                    .into(),
+                pattern = format!(
+                    "%{}%",
+                    norm.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
                 );
+                conditions.push(("name_norm LIKE ? ESCAPE '\\'", pattern.clone().into()));
             }
             if inn {
-                sql.push_str(" OR inn = ?");
-                params.push(digits.clone().into());
+                conditions.push(("inn = ?", digits.clone().into()));
             }
             if let Some(p) = &phone {
-                sql.push_str(" OR id IN (SELECT company_id FROM contacts WHERE phone = ?)");
-                params.push(p.clone().into());
+                conditions.push((
+                    "id IN (SELECT company_id FROM contacts WHERE phone = ?)",
+                    p.clone().into(),
+                ));
             }
-            sql.push_str(&format!(") ORDER BY name_norm, id LIMIT {limit}"));
-            for r in tx.query(&sql, &params)? {
-                out.companies.push(CompanyHit {
-                    id: r.text(0),
-                    name: r.text(1),
-                    inn: r.text(2),
-                    status: r.text(3),
-                });
+            let mut found: std::collections::BTreeMap<(String, String), CompanyHit> =
+                std::collections::BTreeMap::new();
+            for (cond, value) in conditions {
+                let sql = format!(
+                    "SELECT id, name, inn, status, name_norm FROM companies WHERE ({}) AND {cond} \
+                     ORDER BY name_norm, id LIMIT {limit}",
+                    if whole { "1 = 1" } else { scope.as_str() },
+                );
+                let mut params = if whole { vec![] } else { company_scope(actor).sql().1 };
+                params.push(value);
+                for r in tx.query(&sql, &params)? {
+                    found.insert(
+                        (r.text(4), r.text(0)),
+                        CompanyHit {
+                            id: r.text(0),
+                            name: r.text(1),
+                            inn: r.text(2),
+                            status: r.text(3),
+                        },
+                    );
+                }
             }
+            out.companies = found.into_values().take(SEARCH_LIMIT).collect();
             // Contacts: by phone or by name.
-            let mut sql = format!(
-                "SELECT ct.id, ct.name, ct.phone, co.id, co.name FROM contacts ct JOIN companies co ON co.id = ct.company_id \
-                 WHERE {visible} AND ({}",
-                if wordy { any_like("ct.name", like.len()) } else { "1 = 0".into() }
-            );
             let mut params = scope_vals.clone();
+            let mut cond = Vec::new();
             if wordy {
+                cond.push(any_like("ct.name", like.len()));
                 params.extend(like.iter().cloned());
             }
             if let Some(p) = &phone {
-                sql.push_str(" OR ct.phone = ?");
+                cond.push("ct.phone = ?".into());
                 params.push(p.clone().into());
             }
-            sql.push_str(&format!(") ORDER BY ct.name, ct.id LIMIT {limit}"));
+            if cond.is_empty() {
+                cond.push("1 = 0".into());
+            }
+            let sql = format!(
+                "SELECT ct.id, ct.name, ct.phone, co.id, co.name FROM contacts ct JOIN companies co ON co.id = ct.company_id \
+                 WHERE {visible} AND ({}) ORDER BY ct.name, ct.id LIMIT {limit}",
+                cond.join(" OR ")
+            );
             for r in tx.query(&sql, &params)? {
                 out.contacts.push(ContactHit {
                     id: r.text(0),
@@ -247,7 +257,9 @@ impl App {
                 }
             }
             // Invoices by number (as typed, or a part of it with a digit).
-            let numbered = text.chars().any(|c| c.is_ascii_digit());
+            // (A phone or an ИНН is not a part of an invoice number: no scan for them.)
+            let numbered =
+                text.chars().any(|c| c.is_ascii_digit()) && phone.is_none() && !inn;
             let mut params = scope_vals.clone();
             params.push(text.clone().into());
             if numbered {
