@@ -111,8 +111,21 @@ async fn payroll(s: Server) {
     let (_, body) = get(&c, &s, &head, &format!("/payroll/{period}")).await;
     assert!(body.contains("рассчитан, на проверке"), "{body}");
 
-    let (status, location, body) =
-        post(&c, &s, &head, &format!("/payroll/{period}/approve"), &[]).await;
+    // The first press asks again, with the people and the total to be frozen; nothing yet.
+    let (status, _, body) = post(&c, &s, &head, &format!("/payroll/{period}/approve"), &[]).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("id=\"approve-yes\""), "{body}");
+    assert!(body.contains("id=\"confirm-people\""), "{body}");
+    let (_, review) = get(&c, &s, &head, &format!("/payroll/{period}")).await;
+    assert!(!review.contains("id=\"approved-regions\""), "{review}");
+    let (status, location, body) = post(
+        &c,
+        &s,
+        &head,
+        &format!("/payroll/{period}/approve"),
+        &[("confirm", "1")],
+    )
+    .await;
     assert_eq!(status, 303, "{body}");
     assert!(
         location.starts_with(&format!("/payroll/{period}?ok=")),
@@ -140,7 +153,7 @@ async fn payroll(s: Server) {
         &s,
         &director,
         &format!("/payroll/{period}/approve"),
-        &[],
+        &[("confirm", "1")],
     )
     .await;
     assert_eq!(status, 303, "{body}");

@@ -363,8 +363,9 @@ pub struct ApproveForm {
     confirm: Option<String>,
 }
 
-/// Approving freezes the month's pay: the first press shows what will be frozen (people and
-/// total, in the approver's reach) and asks again; the second carries it out.
+/// Approving freezes the month's pay: the first press on a calculated month shows what will be
+/// frozen (people and total, in the approver's reach) and asks again; the second carries it
+/// out. A month that cannot be approved gets the refusal at once.
 async fn approve(
     State(s): State<AppState>,
     v: Viewer,
@@ -382,10 +383,23 @@ async fn approve(
     }
     let actor = v.actor.clone();
     let period = p.clone();
-    let list = or_fail(
+    let (list, status) = or_fail(
         l,
-        run(&s, move |app| app.payroll(Some(&actor), &period)).await,
+        run(&s, move |app| {
+            let status = app
+                .periods(Some(&actor))?
+                .into_iter()
+                .find(|i| i.period == period)
+                .map(|i| i.status)
+                .unwrap_or_else(|| "open".into());
+            Ok((app.payroll(Some(&actor), &period)?, status))
+        })
+        .await,
     )?;
+    // Only a calculated month can be approved: anything else gets the app's answer at once.
+    if status != "calculated" {
+        return act(s, v, p, "approve").await;
+    }
     let total = list
         .iter()
         .fold(rust_decimal::Decimal::ZERO, |acc, st| acc + st.total);
