@@ -592,10 +592,10 @@ pub async fn handover(
 #[into_params(parameter_in = Query)]
 pub struct SplitPresetQ {
     /// The region whose people the preset is for.
-    #[param(max_length = 64)]
+    #[param(required = true, max_length = 64)] // CODE_MAX
     pub region_id: Option<String>,
     /// universal, mixed or conveyor.
-    #[param(value_type = Option<baton_app::conveyor::split_presets::Preset>)]
+    #[param(required = true, value_type = baton_app::conveyor::split_presets::Preset)]
     pub preset: Option<String>,
 }
 
