@@ -3,13 +3,12 @@
 
 mod common;
 
-use baton_app::conveyor::calls::NewCall;
+use baton_app::Actor;
 use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::deals::{HandoverRequest, NewContract, NewInvoice, NewPayment};
 use baton_app::conveyor::leads::NewLead;
-use baton_app::{Actor, App};
 use baton_domain::Money;
-use common::{World, at};
+use common::{World, at, signed_own};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -19,60 +18,23 @@ fn d(s: &str) -> Decimal {
 
 /// `who` finds «Ромашка», opens a lead and signs 120 000 on 6 October; an invoice follows.
 /// Returns (company, lead, invoice).
-fn signed(app: &App, clock: &baton_app::clock::SimClock, who: &Actor) -> (String, String, String) {
-    at(clock, "2026-10-01");
-    let company = app
-        .create_company(
-            who,
-            NewCompany {
-                inn: "7707083893".into(),
-                name: "Ромашка".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .company
-        .id;
-    app.log_call(
+fn signed(w: &World, who: &Actor) -> (String, String, String) {
+    let (company, lead, contract) = signed_own(
+        w,
         who,
-        NewCall {
-            company_id: company.clone(),
-            outcome: "dm_interested".into(),
-            duration_sec: 60,
-            note: None,
-            lead_id: None,
-        },
-    )
-    .unwrap();
-    let lead = app
-        .open_lead(
-            who,
-            NewLead {
-                company_id: company.clone(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .id;
-    at(clock, "2026-10-06");
-    let contract = app
-        .sign_contract(
-            who,
-            &lead,
-            NewContract {
-                number: None,
-                signed_on: None,
-                amount: Some(Money::from_rubles(120_000)),
-                lines: vec![],
-            },
-        )
-        .unwrap();
-    let invoice = app
+        "7707083893",
+        "Ромашка",
+        "2026-10-01",
+        "2026-10-06",
+        120_000,
+    );
+    let invoice = w
+        .app
         .create_invoice(
             who,
             NewInvoice {
                 company_id: company.clone(),
-                contract_id: Some(contract.id),
+                contract_id: Some(contract),
                 order_id: None,
                 number: None,
                 issued_on: None,
@@ -96,7 +58,7 @@ fn a_universal_managers_winning_payment_is_theirs() {
     w.app
         .set_target(&w.admin, &u1.id, "2026-10", "own_collections", "120000")
         .unwrap();
-    let (company, _, invoice) = signed(&w.app, &w.clock, &u1);
+    let (company, _, invoice) = signed(&w, &u1);
     at(&w.clock, "2026-10-10");
     let paid = w
         .app
@@ -183,7 +145,7 @@ fn the_seller_who_signed_hands_over_at_the_contract() {
     let early = w.app.hand_over(&s1, &other, brief()).unwrap_err();
     assert_eq!(early.code(), "handover_point_not_reached", "{early}");
 
-    let (company, _, _) = signed(&w.app, &w.clock, &s1);
+    let (company, _, _) = signed(&w, &s1);
     let h = w.app.hand_over(&s1, &company, brief()).unwrap();
     assert_eq!(h.receiver_id, k1.id);
     assert_eq!(h.sender_id, s1.id);
@@ -194,7 +156,7 @@ fn the_seller_who_signed_hands_over_at_the_contract() {
 fn a_missing_target_is_a_status_not_a_silent_zero() {
     let w = World::new("2026-09-01T07:00:00Z", 153);
     let u1 = w.person("u1", "universal_manager");
-    let (_, _, invoice) = signed(&w.app, &w.clock, &u1);
+    let (_, _, invoice) = signed(&w, &u1);
     at(&w.clock, "2026-10-10");
     w.app
         .record_payment(
@@ -234,7 +196,7 @@ fn the_repair_migration_gives_the_winning_payment_its_manager() {
             .set_target(&w.admin, &u1.id, month, "own_collections", "120000")
             .unwrap();
     }
-    let (company, _, invoice) = signed(&w.app, &w.clock, &u1);
+    let (company, _, invoice) = signed(&w, &u1);
     at(&w.clock, "2026-10-10");
     let paid = w
         .app
@@ -298,7 +260,7 @@ fn the_repair_migration_gives_the_winning_payment_its_manager() {
 fn a_new_client_is_decided_by_the_inn() {
     let w = World::new("2026-09-01T07:00:00Z", 156);
     let u1 = w.person("u1", "universal_manager");
-    let (_, _, invoice) = signed(&w.app, &w.clock, &u1);
+    let (_, _, invoice) = signed(&w, &u1);
     at(&w.clock, "2026-10-10");
     w.app
         .record_payment(
@@ -372,7 +334,7 @@ fn receivables_are_taken_at_the_end_of_each_stretch() {
     w.app
         .set_target(&w.admin, &u1.id, "2026-10", "own_collections", "100000")
         .unwrap();
-    let (company, _, _) = signed(&w.app, &w.clock, &u1);
+    let (company, _, _) = signed(&w, &u1);
     let inv = w
         .app
         .create_invoice(

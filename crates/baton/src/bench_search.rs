@@ -33,7 +33,7 @@ pub fn search(scale: u32, runs: u32) -> Result<()> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
     let app = App::open(&url).map_err(anyhow::Error::msg)?;
     let t = Instant::now();
-    let s = bench_demo(app.db.clone(), scale, 1, today)?;
+    bench_demo(app.db.clone(), scale, 1, today)?;
     println!(
         "demo at scale {scale}: {} people, {} companies, {} contacts, {} invoices; generated in {:.1} s",
         count(&app, "SELECT COUNT(*) FROM employees")?,
@@ -42,7 +42,6 @@ pub fn search(scale: u32, runs: u32) -> Result<()> {
         count(&app, "SELECT COUNT(*) FROM invoices")?,
         t.elapsed().as_secs_f64()
     );
-    let _ = s;
     // One record of each kind, typed as a person would.
     let phone = text(
         &app,

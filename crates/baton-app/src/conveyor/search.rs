@@ -103,18 +103,18 @@ pub fn phone_of(text: &str) -> Option<String> {
         .then(|| format!("+7{}", &digits[digits.len() - 10..]))
 }
 
-/// `LIKE` patterns of the spellings, with `%`, `_` and `\` in the text taken literally.
+/// A `LIKE` pattern for a substring, with `%`, `_` and `\` in the text taken literally.
+fn containing(text: &str) -> Value {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Value::from(format!("%{escaped}%"))
+}
+
+/// `LIKE` patterns of the spellings.
 fn patterns(text: &str) -> Vec<Value> {
-    spellings(text)
-        .into_iter()
-        .map(|s| {
-            let escaped = s
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            Value::from(format!("%{escaped}%"))
-        })
-        .collect()
+    spellings(text).iter().map(|s| containing(s)).collect()
 }
 
 fn any_like(column: &str, n: usize) -> String {
@@ -137,16 +137,20 @@ impl App {
         if text.chars().count() < 2 {
             return Ok(out);
         }
-        let whole = matches!(company_scope(actor), crate::rights::Scope::All);
-        let (scope, scope_vals) = company_scope(actor).sql();
-        // Every company visible: no narrowing subquery at all.
-        let (visible, scope_vals) = if whole {
-            ("1 = 1".to_string(), vec![])
-        } else {
-            (
-                format!("ct.company_id IN (SELECT id FROM companies WHERE {scope})"),
-                scope_vals,
-            )
+        // The companies the reader sees; none to narrow for a reader of every company.
+        let (whole, scope_cond, scope_vals) = match company_scope(actor) {
+            crate::rights::Scope::All => (true, "1 = 1".to_string(), vec![]),
+            other => {
+                let (cond, vals) = other.sql();
+                (false, cond, vals)
+            }
+        };
+        let visible = |column: &str| {
+            if whole {
+                "1 = 1".to_string()
+            } else {
+                format!("{column} IN (SELECT id FROM companies WHERE {scope_cond})")
+            }
         };
         let like = patterns(&text);
         // Only text with letters is a name; only text with a digit may be part of an invoice
@@ -166,13 +170,8 @@ impl App {
             // query so that an ИНН or a phone is an index lookup (an OR would scan the table).
             // A name that normalises to nothing (punctuation only) matches no name.
             let mut conditions: Vec<(&str, Value)> = Vec::new();
-            let pattern;
             if !norm.is_empty() {
-                pattern = format!(
-                    "%{}%",
-                    norm.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-                );
-                conditions.push(("name_norm LIKE ? ESCAPE '\\'", pattern.clone().into()));
+                conditions.push(("name_norm LIKE ? ESCAPE '\\'", containing(&norm)));
             }
             if inn {
                 conditions.push(("inn = ?", digits.clone().into()));
@@ -189,9 +188,9 @@ impl App {
                 let sql = format!(
                     "SELECT id, name, inn, status, name_norm FROM companies WHERE ({}) AND {cond} \
                      ORDER BY name_norm, id LIMIT {limit}",
-                    if whole { "1 = 1" } else { scope.as_str() },
+                    scope_cond,
                 );
-                let mut params = if whole { vec![] } else { company_scope(actor).sql().1 };
+                let mut params = scope_vals.clone();
                 params.push(value);
                 for r in tx.query(&sql, &params)? {
                     found.insert(
@@ -222,7 +221,8 @@ impl App {
             }
             let sql = format!(
                 "SELECT ct.id, ct.name, ct.phone, co.id, co.name FROM contacts ct JOIN companies co ON co.id = ct.company_id \
-                 WHERE {visible} AND ({}) ORDER BY ct.name, ct.id LIMIT {limit}",
+                 WHERE {} AND ({}) ORDER BY ct.name, ct.id LIMIT {limit}",
+                visible("ct.company_id"),
                 cond.join(" OR ")
             );
             for r in tx.query(&sql, &params)? {
@@ -268,7 +268,7 @@ impl App {
             let sql = format!(
                 "SELECT i.id, i.number, co.id, co.name, i.due_on FROM invoices i JOIN companies co ON co.id = i.company_id \
                  WHERE {} AND (i.number = ? OR {}) ORDER BY i.issued_on DESC, i.id LIMIT {limit}",
-                visible.replace("ct.company_id", "i.company_id"),
+                visible("i.company_id"),
                 if numbered { any_like("i.number", like.len()) } else { "1 = 0".into() }
             );
             for r in tx.query(&sql, &params)? {

@@ -257,11 +257,19 @@ pub fn october(w: &World) -> October {
     }
 }
 
-/// `who` wins a company in `month` (YYYY-MM) through their own lead: the company made on the
-/// 2nd, the contract signed on the 3rd, 100 000 invoiced due the 20th and paid on `paid`.
-pub fn won_in(w: &World, month: &str, who: &Actor, inn: &str, name: &str, paid: &str) -> String {
+/// `who` makes the company on `made`, calls it, opens their own lead and signs a first contract
+/// of `rubles` on `signed`. Returns (company, lead, contract).
+pub fn signed_own(
+    w: &World,
+    who: &Actor,
+    inn: &str,
+    name: &str,
+    made: &str,
+    signed: &str,
+    rubles: i64,
+) -> (String, String, String) {
     let app = &w.app;
-    at(&w.clock, &format!("{month}-02"));
+    at(&w.clock, made);
     let company = app
         .create_company(
             who,
@@ -295,29 +303,45 @@ pub fn won_in(w: &World, month: &str, who: &Actor, inn: &str, name: &str, paid: 
         )
         .unwrap()
         .id;
-    at(&w.clock, &format!("{month}-03"));
-    let c = app
+    at(&w.clock, signed);
+    let contract = app
         .sign_contract(
             who,
             &lead,
             NewContract {
                 number: None,
                 signed_on: None,
-                amount: Some(Money::from_rubles(100_000)),
+                amount: Some(Money::from_rubles(rubles)),
                 lines: vec![],
             },
         )
-        .unwrap();
+        .unwrap()
+        .id;
+    (company, lead, contract)
+}
+
+/// `who` wins a company in `month` (YYYY-MM) through their own lead: the company made on the
+/// 2nd, the contract signed on the 3rd, 100 000 invoiced due the 20th and paid on `paid`.
+pub fn won_in(w: &World, month: &str, who: &Actor, inn: &str, name: &str, paid: &str) -> String {
+    let (company, _, contract) = signed_own(
+        w,
+        who,
+        inn,
+        name,
+        &format!("{month}-02"),
+        &format!("{month}-03"),
+        100_000,
+    );
     let inv = invoice(
-        app,
+        &w.app,
         who,
         &company,
-        Some(c.id),
+        Some(contract),
         100_000,
         &format!("{month}-20"),
     );
     at(&w.clock, paid);
-    pay(app, who, &inv, 100_000);
+    pay(&w.app, who, &inv, 100_000);
     company
 }
 

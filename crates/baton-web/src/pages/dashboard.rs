@@ -152,14 +152,8 @@ async fn dashboard(
         ("to", to.as_deref()),
     ]
     .into_iter()
-    .find_map(|(field, m)| {
-        m.and_then(|m| {
-            baton_app::payroll::month_bounds(field, m)
-                .err()
-                .map(|e| (m, e))
-        })
-    });
-    if let Some((p, e)) = wrong {
+    .find_map(|(field, m)| m.and_then(|m| baton_app::payroll::month_bounds(field, m).err()));
+    if let Some(e) = wrong {
         let sees_all = v.actor.sees_all();
         let regions = or_fail(
             v.lang,
@@ -173,7 +167,6 @@ async fn dashboard(
             .await,
         )?;
         let l = v.lang;
-        let _ = p;
         let shown = period.clone().unwrap_or_default();
         let body = filter_form(l, &shown, &regions, region.as_deref(), Some(&message(&e)));
         return Ok((
