@@ -5,6 +5,7 @@ use crate::metrics::{Progress, ProgressStatus};
 use crate::number::{human, round_money, rubles};
 use crate::plan::{Kind, Plan, bonus_metric};
 use crate::table::{TierMode, tiered};
+use baton_catalog::{Lang, Text};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,8 +38,16 @@ pub const NO_TARGET: &str = "no_target";
 pub struct Line {
     pub component: String,
     pub label: String,
-    /// The formula written out with its numbers.
+    /// The label when the engine names the line itself (a cap on the total): rendered in the
+    /// reader's language instead of `label`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    /// The formula written out with its numbers, in English (logs, old clients). People read
+    /// `why`, rendered in their language.
     pub formula: String,
+    /// The formula as a catalog text. Statements frozen before the catalog have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<Text>,
     /// Input values used, by metric name.
     pub inputs: BTreeMap<String, String>,
     /// Exact, before rounding.
@@ -61,6 +70,9 @@ pub struct Statement {
     #[serde(serialize_with = "crate::number::money_text")]
     pub total: Decimal,
     pub warnings: Vec<String>,
+    /// The warnings as catalog texts, in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Text>,
     /// Negative remainders carried to the next period, by component (empty when none).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub carry_out: BTreeMap<String, Decimal>,
@@ -81,7 +93,7 @@ fn show(metric: &str, v: Decimal) -> String {
 
 struct Ctx<'a> {
     inputs: &'a Inputs,
-    warnings: Vec<String>,
+    notes: Vec<Text>,
     used: BTreeMap<String, String>,
     /// The attainments the current line needed and had no target for.
     no_target: Vec<String>,
@@ -98,12 +110,12 @@ impl Ctx<'_> {
             None => {
                 let w = if metric.starts_with("attainment(") {
                     self.no_target.push(metric.to_string());
-                    format!("no target for {metric}: the line that needs it pays 0")
+                    Text::new("pay-warn-no-target").term("metric", "metric", metric)
                 } else {
-                    format!("no value for {metric}: counted as 0")
+                    Text::new("pay-warn-no-value").term("metric", "metric", metric)
                 };
-                if !self.warnings.contains(&w) {
-                    self.warnings.push(w);
+                if !self.notes.contains(&w) {
+                    self.notes.push(w);
                 }
                 self.used.insert(metric.to_string(), "—".into());
                 Decimal::ZERO
@@ -115,7 +127,7 @@ impl Ctx<'_> {
 fn line(
     component: &str,
     label: &str,
-    formula: String,
+    why: Text,
     ctx: &Ctx,
     exact: Decimal,
     status: ProgressStatus,
@@ -132,7 +144,9 @@ fn line(
     Line {
         component: component.to_string(),
         label: label.to_string(),
-        formula,
+        title: None,
+        formula: why.render(Lang::En),
+        why: Some(why),
         inputs: ctx.used.clone(),
         exact,
         amount: round_money(exact),
@@ -167,7 +181,7 @@ fn evaluation_order(plan: &Plan) -> Vec<usize> {
 pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
     let mut ctx = Ctx {
         inputs,
-        warnings: Vec::new(),
+        notes: Vec::new(),
         used: BTreeMap::new(),
         no_target: Vec::new(),
     };
@@ -185,15 +199,23 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                     let v = *amount * Decimal::from(worked) / Decimal::from(total);
                     (
                         v,
-                        format!("{} × {worked} / {total} working days", rubles(*amount)),
+                        Text::new("pay-base-prorated")
+                            .arg("amount", rubles(*amount))
+                            .num("worked", worked)
+                            .num("total", total),
                     )
                 }
-                _ => (*amount, rubles(*amount)),
+                _ => (*amount, Text::new("pay-expr").arg("expr", rubles(*amount))),
             },
             Kind::PerUnit { metric, tiers } => {
                 let n = ctx.get(metric);
                 let (v, why) = tiered(n, tiers, TierMode::Marginal, human);
-                (v, format!("{why} ₽ ({metric})"))
+                (
+                    v,
+                    Text::new("pay-per-unit")
+                        .arg("expr", why)
+                        .term("metric", "metric", metric),
+                )
             }
             Kind::Percent {
                 metric,
@@ -202,7 +224,12 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
             } => {
                 let amount = ctx.get(metric);
                 let (v, why) = tiered(amount, tiers, *mode, rubles);
-                (v, format!("{why} ({metric})"))
+                (
+                    v,
+                    Text::new("pay-of-metric")
+                        .arg("expr", why)
+                        .term("metric", "metric", metric),
+                )
             }
             Kind::Table {
                 metric,
@@ -216,13 +243,11 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                     .map_or(Decimal::ZERO, |t| t.lookup(x));
                 (
                     *target * k,
-                    format!(
-                        "{} × K({metric} = {}) = {} × {}",
-                        rubles(*target),
-                        show(metric, x),
-                        rubles(*target),
-                        human(k)
-                    ),
+                    Text::new("pay-table")
+                        .arg("target", rubles(*target))
+                        .term("metric", "metric", metric)
+                        .arg("value", show(metric, x))
+                        .arg("k", human(k)),
                 )
             }
             Kind::KpiIndex { target, indicators } => {
@@ -245,13 +270,10 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                 }
                 (
                     *target * index,
-                    format!(
-                        "{} × ({}) = {} × {}",
-                        rubles(*target),
-                        parts.join(" + "),
-                        rubles(*target),
-                        human(index)
-                    ),
+                    Text::new("pay-kpi")
+                        .arg("target", rubles(*target))
+                        .arg("parts", parts.join(" + "))
+                        .arg("index", human(index)),
                 )
             }
             Kind::Bonus { amount, min } => {
@@ -268,35 +290,27 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                     if items.is_empty() {
                         continue;
                     }
-                    let what = items
+                    let what: Vec<Text> = items
                         .iter()
                         .map(|p| {
-                            format!(
-                                "«{}»: {} of {} by {}",
-                                p.company,
-                                rubles(Decimal::new(p.collected, 2)),
-                                rubles(*min),
-                                p.window_end
-                            )
+                            Text::new("pay-bonus-client")
+                                .arg("company", p.company.clone())
+                                .arg("collected", rubles(Decimal::new(p.collected, 2)))
+                                .arg("min", rubles(*min))
+                                .arg("by", p.window_end.to_string())
                         })
-                        .collect::<Vec<_>>()
-                        .join("; ");
+                        .collect();
                     let worth = *amount * Decimal::from(items.len() as i64);
-                    let text = match status {
-                        ProgressStatus::Pending => format!(
-                            "{} × {} pending (not in the total until the window collections reach {}): {what}",
-                            items.len(),
-                            rubles(*amount),
-                            rubles(*min)
-                        ),
-                        _ => format!(
-                            "{} × {} lapsed (the hunter window closed below {}): {what}",
-                            items.len(),
-                            rubles(*amount),
-                            rubles(*min)
-                        ),
+                    let id = match status {
+                        ProgressStatus::Pending => "pay-bonus-pending",
+                        _ => "pay-bonus-lapsed",
                     };
-                    let text = format!("{text} (worth {})", rubles(worth));
+                    let text = Text::new(id)
+                        .num("n", items.len() as i64)
+                        .arg("amount", rubles(*amount))
+                        .arg("min", rubles(*min))
+                        .list("clients", what, "; ")
+                        .arg("worth", rubles(worth));
                     let mut l = line(&comp.id, &comp.label, text, &ctx, Decimal::ZERO, status);
                     l.sources = items
                         .iter()
@@ -306,7 +320,9 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                 }
                 (
                     *amount * n,
-                    format!("{} × {} ({metric})", human(n), rubles(*amount)),
+                    Text::new("pay-per-unit")
+                        .arg("expr", format!("{} × {}", human(n), rubles(*amount)))
+                        .term("metric", "metric", &metric),
                 )
             }
             Kind::Formula { expr, .. } => {
@@ -325,14 +341,20 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                 match expr.eval(&values) {
                     Ok(v) => (
                         v,
-                        format!("{} with {}", expr.source().trim(), shown.join(", ")),
+                        Text::new("pay-formula")
+                            .arg("expr", expr.source().trim())
+                            .arg("values", shown.join(", ")),
                     ),
                     Err(e) => {
-                        ctx.warnings.push(format!(
-                            "formula of «{}» failed: {e}; the line pays 0",
-                            comp.id
-                        ));
-                        (Decimal::ZERO, format!("0: formula failed ({e})"))
+                        ctx.notes.push(
+                            Text::new("pay-warn-formula-failed")
+                                .arg("component", comp.id.clone())
+                                .arg("error", e.to_string()),
+                        );
+                        (
+                            Decimal::ZERO,
+                            Text::new("pay-formula-failed").arg("error", e.to_string()),
+                        )
                     }
                 }
             }
@@ -349,12 +371,12 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                     let x = ctx.get(metric);
                     let k = plan.tables.get(table).map_or(Decimal::ONE, |t| t.lookup(x));
                     exact *= k;
-                    formula = format!(
-                        "({formula}) × {} [{}: {metric} = {}]",
-                        human(k),
-                        m.label,
-                        show(metric, x)
-                    );
+                    formula = Text::new("pay-multiplied")
+                        .text("formula", formula)
+                        .arg("k", human(k))
+                        .arg("label", m.label.clone())
+                        .term("metric", "metric", metric)
+                        .arg("value", show(metric, x));
                 }
                 Kind::Gate {
                     applies_to,
@@ -365,12 +387,12 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                     // A gate stops pay, not a negative remainder: that is still carried.
                     if x < *min && exact > Decimal::ZERO {
                         exact = Decimal::ZERO;
-                        formula = format!(
-                            "0: {} not met, {metric} = {} < {} ({formula} not paid)",
-                            m.label,
-                            show(metric, x),
-                            human(*min)
-                        );
+                        formula = Text::new("pay-gate-unmet")
+                            .arg("label", m.label.clone())
+                            .term("metric", "metric", metric)
+                            .arg("value", show(metric, x))
+                            .arg("min", human(*min))
+                            .text("formula", formula);
                     }
                 }
                 _ => {}
@@ -378,26 +400,32 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
         }
         // A line that needs an attainment without a target pays 0, never a table's value at 0.
         if !ctx.no_target.is_empty() && exact > Decimal::ZERO {
-            formula = format!(
-                "0: no target for {} ({formula} not paid)",
-                ctx.no_target.join(", ")
-            );
+            let metrics = ctx
+                .no_target
+                .iter()
+                .map(|m| Text::new("pay-metric").term("metric", "metric", m))
+                .collect();
+            formula = Text::new("pay-no-target")
+                .list("metrics", metrics, ", ")
+                .text("formula", formula);
             exact = Decimal::ZERO;
         }
         if let Some(cap) = comp.cap
             && exact > cap
         {
-            formula = format!("{formula} = {}, capped at {}", rubles(exact), rubles(cap));
+            formula = Text::new("pay-capped")
+                .text("formula", formula)
+                .arg("value", rubles(exact))
+                .arg("cap", rubles(cap));
             exact = cap;
         }
         if let Some(floor) = comp.floor
             && exact < floor
         {
-            formula = format!(
-                "{formula} = {}, raised to the floor {}",
-                rubles(exact),
-                rubles(floor)
-            );
+            formula = Text::new("pay-floored")
+                .text("formula", formula)
+                .arg("value", rubles(exact))
+                .arg("floor", rubles(floor));
             exact = floor;
         }
         // A percentage never pays below zero: what is below is carried forward and offsets
@@ -405,19 +433,17 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
         if matches!(comp.kind, Kind::Percent { .. }) {
             let carried = inputs.carry_in.get(&comp.id).copied().unwrap_or_default();
             if carried < Decimal::ZERO {
-                formula = format!(
-                    "{formula} = {}; minus {} carried from earlier periods",
-                    rubles(exact),
-                    rubles(-carried)
-                );
+                formula = Text::new("pay-carried-in")
+                    .text("formula", formula)
+                    .arg("value", rubles(exact))
+                    .arg("carried", rubles(-carried));
                 exact += carried;
             }
             if exact < Decimal::ZERO {
-                formula = format!(
-                    "{formula} = {}: nothing this period, {} carried forward",
-                    rubles(exact),
-                    rubles(-exact)
-                );
+                formula = Text::new("pay-carried-out")
+                    .text("formula", formula)
+                    .arg("value", rubles(exact))
+                    .arg("carried", rubles(-exact));
                 carry_out.insert(comp.id.clone(), exact);
                 exact = Decimal::ZERO;
             }
@@ -448,13 +474,18 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
             .sum()
     };
     let sum = accrued(&lines);
-    let mut limit = |bound: Decimal, over: bool, label: &str| {
+    let mut limit = |bound: Decimal, over: bool, label: &str, title: &str| {
         let diff = bound - sum;
         if (over && diff < Decimal::ZERO) || (!over && diff > Decimal::ZERO) {
+            let why = Text::new("pay-total-limit")
+                .arg("sum", rubles(sum))
+                .arg("bound", rubles(bound));
             lines.push(Line {
                 component: "total".into(),
                 label: label.into(),
-                formula: format!("{} → {}", rubles(sum), rubles(bound)),
+                title: Some(Text::new(title)),
+                formula: why.render(Lang::En),
+                why: Some(why),
                 inputs: BTreeMap::new(),
                 exact: diff,
                 amount: round_money(diff),
@@ -464,17 +495,18 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
         }
     };
     if let Some(cap) = plan.total_cap {
-        limit(cap, true, "Cap on the total");
+        limit(cap, true, "Cap on the total", "pay-total-cap");
     }
     if let Some(floor) = plan.total_floor {
-        limit(floor, false, "Floor on the total");
+        limit(floor, false, "Floor on the total", "pay-total-floor");
     }
     let total = accrued(&lines);
     Statement {
         plan: plan.name.clone(),
         lines,
         total,
-        warnings: ctx.warnings,
+        warnings: ctx.notes.iter().map(|n| n.render(Lang::En)).collect(),
+        notes: ctx.notes,
         carry_out,
     }
 }
@@ -492,8 +524,10 @@ pub struct Threshold {
     /// The change of the total, in rubles, once it is reached (everything else unchanged).
     #[serde(serialize_with = "crate::number::money_text")]
     pub worth: Decimal,
-    /// The same in plain words.
+    /// The same in plain words, in English.
     pub text: String,
+    /// The same as a catalog text.
+    pub why: Text,
 }
 
 fn boundaries(plan: &Plan, kind: &Kind) -> Vec<(String, Vec<Decimal>)> {
@@ -549,7 +583,9 @@ pub fn next_thresholds(plan: &Plan, inputs: &Inputs) -> Vec<Threshold> {
                         let want = next * *t;
                         let have = inputs.metrics.get(b).copied().unwrap_or_default();
                         what_if.metrics.insert(b.clone(), want);
-                        format!("{} more {b}", show(b, want - have))
+                        Text::new("pay-more")
+                            .arg("amount", show(b, want - have))
+                            .term("metric", "metric", b)
                     }
                     None => continue,
                 },
@@ -561,25 +597,27 @@ pub fn next_thresholds(plan: &Plan, inputs: &Inputs) -> Vec<Threshold> {
                             .metrics
                             .insert(format!("attainment({metric})"), next / *t);
                     }
-                    format!("{} more {metric}", show(&metric, next - x))
+                    Text::new("pay-more")
+                        .arg("amount", show(&metric, next - x))
+                        .term("metric", "metric", &metric)
                 }
             };
             let worth = evaluate(plan, &what_if).total - now;
-            let text = format!(
-                "«{}»: {needed} (from {} to {}) adds {} to the total",
-                comp.label,
-                show(&metric, x),
-                show(&metric, next),
-                rubles(worth)
-            );
+            let why = Text::new("pay-next-threshold")
+                .arg("label", comp.label.clone())
+                .text("needed", needed.clone())
+                .arg("from", show(&metric, x))
+                .arg("to", show(&metric, next))
+                .arg("worth", rubles(worth));
             out.push(Threshold {
                 component: comp.id.clone(),
                 metric: metric.clone(),
                 current: show(&metric, x),
                 next: show(&metric, next),
-                needed,
+                needed: needed.render(Lang::En),
                 worth,
-                text,
+                text: why.render(Lang::En),
+                why,
             });
         }
         if let Kind::Bonus { amount, min } = &comp.kind {
@@ -589,6 +627,12 @@ pub fn next_thresholds(plan: &Plan, inputs: &Inputs) -> Vec<Threshold> {
                 .filter(|p| p.status == ProgressStatus::Pending)
             {
                 let collected = Decimal::new(p.collected, 2);
+                let why = Text::new("pay-next-bonus")
+                    .arg("label", comp.label.clone())
+                    .arg("amount", rubles(*min - collected))
+                    .arg("company", p.company.clone())
+                    .arg("by", p.window_end.to_string())
+                    .arg("worth", rubles(*amount));
                 out.push(Threshold {
                     component: comp.id.clone(),
                     metric: format!("window collections of «{}»", p.company),
@@ -596,14 +640,8 @@ pub fn next_thresholds(plan: &Plan, inputs: &Inputs) -> Vec<Threshold> {
                     next: rubles(*min),
                     needed: rubles(*min - collected),
                     worth: *amount,
-                    text: format!(
-                        "«{}»: {} more from «{}» by {} adds {}",
-                        comp.label,
-                        rubles(*min - collected),
-                        p.company,
-                        p.window_end,
-                        rubles(*amount)
-                    ),
+                    text: why.render(Lang::En),
+                    why,
                 });
             }
         }

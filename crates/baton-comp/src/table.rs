@@ -42,7 +42,7 @@ pub fn tiered(
             (
                 amount * t.rate,
                 format!(
-                    "{} × {} (band from {})",
+                    "{} × {} (≥ {})",
                     fmt(amount),
                     human(t.rate),
                     fmt(t.from)

@@ -222,7 +222,10 @@ fn next_threshold_says_how_much_and_what_it_is_worth() {
     // From 12 accepted leads each pays 875 instead of 700; reaching 12 adds 2 × 700.
     assert_eq!(t.len(), 1, "{t:?}");
     assert_eq!((t[0].next.as_str(), t[0].worth), ("12", d("1400")));
-    assert_eq!(t[0].needed, "2 more leads_accepted");
+    assert_eq!(t[0].needed, "2 more leads accepted");
+    // The catalog says the same in Russian, with the metric's Russian name.
+    let ru = t[0].why.render(baton_catalog::Lang::Ru);
+    assert!(ru.contains("ещё 2 (принятые лиды) (от 10 до 12)"), "{ru}");
 
     let text = std::fs::read_to_string(format!(
         "{}/../../plans/sales_manager.toml",
@@ -243,7 +246,7 @@ fn next_threshold_says_how_much_and_what_it_is_worth() {
     assert_eq!(
         gate.needed,
         format!(
-            "{} more new_client_collections",
+            "{} more new clients' payments",
             baton_comp::number::rubles(d("15000"))
         )
     );
@@ -489,9 +492,20 @@ fn a_line_without_its_target_pays_nothing() {
     assert!(
         s.lines[1]
             .formula
-            .starts_with("0: no target for attainment(portfolio_collections)"),
+            .starts_with("0: no target for attainment of portfolio payments"),
         "{}",
         s.lines[1].formula
+    );
+    let ru = s.lines[1]
+        .why
+        .as_ref()
+        .map(|w| w.render(baton_catalog::Lang::Ru))
+        .unwrap_or_default();
+    assert!(
+        ru.starts_with(
+            "0: не задана цель — выполнение плана: оплаты портфеля ("
+        ),
+        "{ru}"
     );
     assert!(s.warnings[0].contains("no target"));
 }

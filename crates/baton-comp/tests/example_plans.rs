@@ -196,10 +196,16 @@ fn ratios_are_shown_to_four_decimals() {
     assert_eq!(line.inputs["lead_conversion"], "0,2222");
     assert_eq!(line.inputs["attainment(new_client_collections)"], "1,3333");
     assert!(
-        line.formula.contains("lead_conversion = 0,2222"),
+        line.formula.contains("lead conversion = 0,2222"),
         "{}",
         line.formula
     );
+    let ru = line
+        .why
+        .as_ref()
+        .map(|w| w.render(baton_catalog::Lang::Ru))
+        .unwrap_or_default();
+    assert!(ru.contains("конверсия лидов в клиентов = 0,2222"), "{ru}");
     // The amount itself is computed from the exact value: 7 % × 300 000 × 1.2.
     assert_eq!(line.amount, Decimal::from(25_200));
 }

@@ -7,6 +7,7 @@
 //!   (`App::audit` calls [`touch`]); the next open period recomputes the changed period with
 //!   the plan versions it used and pays the difference as adjustment lines.
 
+use baton_catalog::{Lang, Text};
 use super::{Job, PersonStatement, Plans, period_bounds, period_of};
 use crate::App;
 use crate::error::{AppError, AppResult};
@@ -233,18 +234,28 @@ pub(crate) fn adjustments(
                     None => false,
                 };
                 let deducted = delta > Decimal::ZERO || clawback;
-                let mut formula = format!("{} now − {} approved", rubles(now), rubles(was));
-                if !prior.is_zero() {
-                    formula.push_str(&format!(" − {} adjusted before", rubles(prior)));
-                }
-                formula.push_str(&format!(" = {}", rubles(delta)));
+                let mut why = Text::new(if prior.is_zero() {
+                    "pay-adjustment"
+                } else {
+                    "pay-adjustment-prior"
+                })
+                .arg("now", rubles(now))
+                .arg("was", rubles(was))
+                .arg("prior", rubles(prior))
+                .arg("delta", rubles(delta));
                 if !deducted {
-                    formula.push_str(": not deducted, the plan does not allow deductions from pay already approved (Labour Code art. 137)");
+                    why = Text::new("pay-adjustment-kept").text("formula", why);
                 }
                 out.entry(person.to_string()).or_default().push(Line {
                     component,
                     label: format!("Корректировка за {}: {label}", q.id),
-                    formula,
+                    title: Some(
+                        Text::new("pay-adjustment-title")
+                            .arg("period", q.id.clone())
+                            .arg("label", label.clone()),
+                    ),
+                    formula: why.render(Lang::En),
+                    why: Some(why),
                     inputs: BTreeMap::new(),
                     exact: delta,
                     amount: if deducted {

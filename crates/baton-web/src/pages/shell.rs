@@ -16,38 +16,20 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 pub const LANG_COOKIE: &str = "baton_lang";
 
-/// Russian is the default; English is one click away (a cookie, so links stay clean).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Ru,
-    En,
-}
+pub use baton_catalog::Lang;
 
-impl Lang {
-    pub fn of(parts: &Parts) -> Lang {
-        let en = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .any(|(k, v)| k == LANG_COOKIE && v == "en");
-        if en { Lang::En } else { Lang::Ru }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ru => "ru",
-            Lang::En => "en",
-        }
-    }
-    /// The one translation primitive: every page states both texts where it uses them.
-    pub fn t<'a>(self, ru: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Ru => ru,
-            Lang::En => en,
-        }
-    }
+/// The page language: the session's choice (a cookie, so links stay clean); Russian unless the
+/// person switched. A browser's `Accept-Language` does not flip a Russian department's pages.
+pub fn lang_of(parts: &Parts) -> Lang {
+    let en = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .any(|(k, v)| k == LANG_COOKIE && v == "en");
+    if en { Lang::En } else { Lang::Ru }
 }
 
 /// The logged-in person looking at a page. A page without a login redirects to `/login`.
@@ -121,15 +103,15 @@ impl FromRequestParts<AppState> for Viewer {
         match who.await {
             Ok(Ok((actor, open_alerts))) => Ok(Viewer {
                 actor,
-                lang: Lang::of(parts),
+                lang: lang_of(parts),
                 here,
                 open_alerts,
                 csrf,
             }),
             Ok(Err(AppError::Unauthenticated)) => Err(to_login()),
-            Ok(Err(e)) => Err(failure(Lang::of(parts), &e)),
+            Ok(Err(e)) => Err(failure(lang_of(parts), &e)),
             Err(e) => Err(failure(
-                Lang::of(parts),
+                lang_of(parts),
                 &AppError::invalid("request", e.to_string()),
             )),
         }

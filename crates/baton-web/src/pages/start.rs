@@ -1,7 +1,7 @@
 //! Login, logout, the language switch, each role's home page and "my money".
 
 use super::shell::{
-    LANG_COOKIE, Lang, PageResult, Viewer, date, failure, money, or_fail, page, role_name, run,
+    LANG_COOKIE, Lang, lang_of, PageResult, Viewer, date, failure, money, or_fail, page, role_name, run,
 };
 use crate::AppState;
 use crate::extract::token_of;
@@ -80,7 +80,7 @@ fn login_page(lang: Lang, login: &str, next: &str, error: Option<&str>) -> Marku
 }
 
 async fn login_form(parts: Parts, Query(q): Query<NextQ>) -> Markup {
-    login_page(Lang::of(&parts), "", &safe_next(q.next.as_deref()), None)
+    login_page(lang_of(&parts), "", &safe_next(q.next.as_deref()), None)
 }
 
 #[derive(Deserialize)]
@@ -93,7 +93,7 @@ pub struct LoginForm {
 }
 
 async fn login(State(s): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> Response {
-    let lang = Lang::of(&parts);
+    let lang = lang_of(&parts);
     let next = safe_next(f.next.as_deref());
     let addr = s.web.client_addr(&parts);
     if let Err(wait) = s.web.throttle.check(&f.login, addr) {
@@ -494,7 +494,7 @@ pub fn period_status(l: Lang, s: &str) -> &'static str {
 /// 404 for a page address that does not exist, in the viewer's language.
 pub async fn not_found(parts: Parts) -> Response {
     failure(
-        Lang::of(&parts),
+        lang_of(&parts),
         &baton_app::AppError::NotFound {
             entity: "page".into(),
             id: parts.uri.path().to_string(),

@@ -1,0 +1,168 @@
+# Values of Baton's lists, as a person reads them. Id: {list}-{code}.
+
+## Call outcomes
+outcome-dm_interested = DM interested
+outcome-dm_callback = DM: call back
+outcome-dm_not_interested = DM not interested
+outcome-no_answer = No answer
+outcome-gatekeeper = Gatekeeper
+outcome-wrong_contact = Wrong contact
+
+## Lead stages
+stage-working = Qualifying
+stage-handed = Handed, awaiting decision
+stage-accepted = Accepted
+stage-meeting = Meeting
+stage-proposal = Proposal
+stage-contract = Contract signed
+stage-won = Client won
+stage-lost = Lost
+
+## Lead sources
+source-cold_call = cold call
+source-inbound = inbound
+source-referral = referral
+source-campaign = campaign
+source-purchased_base = purchased list
+source-website = website
+source-exhibition = exhibition
+
+## Industries
+industry-retail = retail
+industry-real_estate = real estate
+industry-auto = automotive
+industry-medicine = medicine
+industry-horeca = HoReCa
+industry-services = services
+industry-manufacturing = manufacturing
+industry-it = IT
+industry-logistics = logistics
+industry-construction = construction
+industry-wholesale = wholesale
+
+## Rejection reasons
+reason-no_decision_maker = no decision maker
+reason-no_need = no need
+reason-no_budget = no budget
+reason-wrong_timing = wrong timing
+reason-bad_contact = bad contact
+reason-duplicate = duplicate
+reason-other = other
+
+## Roles
+role-caller = Caller
+role-sales_manager = Sales manager
+role-client_manager = Client manager
+role-universal_manager = Universal manager
+role-head = Head of sales
+role-director = Sales director
+role-accountant = Accountant
+role-admin = Administrator
+
+## Handoff statuses
+handoff-pending = pending
+handoff-accepted = accepted
+handoff-rejected = rejected
+handoff-reassigned = reassigned
+
+## Assignment rules
+rule-round_robin = round robin
+rule-least_loaded = least loaded
+rule-manual = by hand
+
+## Company statuses
+company-prospect = prospect
+company-client = client
+company-merged = merged
+
+## Kinds of a win
+win-new_client = new client
+win-reactivation = reactivation
+
+## Statement line statuses
+line-accrued = accrued
+line-pending = pending
+line-lapsed = lapsed
+line-no_target = no target
+line-adjustment = adjustment
+
+## Payroll period statuses
+period-open = open, computed live
+period-calculated = calculated, in review
+period-approved = approved
+period-paid = paid
+
+## Plan component kinds
+component-base = base salary
+component-per_unit = per unit
+component-percent = percentage
+component-table = table
+component-kpi_index = KPI index
+component-multiplier = multiplier
+component-gate = gate
+component-bonus = bonus
+component-formula = formula
+component-total = total
+component-adjustment = adjustment
+
+## Metrics
+metric-calls = calls
+metric-dm_conversations = DM conversations
+metric-leads_handed = leads handed
+metric-leads_accepted = leads accepted
+metric-leads_rejected = leads rejected
+metric-acceptance_rate = acceptance rate
+metric-leads_converted = leads converted
+metric-new_clients = new clients
+metric-qualified_new_clients = qualified new clients
+metric-new_client_collections = new clients' payments
+metric-portfolio_collections = portfolio payments
+metric-lead_conversion = lead conversion
+metric-receivables = receivables
+metric-overdue_receivables = overdue receivables
+metric-overdue_share = overdue share
+metric-overdue_collected = overdue collected
+metric-own_collections = own clients' payments
+metric-reactivations = reactivations
+metric-reactivation_collections = reactivated clients' payments
+
+## Alert rules
+alert-no_new_client = Sales manager without new clients
+alert-lead_past_sla = Leads past the SLA
+alert-stale_deal = Stale deals
+alert-overdue_invoices = Overdue invoices
+alert-client_no_order = Clients without orders
+alert-checklist_overridden = Checklist overridden
+
+## Funnel steps
+step-calls = Calls
+step-dm_conversations = DM conversations
+step-warm_leads = Warm leads
+step-accepted = Accepted
+step-meetings = Meetings
+step-first_contracts = First contracts
+step-first_payments = First payments
+step-second_orders = Second orders
+
+## Counts
+count-people = { $n ->
+    [one] { $n } person
+   *[other] { $n } people
+}
+count-leads = { $n ->
+    [one] { $n } lead
+   *[other] { $n } leads
+}
+count-clients = { $n ->
+    [one] { $n } client
+   *[other] { $n } clients
+}
+count-rows = { $n ->
+    [one] { $n } row
+   *[other] { $n } rows
+}
+count-days = { $n ->
+    [one] { $n } day
+   *[other] { $n } days
+}
+metric-attainment-of = attainment of { $metric }

@@ -1,0 +1,173 @@
+# Values of Baton's lists, as a person reads them. Id: {list}-{code}.
+
+## Call outcomes
+outcome-dm_interested = ЛПР заинтересован
+outcome-dm_callback = ЛПР: перезвонить
+outcome-dm_not_interested = ЛПР не заинтересован
+outcome-no_answer = Не дозвонился
+outcome-gatekeeper = Секретарь не соединил
+outcome-wrong_contact = Неверный контакт
+
+## Lead stages
+stage-working = Квалификация
+stage-handed = Передан, ждёт решения
+stage-accepted = Принят
+stage-meeting = Встреча
+stage-proposal = Предложение
+stage-contract = Договор подписан
+stage-won = Клиент выигран
+stage-lost = Проиграна
+
+## Lead sources
+source-cold_call = холодный звонок
+source-inbound = входящее обращение
+source-referral = рекомендация
+source-campaign = акция
+source-purchased_base = купленная база
+source-website = сайт
+source-exhibition = выставка
+
+## Industries
+industry-retail = розница
+industry-real_estate = недвижимость
+industry-auto = автомобили
+industry-medicine = медицина
+industry-horeca = HoReCa
+industry-services = услуги
+industry-manufacturing = производство
+industry-it = ИТ
+industry-logistics = логистика
+industry-construction = строительство
+industry-wholesale = опт
+
+## Rejection reasons
+reason-no_decision_maker = нет ЛПР
+reason-no_need = нет потребности
+reason-no_budget = нет бюджета
+reason-wrong_timing = не время
+reason-bad_contact = неверный контакт
+reason-duplicate = дубль
+reason-other = другое
+
+## Roles
+role-caller = Менеджер по звонкам
+role-sales_manager = Менеджер по продажам (МПП)
+role-client_manager = Клиентский менеджер (КМ)
+role-universal_manager = Универсальный менеджер
+role-head = Руководитель отдела
+role-director = Коммерческий директор
+role-accountant = Бухгалтер
+role-admin = Администратор
+
+## Handoff statuses
+handoff-pending = ждёт решения
+handoff-accepted = принят
+handoff-rejected = отклонён
+handoff-reassigned = передан другому
+
+## Assignment rules
+rule-round_robin = по очереди
+rule-least_loaded = наименее загруженному
+rule-manual = вручную
+
+## Company statuses
+company-prospect = потенциальный
+company-client = клиент
+company-merged = объединён
+
+## Kinds of a win
+win-new_client = новый клиент
+win-reactivation = возврат клиента
+
+## Statement line statuses
+line-accrued = начислено
+line-pending = ждёт условия
+line-lapsed = не выплачивается
+line-no_target = нет цели
+line-adjustment = перерасчёт
+
+## Payroll period statuses
+period-open = открыт, считается на лету
+period-calculated = рассчитан, на проверке
+period-approved = утверждён
+period-paid = выплачен
+
+## Plan component kinds
+component-base = оклад
+component-per_unit = за единицу
+component-percent = процент
+component-table = таблица
+component-kpi_index = индекс KPI
+component-multiplier = множитель
+component-gate = условие
+component-bonus = бонус
+component-formula = формула
+component-total = итог
+component-adjustment = перерасчёт
+
+## Metrics
+metric-calls = звонки
+metric-dm_conversations = разговоры с ЛПР
+metric-leads_handed = переданные лиды
+metric-leads_accepted = принятые лиды
+metric-leads_rejected = отклонённые лиды
+metric-acceptance_rate = доля принятых лидов
+metric-leads_converted = лиды, ставшие клиентами
+metric-new_clients = новые клиенты
+metric-qualified_new_clients = новые клиенты с оплатой от порога
+metric-new_client_collections = оплаты новых клиентов
+metric-portfolio_collections = оплаты портфеля
+metric-lead_conversion = конверсия лидов в клиентов
+metric-receivables = дебиторская задолженность
+metric-overdue_receivables = просроченная задолженность
+metric-overdue_share = доля просрочки
+metric-overdue_collected = собранная просрочка
+metric-own_collections = оплаты своих клиентов
+metric-reactivations = возвращённые клиенты
+metric-reactivation_collections = оплаты возвращённых клиентов
+
+## Alert rules
+alert-no_new_client = МПП без новых клиентов
+alert-lead_past_sla = Лиды просрочены по SLA
+alert-stale_deal = Сделки без движения
+alert-overdue_invoices = Просроченные счета
+alert-client_no_order = Клиенты без заказов
+alert-checklist_overridden = Передача в обход чек-листа
+
+## Funnel steps
+step-calls = Звонки
+step-dm_conversations = Разговоры с ЛПР
+step-warm_leads = Тёплые лиды
+step-accepted = Принято МПП
+step-meetings = Встречи
+step-first_contracts = Первые договоры
+step-first_payments = Первые оплаты
+step-second_orders = Повторные заказы
+
+## Counts
+count-people = { $n ->
+    [one] { $n } человек
+    [few] { $n } человека
+   *[many] { $n } человек
+}
+count-leads = { $n ->
+    [one] { $n } лид
+    [few] { $n } лида
+   *[many] { $n } лидов
+}
+count-clients = { $n ->
+    [one] { $n } клиент
+    [few] { $n } клиента
+   *[many] { $n } клиентов
+}
+count-rows = { $n ->
+    [one] { $n } строка
+    [few] { $n } строки
+   *[many] { $n } строк
+}
+count-days = { $n ->
+    [one] { $n } день
+    [few] { $n } дня
+   *[many] { $n } дней
+}
+metric-attainment-of = выполнение плана: { $metric }
