@@ -1,6 +1,7 @@
 //! Application errors: each has a stable code, a message that says what to do, and where it
 //! applies (field, row). The web layer maps them to one JSON shape and a status.
 
+use baton_catalog::Text;
 use baton_domain::RuleError;
 use baton_store::StoreError;
 use serde::Serialize;
@@ -84,6 +85,16 @@ impl AppError {
         AppError::NotFound {
             entity: entity.into(),
             id: id.into(),
+        }
+    }
+
+    /// What went wrong as a catalog text, rendered in the reader's language by the web, the
+    /// API and the CLI. The English `Display` is for logs.
+    pub fn text(&self) -> Text {
+        match self {
+            AppError::Store(_) => Text::new("err-storage"),
+            // Not yet in the catalog: the English message, marked so a test can find it.
+            other => Text::new("err-untranslated").arg("message", other.to_string()),
         }
     }
 
