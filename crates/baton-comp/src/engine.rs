@@ -78,6 +78,32 @@ pub struct Statement {
     pub carry_out: BTreeMap<String, Decimal>,
 }
 
+impl Line {
+    /// The formula in a reader's language (a statement frozen before the catalog keeps the
+    /// text it was approved with).
+    pub fn formula_in(&self, lang: Lang) -> String {
+        self.why
+            .as_ref()
+            .map_or_else(|| self.formula.clone(), |w| w.render(lang))
+    }
+    /// The line's name in a reader's language: the plan's label, or the engine's own title.
+    pub fn label_in(&self, lang: Lang) -> String {
+        self.title
+            .as_ref()
+            .map_or_else(|| self.label.clone(), |t| t.render(lang))
+    }
+}
+
+impl Statement {
+    /// The warnings in a reader's language.
+    pub fn notes_in(&self, lang: Lang) -> Vec<String> {
+        if self.notes.is_empty() {
+            return self.warnings.clone();
+        }
+        self.notes.iter().map(|n| n.render(lang)).collect()
+    }
+}
+
 fn is_money(metric: &str) -> bool {
     metric.contains("collections") || metric.contains("receivables") || metric.contains("collected")
 }

@@ -28,7 +28,14 @@ pub async fn run<T: Send + 'static>(
     let app = s.app.clone();
     tokio::task::spawn_blocking(move || f(&app))
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+        .map_err(|e| {
+            eprintln!("baton: a request's task failed: {e}");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                baton_catalog::Text::new("err-storage"),
+            )
+        })?
         .map_err(ApiError::from)
 }
 
@@ -220,10 +227,8 @@ pub async fn login(
         let mut e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
-            format!(
-                "too many failed logins; try again in {} s",
-                crate::throttle::retry_after(wait)
-            ),
+            baton_catalog::Text::new("api-too-many-logins")
+                .arg("seconds", crate::throttle::retry_after(wait)),
         )
         .into_response();
         if let Ok(v) = header::HeaderValue::from_str(&crate::throttle::retry_after(wait)) {
@@ -1110,7 +1115,7 @@ fn need_period(p: Option<String>) -> Result<String, ApiError> {
         let mut e = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
-            "give the period: ?period=YYYY-MM",
+            baton_catalog::Text::new("api-give-period"),
         );
         e.body.field = Some("period".into());
         e

@@ -5,7 +5,19 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use baton_app::AppError;
+use baton_catalog::{Lang, Text};
 use serde::Serialize;
+
+tokio::task_local! {
+    /// The language of the request being answered (`Accept-Language`, Russian by default),
+    /// set by `security::guard` around every handler.
+    pub static LANG: Lang;
+}
+
+/// The language of the request being answered.
+pub fn request_lang() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
 
 #[derive(Debug, Serialize)]
 pub struct ErrorBody {
@@ -25,15 +37,18 @@ pub struct ErrorBody {
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorBody,
+    /// The message, rendered into `body.message` in the request's language.
+    pub text: Text,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: &str, text: Text) -> Self {
         ApiError {
             status,
+            text,
             body: ErrorBody {
                 code: code.into(),
-                message: message.into(),
+                message: String::new(),
                 field: None,
                 line: None,
                 column: None,
@@ -49,16 +64,12 @@ impl From<AppError> for ApiError {
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             eprintln!("baton: internal error: {e}");
         }
-        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
-            "the database failed to answer; nothing was changed. Try again, and tell the administrator if it repeats".to_string()
-        } else {
-            e.to_string()
-        };
         ApiError {
             status,
+            text: e.text(),
             body: ErrorBody {
                 code: e.code().into(),
-                message,
+                message: String::new(),
                 field: e.field().map(str::to_string),
                 line: None,
                 column: None,
@@ -69,7 +80,8 @@ impl From<AppError> for ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        self.body.message = self.text.render(request_lang());
         (self.status, Json(serde_json::json!({ "error": self.body }))).into_response()
     }
 }

@@ -72,14 +72,19 @@ impl FromRequestParts<AppState> for Auth {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
-                "log in first: POST /api/auth/login, then send Authorization: Bearer <token>",
+                baton_catalog::Text::new("api-log-in-first"),
             )
         })?;
         let app = state.app.clone();
         let actor = tokio::task::spawn_blocking(move || app.authenticate(&token))
             .await
             .map_err(|e| {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+                eprintln!("baton: a request's task failed: {e}");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    baton_catalog::Text::new("err-storage"),
+                )
             })??;
         Ok(Auth(actor))
     }
@@ -96,13 +101,15 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for Body<T> {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "too_large",
-                    format!(
-                        "the request body is larger than {} bytes; send less at once",
-                        baton_domain::input::BODY_MAX
-                    ),
+                    baton_catalog::Text::new("api-too-large")
+                        .num("bytes", baton_domain::input::BODY_MAX as i64),
                 )
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "bad_body", e.to_string())
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_body",
+                    baton_catalog::Text::new("api-bad-body").arg("error", e.to_string()),
+                )
             }
         })?;
         let bytes = if bytes.is_empty() {
@@ -120,7 +127,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for Body<T> {
                     let mut err = ApiError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "bad_json",
-                        format!("the request body has data after its JSON document: {e}"),
+                        baton_catalog::Text::new("api-trailing-json").arg("error", e.to_string()),
                     );
                     err.body.line = Some(e.line());
                     err.body.column = Some(e.column());
@@ -148,7 +155,7 @@ fn body_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let mut err = ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "bad_json",
-        format!("the request body is not valid: {inner}"),
+        baton_catalog::Text::new("api-bad-json").arg("error", inner.to_string()),
     );
     err.body.field = (path != ".").then_some(path);
     err.body.line = Some(inner.line());
@@ -187,7 +194,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Q<T> {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "bad_query",
-                format!("the query string is not valid: {e}"),
+                baton_catalog::Text::new("api-bad-query").arg("error", e.to_string()),
             )
         })
     }

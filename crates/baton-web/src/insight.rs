@@ -168,8 +168,8 @@ pub enum OpenFlag {
     Yes,
 }
 
-fn bad(field: &str, message: String) -> ApiError {
-    let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message);
+fn bad(field: &str, text: baton_catalog::Text) -> ApiError {
+    let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", text);
     e.body.field = Some(field.into());
     e
 }
@@ -177,7 +177,14 @@ fn bad(field: &str, message: String) -> ApiError {
 #[allow(clippy::result_large_err)] // the handlers return the same error type anyway
 fn need(v: Option<String>, field: &str, shape: &str) -> Result<String, ApiError> {
     v.filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| bad(field, format!("give ?{field}={shape}")))
+        .ok_or_else(|| {
+            bad(
+                field,
+                baton_catalog::Text::new("api-give-param")
+                    .arg("field", field)
+                    .arg("shape", shape),
+            )
+        })
 }
 
 #[allow(clippy::result_large_err)]
@@ -186,7 +193,10 @@ fn number<T: std::str::FromStr>(v: Option<String>, field: &str) -> Result<Option
         .map(|s| {
             s.trim()
                 .parse()
-                .map_err(|_| bad(field, format!("«{s}» is not a whole number")))
+                .map_err(|_| bad(
+                        field,
+                        baton_catalog::Text::new("api-not-whole").arg("value", s.clone()),
+                    ))
         })
         .transpose()
 }
@@ -356,7 +366,10 @@ fn flag(v: Option<&str>) -> Result<bool, ApiError> {
     match v.map(str::trim) {
         None | Some("") | Some("0") | Some("false") => Ok(false),
         Some("1") | Some("true") => Ok(true),
-        Some(o) => Err(bad("open", format!("«{o}»: write open=1 or open=0"))),
+        Some(o) => Err(bad(
+            "open",
+            baton_catalog::Text::new("api-open-flag").arg("value", o),
+        )),
     }
 }
 

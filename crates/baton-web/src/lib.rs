@@ -670,10 +670,9 @@ async fn no_route(
     error::ApiError::new(
         StatusCode::NOT_FOUND,
         "no_route",
-        format!(
-            "{method} {} is not a Baton endpoint; see /api/openapi.json",
-            uri.path()
-        ),
+        baton_catalog::Text::new("api-no-route")
+            .arg("method", method.to_string())
+            .arg("path", uri.path()),
     )
     .into_response()
 }
@@ -682,10 +681,9 @@ async fn wrong_method(method: Method, uri: axum::http::Uri) -> impl IntoResponse
     error::ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        format!(
-            "{} does not take {method}; see /api/openapi.json",
-            uri.path()
-        ),
+        baton_catalog::Text::new("api-wrong-method")
+            .arg("method", method.to_string())
+            .arg("path", uri.path()),
     )
 }
 

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header}
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, html};
+use baton_catalog::Lang;
 
 /// How the server is deployed. `secure_cookies` marks the session cookie `Secure` (set it when
 /// the site is served over HTTPS); `trust_proxy` believes a reverse proxy's `X-Forwarded-Proto`
@@ -130,32 +131,21 @@ fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// A refusal in the shape the caller reads: JSON for `/api/`, a page for the browser.
-pub fn refuse(
-    api: bool,
-    ru_page: bool,
-    status: StatusCode,
-    code: &str,
-    en: &str,
-    ru: &str,
-) -> Response {
+/// A refusal in the shape the caller reads: JSON for `/api/`, a page for the browser. `id` is
+/// the catalog message.
+pub fn refuse(api: bool, lang: Lang, status: StatusCode, code: &str, id: &str) -> Response {
+    let text = baton_catalog::Text::new(id);
     if api {
-        return ApiError::new(status, code, en).into_response();
+        return crate::error::LANG.sync_scope(lang, || {
+            ApiError::new(status, code, text).into_response()
+        });
     }
-    let (lang, msg) = if ru_page { ("ru", ru) } else { ("en", en) };
-    let title = if ru_page {
-        "Запрос отклонён"
-    } else {
-        "Request refused"
-    };
-    let home = if ru_page {
-        "На главную"
-    } else {
-        "Home"
-    };
+    let msg = text.render(lang);
+    let title = baton_catalog::t(lang, "page-refused");
+    let home = baton_catalog::t(lang, "page-home");
     let body = html! {
         (DOCTYPE)
-        html lang=(lang) {
+        html lang=(lang.code()) {
             head { meta charset="utf-8"; title { (title) " · Baton" } link rel="stylesheet" href="/assets/baton.css"; }
             body { main.narrow { h1 { (title) } p.error role="alert" { (msg) } p { a href="/" { (home) } } } }
         }
@@ -168,10 +158,28 @@ const MAX_FORM: usize = baton_domain::input::BODY_MAX;
 /// Runs before every handler: refuses unreadable credential headers (400), writes from another
 /// site (Origin/Referer, 403) and cookie-authenticated writes without the session's CSRF token
 /// (403). Bearer-token clients need no token: another site cannot make a browser send one.
+/// Every answer is written in the request's language: the API's `Accept-Language`, the
+/// session's choice on pages; Russian by default.
 pub async fn guard(State(_s): State<AppState>, req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let lang = if api {
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or_default()
+    } else if cookie_says_en(req.headers()) {
+        Lang::En
+    } else {
+        Lang::Ru
+    };
+    crate::error::LANG
+        .scope(lang, check(req, next, api, lang))
+        .await
+}
+
+async fn check(req: Request, next: Next, api: bool, ru: Lang) -> Response {
     let path = req.uri().path().to_string();
-    let api = path.starts_with("/api/");
-    let ru = !cookie_says_en(req.headers());
     let cred = match credential(req.headers()) {
         Ok(c) => c,
         Err(()) => {
@@ -180,23 +188,18 @@ pub async fn guard(State(_s): State<AppState>, req: Request, next: Next) -> Resp
                 ru,
                 StatusCode::BAD_REQUEST,
                 "bad_header",
-                "the Authorization or Cookie header cannot be read",
-                "Заголовок Authorization или Cookie не читается.",
+                "web-bad-header",
             );
         }
     };
     if !is_write(req.method()) {
         return next.run(req).await;
     }
-    let csrf =
-        |en: &str, ru_text: &str| refuse(api, ru, StatusCode::FORBIDDEN, "csrf", en, ru_text);
+    let csrf = |id: &str| refuse(api, ru, StatusCode::FORBIDDEN, "csrf", id);
     if let Some(from) = source(req.headers())
         && (from.is_none() || from != host(&req))
     {
-        return csrf(
-            "the request came from another site (Origin or Referer does not match this host)",
-            "Запрос пришёл с другого сайта. Откройте страницу Baton и повторите.",
-        );
+        return csrf("web-other-site");
     }
     let Some(Credential {
         secret,
@@ -218,10 +221,7 @@ pub async fn guard(State(_s): State<AppState>, req: Request, next: Next) -> Resp
         if same_secret(&t, &want) {
             return next.run(req).await;
         }
-        return csrf(
-            "the X-CSRF-Token header is not this session's token",
-            "Форма устарела. Обновите страницу и повторите.",
-        );
+        return csrf("web-csrf-header-wrong");
     }
     let form = req
         .headers()
@@ -229,10 +229,11 @@ pub async fn guard(State(_s): State<AppState>, req: Request, next: Next) -> Resp
         .and_then(|v| v.to_str().ok())
         .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
     if api || !form {
-        return csrf(
-            "a request authenticated by the session cookie must send the X-CSRF-Token header (the content of <meta name=\"csrf-token\">); API clients may send Authorization: Bearer instead",
-            "Форма устарела. Обновите страницу и повторите.",
-        );
+        return csrf(if api {
+            "web-csrf-header-missing"
+        } else {
+            "web-form-stale"
+        });
     }
     // A page form: read the body to find the field, then hand the same bytes on.
     let (parts, body) = req.into_parts();
@@ -244,17 +245,13 @@ pub async fn guard(State(_s): State<AppState>, req: Request, next: Next) -> Resp
                 ru,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                "the form is too large",
-                "Форма слишком большая.",
+                "web-form-too-large",
             );
         }
     };
     let ok = form_urlencoded_field(&bytes, CSRF_FIELD).is_some_and(|t| same_secret(&t, &want));
     if !ok {
-        return csrf(
-            "the form has no valid CSRF token; reload the page and try again",
-            "Форма устарела. Обновите страницу и повторите.",
-        );
+        return csrf("web-form-stale");
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await

@@ -23,8 +23,8 @@ pub enum AuditCmd {
 
 pub fn run(cmd: AuditCmd) -> Result<()> {
     let AuditCmd::Verify { format, db } = cmd;
-    let app = App::open(&db).map_err(anyhow::Error::msg)?;
-    let v = app.verify_audit(None).map_err(anyhow::Error::msg)?;
+    let app = App::open(&db).map_err(crate::fail)?;
+    let v = app.verify_audit(None).map_err(crate::fail)?;
     match format.as_str() {
         "json" => println!("{}", serde_json::to_string_pretty(&v)?),
         "text" => match &v.first_broken {

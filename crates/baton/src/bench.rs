@@ -35,12 +35,12 @@ pub(crate) fn bench_demo(
             intensity,
         },
     )
-    .map_err(anyhow::Error::msg)
+    .map_err(crate::fail)
 }
 
 pub fn import(scale: u32, runs: u32, pg: Option<String>) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("baton-bench-bundle-{}", std::process::id()));
-    let src = ScratchDb::sqlite().map_err(anyhow::Error::msg)?;
+    let src = ScratchDb::sqlite().map_err(crate::fail)?;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
     let t = Instant::now();
     let summary = bench_demo(src.db.clone(), scale, 1, today)?;
@@ -54,18 +54,18 @@ pub fn import(scale: u32, runs: u32, pg: Option<String>) -> Result<()> {
         std::sync::Arc::new(baton_app::clock::SystemClock),
         std::sync::Arc::new(baton_app::clock::RandomIds),
     );
-    let files = app.export(None, &dir).map_err(anyhow::Error::msg)?;
+    let files = app.export(None, &dir).map_err(crate::fail)?;
     let rows: u64 = files.iter().map(|f| f.1).sum();
     println!("bundle: {rows} rows in {} files", files.len());
     type MakeDb = Box<dyn Fn() -> Result<ScratchDb>>;
     let mut targets: Vec<(&str, MakeDb)> = vec![(
         "sqlite",
-        Box::new(|| ScratchDb::sqlite().map_err(anyhow::Error::msg)),
+        Box::new(|| ScratchDb::sqlite().map_err(crate::fail)),
     )];
     if let Some(url) = pg.clone() {
         targets.push((
             "postgres",
-            Box::new(move || ScratchDb::postgres_at(&url).map_err(anyhow::Error::msg)),
+            Box::new(move || ScratchDb::postgres_at(&url).map_err(crate::fail)),
         ));
     }
     let mut medians = Vec::new();
@@ -79,7 +79,7 @@ pub fn import(scale: u32, runs: u32, pg: Option<String>) -> Result<()> {
                 std::sync::Arc::new(baton_app::clock::RandomIds),
             );
             let t = Instant::now();
-            let r = app.import(None, &dir, false).map_err(anyhow::Error::msg)?;
+            let r = app.import(None, &dir, false).map_err(crate::fail)?;
             let secs = t.elapsed().as_secs_f64();
             let rate = r.rows as f64 / secs;
             println!(
@@ -114,8 +114,8 @@ pub(crate) fn department(
         let tmp = dir.join("generating.db");
         let _ = std::fs::remove_file(&tmp);
         let db = baton_store::Db::open(&format!("sqlite://{}", tmp.display()))
-            .map_err(anyhow::Error::msg)?;
-        baton_store::migrate(&db).map_err(anyhow::Error::msg)?;
+            .map_err(crate::fail)?;
+        baton_store::migrate(&db).map_err(crate::fail)?;
         let t = Instant::now();
         let s = bench_demo(db, scale, intensity, today)?;
         println!(
@@ -163,7 +163,7 @@ impl Generated {
 pub(crate) fn count(app: &App, sql: &str) -> Result<i64> {
     app.db
         .read(|tx| Ok::<_, baton_app::AppError>(tx.query_one(sql, &[])?.map_or(0, |r| r.int(0))))
-        .map_err(anyhow::Error::msg)
+        .map_err(crate::fail)
 }
 
 /// "N people with a paid role, N calls, N leads": the first line both benchmarks print.
@@ -209,7 +209,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
         .and_then(|d| d.pred_opt())
         .context("--period")?;
     let url = o.d.url(today)?;
-    let app = App::open(&url).map_err(anyhow::Error::msg)?;
+    let app = App::open(&url).map_err(crate::fail)?;
     println!(
         "department: {}, {} payments over 12 months",
         people_calls_leads(&app)?,
@@ -241,7 +241,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
     );
     // (b) the pure computation, facts in memory.
     let t = Instant::now();
-    let prepared = app.prepare_payroll(period).map_err(anyhow::Error::msg)?;
+    let prepared = app.prepare_payroll(period).map_err(crate::fail)?;
     let load_ms = t.elapsed().as_secs_f64() * 1000.0;
     let (stretches, calls, handoffs, payments) = prepared.size();
     let mut b = Vec::new();
@@ -271,12 +271,12 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
             )?;
             Ok::<_, baton_app::AppError>((cm, inv.map(|r| r.text(0)).unwrap_or_default()))
         })
-        .map_err(anyhow::Error::msg)?;
-    let actor = app.actor(&cm).map_err(anyhow::Error::msg)?;
+        .map_err(crate::fail)?;
+    let actor = app.actor(&cm).map_err(crate::fail)?;
     // The person's "my money" page is open: the first read loads their rows.
     let t = Instant::now();
     app.my_statement(&actor, Some(period))
-        .map_err(anyhow::Error::msg)?;
+        .map_err(crate::fail)?;
     let first_ms = t.elapsed().as_secs_f64() * 1000.0;
     let mut c = Vec::new();
     for _ in 0..o.d.runs.max(5) {
@@ -288,11 +288,11 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
                 amount: Money::from_kopecks(100),
             },
         )
-        .map_err(anyhow::Error::msg)?;
+        .map_err(crate::fail)?;
         let t = Instant::now();
         let s = app
             .my_statement(&actor, Some(period))
-            .map_err(anyhow::Error::msg)?;
+            .map_err(crate::fail)?;
         c.push(t.elapsed().as_secs_f64() * 1000.0);
         anyhow::ensure!(s.is_some(), "no statement for {cm}");
     }
@@ -310,14 +310,14 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
     // The payments added for (c) are part of the data everyone computes from.
     std::fs::write(
         &json,
-        serde_json::to_string_pretty(&app.payroll(None, period).map_err(anyhow::Error::msg)?)?,
+        serde_json::to_string_pretty(&app.payroll(None, period).map_err(crate::fail)?)?,
     )?;
     if o.pg.is_some() || o.baseline {
         let _ = std::fs::remove_dir_all(&bundle);
-        app.export(None, &bundle).map_err(anyhow::Error::msg)?;
+        app.export(None, &bundle).map_err(crate::fail)?;
     }
     if let Some(pg) = &o.pg {
-        let target = ScratchDb::postgres_at(pg).map_err(anyhow::Error::msg)?;
+        let target = ScratchDb::postgres_at(pg).map_err(crate::fail)?;
         let t = Instant::now();
         let pg_app = App::with(
             target.db.clone(),
@@ -326,7 +326,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
         );
         pg_app
             .import(None, &bundle, false)
-            .map_err(anyhow::Error::msg)?;
+            .map_err(crate::fail)?;
         println!(
             "(PostgreSQL loaded from the bundle in {:.0} s)",
             t.elapsed().as_secs_f64()
@@ -339,8 +339,8 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
             a_pg.iter().map(|x| x.round()).collect::<Vec<_>>()
         );
         let same =
-            serde_json::to_string(&pg_app.payroll(None, period).map_err(anyhow::Error::msg)?)?
-                == serde_json::to_string(&app.payroll(None, period).map_err(anyhow::Error::msg)?)?;
+            serde_json::to_string(&pg_app.payroll(None, period).map_err(crate::fail)?)?
+                == serde_json::to_string(&app.payroll(None, period).map_err(crate::fail)?)?;
         println!("PostgreSQL statements identical to SQLite's: {same}");
         println!(
             "ratio PostgreSQL / SQLite (a): {:.2}",

@@ -47,7 +47,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub fn pages(requests: usize, concurrency: usize) -> Result<()> {
-    let scratch = ScratchDb::sqlite().map_err(anyhow::Error::msg)?;
+    let scratch = ScratchDb::sqlite().map_err(crate::fail)?;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Moscow)
         .date_naive();

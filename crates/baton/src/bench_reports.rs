@@ -45,7 +45,7 @@ fn show(what: &str, times: &[f64]) -> f64 {
 pub fn reports(o: ReportsBench) -> Result<()> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).context("date")?;
     let url = o.d.url(today)?;
-    let app = App::open(&url).map_err(anyhow::Error::msg)?;
+    let app = App::open(&url).map_err(crate::fail)?;
     let period = o.period.as_str();
     let count = |sql: &str| count(&app, sql);
     println!(
@@ -57,7 +57,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
     let built = count("SELECT CAST(COUNT(*) AS BIGINT) FROM journey_builds")? > 0;
     if !built {
         let t = Instant::now();
-        app.rebuild_funnel().map_err(anyhow::Error::msg)?;
+        app.rebuild_funnel().map_err(crate::fail)?;
         println!(
             "funnel tallies rebuilt from the records once, in {:.1} s ({} journeys, {} event rows)",
             t.elapsed().as_secs_f64(),
@@ -69,12 +69,12 @@ pub fn reports(o: ReportsBench) -> Result<()> {
     let slice = FunnelSlice::default();
     let (t_funnel, funnel) = timed(o.d.runs, || {
         app.funnel(None, period, period, &slice)
-            .map_err(anyhow::Error::msg)
+            .map_err(crate::fail)
     })?;
     let funnel_ms = show(&format!("funnel {period}, both views, SQLite"), &t_funnel);
     let (t_matrix, matrix) = timed(o.d.runs, || {
         app.matrix(None, period, period, None)
-            .map_err(anyhow::Error::msg)
+            .map_err(crate::fail)
     })?;
     let matrix_ms = show(
         &format!(
@@ -88,7 +88,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
     let (t_counts, counted) = timed(o.d.runs, || {
         let facts = app
             .matrix_facts(None, period, period, None)
-            .map_err(anyhow::Error::msg)?;
+            .map_err(crate::fail)?;
         let mut by_pair: std::collections::BTreeMap<(String, String), [u64; 4]> =
             std::collections::BTreeMap::new();
         for f in &facts {
@@ -138,7 +138,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
             })
         })
         .collect();
-    let (t_diag, diagnosis) = timed(o.d.runs, || diagnose(&pairs).map_err(anyhow::Error::msg))?;
+    let (t_diag, diagnosis) = timed(o.d.runs, || diagnose(&pairs).map_err(|e| anyhow::anyhow!("{e}")))?;
     let diag_ms = show(
         &format!(
             "diagnosis alone ({} callers × {} sales managers, {} people judged)",
@@ -193,7 +193,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
         if !bundle.join("audit_events.csv").exists() {
             let t = Instant::now();
             let _ = std::fs::remove_dir_all(&bundle);
-            app.export(None, &bundle).map_err(anyhow::Error::msg)?;
+            app.export(None, &bundle).map_err(crate::fail)?;
             println!("(bundle exported in {:.0} s)", t.elapsed().as_secs_f64());
         }
         let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

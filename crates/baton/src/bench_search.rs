@@ -16,7 +16,7 @@ fn text(app: &App, sql: &str) -> Result<String> {
                     .unwrap_or_default(),
             )
         })
-        .map_err(anyhow::Error::msg)
+        .map_err(crate::fail)
 }
 
 fn p95(mut v: Vec<f64>) -> f64 {
@@ -31,7 +31,7 @@ pub fn search(scale: u32, runs: u32) -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}", dir.join("demo.db").display());
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
-    let app = App::open(&url).map_err(anyhow::Error::msg)?;
+    let app = App::open(&url).map_err(crate::fail)?;
     let t = Instant::now();
     bench_demo(app.db.clone(), scale, 1, today)?;
     println!(
@@ -79,10 +79,10 @@ pub fn search(scale: u32, runs: u32) -> Result<()> {
         ("surname", surname),
         ("invoice", invoice),
     ];
-    let director = app.actor_by_login("director").map_err(anyhow::Error::msg)?;
+    let director = app.actor_by_login("director").map_err(crate::fail)?;
     let caller = app
         .actor_by_login("caller1.msk")
-        .map_err(anyhow::Error::msg)?;
+        .map_err(crate::fail)?;
     println!(
         "query kind   query                      reader        hits  median ms  p95 ms  (runs {runs})"
     );
@@ -92,7 +92,7 @@ pub fn search(scale: u32, runs: u32) -> Result<()> {
             let mut hits = 0;
             for _ in 0..runs.max(1) {
                 let t = Instant::now();
-                let r = app.search(actor, q).map_err(anyhow::Error::msg)?;
+                let r = app.search(actor, q).map_err(crate::fail)?;
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
                 hits = r.companies.len()
                     + r.contacts.len()

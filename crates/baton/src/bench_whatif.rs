@@ -32,7 +32,7 @@ pub fn replay(scale: u32, runs: u32) -> Result<()> {
     // The demo as `baton demo --today 2026-11-27` makes it: December 2025 … November 2026,
     // September and earlier approved, October calculated, November open.
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
-    let app = App::open(&url).map_err(anyhow::Error::msg)?;
+    let app = App::open(&url).map_err(crate::fail)?;
     let t = Instant::now();
     let s = bench_demo(app.db.clone(), scale, 1, today)?;
     println!(
@@ -53,7 +53,7 @@ pub fn replay(scale: u32, runs: u32) -> Result<()> {
         let t = Instant::now();
         let r = app
             .replay(None, &text, from, to)
-            .map_err(anyhow::Error::msg)?;
+            .map_err(crate::fail)?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         last = Some(r);
     }

@@ -48,7 +48,7 @@ pub fn run(cmd: ClientsCmd) -> Result<()> {
         format,
         db,
     } = cmd;
-    let app = App::open(&db).map_err(anyhow::Error::msg)?;
+    let app = App::open(&db).map_err(crate::fail)?;
     let actor = crate::named(&app, "clients reassign")?;
     if let Some(f) = companies_file {
         let text =
@@ -61,7 +61,7 @@ pub fn run(cmd: ClientsCmd) -> Result<()> {
         );
     }
     let id_of = |login: &str| -> Result<String> {
-        Ok(app.actor_by_login(login).map_err(anyhow::Error::msg)?.id)
+        Ok(app.actor_by_login(login).map_err(crate::fail)?.id)
     };
     let req = Reassignment {
         company_ids: companies,
@@ -73,7 +73,7 @@ pub fn run(cmd: ClientsCmd) -> Result<()> {
     } else {
         app.reassign_clients(&actor, req)
     }
-    .map_err(anyhow::Error::msg)?;
+    .map_err(crate::fail)?;
     match format.as_str() {
         "json" => println!("{}", serde_json::to_string_pretty(&out)?),
         _ => print_outcome(&out),
@@ -148,20 +148,20 @@ struct FileSplit {
 
 /// `baton split --preset KIND --region CODE`: the preset's split file for the region, by login.
 pub fn split_preset(kind: &str, region: &str, db: &str) -> Result<()> {
-    let app = App::open(db).map_err(anyhow::Error::msg)?;
+    let app = App::open(db).map_err(crate::fail)?;
     let actor = crate::named(&app, "split")?;
     let region_id = app
         .regions()
-        .map_err(anyhow::Error::msg)?
+        .map_err(crate::fail)?
         .into_iter()
         .find(|r| r.code == region || r.id == region)
         .map(|r| r.id)
         .ok_or_else(|| anyhow::anyhow!("no region «{region}»: use its code, e.g. msk"))?;
     let split = app
         .split_preset(&actor, &region_id, kind)
-        .map_err(anyhow::Error::msg)?;
+        .map_err(crate::fail)?;
     let login =
-        |id: &str| -> Result<String> { Ok(app.employee(id).map_err(anyhow::Error::msg)?.login) };
+        |id: &str| -> Result<String> { Ok(app.employee(id).map_err(crate::fail)?.login) };
     let file = FileSplit {
         roles: split
             .roles
@@ -208,10 +208,10 @@ pub fn split(file: &std::path::Path, preview: bool, format: &str, db: &str) -> R
     // serde_json's message names the line and column.
     let f: FileSplit =
         serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let app = App::open(db).map_err(anyhow::Error::msg)?;
+    let app = App::open(db).map_err(crate::fail)?;
     let actor = crate::named(&app, "split")?;
     let id_of = |login: &str| -> Result<String> {
-        Ok(app.actor_by_login(login).map_err(anyhow::Error::msg)?.id)
+        Ok(app.actor_by_login(login).map_err(crate::fail)?.id)
     };
     let req = Split {
         roles: f
@@ -247,7 +247,7 @@ pub fn split(file: &std::path::Path, preview: bool, format: &str, db: &str) -> R
     } else {
         app.split(&actor, req)
     }
-    .map_err(anyhow::Error::msg)?;
+    .map_err(crate::fail)?;
     if format == "json" {
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());

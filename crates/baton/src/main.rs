@@ -26,12 +26,53 @@ struct Cli {
     /// database run unnamed.
     #[arg(long = "as", global = true, env = "BATON_AS")]
     as_login: Option<String>,
+    /// The language of everything the command writes for a person: ru (default) or en.
+    #[arg(long, global = true, env = "BATON_LANG", default_value = "ru")]
+    lang: String,
     #[command(subcommand)]
     cmd: Cmd,
 }
 
 /// The login given with `--as`, set once in `main`.
 static AS: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// `--lang`, set once in `main`.
+static LANG: std::sync::OnceLock<baton_catalog::Lang> = std::sync::OnceLock::new();
+
+/// The language of this command's output.
+pub(crate) fn lang() -> baton_catalog::Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+/// An error of a use case, said in the command's language.
+pub(crate) trait Said {
+    fn said(self) -> String;
+}
+impl Said for baton_app::AppError {
+    fn said(self) -> String {
+        self.text().render(lang())
+    }
+}
+impl Said for baton_store::StoreError {
+    fn said(self) -> String {
+        baton_app::AppError::from(self).said()
+    }
+}
+impl Said for &str {
+    fn said(self) -> String {
+        self.to_string()
+    }
+}
+impl Said for String {
+    fn said(self) -> String {
+        self
+    }
+}
+
+/// For `map_err`: a use case's refusal as the command's error, in the command's language.
+pub(crate) fn fail(e: impl Said) -> anyhow::Error {
+    anyhow::Error::msg(e.said())
+}
 
 /// The person a changing command acts as, with that person's rights.
 pub(crate) fn named(app: &App, what: &str) -> Result<baton_app::Actor> {
@@ -40,7 +81,7 @@ pub(crate) fn named(app: &App, what: &str) -> Result<baton_app::Actor> {
             "{what} changes the department's records: name yourself with --as LOGIN (or BATON_AS=LOGIN); the command then has that person's rights"
         );
     };
-    app.actor_by_login(&login).map_err(anyhow::Error::msg)
+    app.actor_by_login(&login).map_err(crate::fail)
 }
 
 #[derive(Subcommand)]
@@ -369,6 +410,10 @@ fn main() -> Result<()> {
     }
     let cli = Cli::parse();
     let _ = AS.set(cli.as_login.clone());
+    let Some(l) = baton_catalog::Lang::parse(&cli.lang) else {
+        bail!("--lang «{}»: write ru or en", cli.lang);
+    };
+    let _ = LANG.set(l);
     match cli.cmd {
         Cmd::Report { what } => report::run(what)?,
         Cmd::Simulate { what } => simulate::run(what)?,
@@ -379,7 +424,7 @@ fn main() -> Result<()> {
             trust_proxy,
         } => {
             let app = App::open(&db)
-                .map_err(anyhow::Error::msg)
+                .map_err(crate::fail)
                 .context("opening the database")?;
             println!(
                 "Baton serves on http://{addr}/  (API: http://{addr}/api/openapi.json)  database: {db}"
@@ -407,7 +452,7 @@ fn main() -> Result<()> {
                 }
             }
             let app = App::open(&db)
-                .map_err(anyhow::Error::msg)
+                .map_err(crate::fail)
                 .context("opening the database")?;
             let today = match today {
                 Some(t) => t
@@ -480,8 +525,8 @@ fn main() -> Result<()> {
             _ => bail!("name a split file, or --preset with --region"),
         },
         Cmd::Migrate { db } => {
-            let dbh = baton_store::Db::open(&db).map_err(anyhow::Error::msg)?;
-            let applied = baton_store::migrate(&dbh).map_err(anyhow::Error::msg)?;
+            let dbh = baton_store::Db::open(&db).map_err(crate::fail)?;
+            let applied = baton_store::migrate(&dbh).map_err(crate::fail)?;
             if applied.is_empty() {
                 println!("Nothing to do: the schema is current.")
             } else {
@@ -489,9 +534,9 @@ fn main() -> Result<()> {
             }
         }
         Cmd::Export { dir, db } => {
-            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let app = App::open(&db).map_err(crate::fail)?;
             let actor = named(&app, "export")?;
-            let files = app.export(Some(&actor), &dir).map_err(anyhow::Error::msg)?;
+            let files = app.export(Some(&actor), &dir).map_err(crate::fail)?;
             let total: u64 = files.iter().map(|f| f.1).sum();
             println!(
                 "Exported {total} rows in {} files to {}",
@@ -500,10 +545,10 @@ fn main() -> Result<()> {
             );
         }
         Cmd::Import { dir, db, dry_run } => {
-            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let app = App::open(&db).map_err(crate::fail)?;
             // Into an empty database the import is the installation's start: nobody exists yet
             // to name. Into a working one it needs a person with the right to import.
-            let actor = if app.has_people().map_err(anyhow::Error::msg)? {
+            let actor = if app.has_people().map_err(crate::fail)? {
                 Some(named(&app, "import into a database that has people")?)
             } else {
                 None
@@ -595,10 +640,10 @@ fn main() -> Result<()> {
                     db,
                 },
         } => {
-            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let app = App::open(&db).map_err(crate::fail)?;
             // The first person of a new installation is added unnamed; after that, only by
             // someone who may grant the role.
-            let actor = if app.has_people().map_err(anyhow::Error::msg)? {
+            let actor = if app.has_people().map_err(crate::fail)? {
                 Some(named(&app, "user add")?)
             } else {
                 None
@@ -606,7 +651,7 @@ fn main() -> Result<()> {
             let region_id = match region {
                 Some(code) => Some(
                     app.regions()
-                        .map_err(anyhow::Error::msg)?
+                        .map_err(crate::fail)?
                         .into_iter()
                         .find(|r| r.code == code)
                         .map(|r| r.id)
@@ -627,7 +672,7 @@ fn main() -> Result<()> {
                         open_lead_limit: None,
                     },
                 )
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             println!("Added {} ({}) with id {}", e.name, e.login, e.id);
         }
         Cmd::Payroll {
@@ -637,7 +682,7 @@ fn main() -> Result<()> {
             plan,
             db,
         } => {
-            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let app = App::open(&db).map_err(crate::fail)?;
             let statements = match &plan {
                 Some(file) => {
                     let text = std::fs::read_to_string(file)
@@ -646,18 +691,18 @@ fn main() -> Result<()> {
                 }
                 None => app.payroll(None, &period),
             }
-            .map_err(anyhow::Error::msg)?;
+            .map_err(crate::fail)?;
             match format.as_str() {
                 "json" => println!("{}", serde_json::to_string_pretty(&statements)?),
                 "csv" => {
                     let bytes = baton_app::payroll::register::csv(&statements)
-                        .map_err(anyhow::Error::msg)?;
+                        .map_err(crate::fail)?;
                     std::io::Write::write_all(&mut std::io::stdout(), &bytes)?;
                 }
                 "xlsx" => {
                     let bytes = app
                         .payroll_register(None, &period, "xlsx")
-                        .map_err(anyhow::Error::msg)?;
+                        .map_err(crate::fail)?;
                     let path =
                         out.unwrap_or_else(|| PathBuf::from(format!("payroll-{period}.xlsx")));
                     std::fs::write(&path, bytes)
@@ -670,8 +715,8 @@ fn main() -> Result<()> {
         }
         Cmd::Period { what } => match what {
             PeriodCmd::List { db } => {
-                let app = App::open(&db).map_err(anyhow::Error::msg)?;
-                for p in app.periods(None).map_err(anyhow::Error::msg)? {
+                let app = App::open(&db).map_err(crate::fail)?;
+                for p in app.periods(None).map_err(crate::fail)? {
                     println!(
                         "{}  {:<10}  {:>4} statements  {:>16}  {}",
                         p.period,
@@ -687,11 +732,11 @@ fn main() -> Result<()> {
                 }
             }
             PeriodCmd::Calculate { period, db } => {
-                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let app = App::open(&db).map_err(crate::fail)?;
                 let actor = named(&app, "period calculate")?;
                 let p = app
                     .calculate_period(Some(&actor), &period)
-                    .map_err(anyhow::Error::msg)?;
+                    .map_err(crate::fail)?;
                 println!(
                     "{} calculated: {} statements, {}",
                     p.period,
@@ -700,12 +745,12 @@ fn main() -> Result<()> {
                 );
             }
             PeriodCmd::Approve { period, db } => {
-                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let app = App::open(&db).map_err(crate::fail)?;
                 let actor = named(&app, "period approve")?;
                 let login = actor.login.clone();
                 let p = app
                     .approve_period(Some(&actor), &period)
-                    .map_err(anyhow::Error::msg)?;
+                    .map_err(crate::fail)?;
                 println!(
                     "{} approved by {login}: {}",
                     p.period,
@@ -713,18 +758,18 @@ fn main() -> Result<()> {
                 );
             }
             PeriodCmd::Pay { period, db } => {
-                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let app = App::open(&db).map_err(crate::fail)?;
                 let actor = named(&app, "period pay")?;
                 let p = app
                     .pay_period(Some(&actor), &period)
-                    .map_err(anyhow::Error::msg)?;
+                    .map_err(crate::fail)?;
                 println!("{} paid", p.period);
             }
         },
         Cmd::Plan { what } => match what {
             PlanCmd::List { db } => {
-                let app = App::open(&db).map_err(anyhow::Error::msg)?;
-                let list = app.plans(None).map_err(anyhow::Error::msg)?;
+                let app = App::open(&db).map_err(crate::fail)?;
+                let list = app.plans(None).map_err(crate::fail)?;
                 if list.is_empty() {
                     println!(
                         "No stored plans: every role uses its shipped plan (baton plan show shipped:caller)."
@@ -746,8 +791,8 @@ fn main() -> Result<()> {
                 }
             }
             PlanCmd::Show { id, db } => {
-                let app = App::open(&db).map_err(anyhow::Error::msg)?;
-                let (_, text) = app.plan(None, &id).map_err(anyhow::Error::msg)?;
+                let app = App::open(&db).map_err(crate::fail)?;
+                let (_, text) = app.plan(None, &id).map_err(crate::fail)?;
                 print!("{text}");
             }
             PlanCmd::Check { file } => {
@@ -774,7 +819,7 @@ fn main() -> Result<()> {
                 draft,
                 db,
             } => {
-                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let app = App::open(&db).map_err(crate::fail)?;
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("reading {}", file.display()))?;
                 let actor = named(&app, "plan add")?;
@@ -787,7 +832,7 @@ fn main() -> Result<()> {
                             status: Some(if draft { "draft" } else { "active" }.into()),
                         },
                     )
-                    .map_err(anyhow::Error::msg)?;
+                    .map_err(crate::fail)?;
                 println!(
                     "Saved {} v{} for {} from {} as {}",
                     p.id, p.version, p.role, p.effective_from, p.status
@@ -797,23 +842,23 @@ fn main() -> Result<()> {
         Cmd::Config {
             what: ConfigCmd::Show { db },
         } => {
-            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let app = App::open(&db).map_err(crate::fail)?;
             println!(
                 "{}",
-                serde_json::to_string_pretty(&app.config().map_err(anyhow::Error::msg)?)?
+                serde_json::to_string_pretty(&app.config().map_err(crate::fail)?)?
             );
         }
         Cmd::Config {
             what: ConfigCmd::Set { file, db },
         } => {
-            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let app = App::open(&db).map_err(crate::fail)?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let cfg: baton_domain::ConveyorConfig = serde_json::from_str(&text).map_err(|e| {
                 anyhow::anyhow!("{}:{}:{}: {e}", file.display(), e.line(), e.column())
             })?;
             let actor = named(&app, "config set")?;
-            app.set_config(&actor, cfg).map_err(anyhow::Error::msg)?;
+            app.set_config(&actor, cfg).map_err(crate::fail)?;
             println!("Configuration replaced from {}", file.display());
         }
     }
@@ -855,25 +900,25 @@ fn print_statements(statements: &[baton_app::payroll::PersonStatement]) {
                 let status = if l.status == "accrued" {
                     String::new()
                 } else {
-                    format!(" [{}]", l.status)
+                    format!(" [{}]", baton_catalog::term(lang(), "line", &l.status))
                 };
                 println!(
                     "    {:<44} {:>16}   = {}{status}",
-                    l.label,
+                    l.label_in(lang()),
                     rubles(l.amount),
-                    l.formula
+                    l.formula_in(lang())
                 );
             }
-            for w in &part.statement.warnings {
+            for w in part.statement.notes_in(lang()) {
                 println!("    ! {w}");
             }
         }
         for l in &p.adjustments {
             println!(
                 "    {:<44} {:>16}   = {}",
-                l.label,
+                l.label_in(lang()),
                 rubles(l.amount),
-                l.formula
+                l.formula_in(lang())
             );
         }
     }

@@ -31,9 +31,6 @@ pub enum ReportCmd {
         /// Region code (default: every region).
         #[arg(long)]
         region: Option<String>,
-        /// ru or en.
-        #[arg(long, default_value = "ru")]
-        lang: String,
         /// text or json.
         #[arg(long, default_value = "text")]
         format: String,
@@ -49,8 +46,6 @@ pub enum ReportCmd {
         to: String,
         #[arg(long)]
         region: Option<String>,
-        #[arg(long, default_value = "ru")]
-        lang: String,
         #[arg(long, default_value = "text")]
         format: String,
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
@@ -215,15 +210,15 @@ pub enum CostsCmd {
 
 fn open(db: &str) -> Result<App> {
     App::open(db)
-        .map_err(anyhow::Error::msg)
+        .map_err(crate::fail)
         .context("opening the database")
 }
 
-fn lang(s: &str) -> Result<Lang> {
-    match s {
-        "ru" => Ok(Lang::Ru),
-        "en" => Ok(Lang::En),
-        _ => bail!("--lang «{s}»: write ru or en"),
+/// `--lang` in the diagnosis' own language type.
+fn lang() -> Lang {
+    match crate::lang() {
+        baton_catalog::Lang::Ru => Lang::Ru,
+        baton_catalog::Lang::En => Lang::En,
     }
 }
 
@@ -471,15 +466,14 @@ pub fn run(what: ReportCmd) -> Result<()> {
             from,
             to,
             region,
-            lang: l,
             format,
             db,
         } => {
-            let l = lang(&l)?;
+            let l = lang();
             let app = open(&db)?;
             let r = app
                 .matrix(None, &from, &to, region.as_deref())
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             json_or_text(&format, &r, |r| {
                 say!(
                     "Caller × sales manager, leads handed {} – {}{}; collections: from the win through {} days",
@@ -544,14 +538,13 @@ pub fn run(what: ReportCmd) -> Result<()> {
             from,
             to,
             region,
-            lang: l,
             format,
             db,
         } => {
-            let l = lang(&l)?;
+            let l = lang();
             let r = open(&db)?
                 .matrix(None, &from, &to, region.as_deref())
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             let out = diagnosis_out(&r, l);
             match format.as_str() {
                 "text" => say!("{}", r.conclusion(l)),
@@ -604,7 +597,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                         source,
                     },
                 )
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             json_or_text(&format, &r, |r| {
                 say!(
                     "Funnel {} – {}{}{}{}; calls in the period: {} ({} reached the decision maker)",
@@ -644,7 +637,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
         } => {
             let r = open(&db)?
                 .aging(None, as_of.as_deref(), Some(dso_days), region.as_deref())
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             json_or_text(&format, &r, |r| {
                 say!(
                     "Receivables on {}{}; DSO = {} days × receivables / revenue invoiced in those days",
@@ -712,7 +705,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
             what,
         } => {
             let app = open(&db)?;
-            let standing = app.alert_rules().map_err(anyhow::Error::msg)?;
+            let standing = app.alert_rules().map_err(crate::fail)?;
             let params = baton_analytics::alerts::AskedParams {
                 no_new_client_months,
                 stale_deal_days,
@@ -725,7 +718,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                     let actor = crate::named(&app, "alerts ack")?;
                     let a = app
                         .ack_alert(Some(&actor), &key)
-                        .map_err(anyhow::Error::msg)?;
+                        .map_err(crate::fail)?;
                     return json_or_text(&format, &a, |a| {
                         say!("acknowledged {} at {}", a.id, a.acknowledged_at)
                     });
@@ -733,7 +726,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 Some(AlertsCmd::Evaluate) => {
                     let c = app
                         .evaluate_alerts(Trigger::Command)
-                        .map_err(anyhow::Error::msg)?;
+                        .map_err(crate::fail)?;
                     return json_or_text(&format, &c, |c| {
                         say!(
                             "raised {}, cleared {}, changed {}",
@@ -761,8 +754,8 @@ pub fn run(what: ReportCmd) -> Result<()> {
                             only_open,
                             baton_app::Paging::new(Some(page), Some(per_page)),
                         )
-                        .map_err(anyhow::Error::msg)?;
-                    let tz = app.config().map_err(anyhow::Error::msg)?.tz();
+                        .map_err(crate::fail)?;
+                    let tz = app.config().map_err(crate::fail)?.tz();
                     // Shown in the company's time zone, as on the pages.
                     let local = |s: &str| {
                         chrono::DateTime::parse_from_rfc3339(s).map_or_else(
@@ -803,7 +796,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                         let actor = crate::named(&app, "alerts rules")?;
                         let p = app
                             .set_alert_rules(Some(&actor), params)
-                            .map_err(anyhow::Error::msg)?;
+                            .map_err(crate::fail)?;
                         say!("the standing rules are set and evaluated");
                         p
                     } else {
@@ -823,7 +816,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
             }
             let r = app
                 .alerts_open(None, region.as_deref(), params, only_open)
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             json_or_text(&format, &r, |r| {
                 say!(
                     "Alerts on {}{}: {}",
@@ -880,7 +873,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
         } => {
             let r = open(&db)?
                 .retention(None, &to, months, region.as_deref())
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             json_or_text(&format, &r, |r| {
                 say!(
                     "Retention: collections {} – {} against {} – {}{}",
@@ -955,7 +948,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
         } => {
             let r = open(&db)?
                 .plan_fact(None, &period, region.as_deref())
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             json_or_text(&format, &r, |r| {
                 say!(
                     "Plan against fact, {}{}",
@@ -1053,7 +1046,7 @@ fn costs(what: CostsCmd) -> Result<()> {
             note,
             db,
         } => {
-            let amount: baton_domain::Money = amount.parse().map_err(anyhow::Error::msg)?;
+            let amount: baton_domain::Money = amount.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
             let app = open(&db)?;
             let actor = crate::named(&app, "costs add")?;
             let c = app
@@ -1067,7 +1060,7 @@ fn costs(what: CostsCmd) -> Result<()> {
                         note,
                     },
                 )
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             say!(
                 "Entered {} {} for {} ({})",
                 c.kind,
@@ -1086,7 +1079,7 @@ fn costs(what: CostsCmd) -> Result<()> {
         } => {
             let r = open(&db)?
                 .costs(None, &from, &to, region.as_deref(), Some(revenue_months))
-                .map_err(anyhow::Error::msg)?;
+                .map_err(crate::fail)?;
             json_or_text(&format, &r, |r| {
                 say!(
                     "Cost per client {} – {}; revenue per new client over its first {} months",

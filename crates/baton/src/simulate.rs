@@ -95,7 +95,7 @@ pub fn run(what: SimulateCmd) -> Result<()> {
             }
             let text = std::fs::read_to_string(&plan)
                 .with_context(|| format!("reading {}", plan.display()))?;
-            let app = App::open(&db).map_err(anyhow::Error::msg)?;
+            let app = App::open(&db).map_err(crate::fail)?;
             let r = match app.replay(None, &text, &from, &to) {
                 Ok(r) => r,
                 Err(baton_app::AppError::InvalidPlan(errs)) => {
@@ -176,12 +176,12 @@ pub fn run(what: SimulateCmd) -> Result<()> {
             let started = std::time::Instant::now();
             // The history is read only when asked for: a preset needs no database.
             let answer = if from_history {
-                let app = App::open(&db).map_err(anyhow::Error::msg)?;
+                let app = App::open(&db).map_err(crate::fail)?;
                 app.simulate_structure(None, req)
             } else {
                 run_request(req, None)
             }
-            .map_err(anyhow::Error::msg)?;
+            .map_err(crate::fail)?;
             if format == "json" {
                 println!("{}", serde_json::to_string_pretty(&answer)?);
             } else {

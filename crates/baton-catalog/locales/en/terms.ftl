@@ -81,7 +81,7 @@ win-reactivation = reactivation
 
 ## Statement line statuses
 line-accrued = accrued
-line-pending = pending
+line-pending = pending collection
 line-lapsed = lapsed
 line-no_target = no target
 line-adjustment = adjustment
@@ -166,3 +166,13 @@ count-days = { $n ->
    *[other] { $n } days
 }
 metric-attainment-of = attainment of { $metric }
+outcome-warm-lead = warm lead
+
+## Kinds of records behind a statement line
+record-payments = payment
+record-handoffs = handoff
+record-contracts = contract
+record-invoices = invoice
+record-companies = company
+record-calls = call
+record-leads = lead

@@ -81,8 +81,8 @@ win-reactivation = возврат клиента
 
 ## Statement line statuses
 line-accrued = начислено
-line-pending = ждёт условия
-line-lapsed = не выплачивается
+line-pending = ожидает оплаты клиента
+line-lapsed = сгорело
 line-no_target = нет цели
 line-adjustment = перерасчёт
 
@@ -171,3 +171,13 @@ count-days = { $n ->
    *[many] { $n } дней
 }
 metric-attainment-of = выполнение плана: { $metric }
+outcome-warm-lead = тёплый лид
+
+## Kinds of records behind a statement line
+record-payments = оплата
+record-handoffs = передача лида
+record-contracts = договор
+record-invoices = счёт
+record-companies = компания
+record-calls = звонок
+record-leads = лид

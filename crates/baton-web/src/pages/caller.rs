@@ -47,55 +47,24 @@ pub(crate) const OUTCOMES: [&str; 6] = [
 ];
 
 pub(crate) fn outcome_name(l: Lang, o: &str) -> String {
-    match o {
-        "dm_interested" => l.t(
-            "ЛПР заинтересован → тёплый лид",
-            "DM interested → warm lead",
-        ),
-        "dm_callback" => l.t("ЛПР: перезвонить", "DM: call back"),
-        "dm_not_interested" => l.t("ЛПР не заинтересован", "DM not interested"),
-        "no_answer" => l.t("Не дозвонился", "No answer"),
-        "gatekeeper" => l.t("Секретарь не соединил", "Gatekeeper"),
-        "wrong_contact" => l.t("Неверный контакт", "Wrong contact"),
-        other => other,
+    let name = baton_catalog::term(l, "outcome", o);
+    if o == "dm_interested" {
+        format!("{name} → {}", baton_catalog::t(l, "outcome-warm-lead"))
+    } else {
+        name
     }
-    .to_string()
 }
 
 pub(crate) fn stage_name(l: Lang, s: &str) -> String {
-    match s {
-        "working" => l.t("Квалификация", "Qualifying"),
-        "handed" => l.t("Передан, ждёт решения", "Handed, awaiting decision"),
-        "accepted" => l.t("Принят", "Accepted"),
-        "meeting" => l.t("Встреча", "Meeting"),
-        "proposal" => l.t("Предложение", "Proposal"),
-        "contract" => l.t("Договор подписан", "Contract signed"),
-        "won" => l.t("Клиент выигран", "Client won"),
-        "lost" => l.t("Проиграна", "Lost"),
-        other => other,
-    }
-    .to_string()
+    baton_catalog::term(l, "stage", s)
 }
 
 pub(crate) fn rule_name(l: Lang, r: &str) -> String {
-    match r {
-        "round_robin" => l.t("по очереди (round robin)", "round robin"),
-        "least_loaded" => l.t("наименее загруженному", "least loaded"),
-        "manual" => l.t("вручную", "by hand"),
-        other => other,
-    }
-    .to_string()
+    baton_catalog::term(l, "rule", r)
 }
 
 pub(crate) fn status_name(l: Lang, s: &str) -> String {
-    match s {
-        "pending" => l.t("ждёт решения", "pending"),
-        "accepted" => l.t("принят", "accepted"),
-        "rejected" => l.t("отклонён", "rejected"),
-        "reassigned" => l.t("передан другому", "reassigned"),
-        other => other,
-    }
-    .to_string()
+    baton_catalog::term(l, "handoff", s)
 }
 
 /// The configured rejection reason in the viewer's language, with the typed explanation.

@@ -78,12 +78,7 @@ pub(crate) fn name_of(names: &BTreeMap<String, String>, id: &str) -> String {
 }
 
 fn status_name(v: &Viewer, s: &str) -> String {
-    match s {
-        "prospect" => v.t("потенциальный", "prospect").into(),
-        "client" => v.t("клиент", "client").into(),
-        "merged" => v.t("объединён", "merged").into(),
-        other => other.into(),
-    }
+    baton_catalog::term(v.lang, "company", s)
 }
 
 pub(crate) fn status_badge(v: &Viewer, s: &str) -> Markup {

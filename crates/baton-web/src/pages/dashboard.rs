@@ -327,18 +327,8 @@ fn filter_form(
     }
 }
 
-fn step_name(l: Lang, step: &str) -> &'static str {
-    match step {
-        "calls" => l.t("Звонки", "Calls"),
-        "dm_conversations" => l.t("Разговоры с ЛПР", "DM conversations"),
-        "warm_leads" => l.t("Тёплые лиды", "Warm leads"),
-        "accepted" => l.t("Принято МПП", "Accepted"),
-        "meetings" => l.t("Встречи", "Meetings"),
-        "first_contracts" => l.t("Первые договоры", "First contracts"),
-        "first_payments" => l.t("Первые оплаты", "First payments"),
-        "second_orders" => l.t("Повторные заказы", "Second orders"),
-        _ => l.t("Шаг", "Step"),
-    }
+fn step_name(l: Lang, step: &str) -> String {
+    baton_catalog::term(l, "step", step)
 }
 
 fn days(d: Option<f64>, l: Lang) -> String {
@@ -868,19 +858,8 @@ pub struct AlertsQ {
     pub list: ListQuery,
 }
 
-fn rule_name(l: Lang, rule: &str) -> &'static str {
-    match rule {
-        "no_new_client" => l.t(
-            "МПП без новых клиентов",
-            "Sales manager without new clients",
-        ),
-        "lead_past_sla" => l.t("Лиды просрочены по SLA", "Leads past the SLA"),
-        "stale_deal" => l.t("Сделки без движения", "Stale deals"),
-        "overdue_invoices" => l.t("Просроченные счета", "Overdue invoices"),
-        "client_no_order" => l.t("Клиенты без заказов", "Clients without orders"),
-        "checklist_overridden" => l.t("Передача в обход чек-листа", "Checklist overridden"),
-        _ => l.t("Правило", "Rule"),
-    }
+fn rule_name(l: Lang, rule: &str) -> String {
+    baton_catalog::term(l, "alert", rule)
 }
 
 fn record_link(rule: &str, id: &str, name: &str) -> (String, String) {

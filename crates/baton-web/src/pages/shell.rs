@@ -136,23 +136,22 @@ pub fn status_of(e: &AppError) -> StatusCode {
     StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// The message a person can act on. A database failure does not leak its internals.
+/// The message a person can act on, in the request's language (the guard sets it for every
+/// request). A database failure does not leak its internals.
 pub fn message(e: &AppError) -> String {
     if status_of(e) == StatusCode::INTERNAL_SERVER_ERROR {
         eprintln!("baton: internal error: {e}");
-        "the database failed to answer; nothing was changed. Try again, and tell the administrator if it repeats".into()
-    } else {
-        e.to_string()
     }
+    e.text().render(crate::error::request_lang())
 }
 
 /// A whole page that explains an error (used when there is no form to show it next to).
 pub fn failure(lang: Lang, e: &AppError) -> Response {
     let status = status_of(e);
     let title = match status {
-        StatusCode::FORBIDDEN => lang.t("Нет доступа", "Not allowed"),
-        StatusCode::NOT_FOUND => lang.t("Не найдено", "Not found"),
-        _ => lang.t("Не получилось", "That did not work"),
+        StatusCode::FORBIDDEN => baton_catalog::t(lang, "page-not-allowed"),
+        StatusCode::NOT_FOUND => baton_catalog::t(lang, "page-not-found"),
+        _ => baton_catalog::t(lang, "page-failed"),
     };
     let body = html! {
         (DOCTYPE)
@@ -314,27 +313,24 @@ pub fn percent(x: f64) -> String {
 
 /// The name of a lead source in the viewer's language.
 pub fn source_name(lang: Lang, code: &str) -> String {
-    match code {
-        "cold_call" => lang.t("холодный звонок", "cold call").into(),
-        "inbound" => lang.t("входящее обращение", "inbound").into(),
-        "referral" => lang.t("рекомендация", "referral").into(),
-        "campaign" => lang.t("акция", "campaign").into(),
-        other => other.into(),
-    }
+    baton_catalog::term(lang, "source", code)
 }
 
 /// The name of a role in the viewer's language.
 pub fn role_name(lang: Lang, r: Role) -> &'static str {
-    match r {
-        Role::Caller => lang.t("Менеджер по звонкам", "Caller"),
-        Role::SalesManager => lang.t("Менеджер по продажам (МПП)", "Sales manager"),
-        Role::ClientManager => lang.t("Клиентский менеджер (КМ)", "Client manager"),
-        Role::UniversalManager => lang.t("Универсальный менеджер", "Universal manager"),
-        Role::Head => lang.t("Руководитель отдела", "Head of sales"),
-        Role::Director => lang.t("Коммерческий директор", "Sales director"),
-        Role::Accountant => lang.t("Бухгалтер", "Accountant"),
-        Role::Admin => lang.t("Администратор", "Administrator"),
-    }
+    baton_catalog::t(
+        lang,
+        match r {
+            Role::Caller => "role-caller",
+            Role::SalesManager => "role-sales_manager",
+            Role::ClientManager => "role-client_manager",
+            Role::UniversalManager => "role-universal_manager",
+            Role::Head => "role-head",
+            Role::Director => "role-director",
+            Role::Accountant => "role-accountant",
+            Role::Admin => "role-admin",
+        },
+    )
 }
 
 /// The navigation: only what the viewer's roles can use.

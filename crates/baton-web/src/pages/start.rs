@@ -271,7 +271,7 @@ async fn home(State(s): State<AppState>, v: Viewer) -> PageResult {
             div.kpis {
                 div.kpi { span { (l.t("Начислено за месяц", "Earned this month")) } b id="home-total" { (money(to_money(st.total))) } }
                 @if let Some(t) = st.thresholds.first() {
-                    div.kpi { span { (l.t("До следующего порога", "To the next threshold")) } b { (money(to_money(t.worth))) } span { (t.text) } }
+                    div.kpi { span { (l.t("До следующего порога", "To the next threshold")) } b { (money(to_money(t.worth))) } span { (t.why.render(l)) } }
                 }
             }
         }
@@ -392,17 +392,21 @@ async fn change_password(
 }
 
 fn status_badge(l: Lang, status: &str) -> Markup {
-    let (class, text) = match status {
-        "accrued" => ("badge good", l.t("начислено", "accrued")),
-        "pending" => (
-            "badge warn",
-            l.t("ожидает оплаты клиента", "pending collection"),
-        ),
-        "lapsed" => ("badge bad", l.t("сгорело", "lapsed")),
-        "no_target" => ("badge bad", l.t("нет цели", "no target")),
-        other => ("badge", other),
+    let class = match status {
+        "accrued" => "badge good",
+        "pending" => "badge warn",
+        "lapsed" | "no_target" => "badge bad",
+        _ => "badge",
     };
-    html! { span class=(class) { (text) } }
+    html! { span class=(class) { (baton_catalog::term(l, "line", status)) } }
+}
+
+/// A record reference ("payments/ID") as a person reads it: the kind in words and the id.
+fn source_name(l: Lang, src: &str) -> String {
+    match src.split_once('/') {
+        Some((kind, id)) => format!("{} {id}", baton_catalog::term(l, "record", kind)),
+        None => src.to_string(),
+    }
 }
 
 /// Where a statement line's record can be opened.
@@ -425,7 +429,7 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
                 div.card {
                     h2 { (l.t("Что нужно для следующего порога", "What the next threshold takes")) }
                     ul { @for t in &st.thresholds {
-                        li { (t.text) " " span.muted { "(" (l.t("прибавит", "worth")) " " (money(to_money(t.worth))) ")" } }
+                        li { (t.why.render(l)) " " span.muted { "(" (l.t("прибавит", "worth")) " " (money(to_money(t.worth))) ")" } }
                     } }
                 }
             }
@@ -442,13 +446,13 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
                     tbody {
                         @for line in &part.statement.lines {
                             tr {
-                                td { (line.label) }
+                                td { (line.label_in(l)) }
                                 td.formula {
-                                    (line.formula)
+                                    (line.formula_in(l))
                                     @if !line.sources.is_empty() {
                                         details { summary { (l.t("Записи", "Records")) " (" (line.sources.len()) ")" }
                                             ul { @for src in line.sources.iter().take(200) {
-                                                li { @if let Some(href) = source_link(src) { a href=(href) { (src) } } @else { (src) } }
+                                                li { @if let Some(href) = source_link(src) { a href=(href) { (source_name(l, src)) } } @else { (source_name(l, src)) } }
                                             } }
                                         }
                                     }
@@ -460,13 +464,13 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
                         tr.total { td colspan="3" { (l.t("Итого по роли", "Role total")) } td.num { (money(to_money(part.statement.total))) } }
                     }
                 } }
-                @for w in &part.statement.warnings { p.warn { "⚠ " (w) } }
+                @for w in part.statement.notes_in(l) { p.warn { "⚠ " (w) } }
             }
             @if !st.adjustments.is_empty() {
                 h2 { (l.t("Корректировки прошлых периодов", "Adjustments of closed periods")) }
                 div.scroll { table { tbody {
                     @for line in &st.adjustments {
-                        tr { td { (line.label) } td.formula { (line.formula) } td.num { (money(to_money(line.amount))) } }
+                        tr { td { (line.label_in(l)) } td.formula { (line.formula_in(l)) } td.num { (money(to_money(line.amount))) } }
                     }
                 } } }
             }
@@ -481,14 +485,8 @@ pub fn role_label(l: Lang, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-pub fn period_status(l: Lang, s: &str) -> &'static str {
-    match s {
-        "open" => l.t("открыт, считается на лету", "open, computed live"),
-        "calculated" => l.t("рассчитан, на проверке", "calculated, in review"),
-        "approved" => l.t("утверждён", "approved"),
-        "paid" => l.t("выплачен", "paid"),
-        _ => l.t("статус неизвестен", "unknown status"),
-    }
+pub fn period_status(l: Lang, s: &str) -> String {
+    baton_catalog::term(l, "period", s)
 }
 
 /// 404 for a page address that does not exist, in the viewer's language.
