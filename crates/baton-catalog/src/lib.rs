@@ -201,10 +201,29 @@ pub fn term(lang: Lang, kind: &str, code: &str) -> String {
             let m = term(lang, "metric", inner);
             return render(lang, &Text::new("metric-attainment-of").arg("metric", m));
         }
-        return format!("{} ({inner})", term(lang, kind, head));
+        // `key=value` parameters, each in words (`within_days=90` is "за 90 дн.").
+        let params: Vec<String> = inner
+            .split(',')
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => format(
+                    lang,
+                    &format!("metric-param-{}", k.trim()),
+                    Some(&one("v", v.trim())),
+                )
+                .unwrap_or_else(|| p.to_string()),
+                None => p.to_string(),
+            })
+            .collect();
+        return format!("{} ({})", term(lang, kind, head), params.join(", "));
     }
     let id = format!("{kind}-{code}");
     format(lang, &id, None).unwrap_or_else(|| code.to_string())
+}
+
+fn one(key: &str, v: &str) -> FluentArgs<'static> {
+    let mut a = FluentArgs::new();
+    a.set(key.to_string(), FluentValue::from(v.to_string()));
+    a
 }
 
 /// A message without arguments, for page labels: rendered once per language and kept.

@@ -346,7 +346,7 @@ pub fn evaluate(plan: &Plan, inputs: &Inputs) -> Statement {
                 }
                 (
                     *amount * n,
-                    Text::new("pay-per-unit")
+                    Text::new("pay-of-metric")
                         .arg("expr", format!("{} × {}", human(n), rubles(*amount)))
                         .term("metric", "metric", &metric),
                 )

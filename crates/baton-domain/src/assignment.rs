@@ -3,6 +3,7 @@
 
 use crate::config::AssignmentRule;
 use crate::error::RuleError;
+use baton_catalog::Text;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,8 +20,8 @@ pub struct Candidate {
 pub struct Assignment {
     pub receiver_id: String,
     pub rule: String,
-    /// Plain words for the caller: who got it and why.
-    pub explanation: String,
+    /// Who got it and why, as a catalog text (`assign-*`).
+    pub explanation: Text,
 }
 
 /// Chooses a receiver. `candidates` must be in a stable order (the store sorts by name, id);
@@ -53,7 +54,7 @@ pub fn choose_receiver(
         return Ok(Assignment {
             receiver_id: c.id.clone(),
             rule: "manual".into(),
-            explanation: format!("chosen by hand: {}", c.name),
+            explanation: Text::new("assign-manual").arg("name", c.name.clone()),
         });
     }
     if rule == AssignmentRule::Manual {
@@ -69,10 +70,10 @@ pub fn choose_receiver(
     let (pool, scope) = if local.is_empty() {
         (
             candidates.iter().filter(eligible).collect::<Vec<_>>(),
-            "another region (none free in the lead's region)",
+            "assign-scope-other",
         )
     } else {
-        (local, "the lead's region")
+        (local, "assign-scope-region")
     };
     if pool.is_empty() {
         return Err(RuleError::NoReceiver {
@@ -100,15 +101,17 @@ pub fn choose_receiver(
                 .unwrap_or(rotated[0]);
             (
                 c,
-                format!("fewest open leads ({}) in {scope}", c.open_leads),
+                Text::new("assign-fewest").num("n", c.open_leads),
             )
         }
-        _ => (rotated[0], format!("next in turn in {scope}")),
+        _ => (rotated[0], Text::new("assign-next")),
     };
     Ok(Assignment {
         receiver_id: chosen.id.clone(),
         rule: rule.as_str().into(),
-        explanation: format!("{}: {}", chosen.name, why),
+        explanation: why
+            .arg("name", chosen.name.clone())
+            .text("scope", Text::new(scope)),
     })
 }
 
@@ -151,7 +154,16 @@ mod tests {
         // Nobody free in Moscow: falls back to another region, and says so.
         let a = choose_receiver(AssignmentRule::RoundRobin, "msk", &cs, Some("a"), None).unwrap();
         assert_eq!(a.receiver_id, "x");
-        assert!(a.explanation.contains("another region"));
+        assert!(
+            a.explanation
+                .render(baton_catalog::Lang::En)
+                .contains("another region")
+        );
+        assert!(
+            a.explanation
+                .render(baton_catalog::Lang::Ru)
+                .contains("в другом регионе")
+        );
         cs[3].absent = true;
         assert_eq!(
             choose_receiver(AssignmentRule::RoundRobin, "msk", &cs, None, None)

@@ -69,7 +69,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 11] = [
+const MIGRATIONS: [(&str, &str); 12] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -110,6 +110,10 @@ const MIGRATIONS: [(&str, &str); 11] = [
     (
         "0011_universal_own_leads",
         include_str!("../migrations/0011_universal_own_leads.sql"),
+    ),
+    (
+        "0012_handoff_explanation_text",
+        include_str!("../migrations/0012_handoff_explanation_text.sql"),
     ),
 ];
 

@@ -57,7 +57,7 @@ crate::records! {
         id: String, kind: String, lead_id: Option<String>, company_id: String, sender_id: String,
         receiver_id: String, rule: String, explanation: String, snapshot: Json,
         created_at: String, due_at: String, status: String, decided_at: Option<String>,
-        reason: Option<String>, reason_text: Option<String>,
+        reason: Option<String>, reason_text: Option<String>, explanation_text: Option<String>,
     }
 
     Product in "products" {

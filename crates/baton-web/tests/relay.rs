@@ -460,7 +460,7 @@ async fn relay(s: Server) {
         assert!(sources[0].as_str().unwrap().starts_with("handoffs/"));
         // What the next tier takes: 11 more accepted leads reach the 875 ₽ band, and are worth
         // 11 × 700 ₽ = 7 700 ₽.
-        assert_eq!(r.body["thresholds"][0]["needed"], "11 more leads_accepted");
+        assert_eq!(r.body["thresholds"][0]["needed"], "11 more leads accepted");
         assert_eq!(r.body["thresholds"][0]["worth"], "7700.00");
 
         let period = r.body["period"].as_str().unwrap().to_string();

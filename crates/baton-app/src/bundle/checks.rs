@@ -208,6 +208,7 @@ pub(super) fn spec(table: &str) -> &'static [(&'static str, Kind)] {
             ("decided_at", OptInstant),
             ("reason", OptText(CODE_MAX)),
             ("reason_text", Note(NOTE_MAX)),
+            ("explanation_text", Note(NOTE_MAX)),
         ],
         "products" => &[
             ("id", Id),

@@ -51,6 +51,7 @@ impl Parsed {
 /// gets none. Audit events without a link are linked when the import commits
 /// (baton_store::chain), after the chain the database already has.
 const OPTIONAL: &[(&str, &str)] = &[
+    ("handoffs", "explanation_text"),
     ("audit_events", "seq"),
     ("audit_events", "prev_hash"),
     ("audit_events", "hash"),

@@ -718,7 +718,8 @@ impl App {
                 sender_id: actor.id.clone(),
                 receiver_id: a.receiver_id.clone(),
                 rule: a.rule.replace("least_loaded", "least_loaded_portfolio"),
-                explanation: a.explanation.replace("open leads", "clients in portfolio"),
+                explanation: portfolio_words(&a.explanation).render(baton_catalog::Lang::En),
+                explanation_text: super::leads::stored(&portfolio_words(&a.explanation)),
                 snapshot: baton_store::Json::from_value(&serde_json::to_value(&req.brief).unwrap_or_default()),
                 created_at: stamp(now),
                 due_at: format!("{due}T23:59:59.999999Z"),
@@ -1029,4 +1030,13 @@ fn signed_by(tx: &mut Tx<'_>, company_id: &str, person_id: &str) -> AppResult<bo
             &[company_id.into(), person_id.into()],
         )?
         .is_some())
+}
+
+/// A client handoff counts clients in portfolio where a lead counts open leads.
+fn portfolio_words(t: &baton_catalog::Text) -> baton_catalog::Text {
+    let mut t = t.clone();
+    if t.id == "assign-fewest" {
+        t.id = "assign-fewest-clients".into();
+    }
+    t
 }

@@ -1,5 +1,6 @@
 //! Leads and handoff 1: open, qualify, hand over by rule, accept or reject, work the deal.
 
+use baton_catalog::{Lang, Text};
 use super::journeys;
 use super::{non_empty, scoped, visible};
 use crate::clock::{parse_stamp, stamp};
@@ -54,7 +55,10 @@ pub struct HandOffResult {
     pub handoff: Handoff,
     pub receiver_name: String,
     pub rule: String,
+    /// Who got the lead and why, in English (the API's words since the first version).
     pub explanation: String,
+    /// The same as a catalog text, rendered in the reader's language.
+    pub why: Text,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -474,7 +478,11 @@ impl App {
                     let note = if missing.is_empty() {
                         explanation
                     } else {
-                        format!("{explanation}; checklist overridden by {} (missing: {}): {why}", actor.name, missing.join(", "))
+                        Text::new("assign-overridden")
+                            .text("explanation", explanation)
+                            .arg("by", actor.name.clone())
+                            .arg("missing", missing.join(", "))
+                            .arg("why", why)
                     };
                     (t, note)
                 }
@@ -490,7 +498,7 @@ impl App {
                 sender_id: actor.id.clone(),
                 receiver_id: receiver_id.clone(),
                 rule: rule.clone(),
-                explanation: explanation.clone(),
+                explanation: explanation.render(Lang::En),
                 snapshot: after.checklist.clone(),
                 created_at: stamp(now),
                 due_at: stamp(due),
@@ -498,12 +506,13 @@ impl App {
                 decided_at: None,
                 reason: None,
                 reason_text: None,
+                explanation_text: stored(&explanation),
             };
             tx.insert(&h)?;
             self.audit(tx, Some(actor), "handoff", &h.id, "handoff.created", None::<&()>, Some(&h))?;
             journeys::arrived(tx, &h.company_id, &actor.id, today, &[journeys::Step::WarmLead], &["warm_leads"])?;
             let receiver_name = cands.iter().find(|c| c.id == receiver_id).map_or(receiver_id.clone(), |c| c.name.clone());
-            Ok(HandOffResult { lead: after, handoff: h, receiver_name, rule, explanation })
+            Ok(HandOffResult { lead: after, handoff: h, receiver_name, rule, explanation: explanation.render(Lang::En), why: explanation })
         })
     }
 
@@ -628,7 +637,9 @@ impl App {
                 None,
                 Some(receiver_id),
             )?;
-            let why = format!("reassigned by {}: {}", actor.name, a.explanation);
+            let why = Text::new("assign-reassigned")
+                .arg("by", actor.name.clone())
+                .text("explanation", a.explanation.clone());
             self.reassign_in(tx, Some(actor), row, lead, &cands, a, why, &cfg)
         })
     }
@@ -642,7 +653,7 @@ impl App {
         lead: Lead,
         cands: &[Candidate],
         a: Assignment,
-        why: String,
+        why: Text,
         cfg: &ConveyorConfig,
     ) -> AppResult<HandOffResult> {
         let now = self.now();
@@ -665,7 +676,8 @@ impl App {
             } else {
                 a.rule.clone()
             },
-            explanation: why,
+            explanation: why.render(Lang::En),
+            explanation_text: stored(&why),
             snapshot: after.checklist.clone(),
             created_at: stamp(now),
             due_at: stamp(
@@ -696,7 +708,8 @@ impl App {
             handoff: h,
             receiver_name,
             rule: a.rule,
-            explanation: a.explanation,
+            explanation: a.explanation.render(Lang::En),
+            why: a.explanation,
         })
     }
 
@@ -750,10 +763,9 @@ impl App {
                     Some(&h.receiver_id),
                     None,
                 )?;
-                let why = format!(
-                    "the acceptance SLA ({} working hours) passed; {}",
-                    cfg.acceptance_sla_hours, a.explanation
-                );
+                let why = Text::new("assign-sla-passed")
+                    .num("hours", cfg.acceptance_sla_hours)
+                    .text("explanation", a.explanation.clone());
                 self.reassign_in(tx, None, row, lead, &cands, a, why, &cfg)
             });
             match r {
@@ -909,4 +921,9 @@ impl App {
             .filter(|h| parse_stamp(&h.due_at).is_some())
             .collect())
     }
+}
+
+/// A catalog text as the handoff keeps it (JSON), for pages in any language.
+pub(crate) fn stored(t: &Text) -> Option<String> {
+    serde_json::to_string(t).ok()
 }

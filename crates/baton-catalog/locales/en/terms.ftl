@@ -176,3 +176,46 @@ record-invoices = invoice
 record-companies = company
 record-calls = call
 record-leads = lead
+
+## Why a receiver was chosen
+assign-manual = chosen by hand: { $name }
+assign-next = { $name }: next in turn in { $scope }
+assign-fewest = { $name }: fewest open leads ({ $n }) in { $scope }
+assign-fewest-clients = { $name }: fewest clients in portfolio ({ $n }) in { $scope }
+assign-scope-region = the lead's region
+assign-scope-other = another region (none free in the lead's region)
+assign-overridden = { $explanation }; checklist overridden by { $by } (missing: { $missing }): { $why }
+assign-reassigned = reassigned by { $by }: { $explanation }
+assign-sla-passed = the acceptance SLA ({ $hours } working hours) passed; { $explanation }
+alert-targets_missing = Targets missing for a plan
+plan-active = active
+plan-draft = draft
+plan-shipped = default
+metric-param-within_days = within { $v } days
+metric-param-min = from { $v } ₽
+
+## Units of the structure simulation's parameters
+unit-calls-day = calls/day
+unit-clients = clients
+unit-days = days
+unit-days-month = days/month
+unit-deals = deals
+unit-hours-client-month = hours/client/month
+unit-hours-day = hours/day
+unit-hours-lead = hours/lead
+unit-months = months
+unit-share-of-accepted-leads = share of accepted leads
+unit-share-of-calls = share of calls
+unit-share-of-clients-a-month = share of clients a month
+unit-share-of-collections = share of collections
+unit-share-of-handed-leads = share of handed leads
+unit-share-of-leads = share of leads
+unit-share-of-new-clients = share of new clients
+unit-share-of-pay = share of pay
+unit-share-of-working-time = share of working time
+unit-share-of-DM-conversations = share of DM conversations
+unit-share-of-receivables = share of receivables
+unit-repeat-rate = × repeat rate
+unit-per-new-client-0-from-orders-and-churn = ₽ per new client (0 = from orders and churn)
+unit-head-month = ₽/head/month
+unit-month = ₽/month

@@ -181,3 +181,46 @@ record-invoices = счёт
 record-companies = компания
 record-calls = звонок
 record-leads = лид
+
+## Why a receiver was chosen
+assign-manual = выбран вручную: { $name }
+assign-next = { $name }: следующий по очереди { $scope }
+assign-fewest = { $name }: меньше всех открытых лидов ({ $n }) { $scope }
+assign-fewest-clients = { $name }: меньше всех клиентов в портфеле ({ $n }) { $scope }
+assign-scope-region = в регионе лида
+assign-scope-other = в другом регионе (в регионе лида свободных нет)
+assign-overridden = { $explanation }; чек-лист обошёл { $by } (не хватало: { $missing }): { $why }
+assign-reassigned = передал заново { $by }: { $explanation }
+assign-sla-passed = истёк срок принятия ({ $hours } рабочих ч.); { $explanation }
+alert-targets_missing = Нет целей для плана
+plan-active = действует
+plan-draft = черновик
+plan-shipped = по умолчанию
+metric-param-within_days = за { $v } дн.
+metric-param-min = от { $v } ₽
+
+## Units of the structure simulation's parameters
+unit-calls-day = звонков в день
+unit-clients = клиентов
+unit-days = дней
+unit-days-month = дней в месяц
+unit-deals = сделок
+unit-hours-client-month = часов на клиента в месяц
+unit-hours-day = часов в день
+unit-hours-lead = часов на лид
+unit-months = месяцев
+unit-share-of-accepted-leads = доля принятых лидов
+unit-share-of-calls = доля звонков
+unit-share-of-clients-a-month = доля клиентов в месяц
+unit-share-of-collections = доля оплат
+unit-share-of-handed-leads = доля переданных лидов
+unit-share-of-leads = доля лидов
+unit-share-of-new-clients = доля новых клиентов
+unit-share-of-pay = доля оплаты труда
+unit-share-of-working-time = доля рабочего времени
+unit-share-of-DM-conversations = доля разговоров с ЛПР
+unit-share-of-receivables = доля дебиторки
+unit-repeat-rate = × доля повторных заказов
+unit-per-new-client-0-from-orders-and-churn = ₽ на нового клиента (0 — из заказов и оттока)
+unit-head-month = ₽ на человека в месяц
+unit-month = ₽ в месяц

@@ -350,7 +350,7 @@ fn next_company(
             p {
                 (l.t("ИНН", "INN")) " " b.inn { (c.inn) }
                 " · " (regions.get(&c.region_id).cloned().unwrap_or_default())
-                @if let Some(ind) = &c.industry { " · " (ind) }
+                @if let Some(ind) = &c.industry { " · " (baton_catalog::term(l, "industry", ind)) }
             }
             div.grid {
                 div {
@@ -938,7 +938,7 @@ pub(crate) fn card_page(v: &Viewer, d: &CardData, typed: &ContractTyped) -> Mark
                     " · " (l.t("правило", "rule")) ": " span.rule { (rule_name(l, &h.rule)) }
                     " · " span class=(format!("badge {}", match h.status.as_str() { "accepted" => "good", "rejected" => "bad", "pending" => "warn", _ => "" })) { (status_name(l, &h.status)) }
                 }
-                p.explanation { (h.explanation) }
+                p.explanation { (super::shell::handoff_why(l, h)) }
                 @if h.status == "pending" {
                     p { (l.t("Срок принятия", "Accept by")) ": " (date_str(&h.due_at)) }
                 }
@@ -977,7 +977,7 @@ pub(crate) fn card_page(v: &Viewer, d: &CardData, typed: &ContractTyped) -> Mark
                                 td { (date_str(&h.created_at)) }
                                 td { (name(&h.sender_id)) }
                                 td { (name(&h.receiver_id)) }
-                                td { (rule_name(l, &h.rule)) br; span.muted { (h.explanation) } }
+                                td { (rule_name(l, &h.rule)) br; span.muted { (super::shell::handoff_why(l, h)) } }
                                 td { (status_name(l, &h.status)) @if let Some(at) = &h.decided_at { br; span.muted { (date_str(at)) } } }
                                 td { @if h.status == "rejected" { (reason_text(l, &d.cfg, h)) } }
                             }

@@ -379,8 +379,8 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                     dt { (l.t("ИНН", "INN")) } dd id="company-inn" { (c.inn) }
                     @if !c.kpp.is_empty() { dt { (l.t("КПП", "KPP")) } dd { (c.kpp) } }
                     dt { (l.t("Регион", "Region")) } dd { (region_name(&d.regions, &c.region_id)) }
-                    @if let Some(i) = &c.industry { dt { (l.t("Отрасль", "Industry")) } dd { (i) } }
-                    dt { (l.t("Источник", "Source")) } dd { (c.source) }
+                    @if let Some(i) = &c.industry { dt { (l.t("Отрасль", "Industry")) } dd { (baton_catalog::term(l, "industry", i)) } }
+                    dt { (l.t("Источник", "Source")) } dd { (baton_catalog::term(l, "source", &c.source)) }
                     dt { (l.t("Закреплена за", "Claimed by")) }
                     dd {
                         @match (&c.claim_holder_id, &c.claim_until) {
@@ -461,7 +461,7 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                         td { (n(&h.sender_id)) }
                         td { (n(&h.receiver_id)) }
                         td { (handoff_status(v, &h.status)) @if let Some(r) = &h.reason_text { " — " (r) } }
-                        td.muted { (h.explanation) }
+                        td.muted { (super::shell::handoff_why(l, h)) }
                     } } }
                 } }
             }
@@ -572,7 +572,7 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                         td { a href=(format!("/records/activities/{}", a.id)) { (date_str(&a.occurred_at)) } }
                         td { (activity_kind(v, &a.kind)) }
                         td { (n(&a.actor_id)) }
-                        td { (a.outcome.clone().unwrap_or_default()) }
+                        td { (a.outcome.as_deref().map(|o| baton_catalog::term(l, "outcome", o)).unwrap_or_default()) }
                         td { (a.note.clone().unwrap_or_default()) }
                     } } }
                 } }
@@ -588,6 +588,7 @@ fn activity_kind(v: &Viewer, k: &str) -> String {
         "meeting" => v.t("встреча", "meeting").into(),
         "email" => v.t("письмо", "e-mail").into(),
         "note" => v.t("заметка", "note").into(),
+        "kickoff" => v.t("встреча-знакомство с КМ", "first meeting with the client manager").into(),
         other => other.into(),
     }
 }
@@ -605,7 +606,7 @@ fn handoff_status(v: &Viewer, s: &str) -> Markup {
         "pending" => ("badge warn", v.t("ждёт", "pending")),
         "accepted" => ("badge good", v.t("принят", "accepted")),
         "rejected" => ("badge bad", v.t("отклонён", "rejected")),
-        "done" => ("badge good", v.t("встреча проведена", "kickoff held")),
+        "done" => ("badge good", v.t("встреча проведена", "first meeting held")),
         other => ("badge", other),
     };
     html! { span class=(class) { (t) } }
@@ -963,11 +964,18 @@ async fn record(
         _ => {}
     }
     let actor = v.actor.clone();
-    let r: RecordCard = or_fail(
+    let (r, cfg): (RecordCard, baton_domain::ConveyorConfig) = or_fail(
         v.lang,
-        run(&s, move |app| data::record(app, &actor, &kind, &id)).await,
+        run(&s, move |app| Ok((data::record(app, &actor, &kind, &id)?, app.config()?))).await,
     )?;
     let l = v.lang;
+    // The checklist's and the brief's items by key, as the company named them.
+    let labels: BTreeMap<String, String> = cfg
+        .warm_lead_checklist
+        .iter()
+        .chain(cfg.handover_brief.iter())
+        .map(|i| (i.key.clone(), l.t(&i.label_ru, &i.label_en).to_string()))
+        .collect();
     let n = |id: &str| name_of(&r.people, id);
     let mut rows: Vec<(&str, Markup)> = Vec::new();
     let text = |s: &str| html! { (s) };
@@ -1077,16 +1085,16 @@ async fn record(
             rows.push((l.t("Вид", "Kind"), text(&handoff_kind(&v, &h.kind))));
             rows.push((l.t("От кого", "From"), text(&n(&h.sender_id))));
             rows.push((l.t("Кому", "To"), text(&n(&h.receiver_id))));
-            rows.push((l.t("Правило", "Rule"), text(&h.rule)));
-            rows.push((l.t("Почему он", "Why this receiver"), text(&h.explanation)));
+            rows.push((l.t("Правило", "Rule"), text(&baton_catalog::term(l, "rule", h.rule.trim_end_matches("_portfolio")))));
+            rows.push((l.t("Почему он", "Why this receiver"), text(&super::shell::handoff_why(l, h))));
             rows.push((l.t("Создана", "Created"), text(&date_str(&h.created_at))));
             rows.push((l.t("Срок", "Due"), text(&date_str(&h.due_at))));
             rows.push((l.t("Статус", "Status"), handoff_status(&v, &h.status)));
             if let Some(d) = &h.decided_at {
                 rows.push((l.t("Решение", "Decided at"), text(&date_str(d))));
             }
-            if let Some(r) = h.reason_text.as_deref().or(h.reason.as_deref()) {
-                rows.push((l.t("Причина", "Reason"), text(r)));
+            if let Some(r) = h.reason_text.clone().or(h.reason.as_deref().map(|c| baton_catalog::term(l, "reason", c))) {
+                rows.push((l.t("Причина", "Reason"), text(&r)));
             }
             if let Some(lead) = &h.lead_id {
                 rows.push((l.t("Лид", "Lead"), html! { a href=(format!("/records/leads/{lead}")) { (l.t("открыть", "open")) } }));
@@ -1094,13 +1102,13 @@ async fn record(
             let snap = h.snapshot.value();
             if let Some(obj) = snap.as_object().filter(|o| !o.is_empty()) {
                 rows.push((l.t("Что передано", "What was handed over"), html! {
-                    dl { @for (k, val) in obj { dt { (k) } dd { (val.as_str().map_or_else(|| val.to_string(), str::to_string)) } } }
+                    dl { @for (k, val) in obj { dt { (labels.get(k).cloned().unwrap_or_else(|| k.clone())) } dd { (val.as_str().map_or_else(|| val.to_string(), str::to_string)) } } }
                 }));
             }
         }
         RecordBody::Lead(ld) => {
             title = format!("{} · {}", l.t("Лид", "Lead"), r.company.name);
-            rows.push((l.t("Этап", "Stage"), text(&ld.stage)));
+            rows.push((l.t("Этап", "Stage"), text(&baton_catalog::term(l, "stage", &ld.stage))));
             rows.push((l.t("Владелец", "Owner"), text(&n(&ld.owner_id))));
             if let Some(c) = &ld.caller_id {
                 rows.push((l.t("Нашёл", "Found by"), text(&n(c))));
@@ -1108,12 +1116,12 @@ async fn record(
             if let Some(sid) = &ld.seller_id {
                 rows.push((l.t("МПП", "Sales manager"), text(&n(sid))));
             }
-            rows.push((l.t("Источник", "Source"), text(&ld.source)));
+            rows.push((l.t("Источник", "Source"), text(&baton_catalog::term(l, "source", &ld.source))));
             if let Some(a) = ld.amount {
                 rows.push((l.t("Сумма сделки", "Deal amount"), text(&money(a))));
             }
             if let Some(x) = &ld.lost_reason {
-                rows.push((l.t("Причина проигрыша", "Lost because"), text(x)));
+                rows.push((l.t("Причина проигрыша", "Lost because"), text(&baton_catalog::term(l, "reason", x))));
             }
             rows.push((l.t("Создан", "Created"), text(&date_str(&ld.created_at))));
             rows.push((l.t("Изменён", "Updated"), text(&date_str(&ld.updated_at))));
@@ -1128,7 +1136,7 @@ async fn record(
             rows.push((l.t("Когда", "When"), text(&date_str(&a.occurred_at))));
             rows.push((l.t("Кто", "Who"), text(&n(&a.actor_id))));
             if let Some(o) = &a.outcome {
-                rows.push((l.t("Итог", "Outcome"), text(o)));
+                rows.push((l.t("Итог", "Outcome"), text(&baton_catalog::term(l, "outcome", o))));
             }
             if a.duration_sec > 0 {
                 rows.push((

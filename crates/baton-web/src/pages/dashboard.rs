@@ -579,13 +579,17 @@ fn plan_fact_chart(l: Lang, r: &PlanFactReport) -> Markup {
         .map(|row| {
             let a = row.attainment.map(dec).unwrap_or(0.0);
             HBar {
-                label: format!("{} · {}", row.person.name, row.metric),
+                label: format!(
+                    "{} · {}",
+                    row.person.name,
+                    baton_catalog::term(l, "metric", &row.metric)
+                ),
                 value: a,
                 text: pct_dec(row.attainment),
                 title: format!(
                     "{}, {}: {} {}, {} {}",
                     row.person.name,
-                    row.metric,
+                    baton_catalog::term(l, "metric", &row.metric),
                     l.t("цель", "target"),
                     row.target,
                     l.t("факт", "actual"),

@@ -647,8 +647,8 @@ async fn plans_page(
         @if may_edit {
             div.card id="plan-editor" {
                 h2 { (l.t("Новая версия плана", "New plan version")) }
-                p.muted { (l.t("Роль и дата начала берутся из текста плана (name, role, effective_from). Сначала проверьте, затем сохраните.",
-                               "The role and start date come from the text (name, role, effective_from). Check first, then save.")) }
+                p.muted { (l.t("Роль и дата начала берутся из текста плана (поля ",
+                               "The role and start date come from the text (fields ")) code { "name, role, effective_from" } (l.t("). Сначала проверьте, затем сохраните.", "). Check first, then save.")) }
                 @if let Some(e) = error { (form_error(Some(&message(e)))) }
                 @if let Some(Checked::Ok { name, role, effective_from, metrics }) = checked {
                     p.ok role="status" id="plan-ok" {

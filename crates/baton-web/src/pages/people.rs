@@ -536,7 +536,7 @@ async fn targets_page(
                 ),
                 Cell::Text(who.map(|e| e.login.clone()).unwrap_or_default()),
                 Cell::Text(t.period.clone()),
-                Cell::Text(t.metric.clone()),
+                Cell::Text(baton_catalog::term(l, "metric", &t.metric)),
                 Cell::Text(t.value.clone()),
             ]
         })
@@ -724,7 +724,7 @@ fn readable(l: Lang, c: &ConveyorConfig) -> Markup {
             div.card {
                 h2 { (l.t("Календарь", "Calendar")) }
                 dl {
-                    dt { (l.t("Часовой пояс", "Time zone")) } dd { (c.timezone) }
+                    dt { (l.t("Часовой пояс", "Time zone")) } dd { code { (c.timezone) } }
                     dt { (l.t("Дополнительные выходные", "Extra holidays")) }
                     dd.wide { @for (i, d) in c.calendar.extra_holidays.iter().enumerate() { @if i > 0 { ", " } (date(*d)) } }
                     dt { (l.t("Рабочие субботы и переносы", "Extra working days")) }

@@ -311,6 +311,15 @@ pub fn percent(x: f64) -> String {
     format!("{:.1}\u{a0}%", x * 100.0).replace('.', ",")
 }
 
+/// Why a handoff went to its receiver, in the viewer's language (a handoff made before the
+/// catalog keeps its English words).
+pub fn handoff_why(lang: Lang, h: &baton_store::records::Handoff) -> String {
+    h.explanation_text
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<baton_catalog::Text>(j).ok())
+        .map_or_else(|| h.explanation.clone(), |t| t.render(lang))
+}
+
 /// The name of a lead source in the viewer's language.
 pub fn source_name(lang: Lang, code: &str) -> String {
     baton_catalog::term(lang, "source", code)

@@ -267,11 +267,11 @@ fn replay_form(l: Lang, p: &WhatifPage) -> Markup {
                     option value="" { (l.t("— текст ниже —", "— the text below —")) }
                     @for r in ["caller", "sales_manager", "client_manager", "universal_manager"] {
                         @let id = format!("shipped:{r}");
-                        option value=(id) selected[f.plan_id == id] { (l.t("поставляемый план", "shipped plan")) ": " (r) }
+                        option value=(id) selected[f.plan_id == id] { (l.t("поставляемый план", "shipped plan")) ": " (super::start::role_label(l, r)) }
                     }
                     @for pl in &p.plans {
                         option value=(pl.id) selected[f.plan_id == pl.id] {
-                            (pl.name) " · " (pl.role) " · v" (pl.version) " · " (pl.effective_from) " · " (pl.status)
+                            (pl.name) " · " (super::start::role_label(l, &pl.role)) " · v" (pl.version) " · " (super::shell::date_str(&pl.effective_from)) " · " (baton_catalog::term(l, "plan", &pl.status))
                         }
                     }
                 }
@@ -475,9 +475,12 @@ fn structure_form(l: Lang, f: &StructureForm, err: Option<&(String, Option<Strin
         form.stack.wide method="post" action="/whatif/structure" id="structure-form" {
             (form_error(err.map(|e| e.0.as_str())))
             input type="hidden" name="source_shown" value=(f.source);
-            p.explain { (l.t(
-                "Сценарий записывается так: universal:3 — три универсальных менеджера; conveyor:2,2,1 — менеджеры по звонкам, МПП, КМ; hybrid:1,2 — менеджеры по звонкам и универсалы. Первый сценарий — база, с ним сравниваются остальные.",
-                "Write a scenario as universal:3 (three universal managers), conveyor:2,2,1 (callers, sales managers, client managers) or hybrid:1,2 (callers and universal managers). The first is the baseline the others are compared with.")) }
+            p.explain {
+                (l.t("Сценарий записывается так: ", "Write a scenario as "))
+                code { "universal:3" } (l.t(" — три универсальных менеджера; ", " (three universal managers), "))
+                code { "conveyor:2,2,1" } (l.t(" — менеджеры по звонкам, МПП, КМ; ", " (callers, sales managers, client managers) or "))
+                code { "hybrid:1,2" } (l.t(" — менеджеры по звонкам и универсалы. Первый сценарий — база, с ним сравниваются остальные.", " (callers and universal managers). The first is the baseline the others are compared with."))
+            }
             div.inline-fields {
                 @for (i, sc) in f.scenarios.iter().enumerate() {
                     label class=[miss("scenario")] { span { (match i { 0 => l.t("База", "Baseline"), 1 => l.t("Сценарий 2", "Scenario 2"), _ => l.t("Сценарий 3 (можно пусто)", "Scenario 3 (may be empty)") }) }
@@ -514,7 +517,7 @@ fn structure_form(l: Lang, f: &StructureForm, err: Option<&(String, Option<Strin
                     tbody {
                         @for p in &f.params {
                             tr class=[if field == Some(p.name.as_str()) { Some("missing") } else { None }] {
-                                td { label for=(format!("p-{}", p.name)) { (l.t(&p.label_ru, &p.label_en)) } " " span.muted { (p.unit) } }
+                                td { label for=(format!("p-{}", p.name)) { (l.t(&p.label_ru, &p.label_en)) } " " span.muted { (unit_name(l, &p.unit)) } }
                                 td class=[if field == Some(p.name.as_str()) { Some("missing") } else { None }] {
                                     input id=(format!("p-{}", p.name)) name=(format!("p_{}", p.name)) value=(p.typed) inputmode="decimal" size="10";
                                     input type="hidden" name=(format!("o_{}", p.name)) value=(p.original);
@@ -1090,4 +1093,17 @@ mod tests {
         assert_eq!(short_money(Lang::En, -45_000.0), "-45,0 k ₽");
         assert_eq!(pct(Some(Decimal::new(125, 1))), "12,5\u{a0}%");
     }
+}
+
+/// A parameter's unit in the viewer's language (`unit-…` in the catalog; the simulation names
+/// its units in English words).
+fn unit_name(l: Lang, unit: &str) -> String {
+    // Words joined by single dashes: "₽ per new client (…)" is `unit-per-new-client-…`.
+    let id = unit
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let name = baton_catalog::term(l, "unit", &id);
+    if name == id { unit.to_string() } else { name }
 }

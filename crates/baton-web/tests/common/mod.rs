@@ -117,7 +117,7 @@ impl Server {
             app,
             ids,
             regions,
-            client: reqwest::Client::new(),
+            client: english_api(),
         }
     }
 
@@ -217,6 +217,21 @@ pub fn csrf_of(cookie: &str) -> String {
 
 pub fn form_body(form: &[(&str, &str)]) -> String {
     serde_urlencoded::to_string(form).expect("form")
+}
+
+/// The API tests read the English catalog (`Accept-Language: en`), whose wording they assert;
+/// `tests/catalog.rs` checks the Russian default. Pages follow the session's language, not
+/// this header, so page tests stay Russian.
+pub fn english_api() -> reqwest::Client {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(
+        reqwest::header::ACCEPT_LANGUAGE,
+        reqwest::header::HeaderValue::from_static("en"),
+    );
+    reqwest::Client::builder()
+        .default_headers(h)
+        .build()
+        .unwrap_or_default()
 }
 
 pub fn no_redirects() -> reqwest::Client {
