@@ -219,3 +219,16 @@ unit-repeat-rate = × repeat rate
 unit-per-new-client-0-from-orders-and-churn = ₽ per new client (0 = from orders and churn)
 unit-head-month = ₽/head/month
 unit-month = ₽/month
+unit-share-of-active-clients-a-month = share of active clients a month
+
+## Kinds of activities and absences
+activity-call = call
+activity-meeting = meeting
+activity-email = e-mail
+activity-note = note
+activity-kickoff = first meeting with the client manager
+absence-vacation = vacation
+absence-sick = sick leave
+absence-sick_leave = sick leave
+absence-other = other
+outcome-kickoff = kickoff held

@@ -224,3 +224,16 @@ unit-repeat-rate = × доля повторных заказов
 unit-per-new-client-0-from-orders-and-churn = ₽ на нового клиента (0 — из заказов и оттока)
 unit-head-month = ₽ на человека в месяц
 unit-month = ₽ в месяц
+unit-share-of-active-clients-a-month = доля активных клиентов в месяц
+
+## Kinds of activities and absences
+activity-call = звонок
+activity-meeting = встреча
+activity-email = письмо
+activity-note = заметка
+activity-kickoff = встреча-знакомство с КМ
+absence-vacation = отпуск
+absence-sick = больничный
+absence-sick_leave = больничный
+absence-other = другое
+outcome-kickoff = встреча-знакомство с КМ проведена

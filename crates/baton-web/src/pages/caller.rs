@@ -257,7 +257,7 @@ async fn calls(
                         a.outcome
                             .as_deref()
                             .map(|o| outcome_name(l, o))
-                            .unwrap_or_else(|| a.kind.clone())
+                            .unwrap_or_else(|| baton_catalog::term(l, "activity", &a.kind))
                     )
                 })
                 .unwrap_or_default();
@@ -380,7 +380,7 @@ fn next_company(
                             li {
                                 (date_str(&a.occurred_at)) " · "
                                 (people.get(&a.actor_id).cloned().unwrap_or_default()) " · "
-                                @if let Some(o) = &a.outcome { (outcome_name(l, o)) } @else { (a.kind) }
+                                @if let Some(o) = &a.outcome { (outcome_name(l, o)) } @else { (baton_catalog::term(l, "activity", &a.kind)) }
                                 @if let Some(n) = &a.note { " — " i { (n) } }
                             }
                         }

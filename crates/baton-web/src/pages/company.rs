@@ -583,14 +583,7 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
 }
 
 fn activity_kind(v: &Viewer, k: &str) -> String {
-    match k {
-        "call" => v.t("звонок", "call").into(),
-        "meeting" => v.t("встреча", "meeting").into(),
-        "email" => v.t("письмо", "e-mail").into(),
-        "note" => v.t("заметка", "note").into(),
-        "kickoff" => v.t("встреча-знакомство с КМ", "first meeting with the client manager").into(),
-        other => other.into(),
-    }
+    baton_catalog::term(v.lang, "activity", k)
 }
 
 fn handoff_kind(v: &Viewer, k: &str) -> String {

@@ -615,7 +615,7 @@ fn plan_fact_list(l: Lang, path: &str, q: &ListQuery, d: &Data) -> Result<Markup
         .map(|r| {
             vec![
                 Cell::Text(format!("{} ({})", r.person.name, r.person.login)),
-                Cell::Text(r.metric.clone()),
+                Cell::Text(baton_catalog::term(l, "metric", &r.metric)),
                 metric_value(r.kind, r.target),
                 match r.actual {
                     Some(a) => metric_value(r.kind, a),

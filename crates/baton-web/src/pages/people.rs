@@ -405,7 +405,7 @@ async fn person_page(s: &AppState, v: &Viewer, id: &str, err: PersonError<'_>) -
             } }
             tbody {
                 @for a in &absences {
-                    tr { td { (date_str(&a.from_date)) } td { (date_str(&a.to_date)) } td { (a.kind) } }
+                    tr { td { (date_str(&a.from_date)) } td { (date_str(&a.to_date)) } td { (baton_catalog::term(l, "absence", &a.kind)) } }
                 }
                 @if absences.is_empty() {
                     tr { td.empty colspan="3" { (l.t("Отсутствий нет", "No absences")) } }
