@@ -57,8 +57,14 @@ impl Lang {
         best.map(|(_, l)| l).unwrap_or_default()
     }
 
-    /// A pair of texts written beside their markup; kept for the few labels that are built
-    /// from parts at run time. New texts go to the catalog.
+    /// A catalog message without arguments (a page label), in this language.
+    pub fn tr(self, id: &'static str) -> &'static str {
+        crate::t(self, id)
+    }
+
+    /// A pair of texts written beside their markup; kept for the texts a company configures
+    /// itself in both languages (checklist items, rejection reasons). Baton's own texts are in
+    /// the catalog.
     pub fn t<'a>(self, ru: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Ru => ru,

@@ -99,10 +99,7 @@ pub fn choose_receiver(
                 .find(|c| c.open_leads == min)
                 .copied()
                 .unwrap_or(rotated[0]);
-            (
-                c,
-                Text::new("assign-fewest").num("n", c.open_leads),
-            )
+            (c, Text::new("assign-fewest").num("n", c.open_leads))
         }
         _ => (rotated[0], Text::new("assign-next")),
     };

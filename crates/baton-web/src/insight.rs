@@ -176,27 +176,26 @@ fn bad(field: &str, text: baton_catalog::Text) -> ApiError {
 
 #[allow(clippy::result_large_err)] // the handlers return the same error type anyway
 fn need(v: Option<String>, field: &str, shape: &str) -> Result<String, ApiError> {
-    v.filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| {
-            bad(
-                field,
-                baton_catalog::Text::new("api-give-param")
-                    .arg("field", field)
-                    .arg("shape", shape),
-            )
-        })
+    v.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+        bad(
+            field,
+            baton_catalog::Text::new("api-give-param")
+                .arg("field", field)
+                .arg("shape", shape),
+        )
+    })
 }
 
 #[allow(clippy::result_large_err)]
 fn number<T: std::str::FromStr>(v: Option<String>, field: &str) -> Result<Option<T>, ApiError> {
     v.filter(|s| !s.trim().is_empty())
         .map(|s| {
-            s.trim()
-                .parse()
-                .map_err(|_| bad(
-                        field,
-                        baton_catalog::Text::new("api-not-whole").arg("value", s.clone()),
-                    ))
+            s.trim().parse().map_err(|_| {
+                bad(
+                    field,
+                    baton_catalog::Text::new("api-not-whole").arg("value", s.clone()),
+                )
+            })
         })
         .transpose()
 }

@@ -10,8 +10,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::{DOCTYPE, html};
 use baton_catalog::Lang;
+use maud::{DOCTYPE, html};
 
 /// How the server is deployed. `secure_cookies` marks the session cookie `Secure` (set it when
 /// the site is served over HTTPS); `trust_proxy` believes a reverse proxy's `X-Forwarded-Proto`
@@ -136,9 +136,8 @@ fn same_secret(a: &str, b: &str) -> bool {
 pub fn refuse(api: bool, lang: Lang, status: StatusCode, code: &str, id: &str) -> Response {
     let text = baton_catalog::Text::new(id);
     if api {
-        return crate::error::LANG.sync_scope(lang, || {
-            ApiError::new(status, code, text).into_response()
-        });
+        return crate::error::LANG
+            .sync_scope(lang, || ApiError::new(status, code, text).into_response());
     }
     let msg = text.render(lang);
     let title = baton_catalog::t(lang, "page-refused");

@@ -16,8 +16,9 @@ use baton_store::scratch::ScratchDb;
 /// Words that are the same in a Russian text: product and format names, abbreviations a
 /// Russian sales department writes in Latin letters, and the formula's constant K.
 const ALLOWED: &[&str] = &[
-    "Baton", "English", "E-mail", "CSV", "XLSX", "JSON", "API", "SLA", "KPI", "NRR", "GRR", "HoReCa", "e-mail", "mail",
-    "email", "K", "DSO", "PDF", "ID", "OpenAPI", "CRM", "UTC", "TOML", "ИНН", "Bearer",
+    "Baton", "English", "E-mail", "CSV", "XLSX", "JSON", "API", "SLA", "KPI", "NRR", "GRR",
+    "HoReCa", "e-mail", "mail", "email", "K", "DSO", "PDF", "ID", "OpenAPI", "CRM", "UTC", "TOML",
+    "ИНН", "Bearer",
 ];
 
 /// Elements whose content is not prose.
@@ -246,7 +247,9 @@ fn readable(html: &str) -> Vec<String> {
             if tag.starts_with('/') && name == end {
                 skip_until = None;
             }
-        } else if !tag.starts_with('/') && let Some(code) = CODE.iter().find(|c| **c == name) {
+        } else if !tag.starts_with('/')
+            && let Some(code) = CODE.iter().find(|c| **c == name)
+        {
             // Scripts and styles are not read; a plan's text and code samples are a
             // configuration language, shown as written.
             skip_until = Some(code);
@@ -291,16 +294,26 @@ fn foreign_words(html: &str, data: &BTreeSet<String>) -> Vec<String> {
             if !(snake || english) {
                 continue;
             }
-            if ALLOWED.contains(&word) || data.contains(word) || data.contains(&word.to_lowercase()) {
+            if ALLOWED.contains(&word) || data.contains(word) || data.contains(&word.to_lowercase())
+            {
                 continue;
             }
             // A name cut short to fit a chart ("calle…") is still the department's data.
-            if letters >= 3 && text.contains(&format!("{word}…")) && data.iter().any(|d| d.starts_with(word)) {
+            if letters >= 3
+                && text.contains(&format!("{word}…"))
+                && data.iter().any(|d| d.starts_with(word))
+            {
                 continue;
             }
             // The word and the text around it, so the page is easy to fix.
-            let w = format!("{word}» in «{}", text.trim().chars().take(90).collect::<String>());
-            if !out.iter().any(|o: &String| o.starts_with(&format!("{word}»"))) {
+            let w = format!(
+                "{word}» in «{}",
+                text.trim().chars().take(90).collect::<String>()
+            );
+            if !out
+                .iter()
+                .any(|o: &String| o.starts_with(&format!("{word}»")))
+            {
                 out.push(w);
             }
         }

@@ -113,8 +113,8 @@ pub(crate) fn department(
     if !file.exists() {
         let tmp = dir.join("generating.db");
         let _ = std::fs::remove_file(&tmp);
-        let db = baton_store::Db::open(&format!("sqlite://{}", tmp.display()))
-            .map_err(crate::fail)?;
+        let db =
+            baton_store::Db::open(&format!("sqlite://{}", tmp.display())).map_err(crate::fail)?;
         baton_store::migrate(&db).map_err(crate::fail)?;
         let t = Instant::now();
         let s = bench_demo(db, scale, intensity, today)?;
@@ -324,9 +324,7 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
             std::sync::Arc::new(baton_app::clock::SystemClock),
             std::sync::Arc::new(baton_app::clock::RandomIds),
         );
-        pg_app
-            .import(None, &bundle, false)
-            .map_err(crate::fail)?;
+        pg_app.import(None, &bundle, false).map_err(crate::fail)?;
         println!(
             "(PostgreSQL loaded from the bundle in {:.0} s)",
             t.elapsed().as_secs_f64()
@@ -338,9 +336,8 @@ pub fn payroll(o: PayrollBench) -> Result<()> {
             o.d.runs,
             a_pg.iter().map(|x| x.round()).collect::<Vec<_>>()
         );
-        let same =
-            serde_json::to_string(&pg_app.payroll(None, period).map_err(crate::fail)?)?
-                == serde_json::to_string(&app.payroll(None, period).map_err(crate::fail)?)?;
+        let same = serde_json::to_string(&pg_app.payroll(None, period).map_err(crate::fail)?)?
+            == serde_json::to_string(&app.payroll(None, period).map_err(crate::fail)?)?;
         println!("PostgreSQL statements identical to SQLite's: {same}");
         println!(
             "ratio PostgreSQL / SQLite (a): {:.2}",

@@ -73,8 +73,7 @@ pub fn reports(o: ReportsBench) -> Result<()> {
     })?;
     let funnel_ms = show(&format!("funnel {period}, both views, SQLite"), &t_funnel);
     let (t_matrix, matrix) = timed(o.d.runs, || {
-        app.matrix(None, period, period, None)
-            .map_err(crate::fail)
+        app.matrix(None, period, period, None).map_err(crate::fail)
     })?;
     let matrix_ms = show(
         &format!(
@@ -138,7 +137,9 @@ pub fn reports(o: ReportsBench) -> Result<()> {
             })
         })
         .collect();
-    let (t_diag, diagnosis) = timed(o.d.runs, || diagnose(&pairs).map_err(|e| anyhow::anyhow!("{e}")))?;
+    let (t_diag, diagnosis) = timed(o.d.runs, || {
+        diagnose(&pairs).map_err(|e| anyhow::anyhow!("{e}"))
+    })?;
     let diag_ms = show(
         &format!(
             "diagnosis alone ({} callers × {} sales managers, {} people judged)",

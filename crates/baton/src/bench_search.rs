@@ -80,9 +80,7 @@ pub fn search(scale: u32, runs: u32) -> Result<()> {
         ("invoice", invoice),
     ];
     let director = app.actor_by_login("director").map_err(crate::fail)?;
-    let caller = app
-        .actor_by_login("caller1.msk")
-        .map_err(crate::fail)?;
+    let caller = app.actor_by_login("caller1.msk").map_err(crate::fail)?;
     println!(
         "query kind   query                      reader        hits  median ms  p95 ms  (runs {runs})"
     );

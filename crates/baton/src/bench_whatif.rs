@@ -51,9 +51,7 @@ pub fn replay(scale: u32, runs: u32) -> Result<()> {
     let mut last = None;
     for _ in 0..runs.max(1) {
         let t = Instant::now();
-        let r = app
-            .replay(None, &text, from, to)
-            .map_err(crate::fail)?;
+        let r = app.replay(None, &text, from, to).map_err(crate::fail)?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         last = Some(r);
     }

@@ -60,9 +60,8 @@ pub fn run(cmd: ClientsCmd) -> Result<()> {
                 .map(str::to_string),
         );
     }
-    let id_of = |login: &str| -> Result<String> {
-        Ok(app.actor_by_login(login).map_err(crate::fail)?.id)
-    };
+    let id_of =
+        |login: &str| -> Result<String> { Ok(app.actor_by_login(login).map_err(crate::fail)?.id) };
     let req = Reassignment {
         company_ids: companies,
         from_id: from.as_deref().map(id_of).transpose()?,
@@ -160,8 +159,7 @@ pub fn split_preset(kind: &str, region: &str, db: &str) -> Result<()> {
     let split = app
         .split_preset(&actor, &region_id, kind)
         .map_err(crate::fail)?;
-    let login =
-        |id: &str| -> Result<String> { Ok(app.employee(id).map_err(crate::fail)?.login) };
+    let login = |id: &str| -> Result<String> { Ok(app.employee(id).map_err(crate::fail)?.login) };
     let file = FileSplit {
         roles: split
             .roles
@@ -210,9 +208,8 @@ pub fn split(file: &std::path::Path, preview: bool, format: &str, db: &str) -> R
         serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let app = App::open(db).map_err(crate::fail)?;
     let actor = crate::named(&app, "split")?;
-    let id_of = |login: &str| -> Result<String> {
-        Ok(app.actor_by_login(login).map_err(crate::fail)?.id)
-    };
+    let id_of =
+        |login: &str| -> Result<String> { Ok(app.actor_by_login(login).map_err(crate::fail)?.id) };
     let req = Split {
         roles: f
             .roles

@@ -695,8 +695,8 @@ fn main() -> Result<()> {
             match format.as_str() {
                 "json" => println!("{}", serde_json::to_string_pretty(&statements)?),
                 "csv" => {
-                    let bytes = baton_app::payroll::register::csv(&statements)
-                        .map_err(crate::fail)?;
+                    let bytes =
+                        baton_app::payroll::register::csv(&statements).map_err(crate::fail)?;
                     std::io::Write::write_all(&mut std::io::stdout(), &bytes)?;
                 }
                 "xlsx" => {
@@ -760,9 +760,7 @@ fn main() -> Result<()> {
             PeriodCmd::Pay { period, db } => {
                 let app = App::open(&db).map_err(crate::fail)?;
                 let actor = named(&app, "period pay")?;
-                let p = app
-                    .pay_period(Some(&actor), &period)
-                    .map_err(crate::fail)?;
+                let p = app.pay_period(Some(&actor), &period).map_err(crate::fail)?;
                 println!("{} paid", p.period);
             }
         },

@@ -716,17 +716,13 @@ pub fn run(what: ReportCmd) -> Result<()> {
             match what {
                 Some(AlertsCmd::Ack { key }) => {
                     let actor = crate::named(&app, "alerts ack")?;
-                    let a = app
-                        .ack_alert(Some(&actor), &key)
-                        .map_err(crate::fail)?;
+                    let a = app.ack_alert(Some(&actor), &key).map_err(crate::fail)?;
                     return json_or_text(&format, &a, |a| {
                         say!("acknowledged {} at {}", a.id, a.acknowledged_at)
                     });
                 }
                 Some(AlertsCmd::Evaluate) => {
-                    let c = app
-                        .evaluate_alerts(Trigger::Command)
-                        .map_err(crate::fail)?;
+                    let c = app.evaluate_alerts(Trigger::Command).map_err(crate::fail)?;
                     return json_or_text(&format, &c, |c| {
                         say!(
                             "raised {}, cleared {}, changed {}",

@@ -25,9 +25,7 @@ pub fn run(cmd: TargetsCmd) -> Result<()> {
     let TargetsCmd::Copy { from, to, db } = cmd;
     let app = App::open(&db).map_err(crate::fail)?;
     let actor = crate::named(&app, "targets copy")?;
-    let c = app
-        .copy_targets(&actor, &from, &to)
-        .map_err(crate::fail)?;
+    let c = app.copy_targets(&actor, &from, &to).map_err(crate::fail)?;
     println!(
         "Targets {from} → {to}: {} copied, {} already set for {to} and kept.",
         c.copied, c.kept

@@ -1,12 +1,12 @@
 //! Leads and handoff 1: open, qualify, hand over by rule, accept or reject, work the deal.
 
-use baton_catalog::{Lang, Text};
 use super::journeys;
 use super::{non_empty, scoped, visible};
 use crate::clock::{parse_stamp, stamp};
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, company_scope, lead_scope, require};
 use crate::{App, Page, Paging};
+use baton_catalog::{Lang, Text};
 use baton_domain::assignment::{Assignment, Candidate, choose_receiver};
 use baton_domain::lead::{Answers, Transition};
 use baton_domain::role::{absent_on, roles_on};

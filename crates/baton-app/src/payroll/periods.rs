@@ -7,11 +7,11 @@
 //!   (`App::audit` calls [`touch`]); the next open period recomputes the changed period with
 //!   the plan versions it used and pays the difference as adjustment lines.
 
-use baton_catalog::{Lang, Text};
 use super::{Job, PersonStatement, Plans, period_bounds, period_of};
 use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor};
+use baton_catalog::{Lang, Text};
 use baton_comp::Line;
 use baton_comp::number::{round_money, rubles};
 use baton_domain::{ConveyorConfig, Role};

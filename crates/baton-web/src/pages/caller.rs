@@ -290,12 +290,12 @@ async fn calls(
         Listing {
             name: "queue",
             columns: vec![
-                col("pos", l.t("№", "No.")),
-                col("company", l.t("Компания", "Company")),
-                col("inn", l.t("ИНН", "INN")),
-                col("region", l.t("Регион", "Region")),
-                col("phone", l.t("Телефон", "Phone")),
-                col("last", l.t("Последний звонок", "Last call")),
+                col("pos", l.tr("page-no")),
+                col("company", l.tr("page-company")),
+                col("inn", l.tr("page-inn")),
+                col("region", l.tr("page-region")),
+                col("phone", l.tr("page-phone")),
+                col("last", l.tr("page-last-call")),
             ],
             rows: rest,
             filters: None,
@@ -305,10 +305,9 @@ async fn calls(
     let body = html! {
         @if let Some(e) = param(&v, "err") { p.error role="alert" { (e) } }
         @if q.lists.is_empty() {
-            p.muted { (l.t("У вас пока нет списков обзвона. Их составляет руководитель отдела.",
-                           "You have no call lists yet. The head of sales makes them.")) }
+            p.muted { (l.tr("page-you-have-no-call-lists-yet")) }
         } @else {
-            nav.lists aria-label=(l.t("Списки обзвона", "Call lists")) {
+            nav.lists aria-label=(l.tr("page-call-lists")) {
                 @for (cl, n) in &q.lists {
                     @let href = list_path(&cl.id);
                     @if Some(&cl.id) == q.current.as_ref() {
@@ -321,18 +320,13 @@ async fn calls(
         }
         @if let Some(next) = q.items.first() {
             (next_company(l, next, &list_id, &q.regions, &q.people))
-            h2 { (l.t("Дальше в очереди", "Next in the queue")) }
+            h2 { (l.tr("page-next-in-the-queue")) }
             (table)
         } @else if !q.lists.is_empty() {
-            p.ok id="queue-empty" { (l.t("Очередь этого списка пройдена: все компании обзвонены.",
-                                       "This list is done: every company has been called.")) }
+            p.ok id="queue-empty" { (l.tr("page-this-list-is-done-every-company")) }
         }
     };
-    Ok(respond(page(
-        &v,
-        l.t("Очередь звонков", "Call queue"),
-        body,
-    )))
+    Ok(respond(page(&v, l.tr("page-call-queue"), body)))
 }
 
 fn next_company(
@@ -345,25 +339,25 @@ fn next_company(
     let c = &it.company;
     html! {
         section.card.next-company id="next-company" aria-labelledby="next-name" {
-            p.muted { (l.t("Следующая компания", "Next company")) }
+            p.muted { (l.tr("page-next-company")) }
             h2 id="next-name" { a href=(format!("/companies/{}", c.id)) { (c.name) } }
             p {
-                (l.t("ИНН", "INN")) " " b.inn { (c.inn) }
+                (l.tr("page-inn")) " " b.inn { (c.inn) }
                 " · " (regions.get(&c.region_id).cloned().unwrap_or_default())
                 @if let Some(ind) = &c.industry { " · " (baton_catalog::term(l, "industry", ind)) }
             }
             div.grid {
                 div {
-                    h3 { (l.t("Контакты", "Contacts")) }
+                    h3 { (l.tr("page-contacts")) }
                     @if it.contacts.is_empty() {
-                        p.muted { (l.t("Контактов нет — спросите ЛПР у секретаря.", "No contacts — ask the gatekeeper for the decision maker.")) }
+                        p.muted { (l.tr("page-no-contacts-ask-the-gatekeeper-for")) }
                     }
                     ul.contacts {
                         @for ct in &it.contacts {
                             li {
                                 b { (ct.name) }
                                 @if let Some(p) = &ct.position { ", " (p) }
-                                @if ct.is_dm { " " span.badge.good { (l.t("ЛПР", "DM")) } }
+                                @if ct.is_dm { " " span.badge.good { (l.tr("page-dm")) } }
                                 @if let Some(ph) = &ct.phone { br; a.phone href=(format!("tel:{ph}")) { (ph) } }
                                 @if let Some(em) = &ct.email { br; a href=(format!("mailto:{em}")) { (em) } }
                             }
@@ -371,9 +365,9 @@ fn next_company(
                     }
                 }
                 div {
-                    h3 { (l.t("История", "History")) }
+                    h3 { (l.tr("page-history")) }
                     @if it.last_calls.is_empty() {
-                        p.muted { (l.t("Ещё не звонили.", "Not called yet.")) }
+                        p.muted { (l.tr("page-not-called-yet")) }
                     }
                     ul.history {
                         @for a in &it.last_calls {
@@ -387,7 +381,7 @@ fn next_company(
                     }
                 }
             }
-            h3 { (l.t("Итог звонка", "Call outcome")) }
+            h3 { (l.tr("page-call-outcome")) }
             div.outcomes {
                 @for (i, o) in OUTCOMES.iter().enumerate() {
                     form.inline method="post" action="/calls/log" {
@@ -487,20 +481,17 @@ async fn log_outcome(
     Ok(match r {
         Ok(Logged::Handoff(id)) => done(
             &format!("/leads/{id}/handoff"),
-            l.t(
-                "Звонок записан. Заполните чек-лист тёплого лида и передайте его.",
-                "Call logged. Fill in the warm-lead checklist and hand it over.",
-            ),
+            l.tr("page-call-logged-fill-in-the-warm"),
         ),
         Ok(Logged::Card(id)) => done(
             &format!("/leads/{id}"),
-            l.t("Звонок записан, лид открыт.", "Call logged, lead opened."),
+            l.tr("page-call-logged-lead-opened"),
         ),
         Ok(Logged::Back) => done(
             &back,
             &format!(
                 "{}: {}",
-                l.t("Звонок записан", "Call logged"),
+                l.tr("page-call-logged"),
                 outcome_name(l, &f.outcome)
             ),
         ),
@@ -563,21 +554,19 @@ fn handoff_page(
     let mine = lead.stage == "working" && lead.owner_id == v.actor.id;
     let body = html! {
         p {
-            (l.t("Компания", "Company")) ": "
+            (l.tr("page-company")) ": "
             a href=(format!("/companies/{}", lead.company_id)) { (hp.view.company_name) }
-            " · " a href=(format!("/leads/{}", lead.id)) { (l.t("карточка лида", "lead card")) }
+            " · " a href=(format!("/leads/{}", lead.id)) { (l.tr("page-lead-card")) }
         }
         @if let Some(last) = &lead.last_rejection {
-            p.warn { (l.t("Лид был отклонён", "The lead was rejected")) ": " (last) }
+            p.warn { (l.tr("page-the-lead-was-rejected")) ": " (last) }
         }
         @if !mine {
-            p.muted { (l.t("Этот лид сейчас не у вас на квалификации: передать его нельзя.",
-                           "This lead is not with you for qualifying: it cannot be handed over.")) }
+            p.muted { (l.tr("page-this-lead-is-not-with-you")) }
         } @else {
             (form_error(error))
             form.stack.card id="handoff-form" method="post" action=(format!("/leads/{}/handoff", lead.id)) {
-                p.muted { (l.t("Все обязательные пункты должны быть заполнены словами клиента — иначе МПП не примет лид.",
-                               "Every required item must be filled in the client's words, or the sales manager will not accept the lead.")) }
+                p.muted { (l.tr("page-every-required-item-must-be-filled")) }
                 @for item in &hp.cfg.warm_lead_checklist {
                     @let label = l.t(&item.label_ru, &item.label_en);
                     @let value = typed.get(&item.key).cloned().unwrap_or_default();
@@ -585,17 +574,17 @@ fn handoff_page(
                     div class=(if missing.contains(&item.key) { "field missing" } else { "field" }) id=(format!("wrap-{}", item.key)) {
                         label for=(fid) {
                             (label)
-                            @if item.required { " " abbr title=(l.t("обязательно", "required")) { "*" } }
+                            @if item.required { " " abbr title=(l.tr("page-required")) { "*" } }
                         }
                         textarea id=(fid) name=(item.key) rows="2" { (value) }
                         @if missing.contains(&item.key) {
-                            span.error { (l.t("Заполните этот пункт", "Fill in this item")) }
+                            span.error { (l.tr("page-fill-in-this-item")) }
                         }
                     }
                 }
                 @if hp.cfg.assignment_rule == AssignmentRule::Manual {
                     div class=(if missing.contains("receiver_id") { "field missing" } else { "field" }) {
-                        label for="receiver_id" { (l.t("Кому передать", "Hand to")) }
+                        label for="receiver_id" { (l.tr("page-hand-to")) }
                         select id="receiver_id" name="receiver_id" {
                             option value="" { "—" }
                             @for (id, name) in &hp.region_people {
@@ -604,11 +593,11 @@ fn handoff_page(
                         }
                     }
                 }
-                button type="submit" id="handoff-submit" { (l.t("Передать МПП", "Hand to a sales manager")) }
+                button type="submit" id="handoff-submit" { (l.tr("page-hand-to-a-sales-manager")) }
             }
         }
     };
-    page(v, l.t("Чек-лист тёплого лида", "Warm-lead checklist"), body)
+    page(v, l.tr("page-warm-lead-checklist"), body)
 }
 
 async fn handoff_form(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> PageResult {
@@ -650,11 +639,7 @@ async fn hand_off(
     match run(&s, move |app| app.hand_off(&actor, &lead_id, req)).await {
         Ok(r) => Ok(done(
             &format!("/leads/{id}"),
-            &format!(
-                "{} {}",
-                v.t("Лид передан:", "Lead handed to"),
-                r.receiver_name
-            ),
+            &format!("{} {}", v.tr("page-lead-handed-to"), r.receiver_name),
         )),
         Err(e) => {
             let missing: BTreeSet<String> = match &e {
@@ -678,10 +663,7 @@ async fn hand_off(
                         .collect();
                     format!(
                         "{} {}",
-                        v.t(
-                            "Лид не передан: не заполнено —",
-                            "Not handed over: missing —"
-                        ),
+                        v.tr("page-not-handed-over-missing"),
                         names.join("; ")
                     )
                 }
@@ -776,9 +758,9 @@ async fn my_leads(
         "working", "handed", "accepted", "meeting", "proposal", "contract", "won", "lost",
     ];
     let filters = html! {
-        label { span.sr { (l.t("Этап", "Stage")) }
+        label { span.sr { (l.tr("page-stage")) }
             select name="stage" id="stage-filter" {
-                option value="" { (l.t("Все этапы", "All stages")) }
+                option value="" { (l.tr("page-all-stages")) }
                 @for st in stages {
                     option value=(st) selected[stage.as_deref() == Some(st)] { (stage_name(l, st)) }
                 }
@@ -792,12 +774,12 @@ async fn my_leads(
         Listing {
             name: "my-leads",
             columns: vec![
-                col("company", l.t("Компания", "Company")),
-                col("stage", l.t("Этап", "Stage")),
-                col("fate", l.t("Судьба", "Fate")),
-                col("receiver", l.t("МПП", "Sales manager")),
-                col("reason", l.t("Причина", "Reason")),
-                col("updated", l.t("Изменён", "Updated")),
+                col("company", l.tr("page-company")),
+                col("stage", l.tr("page-stage")),
+                col("fate", l.tr("page-fate")),
+                col("receiver", l.tr("page-sales-manager")),
+                col("reason", l.tr("page-reason")),
+                col("updated", l.tr("page-updated")),
             ],
             rows,
             filters: Some(filters),
@@ -808,7 +790,7 @@ async fn my_leads(
         @if let Some(e) = param(&v, "err") { p.error role="alert" { (e) } }
         (table)
     };
-    Ok(respond(page(&v, l.t("Мои лиды", "My leads"), body)))
+    Ok(respond(page(&v, l.tr("page-my-leads"), body)))
 }
 
 /// What became of a lead, for the caller: the text, a badge class and the rejection reason.
@@ -822,38 +804,36 @@ fn fate(
     match lead.stage.as_str() {
         "working" => match rejected {
             Some(h) => (
-                l.t("Отклонён", "Rejected").to_string(),
+                l.tr("page-rejected").to_string(),
                 "bad",
                 reason_text(l, cfg, h),
             ),
             None => (
-                l.t("На квалификации у вас", "Qualifying with you")
-                    .to_string(),
+                l.tr("page-qualifying-with-you").to_string(),
                 "",
                 String::new(),
             ),
         },
         "handed" => (
-            l.t("Ждёт решения МПП", "Awaiting the sales manager")
-                .to_string(),
+            l.tr("page-awaiting-the-sales-manager").to_string(),
             "warn",
             String::new(),
         ),
         "accepted" | "meeting" | "proposal" => {
-            (l.t("Принят", "Accepted").to_string(), "good", String::new())
+            (l.tr("page-accepted").to_string(), "good", String::new())
         }
         "contract" => (
-            l.t("Договор подписан", "Contract signed").to_string(),
+            l.tr("page-contract-signed").to_string(),
             "good",
             String::new(),
         ),
         "won" => (
-            l.t("Стал клиентом", "Converted: client won").to_string(),
+            l.tr("page-converted-client-won").to_string(),
             "good",
             String::new(),
         ),
         "lost" => (
-            l.t("Сделка проиграна", "Deal lost").to_string(),
+            l.tr("page-deal-lost").to_string(),
             "bad",
             lead.lost_reason.clone().unwrap_or_default(),
         ),
@@ -910,45 +890,45 @@ pub(crate) fn card_page(v: &Viewer, d: &CardData, typed: &ContractTyped) -> Mark
     let name = |id: &str| d.people.get(id).cloned().unwrap_or_else(|| id.to_string());
     let answers = answers_of(lead);
     let last = d.view.handoffs.last();
-    let title = format!("{} · {}", l.t("Лид", "Lead"), d.view.company_name);
+    let title = format!("{} · {}", l.tr("page-lead"), d.view.company_name);
     let body = html! {
         @if let Some(e) = param(v, "err") { p.error role="alert" { (e) } }
         section.card id="lead-summary" {
             p {
-                (l.t("Компания", "Company")) ": "
+                (l.tr("page-company")) ": "
                 a id="lead-company" href=(format!("/companies/{}", lead.company_id)) { (d.view.company_name) }
             }
-            p { (l.t("Этап", "Stage")) ": " span.badge id="lead-stage" data-stage=(lead.stage) { (stage_name(l, &lead.stage)) } }
-            p { (l.t("Владелец", "Owner")) ": " (name(&lead.owner_id)) }
-            @if let Some(c) = &lead.caller_id { p { (l.t("Менеджер по звонкам", "Caller")) ": " (name(c)) } }
-            @if let Some(sm) = &lead.seller_id { p { (l.t("МПП", "Sales manager")) ": " (name(sm)) } }
-            @if let Some(a) = lead.amount { p { (l.t("Сумма", "Amount")) ": " b { (money(a)) } } }
-            @if let Some(r) = &lead.last_rejection { p.warn { (l.t("Последний отказ", "Last rejection")) ": " (r) } }
-            @if let Some(r) = &lead.lost_reason { p.bad { (l.t("Причина проигрыша", "Lost because")) ": " (r) } }
-            p.muted { (l.t("Открыт", "Opened")) " " (date_str(&lead.created_at)) " · " (l.t("изменён", "updated")) " " (date_str(&lead.updated_at)) }
+            p { (l.tr("page-stage")) ": " span.badge id="lead-stage" data-stage=(lead.stage) { (stage_name(l, &lead.stage)) } }
+            p { (l.tr("page-owner")) ": " (name(&lead.owner_id)) }
+            @if let Some(c) = &lead.caller_id { p { (l.tr("page-caller")) ": " (name(c)) } }
+            @if let Some(sm) = &lead.seller_id { p { (l.tr("page-sales-manager")) ": " (name(sm)) } }
+            @if let Some(a) = lead.amount { p { (l.tr("page-amount")) ": " b { (money(a)) } } }
+            @if let Some(r) = &lead.last_rejection { p.warn { (l.tr("page-last-rejection")) ": " (r) } }
+            @if let Some(r) = &lead.lost_reason { p.bad { (l.tr("page-lost-because")) ": " (r) } }
+            p.muted { (l.tr("page-opened")) " " (date_str(&lead.created_at)) " · " (l.tr("page-updated-2")) " " (date_str(&lead.updated_at)) }
             @if lead.stage == "working" && lead.owner_id == v.actor.id && lead.caller_id.as_deref() == Some(v.actor.id.as_str()) {
-                p { a.button href=(format!("/leads/{}/handoff", lead.id)) id="to-handoff" { (l.t("Заполнить чек-лист и передать", "Fill in the checklist and hand over")) } }
+                p { a.button href=(format!("/leads/{}/handoff", lead.id)) id="to-handoff" { (l.tr("page-fill-in-the-checklist-and-hand")) } }
             }
         }
         @if let Some(h) = last {
             section.card id="handoff-result" {
-                h2 { (l.t("Передача", "Handoff")) }
+                h2 { (l.tr("page-handoff")) }
                 p {
-                    (l.t("Получатель", "Received by")) ": " b.receiver { (name(&h.receiver_id)) }
-                    " · " (l.t("правило", "rule")) ": " span.rule { (rule_name(l, &h.rule)) }
+                    (l.tr("page-received-by")) ": " b.receiver { (name(&h.receiver_id)) }
+                    " · " (l.tr("page-rule")) ": " span.rule { (rule_name(l, &h.rule)) }
                     " · " span class=(format!("badge {}", match h.status.as_str() { "accepted" => "good", "rejected" => "bad", "pending" => "warn", _ => "" })) { (status_name(l, &h.status)) }
                 }
                 p.explanation { (super::shell::handoff_why(l, h)) }
                 @if h.status == "pending" {
-                    p { (l.t("Срок принятия", "Accept by")) ": " (date_str(&h.due_at)) }
+                    p { (l.tr("page-accept-by")) ": " (date_str(&h.due_at)) }
                 }
                 @if h.status == "rejected" {
-                    p.error { (l.t("Причина отказа", "Rejection reason")) ": " (reason_text(l, &d.cfg, h)) }
+                    p.error { (l.tr("page-rejection-reason")) ": " (reason_text(l, &d.cfg, h)) }
                 }
             }
         }
         section.card id="lead-checklist" {
-            h2 { (l.t("Чек-лист тёплого лида", "Warm-lead checklist")) }
+            h2 { (l.tr("page-warm-lead-checklist")) }
             dl {
                 @for item in &d.cfg.warm_lead_checklist {
                     dt { (l.t(&item.label_ru, &item.label_en)) }
@@ -961,15 +941,15 @@ pub(crate) fn card_page(v: &Viewer, d: &CardData, typed: &ContractTyped) -> Mark
         }
         @if !d.view.handoffs.is_empty() {
             section id="handoff-history" {
-                h2 { (l.t("История передач", "Handoff history")) }
+                h2 { (l.tr("page-handoff-history")) }
                 div.scroll { table {
                     thead { tr {
-                        th scope="col" { (l.t("Когда", "When")) }
-                        th scope="col" { (l.t("Кто передал", "From")) }
-                        th scope="col" { (l.t("Кому", "To")) }
-                        th scope="col" { (l.t("Правило", "Rule")) }
-                        th scope="col" { (l.t("Решение", "Decision")) }
-                        th scope="col" { (l.t("Причина", "Reason")) }
+                        th scope="col" { (l.tr("page-when")) }
+                        th scope="col" { (l.tr("page-from")) }
+                        th scope="col" { (l.tr("page-to")) }
+                        th scope="col" { (l.tr("page-rule-2")) }
+                        th scope="col" { (l.tr("page-decision")) }
+                        th scope="col" { (l.tr("page-reason")) }
                     } }
                     tbody {
                         @for h in &d.view.handoffs {
@@ -988,7 +968,7 @@ pub(crate) fn card_page(v: &Viewer, d: &CardData, typed: &ContractTyped) -> Mark
         }
         @if lead.stage == "handed" && lead.seller_id.as_deref() == Some(v.actor.id.as_str()) {
             section.card id="lead-decide" {
-                h2 { (l.t("Ваше решение", "Your decision")) }
+                h2 { (l.tr("page-your-decision")) }
                 (super::seller::decide_forms(l, &d.cfg, &lead.id))
             }
         }

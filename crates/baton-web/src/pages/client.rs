@@ -63,7 +63,7 @@ impl Buckets {
 
 fn bucket_name(v: &Viewer, days: i64) -> &'static str {
     match days {
-        ..=0 => v.t("не наступил срок", "not due"),
+        ..=0 => v.tr("page-not-due"),
         1..=30 => "0–30",
         31..=60 => "31–60",
         61..=90 => "61–90",
@@ -216,7 +216,7 @@ async fn portfolio(
                     let late = month_index(d) < this_month;
                     Cell::Html(
                         html! {
-                            @if late { span.badge.warn title=(l.t("ожидался раньше — позвоните клиенту", "was expected earlier: call the client")) { (shown) } }
+                            @if late { span.badge.warn title=(l.tr("page-was-expected-earlier-call-the-client")) { (shown) } }
                             @else { (shown) }
                         },
                         d.format("%Y-%m").to_string(),
@@ -249,29 +249,26 @@ async fn portfolio(
             row
         })
         .collect();
-    let mut columns = vec![col("company", l.t("Клиент", "Client"))];
+    let mut columns = vec![col("company", l.tr("page-client"))];
     if heads {
-        columns.push(col("cm", l.t("КМ", "Client manager")));
+        columns.push(col("cm", l.tr("page-client-manager")));
     }
     columns.extend([
-        col("last_order", l.t("Последний заказ", "Last order")),
-        col("last_amount", l.t("Сумма заказа", "Order amount")),
-        col(
-            "next_order",
-            l.t("Следующий заказ (ожид.)", "Next order (expected)"),
-        ),
-        col("not_due", l.t("Срок не наступил", "Not due")),
+        col("last_order", l.tr("page-last-order")),
+        col("last_amount", l.tr("page-order-amount")),
+        col("next_order", l.tr("page-next-order-expected")),
+        col("not_due", l.tr("page-not-due-2")),
         col("d0_30", "0–30"),
         col("d31_60", "31–60"),
         col("d61_90", "61–90"),
         col("d90", "90+"),
-        col("outstanding", l.t("Всего к оплате", "Total outstanding")),
+        col("outstanding", l.tr("page-total-outstanding")),
     ]);
     let filters = heads.then(|| {
         html! {
-            label { span { (l.t("Клиентский менеджер", "Client manager")) }
+            label { span { (l.tr("page-client-manager-2")) }
                 select name="cm" id="portfolio-cm" {
-                    option value="" { (l.t("все", "all")) }
+                    option value="" { (l.tr("page-all")) }
                     @for p in &cms {
                         option value=(p.id) selected[cm.as_deref() == Some(p.id.as_str())] { (p.name) }
                     }
@@ -294,24 +291,21 @@ async fn portfolio(
     let overdue_total = total.total() - total.not_due;
     let body = html! {
         div.kpis {
-            div.kpi { span.muted { (l.t("Клиентов", "Clients")) } strong id="portfolio-clients" { (book.companies.len()) } }
-            div.kpi { span.muted { (l.t("К оплате всего", "Outstanding in total")) } strong id="portfolio-outstanding" { (money(total.total())) } }
-            div.kpi { span.muted { (l.t("Из них просрочено", "Of it overdue")) }
+            div.kpi { span.muted { (l.tr("page-clients")) } strong id="portfolio-clients" { (book.companies.len()) } }
+            div.kpi { span.muted { (l.tr("page-outstanding-in-total")) } strong id="portfolio-outstanding" { (money(total.total())) } }
+            div.kpi { span.muted { (l.tr("page-of-it-overdue")) }
                 @if overdue_total.is_positive() { strong.bad id="portfolio-overdue" { (money(overdue_total)) } }
                 @else { strong id="portfolio-overdue" { (money(overdue_total)) } } }
         }
         @if may(&v.actor, Action::MoveClients) {
             p { a href={ "/portfolio/move" @if let Some(c) = &cm { "?from=" (c) } } id="portfolio-move" {
-                (l.t("Переместить клиентов к другому менеджеру", "Move clients to another manager"))
+                (l.tr("page-move-clients-to-another-manager"))
             } }
         }
-        p.muted { (l.t(
-            "Следующий заказ: последний месяц поставки плюс обычный интервал клиента (медиана промежутков между месяцами его заказов); «—», пока заказов меньше двух месяцев.",
-            "Next order: the last delivery month plus the client's usual interval (the median gap between the months of its orders); \"—\" until it has orders in two months."
-        )) }
+        p.muted { (l.tr("page-next-order-the-last-delivery-month")) }
         (list)
     };
-    Ok(page(&v, l.t("Портфель клиентов", "Client portfolio"), body).into_response())
+    Ok(page(&v, l.tr("page-client-portfolio"), body).into_response())
 }
 
 async fn overdue(State(s): State<AppState>, v: Viewer, Query(lq): Query<ListQuery>) -> PageResult {
@@ -400,27 +394,27 @@ async fn overdue(State(s): State<AppState>, v: Viewer, Query(lq): Query<ListQuer
             }
             let reminder = format!(
                 "{} {} ({})",
-                l.t("Напоминание об оплате счёта", "Payment reminder for invoice"),
+                l.tr("page-payment-reminder-for-invoice"),
                 inv.number,
                 money(i.outstanding)
             );
             row.push(Cell::Html(
                 html! {
                     div.actions {
-                        a.button href=(format!("{card}#record-payment")) id=(format!("pay-{}", inv.id)) { (l.t("Записать оплату", "Record a payment")) }
+                        a.button href=(format!("{card}#record-payment")) id=(format!("pay-{}", inv.id)) { (l.tr("page-record-a-payment")) }
                         @if logs {
                             form.inline method="post" action=(format!("{card}/activities")) {
                                 input type="hidden" name="back" value="/overdue";
-                                label { span.sr { (l.t("Что", "What")) }
+                                label { span.sr { (l.tr("page-what")) }
                                     select name="kind" {
-                                        option value="note" { (l.t("звонок-напоминание", "reminder call")) }
-                                        option value="email" { (l.t("письмо", "e-mail")) }
-                                        option value="meeting" { (l.t("встреча", "meeting")) }
+                                        option value="note" { (l.tr("page-reminder-call")) }
+                                        option value="email" { (l.tr("page-e-mail")) }
+                                        option value="meeting" { (l.tr("page-meeting")) }
                                     }
                                 }
-                                label { span.sr { (l.t("Заметка", "Note")) }
+                                label { span.sr { (l.tr("page-note")) }
                                     input name="note" value=(reminder); }
-                                button.secondary type="submit" id=(format!("remind-{}", inv.id)) { (l.t("Записать", "Log")) }
+                                button.secondary type="submit" id=(format!("remind-{}", inv.id)) { (l.tr("page-log")) }
                             }
                         }
                     }
@@ -431,18 +425,18 @@ async fn overdue(State(s): State<AppState>, v: Viewer, Query(lq): Query<ListQuer
         })
         .collect();
     let mut columns = vec![
-        col("company", l.t("Клиент", "Client")),
-        col("invoice", l.t("Счёт", "Invoice")),
-        col("due", l.t("Срок оплаты", "Due on")),
-        col("days", l.t("Дней просрочки", "Days overdue")),
-        col("bucket", l.t("Корзина", "Bucket")),
-        col("outstanding", l.t("Остаток", "Outstanding")),
-        col("phone", l.t("Телефон", "Phone")),
+        col("company", l.tr("page-client")),
+        col("invoice", l.tr("page-invoice")),
+        col("due", l.tr("page-due-on")),
+        col("days", l.tr("page-days-overdue")),
+        col("bucket", l.tr("page-bucket")),
+        col("outstanding", l.tr("page-outstanding")),
+        col("phone", l.tr("page-phone")),
     ];
     if heads {
-        columns.push(col("cm", l.t("КМ", "Client manager")));
+        columns.push(col("cm", l.tr("page-client-manager")));
     }
-    columns.push(col("actions", l.t("Действия", "Actions")));
+    columns.push(col("actions", l.tr("page-actions")));
     let list = listing::show(
         l,
         "/overdue",
@@ -457,13 +451,13 @@ async fn overdue(State(s): State<AppState>, v: Viewer, Query(lq): Query<ListQuer
     )?;
     let body = html! {
         div.kpis {
-            div.kpi { span.muted { (l.t("Просроченных счетов", "Overdue invoices")) } strong id="overdue-count" { (invoices.len()) } }
-            div.kpi { span.muted { (l.t("Сумма просрочки", "Overdue amount")) } strong.bad id="overdue-total" { (money(total)) } }
-            div.kpi { span.muted { (l.t("На дату", "As of")) } strong { (date_str(&today.to_string())) } }
+            div.kpi { span.muted { (l.tr("page-overdue-invoices")) } strong id="overdue-count" { (invoices.len()) } }
+            div.kpi { span.muted { (l.tr("page-overdue-amount")) } strong.bad id="overdue-total" { (money(total)) } }
+            div.kpi { span.muted { (l.tr("page-as-of")) } strong { (date_str(&today.to_string())) } }
         }
         (list)
     };
-    Ok(page(&v, l.t("Просроченные счета", "Overdue invoices"), body).into_response())
+    Ok(page(&v, l.tr("page-overdue-invoices-2"), body).into_response())
 }
 
 #[cfg(test)]

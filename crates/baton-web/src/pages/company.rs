@@ -236,22 +236,22 @@ async fn companies(
         })
         .collect();
     let statuses = [
-        ("prospect", l.t("потенциальные", "prospects")),
-        ("client", l.t("клиенты", "clients")),
-        ("merged", l.t("объединённые", "merged")),
+        ("prospect", l.tr("page-prospects")),
+        ("client", l.tr("page-clients-2")),
+        ("merged", l.tr("page-merged")),
     ];
     let filters = html! {
-        label { span { (l.t("Статус", "Status")) }
+        label { span { (l.tr("page-status")) }
             select name="status" id="companies-status" {
-                option value="" { (l.t("все", "all")) }
+                option value="" { (l.tr("page-all")) }
                 @for (k, t) in statuses {
                     option value=(k) selected[status.as_deref() == Some(k)] { (t) }
                 }
             }
         }
-        label { span { (l.t("Регион", "Region")) }
+        label { span { (l.tr("page-region")) }
             select name="region" id="companies-region" {
-                option value="" { (l.t("все доступные", "all I may see")) }
+                option value="" { (l.tr("page-all-i-may-see")) }
                 @for r in &regions {
                     option value=(r.id) selected[region.as_deref() == Some(r.id.as_str())] { (r.name) }
                 }
@@ -265,20 +265,20 @@ async fn companies(
         Listing {
             name: "companies",
             columns: vec![
-                col("name", l.t("Компания", "Company")),
-                col("inn", l.t("ИНН", "INN")),
-                col("region", l.t("Регион", "Region")),
-                col("status", l.t("Статус", "Status")),
-                col("cm", l.t("Клиентский менеджер", "Client manager")),
-                col("last_paid", l.t("Последняя оплата", "Last payment")),
-                col("created", l.t("Создана", "Created")),
+                col("name", l.tr("page-company")),
+                col("inn", l.tr("page-inn")),
+                col("region", l.tr("page-region")),
+                col("status", l.tr("page-status")),
+                col("cm", l.tr("page-client-manager-2")),
+                col("last_paid", l.tr("page-last-payment")),
+                col("created", l.tr("page-created")),
             ],
             rows: table_rows,
             filters: Some(filters),
             default_sort: Some(("name", false)),
         },
     )?;
-    Ok(page(&v, l.t("Компании", "Companies"), list).into_response())
+    Ok(page(&v, l.tr("page-companies"), list).into_response())
 }
 
 // ---- the card ----
@@ -362,69 +362,69 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
     let today = d.today.to_string();
     let body = html! {
         div.kpis {
-            div.kpi { span.muted { (l.t("Статус", "Status")) } strong { (status_badge(v, &c.status)) } }
+            div.kpi { span.muted { (l.tr("page-status")) } strong { (status_badge(v, &c.status)) } }
             @if sees_money {
-                div.kpi { span.muted { (l.t("Оплачено всего", "Paid in total")) } strong id="company-paid" { (money(paid)) } }
-                div.kpi { span.muted { (l.t("К оплате", "Outstanding")) } strong id="company-outstanding" { (money(outstanding)) } }
-                div.kpi { span.muted { (l.t("Просрочено", "Overdue")) }
+                div.kpi { span.muted { (l.tr("page-paid-in-total")) } strong id="company-paid" { (money(paid)) } }
+                div.kpi { span.muted { (l.tr("page-outstanding-2")) } strong id="company-outstanding" { (money(outstanding)) } }
+                div.kpi { span.muted { (l.tr("page-overdue")) }
                     @if overdue.is_positive() { strong.bad id="company-overdue" { (money(overdue)) } }
                     @else { strong id="company-overdue" { (money(overdue)) } } }
             }
         }
         div.grid {
             section.card id="details" {
-                h2 { (l.t("Реквизиты", "Details")) }
+                h2 { (l.tr("page-details")) }
                 dl {
-                    dt { (l.t("Название", "Name")) } dd id="company-name" { (c.name) }
-                    dt { (l.t("ИНН", "INN")) } dd id="company-inn" { (c.inn) }
-                    @if !c.kpp.is_empty() { dt { (l.t("КПП", "KPP")) } dd { (c.kpp) } }
-                    dt { (l.t("Регион", "Region")) } dd { (region_name(&d.regions, &c.region_id)) }
-                    @if let Some(i) = &c.industry { dt { (l.t("Отрасль", "Industry")) } dd { (baton_catalog::term(l, "industry", i)) } }
-                    dt { (l.t("Источник", "Source")) } dd { (baton_catalog::term(l, "source", &c.source)) }
-                    dt { (l.t("Закреплена за", "Claimed by")) }
+                    dt { (l.tr("page-name")) } dd id="company-name" { (c.name) }
+                    dt { (l.tr("page-inn")) } dd id="company-inn" { (c.inn) }
+                    @if !c.kpp.is_empty() { dt { (l.tr("page-kpp")) } dd { (c.kpp) } }
+                    dt { (l.tr("page-region")) } dd { (region_name(&d.regions, &c.region_id)) }
+                    @if let Some(i) = &c.industry { dt { (l.tr("page-industry")) } dd { (baton_catalog::term(l, "industry", i)) } }
+                    dt { (l.tr("page-source")) } dd { (baton_catalog::term(l, "source", &c.source)) }
+                    dt { (l.tr("page-claimed-by")) }
                     dd {
                         @match (&c.claim_holder_id, &c.claim_until) {
-                            (Some(h), Some(u)) if u.as_str() > today.as_str() => { (n(h)) " " span.muted { (l.t("до", "until")) " " (date_str(u)) } }
-                            _ => { span.muted { (l.t("никем (в общем пуле)", "nobody (in the pool)")) } }
+                            (Some(h), Some(u)) if u.as_str() > today.as_str() => { (n(h)) " " span.muted { (l.tr("page-until")) " " (date_str(u)) } }
+                            _ => { span.muted { (l.tr("page-nobody-in-the-pool")) } }
                         }
                     }
-                    dt { (l.t("Клиентский менеджер", "Client manager")) }
+                    dt { (l.tr("page-client-manager-2")) }
                     dd id="company-cm" { @if let Some(cm) = &c.client_manager_id { (n(cm)) } @else { "—" } }
-                    dt { (l.t("Первая оплата", "First payment")) }
+                    dt { (l.tr("page-first-payment")) }
                     dd { @if let Some(x) = &c.first_paid_on { (date_str(x)) } @else { "—" } }
-                    dt { (l.t("Последняя оплата", "Last payment")) }
+                    dt { (l.tr("page-last-payment")) }
                     dd { @if let Some(x) = &c.last_paid_on { (date_str(x)) } @else { "—" } }
                 }
             }
             section.card id="attribution" {
-                h2 { (l.t("Кто нашёл, выиграл и ведёт", "Who found, won and serves it")) }
+                h2 { (l.tr("page-who-found-won-and-serves-it")) }
                 dl {
-                    dt { (l.t("Нашёл (звонки)", "Found by (caller)")) }
+                    dt { (l.tr("page-found-by-caller")) }
                     dd id="att-caller" { @if let Some(x) = &c.att_caller_id { (n(x)) } @else { "—" } }
-                    dt { (l.t("Выиграл (МПП)", "Won by (sales manager)")) }
+                    dt { (l.tr("page-won-by-sales-manager")) }
                     dd id="att-seller" { @if let Some(x) = &c.att_seller_id { (n(x)) } @else { "—" } }
-                    dt { (l.t("Дата выигрыша", "Won on")) }
+                    dt { (l.tr("page-won-on")) }
                     dd { @if let Some(x) = &c.att_won_on { (date_str(x)) } @else { "—" } }
-                    dt { (l.t("Вид", "Kind")) }
+                    dt { (l.tr("page-kind")) }
                     dd { @match &att {
-                        Some(a) if a.kind == baton_domain::company::WinKind::Reactivation => { (l.t("реактивация", "reactivation")) }
-                        Some(_) => { (l.t("новый клиент", "new client")) }
-                        None => { span.muted { (l.t("ещё не выигран: атрибуция закрепится первой оплатой", "not won yet: the first payment fixes the attribution")) } }
+                        Some(a) if a.kind == baton_domain::company::WinKind::Reactivation => { (l.tr("page-reactivation")) }
+                        Some(_) => { (l.tr("page-new-client")) }
+                        None => { span.muted { (l.tr("page-not-won-yet-the-first-payment")) } }
                     } }
-                    dt { (l.t("Ведёт (КМ)", "Served by (client manager)")) }
+                    dt { (l.tr("page-served-by-client-manager")) }
                     dd { @if let Some(x) = &c.client_manager_id { (n(x)) } @else { "—" } }
                 }
             }
         }
 
         section.card id="contacts" {
-            h2 { (l.t("Контакты", "Contacts")) }
-            @if d.card.contacts.is_empty() { p.muted { (l.t("Контактов пока нет.", "No contacts yet.")) } }
+            h2 { (l.tr("page-contacts")) }
+            @if d.card.contacts.is_empty() { p.muted { (l.tr("page-no-contacts-yet")) } }
             @else {
                 div.scroll { table {
-                    thead { tr { th { (l.t("Имя", "Name")) } th { (l.t("Должность", "Position")) } th { (l.t("Телефон", "Phone")) } th { "E-mail" } } }
+                    thead { tr { th { (l.tr("page-name-2")) } th { (l.tr("page-position")) } th { (l.tr("page-phone")) } th { "E-mail" } } }
                     tbody { @for ct in &d.card.contacts { tr {
-                        td { (ct.name) @if ct.is_dm { " " span.badge.good title=(l.t("лицо, принимающее решение", "decision maker")) { (l.t("ЛПР", "DM")) } } }
+                        td { (ct.name) @if ct.is_dm { " " span.badge.good title=(l.tr("page-decision-maker")) { (l.tr("page-dm")) } } }
                         td { (ct.position.clone().unwrap_or_default()) }
                         td { @if let Some(p) = &ct.phone { a href=(format!("tel:{p}")) { (p) } } }
                         td { @if let Some(e) = &ct.email { a href=(format!("mailto:{e}")) { (e) } } }
@@ -432,29 +432,29 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                 } }
             }
             details open[cx.error("contact").is_some()] {
-                summary { (l.t("Добавить контакт", "Add a contact")) }
+                summary { (l.tr("page-add-a-contact")) }
                 form.stack method="post" action=(format!("{base}/contacts")) id="contact-form" {
                     (super::shell::form_error(cx.error("contact")))
-                    label class=(cx.class("contact", &["contacts[0].name"])) { span { (l.t("Имя", "Name")) }
+                    label class=(cx.class("contact", &["contacts[0].name"])) { span { (l.tr("page-name-2")) }
                         input name="name" id="contact-name" required value=(cx.val("contact", "name", "")); }
-                    label { span { (l.t("Должность", "Position")) }
+                    label { span { (l.tr("page-position")) }
                         input name="position" id="contact-position" value=(cx.val("contact", "position", "")); }
-                    label class=(cx.class("contact", &["contacts[0].phone"])) { span { (l.t("Телефон", "Phone")) }
+                    label class=(cx.class("contact", &["contacts[0].phone"])) { span { (l.tr("page-phone")) }
                         input name="phone" id="contact-phone" type="tel" value=(cx.val("contact", "phone", "")); }
                     label class=(cx.class("contact", &["contacts[0].email"])) { span { "E-mail" }
                         input name="email" id="contact-email" type="email" value=(cx.val("contact", "email", "")); }
-                    label { input type="checkbox" name="is_dm" value="1" checked[cx.val("contact", "is_dm", "") == "1"]; " " (l.t("Лицо, принимающее решение", "Decision maker")) }
-                    button type="submit" id="contact-submit" { (l.t("Добавить", "Add")) }
+                    label { input type="checkbox" name="is_dm" value="1" checked[cx.val("contact", "is_dm", "") == "1"]; " " (l.tr("page-decision-maker-2")) }
+                    button type="submit" id="contact-submit" { (l.tr("page-add")) }
                 }
             }
         }
 
         section.card id="handoffs" {
-            h2 { (l.t("Передачи", "Handoffs")) }
-            @if d.card.handoffs.is_empty() { p.muted { (l.t("Передач не было.", "No handoffs yet.")) } }
+            h2 { (l.tr("page-handoffs")) }
+            @if d.card.handoffs.is_empty() { p.muted { (l.tr("page-no-handoffs-yet")) } }
             @else {
                 div.scroll { table {
-                    thead { tr { th { (l.t("Когда", "When")) } th { (l.t("Вид", "Kind")) } th { (l.t("От кого", "From")) } th { (l.t("Кому", "To")) } th { (l.t("Статус", "Status")) } th { (l.t("Почему он", "Why this receiver")) } } }
+                    thead { tr { th { (l.tr("page-when")) } th { (l.tr("page-kind")) } th { (l.tr("page-from-2")) } th { (l.tr("page-to")) } th { (l.tr("page-status")) } th { (l.tr("page-why-this-receiver")) } } }
                     tbody { @for h in &d.card.handoffs { tr {
                         td { a href=(format!("/records/handoffs/{}", h.id)) { (date_str(&h.created_at)) } }
                         td { (handoff_kind(v, &h.kind)) }
@@ -472,27 +472,27 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
 
         @if sees_money {
             section.card id="contracts" {
-                h2 { (l.t("Договоры", "Contracts")) }
-                @if d.card.contracts.is_empty() { p.muted { (l.t("Договоров нет.", "No contracts.")) } }
+                h2 { (l.tr("page-contracts")) }
+                @if d.card.contracts.is_empty() { p.muted { (l.tr("page-no-contracts")) } }
                 @else {
                     div.scroll { table {
-                        thead { tr { th { "№" } th { (l.t("Подписан", "Signed")) } th { (l.t("Подписал", "Signed by")) } th.num { (l.t("Сумма", "Amount")) } th { (l.t("Выигрыш", "Win")) } } }
+                        thead { tr { th { "№" } th { (l.tr("page-signed")) } th { (l.tr("page-signed-by")) } th.num { (l.tr("page-amount")) } th { (l.tr("page-win")) } } }
                         tbody { @for k in &d.card.contracts { tr {
                             td { a href=(format!("/records/contracts/{}", k.id)) { (k.number) } }
                             td { (date_str(&k.signed_on)) }
                             td { (n(&k.signed_by)) }
                             td.num { (money(k.amount)) }
-                            td { @if let Some(w) = &k.won_on { (l.t("выигран", "won")) " " (date_str(w)) } @else if k.win_kind.is_some() { span.muted { (l.t("ждёт первой оплаты", "awaits the first payment")) } } @else { "—" } }
+                            td { @if let Some(w) = &k.won_on { (l.tr("page-won")) " " (date_str(w)) } @else if k.win_kind.is_some() { span.muted { (l.tr("page-awaits-the-first-payment")) } } @else { "—" } }
                         } } }
                     } }
                 }
             }
             section.card id="orders" {
-                h2 { (l.t("Заказы", "Orders")) }
-                @if d.orders.is_empty() { p.muted { (l.t("Заказов нет.", "No orders.")) } }
+                h2 { (l.tr("page-orders")) }
+                @if d.orders.is_empty() { p.muted { (l.tr("page-no-orders")) } }
                 @else {
                     div.scroll { table {
-                        thead { tr { th { (l.t("Месяц поставки", "Delivery month")) } th.num { (l.t("Сумма", "Amount")) } th { (l.t("Оформил", "Entered by")) } th { (l.t("Создан", "Created")) } } }
+                        thead { tr { th { (l.tr("page-delivery-month")) } th.num { (l.tr("page-amount")) } th { (l.tr("page-entered-by")) } th { (l.tr("page-created-2")) } } }
                         tbody { @for o in &d.orders { tr {
                             td { a href=(format!("/records/orders/{}", o.id)) { (o.delivery_month) } }
                             td.num { (money(o.amount)) }
@@ -504,11 +504,11 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                 @if may(&v.actor, Action::Order) { (order_form(v, d, &cx, &base)) }
             }
             section.card id="invoices" {
-                h2 { (l.t("Счета", "Invoices")) }
-                @if d.invoices.is_empty() { p.muted { (l.t("Счетов нет.", "No invoices.")) } }
+                h2 { (l.tr("page-invoices")) }
+                @if d.invoices.is_empty() { p.muted { (l.tr("page-no-invoices")) } }
                 @else {
                     div.scroll { table id="invoices-table" {
-                        thead { tr { th { "№" } th { (l.t("Выставлен", "Issued")) } th { (l.t("Срок оплаты", "Due")) } th.num { (l.t("Сумма", "Amount")) } th.num { (l.t("Оплачено", "Paid")) } th.num { (l.t("Остаток", "Outstanding")) } th { (l.t("Состояние", "State")) } } }
+                        thead { tr { th { "№" } th { (l.tr("page-issued")) } th { (l.tr("page-due")) } th.num { (l.tr("page-amount")) } th.num { (l.tr("page-paid")) } th.num { (l.tr("page-outstanding")) } th { (l.tr("page-state")) } } }
                         tbody { @for i in &d.invoices {
                             @let late = i.outstanding.is_positive() && i.invoice.due_on < today;
                             tr id=(format!("invoice-{}", i.invoice.id)) {
@@ -519,10 +519,10 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                                 td.num { (money(i.paid)) }
                                 td.num.outstanding { (money(i.outstanding)) }
                                 td {
-                                    @if !i.outstanding.is_positive() { span.badge.good { (l.t("оплачен", "paid")) } }
-                                    @else if late { span.badge.bad { (l.t("просрочен", "overdue")) } }
-                                    @else { span.badge { (l.t("ждёт оплаты", "awaiting payment")) } }
-                                    @if i.credited.is_positive() { " " span.muted { (l.t("кредит-нота", "credited")) " " (money(i.credited)) } }
+                                    @if !i.outstanding.is_positive() { span.badge.good { (l.tr("page-paid-2")) } }
+                                    @else if late { span.badge.bad { (l.tr("page-overdue-2")) } }
+                                    @else { span.badge { (l.tr("page-awaiting-payment")) } }
+                                    @if i.credited.is_positive() { " " span.muted { (l.tr("page-credited")) " " (money(i.credited)) } }
                                 }
                             }
                         } }
@@ -531,11 +531,11 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                 @if may(&v.actor, Action::Invoice) { (invoice_form(v, d, &cx, &base)) }
             }
             section.card id="payments" {
-                h2 { (l.t("Оплаты", "Payments")) }
-                @if d.card.payments.is_empty() { p.muted { (l.t("Оплат нет.", "No payments.")) } }
+                h2 { (l.tr("page-payments")) }
+                @if d.card.payments.is_empty() { p.muted { (l.tr("page-no-payments")) } }
                 @else {
                     div.scroll { table {
-                        thead { tr { th { (l.t("Дата", "Date")) } th { (l.t("Счёт", "Invoice")) } th.num { (l.t("Сумма", "Amount")) } th { (l.t("Записал", "Recorded by")) } } }
+                        thead { tr { th { (l.tr("page-date")) } th { (l.tr("page-invoice")) } th.num { (l.tr("page-amount")) } th { (l.tr("page-recorded-by")) } } }
                         tbody { @for p in &d.card.payments { tr {
                             td { a href=(format!("/records/payments/{}", p.id)) { (date_str(&p.paid_on)) } }
                             td { (d.invoices.iter().find(|i| i.invoice.id == p.invoice_id).map_or("—", |i| i.invoice.number.as_str())) }
@@ -548,26 +548,26 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
             }
         }
         section.card id="activities" {
-            h2 { (l.t("Активности", "Activities")) }
+            h2 { (l.tr("page-activities")) }
             @if may(&v.actor, Action::LogCall) {
                 form.inline method="post" action=(format!("{base}/activities")) id="activity-form" {
                     (super::shell::form_error(cx.error("activity")))
-                    label class=(cx.class("activity", &["kind"])) { span { (l.t("Что", "What")) }
+                    label class=(cx.class("activity", &["kind"])) { span { (l.tr("page-what")) }
                         select name="kind" id="activity-kind" {
-                            @for (k, t) in [("meeting", l.t("встреча", "meeting")), ("email", l.t("письмо", "e-mail")), ("note", l.t("заметка", "note"))] {
+                            @for (k, t) in [("meeting", l.tr("page-meeting")), ("email", l.tr("page-e-mail")), ("note", l.tr("page-note-2"))] {
                                 option value=(k) selected[cx.val("activity", "kind", "note") == k] { (t) }
                             }
                         }
                     }
-                    label { span { (l.t("Заметка", "Note")) }
+                    label { span { (l.tr("page-note")) }
                         input name="note" id="activity-note" value=(cx.val("activity", "note", "")); }
-                    button type="submit" id="activity-submit" { (l.t("Записать", "Log it")) }
+                    button type="submit" id="activity-submit" { (l.tr("page-log-it")) }
                 }
             }
-            @if d.card.activities.is_empty() { p.muted { (l.t("Активностей пока нет.", "No activities yet.")) } }
+            @if d.card.activities.is_empty() { p.muted { (l.tr("page-no-activities-yet")) } }
             @else {
                 div.scroll { table {
-                    thead { tr { th { (l.t("Когда", "When")) } th { (l.t("Что", "What")) } th { (l.t("Кто", "Who")) } th { (l.t("Итог", "Outcome")) } th { (l.t("Заметка", "Note")) } } }
+                    thead { tr { th { (l.tr("page-when")) } th { (l.tr("page-what")) } th { (l.tr("page-who")) } th { (l.tr("page-outcome")) } th { (l.tr("page-note")) } } }
                     tbody { @for a in &d.card.activities { tr {
                         td { a href=(format!("/records/activities/{}", a.id)) { (date_str(&a.occurred_at)) } }
                         td { (activity_kind(v, &a.kind)) }
@@ -588,18 +588,18 @@ fn activity_kind(v: &Viewer, k: &str) -> String {
 
 fn handoff_kind(v: &Viewer, k: &str) -> String {
     match k {
-        "lead" => v.t("1: тёплый лид → МПП", "1: warm lead → sales").into(),
-        "client" => v.t("2: клиент → КМ", "2: client → client manager").into(),
+        "lead" => v.tr("page-1-warm-lead-sales").into(),
+        "client" => v.tr("page-2-client-client-manager").into(),
         other => other.into(),
     }
 }
 
 fn handoff_status(v: &Viewer, s: &str) -> Markup {
     let (class, t) = match s {
-        "pending" => ("badge warn", v.t("ждёт", "pending")),
-        "accepted" => ("badge good", v.t("принят", "accepted")),
-        "rejected" => ("badge bad", v.t("отклонён", "rejected")),
-        "done" => ("badge good", v.t("встреча проведена", "first meeting held")),
+        "pending" => ("badge warn", v.tr("page-pending")),
+        "accepted" => ("badge good", v.tr("page-accepted-2")),
+        "rejected" => ("badge bad", v.tr("page-rejected-2")),
+        "done" => ("badge good", v.tr("page-first-meeting-held")),
         other => ("badge", other),
     };
     html! { span class=(class) { (t) } }
@@ -609,28 +609,28 @@ fn invoice_form(v: &Viewer, d: &CardData, cx: &Ctx<'_>, base: &str) -> Markup {
     let l = v.lang;
     let f = "invoice";
     html! {
-        h3 { (l.t("Выставить счёт", "Issue an invoice")) }
+        h3 { (l.tr("page-issue-an-invoice")) }
         form.stack method="post" action=(format!("{base}/invoices")) id="invoice-form" {
             (super::shell::form_error(cx.error(f)))
             @if !d.card.contracts.is_empty() {
-                label class=(cx.class(f, &["contract_id"])) { span { (l.t("Договор", "Contract")) }
+                label class=(cx.class(f, &["contract_id"])) { span { (l.tr("page-contract")) }
                     select name="contract_id" id="invoice-contract" {
-                        option value="" { (l.t("без договора", "no contract")) }
+                        option value="" { (l.tr("page-no-contract")) }
                         @for k in &d.card.contracts {
                             option value=(k.id) selected[cx.val(f, "contract_id", "") == k.id] { (k.number) " · " (date_str(&k.signed_on)) " · " (money(k.amount)) }
                         }
                     }
                 }
             }
-            label class=(cx.class(f, &["amount"])) { span { (l.t("Сумма, ₽", "Amount, ₽")) }
+            label class=(cx.class(f, &["amount"])) { span { (l.tr("page-amount-2")) }
                 input name="amount" id="invoice-amount" inputmode="decimal" required placeholder="100 000,00" value=(cx.val(f, "amount", "")); }
-            label class=(cx.class(f, &["issued_on"])) { span { (l.t("Дата счёта", "Issued on")) }
+            label class=(cx.class(f, &["issued_on"])) { span { (l.tr("page-issued-on")) }
                 input type="date" name="issued_on" id="invoice-issued-on" value=(cx.val(f, "issued_on", &d.today.to_string())); }
-            label class=(cx.class(f, &["due_on"])) { span { (l.t("Оплатить до (по умолчанию +10 дней)", "Due on (default: 10 days later)")) }
+            label class=(cx.class(f, &["due_on"])) { span { (l.tr("page-due-on-default-10-days-later")) }
                 input type="date" name="due_on" id="invoice-due-on" value=(cx.val(f, "due_on", "")); }
-            label class=(cx.class(f, &["number"])) { span { (l.t("Номер (пусто — следующий по порядку)", "Number (empty: the next in the series)")) }
+            label class=(cx.class(f, &["number"])) { span { (l.tr("page-number-empty-the-next-in-the")) }
                 input name="number" id="invoice-number" value=(cx.val(f, "number", "")); }
-            button type="submit" id="invoice-submit" { (l.t("Выставить счёт", "Issue the invoice")) }
+            button type="submit" id="invoice-submit" { (l.tr("page-issue-the-invoice")) }
         }
     }
 }
@@ -645,27 +645,27 @@ fn payment_form(
     let l = v.lang;
     let f = "payment";
     html! {
-        h3 id="record-payment" { (l.t("Записать оплату", "Record a payment")) }
+        h3 id="record-payment" { (l.tr("page-record-a-payment")) }
         @if open.is_empty() && cx.error(f).is_none() {
-            p.muted { (l.t("Открытых счетов нет: сначала выставьте счёт.", "No open invoices: issue an invoice first.")) }
+            p.muted { (l.tr("page-no-open-invoices-issue-an-invoice")) }
         } @else {
             form.stack method="post" action=(format!("{base}/payments")) id="payment-form" {
                 (super::shell::form_error(cx.error(f)))
-                label class=(cx.class(f, &["invoice_id"])) { span { (l.t("Счёт", "Invoice")) }
+                label class=(cx.class(f, &["invoice_id"])) { span { (l.tr("page-invoice")) }
                     select name="invoice_id" id="payment-invoice" required {
                         @for i in open {
                             option value=(i.invoice.id) selected[cx.val(f, "invoice_id", "") == i.invoice.id] {
-                                (i.invoice.number) " · " (l.t("до", "due")) " " (date_str(&i.invoice.due_on)) " · "
-                                (l.t("остаток", "outstanding")) " " (money(i.outstanding))
+                                (i.invoice.number) " · " (l.tr("page-due-2")) " " (date_str(&i.invoice.due_on)) " · "
+                                (l.tr("page-outstanding-3")) " " (money(i.outstanding))
                             }
                         }
                     }
                 }
-                label class=(cx.class(f, &["amount"])) { span { (l.t("Сумма, ₽", "Amount, ₽")) }
+                label class=(cx.class(f, &["amount"])) { span { (l.tr("page-amount-2")) }
                     input name="amount" id="payment-amount" inputmode="decimal" required placeholder="40 000,00" value=(cx.val(f, "amount", "")); }
-                label class=(cx.class(f, &["paid_on"])) { span { (l.t("Дата оплаты", "Paid on")) }
+                label class=(cx.class(f, &["paid_on"])) { span { (l.tr("page-paid-on")) }
                     input type="date" name="paid_on" id="payment-paid-on" value=(cx.val(f, "paid_on", today)); }
-                button type="submit" id="payment-submit" { (l.t("Записать оплату", "Record the payment")) }
+                button type="submit" id="payment-submit" { (l.tr("page-record-the-payment")) }
             }
         }
     }
@@ -676,24 +676,24 @@ fn order_form(v: &Viewer, d: &CardData, cx: &Ctx<'_>, base: &str) -> Markup {
     let f = "order";
     let month = d.today.format("%Y-%m").to_string();
     html! {
-        h3 { (l.t("Новый заказ", "New order")) }
+        h3 { (l.tr("page-new-order")) }
         form.stack method="post" action=(format!("{base}/orders")) id="order-form" {
             (super::shell::form_error(cx.error(f)))
             @if !d.card.contracts.is_empty() {
-                label class=(cx.class(f, &["contract_id"])) { span { (l.t("Договор", "Contract")) }
+                label class=(cx.class(f, &["contract_id"])) { span { (l.tr("page-contract")) }
                     select name="contract_id" id="order-contract" {
-                        option value="" { (l.t("без договора", "no contract")) }
+                        option value="" { (l.tr("page-no-contract")) }
                         @for k in &d.card.contracts {
                             option value=(k.id) selected[cx.val(f, "contract_id", "") == k.id] { (k.number) }
                         }
                     }
                 }
             }
-            label class=(cx.class(f, &["delivery_month"])) { span { (l.t("Месяц поставки", "Delivery month")) }
+            label class=(cx.class(f, &["delivery_month"])) { span { (l.tr("page-delivery-month")) }
                 input type="month" name="delivery_month" id="order-month" required placeholder="2026-12" value=(cx.val(f, "delivery_month", &month)); }
-            label class=(cx.class(f, &["amount"])) { span { (l.t("Сумма, ₽", "Amount, ₽")) }
+            label class=(cx.class(f, &["amount"])) { span { (l.tr("page-amount-2")) }
                 input name="amount" id="order-amount" inputmode="decimal" required value=(cx.val(f, "amount", "")); }
-            button type="submit" id="order-submit" { (l.t("Записать заказ", "Record the order")) }
+            button type="submit" id="order-submit" { (l.tr("page-record-the-order")) }
         }
     }
 }
@@ -703,7 +703,7 @@ fn handover_form(v: &Viewer, d: &CardData, cx: &Ctx<'_>, base: &str) -> Markup {
     let f = "handover";
     let manual = d.cfg.client_manager_rule == ClientManagerRule::Manual;
     html! {
-        h3 { (l.t("Передать клиента клиентскому менеджеру", "Hand the client to a client manager")) }
+        h3 { (l.tr("page-hand-the-client-to-a-client")) }
         form.stack method="post" action=(format!("{base}/handover")) id="handover-form" {
             (super::shell::form_error(cx.error(f)))
             @for item in &d.cfg.handover_brief {
@@ -714,16 +714,16 @@ fn handover_form(v: &Viewer, d: &CardData, cx: &Ctx<'_>, base: &str) -> Markup {
                 }
             }
             label class=(cx.class(f, &["client_manager_id"])) {
-                span { (l.t("Клиентский менеджер", "Client manager"))
-                    @if !manual { " " span.muted { (l.t("(пусто — наименее загруженный)", "(empty: the least loaded)")) } } }
+                span { (l.tr("page-client-manager-2"))
+                    @if !manual { " " span.muted { (l.tr("page-empty-the-least-loaded")) } } }
                 select name="client_manager_id" id="handover-cm" required[manual] {
-                    option value="" { @if manual { (l.t("выберите", "choose")) } @else { (l.t("наименее загруженный", "the least loaded")) } }
+                    option value="" { @if manual { (l.tr("page-choose")) } @else { (l.tr("page-the-least-loaded")) } }
                     @for p in &d.cms {
                         option value=(p.id) selected[cx.val(f, "client_manager_id", "") == p.id] { (p.name) }
                     }
                 }
             }
-            button type="submit" id="handover-submit" { (l.t("Передать клиента", "Hand over the client")) }
+            button type="submit" id="handover-submit" { (l.tr("page-hand-over-the-client")) }
         }
     }
 }
@@ -747,7 +747,7 @@ async fn add_contact(
     match run(&s, move |app| app.add_contact(&actor, &cid, req)).await {
         Ok(ct) => done(
             &format!("/companies/{id}"),
-            &format!("{} {}", v.t("Контакт добавлен:", "Contact added:"), ct.name),
+            &format!("{} {}", v.tr("page-contact-added"), ct.name),
         ),
         Err(e) => again(&s, &v, &id, Posted::new("contact", f, &e)).await,
     }
@@ -769,7 +769,7 @@ async fn log_activity(
     let back = super::client::back_to(&f, &format!("/companies/{id}"));
     let actor = v.actor.clone();
     match run(&s, move |app| app.log_activity(&actor, req)).await {
-        Ok(_) => done(&back, v.t("Активность записана.", "Activity logged.")),
+        Ok(_) => done(&back, v.tr("page-activity-logged")),
         Err(e) => again(&s, &v, &id, Posted::new("activity", f, &e)).await,
     }
 }
@@ -799,11 +799,11 @@ async fn issue_invoice(
             &format!("/companies/{id}"),
             &format!(
                 "{} {} {} {}, {} {}",
-                v.t("Счёт", "Invoice"),
+                v.tr("page-invoice"),
                 inv.number,
-                v.t("на", "for"),
+                v.tr("page-for"),
                 money(inv.amount),
-                v.t("оплатить до", "due on"),
+                v.tr("page-due-on-2"),
                 date_str(&inv.due_on)
             ),
         ),
@@ -831,31 +831,22 @@ async fn record_payment(
         Ok(r) => {
             let mut note = format!(
                 "{} {} {} {}.",
-                v.t("Оплата", "Payment of"),
+                v.tr("page-payment-of"),
                 money(r.payment.amount),
-                v.t("от", "on"),
+                v.tr("page-on"),
                 date_str(&r.payment.paid_on)
             );
             if r.won.is_some() {
                 note.push(' ');
                 note.push_str(if r.reactivation {
-                    v.t(
-                        "Первая оплата после перерыва: клиент реактивирован, атрибуция закреплена.",
-                        "The first payment after a break: the client is reactivated, the attribution is fixed.",
-                    )
+                    v.tr("page-the-first-payment-after-a-break")
                 } else {
-                    v.t(
-                        "Это первая оплата: клиент выигран, атрибуция закреплена.",
-                        "This is the first payment: the client is won and the attribution is fixed.",
-                    )
+                    v.tr("page-this-is-the-first-payment-the")
                 });
             }
             if r.handover_due {
                 note.push(' ');
-                note.push_str(v.t(
-                    "Пора передать клиента клиентскому менеджеру (передача 2).",
-                    "Time to hand the client to a client manager (handoff 2).",
-                ));
+                note.push_str(v.tr("page-time-to-hand-the-client-to"));
             }
             let back = super::client::back_to(&f, &format!("/companies/{id}"));
             done(&back, &note)
@@ -887,9 +878,9 @@ async fn create_order(
             &format!("/companies/{id}"),
             &format!(
                 "{} {} {} {}",
-                v.t("Заказ на", "Order for"),
+                v.tr("page-order-for"),
                 o.delivery_month,
-                v.t("записан:", "recorded:"),
+                v.tr("page-recorded"),
                 money(o.amount)
             ),
         ),
@@ -929,9 +920,9 @@ async fn handover(
             &format!("/companies/{id}"),
             &format!(
                 "{} {}. {} {}",
-                v.t("Клиент передан:", "The client is handed to"),
+                v.tr("page-the-client-is-handed-to"),
                 who,
-                v.t("Встреча-знакомство до", "Kickoff due by"),
+                v.tr("page-kickoff-due-by"),
                 date_str(&h.due_at)
             ),
         ),
@@ -959,7 +950,10 @@ async fn record(
     let actor = v.actor.clone();
     let (r, cfg): (RecordCard, baton_domain::ConveyorConfig) = or_fail(
         v.lang,
-        run(&s, move |app| Ok((data::record(app, &actor, &kind, &id)?, app.config()?))).await,
+        run(&s, move |app| {
+            Ok((data::record(app, &actor, &kind, &id)?, app.config()?))
+        })
+        .await,
     )?;
     let l = v.lang;
     // The checklist's and the brief's items by key, as the company named them.
@@ -978,73 +972,64 @@ async fn record(
             payment: p,
             invoice,
         } => {
-            title = format!("{} {}", l.t("Оплата", "Payment"), money(p.amount));
-            rows.push((l.t("Дата оплаты", "Paid on"), text(&date_str(&p.paid_on))));
-            rows.push((l.t("Сумма", "Amount"), text(&money(p.amount))));
-            rows.push((l.t("Счёт", "Invoice"), html! { a href=(format!("/records/invoices/{}", invoice.id)) { (invoice.number) } " " (l.t("на", "for")) " " (money(invoice.amount)) }));
+            title = format!("{} {}", l.tr("page-payment"), money(p.amount));
+            rows.push((l.tr("page-paid-on"), text(&date_str(&p.paid_on))));
+            rows.push((l.tr("page-amount"), text(&money(p.amount))));
+            rows.push((l.tr("page-invoice"), html! { a href=(format!("/records/invoices/{}", invoice.id)) { (invoice.number) } " " (l.tr("page-for")) " " (money(invoice.amount)) }));
             if let Some(cm) = &p.client_manager_id {
-                rows.push((
-                    l.t("КМ на момент оплаты", "Client manager at payment"),
-                    text(&n(cm)),
-                ));
+                rows.push((l.tr("page-client-manager-at-payment"), text(&n(cm))));
             }
             if p.credit_note_id.is_some() {
                 rows.push((
-                    l.t("Вид", "Kind"),
-                    text(l.t("возврат по кредит-ноте", "refund against a credit note")),
+                    l.tr("page-kind"),
+                    text(l.tr("page-refund-against-a-credit-note")),
                 ));
             }
-            rows.push((l.t("Записал", "Recorded by"), text(&n(&p.created_by))));
-            rows.push((
-                l.t("Записано", "Recorded at"),
-                text(&date_str(&p.created_at)),
-            ));
+            rows.push((l.tr("page-recorded-by"), text(&n(&p.created_by))));
+            rows.push((l.tr("page-recorded-at"), text(&date_str(&p.created_at))));
         }
         RecordBody::Invoice(i) => {
-            title = format!("{} {}", l.t("Счёт", "Invoice"), i.invoice.number);
-            rows.push((l.t("Номер", "Number"), text(&i.invoice.number)));
+            title = format!("{} {}", l.tr("page-invoice"), i.invoice.number);
+            rows.push((l.tr("page-number"), text(&i.invoice.number)));
             rows.push((
-                l.t("Выставлен", "Issued on"),
+                l.tr("page-issued-on-2"),
                 text(&date_str(&i.invoice.issued_on)),
             ));
-            rows.push((
-                l.t("Срок оплаты", "Due on"),
-                text(&date_str(&i.invoice.due_on)),
-            ));
-            rows.push((l.t("Сумма", "Amount"), text(&money(i.invoice.amount))));
-            rows.push((l.t("Оплачено", "Paid"), text(&money(i.paid))));
+            rows.push((l.tr("page-due-on"), text(&date_str(&i.invoice.due_on))));
+            rows.push((l.tr("page-amount"), text(&money(i.invoice.amount))));
+            rows.push((l.tr("page-paid"), text(&money(i.paid))));
             if i.credited.is_positive() {
-                rows.push((l.t("Кредит-ноты", "Credited"), text(&money(i.credited))));
+                rows.push((l.tr("page-credited-2"), text(&money(i.credited))));
             }
             rows.push((
-                l.t("Остаток", "Outstanding"),
+                l.tr("page-outstanding"),
                 html! { span id="record-outstanding" { (money(i.outstanding)) } },
             ));
             if let Some(sd) = &i.invoice.settled_on {
-                rows.push((l.t("Оплачен полностью", "Settled on"), text(&date_str(sd))));
+                rows.push((l.tr("page-settled-on"), text(&date_str(sd))));
             }
             if let Some(c) = &i.invoice.contract_id {
-                rows.push((l.t("Договор", "Contract"), html! { a href=(format!("/records/contracts/{c}")) { (l.t("открыть", "open")) } }));
+                rows.push((
+                    l.tr("page-contract"),
+                    html! { a href=(format!("/records/contracts/{c}")) { (l.tr("page-open")) } },
+                ));
             }
-            rows.push((
-                l.t("Выставил", "Issued by"),
-                text(&n(&i.invoice.created_by)),
-            ));
+            rows.push((l.tr("page-issued-by"), text(&n(&i.invoice.created_by))));
         }
         RecordBody::Contract(k) => {
-            title = format!("{} {}", l.t("Договор", "Contract"), k.number);
-            rows.push((l.t("Номер", "Number"), text(&k.number)));
-            rows.push((l.t("Подписан", "Signed on"), text(&date_str(&k.signed_on))));
-            rows.push((l.t("Подписал", "Signed by"), text(&n(&k.signed_by))));
-            rows.push((l.t("Сумма", "Amount"), text(&money(k.amount))));
+            title = format!("{} {}", l.tr("page-contract"), k.number);
+            rows.push((l.tr("page-number"), text(&k.number)));
+            rows.push((l.tr("page-signed-on"), text(&date_str(&k.signed_on))));
+            rows.push((l.tr("page-signed-by"), text(&n(&k.signed_by))));
+            rows.push((l.tr("page-amount"), text(&money(k.amount))));
             let kind = match k.win_kind.as_deref() {
-                Some("reactivation") => l.t("реактивация", "reactivation"),
-                Some(_) => l.t("новый клиент", "new client"),
-                None => l.t("повторная продажа", "repeat sale"),
+                Some("reactivation") => l.tr("page-reactivation"),
+                Some(_) => l.tr("page-new-client"),
+                None => l.tr("page-repeat-sale"),
             };
-            rows.push((l.t("Вид сделки", "Deal kind"), text(kind)));
+            rows.push((l.tr("page-deal-kind"), text(kind)));
             rows.push((
-                l.t("Выигран", "Won on"),
+                l.tr("page-won-on-2"),
                 text(
                     &k.won_on
                         .as_deref()
@@ -1053,71 +1038,96 @@ async fn record(
                 ),
             ));
             if let Some(lead) = &k.lead_id {
-                rows.push((l.t("Лид", "Lead"), html! { a href=(format!("/records/leads/{lead}")) { (l.t("открыть", "open")) } }));
+                rows.push((
+                    l.tr("page-lead"),
+                    html! { a href=(format!("/records/leads/{lead}")) { (l.tr("page-open")) } },
+                ));
             }
         }
         RecordBody::Order(o) => {
-            title = format!("{} {}", l.t("Заказ на", "Order for"), o.delivery_month);
-            rows.push((
-                l.t("Месяц поставки", "Delivery month"),
-                text(&o.delivery_month),
-            ));
-            rows.push((l.t("Сумма", "Amount"), text(&money(o.amount))));
+            title = format!("{} {}", l.tr("page-order-for"), o.delivery_month);
+            rows.push((l.tr("page-delivery-month"), text(&o.delivery_month)));
+            rows.push((l.tr("page-amount"), text(&money(o.amount))));
             if let Some(c) = &o.contract_id {
-                rows.push((l.t("Договор", "Contract"), html! { a href=(format!("/records/contracts/{c}")) { (l.t("открыть", "open")) } }));
+                rows.push((
+                    l.tr("page-contract"),
+                    html! { a href=(format!("/records/contracts/{c}")) { (l.tr("page-open")) } },
+                ));
             }
-            rows.push((l.t("Оформил", "Entered by"), text(&n(&o.created_by))));
-            rows.push((l.t("Создан", "Created"), text(&date_str(&o.created_at))));
+            rows.push((l.tr("page-entered-by"), text(&n(&o.created_by))));
+            rows.push((l.tr("page-created-2"), text(&date_str(&o.created_at))));
         }
         RecordBody::Handoff(h) => {
-            title = format!(
-                "{} {}",
-                l.t("Передача", "Handoff"),
-                handoff_kind(&v, &h.kind)
-            );
-            rows.push((l.t("Вид", "Kind"), text(&handoff_kind(&v, &h.kind))));
-            rows.push((l.t("От кого", "From"), text(&n(&h.sender_id))));
-            rows.push((l.t("Кому", "To"), text(&n(&h.receiver_id))));
-            rows.push((l.t("Правило", "Rule"), text(&baton_catalog::term(l, "rule", h.rule.trim_end_matches("_portfolio")))));
-            rows.push((l.t("Почему он", "Why this receiver"), text(&super::shell::handoff_why(l, h))));
-            rows.push((l.t("Создана", "Created"), text(&date_str(&h.created_at))));
-            rows.push((l.t("Срок", "Due"), text(&date_str(&h.due_at))));
-            rows.push((l.t("Статус", "Status"), handoff_status(&v, &h.status)));
+            title = format!("{} {}", l.tr("page-handoff"), handoff_kind(&v, &h.kind));
+            rows.push((l.tr("page-kind"), text(&handoff_kind(&v, &h.kind))));
+            rows.push((l.tr("page-from-2"), text(&n(&h.sender_id))));
+            rows.push((l.tr("page-to"), text(&n(&h.receiver_id))));
+            rows.push((
+                l.tr("page-rule-2"),
+                text(&baton_catalog::term(
+                    l,
+                    "rule",
+                    h.rule.trim_end_matches("_portfolio"),
+                )),
+            ));
+            rows.push((
+                l.tr("page-why-this-receiver"),
+                text(&super::shell::handoff_why(l, h)),
+            ));
+            rows.push((l.tr("page-created"), text(&date_str(&h.created_at))));
+            rows.push((l.tr("page-due-3"), text(&date_str(&h.due_at))));
+            rows.push((l.tr("page-status"), handoff_status(&v, &h.status)));
             if let Some(d) = &h.decided_at {
-                rows.push((l.t("Решение", "Decided at"), text(&date_str(d))));
+                rows.push((l.tr("page-decided-at"), text(&date_str(d))));
             }
-            if let Some(r) = h.reason_text.clone().or(h.reason.as_deref().map(|c| baton_catalog::term(l, "reason", c))) {
-                rows.push((l.t("Причина", "Reason"), text(&r)));
+            if let Some(r) = h.reason_text.clone().or(h
+                .reason
+                .as_deref()
+                .map(|c| baton_catalog::term(l, "reason", c)))
+            {
+                rows.push((l.tr("page-reason"), text(&r)));
             }
             if let Some(lead) = &h.lead_id {
-                rows.push((l.t("Лид", "Lead"), html! { a href=(format!("/records/leads/{lead}")) { (l.t("открыть", "open")) } }));
+                rows.push((
+                    l.tr("page-lead"),
+                    html! { a href=(format!("/records/leads/{lead}")) { (l.tr("page-open")) } },
+                ));
             }
             let snap = h.snapshot.value();
             if let Some(obj) = snap.as_object().filter(|o| !o.is_empty()) {
-                rows.push((l.t("Что передано", "What was handed over"), html! {
+                rows.push((l.tr("page-what-was-handed-over"), html! {
                     dl { @for (k, val) in obj { dt { (labels.get(k).cloned().unwrap_or_else(|| k.clone())) } dd { (val.as_str().map_or_else(|| val.to_string(), str::to_string)) } } }
                 }));
             }
         }
         RecordBody::Lead(ld) => {
-            title = format!("{} · {}", l.t("Лид", "Lead"), r.company.name);
-            rows.push((l.t("Этап", "Stage"), text(&baton_catalog::term(l, "stage", &ld.stage))));
-            rows.push((l.t("Владелец", "Owner"), text(&n(&ld.owner_id))));
+            title = format!("{} · {}", l.tr("page-lead"), r.company.name);
+            rows.push((
+                l.tr("page-stage"),
+                text(&baton_catalog::term(l, "stage", &ld.stage)),
+            ));
+            rows.push((l.tr("page-owner"), text(&n(&ld.owner_id))));
             if let Some(c) = &ld.caller_id {
-                rows.push((l.t("Нашёл", "Found by"), text(&n(c))));
+                rows.push((l.tr("page-found-by"), text(&n(c))));
             }
             if let Some(sid) = &ld.seller_id {
-                rows.push((l.t("МПП", "Sales manager"), text(&n(sid))));
+                rows.push((l.tr("page-sales-manager"), text(&n(sid))));
             }
-            rows.push((l.t("Источник", "Source"), text(&baton_catalog::term(l, "source", &ld.source))));
+            rows.push((
+                l.tr("page-source"),
+                text(&baton_catalog::term(l, "source", &ld.source)),
+            ));
             if let Some(a) = ld.amount {
-                rows.push((l.t("Сумма сделки", "Deal amount"), text(&money(a))));
+                rows.push((l.tr("page-deal-amount"), text(&money(a))));
             }
             if let Some(x) = &ld.lost_reason {
-                rows.push((l.t("Причина проигрыша", "Lost because"), text(&baton_catalog::term(l, "reason", x))));
+                rows.push((
+                    l.tr("page-lost-because"),
+                    text(&baton_catalog::term(l, "reason", x)),
+                ));
             }
-            rows.push((l.t("Создан", "Created"), text(&date_str(&ld.created_at))));
-            rows.push((l.t("Изменён", "Updated"), text(&date_str(&ld.updated_at))));
+            rows.push((l.tr("page-created-2"), text(&date_str(&ld.created_at))));
+            rows.push((l.tr("page-updated"), text(&date_str(&ld.updated_at))));
         }
         RecordBody::Activity(a) => {
             title = format!(
@@ -1125,32 +1135,32 @@ async fn record(
                 activity_kind(&v, &a.kind),
                 date_str(&a.occurred_at)
             );
-            rows.push((l.t("Что", "What"), text(&activity_kind(&v, &a.kind))));
-            rows.push((l.t("Когда", "When"), text(&date_str(&a.occurred_at))));
-            rows.push((l.t("Кто", "Who"), text(&n(&a.actor_id))));
+            rows.push((l.tr("page-what"), text(&activity_kind(&v, &a.kind))));
+            rows.push((l.tr("page-when"), text(&date_str(&a.occurred_at))));
+            rows.push((l.tr("page-who"), text(&n(&a.actor_id))));
             if let Some(o) = &a.outcome {
-                rows.push((l.t("Итог", "Outcome"), text(&baton_catalog::term(l, "outcome", o))));
-            }
-            if a.duration_sec > 0 {
                 rows.push((
-                    l.t("Длительность, с", "Duration, s"),
-                    text(&a.duration_sec.to_string()),
+                    l.tr("page-outcome"),
+                    text(&baton_catalog::term(l, "outcome", o)),
                 ));
             }
+            if a.duration_sec > 0 {
+                rows.push((l.tr("page-duration-s"), text(&a.duration_sec.to_string())));
+            }
             if let Some(x) = &a.note {
-                rows.push((l.t("Заметка", "Note"), text(x)));
+                rows.push((l.tr("page-note"), text(x)));
             }
         }
     }
     let body = html! {
         section.card {
             dl id="record-fields" {
-                dt { (l.t("Компания", "Company")) }
-                dd { a id="record-company" href=(format!("/companies/{}", r.company.id)) { (r.company.name) } " " span.muted { (l.t("ИНН", "INN")) " " (r.company.inn) } }
+                dt { (l.tr("page-company")) }
+                dd { a id="record-company" href=(format!("/companies/{}", r.company.id)) { (r.company.name) } " " span.muted { (l.tr("page-inn")) " " (r.company.inn) } }
                 @for (k, val) in &rows { dt { (k) } dd { (val) } }
             }
         }
-        p { a href="/money" { "← " (l.t("Мои деньги", "My money")) } }
+        p { a href="/money" { "← " (l.tr("page-my-money")) } }
     };
     Ok(page(&v, &title, body).into_response())
 }

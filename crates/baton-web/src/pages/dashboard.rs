@@ -171,7 +171,7 @@ async fn dashboard(
         let body = filter_form(l, &shown, &regions, region.as_deref(), Some(&message(&e)));
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            page(&v, l.t("Панель руководителя", "Head's dashboard"), body),
+            page(&v, l.tr("page-head-s-dashboard"), body),
         )
             .into_response());
     }
@@ -251,7 +251,7 @@ async fn dashboard(
                 .map(|r| r.name.clone())
                 .unwrap_or_else(|| c.clone())
         })
-        .unwrap_or_else(|| l.t("все регионы", "all regions").to_string());
+        .unwrap_or_else(|| l.tr("page-all-regions").to_string());
     let body = html! {
         (filter_form(
             l,
@@ -264,31 +264,31 @@ async fn dashboard(
         @if let Some(c) = &data.change {
             p.note id="department-change" {
                 @if c.on > data.first {
-                    (l.t("В этом месяце отдел перешёл на новую структуру: ", "The department changed its shape this month: "))
+                    (l.tr("page-the-department-changed-its-shape-this"))
                 } @else {
-                    (l.t("Структура отдела действует с ", "The department's shape holds since "))
+                    (l.tr("page-the-department-s-shape-holds-since"))
                 }
                 (super::shell::date_str(&c.on.to_string()))
-                " (" (l.t("смен ролей", "role changes")) " — " (c.roles_changed) ", "
-                (l.t("клиентов передано", "clients moved")) " — " (c.clients_moved) ")"
+                " (" (l.tr("page-role-changes")) " — " (c.roles_changed) ", "
+                (l.tr("page-clients-moved")) " — " (c.clients_moved) ")"
                 @if c.on > data.first {
-                    ". " (l.t("Цифры месяца складываются из двух структур.", "The month's figures mix the two shapes."))
+                    ". " (l.tr("page-the-month-s-figures-mix-the"))
                 }
             }
         }
-        nav.dash-toc aria-label=(l.t("Разделы панели", "Dashboard sections")) {
-            a href="#funnel-card" { (l.t("Воронка", "Funnel")) }
-            a href="#matrix-card" { (l.t("Матрица", "Matrix")) }
-            a href="#diagnosis" { (l.t("Слабое звено", "Weak link")) }
-            a href="#plan-fact" { (l.t("План-факт", "Plan vs fact")) }
-            a href="#costs" { (l.t("Стоимость клиента", "Cost per client")) }
-            a href="#aging" { (l.t("Дебиторка", "Receivables")) }
-            a href="#retention" { (l.t("Удержание", "Retention")) }
+        nav.dash-toc aria-label=(l.tr("page-dashboard-sections")) {
+            a href="#funnel-card" { (l.tr("page-funnel")) }
+            a href="#matrix-card" { (l.tr("page-matrix")) }
+            a href="#diagnosis" { (l.tr("page-weak-link")) }
+            a href="#plan-fact" { (l.tr("page-plan-vs-fact")) }
+            a href="#costs" { (l.tr("page-cost-per-client")) }
+            a href="#aging" { (l.tr("page-receivables")) }
+            a href="#retention" { (l.tr("page-retention")) }
         }
         (funnel_section(l, &data.funnel))
         (matrix_section(l, &data, &region_name))
         section.card id="plan-fact" {
-            h2 { (l.t("План и факт по людям", "Plan against fact per person")) }
+            h2 { (l.tr("page-plan-against-fact-per-person")) }
             (plan_fact_chart(l, &data.plan_fact))
             (plan_list)
         }
@@ -296,7 +296,7 @@ async fn dashboard(
         (aging_section(l, &data.aging))
         (retention_section(l, &data.retention))
     };
-    Ok(page(&v, l.t("Панель руководителя", "Head's dashboard"), body).into_response())
+    Ok(page(&v, l.tr("page-head-s-dashboard"), body).into_response())
 }
 
 /// The month and region chooser; `error` marks the month as wrong.
@@ -310,19 +310,19 @@ fn filter_form(
     html! {
         (form_error(error))
         form.inline.card.dash-filter method="get" action="/dashboard" {
-            label class=[error.map(|_| "missing")] { span { (l.t("Месяц", "Month")) " " }
+            label class=[error.map(|_| "missing")] { span { (l.tr("page-month")) " " }
                 input type="month" name="period" id="period" value=(period) required; }
             @if !regions.is_empty() {
-                label { span { (l.t("Регион", "Region")) " " }
+                label { span { (l.tr("page-region")) " " }
                     select name="region" id="region" {
-                        option value="" selected[region.is_none()] { (l.t("Все регионы", "All regions")) }
+                        option value="" selected[region.is_none()] { (l.tr("page-all-regions-2")) }
                         @for r in regions {
                             option value=(r.code) selected[region == Some(r.code.as_str())] { (r.name) }
                         }
                     }
                 }
             }
-            button type="submit" id="dash-show" { (l.t("Показать", "Show")) }
+            button type="submit" id="dash-show" { (l.tr("page-show")) }
         }
     }
 }
@@ -333,11 +333,9 @@ fn step_name(l: Lang, step: &str) -> String {
 
 fn days(d: Option<f64>, l: Lang) -> String {
     match d {
-        Some(x) if x.is_finite() => format!(
-            "{} {}",
-            format!("{x:.1}").replace('.', ","),
-            l.t("дн.", "d")
-        ),
+        Some(x) if x.is_finite() => {
+            format!("{} {}", format!("{x:.1}").replace('.', ","), l.tr("page-d"))
+        }
         _ => "—".into(),
     }
 }
@@ -360,9 +358,9 @@ fn one_funnel(l: Lang, f: &Funnel, key: &str, label: &str) -> Markup {
                     "{}: {}; {} {}; {} {}",
                     step_name(l, s.step),
                     count(s.count as i64),
-                    l.t("от предыдущего шага", "from the previous step"),
+                    l.tr("page-from-the-previous-step"),
                     if conv.is_empty() { "—".into() } else { conv },
-                    l.t("медиана дней", "median days"),
+                    l.tr("page-median-days"),
                     days(s.median_days_from_previous, l)
                 ),
             }
@@ -373,10 +371,10 @@ fn one_funnel(l: Lang, f: &Funnel, key: &str, label: &str) -> Markup {
         div.scroll {
             table id=(format!("funnel-{key}")) {
                 thead { tr {
-                    th scope="col" { (l.t("Шаг", "Step")) }
-                    th.num scope="col" { (if key == "cohort" { l.t("Компаний", "Companies") } else { l.t("Событий и компаний", "Events and companies") }) }
-                    @if key == "cohort" { th.num scope="col" { (l.t("Конверсия шага", "Step conversion")) } }
-                    th.num scope="col" { (l.t("Медиана дней от шага выше", "Median days from the step above")) }
+                    th scope="col" { (l.tr("page-step")) }
+                    th.num scope="col" { (if key == "cohort" { l.tr("page-companies-2") } else { l.tr("page-events-and-companies") }) }
+                    @if key == "cohort" { th.num scope="col" { (l.tr("page-step-conversion")) } }
+                    th.num scope="col" { (l.tr("page-median-days-from-the-step-above")) }
                 } }
                 tbody {
                     @for s in &f.steps {
@@ -396,27 +394,23 @@ fn one_funnel(l: Lang, f: &Funnel, key: &str, label: &str) -> Markup {
 fn funnel_section(l: Lang, f: &FunnelReport) -> Markup {
     html! {
         section.card id="funnel-card" {
-            h2 { (l.t("Воронка по трём ролям", "The funnel across the three roles")) }
+            h2 { (l.tr("page-the-funnel-across-the-three-roles")) }
             div id="funnel" class="funnel-toggle" {
                 input type="radio" name="funnel-view" id="fv-cohort";
-                label for="fv-cohort" { (l.t("Когорта: компании с первым звонком в месяце", "Cohort: companies first called in the month")) }
+                label for="fv-cohort" { (l.tr("page-cohort-companies-first-called-in-the")) }
                 input type="radio" name="funnel-view" id="fv-activity" checked;
-                label for="fv-activity" { (l.t("Активность: что сделано в месяце", "Activity: what was done in the month")) }
+                label for="fv-activity" { (l.tr("page-activity-what-was-done-in-the")) }
                 div.fv.fv-cohort {
-                    p.explain { (l.t(
-                        "Компании, которым впервые позвонили в этом месяце, и сколько из них дошли до каждого шага к сегодняшнему дню: это настоящая конверсия одних и тех же компаний.",
-                        "Companies first called in this month, and how many of them reached each step by today: a true conversion of the same companies.")) }
-                    (one_funnel(l, &f.by_cohort, "cohort", l.t("Воронка когорты", "Cohort funnel")))
+                    p.explain { (l.tr("page-companies-first-called-in-this-month")) }
+                    (one_funnel(l, &f.by_cohort, "cohort", l.tr("page-cohort-funnel")))
                 }
                 div.fv.fv-activity {
-                    p.explain { (l.t(
-                        "События месяца по их датам, когда бы компания ни начала: каждый звонок, разговор с ЛПР, переданный и принятый лид, встреча; для первого договора, первой оплаты и повторного заказа — компании, дошедшие до них в этом месяце. Это пропускная способность, а не конверсия: шаги считают разные компании, поэтому процентов между ними нет — конверсию показывает вид «по когорте».",
-                        "The month's events by their dates, whenever the company started: every call, DM conversation, warm lead handed and accepted, meeting; for the first contract, first payment and second order, the companies reaching them this month. This is throughput, not a conversion: the steps count different companies, so there are no percentages between them; the cohort view shows the conversion.")) }
-                    (one_funnel(l, &f.by_activity, "activity", l.t("Воронка активности", "Activity funnel")))
+                    p.explain { (l.tr("page-the-month-s-events-by-their")) }
+                    (one_funnel(l, &f.by_activity, "activity", l.tr("page-activity-funnel")))
                 }
             }
-            p.muted { (l.t("Всех звонков в месяце", "All calls in the month")) ": " (count(f.calls_in_period)) "; "
-                (l.t("из них с ЛПР", "reaching the decision maker")) ": " (count(f.dm_calls_in_period)) }
+            p.muted { (l.tr("page-all-calls-in-the-month")) ": " (count(f.calls_in_period)) "; "
+                (l.tr("page-reaching-the-decision-maker")) ": " (count(f.dm_calls_in_period)) }
         }
     }
 }
@@ -457,13 +451,13 @@ fn matrix_section(l: Lang, data: &Data, region_name: &str) -> Markup {
                                 "{} → {}: {} {}, {} {}, {} {}; {} {}",
                                 m.name(c),
                                 m.name(sm),
-                                l.t("передано", "handed"),
+                                l.tr("page-handed"),
                                 p.handed,
-                                l.t("принято", "accepted"),
+                                l.tr("page-accepted-3"),
                                 p.accepted,
-                                l.t("стали клиентами", "converted"),
+                                l.tr("page-converted"),
                                 p.converted,
-                                l.t("конверсия", "conversion"),
+                                l.tr("page-conversion"),
                                 conv_text(p.conversion.as_ref())
                             ),
                         },
@@ -474,7 +468,7 @@ fn matrix_section(l: Lang, data: &Data, region_name: &str) -> Markup {
                                 "{} → {}: {}",
                                 m.name(c),
                                 m.name(sm),
-                                l.t("лидов не передавал", "no leads handed")
+                                l.tr("page-no-leads-handed")
                             ),
                         },
                     }
@@ -489,59 +483,57 @@ fn matrix_section(l: Lang, data: &Data, region_name: &str) -> Markup {
     let d = &pm.diagnosis;
     html! {
         section.card id="matrix-card" {
-            h2 { (l.t("Матрица и слабое звено", "The matrix and the weak link")) }
+            h2 { (l.tr("page-the-matrix-and-the-weak-link")) }
             form.inline method="get" action="/dashboard" id="matrix-window" {
                 input type="hidden" name="period" value=(data.period);
                 @if let Some(r) = &data.region { input type="hidden" name="region" value=(r); }
-                label { span { (l.t("Лиды, переданные с", "Leads handed from")) " " }
+                label { span { (l.tr("page-leads-handed-from")) " " }
                     input type="month" name="from" value=(data.from) required; }
-                label { span { (l.t("по", "to")) " " }
+                label { span { (l.tr("page-to-2")) " " }
                     input type="month" name="to" value=(data.to) required; }
-                button type="submit" { (l.t("Показать", "Show")) }
+                button type="submit" { (l.tr("page-show")) }
             }
             p.muted id="matrix-scope" {
-                (l.t("Окно", "Window")) ": " (data.from) " — " (data.to) "; " (region_name) "; "
-                (l.t("передано лидов", "leads handed")) " " (pm.total.handed) ", "
-                (l.t("принято", "accepted")) " " (pm.total.accepted)
+                (l.tr("page-window")) ": " (data.from) " — " (data.to) "; " (region_name) "; "
+                (l.tr("page-leads-handed")) " " (pm.total.handed) ", "
+                (l.tr("page-accepted-3")) " " (pm.total.accepted)
             }
             p.conclusion id="matrix-verdict" { (m.conclusion(dl)) }
-            p.explain { (l.t(
-                "Строки — менеджеры по звонкам, столбцы — МПП. В клетке: стали клиентами / принято; цвет — конверсия (красный — низкая, зелёный — высокая); наведите, чтобы увидеть 95-процентный интервал. Свои лиды универсального менеджера — на пересечении его строки и столбца.",
-                "Rows are callers, columns sales managers. A cell shows converted / accepted; the colour is the conversion (red low, green high); hover for the 95 % interval. A universal manager's own leads sit where their row meets their column.")) }
+            p.explain { (l.tr("page-rows-are-callers-columns-sales-managers")) }
             @if rows.is_empty() || cols.is_empty() {
-                p.muted id="matrix" { (l.t("В этом окне тёплых лидов не передавали.", "No warm leads were handed on in this window.")) }
+                p.muted id="matrix" { (l.tr("page-no-warm-leads-were-handed-on")) }
             } @else {
-                (chart::heat("matrix", l.t("Матрица конверсии", "Conversion matrix"), &rows, &cols, &cells))
+                (chart::heat("matrix", l.tr("page-conversion-matrix"), &rows, &cols, &cells))
             }
-            p.muted { (l.t("Всего", "Total")) ": " (l.t("передано", "handed")) " " (pm.total.handed) ", "
-                (l.t("принято", "accepted")) " " (pm.total.accepted) ", " (l.t("стали клиентами", "converted")) " " (pm.total.converted)
-                ", " (l.t("оплаты", "collections")) " " (money(pm.total.collections)) }
+            p.muted { (l.tr("page-total")) ": " (l.tr("page-handed")) " " (pm.total.handed) ", "
+                (l.tr("page-accepted-3")) " " (pm.total.accepted) ", " (l.tr("page-converted")) " " (pm.total.converted)
+                ", " (l.tr("page-collections")) " " (money(pm.total.collections)) }
         }
         section.card id="diagnosis" {
-            h2 { (l.t("Слабое звено: кто как оценён", "The weak link: each person's assessment")) }
+            h2 { (l.tr("page-the-weak-link-each-person-s")) }
             @if !d.people.is_empty() {
                 div.scroll { table {
                     thead { tr {
-                        th scope="col" { (l.t("Кто", "Who")) }
-                        th scope="col" { (l.t("Роль", "Role")) }
-                        th.num scope="col" { (l.t("Стали клиентами / принято", "Converted / accepted")) }
-                        th.num scope="col" { (l.t("Конверсия (95 %)", "Conversion (95 %)")) }
-                        th.num scope="col" { (l.t("Вероятность, что слабое звено", "Probability of being the weak link")) }
-                        th scope="col" { (l.t("Вывод", "Verdict")) }
+                        th scope="col" { (l.tr("page-who")) }
+                        th scope="col" { (l.tr("page-role")) }
+                        th.num scope="col" { (l.tr("page-converted-accepted")) }
+                        th.num scope="col" { (l.tr("page-conversion-95")) }
+                        th.num scope="col" { (l.tr("page-probability-of-being-the-weak-link")) }
+                        th scope="col" { (l.tr("page-verdict")) }
                     } }
                     tbody {
                         @for p in &d.people {
                             @let id = pm.person_id(p.role, p.id).unwrap_or("");
                             tr {
                                 td { (m.name(id)) }
-                                td { (match p.role { DRole::Caller => l.t("звонки", "caller"), DRole::SalesManager => l.t("МПП", "sales manager") }) }
+                                td { (match p.role { DRole::Caller => l.tr("page-caller-2"), DRole::SalesManager => l.tr("page-sales-manager-2") }) }
                                 td.num { (p.converted) " / " (p.accepted) }
                                 td.num { (conv_text(Some(&p.conversion))) }
                                 td.num { (p.probability_below.map(percent).unwrap_or_else(|| "—".into())) }
                                 td { (match &p.verdict {
-                                    DVerdict::CrediblyBelow { .. } => html! { span.badge.bad { (l.t("ниже остальных — разберите его лиды и отказы", "below the others — review their leads and rejections")) } },
-                                    DVerdict::NotEnoughData { .. } => html! { span.badge.warn { (l.t("мало данных", "not enough data")) } },
-                                    _ => html! { span.badge.good { (l.t("не ниже остальных", "not below the others")) } },
+                                    DVerdict::CrediblyBelow { .. } => html! { span.badge.bad { (l.tr("page-below-the-others-review-their-leads")) } },
+                                    DVerdict::NotEnoughData { .. } => html! { span.badge.warn { (l.tr("page-not-enough-data")) } },
+                                    _ => html! { span.badge.good { (l.tr("page-not-below-the-others")) } },
                                 }) }
                             }
                         }
@@ -571,7 +563,7 @@ fn pct_dec(d: Option<Decimal>) -> String {
 
 fn plan_fact_chart(l: Lang, r: &PlanFactReport) -> Markup {
     if r.rows.is_empty() {
-        return html! { p.muted { (l.t("На этот месяц целей не поставлено.", "No targets are set for this month.")) } };
+        return html! { p.muted { (l.tr("page-no-targets-are-set-for-this")) } };
     }
     let bars: Vec<HBar> = r
         .rows
@@ -590,9 +582,9 @@ fn plan_fact_chart(l: Lang, r: &PlanFactReport) -> Markup {
                     "{}, {}: {} {}, {} {}",
                     row.person.name,
                     baton_catalog::term(l, "metric", &row.metric),
-                    l.t("цель", "target"),
+                    l.tr("page-target"),
                     row.target,
-                    l.t("факт", "actual"),
+                    l.tr("page-actual"),
                     row.actual
                         .map(|x| x.to_string())
                         .unwrap_or_else(|| "—".into())
@@ -600,11 +592,7 @@ fn plan_fact_chart(l: Lang, r: &PlanFactReport) -> Markup {
             }
         })
         .collect();
-    chart::hbars(
-        "plan-fact-chart",
-        l.t("Выполнение плана, %", "Plan attainment, %"),
-        &bars,
-    )
+    chart::hbars("plan-fact-chart", l.tr("page-plan-attainment"), &bars)
 }
 
 fn plan_fact_list(l: Lang, path: &str, q: &ListQuery, d: &Data) -> Result<Markup, Response> {
@@ -638,11 +626,11 @@ fn plan_fact_list(l: Lang, path: &str, q: &ListQuery, d: &Data) -> Result<Markup
         Listing {
             name: "plan-fact-list",
             columns: vec![
-                col("person", l.t("Сотрудник", "Person")),
-                col("metric", l.t("Показатель", "Metric")),
-                col("target", l.t("Цель", "Target")),
-                col("actual", l.t("Факт", "Actual")),
-                col("attainment", l.t("Выполнение", "Attainment")),
+                col("person", l.tr("page-person")),
+                col("metric", l.tr("page-metric")),
+                col("target", l.tr("page-target-2")),
+                col("actual", l.tr("page-actual-2")),
+                col("attainment", l.tr("page-attainment")),
             ],
             rows,
             filters: None,
@@ -666,39 +654,31 @@ fn costs_section(l: Lang, c: &CostReport) -> Markup {
                 label: format!(
                     "{} {}",
                     if r.month == "total" {
-                        l.t("итого", "total")
+                        l.tr("page-total-2")
                     } else {
                         &r.month
                     },
-                    r.region.clone().unwrap_or_else(|| l.t("все", "all").into())
+                    r.region.clone().unwrap_or_else(|| l.tr("page-all").into())
                 ),
                 parts: vec![
                     (
                         kop(i.caller_pay),
                         "p0",
-                        format!(
-                            "{}: {}",
-                            l.t("оплата звонков", "callers' pay"),
-                            money(i.caller_pay)
-                        ),
+                        format!("{}: {}", l.tr("page-callers-pay"), money(i.caller_pay)),
                     ),
                     (
                         kop(i.sales_pay),
                         "p1",
                         format!(
                             "{}: {}",
-                            l.t("оплата МПП", "sales managers' pay"),
+                            l.tr("page-sales-managers-pay"),
                             money(i.sales_pay)
                         ),
                     ),
                     (
                         kop(i.other_costs),
                         "p3",
-                        format!(
-                            "{}: {}",
-                            l.t("прочие затраты", "other costs"),
-                            money(i.other_costs)
-                        ),
+                        format!("{}: {}", l.tr("page-other-costs"), money(i.other_costs)),
                     ),
                 ],
                 text: money(r.acquisition_cost),
@@ -707,22 +687,22 @@ fn costs_section(l: Lang, c: &CostReport) -> Markup {
         .collect();
     html! {
         section.card id="costs" {
-            h2 { (l.t("Стоимость клиента", "Cost per client")) }
+            h2 { (l.tr("page-cost-per-client")) }
             @if c.rows.is_empty() {
-                p.muted { (l.t("Нет данных за этот месяц.", "No figures for this month.")) }
+                p.muted { (l.tr("page-no-figures-for-this-month")) }
             } @else {
                 @if let Some(r) = c.rows.last() {
                     div.kpis {
-                        div.kpi { b id="cost-per-client" { (opt_money(r.cost_per_client)) } span { (l.t("за нового клиента", "per new client")) " (" (r.inputs.new_clients) ")" } }
-                        div.kpi { b { (opt_money(r.cost_per_accepted_lead)) } span { (l.t("за принятый лид", "per accepted lead")) " (" (r.inputs.accepted_leads) ")" } }
-                        div.kpi { b { (money(Money::from_kopecks(r.inputs.caller_pay.kopecks() + r.inputs.sales_pay.kopecks()))) } span { (l.t("оплата звонков и МПП", "callers' and sales managers' pay")) } }
-                        div.kpi { b { (money(r.inputs.other_costs)) } span { (l.t("прочие затраты", "other costs")) } }
-                        div.kpi { b { (opt_money(r.cost_to_serve_per_client)) } span { (l.t("обслуживание клиента", "cost to serve a client")) } }
-                        div.kpi { b { (r.payback_months.map(|m| format!("{} {}", format!("{m:.1}").replace('.', ","), l.t("мес.", "mo"))).unwrap_or_else(|| "—".into())) } span { (l.t("окупаемость", "payback")) } }
+                        div.kpi { b id="cost-per-client" { (opt_money(r.cost_per_client)) } span { (l.tr("page-per-new-client")) " (" (r.inputs.new_clients) ")" } }
+                        div.kpi { b { (opt_money(r.cost_per_accepted_lead)) } span { (l.tr("page-per-accepted-lead")) " (" (r.inputs.accepted_leads) ")" } }
+                        div.kpi { b { (money(Money::from_kopecks(r.inputs.caller_pay.kopecks() + r.inputs.sales_pay.kopecks()))) } span { (l.tr("page-callers-and-sales-managers-pay")) } }
+                        div.kpi { b { (money(r.inputs.other_costs)) } span { (l.tr("page-other-costs")) } }
+                        div.kpi { b { (opt_money(r.cost_to_serve_per_client)) } span { (l.tr("page-cost-to-serve-a-client")) } }
+                        div.kpi { b { (r.payback_months.map(|m| format!("{} {}", format!("{m:.1}").replace('.', ","), l.tr("page-mo"))).unwrap_or_else(|| "—".into())) } span { (l.tr("page-payback")) } }
                     }
                 }
-                (chart::stacked("costs-chart", l.t("Затраты на привлечение", "Acquisition cost"), &stacks,
-                    &[("p0", l.t("звонки", "callers").to_string()), ("p1", l.t("МПП", "sales managers").to_string()), ("p3", l.t("прочее", "other").to_string())]))
+                (chart::stacked("costs-chart", l.tr("page-acquisition-cost"), &stacks,
+                    &[("p0", l.tr("page-callers").to_string()), ("p1", l.tr("page-sales-managers").to_string()), ("p3", l.tr("page-other").to_string())]))
             }
         }
     }
@@ -737,11 +717,7 @@ fn aging_stack(l: Lang, label: String, r: &AgingRow) -> Stack {
             (
                 k(b.not_due),
                 "p0",
-                format!(
-                    "{}: {}",
-                    l.t("не наступил срок", "not due"),
-                    money(b.not_due)
-                ),
+                format!("{}: {}", l.tr("page-not-due"), money(b.not_due)),
             ),
             (k(b.d0_30), "p1", format!("0–30: {}", money(b.d0_30))),
             (k(b.d31_60), "p2", format!("31–60: {}", money(b.d31_60))),
@@ -760,7 +736,7 @@ fn aging_section(l: Lang, a: &AgingReport) -> Markup {
             .find(|p| &p.id == id)
             .map(|p| p.name.clone())
             .unwrap_or_else(|| id.clone()),
-        None => l.t("без менеджера", "no manager").to_string(),
+        None => l.tr("page-no-manager").to_string(),
     };
     let mut stacks: Vec<Stack> = a
         .aging
@@ -768,27 +744,27 @@ fn aging_section(l: Lang, a: &AgingReport) -> Markup {
         .iter()
         .map(|r| aging_stack(l, name(&r.owner), r))
         .collect();
-    stacks.push(aging_stack(l, l.t("Всего", "Total").into(), &a.aging.total));
+    stacks.push(aging_stack(l, l.tr("page-total").into(), &a.aging.total));
     let dso = |d: Option<f64>| days(d, l);
     html! {
         section.card id="aging" {
-            h2 { (l.t("Дебиторская задолженность по срокам", "Receivables aging")) }
-            p.muted { (l.t("На", "As of")) " " (super::shell::date(a.aging.as_of)) "; DSO " (l.t("за", "over")) " " (a.aging.dso_window_days) " " (l.t("дн.", "days")) }
-            (chart::stacked("aging-chart", l.t("Дебиторка по срокам", "Receivables by bucket"), &stacks, &[
-                ("p0", l.t("в срок", "not due").to_string()), ("p1", "0–30".into()), ("p2", "31–60".into()), ("p3", "61–90".into()), ("p4", "90+".into())]))
+            h2 { (l.tr("page-receivables-aging")) }
+            p.muted { (l.tr("page-as-of-2")) " " (super::shell::date(a.aging.as_of)) "; DSO " (l.tr("page-over")) " " (a.aging.dso_window_days) " " (l.tr("page-days")) }
+            (chart::stacked("aging-chart", l.tr("page-receivables-by-bucket"), &stacks, &[
+                ("p0", l.tr("page-not-due-3").to_string()), ("p1", "0–30".into()), ("p2", "31–60".into()), ("p3", "61–90".into()), ("p4", "90+".into())]))
             div.scroll { table {
                 thead { tr {
-                    th scope="col" { (l.t("Клиентский менеджер", "Client manager")) }
-                    th.num scope="col" { (l.t("В срок", "Not due")) }
+                    th scope="col" { (l.tr("page-client-manager-2")) }
+                    th.num scope="col" { (l.tr("page-not-due-4")) }
                     th.num scope="col" { "0–30" } th.num scope="col" { "31–60" } th.num scope="col" { "61–90" } th.num scope="col" { "90+" }
-                    th.num scope="col" { (l.t("Всего", "Total")) }
+                    th.num scope="col" { (l.tr("page-total")) }
                     th.num scope="col" { "DSO" }
                 } }
                 tbody {
                     @for r in &a.aging.rows {
                         tr { td { (name(&r.owner)) } (bucket_cells(&r.buckets)) td.num { (dso(r.dso_days)) } }
                     }
-                    tr.total { td { (l.t("Всего", "Total")) } (bucket_cells(&a.aging.total.buckets)) td.num id="dso-total" { (dso(a.aging.total.dso_days)) } }
+                    tr.total { td { (l.tr("page-total")) } (bucket_cells(&a.aging.total.buckets)) td.num id="dso-total" { (dso(a.aging.total.dso_days)) } }
                 }
             } }
         }
@@ -810,26 +786,26 @@ fn retention_section(l: Lang, r: &RetentionView) -> Markup {
             .find(|p| &p.id == id)
             .map(|p| p.name.clone())
             .unwrap_or_else(|| id.clone()),
-        None => l.t("без менеджера", "no manager").to_string(),
+        None => l.tr("page-no-manager").to_string(),
     };
     let pc = |x: Option<f64>| x.map(percent).unwrap_or_else(|| "—".into());
     let rows: Vec<&baton_analytics::retention::Retention> = r.retention.rows.iter().collect();
     html! {
         section.card id="retention" {
-            h2 { (l.t("Удержание портфеля (NRR / GRR)", "Portfolio retention (NRR / GRR)")) }
-            p.muted id="retention-windows" { (l.t("База", "Base")) " " (super::shell::date(r.base_from)) "–" (super::shell::date(r.base_to)) "; "
-                (l.t("сейчас", "now")) " " (super::shell::date(r.current_from)) "–" (super::shell::date(r.current_to))
-                " (" (r.months) " " (l.t("мес. против стольких же до них; окна — самые длинные, что умещаются в историю оплат, не больше 12 мес.", "months against as many before; the longest windows the payment history holds, at most 12")) ")" }
+            h2 { (l.tr("page-portfolio-retention-nrr-grr")) }
+            p.muted id="retention-windows" { (l.tr("page-base")) " " (super::shell::date(r.base_from)) "–" (super::shell::date(r.base_to)) "; "
+                (l.tr("page-now")) " " (super::shell::date(r.current_from)) "–" (super::shell::date(r.current_to))
+                " (" (r.months) " " (l.tr("page-months-against-as-many-before-the")) ")" }
             @if !r.base_covered {
-                p.note { (l.t("История оплат короче базового окна: выручка базы неполная, NRR завышен.", "The payment history is shorter than the base window: base revenue is partial and NRR overstates.")) }
+                p.note { (l.tr("page-the-payment-history-is-shorter-than")) }
             }
             div.scroll { table {
                 thead { tr {
-                    th scope="col" { (l.t("Клиентский менеджер", "Client manager")) }
-                    th.num scope="col" { (l.t("Клиентов было", "Clients at start")) }
-                    th.num scope="col" { (l.t("Сохранено", "Kept")) }
-                    th.num scope="col" { (l.t("Потеряно", "Lost")) }
-                    th.num scope="col" { (l.t("Выручка базы", "Base revenue")) }
+                    th scope="col" { (l.tr("page-client-manager-2")) }
+                    th.num scope="col" { (l.tr("page-clients-at-start")) }
+                    th.num scope="col" { (l.tr("page-kept")) }
+                    th.num scope="col" { (l.tr("page-lost")) }
+                    th.num scope="col" { (l.tr("page-base-revenue")) }
                     th.num scope="col" { "NRR" }
                     th.num scope="col" { "GRR" }
                 } }
@@ -837,7 +813,7 @@ fn retention_section(l: Lang, r: &RetentionView) -> Markup {
                     @for x in rows.iter().copied().chain(std::iter::once(&r.retention.total)) {
                         @let total = std::ptr::eq(x, &r.retention.total);
                         tr class=[total.then_some("total")] {
-                            td { @if total { (l.t("Всего", "Total")) } @else { (name(&x.owner)) } }
+                            td { @if total { (l.tr("page-total")) } @else { (name(&x.owner)) } }
                             td.num { (x.clients_at_start) } td.num { (x.clients_kept) } td.num { (x.clients_lost) }
                             td.num { (money(x.start_revenue)) }
                             td.num { (pc(x.nrr)) } td.num { (pc(x.grr)) }
@@ -927,12 +903,12 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
                 .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
                 .collect();
             let state = match &a.acknowledged_at {
-                Some(at) => html! { span.badge.good { (l.t("принято", "acknowledged")) " " (super::shell::date_str(at)) } },
+                Some(at) => html! { span.badge.good { (l.tr("page-acknowledged")) " " (super::shell::date_str(at)) } },
                 None => html! {
                     form.inline method="post" action="/alerts/ack" {
                         input type="hidden" name="key" value=(a.key);
                         input type="hidden" name="back" value=(back);
-                        button.secondary type="submit" id=(format!("ack-{safe_key}")) data-key=(a.key) { (l.t("Принято", "Acknowledge")) }
+                        button.secondary type="submit" id=(format!("ack-{safe_key}")) data-key=(a.key) { (l.tr("page-acknowledge")) }
                     }
                 },
             };
@@ -954,16 +930,16 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
         })
         .collect();
     let filters = html! {
-        label { span.sr { (l.t("Правило", "Rule")) }
+        label { span.sr { (l.tr("page-rule-2")) }
             select name="rule" id="alert-rule" {
-                option value="" { (l.t("Все правила", "All rules")) }
+                option value="" { (l.tr("page-all-rules")) }
                 @for r in baton_app::insight::alerts::RULES {
                     option value=(r) selected[rule.as_deref() == Some(r)] { (rule_name(l, r)) }
                 }
             }
         }
         label { input type="checkbox" name="acknowledged" value="1" id="show-acknowledged" checked[show_acked];
-            " " (l.t("показать принятые", "show acknowledged")) }
+            " " (l.tr("page-show-acknowledged")) }
         @if let Some(r) = q.region.as_deref().filter(|r| !r.is_empty()) { input type="hidden" name="region" value=(r); }
     };
     let list = listing::show(
@@ -973,13 +949,13 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
         Listing {
             name: "alerts",
             columns: vec![
-                col("rule", l.t("Правило", "Rule")),
-                col("person", l.t("Кто", "Who")),
-                col("message", l.t("Что случилось", "What happened")),
-                col("records", l.t("Записи", "Records")),
-                col("action", l.t("Что сделать", "What to do")),
-                col("raised", l.t("Поднято", "Raised")),
-                col("ack", l.t("Отметка", "Acknowledged")),
+                col("rule", l.tr("page-rule-2")),
+                col("person", l.tr("page-who")),
+                col("message", l.tr("page-what-happened")),
+                col("records", l.tr("page-records")),
+                col("action", l.tr("page-what-to-do")),
+                col("raised", l.tr("page-raised")),
+                col("ack", l.tr("page-acknowledged-2")),
             ],
             rows,
             filters: Some(filters),
@@ -988,18 +964,16 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
     )?;
     let p = report.params;
     let body = html! {
-        p.explain { (l.t(
-            "Правила проверяются после каждой записи и раз в минуту; «Поднято» — когда оповещение появилось. Отметьте «Принято», когда разобрались: отметка скрывает оповещение, пока оно не сработает снова в следующем периоде.",
-            "The rules are checked after every write and once a minute; «Raised» is when the alert appeared. Acknowledge one once it is handled: that hides it until it fires again in a later period.")) }
+        p.explain { (l.tr("page-the-rules-are-checked-after-every")) }
         p.explain id="alert-rules" {
-            (l.t("Правила: МПП без нового клиента", "Rules: a sales manager with no new client for")) " " (p.no_new_client_months) " " (l.t("мес.; сделка без движения", "months; a deal with no activity for")) " " (p.stale_deal_days) " " (l.t("дн.; клиент без заказа", "days; a client with no order for")) " " (p.no_order_months) " " (l.t("мес.; передачи в обход чек-листа за", "months; checklist overrides over")) " " (p.override_days) " " (l.t("дн.", "days."))
-            @if v.any(&[baton_domain::Role::Director, baton_domain::Role::Admin]) { " " a href="/settings#alert-rules" { (l.t("Изменить", "Change")) } }
+            (l.tr("page-rules-a-sales-manager-with-no")) " " (p.no_new_client_months) " " (l.tr("page-months-a-deal-with-no-activity")) " " (p.stale_deal_days) " " (l.tr("page-days-a-client-with-no-order")) " " (p.no_order_months) " " (l.tr("page-months-checklist-overrides-over")) " " (p.override_days) " " (l.tr("page-days-2"))
+            @if v.any(&[baton_domain::Role::Director, baton_domain::Role::Admin]) { " " a href="/settings#alert-rules" { (l.tr("page-change")) } }
         }
         (list)
         @if !cleared.is_empty() {
-            h2 { (l.t("Снятые недавно", "Cleared lately")) }
+            h2 { (l.tr("page-cleared-lately")) }
             div.scroll { table id="alerts-cleared" {
-                thead { tr { th { (l.t("Правило", "Rule")) } th { (l.t("Кто", "Who")) } th { (l.t("Что было", "What it was")) } th { (l.t("Поднято", "Raised")) } th { (l.t("Снято", "Cleared")) } } }
+                thead { tr { th { (l.tr("page-rule-2")) } th { (l.tr("page-who")) } th { (l.tr("page-what-it-was")) } th { (l.tr("page-raised")) } th { (l.tr("page-cleared")) } } }
                 tbody { @for a in &cleared { tr {
                     td { (rule_name(l, &a.row.rule)) }
                     td { (a.person) }
@@ -1010,7 +984,7 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
             } }
         }
     };
-    Ok(page(&v, l.t("Оповещения", "Alerts"), body).into_response())
+    Ok(page(&v, l.tr("page-alerts"), body).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1034,10 +1008,7 @@ async fn ack(State(s): State<AppState>, v: Viewer, Form(f): Form<AckForm>) -> Pa
     } else {
         "/alerts".to_string()
     };
-    Ok(done(
-        &back,
-        v.t("Оповещение отмечено как принятое", "Alert acknowledged"),
-    ))
+    Ok(done(&back, v.tr("page-alert-acknowledged")))
 }
 
 fn strip_ok(path: &str) -> String {

@@ -177,15 +177,15 @@ pub fn show(lang: Lang, path: &str, q: &ListQuery, mut l: Listing) -> Result<Mar
     Ok(html! {
         div.listing id=(l.name) {
             form.filters method="get" action=(path) {
-                label { span.sr { (lang.t("Поиск", "Search")) }
+                label { span.sr { (lang.tr("page-search")) }
                     input type="search" name="q" value=(q.q.clone().unwrap_or_default())
-                        placeholder=(lang.t("Поиск по списку…", "Search the list…")); }
+                        placeholder=(lang.tr("page-search-the-list")); }
                 @if let Some(f) = &l.filters { (f) }
                 @if let Some(s) = cur { input type="hidden" name="sort" value=(s); }
-                button type="submit" { (lang.t("Найти", "Filter")) }
-                a.csv href=(link(cur, desc, 1, Some("csv"))) download { (lang.t("Скачать CSV", "Download CSV")) }
+                button type="submit" { (lang.tr("page-filter")) }
+                a.csv href=(link(cur, desc, 1, Some("csv"))) download { (lang.tr("page-download-csv")) }
             }
-            p.meta { (lang.t("Записей", "Records")) ": " (count(total as i64)) }
+            p.meta { (lang.tr("page-records-2")) ": " (count(total as i64)) }
             div.scroll {
                 table {
                     thead { tr {
@@ -209,16 +209,16 @@ pub fn show(lang: Lang, path: &str, q: &ListQuery, mut l: Listing) -> Result<Mar
                             }
                         }
                         @if shown.is_empty() {
-                            tr { td.empty colspan=(l.columns.len()) { (lang.t("Ничего не найдено", "Nothing found")) } }
+                            tr { td.empty colspan=(l.columns.len()) { (lang.tr("page-nothing-found")) } }
                         }
                     }
                 }
             }
             @if pages > 1 {
-                nav.pages aria-label=(lang.t("Страницы", "Pages")) {
-                    @if page > 1 { a rel="prev" href=(link(cur, desc, page - 1, None)) { "← " (lang.t("Назад", "Previous")) } }
+                nav.pages aria-label=(lang.tr("page-pages")) {
+                    @if page > 1 { a rel="prev" href=(link(cur, desc, page - 1, None)) { "← " (lang.tr("page-previous")) } }
                     span { (page) " / " (pages) }
-                    @if page < pages { a rel="next" href=(link(cur, desc, page + 1, None)) { (lang.t("Дальше", "Next")) " →" } }
+                    @if page < pages { a rel="next" href=(link(cur, desc, page + 1, None)) { (lang.tr("page-next")) " →" } }
                 }
             }
         }

@@ -98,12 +98,9 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
     };
     let body = html! {
         @if let Some(e) = param(&v, "err") { p.error role="alert" id="move-error" { (e) } }
-        p.muted { (l.t(
-            "Оплаты, полученные до перемещения, остаются у прежнего менеджера; дебиторка на конец месяца — у того, чей клиент в этот день. Утверждённые периоды не меняются.",
-            "Payments received before the move stay with the previous manager; receivables at a month's end are held by whoever has the client that day. Approved periods never change."
-        )) }
+        p.muted { (l.tr("page-payments-received-before-the-move-stay")) }
         form.filters method="get" action="/portfolio/move" {
-            label { span { (l.t("Чьих клиентов перемещаем", "Whose clients move")) }
+            label { span { (l.tr("page-whose-clients-move")) }
                 select name="from" id="move-from" required {
                     option value="" { "—" }
                     @for c in &cms {
@@ -111,10 +108,10 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
                     }
                 }
             }
-            label { span { (l.t("Название или ИНН содержит", "Name or ИНН contains")) }
+            label { span { (l.tr("page-name-or-contains")) }
                 input type="search" name="q" value=(q.clone().unwrap_or_default()) maxlength="200";
             }
-            button type="submit" { (l.t("Показать клиентов", "Show clients")) }
+            button type="submit" { (l.tr("page-show-clients")) }
         }
         @if let Some(from) = &from {
             form method="post" action="/portfolio/move/preview" id="move-form" {
@@ -122,20 +119,20 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
                 p {
                     label.check {
                         input type="checkbox" name="all" value="1" id="move-all";
-                        " " (l.t("Все клиенты менеджера", "Every client of the manager"))
+                        " " (l.tr("page-every-client-of-the-manager"))
                         " " (name_of(from)) " (" (book) ")"
                     }
                 }
                 @if clients.is_empty() {
-                    p.muted id="move-none" { (l.t("Клиентов не найдено.", "No clients found.")) }
+                    p.muted id="move-none" { (l.tr("page-no-clients-found")) }
                 } @else {
                     div.scroll {
                         table id="move-clients" {
                             thead { tr {
-                                th { (l.t("Переместить", "Move")) }
-                                th { (l.t("Компания", "Company")) }
+                                th { (l.tr("page-move")) }
+                                th { (l.tr("page-company")) }
                                 th { "ИНН" }
-                                th { (l.t("Последняя оплата", "Last payment")) }
+                                th { (l.tr("page-last-payment")) }
                             } }
                             tbody {
                                 @for c in &clients {
@@ -150,7 +147,7 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
                         }
                     }
                 }
-                label { span { (l.t("Кому передаём", "Who takes them")) }
+                label { span { (l.tr("page-who-takes-them")) }
                     select name="to" id="move-to" required {
                         option value="" { "—" }
                         @for c in cms.iter().filter(|c| c.id != *from) {
@@ -158,11 +155,11 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
                         }
                     }
                 }
-                p { button type="submit" { (l.t("Предпросмотр", "Preview")) } }
+                p { button type="submit" { (l.tr("page-preview")) } }
             }
         }
     };
-    Ok(page(&v, l.t("Перемещение клиентов", "Moving clients"), body).into_response())
+    Ok(page(&v, l.tr("page-moving-clients"), body).into_response())
 }
 
 /// The request the two posts carry: ticked companies, or the whole book with `all`.
@@ -207,20 +204,12 @@ async fn preview(State(s): State<AppState>, v: Viewer, Form(f): Form<Fields>) ->
         form method="post" action="/portfolio/move" id="move-confirm" {
             @for (k, val) in &hidden { input type="hidden" name=(k) value=(val); }
             p {
-                button type="submit" { (l.t("Переместить", "Move")) " " (out.moved) " " (l.t("клиент(ов)", "client(s)")) }
-                " " a href=(back(&f)) { (l.t("Изменить выбор", "Change the selection")) }
+                button type="submit" { (l.tr("page-move")) " " (out.moved) " " (l.tr("page-client-s")) }
+                " " a href=(back(&f)) { (l.tr("page-change-the-selection")) }
             }
         }
     };
-    page(
-        &v,
-        l.t(
-            "Перемещение клиентов: предпросмотр",
-            "Moving clients: preview",
-        ),
-        body,
-    )
-    .into_response()
+    page(&v, l.tr("page-moving-clients-preview"), body).into_response()
 }
 
 async fn apply(State(s): State<AppState>, v: Viewer, Form(f): Form<Fields>) -> Response {
@@ -234,11 +223,7 @@ async fn apply(State(s): State<AppState>, v: Viewer, Form(f): Form<Fields>) -> R
     match run(&s, move |app| app.reassign_clients(&actor, req)).await {
         Ok(o) => done(
             &format!("/portfolio?cm={}", urlencode(&to)),
-            &format!(
-                "{} {}",
-                l.t("Перемещено клиентов:", "Clients moved:"),
-                o.moved
-            ),
+            &format!("{} {}", l.tr("page-clients-moved-2"), o.moved),
         ),
         Err(e) => back_with_error(&back(&f), &super::shell::message(&e)),
     }
@@ -253,20 +238,20 @@ pub(crate) fn outcome(v: &Viewer, o: &MoveOutcome) -> Markup {
     };
     html! {
         p id="move-summary" {
-            (l.t("Перемещаются клиентов:", "Clients that move:")) " " strong { (o.moved) }
+            (l.tr("page-clients-that-move")) " " strong { (o.moved) }
             @if o.kickoffs_moved > 0 {
-                "; " (l.t("незавершённых передач (встреч-знакомств):", "kickoffs still due:")) " " (o.kickoffs_moved)
+                "; " (l.tr("page-kickoffs-still-due")) " " (o.kickoffs_moved)
             }
         }
         div.scroll {
             table id="move-preview" {
                 thead { tr {
-                    th { (l.t("Менеджер", "Manager")) }
-                    th { (l.t("Клиентов", "Clients")) }
-                    th { (l.t("Получает / отдаёт", "Gains / loses")) }
-                    th { (l.t("Оплаты этих клиентов за 12 мес.", "These clients' payments, 12 months")) }
-                    th { (l.t("Начисление за ", "Pay for ")) (o.this_month) }
-                    th { (l.t("Начисление за ", "Pay for ")) (o.next_month) }
+                    th { (l.tr("page-manager")) }
+                    th { (l.tr("page-clients")) }
+                    th { (l.tr("page-gains-loses")) }
+                    th { (l.tr("page-these-clients-payments-12-months")) }
+                    th { (l.tr("page-pay-for")) (o.this_month) }
+                    th { (l.tr("page-pay-for")) (o.next_month) }
                 } }
                 tbody {
                     @for p in &o.people {
@@ -285,9 +270,6 @@ pub(crate) fn outcome(v: &Viewer, o: &MoveOutcome) -> Markup {
                 }
             }
         }
-        p.muted { (l.t(
-            "Начисления посчитаны расчётным движком по правилам и целям, действующим сейчас: «до» — как есть, «после» — как будет после перемещения.",
-            "Pay is computed by the pay engine with the plans and targets in force now: \"before\" as it is, \"after\" as it will be after the move."
-        )) }
+        p.muted { (l.tr("page-pay-is-computed-by-the-pay")) }
     }
 }

@@ -119,17 +119,14 @@ async fn periods(
         Listing {
             name: "periods",
             columns: vec![
-                col("period", l.t("Месяц", "Month")),
-                col("status", l.t("Статус", "Status")),
-                col("statements", l.t("Ведомостей", "Statements")),
-                col("total", l.t("Итого", "Total")),
-                col("calculated", l.t("Рассчитан", "Calculated")),
-                col("approved", l.t("Утверждён", "Approved")),
-                col("paid", l.t("Выплачен", "Paid")),
-                col(
-                    "changes",
-                    l.t("Изменений после расчёта", "Changes since calculation"),
-                ),
+                col("period", l.tr("page-month")),
+                col("status", l.tr("page-status")),
+                col("statements", l.tr("page-statements")),
+                col("total", l.tr("page-total-3")),
+                col("calculated", l.tr("page-calculated")),
+                col("approved", l.tr("page-approved")),
+                col("paid", l.tr("page-paid-3")),
+                col("changes", l.tr("page-changes-since-calculation")),
             ],
             rows,
             filters: None,
@@ -138,24 +135,23 @@ async fn periods(
     )?;
     let body = html! {
         div.card {
-            h2 { (l.t("Открыть месяц", "Open a month")) }
-            p.muted { (l.t("Открытый месяц считается на лету; закончившийся можно рассчитать, проверить и утвердить.",
-                           "An open month is computed live; an ended one can be calculated, reviewed and approved.")) }
+            h2 { (l.tr("page-open-a-month")) }
+            p.muted { (l.tr("page-an-open-month-is-computed-live")) }
             form.inline method="get" action="/payroll" {
-                label { (l.t("Месяц", "Month")) " "
+                label { (l.tr("page-month")) " "
                     input type="month" name="period" id="period-open" value=(previous) required; }
-                button type="submit" { (l.t("Открыть", "Open")) }
+                button type="submit" { (l.tr("page-open-2")) }
                 " "
-                a href=(format!("/payroll/{current}")) { (l.t("Текущий месяц", "This month")) " (" (current) ")" }
+                a href=(format!("/payroll/{current}")) { (l.tr("page-this-month")) " (" (current) ")" }
             }
         }
         @if list.is_empty() {
-            p.muted { (l.t("Ни один месяц ещё не рассчитывался.", "No month has been calculated yet.")) }
+            p.muted { (l.tr("page-no-month-has-been-calculated-yet")) }
         }
         (table)
-        p { a href="/plans" { (l.t("Планы оплаты", "Pay plans")) } }
+        p { a href="/plans" { (l.tr("page-pay-plans")) } }
     };
-    Ok(page(&v, l.t("Расчётные периоды", "Payroll periods"), body).into_response())
+    Ok(page(&v, l.tr("page-payroll-periods"), body).into_response())
 }
 
 async fn review(
@@ -220,11 +216,11 @@ async fn review_page(
         Listing {
             name: "statements",
             columns: vec![
-                col("person", l.t("Сотрудник", "Person")),
-                col("login", l.t("Логин", "Login")),
-                col("role", l.t("Роль", "Role")),
-                col("region", l.t("Регион", "Region")),
-                col("total", l.t("Итого", "Total")),
+                col("person", l.tr("page-person")),
+                col("login", l.tr("page-login")),
+                col("role", l.tr("page-role")),
+                col("region", l.tr("page-region")),
+                col("total", l.tr("page-total-3")),
             ],
             rows,
             filters: None,
@@ -247,72 +243,70 @@ async fn review_page(
                 .is_some_and(|r| i.approved_region_ids.contains(r))
         });
     let body = html! {
-        p { a href="/payroll" { "← " (l.t("Все периоды", "All periods")) } }
+        p { a href="/payroll" { "← " (l.tr("page-all-periods")) } }
         @if let Some(e) = refusal {
             p.error role="alert" id="refusal" { (message(e)) }
         }
         div.kpis {
-            div.kpi { span { (l.t("Статус", "Status")) } b id="period-status" { (status_badge(l, &status)) } }
-            div.kpi { span { (l.t("Итого к выплате", "Total to pay")) } b id="period-total" { (money(to_money(total))) } }
-            div.kpi { span { (l.t("Сотрудников", "People")) } b { (list.len()) } }
+            div.kpi { span { (l.tr("page-status")) } b id="period-status" { (status_badge(l, &status)) } }
+            div.kpi { span { (l.tr("page-total-to-pay")) } b id="period-total" { (money(to_money(total))) } }
+            div.kpi { span { (l.tr("page-people")) } b { (list.len()) } }
             @if let Some(i) = &info {
                 @if i.pending_changes > 0 {
-                    div.kpi { span { (l.t("Изменений после расчёта", "Changes since calculation")) } b.warn { (i.pending_changes) } }
+                    div.kpi { span { (l.tr("page-changes-since-calculation")) } b.warn { (i.pending_changes) } }
                 }
                 @if let Some(a) = &i.approved_at {
-                    div.kpi { span { (l.t("Утверждён", "Approved")) } b { (date_str(a)) } }
+                    div.kpi { span { (l.tr("page-approved")) } b { (date_str(a)) } }
                 } @else if !i.approved_regions.is_empty() {
-                    div.kpi { span { (l.t("Утвердили регионы", "Approved by regions")) }
+                    div.kpi { span { (l.tr("page-approved-by-regions")) }
                         b id="approved-regions" { (i.approved_regions.join(", ")) } }
                 }
                 @if let Some(a) = &i.paid_at {
-                    div.kpi { span { (l.t("Выплачен", "Paid")) } b { (date_str(a)) } }
+                    div.kpi { span { (l.tr("page-paid-3")) } b { (date_str(a)) } }
                 }
             }
         }
         div.card.actions {
             @if status == "open" {
-                p.muted { (l.t("Месяц открыт: суммы считаются на лету и ещё изменятся. После окончания месяца его можно рассчитать.",
-                               "The month is open: amounts are live and will change. Once it ends it can be calculated.")) }
+                p.muted { (l.tr("page-the-month-is-open-amounts-are")) }
             }
             @if status == "calculated" {
-                p.muted { (l.t("Рассчитан: проверьте ведомости и утвердите. Если данные изменятся, рассчитайте снова.",
-                               "Calculated: review the statements and approve. If data change, calculate again.")) }
+                p.muted { (l.tr("page-calculated-review-the-statements-and-approve")) }
             }
             div.buttons {
                 @if may_calculate && (status == "open" || status == "calculated") {
                     form.inline method="post" action=(format!("/payroll/{period}/calculate")) {
                         button type="submit" id="calculate" {
-                            @if status == "calculated" { (l.t("Рассчитать заново", "Recalculate")) } @else { (l.t("Рассчитать", "Calculate")) }
+                            @if status == "calculated" { (l.tr("page-recalculate")) } @else { (l.tr("page-calculate")) }
                         }
                     }
                 }
                 @if may_approve && (status == "open" || status == "calculated") {
                     @if own_region_approved {
-                        span.muted id="own-region-approved" { (l.t("Ваш регион утверждён", "Your region is approved")) }
+                        span.muted id="own-region-approved" { (l.tr("page-your-region-is-approved")) }
                     } @else {
                         form.inline method="post" action=(format!("/payroll/{period}/approve")) {
-                            button type="submit" id="approve" { (l.t("Утвердить", "Approve")) }
+                            button type="submit" id="approve" { (l.tr("page-approve")) }
                         }
                     }
                 }
                 @if may_pay && status == "approved" {
                     form.inline method="post" action=(format!("/payroll/{period}/pay")) {
-                        button type="submit" id="pay" { (l.t("Отметить выплаченным", "Mark as paid")) }
+                        button type="submit" id="pay" { (l.tr("page-mark-as-paid")) }
                     }
                 }
                 a.button id="register-xlsx" href=(format!("/payroll/{period}/register.xlsx")) download {
-                    (l.t("Реестр XLSX", "Register XLSX"))
+                    (l.tr("page-register-xlsx"))
                 }
                 " "
                 a id="register-csv" href=(format!("/payroll/{period}/register.csv")) download {
-                    (l.t("Реестр CSV", "Register CSV"))
+                    (l.tr("page-register-csv"))
                 }
             }
         }
         (table)
     };
-    let title = format!("{} {period}", l.t("Расчёт за", "Payroll for"));
+    let title = format!("{} {period}", l.tr("page-payroll-for"));
     let status_code = refusal.map_or(StatusCode::OK, status_of);
     Ok((status_code, page(v, &title, body)).into_response())
 }
@@ -330,22 +324,12 @@ async fn act(s: AppState, v: Viewer, period: String, what: &'static str) -> Page
     match r {
         Ok(info) => {
             let note = match what {
-                "calculate" => l.t(
-                    "Период рассчитан: ведомости сохранены для проверки.",
-                    "The period is calculated: statements stored for review.",
-                ),
-                "approve" if info.status != "approved" => l.t(
-                    "Ваш регион утверждён. Период заморозится, когда утвердят все регионы или директор.",
-                    "Your region is approved. The period is frozen once every region is, or the director approves it.",
-                ),
-                "approve" => l.t(
-                    "Период утверждён: суммы заморожены.",
-                    "The period is approved: amounts are frozen.",
-                ),
-                _ => l.t(
-                    "Период отмечен выплаченным.",
-                    "The period is marked as paid.",
-                ),
+                "calculate" => l.tr("page-the-period-is-calculated-statements-stored"),
+                "approve" if info.status != "approved" => {
+                    l.tr("page-your-region-is-approved-the-period")
+                }
+                "approve" => l.tr("page-the-period-is-approved-amounts-are"),
+                _ => l.tr("page-the-period-is-marked-as-paid"),
             };
             Ok(done(&format!("/payroll/{}", info.period), note))
         }
@@ -404,28 +388,26 @@ async fn approve(
         .iter()
         .fold(rust_decimal::Decimal::ZERO, |acc, st| acc + st.total);
     let scope = if v.actor.sees_all() {
-        l.t("все регионы", "every region").to_string()
+        l.tr("page-every-region").to_string()
     } else {
-        l.t("ваш регион", "your region").to_string()
+        l.tr("page-your-region").to_string()
     };
     let body = html! {
-        p { a href=(format!("/payroll/{p}")) { "← " (l.t("К расчёту", "Back to the review")) } }
+        p { a href=(format!("/payroll/{p}")) { "← " (l.tr("page-back-to-the-review")) } }
         div.kpis {
-            div.kpi { span { (l.t("Период", "Period")) } b { (p) } }
-            div.kpi { span { (l.t("Сотрудников", "People")) } b id="confirm-people" { (list.len()) } }
-            div.kpi { span { (l.t("Итого к выплате", "Total to pay")) } b id="confirm-total" { (money(to_money(total))) } }
-            div.kpi { span { (l.t("Что утверждается", "What is approved")) } b { (scope) } }
+            div.kpi { span { (l.tr("page-period")) } b { (p) } }
+            div.kpi { span { (l.tr("page-people")) } b id="confirm-people" { (list.len()) } }
+            div.kpi { span { (l.tr("page-total-to-pay")) } b id="confirm-total" { (money(to_money(total))) } }
+            div.kpi { span { (l.tr("page-what-is-approved")) } b { (scope) } }
         }
-        p { (l.t(
-            "После утверждения суммы замораживаются: бухгалтер выгрузит ведомость, а изменения данных за этот месяц придут корректировками в следующий открытый период.",
-            "Once approved, the amounts are frozen: the accountant exports the register, and later changes to this month's data come as adjustments in the next open period.")) }
+        p { (l.tr("page-once-approved-the-amounts-are-frozen")) }
         form.inline method="post" action=(format!("/payroll/{p}/approve")) id="approve-confirm" {
             input type="hidden" name="confirm" value="1";
-            button type="submit" id="approve-yes" { (l.t("Да, утвердить", "Yes, approve")) }
-            " " a href=(format!("/payroll/{p}")) { (l.t("Отмена", "Cancel")) }
+            button type="submit" id="approve-yes" { (l.tr("page-yes-approve")) }
+            " " a href=(format!("/payroll/{p}")) { (l.tr("page-cancel")) }
         }
     };
-    Ok(page(&v, l.t("Утвердить расчёт?", "Approve the payroll?"), body).into_response())
+    Ok(page(&v, l.tr("page-approve-the-payroll"), body).into_response())
 }
 async fn pay(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
     act(s, v, p, "pay").await
@@ -489,7 +471,7 @@ async fn person(
         .await,
     )?;
     let body = html! {
-        p { a href=(format!("/payroll/{period}")) { "← " (l.t("Все ведомости месяца", "All statements of the month")) } }
+        p { a href=(format!("/payroll/{period}")) { "← " (l.tr("page-all-statements-of-the-month")) } }
         p.muted { (st.login) " · " (role_label(l, &st.role)) " · " (st.region) }
         (statement(l, &st, false))
     };
@@ -586,7 +568,7 @@ async fn plans_page(
                     p.employee_id
                         .as_ref()
                         .map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()))
-                        .unwrap_or_else(|| l.t("вся роль", "whole role").to_string()),
+                        .unwrap_or_else(|| l.tr("page-whole-role").to_string()),
                 ),
                 Cell::Count(p.version),
                 Cell::Date(p.effective_from.clone()),
@@ -597,18 +579,13 @@ async fn plans_page(
         .collect();
     for (role, text) in baton_app::payroll::plans::SHIPPED_PLANS {
         let (name, from) = baton_app::payroll::plans::checked(text).map_or_else(
-            |_| {
-                (
-                    l.t("Поставляемый план", "Shipped plan").to_string(),
-                    String::new(),
-                )
-            },
+            |_| (l.tr("page-shipped-plan").to_string(), String::new()),
             |p| (p.name, p.effective_from),
         );
         rows.push(vec![
             Cell::Link(format!("/plans/shipped:{role}"), name),
             Cell::Text(role_label(l, role)),
-            Cell::Text(l.t("вся роль", "whole role").to_string()),
+            Cell::Text(l.tr("page-whole-role").to_string()),
             Cell::Count(0),
             Cell::Date(from),
             Cell::Text(plan_status(l, "shipped").to_string()),
@@ -622,13 +599,13 @@ async fn plans_page(
         Listing {
             name: "plans",
             columns: vec![
-                col("name", l.t("План", "Plan")),
-                col("role", l.t("Роль", "Role")),
-                col("person", l.t("Для кого", "For whom")),
-                col("version", l.t("Версия", "Version")),
-                col("from", l.t("Действует с", "Effective from")),
-                col("status", l.t("Статус", "Status")),
-                col("created", l.t("Сохранён", "Saved")),
+                col("name", l.tr("page-plan")),
+                col("role", l.tr("page-role")),
+                col("person", l.tr("page-for-whom")),
+                col("version", l.tr("page-version")),
+                col("from", l.tr("page-effective-from")),
+                col("status", l.tr("page-status")),
+                col("created", l.tr("page-saved")),
             ],
             rows,
             filters: None,
@@ -641,25 +618,23 @@ async fn plans_page(
         _ => vec![],
     };
     let body = html! {
-        p.muted { (l.t("Версия плана не меняется после сохранения: изменение — это новая версия с датой начала. Без сохранённой версии действует поставляемый план роли.",
-                       "A saved version never changes: a change is a new version with a start date. Without a stored version the role's shipped plan applies.")) }
+        p.muted { (l.tr("page-a-saved-version-never-changes-a")) }
         (table)
         @if may_edit {
             div.card id="plan-editor" {
-                h2 { (l.t("Новая версия плана", "New plan version")) }
-                p.muted { (l.t("Роль и дата начала берутся из текста плана (поля ",
-                               "The role and start date come from the text (fields ")) code { "name, role, effective_from" } (l.t("). Сначала проверьте, затем сохраните.", "). Check first, then save.")) }
+                h2 { (l.tr("page-new-plan-version")) }
+                p.muted { (l.tr("page-the-role-and-start-date-come")) code { "name, role, effective_from" } (l.tr("page-check-first-then-save")) }
                 @if let Some(e) = error { (form_error(Some(&message(e)))) }
                 @if let Some(Checked::Ok { name, role, effective_from, metrics }) = checked {
                     p.ok role="status" id="plan-ok" {
-                        (l.t("План в порядке", "The plan is valid")) ": «" (name) "», " (role_label(l, role)) ", "
-                        (l.t("с", "from")) " " (date_str(effective_from)) ". "
-                        (l.t("Показатели", "Metrics")) ": " (metrics.join(", "))
+                        (l.tr("page-the-plan-is-valid")) ": «" (name) "», " (role_label(l, role)) ", "
+                        (l.tr("page-from-3")) " " (date_str(effective_from)) ". "
+                        (l.tr("page-metrics")) ": " (metrics.join(", "))
                     }
                 }
                 form.stack method="post" action="/plans" {
                     label class=(if problems.is_empty() { "" } else { "missing" }) {
-                        span { (l.t("Текст плана (TOML)", "Plan text (TOML)")) }
+                        span { (l.tr("page-plan-text-toml")) }
                         textarea name="text" id="plan-text" rows="20" spellcheck="false" { (f.text) }
                     }
                     @if !problems.is_empty() {
@@ -668,20 +643,20 @@ async fn plans_page(
                         }
                     }
                     label class=(if error.and_then(|e| e.field()) == Some("employee") { "missing" } else { "" }) {
-                        span { (l.t("Личный план для сотрудника (логин; пусто — для всей роли)", "Personal plan for (login; empty for the whole role)")) }
+                        span { (l.tr("page-personal-plan-for-login-empty-for")) }
                         input name="employee" id="plan-employee" value=(f.employee);
                     }
                     label {
-                        span { (l.t("Статус", "Status")) }
+                        span { (l.tr("page-status")) }
                         select name="status" id="plan-status" {
                             option value="active" selected[f.status != "draft"] { (plan_status(l, "active")) }
                             option value="draft" selected[f.status == "draft"] { (plan_status(l, "draft")) }
                         }
                     }
                     div {
-                        button.secondary type="submit" name="action" value="check" id="plan-check" { (l.t("Проверить", "Check")) }
+                        button.secondary type="submit" name="action" value="check" id="plan-check" { (l.tr("page-check")) }
                         " "
-                        button type="submit" name="action" value="save" id="plan-save" { (l.t("Сохранить версию", "Save the version")) }
+                        button type="submit" name="action" value="save" id="plan-save" { (l.tr("page-save-the-version")) }
                     }
                 }
             }
@@ -692,15 +667,15 @@ async fn plans_page(
     } else {
         StatusCode::OK
     };
-    Ok((code, page(v, l.t("Планы оплаты", "Pay plans"), body)).into_response())
+    Ok((code, page(v, l.tr("page-pay-plans"), body)).into_response())
 }
 
 fn plan_status(l: Lang, s: &str) -> &'static str {
     match s {
-        "active" => l.t("действует", "active"),
-        "draft" => l.t("черновик (только для «что если»)", "draft (what-if only)"),
-        "shipped" => l.t("по умолчанию", "default"),
-        _ => l.t("другой", "other"),
+        "active" => l.tr("page-active"),
+        "draft" => l.tr("page-draft-what-if-only"),
+        "shipped" => l.tr("page-default"),
+        _ => l.tr("page-other-2"),
     }
 }
 
@@ -711,9 +686,9 @@ fn problems_of(l: Lang, e: &AppError) -> Option<Vec<String>> {
                 .map(|p| {
                     format!(
                         "{} {}, {} {}: {}",
-                        l.t("Строка", "Line"),
+                        l.tr("page-line"),
                         p.line,
-                        l.t("столбец", "column"),
+                        l.tr("page-column"),
                         p.column,
                         p.message
                     )
@@ -753,11 +728,7 @@ async fn plan_post(State(s): State<AppState>, v: Viewer, Form(f): Form<PlanForm>
     match run(&s, move |app| app.add_plan(Some(&actor), new)).await {
         Ok(info) => Ok(done(
             &format!("/plans/{}", info.id),
-            &format!(
-                "{} {}",
-                l.t("Сохранена версия", "Saved version"),
-                info.version
-            ),
+            &format!("{} {}", l.tr("page-saved-version"), info.version),
         )),
         Err(AppError::Forbidden(w)) => Err(failure(l, &AppError::Forbidden(w))),
         Err(e) => match problems_of(l, &e) {
@@ -774,17 +745,17 @@ async fn plan(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> P
     let (info, text) = or_fail(l, run(&s, move |app| app.plan(Some(&actor), &i2)).await)?;
     let may_edit = v.any(&[Role::Head, Role::Director, Role::Admin]);
     let body = html! {
-        p { a href="/plans" { "← " (l.t("Все планы", "All plans")) } }
+        p { a href="/plans" { "← " (l.tr("page-all-plans")) } }
         div.kpis {
-            div.kpi { span { (l.t("Роль", "Role")) } b { (role_label(l, &info.role)) } }
-            div.kpi { span { (l.t("Версия", "Version")) } b { (info.version) } }
-            div.kpi { span { (l.t("Действует с", "Effective from")) } b { (date_str(&info.effective_from)) } }
-            div.kpi { span { (l.t("Статус", "Status")) } b { (plan_status(l, &info.status)) } }
+            div.kpi { span { (l.tr("page-role")) } b { (role_label(l, &info.role)) } }
+            div.kpi { span { (l.tr("page-version")) } b { (info.version) } }
+            div.kpi { span { (l.tr("page-effective-from")) } b { (date_str(&info.effective_from)) } }
+            div.kpi { span { (l.tr("page-status")) } b { (plan_status(l, &info.status)) } }
         }
         div.scroll { pre.plan id="plan-body" { (text) } }
         @if may_edit {
             p { a href=(format!("/plans?from={}", super::shell::urlencode(&id))) id="plan-new-version" {
-                (l.t("Новая версия на основе этой", "New version based on this one")) } }
+                (l.tr("page-new-version-based-on-this-one")) } }
         }
     };
     Ok(page(&v, &info.name, body).into_response())

@@ -81,7 +81,7 @@ fn region_name(regions: &[Region], id: Option<&str>) -> String {
 fn region_select(l: Lang, regions: &[Region], name: &str, id: &str, chosen: &str) -> Markup {
     html! {
         select name=(name) id=(id) {
-            option value="" selected[chosen.is_empty()] { (l.t("— без региона —", "— no region —")) }
+            option value="" selected[chosen.is_empty()] { (l.tr("page-no-region")) }
             @for r in regions {
                 option value=(r.id) selected[chosen == r.id] { (r.name) " (" (r.code) ")" }
             }
@@ -162,16 +162,16 @@ async fn people_page(
                 Cell::Link(format!("/people/{}", e.id), e.name.clone()),
                 Cell::Text(e.login.clone()),
                 Cell::Text(if roles.is_empty() {
-                    l.t("нет роли", "no role").to_string()
+                    l.tr("page-no-role").to_string()
                 } else {
                     roles.join(", ")
                 }),
                 Cell::Text(region_name(&regions, e.region_id.as_deref())),
                 Cell::Text(
                     if e.active {
-                        l.t("да", "yes")
+                        l.tr("page-yes")
                     } else {
-                        l.t("нет", "no")
+                        l.tr("page-no-2")
                     }
                     .to_string(),
                 ),
@@ -185,11 +185,11 @@ async fn people_page(
         Listing {
             name: "people",
             columns: vec![
-                col("name", l.t("Сотрудник", "Person")),
-                col("login", l.t("Логин", "Login")),
-                col("roles", l.t("Роли сегодня", "Roles today")),
-                col("region", l.t("Регион", "Region")),
-                col("active", l.t("Активен", "Active")),
+                col("name", l.tr("page-person")),
+                col("login", l.tr("page-login")),
+                col("roles", l.tr("page-roles-today")),
+                col("region", l.tr("page-region")),
+                col("active", l.tr("page-active-2")),
             ],
             rows,
             filters: None,
@@ -202,36 +202,36 @@ async fn people_page(
         f.valid_from.clone()
     };
     let body = html! {
-        p { a href="/targets" { (l.t("Цели на месяц", "Monthly targets")) } " · "
-            a href="/plans" { (l.t("Планы оплаты", "Pay plans")) }
+        p { a href="/targets" { (l.tr("page-monthly-targets")) } " · "
+            a href="/plans" { (l.tr("page-pay-plans")) }
             @if baton_app::rights::may(&v.actor, baton_app::rights::Action::MoveClients) {
-                " · " a href="/people/split" id="people-split" { (l.t("Переход на новую структуру", "The split")) }
+                " · " a href="/people/split" id="people-split" { (l.tr("page-the-split")) }
             } }
         (table)
         @if may(&v.actor, Action::ManagePeople) {
             div.card id="new-employee" {
-                h2 { (l.t("Новый сотрудник", "New employee")) }
+                h2 { (l.tr("page-new-employee")) }
                 @if let Some(e) = error { (form_error(Some(&message(e)))) }
                 form.stack method="post" action="/people" {
-                    label class=(mark(error, &["login"])) { span { (l.t("Логин (латиница)", "Login (Latin letters)")) }
+                    label class=(mark(error, &["login"])) { span { (l.tr("page-login-latin-letters")) }
                         input name="login" id="employee-login" value=(f.login) required autocomplete="off"; }
-                    label class=(mark(error, &["name"])) { span { (l.t("Имя и фамилия", "Full name")) }
+                    label class=(mark(error, &["name"])) { span { (l.tr("page-full-name")) }
                         input name="name" id="employee-name" value=(f.name) required; }
-                    label class=(mark(error, &["password"])) { span { (l.t("Пароль (не короче 6 знаков)", "Password (6 characters or more)")) }
+                    label class=(mark(error, &["password"])) { span { (l.tr("page-password-6-characters-or-more")) }
                         input type="password" name="password" id="employee-password" autocomplete="new-password" required; }
-                    label class=(mark(error, &["region_id", "region"])) { span { (l.t("Регион", "Region")) }
+                    label class=(mark(error, &["region_id", "region"])) { span { (l.tr("page-region")) }
                         (region_select(l, &regions, "region_id", "employee-region", &f.region_id)) }
-                    label class=(mark(error, &["role"])) { span { (l.t("Первая роль", "First role")) }
+                    label class=(mark(error, &["role"])) { span { (l.tr("page-first-role")) }
                         (role_select(l, "role", "employee-role", &f.role)) }
-                    label class=(mark(error, &["valid_from"])) { span { (l.t("Роль действует с", "Role from")) }
+                    label class=(mark(error, &["valid_from"])) { span { (l.tr("page-role-from")) }
                         input type="date" name="valid_from" id="employee-from" value=(from); }
-                    button type="submit" id="employee-create" { (l.t("Создать", "Create")) }
+                    button type="submit" id="employee-create" { (l.tr("page-create")) }
                 }
             }
         }
     };
     let code = error.map_or(StatusCode::OK, status_of);
-    Ok((code, page(v, l.t("Сотрудники", "People"), body)).into_response())
+    Ok((code, page(v, l.tr("page-people-2"), body)).into_response())
 }
 
 async fn create(State(s): State<AppState>, v: Viewer, Form(f): Form<EmployeeForm>) -> PageResult {
@@ -249,11 +249,7 @@ async fn create(State(s): State<AppState>, v: Viewer, Form(f): Form<EmployeeForm
     match run(&s, move |app| app.create_employee(Some(&actor), req)).await {
         Ok(e) => Ok(done(
             &format!("/people/{}", e.id),
-            &format!(
-                "{} {}",
-                l.t("Сотрудник создан:", "Employee created:"),
-                e.login
-            ),
+            &format!("{} {}", l.tr("page-employee-created"), e.login),
         )),
         Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
         Err(e) => people_page(&s, &v, &ListQuery::default(), &f, Some(&e)).await,
@@ -335,7 +331,7 @@ async fn person_page(s: &AppState, v: &Viewer, id: &str, err: PersonError<'_>) -
         ..Default::default()
     };
     let default_absence = AbsenceForm {
-        kind: l.t("отпуск", "vacation").to_string(),
+        kind: l.tr("page-vacation").to_string(),
         ..Default::default()
     };
     let (rf, role_err) = match &err {
@@ -347,20 +343,20 @@ async fn person_page(s: &AppState, v: &Viewer, id: &str, err: PersonError<'_>) -
         _ => (&default_absence, None),
     };
     let body = html! {
-        p { a href="/people" { "← " (l.t("Все сотрудники", "All people")) } }
+        p { a href="/people" { "← " (l.tr("page-all-people")) } }
         div.kpis {
-            div.kpi { span { (l.t("Логин", "Login")) } b id="person-login" { (e.login) } }
-            div.kpi { span { (l.t("Регион", "Region")) } b { (region_name(&regions, e.region_id.as_deref())) } }
-            div.kpi { span { (l.t("Активен", "Active")) } b { (if e.active { l.t("да", "yes") } else { l.t("нет", "no") }) } }
+            div.kpi { span { (l.tr("page-login")) } b id="person-login" { (e.login) } }
+            div.kpi { span { (l.tr("page-region")) } b { (region_name(&regions, e.region_id.as_deref())) } }
+            div.kpi { span { (l.tr("page-active-2")) } b { (if e.active { l.tr("page-yes") } else { l.tr("page-no-2") }) } }
         }
-        h2 { (l.t("История ролей", "Role history")) }
+        h2 { (l.tr("page-role-history")) }
         div.scroll { table id="role-history" {
             thead { tr {
-                th scope="col" { (l.t("Роль", "Role")) }
-                th scope="col" { (l.t("Регион", "Region")) }
-                th scope="col" { (l.t("С", "From")) }
-                th scope="col" { (l.t("По (не включая)", "Until (exclusive)")) }
-                th scope="col" { (l.t("Сейчас", "Now")) }
+                th scope="col" { (l.tr("page-role")) }
+                th scope="col" { (l.tr("page-region")) }
+                th scope="col" { (l.tr("page-from-4")) }
+                th scope="col" { (l.tr("page-until-exclusive")) }
+                th scope="col" { (l.tr("page-now-2")) }
             } }
             tbody {
                 @for r in &e.roles {
@@ -369,65 +365,65 @@ async fn person_page(s: &AppState, v: &Viewer, id: &str, err: PersonError<'_>) -
                         td { (region_name(&regions, r.region_id.as_deref())) }
                         td { (date_str(&r.valid_from)) }
                         td { (r.valid_to.as_deref().map(date_str).unwrap_or_else(|| "—".into())) }
-                        td { @if held_on(r, today) { span.badge.good { (l.t("действует", "in force")) } } }
+                        td { @if held_on(r, today) { span.badge.good { (l.tr("page-in-force")) } } }
                     }
                 }
                 @if e.roles.is_empty() {
-                    tr { td.empty colspan="5" { (l.t("Ролей нет", "No roles")) } }
+                    tr { td.empty colspan="5" { (l.tr("page-no-roles")) } }
                 }
             }
         } }
         @if manage {
             div.card id="assign-role" {
-                h2 { (l.t("Назначить роль", "Assign a role")) }
+                h2 { (l.tr("page-assign-a-role")) }
                 @if let Some(e) = role_err { (form_error(Some(&message(e)))) }
                 form.stack method="post" action=(format!("/people/{}/roles", e.id)) {
-                    label class=(mark(role_err, &["role"])) { span { (l.t("Роль", "Role")) }
+                    label class=(mark(role_err, &["role"])) { span { (l.tr("page-role")) }
                         (role_select(l, "role", "role-role", &rf.role)) }
-                    label class=(mark(role_err, &["region_id"])) { span { (l.t("Регион", "Region")) }
+                    label class=(mark(role_err, &["region_id"])) { span { (l.tr("page-region")) }
                         (region_select(l, &regions, "region_id", "role-region", &rf.region_id)) }
-                    label class=(mark(role_err, &["valid_from"])) { span { (l.t("С даты", "From")) }
+                    label class=(mark(role_err, &["valid_from"])) { span { (l.tr("page-from-5")) }
                         input type="date" name="valid_from" id="role-from" value=(rf.valid_from) required; }
-                    label class=(mark(role_err, &["valid_to"])) { span { (l.t("По дату (необязательно)", "Until (optional)")) }
+                    label class=(mark(role_err, &["valid_to"])) { span { (l.tr("page-until-optional")) }
                         input type="date" name="valid_to" id="role-to" value=(rf.valid_to); }
                     label.check { input type="checkbox" name="replace" id="role-replace" value="1" checked[rf.replace.is_some()];
-                        " " (l.t("Завершить другие роли с этой даты", "End the other roles on this date")) }
-                    button type="submit" id="role-assign" { (l.t("Назначить", "Assign")) }
+                        " " (l.tr("page-end-the-other-roles-on-this")) }
+                    button type="submit" id="role-assign" { (l.tr("page-assign")) }
                 }
             }
         }
-        h2 { (l.t("Отсутствия", "Absences")) }
+        h2 { (l.tr("page-absences")) }
         div.scroll { table id="absences" {
             thead { tr {
-                th scope="col" { (l.t("С", "From")) }
-                th scope="col" { (l.t("По", "To")) }
-                th scope="col" { (l.t("Вид", "Kind")) }
+                th scope="col" { (l.tr("page-from-4")) }
+                th scope="col" { (l.tr("page-to-3")) }
+                th scope="col" { (l.tr("page-kind")) }
             } }
             tbody {
                 @for a in &absences {
                     tr { td { (date_str(&a.from_date)) } td { (date_str(&a.to_date)) } td { (baton_catalog::term(l, "absence", &a.kind)) } }
                 }
                 @if absences.is_empty() {
-                    tr { td.empty colspan="3" { (l.t("Отсутствий нет", "No absences")) } }
+                    tr { td.empty colspan="3" { (l.tr("page-no-absences")) } }
                 }
             }
         } }
         @if manage || v.actor.id == e.id {
             div.card id="add-absence" {
-                h2 { (l.t("Отметить отсутствие", "Record an absence")) }
+                h2 { (l.tr("page-record-an-absence")) }
                 @if let Some(e) = abs_err { (form_error(Some(&message(e)))) }
                 form.stack method="post" action=(format!("/people/{}/absences", e.id)) {
-                    label class=(mark(abs_err, &["from"])) { span { (l.t("С", "From")) }
+                    label class=(mark(abs_err, &["from"])) { span { (l.tr("page-from-4")) }
                         input type="date" name="from" id="absence-from" value=(af.from) required; }
-                    label class=(mark(abs_err, &["to"])) { span { (l.t("По (включительно)", "To (inclusive)")) }
+                    label class=(mark(abs_err, &["to"])) { span { (l.tr("page-to-inclusive")) }
                         input type="date" name="to" id="absence-to" value=(af.to) required; }
-                    label class=(mark(abs_err, &["kind"])) { span { (l.t("Вид", "Kind")) }
+                    label class=(mark(abs_err, &["kind"])) { span { (l.tr("page-kind")) }
                         input name="kind" id="absence-kind" value=(af.kind); }
-                    button type="submit" id="absence-add" { (l.t("Сохранить", "Save")) }
+                    button type="submit" id="absence-add" { (l.tr("page-save")) }
                 }
             }
         }
-        p.muted { (l.t("Сегодня", "Today")) ": " (date(today)) }
+        p.muted { (l.tr("page-today")) ": " (date(today)) }
     };
     let code = match &err {
         PersonError::Role(_, e) | PersonError::Absence(_, e) => status_of(e),
@@ -455,7 +451,7 @@ async fn assign(
     match run(&s, move |app| app.assign_role(Some(&actor), &i2, req)).await {
         Ok(_) => Ok(done(
             &format!("/people/{id}"),
-            l.t("Роль назначена.", "The role is assigned."),
+            l.tr("page-the-role-is-assigned"),
         )),
         Err(e @ (AppError::Forbidden(_) | AppError::NotFound { .. })) => Err(failure(l, &e)),
         Err(e) => person_page(&s, &v, &id, PersonError::Role(&f, &e)).await,
@@ -478,7 +474,7 @@ async fn absence(
     {
         Ok(_) => Ok(done(
             &format!("/people/{id}"),
-            l.t("Отсутствие сохранено.", "The absence is saved."),
+            l.tr("page-the-absence-is-saved"),
         )),
         Err(e @ (AppError::Forbidden(_) | AppError::NotFound { .. })) => Err(failure(l, &e)),
         Err(e) => person_page(&s, &v, &id, PersonError::Absence(&f, &e)).await,
@@ -548,11 +544,11 @@ async fn targets_page(
         Listing {
             name: "targets",
             columns: vec![
-                col("person", l.t("Сотрудник", "Person")),
-                col("login", l.t("Логин", "Login")),
-                col("period", l.t("Месяц", "Month")),
-                col("metric", l.t("Показатель", "Metric")),
-                col("value", l.t("Цель", "Target")),
+                col("person", l.tr("page-person")),
+                col("login", l.tr("page-login")),
+                col("period", l.tr("page-month")),
+                col("metric", l.tr("page-metric")),
+                col("value", l.tr("page-target-2")),
             ],
             rows,
             filters: None,
@@ -572,47 +568,45 @@ async fn targets_page(
         f.period.clone()
     };
     let body = html! {
-        p { a href="/people" { "← " (l.t("Сотрудники", "People")) } }
+        p { a href="/people" { "← " (l.tr("page-people-2")) } }
         @if let Some(e) = super::caller::param(v, "err") { p.error role="alert" id="targets-error" { (e) } }
         (table)
         @if may(&v.actor, Action::SetTargets) {
             div.card id="set-target" {
-                h2 { (l.t("Поставить цель", "Set a target")) }
-                p.muted { (l.t("Цель на месяц по показателю; повторная запись заменяет прежнее значение.",
-                               "A monthly target for one metric; setting it again replaces the value.")) }
+                h2 { (l.tr("page-set-a-target")) }
+                p.muted { (l.tr("page-a-monthly-target-for-one-metric")) }
                 @if let Some(e) = error { (form_error(Some(&message(e)))) }
                 form.stack method="post" action="/targets" {
-                    label class=(mark(error, &["employee_id", "employee"])) { span { (l.t("Сотрудник", "Person")) }
+                    label class=(mark(error, &["employee_id", "employee"])) { span { (l.tr("page-person")) }
                         select name="employee_id" id="target-employee" {
                             @for e in &people {
                                 option value=(e.id) selected[f.employee_id == e.id] { (e.name) " (" (e.login) ")" }
                             }
                         }
                     }
-                    label class=(mark(error, &["period"])) { span { (l.t("Месяц", "Month")) }
+                    label class=(mark(error, &["period"])) { span { (l.tr("page-month")) }
                         input type="month" name="period" id="target-period" value=(period) required; }
-                    label class=(mark(error, &["metric"])) { span { (l.t("Показатель", "Metric")) }
+                    label class=(mark(error, &["metric"])) { span { (l.tr("page-metric")) }
                         input name="metric" id="target-metric" value=(f.metric) list="metric-names" required; }
                     datalist id="metric-names" { @for m in &metrics { option value=(m) {} } }
-                    label class=(mark(error, &["value"])) { span { (l.t("Значение", "Value")) }
+                    label class=(mark(error, &["value"])) { span { (l.tr("page-value")) }
                         input name="value" id="target-value" value=(f.value) inputmode="decimal" required; }
-                    button type="submit" id="target-save" { (l.t("Сохранить", "Save")) }
+                    button type="submit" id="target-save" { (l.tr("page-save")) }
                 }
             }
             div.card id="copy-targets" {
-                h2 { (l.t("Перенести цели на следующий месяц", "Carry targets to the next month")) }
-                p.muted { (l.t("Копирует цели месяца туда, где у сотрудника ещё нет цели по показателю; проверьте их после переноса.",
-                               "Copies a month's targets where the person has none for the metric yet; review them afterwards.")) }
+                h2 { (l.tr("page-carry-targets-to-the-next-month")) }
+                p.muted { (l.tr("page-copies-a-month-s-targets-where")) }
                 form.stack method="post" action="/targets/copy" {
-                    label { span { (l.t("Из месяца", "From")) } input type="month" name="from" id="copy-from" required; }
-                    label { span { (l.t("В месяц", "To")) } input type="month" name="to" id="copy-to" required; }
-                    button type="submit" id="copy-save" { (l.t("Перенести", "Copy")) }
+                    label { span { (l.tr("page-from-6")) } input type="month" name="from" id="copy-from" required; }
+                    label { span { (l.tr("page-to-4")) } input type="month" name="to" id="copy-to" required; }
+                    button type="submit" id="copy-save" { (l.tr("page-copy")) }
                 }
             }
         }
     };
     let code = error.map_or(StatusCode::OK, status_of);
-    Ok((code, page(v, l.t("Цели", "Targets"), body)).into_response())
+    Ok((code, page(v, l.tr("page-targets"), body)).into_response())
 }
 
 async fn set_target(State(s): State<AppState>, v: Viewer, Form(f): Form<TargetForm>) -> PageResult {
@@ -625,10 +619,7 @@ async fn set_target(State(s): State<AppState>, v: Viewer, Form(f): Form<TargetFo
     })
     .await
     {
-        Ok(_) => Ok(done(
-            "/targets",
-            l.t("Цель сохранена.", "The target is saved."),
-        )),
+        Ok(_) => Ok(done("/targets", l.tr("page-the-target-is-saved"))),
         Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
         Err(e) => targets_page(&s, &v, &ListQuery::default(), &f, Some(&e)).await,
     }
@@ -648,9 +639,9 @@ async fn settings(State(s): State<AppState>, v: Viewer) -> PageResult {
 
 fn yes_no(l: Lang, b: bool) -> &'static str {
     if b {
-        l.t("да", "yes")
+        l.tr("page-yes")
     } else {
-        l.t("нет", "no")
+        l.tr("page-no-2")
     }
 }
 
@@ -669,9 +660,9 @@ fn readable(l: Lang, c: &ConveyorConfig) -> Markup {
         }
         Handoff2Point::DaysAfterFirstPayment => format!(
             "{} {} {}",
-            l.t("через", "in"),
+            l.tr("page-in"),
             c.handoff2_days_after_first_payment,
-            l.t("дн. после первой оплаты", "days after the first payment")
+            l.tr("page-days-after-the-first-payment")
         ),
     };
     let owner = match c.first_deal_owner {
@@ -687,47 +678,47 @@ fn readable(l: Lang, c: &ConveyorConfig) -> Markup {
     let items = |list: &[baton_domain::config::ChecklistItem]| {
         html! { ul { @for i in list {
             li { (l.t(&i.label_ru, &i.label_en)) " "
-                 @if i.required { span.badge.warn { (l.t("обязательно", "required")) } } @else { span.badge { (l.t("по желанию", "optional")) } } }
+                 @if i.required { span.badge.warn { (l.tr("page-required")) } } @else { span.badge { (l.tr("page-optional")) } } }
         } } }
     };
     html! {
         div.grid id="settings-readable" {
             div.card {
-                h2 { (l.t("Передача тёплого лида", "Warm lead handoff")) }
+                h2 { (l.tr("page-warm-lead-handoff")) }
                 dl {
-                    dt { (l.t("Правило назначения МПП", "Assignment rule")) } dd id="cfg-rule" { (rule) }
-                    dt { (l.t("Лимит открытых лидов на МПП", "Open leads per sales manager")) } dd { (c.open_lead_limit) }
-                    dt { (l.t("Срок принятия (SLA), часов", "Acceptance SLA, hours")) } dd id="cfg-sla" { (c.acceptance_sla_hours) }
-                    dt { (l.t("Переназначать после SLA", "Reassign after the SLA")) } dd { (yes_no(l, c.reassign_after_sla)) }
-                    dt { (l.t("Закрепление компании за звонящим, дней", "Company claim, days")) } dd { (c.claim_days) }
-                    dt { (l.t("Окно «охотника», дней", "Hunter window, days")) } dd { (c.hunter_window_days) }
+                    dt { (l.tr("page-assignment-rule")) } dd id="cfg-rule" { (rule) }
+                    dt { (l.tr("page-open-leads-per-sales-manager")) } dd { (c.open_lead_limit) }
+                    dt { (l.tr("page-acceptance-sla-hours")) } dd id="cfg-sla" { (c.acceptance_sla_hours) }
+                    dt { (l.tr("page-reassign-after-the-sla")) } dd { (yes_no(l, c.reassign_after_sla)) }
+                    dt { (l.tr("page-company-claim-days")) } dd { (c.claim_days) }
+                    dt { (l.tr("page-hunter-window-days")) } dd { (c.hunter_window_days) }
                 }
-                h3 { (l.t("Чек-лист тёплого лида", "Warm lead checklist")) }
+                h3 { (l.tr("page-warm-lead-checklist-2")) }
                 (items(&c.warm_lead_checklist))
-                h3 { (l.t("Причины отказа", "Rejection reasons")) }
+                h3 { (l.tr("page-rejection-reasons")) }
                 ul { @for r in &c.rejection_reasons {
-                    li { (l.t(&r.label_ru, &r.label_en)) @if r.needs_text { " " span.muted { (l.t("(нужно пояснение)", "(needs an explanation)")) } } }
+                    li { (l.t(&r.label_ru, &r.label_en)) @if r.needs_text { " " span.muted { (l.tr("page-needs-an-explanation")) } } }
                 } }
             }
             div.card {
-                h2 { (l.t("Передача клиента КМ", "Client handover")) }
+                h2 { (l.tr("page-client-handover")) }
                 dl {
-                    dt { (l.t("Когда передаётся", "When it is handed over")) } dd { (h2p) }
-                    dt { (l.t("Первую сделку ведёт", "The first deal is run by")) } dd { (owner) }
-                    dt { (l.t("Кому передаётся", "Who receives it")) } dd { (cm) }
-                    dt { (l.t("Срок стартовой встречи, рабочих дней", "Kickoff SLA, working days")) } dd { (c.kickoff_sla_working_days) }
-                    dt { (l.t("Клиент «спящий» после, месяцев", "A client is dormant after, months")) } dd { (c.dormancy_months) }
+                    dt { (l.tr("page-when-it-is-handed-over")) } dd { (h2p) }
+                    dt { (l.tr("page-the-first-deal-is-run-by")) } dd { (owner) }
+                    dt { (l.tr("page-who-receives-it")) } dd { (cm) }
+                    dt { (l.tr("page-kickoff-sla-working-days")) } dd { (c.kickoff_sla_working_days) }
+                    dt { (l.tr("page-a-client-is-dormant-after-months")) } dd { (c.dormancy_months) }
                 }
-                h3 { (l.t("Бриф передачи", "Handover brief")) }
+                h3 { (l.tr("page-handover-brief")) }
                 (items(&c.handover_brief))
             }
             div.card {
-                h2 { (l.t("Календарь", "Calendar")) }
+                h2 { (l.tr("page-calendar")) }
                 dl {
-                    dt { (l.t("Часовой пояс", "Time zone")) } dd { code { (c.timezone) } }
-                    dt { (l.t("Дополнительные выходные", "Extra holidays")) }
+                    dt { (l.tr("page-time-zone")) } dd { code { (c.timezone) } }
+                    dt { (l.tr("page-extra-holidays")) }
                     dd.wide { @for (i, d) in c.calendar.extra_holidays.iter().enumerate() { @if i > 0 { ", " } (date(*d)) } }
-                    dt { (l.t("Рабочие субботы и переносы", "Extra working days")) }
+                    dt { (l.tr("page-extra-working-days")) }
                     dd.wide { @for (i, d) in c.calendar.extra_workdays.iter().enumerate() { @if i > 0 { ", " } (date(*d)) } }
                 }
             }
@@ -755,16 +746,15 @@ async fn settings_page(
         (alert_rules_card(l, rule_values(&rules), may(&v.actor, Action::EditConfig), None))
         @if may(&v.actor, Action::EditConfig) {
             div.card id="settings-editor" {
-                h2 { (l.t("Изменить настройки", "Change the settings")) }
-                p.muted { (l.t("Настройки в формате JSON. Перед сохранением они проверяются; при ошибке текст остаётся здесь.",
-                               "The settings as JSON. They are checked before saving; on an error the text stays here.")) }
+                h2 { (l.tr("page-change-the-settings")) }
+                p.muted { (l.tr("page-the-settings-as-json-they-are")) }
                 (form_error(error.as_deref()))
                 form.stack method="post" action="/settings" {
                     label class=(if error.is_some() { "missing" } else { "" }) {
-                        span { (l.t("Конфигурация (JSON)", "Configuration (JSON)")) }
+                        span { (l.tr("page-configuration-json")) }
                         textarea name="json" id="settings-json" rows="24" spellcheck="false" { (text) }
                     }
-                    button type="submit" id="settings-save" { (l.t("Проверить и сохранить", "Check and save")) }
+                    button type="submit" id="settings-save" { (l.tr("page-check-and-save")) }
                 }
             }
         }
@@ -774,11 +764,7 @@ async fn settings_page(
     } else {
         StatusCode::OK
     };
-    Ok((
-        code,
-        page(v, l.t("Настройки конвейера", "Conveyor settings"), body),
-    )
-        .into_response())
+    Ok((code, page(v, l.tr("page-conveyor-settings"), body)).into_response())
 }
 
 /// A refused setting's message for the form: the field it names, then what is wrong.
@@ -806,9 +792,9 @@ async fn save_settings(
         Err(e) => {
             let msg = format!(
                 "{} {}, {} {}: {e}",
-                l.t("Строка", "Line"),
+                l.tr("page-line"),
                 e.line(),
-                l.t("столбец", "column"),
+                l.tr("page-column"),
                 e.column()
             );
             return settings_page(&s, &v, Some(&f.json), Some(msg)).await;
@@ -816,10 +802,7 @@ async fn save_settings(
     };
     let actor = v.actor.clone();
     match run(&s, move |app| app.set_config(&actor, cfg)).await {
-        Ok(_) => Ok(done(
-            "/settings",
-            l.t("Настройки сохранены.", "The settings are saved."),
-        )),
+        Ok(_) => Ok(done("/settings", l.tr("page-the-settings-are-saved"))),
         Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
         Err(e) => {
             let msg = field_message(&e);
@@ -834,50 +817,40 @@ fn alert_rules_card(l: Lang, values: [String; 4], edit: bool, error: Option<&str
     let fields: [(&str, &str, &str, String); 4] = [
         (
             "no_new_client_months",
-            l.t(
-                "МПП без нового клиента, месяцев",
-                "A sales manager with no new client, months",
-            ),
+            l.tr("page-a-sales-manager-with-no-new"),
             "alert-no-new-client",
             v0,
         ),
         (
             "stale_deal_days",
-            l.t("Сделка без движения, дней", "A deal with no activity, days"),
+            l.tr("page-a-deal-with-no-activity-days"),
             "alert-stale-deal",
             v1,
         ),
         (
             "no_order_months",
-            l.t(
-                "Клиент без заказа, месяцев",
-                "A client with no order, months",
-            ),
+            l.tr("page-a-client-with-no-order-months"),
             "alert-no-order",
             v2,
         ),
         (
             "override_days",
-            l.t(
-                "Передачи в обход чек-листа за, дней",
-                "Checklist overrides over, days",
-            ),
+            l.tr("page-checklist-overrides-over-days"),
             "alert-override",
             v3,
         ),
     ];
     html! {
         div.card id="alert-rules" {
-            h2 { (l.t("Правила оповещений", "Alert rules")) }
-            p.muted { (l.t("Проверяются после каждой записи и раз в минуту; поднятые оповещения — на странице «Оповещения».",
-                           "Checked after every write and once a minute; the alerts raised are on the Alerts page.")) }
+            h2 { (l.tr("page-alert-rules")) }
+            p.muted { (l.tr("page-checked-after-every-write-and-once")) }
             (form_error(error))
             @if edit {
                 form.stack method="post" action="/settings/alerts" {
                     @for (name, label, id, value) in &fields {
                         label { span { (label) } input type="number" min="1" name=(name) id=(id) value=(value) required; }
                     }
-                    button type="submit" id="alert-rules-save" { (l.t("Сохранить правила", "Save the rules")) }
+                    button type="submit" id="alert-rules-save" { (l.tr("page-save-the-rules")) }
                 }
             } @else {
                 dl { @for (_, label, _, value) in &fields { dt { (label) } dd { (value) } } }
@@ -940,13 +913,7 @@ async fn save_alert_rules(
         Err(e) => Err(e),
     };
     match r {
-        Ok(_) => Ok(done(
-            "/settings",
-            l.t(
-                "Правила оповещений сохранены.",
-                "The alert rules are saved.",
-            ),
-        )),
+        Ok(_) => Ok(done("/settings", l.tr("page-the-alert-rules-are-saved"))),
         Err(e @ AppError::Forbidden(_)) => Err(failure(l, &e)),
         Err(e) => {
             let msg = field_message(&e);
@@ -959,7 +926,7 @@ async fn save_alert_rules(
             let body = alert_rules_card(l, typed, true, Some(&msg));
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page(&v, l.t("Правила оповещений", "Alert rules"), body),
+                page(&v, l.tr("page-alert-rules"), body),
             )
                 .into_response())
         }

@@ -29,20 +29,18 @@ async fn search(State(s): State<AppState>, v: Viewer, Query(q): Query<SearchQ>) 
     let people_links = may(&v.actor, Action::ReadPeople);
     let body = html! {
         form.filters method="get" action="/search" role="search" {
-            label { span { (l.t("Найти", "Find")) }
+            label { span { (l.tr("page-find")) }
                 input type="search" name="q" id="search-q" value=(text) maxlength="200" autofocus;
             }
-            button type="submit" { (l.t("Искать", "Search")) }
+            button type="submit" { (l.tr("page-search-2")) }
         }
         @if found.query.chars().count() < 2 {
-            p.muted { (l.t(
-                "Введите телефон в любом виде, ИНН, часть названия компании, фамилию контакта или сотрудника, номер счёта.",
-                "Type a phone in any format, an ИНН, part of a company's name, a contact's or colleague's surname, an invoice number.")) }
+            p.muted { (l.tr("page-type-a-phone-in-any-format")) }
         } @else if found.is_empty() {
-            p.muted id="search-none" { (l.t("Ничего не найдено среди доступных вам записей.", "Nothing found among the records you may see.")) }
+            p.muted id="search-none" { (l.tr("page-nothing-found-among-the-records-you")) }
         } @else {
             @if !found.companies.is_empty() {
-                h2 { (l.t("Компании", "Companies")) }
+                h2 { (l.tr("page-companies")) }
                 ul id="search-companies" {
                     @for c in &found.companies {
                         li { a href={ "/companies/" (c.id) } { (c.name) } " · ИНН " (c.inn) " " (super::company::status_badge(&v, &c.status)) }
@@ -50,7 +48,7 @@ async fn search(State(s): State<AppState>, v: Viewer, Query(q): Query<SearchQ>) 
                 }
             }
             @if !found.contacts.is_empty() {
-                h2 { (l.t("Контакты", "Contacts")) }
+                h2 { (l.tr("page-contacts")) }
                 ul id="search-contacts" {
                     @for c in &found.contacts {
                         li { (c.name) @if let Some(p) = &c.phone { " · " (p) } " — " a href={ "/companies/" (c.company_id) } { (c.company) } }
@@ -58,7 +56,7 @@ async fn search(State(s): State<AppState>, v: Viewer, Query(q): Query<SearchQ>) 
                 }
             }
             @if !found.leads.is_empty() {
-                h2 { (l.t("Лиды", "Leads")) }
+                h2 { (l.tr("page-leads")) }
                 ul id="search-leads" {
                     @for x in &found.leads {
                         li { a href={ "/leads/" (x.id) } { (x.company) } " · " (super::caller::stage_name(l, &x.stage)) }
@@ -66,15 +64,15 @@ async fn search(State(s): State<AppState>, v: Viewer, Query(q): Query<SearchQ>) 
                 }
             }
             @if !found.invoices.is_empty() {
-                h2 { (l.t("Счета", "Invoices")) }
+                h2 { (l.tr("page-invoices")) }
                 ul id="search-invoices" {
                     @for i in &found.invoices {
-                        li { "№ " (i.number) " — " a href={ "/companies/" (i.company_id) } { (i.company) } " · " (l.t("срок", "due")) " " (date_str(&i.due_on)) }
+                        li { "№ " (i.number) " — " a href={ "/companies/" (i.company_id) } { (i.company) } " · " (l.tr("page-due-4")) " " (date_str(&i.due_on)) }
                     }
                 }
             }
             @if !found.people.is_empty() {
-                h2 { (l.t("Сотрудники", "Colleagues")) }
+                h2 { (l.tr("page-colleagues")) }
                 ul id="search-people" {
                     @for p in &found.people {
                         li { @if people_links { a href={ "/people/" (p.id) } { (p.name) } } @else { (p.name) } " (" (p.login) ")" }
@@ -83,5 +81,5 @@ async fn search(State(s): State<AppState>, v: Viewer, Query(q): Query<SearchQ>) 
             }
         }
     };
-    Ok(page(&v, l.t("Поиск", "Search"), body).into_response())
+    Ok(page(&v, l.tr("page-search"), body).into_response())
 }

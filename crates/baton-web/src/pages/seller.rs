@@ -61,11 +61,11 @@ fn time_left(l: Lang, due: &str, now: DateTime<Utc>) -> String {
     let secs = (due - now).num_seconds();
     let s = secs.unsigned_abs();
     let (h, m) = (s / 3600, (s % 3600) / 60);
-    let span = format!("{h} {} {m:02} {}", l.t("ч", "h"), l.t("мин", "min"));
+    let span = format!("{h} {} {m:02} {}", l.tr("page-h"), l.tr("page-min"));
     if secs < 0 {
-        format!("{} {span}", l.t("просрочено на", "late by"))
+        format!("{} {span}", l.tr("page-late-by"))
     } else {
-        format!("{} {span}", l.t("осталось", "left"))
+        format!("{} {span}", l.tr("page-left"))
     }
 }
 
@@ -125,9 +125,9 @@ async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
     let body = html! {
         @if let Some(e) = param(&v, "err") { p.error role="alert" { (e) } }
         @if items.is_empty() {
-            p.muted id="inbox-empty" { (l.t("Новых тёплых лидов нет.", "No incoming warm leads.")) }
+            p.muted id="inbox-empty" { (l.tr("page-no-incoming-warm-leads")) }
         } @else {
-            p { (l.t("Ждут вашего решения", "Waiting for your decision")) ": " b { (count(items.len() as i64)) } }
+            p { (l.tr("page-waiting-for-your-decision")) ": " b { (count(items.len() as i64)) } }
         }
         div.grid.inbox {
             @for it in &items {
@@ -138,16 +138,16 @@ async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
                 article.card.incoming id=(format!("lead-{}", lead.id)) {
                     h2 { a href=(format!("/leads/{}", lead.id)) { (it.view.company_name) } }
                     p {
-                        (l.t("Срок принятия", "Accept within")) ": "
+                        (l.tr("page-accept-within")) ": "
                         span class=(if late { "countdown late" } else { "countdown" })
-                            data-deadline=(h.due_at) data-late=(l.t("просрочено", "late")) {
+                            data-deadline=(h.due_at) data-late=(l.tr("page-late")) {
                             (time_left(l, &h.due_at, now))
                         }
-                        " " span.muted { "(" (l.t("до", "until")) " " (date_str(&h.due_at)) ")" }
+                        " " span.muted { "(" (l.tr("page-until")) " " (date_str(&h.due_at)) ")" }
                     }
                     p {
-                        (l.t("От", "From")) ": " b { (name(&h.sender_id)) }
-                        " · " (l.t("передан", "handed")) " " (date_str(&h.created_at))
+                        (l.tr("page-from-7")) ": " b { (name(&h.sender_id)) }
+                        " · " (l.tr("page-handed-2")) " " (date_str(&h.created_at))
                         " · " (super::caller::rule_name(l, &h.rule))
                     }
                     dl.checklist {
@@ -164,11 +164,7 @@ async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
             }
         }
     };
-    Ok(respond(page(
-        &v,
-        l.t("Входящие тёплые лиды", "Incoming warm leads"),
-        body,
-    )))
+    Ok(respond(page(&v, l.tr("page-incoming-warm-leads"), body)))
 }
 
 /// Accept, or reject with a configured reason: on the inbox and on the lead card.
@@ -176,20 +172,20 @@ pub(crate) fn decide_forms(l: Lang, cfg: &ConveyorConfig, lead_id: &str) -> Mark
     html! {
         div.decide {
             form.inline method="post" action=(format!("/leads/{}/accept", lead_id)) {
-                button type="submit" id=(format!("accept-{}", lead_id)) { (l.t("Принять", "Accept")) }
+                button type="submit" id=(format!("accept-{}", lead_id)) { (l.tr("page-accept")) }
             }
             form.inline.reject method="post" action=(format!("/leads/{}/reject", lead_id)) {
-                label for=(format!("reason-{}", lead_id)) { (l.t("Причина отказа", "Reason")) }
+                label for=(format!("reason-{}", lead_id)) { (l.tr("page-reason-2")) }
                 select id=(format!("reason-{}", lead_id)) name="reason" required {
                     option value="" { "—" }
                     @for r in &cfg.rejection_reasons {
                         option value=(r.code) { (l.t(&r.label_ru, &r.label_en)) }
                     }
                 }
-                label for=(format!("text-{}", lead_id)) class="sr" { (l.t("Комментарий", "Comment")) }
+                label for=(format!("text-{}", lead_id)) class="sr" { (l.tr("page-comment")) }
                 input type="text" id=(format!("text-{}", lead_id)) name="text"
-                    placeholder=(l.t("Комментарий (для «Другое» обязателен)", "Comment (required for “Other”)"));
-                button.danger type="submit" id=(format!("reject-{}", lead_id)) { (l.t("Отклонить", "Reject")) }
+                    placeholder=(l.tr("page-comment-required-for-other"));
+                button.danger type="submit" id=(format!("reject-{}", lead_id)) { (l.tr("page-reject")) }
             }
         }
     }
@@ -208,8 +204,8 @@ async fn accept(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) ->
             "/inbox",
             &format!(
                 "{} «{company}». {}",
-                v.t("Лид принят:", "Lead accepted:"),
-                v.t("Он в ваших сделках.", "It is in your pipeline.")
+                v.tr("page-lead-accepted"),
+                v.tr("page-it-is-in-your-pipeline")
             ),
         ),
         Err(e) => back_with_error("/inbox", &message(&e)),
@@ -234,10 +230,7 @@ async fn reject(
     if f.reason.trim().is_empty() {
         return Ok(back_with_error(
             "/inbox",
-            v.t(
-                "Выберите причину отказа из списка.",
-                "Choose the reason for rejecting.",
-            ),
+            v.tr("page-choose-the-reason-for-rejecting"),
         ));
     }
     let r = run(&s, move |app| {
@@ -245,13 +238,7 @@ async fn reject(
     })
     .await;
     Ok(match r {
-        Ok(_) => done(
-            "/inbox",
-            v.t(
-                "Лид отклонён и возвращён менеджеру по звонкам с причиной.",
-                "Lead rejected and returned to its caller with the reason.",
-            ),
-        ),
+        Ok(_) => done("/inbox", v.tr("page-lead-rejected-and-returned-to-its")),
         Err(e) => back_with_error("/inbox", &message(&e)),
     })
 }
@@ -354,34 +341,34 @@ async fn pipeline(
     let switch = html! {
         p.view-switch {
             @if as_list {
-                a href="/pipeline" id="view-board" { (l.t("Доска", "Board")) } " · " b { (l.t("Список", "List")) }
+                a href="/pipeline" id="view-board" { (l.tr("page-board")) } " · " b { (l.tr("page-list")) }
             } @else {
-                b { (l.t("Доска", "Board")) } " · " a href="/pipeline?view=list" id="view-list" { (l.t("Список (клавиатура)", "List (keyboard)")) }
+                b { (l.tr("page-board")) } " · " a href="/pipeline?view=list" id="view-list" { (l.tr("page-list-keyboard")) }
             }
-            " · " (l.t("Сделок", "Deals")) ": " (count(deals.len() as i64))
-            " · " (l.t("Сумма", "Amount")) ": " (money(total))
+            " · " (l.tr("page-deals")) ": " (count(deals.len() as i64))
+            " · " (l.tr("page-amount")) ": " (money(total))
         }
         form.inline.filters method="get" action="/pipeline" id="board-filters" {
             @if as_list { input type="hidden" name="view" value="list"; }
             @if leads_dept {
-                label { span { (l.t("Менеджер", "Person")) " " }
+                label { span { (l.tr("page-person-2")) " " }
                     select name="person" id="board-person" {
-                        option value="" { (l.t("все", "everyone")) }
+                        option value="" { (l.tr("page-everyone")) }
                         @for (id, name) in &sellers {
                             option value=(id) selected[person.as_deref() == Some(id.as_str())] { (name) }
                         }
                     }
                 }
             }
-            label { span { (l.t("Источник", "Source")) " " }
+            label { span { (l.tr("page-source")) " " }
                 select name="source" id="board-source" {
-                    option value="" { (l.t("все", "all")) }
+                    option value="" { (l.tr("page-all")) }
                     @for src in SOURCES {
                         option value=(src) selected[source.as_deref() == Some(src)] { (super::shell::source_name(l, src)) }
                     }
                 }
             }
-            button type="submit" { (l.t("Показать", "Show")) }
+            button type="submit" { (l.tr("page-show")) }
         }
     };
     let content = if as_list {
@@ -393,17 +380,17 @@ async fn pipeline(
                     html! {
                         form.inline method="post" action=(format!("/leads/{}/move", d.id)) {
                             input type="hidden" name="back" value="/pipeline?view=list";
-                            label for=(format!("stage-{}", d.id)) class="sr" { (l.t("Новый этап", "New stage")) }
+                            label for=(format!("stage-{}", d.id)) class="sr" { (l.tr("page-new-stage")) }
                             select id=(format!("stage-{}", d.id)) name="stage" {
                                 @for st in BOARD {
                                     option value=(st) selected[st == d.stage] { (stage_name(l, st)) }
                                 }
                             }
-                            button type="submit" id=(format!("move-{}", d.id)) { (l.t("Перенести", "Move")) }
+                            button type="submit" id=(format!("move-{}", d.id)) { (l.tr("page-move-2")) }
                         }
                     }
                 } else {
-                    html! { a href=(format!("/leads/{}", d.id)) { (l.t("Ждёт оплаты — карточка", "Awaiting payment — card")) } }
+                    html! { a href=(format!("/leads/{}", d.id)) { (l.tr("page-awaiting-payment-card")) } }
                 };
                 vec![
                     Cell::Link(format!("/leads/{}", d.id), company.clone()),
@@ -421,11 +408,11 @@ async fn pipeline(
             Listing {
                 name: "pipeline-list",
                 columns: vec![
-                    col("company", l.t("Компания", "Company")),
-                    col("stage", l.t("Этап", "Stage")),
-                    col("amount", l.t("Сумма", "Amount")),
-                    col("days", l.t("Дней на этапе", "Days in stage")),
-                    col("move", l.t("Перенести", "Move")),
+                    col("company", l.tr("page-company")),
+                    col("stage", l.tr("page-stage")),
+                    col("amount", l.tr("page-amount")),
+                    col("days", l.tr("page-days-in-stage")),
+                    col("move", l.tr("page-move-2")),
                 ],
                 rows,
                 filters: Some(html! { input type="hidden" name="view" value="list"; }),
@@ -445,10 +432,10 @@ async fn pipeline(
                             div.deal.stale[stale] draggable=[mine(d).then_some("true")] data-move=[mine(d).then(|| format!("/leads/{}/move", d.id))] id=(format!("deal-{}", d.id)) {
                                 a href=(format!("/leads/{}", d.id)) { (company) }
                                 @if let Some(a) = d.amount { div.amount { (money(a)) } }
-                                div.muted { (l.t("дней на этапе", "days in stage")) ": " (days)
-                                    @if stale { " · " strong.bad { (l.t("без движения", "stale")) } } }
+                                div.muted { (l.tr("page-days-in-stage-2")) ": " (days)
+                                    @if stale { " · " strong.bad { (l.tr("page-stale")) } } }
                                 @if let Some(step) = next_step(d) {
-                                    div.next { (l.t("Дальше: ", "Next: ")) (step) }
+                                    div.next { (l.tr("page-next-2")) (step) }
                                 }
                                 div.muted { (super::shell::source_name(l, &d.source))
                                     @if leads_dept && !mine(d) { " · " (sellers.iter().find(|(id, _)| *id == d.owner_id).map(|(_, n)| n.as_str()).unwrap_or("")) } }
@@ -457,8 +444,7 @@ async fn pipeline(
                     }
                 }
             }
-            p.muted { (l.t("Перетащите карточку в другой столбец или откройте список для клавиатуры. Этап «Договор» наступает при подписании договора в карточке лида.",
-                           "Drag a card to another column, or use the keyboard list. The contract stage is reached by signing the contract on the lead card.")) }
+            p.muted { (l.tr("page-drag-a-card-to-another-column")) }
         }
     };
     let body = html! {
@@ -466,7 +452,7 @@ async fn pipeline(
         (switch)
         (content)
     };
-    Ok(respond(page(&v, l.t("Сделки", "Pipeline"), body)))
+    Ok(respond(page(&v, l.tr("page-pipeline"), body)))
 }
 
 #[derive(Deserialize, Default)]
@@ -492,7 +478,7 @@ async fn move_deal(
             &back,
             &format!(
                 "{}: {}",
-                v.t("Сделка перенесена", "Deal moved"),
+                v.tr("page-deal-moved"),
                 stage_name(v.lang, &row.stage)
             ),
         ),
@@ -516,13 +502,7 @@ async fn lose(
     let lead_id = id.clone();
     let r = run(&s, move |app| app.lose_lead(&actor, &lead_id, &f.reason)).await;
     Ok(match r {
-        Ok(_) => done(
-            "/pipeline",
-            v.t(
-                "Сделка закрыта как проигранная.",
-                "The deal is closed as lost.",
-            ),
-        ),
+        Ok(_) => done("/pipeline", v.tr("page-the-deal-is-closed-as-lost")),
         Err(e) => back_with_error(&format!("/leads/{id}"), &message(&e)),
     })
 }
@@ -553,18 +533,12 @@ async fn sign_contract(
     let amount = if f.amount.trim().is_empty() {
         Err(AppError::invalid(
             "amount",
-            v.t("Укажите сумму договора.", "Give the contract's amount."),
+            v.tr("page-give-the-contract-s-amount"),
         ))
     } else {
-        f.amount.parse::<Money>().map_err(|_| {
-            AppError::invalid(
-                "amount",
-                v.t(
-                    "Сумма не распознана: напишите, например, 1 234 567,89",
-                    "The amount is not a number: write e.g. 1 234 567.89",
-                ),
-            )
-        })
+        f.amount
+            .parse::<Money>()
+            .map_err(|_| AppError::invalid("amount", v.tr("page-the-amount-is-not-a-number")))
     };
     let result = match amount {
         Err(e) => Err(e),
@@ -585,9 +559,9 @@ async fn sign_contract(
             &format!("/companies/{}", c.company_id),
             &format!(
                 "{} № {} {} {}",
-                v.t("Договор", "Contract"),
+                v.tr("page-contract"),
                 c.number,
-                v.t("подписан на", "signed for"),
+                v.tr("page-signed-for"),
                 money(c.amount)
             ),
         )),
@@ -635,48 +609,48 @@ pub(crate) fn deal_actions(v: &Viewer, d: &CardData, typed: &ContractTyped) -> M
     html! {
         @if can_move {
             section.card id="deal-move" {
-                h2 { (l.t("Этап сделки", "Deal stage")) }
+                h2 { (l.tr("page-deal-stage")) }
                 form.inline method="post" action=(format!("/leads/{}/move", lead.id)) {
                     input type="hidden" name="back" value=(format!("/leads/{}", lead.id));
-                    label for="move-stage" { (l.t("Перенести на этап", "Move to")) }
+                    label for="move-stage" { (l.tr("page-move-to")) }
                     select id="move-stage" name="stage" {
                         @for st in MOVABLE {
                             option value=(st) selected[st == lead.stage] { (stage_name(l, st)) }
                         }
                     }
-                    button type="submit" id="move-submit" { (l.t("Перенести", "Move")) }
+                    button type="submit" id="move-submit" { (l.tr("page-move-2")) }
                 }
             }
         }
         @if can_sign {
             section.card id="contract" {
-                h2 { (l.t("Первый договор", "First contract")) }
+                h2 { (l.tr("page-first-contract")) }
                 @if let Some(e) = &typed.error { p.error role="alert" { (e) } }
                 form.stack id="contract-form" method="post" action=(format!("/leads/{}/contract", lead.id)) {
                     div class=(wrap("number")) {
-                        label for="contract-number" { (l.t("Номер (необязательно — присвоится сам)", "Number (optional — assigned automatically)")) }
+                        label for="contract-number" { (l.tr("page-number-optional-assigned-automatically")) }
                         input type="text" id="contract-number" name="number" value=(typed.number);
                     }
                     div class=(wrap("signed_on")) {
-                        label for="contract-signed-on" { (l.t("Дата подписания", "Signed on")) }
+                        label for="contract-signed-on" { (l.tr("page-signed-on-2")) }
                         input type="date" id="contract-signed-on" name="signed_on" value=(signed_on);
                     }
                     div class=(wrap("amount")) {
-                        label for="contract-amount" { (l.t("Сумма договора, ₽", "Contract amount, ₽")) }
+                        label for="contract-amount" { (l.tr("page-contract-amount")) }
                         input type="text" inputmode="decimal" id="contract-amount" name="amount" value=(typed.amount)
                             placeholder="1 234 567,89" required;
                     }
-                    button type="submit" id="contract-submit" { (l.t("Записать договор", "Record the contract")) }
+                    button type="submit" id="contract-submit" { (l.tr("page-record-the-contract")) }
                 }
             }
         }
         @if open && lead.stage != "handed" {
             section.card id="deal-lose" {
-                h2 { (l.t("Проиграна", "Lost")) }
+                h2 { (l.tr("page-lost-2")) }
                 form.inline id="lose-form" method="post" action=(format!("/leads/{}/lose", lead.id)) {
-                    label for="lose-reason" { (l.t("Почему", "Why")) }
+                    label for="lose-reason" { (l.tr("page-why")) }
                     input type="text" id="lose-reason" name="reason" required;
-                    button.danger type="submit" id="lose-submit" { (l.t("Закрыть как проигранную", "Close as lost")) }
+                    button.danger type="submit" id="lose-submit" { (l.tr("page-close-as-lost")) }
                 }
             }
         }

@@ -49,6 +49,10 @@ impl Viewer {
     pub fn t<'a>(&self, ru: &'a str, en: &'a str) -> &'a str {
         self.lang.t(ru, en)
     }
+    /// A page label from the catalog in the viewer's language.
+    pub fn tr(&self, id: &'static str) -> &'static str {
+        self.lang.tr(id)
+    }
     pub fn has(&self, r: Role) -> bool {
         self.actor.has(r)
     }
@@ -161,7 +165,7 @@ pub fn failure(lang: Lang, e: &AppError) -> Response {
             body { main.narrow {
                 h1 { (title) }
                 p.error role="alert" { (message(e)) }
-                p { a href="/" { (lang.t("На главную", "Home")) } }
+                p { a href="/" { (lang.tr("page-home")) } }
             } }
         }
     };
@@ -346,39 +350,39 @@ pub fn role_name(lang: Lang, r: Role) -> &'static str {
 fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
     let l = v.lang;
     let mut items = vec![
-        ("/", l.t("Главная", "Home")),
-        ("/money", l.t("Мои деньги", "My money")),
+        ("/", l.tr("page-home-2")),
+        ("/money", l.tr("page-my-money")),
     ];
     if v.calls() {
-        items.push(("/calls", l.t("Звонки", "Calls")));
-        items.push(("/leads/mine", l.t("Мои лиды", "My leads")));
+        items.push(("/calls", l.tr("page-calls")));
+        items.push(("/leads/mine", l.tr("page-my-leads")));
     }
     if v.sells() {
-        items.push(("/inbox", l.t("Входящие", "Incoming")));
+        items.push(("/inbox", l.tr("page-incoming")));
     }
     if v.sells() || v.leads_department() {
-        items.push(("/pipeline", l.t("Сделки", "Pipeline")));
+        items.push(("/pipeline", l.tr("page-pipeline")));
     }
     if v.serves() {
-        items.push(("/portfolio", l.t("Портфель", "Portfolio")));
-        items.push(("/overdue", l.t("Просрочка", "Overdue")));
+        items.push(("/portfolio", l.tr("page-portfolio")));
+        items.push(("/overdue", l.tr("page-overdue-3")));
     }
-    items.push(("/companies", l.t("Компании", "Companies")));
+    items.push(("/companies", l.tr("page-companies")));
     // The menu asks the rights table, so it shows what a person may open.
     use baton_app::rights::{Action, may};
     if may(&v.actor, Action::ReadReports) {
-        items.push(("/dashboard", l.t("Панель", "Dashboard")));
-        items.push(("/alerts", l.t("Оповещения", "Alerts")));
+        items.push(("/dashboard", l.tr("page-dashboard")));
+        items.push(("/alerts", l.tr("page-alerts")));
     }
     if may(&v.actor, Action::ReadPayroll) {
-        items.push(("/payroll", l.t("Расчёт", "Payroll")));
+        items.push(("/payroll", l.tr("page-payroll")));
     }
     if v.leads_department() {
-        items.push(("/people", l.t("Люди", "People")));
-        items.push(("/settings", l.t("Настройки", "Settings")));
+        items.push(("/people", l.tr("page-people-3")));
+        items.push(("/settings", l.tr("page-settings")));
     }
     if may(&v.actor, Action::Replay) || may(&v.actor, Action::Simulate) {
-        items.push(("/whatif", l.t("Что если", "What-if")));
+        items.push(("/whatif", l.tr("page-what-if")));
     }
     items
 }
@@ -411,13 +415,13 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                 script src="/assets/baton.js" defer {}
             }
             body {
-                a.skip href="#main" { (v.t("К содержимому", "Skip to content")) }
+                a.skip href="#main" { (v.tr("page-skip-to-content")) }
                 header.top {
                     a.brand href="/" { "Baton" }
-                    nav aria-label=(v.t("Разделы", "Sections")) {
+                    nav aria-label=(v.tr("page-sections")) {
                         @for (href, label) in nav(v) {
                             @let count = html! { @if href == "/alerts" && v.open_alerts > 0 {
-                                " " span.count id="nav-alerts-count" title=(v.t("не принятых оповещений", "alerts not acknowledged")) { (v.open_alerts) }
+                                " " span.count id="nav-alerts-count" title=(v.tr("page-alerts-not-acknowledged")) { (v.open_alerts) }
                             } };
                             @if section(href) {
                                 a href=(href) aria-current="page" { (label) (count) }
@@ -428,8 +432,8 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                     }
                     form.search method="get" action="/search" role="search" {
                         input type="search" name="q" id="top-search" maxlength="200"
-                            placeholder=(v.t("Телефон, ИНН, название, фамилия, № счёта", "Phone, ИНН, name, surname, invoice no."))
-                            aria-label=(v.t("Поиск", "Search"));
+                            placeholder=(v.tr("page-phone-name-surname-invoice-no"))
+                            aria-label=(v.tr("page-search"));
                     }
                     div.who {
                         span.name { (v.actor.name) }
@@ -439,7 +443,7 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                             button.link type="submit" lang=(other.0) id="lang-switch" { (other.1) }
                         }
                         form method="post" action="/logout" {
-                            button.link type="submit" id="logout" { (v.t("Выйти", "Log out")) }
+                            button.link type="submit" id="logout" { (v.tr("page-log-out")) }
                         }
                     }
                 }

@@ -101,13 +101,10 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
     };
     let body = html! {
         @if let Some(e) = param(&v, "err") { p.error role="alert" id="split-error" { (e) } }
-        p.muted { (l.t(
-            "Переход отдела на новую структуру одним шагом: кто с сегодняшнего дня в какой роли и к кому уходят клиенты. Сначала предпросмотр — начисления до и после и три прошлых месяца, пересчитанные по новым ролям; ничего не меняется, пока вы не подтвердите.",
-            "The department's change of shape in one step: who holds which role from today and where their clients go. The preview comes first: pay before and after, and the last three months replayed under the new roles; nothing changes until you confirm."
-        )) }
+        p.muted { (l.tr("page-the-department-s-change-of-shape")) }
         @if regions.len() > 1 {
             form.filters method="get" action="/people/split" {
-                label { span { (l.t("Регион", "Region")) }
+                label { span { (l.tr("page-region")) }
                     select name="region" id="split-region" {
                         @for r in &regions {
                             option value=(r.id) selected[region.as_deref() == Some(r.id.as_str())] { (r.name) }
@@ -115,30 +112,30 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
                     }
                 }
                 @if let Some(p) = &cq.preset { input type="hidden" name="preset" value=(p); }
-                button type="submit" { (l.t("Показать", "Show")) }
+                button type="submit" { (l.tr("page-show")) }
             }
         }
         p id="split-presets" {
-            (l.t("Заготовки: ", "Presets: "))
-            (preset_link("universal", l.t("все — универсальные менеджеры", "everyone universal")))
+            (l.tr("page-presets"))
+            (preset_link("universal", l.tr("page-everyone-universal")))
             " "
-            (preset_link("mixed", l.t("смешанная: менеджеры по звонкам + универсальные", "mixed: callers feeding universal managers")))
+            (preset_link("mixed", l.tr("page-mixed-callers-feeding-universal-managers")))
             " "
-            (preset_link("conveyor", l.t("конвейер", "conveyor")))
+            (preset_link("conveyor", l.tr("page-conveyor")))
         }
         @if staff.is_empty() {
-            p.muted id="split-nobody" { (l.t("В регионе нет сотрудников в ролях конвейера.", "Nobody in the region holds a conveyor role.")) }
+            p.muted id="split-nobody" { (l.tr("page-nobody-in-the-region-holds-a")) }
         } @else {
             form method="post" action="/people/split/preview" id="split-form" {
                 input type="hidden" name="region" value=(region_q);
                 div.scroll {
                     table id="split-people" {
                         thead { tr {
-                            th { (l.t("Сотрудник", "Person")) }
-                            th { (l.t("Роль сейчас", "Role now")) }
-                            th { (l.t("Клиентов", "Clients")) }
-                            th { (l.t("Роль с сегодняшнего дня", "Role from today")) }
-                            th { (l.t("Клиенты переходят", "Clients go to")) }
+                            th { (l.tr("page-person")) }
+                            th { (l.tr("page-role-now")) }
+                            th { (l.tr("page-clients")) }
+                            th { (l.tr("page-role-from-today")) }
+                            th { (l.tr("page-clients-go-to")) }
                         } }
                         tbody {
                             @for p in &staff {
@@ -149,7 +146,7 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
                                     td { (role_name(l, p.role)) }
                                     td { (p.clients) }
                                     td {
-                                        select name={ "role_" (p.employee_id) } aria-label={ (l.t("Роль: ", "Role: ")) (p.name) } {
+                                        select name={ "role_" (p.employee_id) } aria-label={ (l.tr("page-role-2")) (p.name) } {
                                             @for r in SPLIT_ROLES {
                                                 option value=(r.as_str()) selected[new_role == r.as_str()] { (role_name(l, r)) }
                                             }
@@ -157,9 +154,9 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
                                     }
                                     td {
                                         @if p.clients > 0 {
-                                            select name={ "to_" (p.employee_id) } aria-label={ (l.t("Клиенты: ", "Clients: ")) (p.name) } {
-                                                option value="" selected[to.is_empty()] { (l.t("остаются у него", "stay with them")) }
-                                                option value=(IN_TURN) selected[to == IN_TURN] { (l.t("поровну между клиентскими менеджерами", "evenly among the client managers")) }
+                                            select name={ "to_" (p.employee_id) } aria-label={ (l.tr("page-clients-3")) (p.name) } {
+                                                option value="" selected[to.is_empty()] { (l.tr("page-stay-with-them")) }
+                                                option value=(IN_TURN) selected[to == IN_TURN] { (l.tr("page-evenly-among-the-client-managers")) }
                                                 @for o in staff.iter().filter(|o| o.employee_id != p.employee_id) {
                                                     option value=(o.employee_id) selected[to == o.employee_id] { (o.name) }
                                                 }
@@ -171,15 +168,12 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
                         }
                     }
                 }
-                p.muted { (l.t(
-                    "«Поровну» раздаёт клиентов по очереди, начиная с самых крупных по оплатам за 12 месяцев, всем, кто после перехода будет клиентским менеджером.",
-                    "\"Evenly\" deals the clients in turn, largest 12-month payments first, to everyone who is a client manager after the split."
-                )) }
-                p { button type="submit" { (l.t("Предпросмотр", "Preview")) } }
+                p.muted { (l.tr("page-evenly-deals-the-clients-in-turn")) }
+                p { button type="submit" { (l.tr("page-preview")) } }
             }
         }
     };
-    Ok(page(&v, l.t("Переход на новую структуру", "The split"), body).into_response())
+    Ok(page(&v, l.tr("page-the-split"), body).into_response())
 }
 
 /// The split the form says, against the region's people as they are now: a role changes only
@@ -261,9 +255,9 @@ async fn preview(State(s): State<AppState>, v: Viewer, Form(f): Form<Fields>) ->
         .collect();
     let body = html! {
         p id="split-summary" {
-            (l.t("С ", "From ")) (super::shell::date_str(&out.on.to_string())) ": "
-            (l.t("смена ролей —", "role changes:")) " " strong { (out.roles_changed) } "; "
-            (l.t("переходят клиентов —", "clients that move:")) " " strong { (out.clients_moved) }
+            (l.tr("page-from-8")) (super::shell::date_str(&out.on.to_string())) ": "
+            (l.tr("page-role-changes-2")) " " strong { (out.roles_changed) } "; "
+            (l.tr("page-clients-that-move-2")) " " strong { (out.clients_moved) }
         }
         (super::moves::outcome(&v, &MoveOutcome {
             preview: true,
@@ -277,20 +271,12 @@ async fn preview(State(s): State<AppState>, v: Viewer, Form(f): Form<Fields>) ->
         form method="post" action="/people/split" id="split-confirm" {
             @for (k, val) in &hidden { input type="hidden" name=(k) value=(val); }
             p {
-                button type="submit" { (l.t("Перейти на новую структуру", "Carry out the split")) }
-                " " a href=(back(&f)) { (l.t("Изменить", "Change")) }
+                button type="submit" { (l.tr("page-carry-out-the-split")) }
+                " " a href=(back(&f)) { (l.tr("page-change")) }
             }
         }
     };
-    page(
-        &v,
-        l.t(
-            "Переход на новую структуру: предпросмотр",
-            "The split: preview",
-        ),
-        body,
-    )
-    .into_response()
+    page(&v, l.tr("page-the-split-preview"), body).into_response()
 }
 
 /// The last three months, as paid under today's roles and as they would have been paid under
@@ -299,13 +285,13 @@ fn history(v: &Viewer, o: &SplitOutcome) -> Markup {
     let l = v.lang;
     let rubles = |d| super::shell::money(super::start::to_money(d));
     html! {
-        h2 { (l.t("Три прошлых месяца по новым ролям", "The last three months under the new roles")) }
+        h2 { (l.tr("page-the-last-three-months-under-the")) }
         div.scroll {
             table id="split-history" {
                 thead { tr {
-                    th { (l.t("Сотрудник", "Person")) }
+                    th { (l.tr("page-person")) }
                     @for m in &o.history_months { th { (m) } }
-                    th { (l.t("Итого", "Total")) }
+                    th { (l.tr("page-total-3")) }
                 } }
                 tbody {
                     @for h in &o.history {
@@ -313,7 +299,7 @@ fn history(v: &Viewer, o: &SplitOutcome) -> Markup {
                             td {
                                 (h.name)
                                 @if !h.no_target.is_empty() {
-                                    br; small.warn { (l.t("нет цели: ", "no target: ")) (h.no_target.join("; ")) }
+                                    br; small.warn { (l.tr("page-no-target")) (h.no_target.join("; ")) }
                                 }
                             }
                             @for m in &h.months { td { (rubles(m.before)) " → " strong { (rubles(m.after)) } } }
@@ -323,10 +309,7 @@ fn history(v: &Viewer, o: &SplitOutcome) -> Markup {
                 }
             }
         }
-        p.muted { (l.t(
-            "Те же данные, пересчитанные расчётным движком: «до» — по ролям, которые были, «после» — как если бы новые роли и новые портфели действовали с первого из этих месяцев, по действующим планам оплаты. Корректировки прошлых периодов не включены. Цели ставятся на роль и месяц: строки новой роли, для которых в те месяцы цели не было, ничего не начисляют — это отмечено «нет цели».",
-            "The same data through the pay engine: \"before\" under the roles people held, \"after\" as if the new roles and books had held from the first of these months, under the plans in force. Adjustments for earlier periods are left out. Targets are set per role and month: lines of the new role that had no target in those months pay nothing, marked \"no target\"."
-        )) }
+        p.muted { (l.tr("page-the-same-data-through-the-pay")) }
     }
 }
 
@@ -347,12 +330,9 @@ async fn apply(State(s): State<AppState>, v: Viewer, Form(f): Form<Fields>) -> R
             "/people",
             &format!(
                 "{} {}, {} {}",
-                l.t(
-                    "Структура изменена. Смен ролей:",
-                    "The split is done. Role changes:"
-                ),
+                l.tr("page-the-split-is-done-role-changes"),
                 o.roles_changed,
-                l.t("клиентов передано:", "clients moved:"),
+                l.tr("page-clients-moved-3"),
                 o.clients_moved
             ),
         ),

@@ -1,7 +1,8 @@
 //! Login, logout, the language switch, each role's home page and "my money".
 
 use super::shell::{
-    LANG_COOKIE, Lang, lang_of, PageResult, Viewer, date, failure, money, or_fail, page, role_name, run,
+    LANG_COOKIE, Lang, PageResult, Viewer, date, failure, lang_of, money, or_fail, page, role_name,
+    run,
 };
 use crate::AppState;
 use crate::extract::token_of;
@@ -51,22 +52,21 @@ fn login_page(lang: Lang, login: &str, next: &str, error: Option<&str>) -> Marku
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (lang.t("Вход", "Log in")) " · Baton" }
+                title { (lang.tr("page-log-in")) " · Baton" }
                 link rel="stylesheet" href="/assets/baton.css";
             }
             body {
                 main.narrow {
                     h1 { "Baton" }
-                    p.muted { (lang.t("Конвейер продаж: звонки, сделки, клиенты и деньги.",
-                                      "The conveyor sales department: calls, deals, clients and money.")) }
+                    p.muted { (lang.tr("page-the-conveyor-sales-department-calls-deals")) }
                     @if let Some(e) = error { p.error role="alert" { (e) } }
                     form.stack.card method="post" action="/login" {
                         input type="hidden" name="next" value=(next);
-                        label { span { (lang.t("Логин", "Login")) }
+                        label { span { (lang.tr("page-login")) }
                             input name="login" id="login" value=(login) autocomplete="username" required autofocus; }
-                        label { span { (lang.t("Пароль", "Password")) }
+                        label { span { (lang.tr("page-password")) }
                             input type="password" id="password" name="password" autocomplete="current-password" required; }
-                        button type="submit" id="login-submit" { (lang.t("Войти", "Log in")) }
+                        button type="submit" id="login-submit" { (lang.tr("page-log-in-2")) }
                     }
                     form method="post" action="/lang" {
                         input type="hidden" name="lang" value=(other.0);
@@ -99,12 +99,9 @@ async fn login(State(s): State<AppState>, parts: Parts, Form(f): Form<LoginForm>
     if let Err(wait) = s.web.throttle.check(&f.login, addr) {
         let msg = format!(
             "{} {} {}",
-            lang.t(
-                "Слишком много неудачных попыток входа. Повторите через",
-                "Too many failed attempts. Try again in",
-            ),
+            lang.tr("page-too-many-failed-attempts-try-again"),
             retry_after(wait),
-            lang.t("с.", "s."),
+            lang.tr("page-s"),
         );
         return (
             StatusCode::TOO_MANY_REQUESTS,
@@ -127,10 +124,7 @@ async fn login(State(s): State<AppState>, parts: Parts, Form(f): Form<LoginForm>
             }
             let msg = match e {
                 baton_app::AppError::BadCredentials => lang
-                    .t(
-                        "Неверный логин или пароль. Проверьте раскладку и Caps Lock.",
-                        "Wrong login or password. Check the keyboard layout and Caps Lock.",
-                    )
+                    .tr("page-wrong-login-or-password-check-the")
                     .to_string(),
                 other => super::shell::message(&other),
             };
@@ -176,73 +170,49 @@ async fn home(State(s): State<AppState>, v: Viewer) -> PageResult {
     if v.calls() {
         tiles.push((
             "/calls",
-            l.t("Очередь звонков", "Call queue"),
-            l.t(
-                "Следующая компания, её контакты и история; исход — в два клика.",
-                "The next company, its contacts and history; log the outcome in two clicks.",
-            ),
+            l.tr("page-call-queue"),
+            l.tr("page-the-next-company-its-contacts-and"),
         ));
         tiles.push((
             "/leads/mine",
-            l.t("Мои лиды", "My leads"),
-            l.t(
-                "Кому передан, принят или отклонён и почему, стал ли клиентом.",
-                "Who received each lead, accepted or rejected and why, converted or not.",
-            ),
+            l.tr("page-my-leads"),
+            l.tr("page-who-received-each-lead-accepted-or"),
         ));
     }
     if v.sells() {
         tiles.push((
             "/inbox",
-            l.t("Входящие тёплые лиды", "Incoming warm leads"),
-            l.t(
-                "Принять или отклонить с причиной, пока не истёк срок.",
-                "Accept, or reject with a reason, before the SLA runs out.",
-            ),
+            l.tr("page-incoming-warm-leads"),
+            l.tr("page-accept-or-reject-with-a-reason"),
         ));
         tiles.push((
             "/pipeline",
-            l.t("Сделки", "Pipeline"),
-            l.t(
-                "Доска этапов с перетаскиванием и список для клавиатуры.",
-                "A drag-and-drop board of stages and a keyboard list.",
-            ),
+            l.tr("page-pipeline"),
+            l.tr("page-a-drag-and-drop-board-of"),
         ));
     }
     if v.serves() {
         tiles.push((
             "/portfolio",
-            l.t("Портфель клиентов", "Client portfolio"),
-            l.t(
-                "Последний заказ, следующий ожидаемый, дебиторка по срокам.",
-                "Last order, next expected order, receivables by bucket.",
-            ),
+            l.tr("page-client-portfolio"),
+            l.tr("page-last-order-next-expected-order-receivables"),
         ));
         tiles.push((
             "/overdue",
-            l.t("Просроченные счета", "Overdue invoices"),
-            l.t(
-                "Кому звонить сегодня и на какую сумму.",
-                "Whom to call today and for how much.",
-            ),
+            l.tr("page-overdue-invoices-2"),
+            l.tr("page-whom-to-call-today-and-for"),
         ));
     }
     if v.leads_department() {
         tiles.push((
             "/dashboard",
-            l.t("Панель руководителя", "Head's dashboard"),
-            l.t(
-                "Воронка, слабое звено, план-факт, стоимость клиента, дебиторка.",
-                "Funnel, weak link, plan vs fact, cost per client, receivables.",
-            ),
+            l.tr("page-head-s-dashboard"),
+            l.tr("page-funnel-weak-link-plan-vs-fact"),
         ));
         tiles.push((
             "/alerts",
-            l.t("Оповещения", "Alerts"),
-            l.t(
-                "Что требует решения сегодня.",
-                "What needs a decision today.",
-            ),
+            l.tr("page-alerts"),
+            l.tr("page-what-needs-a-decision-today"),
         ));
     }
     if v.any(&[
@@ -253,11 +223,8 @@ async fn home(State(s): State<AppState>, v: Viewer) -> PageResult {
     ]) {
         tiles.push((
             "/payroll",
-            l.t("Расчётные периоды", "Payroll periods"),
-            l.t(
-                "Рассчитать, проверить, утвердить, выгрузить реестр XLSX.",
-                "Calculate, review, approve, download the XLSX register.",
-            ),
+            l.tr("page-payroll-periods"),
+            l.tr("page-calculate-review-approve-download-the-xlsx"),
         ));
     }
     let body = html! {
@@ -269,9 +236,9 @@ async fn home(State(s): State<AppState>, v: Viewer) -> PageResult {
         }
         @if let Some(st) = &st {
             div.kpis {
-                div.kpi { span { (l.t("Начислено за месяц", "Earned this month")) } b id="home-total" { (money(to_money(st.total))) } }
+                div.kpi { span { (l.tr("page-earned-this-month")) } b id="home-total" { (money(to_money(st.total))) } }
                 @if let Some(t) = st.thresholds.first() {
-                    div.kpi { span { (l.t("До следующего порога", "To the next threshold")) } b { (money(to_money(t.worth))) } span { (t.why.render(l)) } }
+                    div.kpi { span { (l.tr("page-to-the-next-threshold")) } b { (money(to_money(t.worth))) } span { (t.why.render(l)) } }
                 }
             }
         }
@@ -281,7 +248,7 @@ async fn home(State(s): State<AppState>, v: Viewer) -> PageResult {
             }
         }
     };
-    Ok(page(&v, l.t("Главная", "Home"), body).into_response())
+    Ok(page(&v, l.tr("page-home-2"), body).into_response())
 }
 
 pub fn to_money(d: Decimal) -> Money {
@@ -311,18 +278,17 @@ async fn my_money(State(s): State<AppState>, v: Viewer, Query(q): Query<PeriodQ>
     let l = v.lang;
     let body = html! {
         form.filters method="get" action="/money" {
-            label { (l.t("Месяц", "Month")) " "
+            label { (l.tr("page-month")) " "
                 input type="month" name="period" value=(period.clone().unwrap_or_default()); }
-            button type="submit" { (l.t("Показать", "Show")) }
+            button type="submit" { (l.tr("page-show")) }
         }
         @match &st {
-            None => p.muted { (l.t("За этот месяц начислений нет: в нём у вас не было роли с планом оплаты.",
-                                   "Nothing for this month: you held no role with a pay plan in it.")) },
+            None => p.muted { (l.tr("page-nothing-for-this-month-you-held")) },
             Some(st) => (statement(l, st, true)),
         }
         (password_form(&v))
     };
-    Ok(page(&v, l.t("Мои деньги", "My money"), body).into_response())
+    Ok(page(&v, l.tr("page-my-money"), body).into_response())
 }
 
 /// The person's own password, changed with the current one; other sessions end.
@@ -330,16 +296,15 @@ fn password_form(v: &Viewer) -> Markup {
     let l = v.lang;
     html! {
         details.card id="password" open[super::caller::param(v, "err").is_some()] {
-            summary { (l.t("Сменить пароль", "Change password")) }
+            summary { (l.tr("page-change-password")) }
             @if let Some(e) = super::caller::param(v, "err") { p.error role="alert" { (e) } }
             form.stack method="post" action="/password" {
-                label { span { (l.t("Текущий пароль", "Current password")) }
+                label { span { (l.tr("page-current-password")) }
                     input type="password" name="current" id="password-current" autocomplete="current-password" required; }
-                label { span { (l.t("Новый пароль (не короче 6 символов)", "New password (6 characters or more)")) }
+                label { span { (l.tr("page-new-password-6-characters-or-more")) }
                     input type="password" name="new" id="password-new" autocomplete="new-password" minlength="6" required; }
-                button type="submit" id="password-submit" { (l.t("Сменить пароль", "Change password")) }
-                p.muted { (l.t("Другие входы (телефон, другой браузер) будут завершены.",
-                               "Your other sessions (phone, another browser) will be ended.")) }
+                button type="submit" id="password-submit" { (l.tr("page-change-password")) }
+                p.muted { (l.tr("page-your-other-sessions-phone-another-browser")) }
             }
         }
     }
@@ -368,22 +333,16 @@ async fn change_password(
     {
         Ok(()) => super::shell::done(
             "/money",
-            v.t(
-                "Пароль изменён, другие входы завершены.",
-                "Password changed; your other sessions are ended.",
-            ),
+            v.tr("page-password-changed-your-other-sessions-are"),
         ),
         Err(e) => {
             let msg = match &e {
-                baton_app::AppError::Invalid { field, .. } if field == "current" => v
-                    .t("Текущий пароль неверен.", "The current password is not right.")
-                    .to_string(),
-                baton_app::AppError::Invalid { field, .. } if field == "new" => v
-                    .t(
-                        "Новый пароль должен быть не короче 6 символов и отличаться от текущего.",
-                        "The new password needs 6 characters or more and must differ from the current one.",
-                    )
-                    .to_string(),
+                baton_app::AppError::Invalid { field, .. } if field == "current" => {
+                    v.tr("page-the-current-password-is-not-right").to_string()
+                }
+                baton_app::AppError::Invalid { field, .. } if field == "new" => {
+                    v.tr("page-the-new-password-needs-6-characters").to_string()
+                }
                 other => super::shell::message(other),
             };
             super::caller::back_with_error("/money", &msg)
@@ -421,27 +380,27 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
     html! {
         div.statement {
             div.kpis {
-                div.kpi { span { (l.t("Итого к выплате", "Total")) } b.total { (money(to_money(st.total))) } }
-                div.kpi { span { (l.t("Период", "Period")) } b { (st.period) } span { (period_status(l, &st.status)) } }
-                div.kpi { span { (l.t("Роль", "Role")) } b { (role_label(l, &st.role)) } span { (st.region) } }
+                div.kpi { span { (l.tr("page-total-4")) } b.total { (money(to_money(st.total))) } }
+                div.kpi { span { (l.tr("page-period")) } b { (st.period) } span { (period_status(l, &st.status)) } }
+                div.kpi { span { (l.tr("page-role")) } b { (role_label(l, &st.role)) } span { (st.region) } }
             }
             @if live && !st.thresholds.is_empty() {
                 div.card {
-                    h2 { (l.t("Что нужно для следующего порога", "What the next threshold takes")) }
+                    h2 { (l.tr("page-what-the-next-threshold-takes")) }
                     ul { @for t in &st.thresholds {
-                        li { (t.why.render(l)) " " span.muted { "(" (l.t("прибавит", "worth")) " " (money(to_money(t.worth))) ")" } }
+                        li { (t.why.render(l)) " " span.muted { "(" (l.tr("page-worth")) " " (money(to_money(t.worth))) ")" } }
                     } }
                 }
             }
             @for part in &st.parts {
                 h2 { (role_label(l, &part.role)) " · " (date(part.from)) "–" (date(part.to))
-                     span.muted { " · " (l.t("план", "plan")) " " (part.statement.plan) } }
+                     span.muted { " · " (l.tr("page-plan-2")) " " (part.statement.plan) } }
                 div.scroll { table {
                     thead { tr {
-                        th scope="col" { (l.t("Строка", "Line")) }
-                        th scope="col" { (l.t("Как посчитано", "How it is computed")) }
-                        th scope="col" { (l.t("Статус", "Status")) }
-                        th.num scope="col" { (l.t("Сумма", "Amount")) }
+                        th scope="col" { (l.tr("page-line")) }
+                        th scope="col" { (l.tr("page-how-it-is-computed")) }
+                        th scope="col" { (l.tr("page-status")) }
+                        th.num scope="col" { (l.tr("page-amount")) }
                     } }
                     tbody {
                         @for line in &part.statement.lines {
@@ -450,7 +409,7 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
                                 td.formula {
                                     (line.formula_in(l))
                                     @if !line.sources.is_empty() {
-                                        details { summary { (l.t("Записи", "Records")) " (" (line.sources.len()) ")" }
+                                        details { summary { (l.tr("page-records")) " (" (line.sources.len()) ")" }
                                             ul { @for src in line.sources.iter().take(200) {
                                                 li { @if let Some(href) = source_link(src) { a href=(href) { (source_name(l, src)) } } @else { (source_name(l, src)) } }
                                             } }
@@ -461,13 +420,13 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
                                 td.num { (money(to_money(line.amount))) }
                             }
                         }
-                        tr.total { td colspan="3" { (l.t("Итого по роли", "Role total")) } td.num { (money(to_money(part.statement.total))) } }
+                        tr.total { td colspan="3" { (l.tr("page-role-total")) } td.num { (money(to_money(part.statement.total))) } }
                     }
                 } }
                 @for w in part.statement.notes_in(l) { p.warn { "⚠ " (w) } }
             }
             @if !st.adjustments.is_empty() {
-                h2 { (l.t("Корректировки прошлых периодов", "Adjustments of closed periods")) }
+                h2 { (l.tr("page-adjustments-of-closed-periods")) }
                 div.scroll { table { tbody {
                     @for line in &st.adjustments {
                         tr { td { (line.label_in(l)) } td.formula { (line.formula_in(l)) } td.num { (money(to_money(line.amount))) } }

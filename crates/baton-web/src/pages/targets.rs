@@ -24,10 +24,10 @@ async fn copy(State(s): State<AppState>, v: Viewer, Form(f): Form<Fields>) -> Re
             "/targets",
             &format!(
                 "{} {from} → {to}: {} {}, {} {}",
-                l.t("Цели", "Targets"),
-                l.t("перенесено", "copied"),
+                l.tr("page-targets"),
+                l.tr("page-copied"),
                 c.copied,
-                l.t("уже были и оставлены", "already set and kept"),
+                l.tr("page-already-set-and-kept"),
                 c.kept
             ),
         ),

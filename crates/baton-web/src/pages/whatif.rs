@@ -231,19 +231,17 @@ fn render(v: &Viewer, p: &WhatifPage) -> Markup {
     let l = v.lang;
     let body = html! {
         section.card id="replay" {
-            h2 { (l.t("Переиграть план на прошлых месяцах", "Replay a plan on past months")) }
-            p.explain { (l.t(
-                "Вставьте черновик плана (TOML, как в разделе «Планы») или выберите сохранённую версию: покажем, сколько каждый получил бы по нему за выбранные месяцы, против фактически начисленного.",
-                "Paste a draft plan (TOML, as in Plans) or choose a stored version: we show what each person would have been paid under it in the chosen months, against what they actually got.")) }
+            h2 { (l.tr("page-replay-a-plan-on-past-months")) }
+            p.explain { (l.tr("page-paste-a-draft-plan-toml-as")) }
             (replay_form(l, p))
             @if let Some(r) = &p.replay_result { (replay_result(l, r)) }
         }
         section.card id="structure" {
-            h2 { (l.t("Симулятор структуры отдела", "Department structure simulator")) }
+            h2 { (l.tr("page-department-structure-simulator")) }
             (structure_form(l, &p.structure, p.structure_error.as_ref()))
         }
     };
-    page(v, l.t("Что если", "What-if"), body)
+    page(v, l.tr("page-what-if"), body)
 }
 
 fn replay_form(l: Lang, p: &WhatifPage) -> Markup {
@@ -262,12 +260,12 @@ fn replay_form(l: Lang, p: &WhatifPage) -> Markup {
     html! {
         form.stack method="post" action="/whatif/replay" id="replay-form" {
             (form_error(msg))
-            label class=[miss("plan_id")] { span { (l.t("Сохранённая версия плана", "Stored plan version")) }
+            label class=[miss("plan_id")] { span { (l.tr("page-stored-plan-version")) }
                 select name="plan_id" id="replay-plan-id" {
-                    option value="" { (l.t("— текст ниже —", "— the text below —")) }
+                    option value="" { (l.tr("page-the-text-below")) }
                     @for r in ["caller", "sales_manager", "client_manager", "universal_manager"] {
                         @let id = format!("shipped:{r}");
-                        option value=(id) selected[f.plan_id == id] { (l.t("поставляемый план", "shipped plan")) ": " (super::start::role_label(l, r)) }
+                        option value=(id) selected[f.plan_id == id] { (l.tr("page-shipped-plan-2")) ": " (super::start::role_label(l, r)) }
                     }
                     @for pl in &p.plans {
                         option value=(pl.id) selected[f.plan_id == pl.id] {
@@ -275,9 +273,9 @@ fn replay_form(l: Lang, p: &WhatifPage) -> Markup {
                         }
                     }
                 }
-                span.hint { (l.t("Используется, если поле текста пусто.", "Used when the text box is empty.")) }
+                span.hint { (l.tr("page-used-when-the-text-box-is")) }
             }
-            label class=[miss("plan")] { span { (l.t("Текст черновика плана", "Draft plan text")) }
+            label class=[miss("plan")] { span { (l.tr("page-draft-plan-text")) }
                 textarea name="plan" id="replay-plan" rows="14" spellcheck="false" { (f.plan) }
                 @if !lines.is_empty() {
                     ul.error id="plan-errors" role="alert" {
@@ -286,12 +284,12 @@ fn replay_form(l: Lang, p: &WhatifPage) -> Markup {
                 }
             }
             div.inline-fields {
-                label class=[miss("from")] { span { (l.t("С месяца", "From month")) }
+                label class=[miss("from")] { span { (l.tr("page-from-month")) }
                     input type="month" name="from" id="replay-from" value=(f.from) required; }
-                label class=[miss("to")] { span { (l.t("По месяц", "To month")) }
+                label class=[miss("to")] { span { (l.tr("page-to-month")) }
                     input type="month" name="to" id="replay-to" value=(f.to) required; }
             }
-            button type="submit" id="replay-run" { (l.t("Переиграть", "Replay")) }
+            button type="submit" id="replay-run" { (l.tr("page-replay")) }
         }
     }
 }
@@ -309,39 +307,38 @@ fn replay_result(l: Lang, r: &Replay) -> Markup {
     let t = &r.totals;
     html! {
         div id="replay-result" {
-            h3 { (l.t("Результат", "Result")) ": " (r.plan.name) " (" (r.plan.role) "), " (r.from) " — " (r.to) }
+            h3 { (l.tr("page-result")) ": " (r.plan.name) " (" (r.plan.role) "), " (r.from) " — " (r.to) }
             @for c in &r.department_changes {
                 p.note.replay-change {
-                    (l.t("Отдел перешёл на новую структуру ", "The department changed its shape on "))
+                    (l.tr("page-the-department-changed-its-shape-on"))
                     (super::shell::date_str(&c.on.to_string()))
-                    " (" (l.t("смен ролей", "role changes")) " — " (c.roles_changed) ", "
-                    (l.t("клиентов передано", "clients moved")) " — " (c.clients_moved) "). "
-                    (l.t("Месяцы до и после оплачены при разных ролях: сравнивайте их по отдельности.",
-                         "Months before and after it were paid under different roles: compare them apart."))
+                    " (" (l.tr("page-role-changes")) " — " (c.roles_changed) ", "
+                    (l.tr("page-clients-moved")) " — " (c.clients_moved) "). "
+                    (l.tr("page-months-before-and-after-it-were"))
                 }
             }
             div.kpis {
-                div.kpi { b id="replay-actual" { (rub(t.actual)) } span { (l.t("начислено фактически", "actually paid")) } }
-                div.kpi { b id="replay-draft" { (rub(t.draft)) } span { (l.t("по черновику", "under the draft")) } }
-                div.kpi { b id="replay-difference" { (rub(t.difference)) " (" (pct(t.change_pct)) ")" } span { (l.t("разница", "difference")) } }
-                div.kpi { b { (pct(t.actual_share_pct)) " → " (pct(t.draft_share_pct)) } span { (l.t("фонд оплаты от поступлений", "payroll as a share of collections")) } }
-                div.kpi { b { (t.winners) " / " (t.losers) " / " (t.unchanged) } span { (l.t("выиграют / потеряют / без изменений", "gain / lose / unchanged")) } }
+                div.kpi { b id="replay-actual" { (rub(t.actual)) } span { (l.tr("page-actually-paid")) } }
+                div.kpi { b id="replay-draft" { (rub(t.draft)) } span { (l.tr("page-under-the-draft")) } }
+                div.kpi { b id="replay-difference" { (rub(t.difference)) " (" (pct(t.change_pct)) ")" } span { (l.tr("page-difference")) } }
+                div.kpi { b { (pct(t.actual_share_pct)) " → " (pct(t.draft_share_pct)) } span { (l.tr("page-payroll-as-a-share-of-collections")) } }
+                div.kpi { b { (t.winners) " / " (t.losers) " / " (t.unchanged) } span { (l.tr("page-gain-lose-unchanged")) } }
             }
             div.scroll { table id="replay-people" {
                 thead { tr {
-                    th scope="col" { (l.t("Сотрудник", "Person")) }
-                    th scope="col" { (l.t("Роль", "Role")) }
-                    th.num scope="col" { (l.t("Факт", "Actual")) }
-                    th.num scope="col" { (l.t("По черновику", "Draft")) }
-                    th.num scope="col" { (l.t("Разница", "Difference")) }
-                    th.num scope="col" { (l.t("Изменение", "Change")) }
-                    th scope="col" { (l.t("Изменённые строки", "Changed lines")) }
+                    th scope="col" { (l.tr("page-person")) }
+                    th scope="col" { (l.tr("page-role")) }
+                    th.num scope="col" { (l.tr("page-actual-2")) }
+                    th.num scope="col" { (l.tr("page-draft")) }
+                    th.num scope="col" { (l.tr("page-difference-2")) }
+                    th.num scope="col" { (l.tr("page-change-2")) }
+                    th scope="col" { (l.tr("page-changed-lines")) }
                 } }
                 tbody {
                     @for p in &r.people {
                         tr {
                             td { (p.name) " (" (p.login) ")"
-                                @if p.loses { " " span.badge.bad { (l.t("теряет", "loses")) } } }
+                                @if p.loses { " " span.badge.bad { (l.tr("page-loses")) } } }
                             td { (p.role) }
                             td.num { (rub(p.actual)) }
                             td.num { (rub(p.draft)) }
@@ -356,12 +353,12 @@ fn replay_result(l: Lang, r: &Replay) -> Markup {
                         }
                     }
                     @if r.people.is_empty() {
-                        tr { td.empty colspan="7" { (l.t("За эти месяцы начислений этой роли нет.", "No pay of this role in these months.")) } }
+                        tr { td.empty colspan="7" { (l.tr("page-no-pay-of-this-role-in")) } }
                     }
                     tr.total {
-                        td colspan="2" { (l.t("Итого", "Total")) }
+                        td colspan="2" { (l.tr("page-total-3")) }
                         td.num { (rub(t.actual)) } td.num { (rub(t.draft)) } td.num { (rub(t.difference)) }
-                        td.num { (pct(t.change_pct)) } td { (l.t("поступления", "collections")) ": " (rub(t.collections)) }
+                        td.num { (pct(t.change_pct)) } td { (l.tr("page-collections-2")) ": " (rub(t.collections)) }
                     }
                 }
             } }
@@ -416,9 +413,9 @@ async fn replay(State(s): State<AppState>, v: Viewer, Form(f): Form<ReplayForm>)
                     .map(|x| {
                         format!(
                             "{} {}, {} {}: {}",
-                            v.t("строка", "line"),
+                            v.tr("page-line-2"),
                             x.line,
-                            v.t("столбец", "column"),
+                            v.tr("page-column"),
                             x.column,
                             x.message
                         )
@@ -431,12 +428,7 @@ async fn replay(State(s): State<AppState>, v: Viewer, Form(f): Form<ReplayForm>)
                 other => other.field().map(str::to_string),
             };
             let msg = match &e {
-                AppError::InvalidPlan(_) => v
-                    .t(
-                        "В тексте плана ошибки — исправьте их и переиграйте:",
-                        "The plan's text has mistakes — fix them and replay:",
-                    )
-                    .to_string(),
+                AppError::InvalidPlan(_) => v.tr("page-the-plan-s-text-has-mistakes").to_string(),
                 other => message(other),
             };
             (
@@ -476,43 +468,41 @@ fn structure_form(l: Lang, f: &StructureForm, err: Option<&(String, Option<Strin
             (form_error(err.map(|e| e.0.as_str())))
             input type="hidden" name="source_shown" value=(f.source);
             p.explain {
-                (l.t("Сценарий записывается так: ", "Write a scenario as "))
-                code { "universal:3" } (l.t(" — три универсальных менеджера; ", " (three universal managers), "))
-                code { "conveyor:2,2,1" } (l.t(" — менеджеры по звонкам, МПП, КМ; ", " (callers, sales managers, client managers) or "))
-                code { "hybrid:1,2" } (l.t(" — менеджеры по звонкам и универсалы. Первый сценарий — база, с ним сравниваются остальные.", " (callers and universal managers). The first is the baseline the others are compared with."))
+                (l.tr("page-write-a-scenario-as"))
+                code { "universal:3" } (l.tr("page-three-universal-managers"))
+                code { "conveyor:2,2,1" } (l.tr("page-callers-sales-managers-client-managers-or"))
+                code { "hybrid:1,2" } (l.tr("page-callers-and-universal-managers-the-first"))
             }
             div.inline-fields {
                 @for (i, sc) in f.scenarios.iter().enumerate() {
-                    label class=[miss("scenario")] { span { (match i { 0 => l.t("База", "Baseline"), 1 => l.t("Сценарий 2", "Scenario 2"), _ => l.t("Сценарий 3 (можно пусто)", "Scenario 3 (may be empty)") }) }
+                    label class=[miss("scenario")] { span { (match i { 0 => l.tr("page-baseline"), 1 => l.tr("page-scenario-2"), _ => l.tr("page-scenario-3-may-be-empty") }) }
                         input name=(format!("scenario{}", i + 1)) id=(format!("scenario{}", i + 1)) value=(sc); }
                 }
             }
             div.inline-fields {
-                label class=[miss("runs")] { span { (l.t("Прогонов", "Runs")) }
+                label class=[miss("runs")] { span { (l.tr("page-runs")) }
                     input type="number" name="runs" id="runs" min="1" max="20000" value=(f.runs); }
-                label class=[miss("horizon_months")] { span { (l.t("Горизонт, мес.", "Horizon, months")) }
+                label class=[miss("horizon_months")] { span { (l.tr("page-horizon-months")) }
                     input type="number" name="horizon" id="horizon" min="1" max="120" value=(f.horizon); }
-                label { span { (l.t("Параметры", "Parameters")) }
+                label { span { (l.tr("page-parameters")) }
                     select name="source" id="source" {
-                        option value="history" selected[f.source == "history"] { (l.t("оценка по истории (12 мес.)", "estimated from history (12 months)")) }
-                        option value="defaults" selected[f.source == "defaults"] { (l.t("по умолчанию", "defaults")) }
-                        option value="brief7" selected[f.source == "brief7"] { (l.t("пример §7", "the §7 example")) }
+                        option value="history" selected[f.source == "history"] { (l.tr("page-estimated-from-history-12-months")) }
+                        option value="defaults" selected[f.source == "defaults"] { (l.tr("page-defaults")) }
+                        option value="brief7" selected[f.source == "brief7"] { (l.tr("page-the-7-example")) }
                     }
                 }
             }
             @if let Some(p) = &f.history_problem {
-                p.warn { (l.t("Оценить по истории не удалось, показаны значения по умолчанию", "Could not estimate from history; showing the defaults")) ": " (p) }
+                p.warn { (l.tr("page-could-not-estimate-from-history-showing")) ": " (p) }
             }
             details open[field.is_some_and(|x| f.params.iter().any(|p| p.name == x))] {
-                summary { (l.t("Параметры модели (можно править)", "Model parameters (editable)")) }
-                p.explain { (l.t(
-                    "Значения с интервалом оценены по истории; интервал — 80 %. Исправленное значение считается точным (без неопределённости).",
-                    "Values with an interval were estimated from history; the interval is 80 %. A value you change is taken as exact (no uncertainty).")) }
+                summary { (l.tr("page-model-parameters-editable")) }
+                p.explain { (l.tr("page-values-with-an-interval-were-estimated")) }
                 div.scroll { table id="sim-params" {
                     thead { tr {
-                        th scope="col" { (l.t("Параметр", "Parameter")) }
-                        th scope="col" { (l.t("Значение", "Value")) }
-                        th.num scope="col" { (l.t("80 % интервал", "80 % interval")) }
+                        th scope="col" { (l.tr("page-parameter")) }
+                        th scope="col" { (l.tr("page-value")) }
+                        th.num scope="col" { (l.tr("page-80-interval")) }
                     } }
                     tbody {
                         @for p in &f.params {
@@ -529,7 +519,7 @@ fn structure_form(l: Lang, f: &StructureForm, err: Option<&(String, Option<Strin
                 } }
                 @for (ru, en) in &f.notes { p.muted { (l.t(ru, en)) } }
             }
-            button type="submit" id="structure-run" { (l.t("Запустить симуляцию", "Run the simulation")) }
+            button type="submit" id="structure-run" { (l.tr("page-run-the-simulation")) }
         }
     }
 }
@@ -849,11 +839,11 @@ async fn start_structure(
 
 fn stage_name(l: Lang, s: Stage) -> &'static str {
     match s {
-        Stage::Runs => l.t("прогоны сценариев", "running the scenarios"),
-        Stage::Verdicts => l.t("вердикты", "verdicts"),
-        Stage::Sensitivity => l.t("чувствительность", "sensitivity"),
-        Stage::Recommendation => l.t("подбор соотношения", "searching the best ratio"),
-        Stage::Done => l.t("готово", "done"),
+        Stage::Runs => l.tr("page-running-the-scenarios"),
+        Stage::Verdicts => l.tr("page-verdicts"),
+        Stage::Sensitivity => l.tr("page-sensitivity"),
+        Stage::Recommendation => l.tr("page-searching-the-best-ratio"),
+        Stage::Done => l.tr("page-done"),
     }
 }
 
@@ -867,29 +857,29 @@ async fn structure_job(v: Viewer, Path(id): Path<String>) -> PageResult {
         jobs.get(&id).filter(|j| j.owner == me).map(|j| match &j.outcome {
                 None => html! {
                     div id="sim-progress" data-refresh="1000" data-state="running" {
-                        p { (l.t("Считаем", "Computing")) ": " (stage_name(l, j.stage)) ", "
+                        p { (l.tr("page-computing")) ": " (stage_name(l, j.stage)) ", "
                             (j.permille / 10) " %" }
                         div.progress role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=(j.permille / 10) {
                             // An SVG bar, not a `style` width: the CSP allows no inline style.
-                            (super::shell::bar(j.permille as f64 / 1000.0, l.t("Ход расчёта", "Progress")))
+                            (super::shell::bar(j.permille as f64 / 1000.0, l.tr("page-progress")))
                         }
-                        p.muted { (l.t("Страница обновится сама.", "The page refreshes by itself.")) " "
-                            (j.started.elapsed().as_secs()) " " (l.t("с", "s")) }
+                        p.muted { (l.tr("page-the-page-refreshes-by-itself")) " "
+                            (j.started.elapsed().as_secs()) " " (l.tr("page-s-2")) }
                     }
                 },
                 Some(Err(e)) => html! {
                     div id="sim-progress" data-state="failed" {
                         p.error role="alert" { (message(e)) }
-                        p { a href="/whatif#structure" { (l.t("Вернуться к форме", "Back to the form")) } }
+                        p { a href="/whatif#structure" { (l.tr("page-back-to-the-form")) } }
                     }
                 },
                 Some(Ok(o)) => html! {
                     div id="sim-progress" data-state="done" {
-                        p.ok { (l.t("Готово", "Done")) ": " (o.comparison.settings.runs) " "
-                            (l.t("прогонов на сценарий", "runs per scenario")) ", "
-                            (o.comparison.settings.horizon_months) " " (l.t("мес.", "months")) "; "
-                            (l.t("параметры", "parameters")) ": " (o.source) " · "
-                            a href="/whatif#structure" { (l.t("Новая симуляция", "New simulation")) } }
+                        p.ok { (l.tr("page-done-2")) ": " (o.comparison.settings.runs) " "
+                            (l.tr("page-runs-per-scenario")) ", "
+                            (o.comparison.settings.horizon_months) " " (l.tr("page-months")) "; "
+                            (l.tr("page-parameters-2")) ": " (o.source) " · "
+                            a href="/whatif#structure" { (l.tr("page-new-simulation")) } }
                     }
                     (outcome_view(l, o))
                 },
@@ -903,9 +893,7 @@ async fn structure_job(v: Viewer, Path(id): Path<String>) -> PageResult {
                 id,
             },
         )),
-        Some(b) => {
-            Ok(page(&v, l.t("Симуляция структуры", "Structure simulation"), b).into_response())
-        }
+        Some(b) => Ok(page(&v, l.tr("page-structure-simulation"), b).into_response()),
     }
 }
 
@@ -916,9 +904,9 @@ fn f(d: Decimal) -> f64 {
 fn short_money(l: Lang, x: f64) -> String {
     let a = x.abs();
     let (v, unit) = if a >= 1e6 {
-        (x / 1e6, l.t(" млн ₽", " M ₽"))
+        (x / 1e6, l.tr("page-m"))
     } else if a >= 1e3 {
-        (x / 1e3, l.t(" тыс. ₽", " k ₽"))
+        (x / 1e3, l.tr("page-k"))
     } else {
         (x, " ₽")
     };
@@ -992,27 +980,27 @@ fn outcome_view(l: Lang, o: &Outcome) -> Markup {
             @for vd in &o.verdicts {
                 p.conclusion class=(if matches!(vd.outcome, sim::Outcome::Pays) { "good" } else { "bad" }) { (l.t(&vd.text_ru, &vd.text_en)) }
             }
-            h3 { (l.t("Медиана и 80 % диапазон по месяцам", "Median and 80 % band by month")) }
+            h3 { (l.tr("page-median-and-80-band-by-month")) }
             div.grid.charts {
-                figure { figcaption { (l.t("Новые клиенты в месяц", "New clients a month")) }
-                    (chart::bands("band-new-clients", l.t("Новые клиенты", "New clients"), &monthly(&|m| m.new_clients), &num)) }
-                figure { figcaption { (l.t("Поступления в месяц", "Collections a month")) }
-                    (chart::bands("band-collections", l.t("Поступления", "Collections"), &monthly(&|m| m.collections), &short_rub)) }
-                figure { figcaption { (l.t("Фонд оплаты в месяц", "Payroll a month")) }
-                    (chart::bands("band-payroll", l.t("Фонд оплаты", "Payroll"), &monthly(&|m| m.payroll), &short_rub)) }
-                figure { figcaption { (l.t("Разница прибыли с базой", "Profit difference against the baseline")) }
-                    (chart::bands("band-profit-difference", l.t("Разница прибыли", "Profit difference"), &diffs, &short_rub)) }
-                figure { figcaption { (l.t("Стоимость нового клиента", "Cost per new client")) }
-                    (chart::ranges("band-cost-per-client", l.t("Стоимость клиента", "Cost per client"), &cpc, &short_rub)) }
+                figure { figcaption { (l.tr("page-new-clients-a-month")) }
+                    (chart::bands("band-new-clients", l.tr("page-new-clients"), &monthly(&|m| m.new_clients), &num)) }
+                figure { figcaption { (l.tr("page-collections-a-month")) }
+                    (chart::bands("band-collections", l.tr("page-collections-3"), &monthly(&|m| m.collections), &short_rub)) }
+                figure { figcaption { (l.tr("page-payroll-a-month")) }
+                    (chart::bands("band-payroll", l.tr("page-payroll-2"), &monthly(&|m| m.payroll), &short_rub)) }
+                figure { figcaption { (l.tr("page-profit-difference-against-the-baseline")) }
+                    (chart::bands("band-profit-difference", l.tr("page-profit-difference"), &diffs, &short_rub)) }
+                figure { figcaption { (l.tr("page-cost-per-new-client")) }
+                    (chart::ranges("band-cost-per-client", l.tr("page-cost-per-client"), &cpc, &short_rub)) }
             }
             div.scroll { table id="sim-summary" {
                 thead { tr {
-                    th scope="col" { (l.t("Сценарий", "Scenario")) }
-                    th.num scope="col" { (l.t("Новые клиенты / мес.", "New clients / month")) }
-                    th.num scope="col" { (l.t("Поступления / мес.", "Collections / month")) }
-                    th.num scope="col" { (l.t("Фонд оплаты / мес.", "Payroll / month")) }
-                    th.num scope="col" { (l.t("Стоимость клиента", "Cost per client")) }
-                    th.num scope="col" { (l.t("Прибыль / мес.", "Profit / month")) }
+                    th scope="col" { (l.tr("page-scenario")) }
+                    th.num scope="col" { (l.tr("page-new-clients-month")) }
+                    th.num scope="col" { (l.tr("page-collections-month")) }
+                    th.num scope="col" { (l.tr("page-payroll-month")) }
+                    th.num scope="col" { (l.tr("page-cost-per-client")) }
+                    th.num scope="col" { (l.tr("page-profit-month")) }
                 } }
                 tbody {
                     @for r in &c.results {
@@ -1027,19 +1015,19 @@ fn outcome_view(l: Lang, o: &Outcome) -> Markup {
                     }
                 }
             } }
-            p.muted { (l.t("В ячейке: медиана (10-й … 90-й перцентиль).", "In a cell: median (10th … 90th percentile).")) }
+            p.muted { (l.tr("page-in-a-cell-median-10th-90th")) }
             @for r in &c.results { @for w in &r.warnings { p.warn { (label(r)) ": " (w) } } }
             @if let Some(t) = &o.sensitivity {
-                h3 { (l.t("Чувствительность разницы прибыли", "Sensitivity of the profit difference")) }
-                p.muted { (t.candidate) " − " (t.baseline) "; " (l.t("параметр ±", "each parameter ±")) (t.step * Decimal::from(100)) " %; "
-                    (l.t("медиана сейчас", "median now")) ": " (rub(t.base)) }
+                h3 { (l.tr("page-sensitivity-of-the-profit-difference")) }
+                p.muted { (t.candidate) " − " (t.baseline) "; " (l.tr("page-each-parameter")) (t.step * Decimal::from(100)) " %; "
+                    (l.tr("page-median-now")) ": " (rub(t.base)) }
                 div.scroll { table id="sim-sensitivity" {
                     thead { tr {
-                        th scope="col" { (l.t("Параметр", "Parameter")) }
-                        th.num scope="col" { (l.t("Значение", "Value")) }
-                        th.num scope="col" { (l.t("Ниже", "Lower")) }
-                        th.num scope="col" { (l.t("Выше", "Higher")) }
-                        th.num scope="col" { (l.t("Размах", "Swing")) }
+                        th scope="col" { (l.tr("page-parameter")) }
+                        th.num scope="col" { (l.tr("page-value")) }
+                        th.num scope="col" { (l.tr("page-lower")) }
+                        th.num scope="col" { (l.tr("page-higher")) }
+                        th.num scope="col" { (l.tr("page-swing")) }
                     } }
                     tbody {
                         @for r in &t.rows {
@@ -1055,16 +1043,16 @@ fn outcome_view(l: Lang, o: &Outcome) -> Markup {
                 } }
             }
             @if let Some(r) = &o.recommendation {
-                h3 { (l.t("Рекомендуемое соотношение", "Recommended ratio")) }
+                h3 { (l.tr("page-recommended-ratio")) }
                 p.conclusion id="sim-recommendation" { (l.t(&r.text_ru, &r.text_en)) }
-                p { (l.t("Лучшее", "Best")) ": " strong { (l.t(&r.best.label_ru, &r.best.label_en)) } " — " (r.best.ratio) "; "
-                    (l.t("прибыль", "profit")) " " (band_text(&r.best.profit, true)) }
+                p { (l.tr("page-best")) ": " strong { (l.t(&r.best.label_ru, &r.best.label_en)) } " — " (r.best.ratio) "; "
+                    (l.tr("page-profit")) " " (band_text(&r.best.profit, true)) }
                 div.scroll { table id="sim-candidates" {
                     thead { tr {
-                        th scope="col" { (l.t("Состав", "Mix")) }
-                        th scope="col" { (l.t("Соотношение", "Ratio")) }
-                        th.num scope="col" { (l.t("Прибыль / мес.", "Profit / month")) }
-                        th.num scope="col" { (l.t("Новые клиенты / мес.", "New clients / month")) }
+                        th scope="col" { (l.tr("page-mix")) }
+                        th scope="col" { (l.tr("page-ratio")) }
+                        th.num scope="col" { (l.tr("page-profit-month")) }
+                        th.num scope="col" { (l.tr("page-new-clients-month")) }
                     } }
                     tbody {
                         @for cd in r.candidates.iter().take(10) {
@@ -1077,7 +1065,7 @@ fn outcome_view(l: Lang, o: &Outcome) -> Markup {
                         }
                     }
                 } }
-                @if r.candidates.len() > 10 { p.muted { (l.t("Показаны 10 лучших из", "Showing the best 10 of")) " " (count(r.candidates.len() as i64)) } }
+                @if r.candidates.len() > 10 { p.muted { (l.tr("page-showing-the-best-10-of")) " " (count(r.candidates.len() as i64)) } }
             }
         }
     }
