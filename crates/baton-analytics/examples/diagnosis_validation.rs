@@ -3,10 +3,16 @@
 //! `cargo run --release -p baton-analytics --example diagnosis_validation -- 600 42`
 //! (departments per history length, seed). Two more numbers replace the simulated departments'
 //! range of base conversion, e.g. `-- 3000 42 0.15 0.35` for the first generator's range.
+//!
+//! Then the same departments at 6 and 12 months with the window ending on the last handoff day:
+//! fully matured, naive, and with the censoring model (issue 16, item 3).
 
 use std::time::Instant;
 
 use baton_analytics::diagnosis::validation::{ValidationConfig, validate_with};
+use baton_analytics::diagnosis::validation_censored::{
+    CensoredValidationConfig, validate_censored,
+};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -21,6 +27,14 @@ fn main() {
     }
     let started = Instant::now();
     let table = validate_with(&config);
+    let elapsed = started.elapsed();
+    println!("{}", table.to_markdown());
+    println!("Run time: {:.1} s.\n", elapsed.as_secs_f64());
+
+    let mut censored = CensoredValidationConfig::new(departments, seed);
+    censored.generator = config.generator;
+    let started = Instant::now();
+    let table = validate_censored(&censored);
     let elapsed = started.elapsed();
     println!("{}", table.to_markdown());
     println!("Run time: {:.1} s.", elapsed.as_secs_f64());
