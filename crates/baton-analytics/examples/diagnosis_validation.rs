@@ -5,7 +5,8 @@
 //! range of base conversion, e.g. `-- 3000 42 0.15 0.35` for the first generator's range.
 //!
 //! Then the same departments at 6 and 12 months with the window ending on the last handoff day:
-//! fully matured, naive, and with the censoring model (issue 16, item 3).
+//! fully matured, naive, and with the censoring model (issue 16, item 3); `--lengths 6,8,12`
+//! chooses other history lengths for that second table.
 
 use std::time::Instant;
 
@@ -15,7 +16,18 @@ use baton_analytics::diagnosis::validation_censored::{
 };
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut all: Vec<String> = std::env::args().skip(1).collect();
+    let mut lengths = None;
+    if let Some(i) = all.iter().position(|a| a == "--lengths") {
+        let list = all.get(i + 1).cloned().unwrap_or_default();
+        lengths = Some(
+            list.split(',')
+                .filter_map(|m| m.trim().parse::<u32>().ok())
+                .collect::<Vec<u32>>(),
+        );
+        all.drain(i..(i + 2).min(all.len()));
+    }
+    let mut args = all.into_iter();
     let departments = args.next().and_then(|a| a.parse().ok()).unwrap_or(600);
     let seed = args.next().and_then(|a| a.parse().ok()).unwrap_or(42);
     let mut config = ValidationConfig::new(departments, seed);
@@ -33,6 +45,9 @@ fn main() {
 
     let mut censored = CensoredValidationConfig::new(departments, seed);
     censored.generator = config.generator;
+    if let Some(lengths) = lengths {
+        censored.lengths = lengths;
+    }
     let started = Instant::now();
     let table = validate_censored(&censored);
     let elapsed = started.elapsed();

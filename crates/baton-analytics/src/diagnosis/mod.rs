@@ -218,11 +218,14 @@ fn merge(pairs: &[PairCounts]) -> Result<Cells, DiagnosisError> {
 fn merge_exposed(pairs: &[PairExposure]) -> Result<Cells, DiagnosisError> {
     let mut cells: Cells = BTreeMap::new();
     for p in pairs {
-        cells.entry((p.caller, p.sales_manager)).or_default().add(&Counts {
-            accepted: u64::from(p.accepted),
-            converted: u64::from(p.converted),
-            exposure: p.exposure,
-        });
+        cells
+            .entry((p.caller, p.sales_manager))
+            .or_default()
+            .add(&Counts {
+                accepted: u64::from(p.accepted),
+                converted: u64::from(p.converted),
+                exposure: p.exposure,
+            });
     }
     for (&(caller, sales_manager), c) in &cells {
         if c.converted > c.accepted {
@@ -251,15 +254,24 @@ fn merge_exposed(pairs: &[PairExposure]) -> Result<Cells, DiagnosisError> {
 pub fn matrix(pairs: &[PairCounts]) -> Result<Vec<PairCell>, DiagnosisError> {
     merge(pairs)?
         .into_iter()
-        .map(|((caller, sales_manager), Counts { accepted, converted, .. })| {
-            Ok(PairCell {
-                caller,
-                sales_manager,
-                accepted,
-                converted,
-                conversion: wilson(accepted, converted)?,
-            })
-        })
+        .map(
+            |(
+                (caller, sales_manager),
+                Counts {
+                    accepted,
+                    converted,
+                    ..
+                },
+            )| {
+                Ok(PairCell {
+                    caller,
+                    sales_manager,
+                    accepted,
+                    converted,
+                    conversion: wilson(accepted, converted)?,
+                })
+            },
+        )
         .collect()
 }
 
@@ -598,8 +610,8 @@ pub fn diagnose_exposed_with(
 }
 
 fn diagnose_cells(cells: &Cells, config: &DiagnosisConfig) -> Result<Diagnosis, DiagnosisError> {
-    let callers = Members::collect(&cells, Role::Caller);
-    let sales_managers = Members::collect(&cells, Role::SalesManager);
+    let callers = Members::collect(cells, Role::Caller);
+    let sales_managers = Members::collect(cells, Role::SalesManager);
     let accepted: u64 = callers.accepted.iter().sum();
     let converted: u64 = callers.converted.iter().sum();
     let overall = wilson(accepted, converted)?;

@@ -321,6 +321,19 @@ impl TimedDepartment {
             .collect()
     }
 
+    /// The same department with one caller's leads moved into the last `days` days of the
+    /// window, each keeping its lag: a recent hire who handed the same leads in less time. The
+    /// matured counts are unchanged; only the leads' ages differ.
+    pub fn with_recent_caller(&self, caller: i64, days: u32) -> TimedDepartment {
+        let end = self.window_end();
+        let days = days.clamp(1, end + 1);
+        let mut moved = self.clone();
+        for l in moved.leads.iter_mut().filter(|l| l.caller == caller) {
+            l.accepted_day = end + 1 - days + l.accepted_day % days;
+        }
+        moved
+    }
+
     /// The counts as the plain model sees them at the window end: a lead that has not paid yet
     /// counts as not converted.
     pub fn censored_counts(&self) -> Vec<PairCounts> {
@@ -332,12 +345,14 @@ impl TimedDepartment {
         }
         counts
             .into_iter()
-            .map(|((caller, sales_manager), (accepted, converted))| PairCounts {
-                caller,
-                sales_manager,
-                accepted,
-                converted,
-            })
+            .map(
+                |((caller, sales_manager), (accepted, converted))| PairCounts {
+                    caller,
+                    sales_manager,
+                    accepted,
+                    converted,
+                },
+            )
             .collect()
     }
 }

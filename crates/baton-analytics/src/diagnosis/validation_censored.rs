@@ -99,6 +99,20 @@ pub struct CensoredRow {
     pub reference_threshold: f64,
     /// Σ exposure / Σ accepted over the departments: how much of the window's evidence is in.
     pub exposure_share: f64,
+    /// The equal departments again, caller 1's leads moved into the last [`RECENT_HIRE_DAYS`]
+    /// days (a recent hire): how many, how many got a name, and how many named caller 1.
+    pub recent_hire: Found,
+    pub recent_hire_named: usize,
+}
+
+/// The recent hire's leads fall in the window's last 90 days.
+pub const RECENT_HIRE_DAYS: u32 = 90;
+
+/// Departments of one kind, and those where something was found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Found {
+    pub departments: usize,
+    pub found: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -115,7 +129,13 @@ pub struct CensoredGoal {
     pub met: bool,
 }
 
-fn timed(config: &CensoredValidationConfig, stream: u64, months: u32, index: usize, kind: TruthKind) -> TimedDepartment {
+fn timed(
+    config: &CensoredValidationConfig,
+    stream: u64,
+    months: u32,
+    index: usize,
+    kind: TruthKind,
+) -> TimedDepartment {
     let mut rng = ChaCha8Rng::seed_from_u64(department_seed(config.seed, stream, months, index));
     simulated::generate_timed(&config.generator, &config.lag, months, kind, &mut rng)
 }
@@ -130,8 +150,11 @@ fn statistic(pairs: &[PairExposure], weak_factor: f64) -> LikelihoodRatio {
     )
 }
 
+/// A person of the diagnosis.
+type Person = (Role, i64);
+
 /// The conclusion's name and everyone named.
-fn answer(d: &Diagnosis) -> (Option<(Role, i64)>, Vec<(Role, i64)>) {
+fn answer(d: &Diagnosis) -> (Option<Person>, Vec<Person>) {
     let named = d.credibly_below().iter().map(|p| (p.role, p.id)).collect();
     match d.conclusion {
         Conclusion::WeakLink { role, id, .. } => (Some((role, id)), named),
@@ -171,6 +194,8 @@ pub fn validate_censored(config: &CensoredValidationConfig) -> CensoredTable {
                 reference: Scores::default(),
                 reference_threshold: threshold,
                 exposure_share: 0.0,
+                recent_hire: Found::default(),
+                recent_hire_named: 0,
             };
             let (mut exposure, mut accepted) = (0.0, 0.0);
             for d in &departments {
@@ -193,6 +218,25 @@ pub fn validate_censored(config: &CensoredValidationConfig) -> CensoredTable {
                     Err(_) => {
                         row.model_errors += 1;
                         row.model.record(weak, None, &[]);
+                    }
+                }
+            }
+            for d in departments
+                .iter()
+                .filter(|d| d.department.truth.weak().is_none())
+            {
+                let hire = d.with_recent_caller(1, RECENT_HIRE_DAYS);
+                let diagnosis = view
+                    .pairs(&hire)
+                    .and_then(|pairs| diagnose_exposed_with(&pairs, &config.diagnosis));
+                row.recent_hire.departments += 1;
+                if let Ok(diagnosis) = diagnosis {
+                    let (name, named) = answer(&diagnosis);
+                    if !named.is_empty() {
+                        row.recent_hire.found += 1;
+                    }
+                    if name == Some((Role::Caller, 1)) {
+                        row.recent_hire_named += 1;
                     }
                 }
             }
@@ -297,6 +341,28 @@ impl CensoredTable {
                     r.model.departments
                 ),
                 r.exposure_share,
+            ));
+        }
+        out.push_str(&format!(
+            "\nThe equal departments again, with caller 1's leads moved into the window's last {} \
+             days (a recent hire handing the same leads in less time; the matured counts do not \
+             change): how often anyone, and the recent hire, is named.\n\n",
+            RECENT_HIRE_DAYS
+        ));
+        out.push_str("| history | observation | false alarms | the recent hire named |\n");
+        out.push_str("|---|---|---|---|\n");
+        for r in &self.rows {
+            let h = &r.recent_hire;
+            out.push_str(&format!(
+                "| {} months | {} | {} | {} |\n",
+                r.months,
+                r.view.label(),
+                with_counts(share(h.found, h.departments), h.found, h.departments),
+                with_counts(
+                    share(r.recent_hire_named, h.departments),
+                    r.recent_hire_named,
+                    h.departments
+                ),
             ));
         }
         out.push_str("\nGoals of issue 16, item 3 (the censoring model):\n\n");
