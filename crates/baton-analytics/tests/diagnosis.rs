@@ -708,7 +708,7 @@ fn young_leads_are_not_yet_lost() {
                 // converts, paying after 10, 30 or 60 days (when it is old enough to have paid).
                 let age = if c == 4 { i } else { 100 + 5 * i };
                 let lag = [10, 30, 60][(i % 3) as usize];
-                let converts = (i + c as u32 + s as u32) % 3 == 0;
+                let converts = (i + c as u32 + s as u32).is_multiple_of(3);
                 leads.push(TimedLead {
                     caller: c,
                     sales_manager: s,
