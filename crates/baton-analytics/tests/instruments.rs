@@ -36,6 +36,8 @@ fn h(
         reason: reason.map(str::to_string),
         converted: conv,
         collections: rub(coll),
+        age_days: None,
+        paid_after_days: None,
     }
 }
 
@@ -100,6 +102,40 @@ fn the_matrix_counts_every_pair_and_rates_it() {
         m.diagnosis.conclusion,
         Conclusion::NotEnoughData { .. }
     ));
+}
+
+#[test]
+fn with_the_leads_ages_a_young_unpaid_lead_is_open_and_the_lag_is_reported() {
+    use HandoffOutcome::*;
+    let aged = |conv: bool, age: u32, paid: Option<u32>| HandoffFact {
+        age_days: Some(age),
+        paid_after_days: paid,
+        ..h("a", "x", Accepted, None, conv, 0)
+    };
+    let facts = vec![
+        aged(true, 100, Some(10)),
+        aged(true, 80, Some(30)),
+        aged(false, 5, None),
+        aged(false, 200, None),
+        h("a", "x", Rejected, None, false, 0),
+    ];
+    let m = pair_matrix(&facts).unwrap();
+    // Day 10: 3 leads followed up, one pays; day 30 has 2 < MIN_AT_RISK left, so F reaches 1 at
+    // day 10 and only the lead aged 5 days is still open.
+    assert_eq!(m.pairs[0].open, 1);
+    assert_eq!(m.total.open, 1);
+    let lag = m.lag.expect("a lag");
+    assert_eq!((lag.median_days, lag.p90_days, lag.horizon_days), (10, 10, 10));
+    // Without the ages nothing is open and no lag is reported.
+    let plain: Vec<HandoffFact> = facts
+        .iter()
+        .map(|f| HandoffFact {
+            age_days: None,
+            ..f.clone()
+        })
+        .collect();
+    let m = pair_matrix(&plain).unwrap();
+    assert_eq!((m.total.open, m.lag), (0, None));
 }
 
 #[test]
