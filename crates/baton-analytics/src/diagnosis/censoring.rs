@@ -56,6 +56,9 @@ pub struct TimedLead {
 pub struct LagCdf {
     /// `(day, F)`: `F` from `day` on, days ascending, the last `F` exactly 1.
     steps: Vec<(u32, f64)>,
+    /// The Kaplan–Meier share of all leads that pay by the horizon: the eventual conversion
+    /// (the cure-rate model's `p̄`), as far as the follow-up shows it.
+    eventual: f64,
 }
 
 impl LagCdf {
@@ -107,14 +110,25 @@ impl LagCdf {
         if let Some(last) = steps.last_mut() {
             last.1 = 1.0;
         }
-        Ok(Some(LagCdf { steps }))
+        Ok(Some(LagCdf {
+            steps,
+            eventual: plateau,
+        }))
     }
 
     /// Every lead matured: `F = 1` from day 0, so the exposure is the accepted count.
     pub fn matured() -> LagCdf {
         LagCdf {
             steps: vec![(0, 1.0)],
+            eventual: 1.0,
         }
+    }
+
+    /// The share of all leads that pay eventually (by the horizon), estimated with the young
+    /// leads counted as "not yet" rather than as lost. 1 for [`LagCdf::matured`], which knows
+    /// nothing of the leads.
+    pub fn eventual(&self) -> f64 {
+        self.eventual
     }
 
     /// `F(age)`: the share of eventual clients that pay within `age` days.
@@ -210,6 +224,7 @@ mod tests {
         assert_eq!(f.horizon(), 20);
         assert_eq!(f.quantile(0.4), 10);
         assert_eq!(f.quantile(0.9), 20);
+        assert!((f.eventual() - 45.0 / 528.0).abs() < 1e-12);
     }
 
     #[test]
@@ -254,6 +269,7 @@ mod tests {
     fn exposure_sums_f_over_the_pairs_leads_and_counts_the_open_ones() {
         let f = LagCdf {
             steps: vec![(10, 0.5), (40, 1.0)],
+            eventual: 0.5,
         };
         let timed = |caller, age, paid| TimedLead {
             caller,
