@@ -23,7 +23,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{DiagnosisError, PairCounts, PairExposure, Role, merge, merge_exposed};
+use super::counts::{Cells, merge, merge_exposed};
+use super::{DiagnosisError, PairCounts, PairExposure, Role};
 
 /// `x · ln(y)`, with `0 · ln 0 = 0`.
 fn xlny(x: f64, y: f64) -> f64 {
@@ -92,7 +93,7 @@ pub fn likelihood_ratio_exposed(
 }
 
 fn ratio_of_cells(
-    cells: &super::Cells,
+    cells: &Cells,
     weak_factor: f64,
     base: BaseRate,
 ) -> Result<LikelihoodRatio, DiagnosisError> {
