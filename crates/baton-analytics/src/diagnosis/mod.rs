@@ -37,6 +37,7 @@ pub mod censoring;
 mod compare;
 mod counts;
 mod fit;
+pub mod oracle;
 pub mod reference;
 pub mod simulated;
 mod text;
