@@ -6,7 +6,8 @@
 //!
 //! Then the same departments at 6 and 12 months with the window ending on the last handoff day:
 //! fully matured, naive, and with the censoring model (issue 16, item 3); `--lengths 6,8,12`
-//! chooses other history lengths for that second table.
+//! chooses other history lengths for that second table, `--lag 30,0.6` another lognormal lag
+//! (median days, σ).
 
 use std::time::Instant;
 
@@ -17,16 +18,19 @@ use baton_analytics::diagnosis::validation_censored::{
 
 fn main() {
     let mut all: Vec<String> = std::env::args().skip(1).collect();
-    let mut lengths = None;
-    if let Some(i) = all.iter().position(|a| a == "--lengths") {
+    let mut option = |name: &str| -> Option<Vec<f64>> {
+        let i = all.iter().position(|a| a == name)?;
         let list = all.get(i + 1).cloned().unwrap_or_default();
-        lengths = Some(
-            list.split(',')
-                .filter_map(|m| m.trim().parse::<u32>().ok())
-                .collect::<Vec<u32>>(),
-        );
         all.drain(i..(i + 2).min(all.len()));
-    }
+        Some(
+            list.split(',')
+                .filter_map(|m| m.trim().parse::<f64>().ok())
+                .collect(),
+        )
+    };
+    let lengths: Option<Vec<u32>> =
+        option("--lengths").map(|l| l.iter().map(|&m| m as u32).collect());
+    let lag = option("--lag");
     let mut args = all.into_iter();
     let departments = args.next().and_then(|a| a.parse().ok()).unwrap_or(600);
     let seed = args.next().and_then(|a| a.parse().ok()).unwrap_or(42);
@@ -47,6 +51,10 @@ fn main() {
     censored.generator = config.generator;
     if let Some(lengths) = lengths {
         censored.lengths = lengths;
+    }
+    if let Some(&[median, sigma]) = lag.as_deref() {
+        censored.lag.median_days = median;
+        censored.lag.sigma = sigma;
     }
     let started = Instant::now();
     let table = validate_censored(&censored);
