@@ -476,6 +476,54 @@ fn the_generator_is_deterministic_and_within_its_ranges() {
     }
 }
 
+/// The dates are drawn after everything else: the timed department's matured counts are the
+/// plain generator's, so the published matured table does not move; the window-end view only
+/// loses conversions, and every lead's dates lie in the history.
+#[test]
+fn the_timed_generator_keeps_the_matured_department() {
+    let (config, lag) = (GeneratorConfig::default(), simulated::LagConfig::default());
+    for months in [6, 12] {
+        let plain = simulated::generate(
+            &config,
+            months,
+            TruthKind::WeakSalesManager,
+            &mut ChaCha8Rng::seed_from_u64(5),
+        );
+        let timed = simulated::generate_timed(
+            &config,
+            &lag,
+            months,
+            TruthKind::WeakSalesManager,
+            &mut ChaCha8Rng::seed_from_u64(5),
+        );
+        assert_eq!(timed.department, plain);
+        let accepted: u32 = plain.pairs.iter().map(|p| p.accepted).sum();
+        let converted: u32 = plain.pairs.iter().map(|p| p.converted).sum();
+        assert_eq!(timed.leads.len(), accepted as usize);
+        let paid = timed.leads.iter().filter(|l| l.lag_days.is_some()).count();
+        assert_eq!(paid, converted as usize);
+        assert!(
+            timed
+                .leads
+                .iter()
+                .all(|l| l.accepted_day <= timed.window_end())
+        );
+        let censored = timed.censored_counts();
+        let seen: u32 = censored.iter().map(|p| p.converted).sum();
+        assert!(seen < converted, "{seen} of {converted}");
+        assert_eq!(censored.iter().map(|p| p.accepted).sum::<u32>(), accepted);
+        // A recent hire: the same leads, all within the window's last 90 days.
+        let hire = timed.with_recent_caller(1, 90);
+        assert_eq!(hire.department, plain);
+        assert!(
+            hire.leads
+                .iter()
+                .filter(|l| l.caller == 1)
+                .all(|l| l.accepted_day + 90 > hire.window_end())
+        );
+    }
+}
+
 #[test]
 fn the_validation_is_reproducible() {
     let mut config = ValidationConfig::new(30, 5);
