@@ -56,8 +56,8 @@ pub struct TimedLead {
 pub struct LagCdf {
     /// `(day, F)`: `F` from `day` on, days ascending, the last `F` exactly 1.
     steps: Vec<(u32, f64)>,
-    /// The Kaplan–Meier share of all leads that pay by the horizon: the eventual conversion
-    /// (the cure-rate model's `p̄`), as far as the follow-up shows it.
+    /// The share of all leads that pay eventually (the cure-rate model's `p̄`), as far as the
+    /// follow-up shows it: see [`LagCdf::eventual`].
     eventual: f64,
 }
 
@@ -100,9 +100,20 @@ impl LagCdf {
             unpaid *= 1.0 - d as f64 / at_risk as f64;
             paid.push((day, 1.0 - unpaid));
         }
-        let Some(&(_, plateau)) = paid.last() else {
+        let Some(&(horizon, plateau)) = paid.last() else {
             return Ok(None);
         };
+        // The eventual share: the curve's plateau, plus the share of the leads still followed
+        // up past it that paid later (the ones not paid yet counted as lost, so the few old
+        // leads cannot swing it the way the Kaplan–Meier tail would), never below the share
+        // already paid.
+        let later = follow_up.len() - follow_up.partition_point(|&f| f <= horizon);
+        let paid_later = lags.len() - lags.partition_point(|&l| l <= horizon);
+        let mut eventual = plateau;
+        if later > 0 {
+            eventual += (1.0 - plateau) * paid_later as f64 / later as f64;
+        }
+        let eventual = eventual.max(lags.len() as f64 / leads.len() as f64);
         if plateau <= 0.0 {
             return Ok(None);
         }
@@ -110,10 +121,7 @@ impl LagCdf {
         if let Some(last) = steps.last_mut() {
             last.1 = 1.0;
         }
-        Ok(Some(LagCdf {
-            steps,
-            eventual: plateau,
-        }))
+        Ok(Some(LagCdf { steps, eventual }))
     }
 
     /// Every lead matured: `F = 1` from day 0, so the exposure is the accepted count.
@@ -124,8 +132,9 @@ impl LagCdf {
         }
     }
 
-    /// The share of all leads that pay eventually (by the horizon), estimated with the young
-    /// leads counted as "not yet" rather than as lost. 1 for [`LagCdf::matured`], which knows
+    /// The share of all leads that pay eventually, the young leads counted as "not yet" rather
+    /// than as lost: the Kaplan–Meier share paid by the horizon, plus the share of the leads
+    /// followed up past it that paid later; never below the share already paid. 1 for [`LagCdf::matured`], which knows
     /// nothing of the leads.
     pub fn eventual(&self) -> f64 {
         self.eventual
@@ -251,6 +260,13 @@ mod tests {
         let f = LagCdf::estimate(&leads).expect("valid").expect("payments");
         assert_eq!(f.at(10), 1.0);
         assert_eq!(f.horizon(), 10);
+        // The eventual share still counts the late payment: 1/21 paid by day 10, and of the 20
+        // leads followed up past it one paid later: 1/21 + 20/21 · 1/20 = 2/21.
+        assert!(
+            (f.eventual() - 2.0 / 21.0).abs() < 1e-12,
+            "{}",
+            f.eventual()
+        );
     }
 
     #[test]
