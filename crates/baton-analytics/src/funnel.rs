@@ -14,9 +14,17 @@
 //! Median days between steps are taken over the companies that reached both steps (in the
 //! cohort view: of the cohort; in the activity view: those that reached the later step for the
 //! first time in the period).
+//!
+//! A cohort followed to today has companies that reached a step recently and have not had time
+//! for the next ([`cohort`], issue 16 item 3): for each step it also gives the companies still
+//! **open** at the previous step and the **eventual** share, the Kaplan–Meier estimate that
+//! counts them as "not yet" instead of as lost (`diagnosis::censoring`).
 
 use chrono::NaiveDate;
 use serde::Serialize;
+
+use crate::diagnosis::DiagnosisError;
+use crate::diagnosis::censoring::{LagCdf, LeadTiming, OPEN_BELOW};
 
 /// The steps, in order.
 pub const STEPS: [&str; 8] = [
@@ -54,6 +62,14 @@ pub struct Step {
     pub from_previous: Option<f64>,
     /// Median days from the previous step's date to this one, over the companies that have both.
     pub median_days_from_previous: Option<f64>,
+    /// By cohort seen on a day ([`cohort`]): companies at the previous step that have not
+    /// reached this one but are younger there than the lag by which nine in ten of those that
+    /// reach it do ("not yet"). None as for `eventual_from_previous`.
+    pub open: Option<u64>,
+    /// By cohort seen on a day: the share of the companies at the previous step expected to reach
+    /// this one eventually, the young ones counted as "not yet" (Kaplan–Meier). None where
+    /// `from_previous` is none or no company has reached this step yet.
+    pub eventual_from_previous: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -146,6 +162,8 @@ pub fn funnel(journeys: &[Journey], view: View, from: NaiveDate, to: NaiveDate) 
             count,
             from_previous,
             median_days_from_previous,
+            open: None,
+            eventual_from_previous: None,
         });
     }
     Funnel {
@@ -154,4 +172,49 @@ pub fn funnel(journeys: &[Journey], view: View, from: NaiveDate, to: NaiveDate) 
         to,
         steps,
     }
+}
+
+/// The cohort view with the data seen on `as_of` (today, as a rule): besides the counts, each
+/// step's open companies and eventual share from the previous step.
+pub fn cohort(
+    journeys: &[Journey],
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: NaiveDate,
+) -> Result<Funnel, DiagnosisError> {
+    let mut f = funnel(journeys, View::Cohort, from, to);
+    let chosen: Vec<&Journey> = journeys
+        .iter()
+        .filter(|j| within(j.steps[0], from, to))
+        .collect();
+    let days = |a: NaiveDate, b: NaiveDate| u32::try_from((b - a).num_days().max(0)).unwrap_or(0);
+    for (i, step) in f.steps.iter_mut().enumerate().skip(1) {
+        if step.from_previous.is_none() {
+            continue;
+        }
+        // Every company at the previous step, followed up from it to `as_of`.
+        let timings: Vec<LeadTiming> = chosen
+            .iter()
+            .filter_map(|j| {
+                let start = j.steps[i - 1]?;
+                let age_days = days(start, as_of);
+                Some(LeadTiming {
+                    age_days,
+                    paid_after_days: j.steps[i].map(|d| days(start, d).min(age_days)),
+                })
+            })
+            .collect();
+        // No company has reached this step yet: no lag to tell "not yet" from "lost".
+        let Some(lag) = LagCdf::estimate(&timings)? else {
+            continue;
+        };
+        step.open = Some(
+            timings
+                .iter()
+                .filter(|t| t.paid_after_days.is_none() && lag.at(t.age_days) < OPEN_BELOW)
+                .count() as u64,
+        );
+        step.eventual_from_previous = Some(lag.eventual());
+    }
+    Ok(f)
 }

@@ -2,6 +2,10 @@
 //! sales manager in a window (handed, accepted, rejected by reason, converted, collections), the
 //! conversion with its 95 % Wilson interval, and the weak-link diagnosis on the same counts.
 //!
+//! When every accepted handoff comes with its age at the window end, the diagnosis uses the
+//! censoring model (`diagnosis::censoring`): a recent lead that has not paid yet counts as "not
+//! yet", weighed by the department's own lag from acceptance to the first payment.
+//!
 //! Pure: the facts are plain rows, one per handoff; people are text ids.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use baton_domain::Money;
 use serde::Serialize;
 
+use crate::diagnosis::censoring::{LagCdf, LeadTiming, TimedLead, exposed_pairs};
 use crate::diagnosis::{self, Diagnosis, DiagnosisError, PairCounts, RateInterval, Role};
 
 /// What became of one handoff of a warm lead.
@@ -34,6 +39,11 @@ pub struct HandoffFact {
     pub converted: bool,
     /// Accepted and converted handoffs only: the won company's collections counted for the pair.
     pub collections: Money,
+    /// Accepted handoffs: days from acceptance to the day the window is seen at (its end, or
+    /// today while it is still running). `None` leaves the pair's leads all counted in full.
+    pub age_days: Option<u32>,
+    /// Converted handoffs: days from acceptance to the first payment (at most `age_days`).
+    pub paid_after_days: Option<u32>,
 }
 
 /// One cell of the matrix.
@@ -53,6 +63,9 @@ pub struct PairRow {
     pub collections: Money,
     /// converted / accepted with its 95 % Wilson interval; none without accepted leads.
     pub conversion: Option<RateInterval>,
+    /// Accepted leads not paid yet but younger than the lag by which nine in ten of the
+    /// department's clients pay: "not yet", not lost. Zero without the leads' ages.
+    pub open: u64,
 }
 
 /// The matrix, its totals per person, and the diagnosis.
@@ -67,6 +80,18 @@ pub struct PairMatrix {
     pub diagnosis: Diagnosis,
     pub caller_ids: Vec<String>,
     pub sales_manager_ids: Vec<String>,
+    /// The department's lag from acceptance to the first payment, as the diagnosis weighed it
+    /// (none without the leads' ages or without a payment).
+    pub lag: Option<LagSummary>,
+}
+
+/// The lag distribution in three numbers, in days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LagSummary {
+    pub median_days: u32,
+    pub p90_days: u32,
+    /// Leads older than this count in full.
+    pub horizon_days: u32,
 }
 
 impl PairMatrix {
@@ -96,6 +121,7 @@ fn empty(caller: &str, sales_manager: &str) -> PairRow {
         converted: 0,
         collections: Money::ZERO,
         conversion: None,
+        open: 0,
     }
 }
 
@@ -127,6 +153,7 @@ fn merge(into: &mut PairRow, r: &PairRow) {
     into.reassigned += r.reassigned;
     into.converted += r.converted;
     into.collections += r.collections;
+    into.open += r.open;
     for (k, v) in &r.rejected_by_reason {
         *into.rejected_by_reason.entry(k.clone()).or_default() += v;
     }
@@ -139,6 +166,11 @@ fn rate(row: &mut PairRow) -> Result<(), DiagnosisError> {
         Some(diagnosis::wilson(row.accepted, row.converted)?)
     };
     Ok(())
+}
+
+/// The id at a diagnosis index.
+fn id_at(ids: &[String], index: i64) -> Option<&String> {
+    usize::try_from(index).ok().and_then(|i| ids.get(i))
 }
 
 /// Builds the matrix from the handoffs of a window and runs the diagnosis on it. Deterministic:
@@ -156,6 +188,48 @@ pub fn pair_matrix(facts: &[HandoffFact]) -> Result<PairMatrix, DiagnosisError> 
     let caller_ids: Vec<String> = callers.iter().map(|s| s.to_string()).collect();
     let sales_manager_ids: Vec<String> = sms.iter().map(|s| s.to_string()).collect();
     let index = |ids: &[String], id: &str| ids.iter().position(|x| x == id).unwrap_or(0) as i64;
+
+    // The censoring model, when every accepted lead has its age: the department's lag
+    // distribution from its own payments, each pair's exposure and open leads under it.
+    let accepted: Vec<&HandoffFact> = facts
+        .iter()
+        .filter(|f| f.outcome == HandoffOutcome::Accepted)
+        .collect();
+    let timed: Option<Vec<TimedLead>> = accepted
+        .iter()
+        .map(|f| {
+            Some(TimedLead {
+                caller: index(&caller_ids, &f.caller),
+                sales_manager: index(&sales_manager_ids, &f.sales_manager),
+                timing: LeadTiming {
+                    age_days: f.age_days?,
+                    paid_after_days: if f.converted {
+                        f.paid_after_days.or(f.age_days)
+                    } else {
+                        None
+                    },
+                },
+            })
+        })
+        .collect();
+    let censored = match timed {
+        Some(leads) if !leads.is_empty() => {
+            let timings: Vec<LeadTiming> = leads.iter().map(|l| l.timing).collect();
+            LagCdf::estimate(&timings)?.map(|lag| (exposed_pairs(&leads, &lag), lag))
+        }
+        _ => None,
+    };
+    if let Some((exposed, _)) = &censored {
+        for p in exposed {
+            if let (Some(c), Some(s)) = (
+                id_at(&caller_ids, p.caller),
+                id_at(&sales_manager_ids, p.sales_manager),
+            ) && let Some(row) = cells.get_mut(&(c.clone(), s.clone()))
+            {
+                row.open = u64::from(p.open);
+            }
+        }
+    }
 
     let mut by_caller: BTreeMap<String, PairRow> = BTreeMap::new();
     let mut by_sm: BTreeMap<String, PairRow> = BTreeMap::new();
@@ -189,7 +263,15 @@ pub fn pair_matrix(facts: &[HandoffFact]) -> Result<PairMatrix, DiagnosisError> 
         rate(r)?;
     }
     rate(&mut total)?;
-    let diagnosis = diagnosis::diagnose(&counts)?;
+    let diagnosis = match &censored {
+        Some((exposed, _)) => diagnosis::diagnose_exposed(exposed)?,
+        None => diagnosis::diagnose(&counts)?,
+    };
+    let lag = censored.as_ref().map(|(_, lag)| LagSummary {
+        median_days: lag.quantile(0.5),
+        p90_days: lag.quantile(0.9),
+        horizon_days: lag.horizon(),
+    });
     Ok(PairMatrix {
         pairs: cells.into_values().collect(),
         callers: by_caller.into_values().collect(),
@@ -198,5 +280,6 @@ pub fn pair_matrix(facts: &[HandoffFact]) -> Result<PairMatrix, DiagnosisError> 
         diagnosis,
         caller_ids,
         sales_manager_ids,
+        lag,
     })
 }

@@ -3,7 +3,7 @@
 
 use baton_analytics::aging::{InvoiceFact, aging};
 use baton_analytics::diagnosis::Conclusion;
-use baton_analytics::funnel::{Journey, View, funnel, median};
+use baton_analytics::funnel::{Journey, View, cohort, funnel, median};
 use baton_analytics::pairs::{HandoffFact, HandoffOutcome, pair_matrix};
 use baton_analytics::retention::{ClientRevenue, retention};
 use baton_domain::Money;
@@ -36,6 +36,8 @@ fn h(
         reason: reason.map(str::to_string),
         converted: conv,
         collections: rub(coll),
+        age_days: None,
+        paid_after_days: None,
     }
 }
 
@@ -100,6 +102,43 @@ fn the_matrix_counts_every_pair_and_rates_it() {
         m.diagnosis.conclusion,
         Conclusion::NotEnoughData { .. }
     ));
+}
+
+#[test]
+fn with_the_leads_ages_a_young_unpaid_lead_is_open_and_the_lag_is_reported() {
+    use HandoffOutcome::*;
+    let aged = |conv: bool, age: u32, paid: Option<u32>| HandoffFact {
+        age_days: Some(age),
+        paid_after_days: paid,
+        ..h("a", "x", Accepted, None, conv, 0)
+    };
+    let facts = vec![
+        aged(true, 100, Some(10)),
+        aged(true, 80, Some(30)),
+        aged(false, 5, None),
+        aged(false, 200, None),
+        h("a", "x", Rejected, None, false, 0),
+    ];
+    let m = pair_matrix(&facts).unwrap();
+    // Day 10: 3 leads followed up, one pays; day 30 has 2 < MIN_AT_RISK left, so F reaches 1 at
+    // day 10 and only the lead aged 5 days is still open.
+    assert_eq!(m.pairs[0].open, 1);
+    assert_eq!(m.total.open, 1);
+    let lag = m.lag.expect("a lag");
+    assert_eq!(
+        (lag.median_days, lag.p90_days, lag.horizon_days),
+        (10, 10, 10)
+    );
+    // Without the ages nothing is open and no lag is reported.
+    let plain: Vec<HandoffFact> = facts
+        .iter()
+        .map(|f| HandoffFact {
+            age_days: None,
+            ..f.clone()
+        })
+        .collect();
+    let m = pair_matrix(&plain).unwrap();
+    assert_eq!((m.total.open, m.lag), (0, None));
 }
 
 #[test]
@@ -189,6 +228,52 @@ fn the_funnel_has_two_views() {
     assert_eq!(a.steps[2].median_days_from_previous, Some(3.0));
     assert_eq!(a.steps[3].median_days_from_previous, Some(2.5));
     assert_eq!(a.steps[7].median_days_from_previous, None);
+}
+
+#[test]
+fn the_cohort_seen_today_counts_young_companies_as_not_yet() {
+    // Seen on 2026-04-30, 24 companies called in January–April: 20 called on 01-20 (100 days
+    // ago) never reached the decision maker; one called 03-11 reached them 10 days later, one
+    // called 03-21 after 20 days; two called 04-15 and 03-31 (15 and 30 days ago) not yet.
+    // Kaplan–Meier (as in the censoring unit test): day 10, 24 followed up, one → 23/24; day 20,
+    // 22 followed up, one → 23/24 · 21/22. Eventual share: 1 − 483/528 = 45/528; F(10) = 22/45.
+    // Open: the company 15 days in (F = 22/45 < 0.9); the one 30 days in is past F = 1.
+    let mut journeys: Vec<Journey> = (0..20)
+        .map(|_| journey([Some("2026-01-20"), None, None, None, None, None, None, None]))
+        .collect();
+    for (called, reached) in [
+        ("2026-03-11", Some("2026-03-21")),
+        ("2026-03-21", Some("2026-04-10")),
+        ("2026-04-15", None),
+        ("2026-03-31", None),
+    ] {
+        journeys.push(journey([
+            Some(called),
+            reached,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]));
+    }
+    let f = cohort(&journeys, d("2026-01-01"), d("2026-04-30"), d("2026-04-30")).unwrap();
+    let dm = &f.steps[1];
+    assert_eq!(dm.count, 2);
+    assert!(close(dm.from_previous.unwrap(), 2.0 / 24.0));
+    assert_eq!(dm.open, Some(1));
+    assert!(close(dm.eventual_from_previous.unwrap(), 45.0 / 528.0));
+    // No one reached the next step, so there is no share after a zero and nothing to estimate.
+    assert_eq!(
+        (f.steps[2].open, f.steps[2].eventual_from_previous),
+        (None, None)
+    );
+    assert_eq!(f.steps[0].open, None);
+    // The plain cohort view is unchanged.
+    let plain = funnel(&journeys, View::Cohort, d("2026-01-01"), d("2026-04-30"));
+    assert_eq!(plain.steps[1].open, None);
+    assert_eq!(plain.steps[1].count, 2);
 }
 
 #[test]

@@ -167,6 +167,11 @@ fn story(w: World) {
     assert_eq!(p.rejected_by_reason.get("no_budget"), Some(&1));
     assert_eq!(p.collections, rub(170_000));
     assert_eq!(p.conversion.unwrap().rate, 1.0);
+    // The lead accepted on 5 October was won by its payment on the 10th, 5 days later and long
+    // before the window's end: nothing is open, and the department's lag is those 5 days.
+    assert_eq!((p.open, m.matrix.total.open), (0, 0));
+    let lag = m.matrix.lag.expect("one payment");
+    assert_eq!((lag.median_days, lag.p90_days, lag.horizon_days), (5, 5, 5));
     // One accepted lead is far below the 50 the diagnosis needs: it says so, naming no one.
     assert!(
         m.conclusion(Lang::En).contains("Not enough data"),
@@ -197,6 +202,15 @@ fn story(w: World) {
         .unwrap();
     let counts: Vec<u64> = f.by_cohort.steps.iter().map(|s| s.count).collect();
     assert_eq!(counts, vec![1, 1, 1, 1, 0, 1, 1, 1]);
+    // Followed to today (30 November), the one company is nowhere "not yet": where it went on,
+    // the eventual share is all of it; no one reached a meeting, so there is no lag to judge by.
+    let dm = &f.by_cohort.steps[1];
+    assert_eq!((dm.open, dm.eventual_from_previous), (Some(0), Some(1.0)));
+    let meetings = &f.by_cohort.steps[4];
+    assert_eq!(
+        (meetings.open, meetings.eventual_from_previous),
+        (None, None)
+    );
     let med: Vec<Option<f64>> = f
         .by_cohort
         .steps
@@ -293,6 +307,15 @@ fn story(w: World) {
     assert_eq!(counts, vec![0, 0, 0, 0, 0, 1, 1, 1]);
     let counts: Vec<u64> = f.by_cohort.steps.iter().map(|s| s.count).collect();
     assert_eq!(counts, vec![1, 1, 1, 1, 0, 1, 1, 1]);
+    // Followed to today (30 November), the one company is nowhere "not yet": where it went on,
+    // the eventual share is all of it; no one reached a meeting, so there is no lag to judge by.
+    let dm = &f.by_cohort.steps[1];
+    assert_eq!((dm.open, dm.eventual_from_previous), (Some(0), Some(1.0)));
+    let meetings = &f.by_cohort.steps[4];
+    assert_eq!(
+        (meetings.open, meetings.eventual_from_previous),
+        (None, None)
+    );
     let e = app
         .funnel(
             None,

@@ -432,6 +432,7 @@ fn pair_cells(name: String, p: &PairRow) -> Vec<String> {
         p.rejected.to_string(),
         p.converted.to_string(),
         interval(&p.conversion),
+        p.open.to_string(),
         p.collections.to_human(),
     ]
 }
@@ -447,13 +448,22 @@ fn print_funnel(title: &str, f: &Funnel) {
             let mut row = vec![s.step.to_string(), s.count.to_string()];
             if cohort {
                 row.push(pct(s.from_previous));
+                row.push(pct(s.eventual_from_previous));
+                row.push(s.open.map_or_else(|| "—".into(), |n| n.to_string()));
             }
             row.push(days(s.median_days_from_previous));
             row
         })
         .collect();
     let header: &[&str] = if cohort {
-        &["step", "companies", "from previous", "median days"]
+        &[
+            "step",
+            "companies",
+            "from previous",
+            "eventually",
+            "open",
+            "median days",
+        ]
     } else {
         &["step", "count", "median days"]
     };
@@ -492,6 +502,7 @@ pub fn run(what: ReportCmd) -> Result<()> {
                     "rejected",
                     "converted",
                     "conversion [95 %]",
+                    "open",
                     "collections",
                 ];
                 let mut rows: Vec<Vec<String>> = r
@@ -519,6 +530,15 @@ pub fn run(what: ReportCmd) -> Result<()> {
                 );
                 rows.push(pair_cells("department".into(), &r.matrix.total));
                 table(&header, &rows);
+                // "open": accepted, not paid yet, younger than the department's 90 % lag.
+                if let Some(lag) = r.matrix.lag {
+                    say!(
+                        "\nFrom acceptance to the first payment: median {} days, nine in ten by {}; \
+                         \"open\" leads are younger than that and not yet paid",
+                        lag.median_days,
+                        lag.p90_days
+                    );
+                }
                 say!("\nRejections by reason");
                 let reasons = |p: &PairRow| {
                     p.rejected_by_reason

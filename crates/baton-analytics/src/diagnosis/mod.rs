@@ -33,17 +33,24 @@
 //! [`reference`](mod@reference) is the likelihood-ratio classifier the model is measured against, and
 //! [`simulated`] generates departments with a known truth. Results: `docs/diagnosis.md`.
 
+pub mod censoring;
 mod compare;
+mod counts;
 mod fit;
+pub mod oracle;
 pub mod reference;
 pub mod simulated;
 mod text;
 pub mod validation;
+pub mod validation_censored;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use counts::{Cells, Counts};
+pub use counts::{PairCell, RateInterval, Z_95, matrix, pair_rate, wilson};
+use counts::{merge, merge_exposed};
 pub use text::Lang;
 
 /// The two roles of the first handoff.
@@ -65,7 +72,36 @@ pub struct PairCounts {
     pub converted: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+/// A pair's counts when some of its accepted leads may still pay (`censoring`): `exposure` is
+/// the expected share of their eventual conversions already visible, `Σ F(age)` over the pair's
+/// accepted leads, and takes the place of `accepted` in the model. With every lead matured it is
+/// `accepted`, and the diagnosis is the one of [`PairCounts`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PairExposure {
+    pub caller: i64,
+    pub sales_manager: i64,
+    pub accepted: u32,
+    pub converted: u32,
+    pub exposure: f64,
+    /// Accepted leads that have not paid but are still young enough to ("not yet").
+    #[serde(default)]
+    pub open: u32,
+}
+
+impl From<PairCounts> for PairExposure {
+    fn from(p: PairCounts) -> Self {
+        PairExposure {
+            caller: p.caller,
+            sales_manager: p.sales_manager,
+            accepted: p.accepted,
+            converted: p.converted,
+            exposure: f64::from(p.accepted),
+            open: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum DiagnosisError {
     #[error("{converted} converted out of {accepted} accepted: more converted than accepted")]
@@ -85,105 +121,21 @@ pub enum DiagnosisError {
         field: &'static str,
         message: String,
     },
+    #[error(
+        "caller {caller} × sales manager {sales_manager}: exposure {exposure} is not between 0 \
+         and the {accepted} accepted leads"
+    )]
+    InvalidExposure {
+        caller: i64,
+        sales_manager: i64,
+        accepted: u64,
+        exposure: f64,
+    },
+    #[error("a lead paid {paid_after_days} days after acceptance but was {age_days} days old")]
+    PaidAfterWindowEnd { age_days: u32, paid_after_days: u32 },
     /// The model could not be fitted (non-finite arithmetic); counts cannot cause it.
     #[error("the model could not be fitted to these counts")]
     FitFailed,
-}
-
-/// The two-sided 95 % normal quantile, z₀.₉₇₅.
-pub const Z_95: f64 = 1.959_963_984_540_054;
-
-/// A conversion rate and its 95 % Wilson interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct RateInterval {
-    pub rate: f64,
-    pub low: f64,
-    pub high: f64,
-}
-
-/// The 95 % Wilson score interval of `converted` out of `accepted`. With no accepted lead the rate
-/// is 0 and the interval is the whole `[0, 1]`.
-pub fn wilson(accepted: u64, converted: u64) -> Result<RateInterval, DiagnosisError> {
-    if converted > accepted {
-        return Err(DiagnosisError::MoreConvertedThanAccepted {
-            accepted,
-            converted,
-        });
-    }
-    if accepted == 0 {
-        return Ok(RateInterval {
-            rate: 0.0,
-            low: 0.0,
-            high: 1.0,
-        });
-    }
-    let n = accepted as f64;
-    let p = converted as f64 / n;
-    let z2 = Z_95 * Z_95;
-    let denominator = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denominator;
-    let half = Z_95 / denominator * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    Ok(RateInterval {
-        rate: p,
-        low: (centre - half).max(0.0),
-        high: (centre + half).min(1.0),
-    })
-}
-
-/// The conversion of one cell of the matrix and its 95 % Wilson interval: `(rate, low, high)`.
-pub fn pair_rate(accepted: u64, converted: u64) -> Result<(f64, f64, f64), DiagnosisError> {
-    wilson(accepted, converted).map(|r| (r.rate, r.low, r.high))
-}
-
-/// One cell of the caller × sales-manager matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct PairCell {
-    pub caller: i64,
-    pub sales_manager: i64,
-    pub accepted: u64,
-    pub converted: u64,
-    pub conversion: RateInterval,
-}
-
-/// Accepted and converted leads per (caller, sales manager).
-type Cells = BTreeMap<(i64, i64), (u64, u64)>;
-
-/// Sums the counts per pair (the same pair may come in several rows, e.g. one per month) and
-/// checks them. The result is sorted by caller, then sales manager.
-fn merge(pairs: &[PairCounts]) -> Result<Cells, DiagnosisError> {
-    let mut cells: Cells = BTreeMap::new();
-    for p in pairs {
-        let cell = cells.entry((p.caller, p.sales_manager)).or_default();
-        cell.0 += u64::from(p.accepted);
-        cell.1 += u64::from(p.converted);
-    }
-    for (&(caller, sales_manager), &(accepted, converted)) in &cells {
-        if converted > accepted {
-            return Err(DiagnosisError::PairMoreConvertedThanAccepted {
-                caller,
-                sales_manager,
-                accepted,
-                converted,
-            });
-        }
-    }
-    Ok(cells)
-}
-
-/// The caller × sales-manager matrix: every pair with its conversion and 95 % interval.
-pub fn matrix(pairs: &[PairCounts]) -> Result<Vec<PairCell>, DiagnosisError> {
-    merge(pairs)?
-        .into_iter()
-        .map(|((caller, sales_manager), (accepted, converted))| {
-            Ok(PairCell {
-                caller,
-                sales_manager,
-                accepted,
-                converted,
-                conversion: wilson(accepted, converted)?,
-            })
-        })
-        .collect()
 }
 
 /// The settings of the diagnosis. The defaults are the ones validated in `docs/diagnosis.md`.
@@ -413,29 +365,36 @@ pub fn diagnose(pairs: &[PairCounts]) -> Result<Diagnosis, DiagnosisError> {
     diagnose_with(pairs, &DiagnosisConfig::default())
 }
 
+/// Diagnoses a department whose recent leads may still pay (`censoring`), with the default
+/// settings: the model weighs each pair's conversions against its exposure instead of its
+/// accepted leads.
+pub fn diagnose_exposed(pairs: &[PairExposure]) -> Result<Diagnosis, DiagnosisError> {
+    diagnose_exposed_with(pairs, &DiagnosisConfig::default())
+}
+
 /// One role's people, by id, with their totals.
 struct Members {
     ids: Vec<i64>,
     accepted: Vec<u64>,
     converted: Vec<u64>,
+    exposure: Vec<f64>,
 }
 
 impl Members {
     fn collect(cells: &Cells, role: Role) -> Members {
-        let mut totals: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
-        for (&(caller, sales_manager), &(a, c)) in cells {
+        let mut totals: BTreeMap<i64, Counts> = BTreeMap::new();
+        for (&(caller, sales_manager), c) in cells {
             let id = match role {
                 Role::Caller => caller,
                 Role::SalesManager => sales_manager,
             };
-            let t = totals.entry(id).or_default();
-            t.0 += a;
-            t.1 += c;
+            totals.entry(id).or_default().add(c);
         }
         Members {
             ids: totals.keys().copied().collect(),
-            accepted: totals.values().map(|t| t.0).collect(),
-            converted: totals.values().map(|t| t.1).collect(),
+            accepted: totals.values().map(|t| t.accepted).collect(),
+            converted: totals.values().map(|t| t.converted).collect(),
+            exposure: totals.values().map(|t| t.exposure).collect(),
         }
     }
 
@@ -501,21 +460,36 @@ pub fn diagnose_with(
     config: &DiagnosisConfig,
 ) -> Result<Diagnosis, DiagnosisError> {
     config.check()?;
-    let cells = merge(pairs)?;
-    let callers = Members::collect(&cells, Role::Caller);
-    let sales_managers = Members::collect(&cells, Role::SalesManager);
+    diagnose_cells(&merge(pairs)?, config)
+}
+
+/// [`diagnose_exposed`] with explicit settings.
+pub fn diagnose_exposed_with(
+    pairs: &[PairExposure],
+    config: &DiagnosisConfig,
+) -> Result<Diagnosis, DiagnosisError> {
+    config.check()?;
+    diagnose_cells(&merge_exposed(pairs)?, config)
+}
+
+fn diagnose_cells(cells: &Cells, config: &DiagnosisConfig) -> Result<Diagnosis, DiagnosisError> {
+    let callers = Members::collect(cells, Role::Caller);
+    let sales_managers = Members::collect(cells, Role::SalesManager);
     let accepted: u64 = callers.accepted.iter().sum();
     let converted: u64 = callers.converted.iter().sum();
     let overall = wilson(accepted, converted)?;
 
+    let exposure: f64 = callers.exposure.iter().sum();
+    // The model weighs conversions against the exposure (fractional trials: `censoring`); with
+    // every lead matured the exposure is the accepted count.
     let fit_cells: Vec<fit::Cell> = cells
         .iter()
-        .filter(|(_, (a, _))| *a > 0)
-        .map(|(&(c, s), &(a, y))| fit::Cell {
-            caller: callers.index(c),
-            sales_manager: sales_managers.index(s),
-            accepted: a as f64,
-            converted: y as f64,
+        .filter(|(_, c)| c.accepted > 0 && c.exposure > 0.0)
+        .map(|(&(caller, sales_manager), c)| fit::Cell {
+            caller: callers.index(caller),
+            sales_manager: sales_managers.index(sales_manager),
+            accepted: c.exposure,
+            converted: c.converted as f64,
         })
         .collect();
     // The descriptive fit: the adjusted conversions and gaps shown beside each person.
@@ -529,9 +503,9 @@ pub fn diagnose_with(
 
     // The department's conversion kept off 0 and 1, so that the weak link's range and a halving
     // have a finite size in log-odds even when no lead or every lead converted.
-    let rate = (accepted > 0).then(|| {
+    let rate = (accepted > 0 && exposure > 0.0).then(|| {
         let half_lead = 0.5 / accepted as f64;
-        overall.rate.clamp(half_lead, 1.0 - half_lead)
+        (converted as f64 / exposure).clamp(half_lead, 1.0 - half_lead)
     });
 
     // The candidates for the weak link: everyone with leads and a peer with leads.
@@ -541,7 +515,7 @@ pub fn diagnose_with(
         (Role::SalesManager, &sales_managers),
     ] {
         let with_leads: Vec<usize> = (0..members.ids.len())
-            .filter(|&k| members.accepted[k] > 0)
+            .filter(|&k| members.accepted[k] > 0 && members.exposure[k] > 0.0)
             .collect();
         if with_leads.len() >= 2 {
             candidates.extend(with_leads.into_iter().map(|k| (role, k)));

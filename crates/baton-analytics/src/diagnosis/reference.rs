@@ -23,7 +23,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{DiagnosisError, PairCounts, Role, merge};
+use super::counts::{Cells, merge, merge_exposed};
+use super::{DiagnosisError, PairCounts, PairExposure, Role};
 
 /// `x · ln(y)`, with `0 · ln 0 = 0`.
 fn xlny(x: f64, y: f64) -> f64 {
@@ -77,6 +78,25 @@ pub fn likelihood_ratio(
     weak_factor: f64,
     base: BaseRate,
 ) -> Result<LikelihoodRatio, DiagnosisError> {
+    ratio_of_cells(&merge(pairs)?, weak_factor, base)
+}
+
+/// The same statistic on pairs whose recent leads may still pay: each person's exposure takes
+/// the place of their accepted leads (fractional trials, as in the model; `censoring`), so the
+/// reference has the same information as the model it is the yardstick for.
+pub fn likelihood_ratio_exposed(
+    pairs: &[PairExposure],
+    weak_factor: f64,
+    base: BaseRate,
+) -> Result<LikelihoodRatio, DiagnosisError> {
+    ratio_of_cells(&merge_exposed(pairs)?, weak_factor, base)
+}
+
+fn ratio_of_cells(
+    cells: &Cells,
+    weak_factor: f64,
+    base: BaseRate,
+) -> Result<LikelihoodRatio, DiagnosisError> {
     if let BaseRate::Known(p) = base
         && !(p > 0.0 && p < 1.0)
     {
@@ -91,11 +111,10 @@ pub fn likelihood_ratio(
             message: "must be between 0 and 1".to_owned(),
         });
     }
-    let cells = merge(pairs)?;
     let mut people: BTreeMap<(Role, i64), (f64, f64)> = BTreeMap::new();
     let (mut n, mut y) = (0.0, 0.0);
-    for (&(caller, sales_manager), &(a, c)) in &cells {
-        let (a, c) = (a as f64, c as f64);
+    for (&(caller, sales_manager), cell) in cells {
+        let (a, c) = (cell.exposure, cell.converted as f64);
         for key in [(Role::Caller, caller), (Role::SalesManager, sales_manager)] {
             let t = people.entry(key).or_default();
             t.0 += a;

@@ -75,7 +75,7 @@ pub struct Scores {
     pub false_alarms: usize,
 }
 
-fn share(part: usize, whole: usize) -> f64 {
+pub(super) fn share(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -98,7 +98,7 @@ impl Scores {
 
     /// Records one department: the weak person (if any), the method's main answer, and
     /// everyone the method names.
-    fn record(
+    pub(super) fn record(
         &mut self,
         weak: Option<(Role, i64)>,
         answer: Option<(Role, i64)>,
@@ -269,12 +269,12 @@ fn mix(mut z: u64) -> u64 {
 }
 
 /// The seed of one department.
-fn department_seed(seed: u64, stream: u64, months: u32, index: usize) -> u64 {
+pub(super) fn department_seed(seed: u64, stream: u64, months: u32, index: usize) -> u64 {
     mix(mix(mix(mix(seed) ^ stream) ^ u64::from(months)) ^ index as u64)
 }
 
-const VALIDATION_STREAM: u64 = 1;
-const CALIBRATION_STREAM: u64 = 2;
+pub(super) const VALIDATION_STREAM: u64 = 1;
+pub(super) const CALIBRATION_STREAM: u64 = 2;
 
 /// The validation of issue 4 §3 with the default settings: `departments_per_length` departments
 /// for each of 3, 6 and 12 months of history.
@@ -453,23 +453,23 @@ pub fn validate_with(config: &ValidationConfig) -> ValidationTable {
     }
 }
 
-fn pct(x: f64) -> String {
+pub(super) fn pct(x: f64) -> String {
     format!("{:.1} %", x * 100.0)
 }
 
-fn with_counts(rate: f64, part: usize, whole: usize) -> String {
+pub(super) fn with_counts(rate: f64, part: usize, whole: usize) -> String {
     format!("{} ({part}/{whole})", pct(rate))
 }
 
-fn detection(s: &Scores) -> String {
+pub(super) fn detection(s: &Scores) -> String {
     with_counts(s.detection(), s.detected, s.with_weak)
 }
 
-fn wrong_names(s: &Scores) -> String {
+pub(super) fn wrong_names(s: &Scores) -> String {
     with_counts(s.wrong_name_rate(), s.wrong_name, s.departments)
 }
 
-fn false_alarms(s: &Scores) -> String {
+pub(super) fn false_alarms(s: &Scores) -> String {
     with_counts(s.false_alarm_rate(), s.false_alarms, s.equal)
 }
 

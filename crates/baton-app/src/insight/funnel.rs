@@ -12,7 +12,7 @@ use crate::clock::stamp;
 use crate::conveyor::journeys::{self, COLUMNS, EVENT_STEPS};
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
-use baton_analytics::funnel::{Funnel, Journey, View, activity, funnel};
+use baton_analytics::funnel::{Funnel, Journey, activity, cohort};
 use baton_store::Value;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -67,6 +67,8 @@ impl App {
         slice: &FunnelSlice,
     ) -> AppResult<FunnelReport> {
         let span = months(from, to)?;
+        // The cohort is followed to today: its young companies count as "not yet".
+        let today = self.today(&self.config()?);
         if !self.db.read(journeys::built)? {
             self.rebuild_funnel()?;
         }
@@ -161,7 +163,8 @@ impl App {
                 region: region.map(|r| r.code),
                 person: slice.person.clone(),
                 source: source.map(str::to_string),
-                by_cohort: funnel(&journeys, View::Cohort, from, to),
+                by_cohort: cohort(&journeys, from, to, today)
+                    .map_err(|e| AppError::invalid("funnel", e.to_string()))?,
                 by_activity: activity(&journeys, &events, from, to),
                 calls_in_period: count(0),
                 dm_calls_in_period: count(1),

@@ -6,6 +6,11 @@
 //! by the end of the window. Collections: the payments of the company won from that lead, from
 //! the day it was won through the hunter window (`hunter_window_days`), up to the end of the
 //! window.
+//!
+//! Each accepted handoff also carries its age at the window end (or today, while the window is
+//! still running) and, when won, the days from acceptance (`decided_at`) to the win, so that the
+//! diagnosis weighs a recent lead that has not paid yet as "not yet" with the department's own
+//! lag (docs/diagnosis.md, "Recent leads are still open").
 
 use super::{Person, Span, day, label, local_day, months, people, report_region, stamp_bounds};
 use crate::error::{AppError, AppResult};
@@ -77,6 +82,7 @@ impl App {
                 region.as_ref().map(|r| r.id.as_str()),
                 span.from,
                 span.to,
+                self.today(&cfg),
             )
         })
     }
@@ -95,7 +101,14 @@ impl App {
             let region = report_region(tx, actor, region)?;
             let names = people(tx)?;
             let Span { from, to } = span;
-            let facts = handoff_facts(tx, &cfg, region.as_ref().map(|r| r.id.as_str()), from, to)?;
+            let facts = handoff_facts(
+                tx,
+                &cfg,
+                region.as_ref().map(|r| r.id.as_str()),
+                from,
+                to,
+                self.today(&cfg),
+            )?;
             let matrix =
                 pair_matrix(&facts).map_err(|e| AppError::invalid("matrix", e.to_string()))?;
             let name_of = |role: Role, i: i64| -> String {
@@ -130,18 +143,21 @@ impl App {
 }
 
 /// The warm-lead handoffs created in the months `from..=to` (local dates) as the matrix's facts:
-/// who handed to whom, what became of each, and the collections of the companies won.
+/// who handed to whom, what became of each, and the collections of the companies won. `today`
+/// bounds the day the window is seen at, for the leads' ages.
 pub(crate) fn handoff_facts(
     tx: &mut baton_store::Tx<'_>,
     cfg: &baton_domain::ConveyorConfig,
     region: Option<&str>,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
+    today: chrono::NaiveDate,
 ) -> AppResult<Vec<HandoffFact>> {
     let tz = cfg.tz();
     let (lo, hi) = stamp_bounds(from, to);
     let mut sql = "SELECT COALESCE(l.caller_id, h.sender_id), h.receiver_id, h.status, h.reason, h.created_at, h.lead_id, \
-             (SELECT MIN(c.won_on) FROM contracts c WHERE c.lead_id = h.lead_id AND c.won_on IS NOT NULL) \
+             (SELECT MIN(c.won_on) FROM contracts c WHERE c.lead_id = h.lead_id AND c.won_on IS NOT NULL), \
+             COALESCE(h.decided_at, h.created_at) \
              FROM handoffs h JOIN leads l ON l.id = h.lead_id \
              WHERE h.kind = 'lead' AND h.created_at >= ? AND h.created_at < ?"
             .to_string();
@@ -157,7 +173,8 @@ pub(crate) fn handoff_facts(
     // credit (PRODUCT.md §2) and stays out.
     let mut sql = format!(
         "SELECT l.owner_id, l.owner_id, 'accepted', NULL, l.created_at, l.id, \
-         (SELECT MIN(c.won_on) FROM contracts c WHERE c.lead_id = l.id AND c.won_on IS NOT NULL) \
+         (SELECT MIN(c.won_on) FROM contracts c WHERE c.lead_id = l.id AND c.won_on IS NOT NULL), \
+         l.created_at \
          FROM leads l WHERE l.created_at >= ? AND l.created_at < ? AND {}",
         crate::conveyor::journeys::UNIVERSAL_OWN
     );
@@ -203,6 +220,11 @@ pub(crate) fn handoff_facts(
         }
     }
 
+    // The day the window is seen at: its end, or today while it is still running.
+    let observed = to.min(today);
+    let days = |from: chrono::NaiveDate, to: chrono::NaiveDate| {
+        u32::try_from((to - from).num_days().max(0)).unwrap_or(u32::MAX)
+    };
     let mut facts = Vec::new();
     for r in rows {
         let Some(created) = local_day(&r.text(4), &tz) else {
@@ -213,8 +235,15 @@ pub(crate) fn handoff_facts(
         }
         let outcome = outcome(&r.text(2));
         let lead = r.text(5);
-        let converted = outcome == HandoffOutcome::Accepted
-            && r.opt_text(6).and_then(|w| day(&w)).is_some_and(|w| w <= to);
+        let won = r.opt_text(6).and_then(|w| day(&w));
+        let converted = outcome == HandoffOutcome::Accepted && won.is_some_and(|w| w <= to);
+        // Accepted on the decision's local day (the handoff's own when it has none).
+        let accepted_on = local_day(&r.text(7), &tz).unwrap_or(created);
+        let age_days = (outcome == HandoffOutcome::Accepted).then(|| days(accepted_on, observed));
+        let paid_after_days = match (converted, won, age_days) {
+            (true, Some(w), Some(age)) => Some(days(accepted_on, w).min(age)),
+            _ => None,
+        };
         facts.push(HandoffFact {
             caller: r.text(0),
             sales_manager: r.text(1),
@@ -226,6 +255,8 @@ pub(crate) fn handoff_facts(
             } else {
                 Money::ZERO
             },
+            age_days,
+            paid_after_days,
         });
     }
     Ok(facts)
