@@ -198,6 +198,12 @@ fn xlsx_register_reads_back_with_sheets_rows_and_totals() {
     assert_eq!(amount("c1", "accepted_leads"), 700.0);
     assert_eq!(amount("s1", "commission"), 8400.0);
     assert_eq!(amount("k1", "base"), 27045.45);
+    // The role and the status are in words, as the accountant reads them.
+    let s1 = body.iter().find(|r| r[2] == "s1").unwrap();
+    assert_eq!(
+        (s1[3].as_str(), s1[6].as_str()),
+        ("Менеджер по продажам (МПП)", "начислено")
+    );
     let total_row = rows.iter().find(|r| r[6] == "Итого").unwrap();
     assert_eq!(total_row[7].parse::<f64>().unwrap(), 114145.45);
     // The total is a live formula over the amounts.
@@ -215,7 +221,7 @@ fn xlsx_register_reads_back_with_sheets_rows_and_totals() {
     assert_eq!(csv.lines().count(), 1 + 8);
     assert!(
         csv.lines()
-            .any(|l| l.ends_with(",commission,7 % от оплат новых клиентов,accrued,8400.00")),
+            .any(|l| l.ends_with(",commission,7 % от оплат новых клиентов,начислено,8400.00")),
         "{csv}"
     );
 }

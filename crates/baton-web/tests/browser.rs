@@ -6,7 +6,7 @@
 //! sales manager → contract, invoice, first payment → client manager → the head approves the
 //! period and downloads the register), a rejection with its reason shown to the caller, a
 //! checklist refusal that keeps the input, the language switch, and screenshots of every main
-//! page at 1280 and 390 px under `target/screenshots/` (a page that scrolls sideways at 390 px
+//! page at 1366 and 390 px under `target/screenshots/` (a page that scrolls sideways at 390 px
 //! fails the test).
 
 use baton_app::clock::{RandomIds, SystemClock};
@@ -104,14 +104,14 @@ fn the_web_application_in_a_real_browser() {
         let webdriver = format!("http://127.0.0.1:{port}");
         wait_for_driver(&webdriver).await;
 
-        let b = Browser::open(&webdriver, &base, 1280, 900).await;
+        let b = Browser::open(&webdriver, &base, 1366, 900).await;
         let story = Story::new(&summary);
         story.relay(&b).await;
         story.rejection(&b).await;
         story.language(&b).await;
         story.verdict(&b, today).await;
         story.what_if(&b).await;
-        screenshots(&b, &summary, "1280").await;
+        screenshots(&b, &summary, "1366").await;
         let _ = b.c.clone().close().await;
 
         let narrow = Browser::open(&webdriver, &base, 390, 844).await;

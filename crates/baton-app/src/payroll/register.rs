@@ -32,6 +32,16 @@ const HEADERS: [&str; 8] = [
     "Сумма, ₽",
 ];
 
+/// The role and the status as the accountant reads them (the register is in Russian; the API
+/// keeps the codes).
+fn words(r: &RegisterRow) -> (String, String) {
+    use baton_catalog::{Lang, term};
+    (
+        term(Lang::Ru, "role", &r.role),
+        term(Lang::Ru, "line", &r.status),
+    )
+}
+
 /// Every paying line (accrued or adjusted) of every statement, in statement order. Pending and
 /// lapsed lines pay nothing and are left to the statements.
 pub fn rows(list: &[PersonStatement]) -> Vec<RegisterRow> {
@@ -47,7 +57,7 @@ pub fn rows(list: &[PersonStatement]) -> Vec<RegisterRow> {
                 login: s.login.clone(),
                 role: role.to_string(),
                 component: l.component.clone(),
-                label: l.label.clone(),
+                label: l.label_in(baton_catalog::Lang::Ru),
                 status: l.status.clone(),
                 amount: l.amount,
             });
@@ -71,14 +81,15 @@ pub fn csv(list: &[PersonStatement]) -> AppResult<Vec<u8>> {
     w.write_record(HEADERS).map_err(io)?;
     for r in rows(list) {
         let amount = r.amount.to_string();
+        let (role, status) = words(&r);
         let texts = [
             r.region.as_str(),
             &r.name,
             &r.login,
-            &r.role,
+            &role,
             &r.component,
             &r.label,
-            &r.status,
+            &status,
             &amount,
         ];
         w.write_record(texts.map(crate::export::cell).iter().map(|c| c.as_bytes()))
@@ -137,14 +148,15 @@ pub fn xlsx(period: &str, status: &str, list: &[PersonStatement]) -> AppResult<V
         }
         let mut row = 3u32;
         for r in list {
+            let (role, status) = words(r);
             let texts = [
                 &r.region,
                 &r.name,
                 &r.login,
-                &r.role,
+                &role,
                 &r.component,
                 &r.label,
-                &r.status,
+                &status,
             ];
             for (c, t) in texts.into_iter().enumerate() {
                 ws.write(row, c as u16, text(t).as_ref()).map_err(err)?;

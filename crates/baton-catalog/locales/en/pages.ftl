@@ -802,3 +802,6 @@ page-profit = profit
 page-mix = Mix
 page-ratio = Ratio
 page-showing-the-best-10-of = Showing the best 10 of
+
+## dashboard: leads still within the payment lag
+page-matrix-open = not paid yet but still within the usual lag: { $n } (the first payment takes { $median } days at the median, { $p90 } days for 9 in 10); they count as "not yet", not as lost

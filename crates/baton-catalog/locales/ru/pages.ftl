@@ -802,3 +802,6 @@ page-profit = прибыль
 page-mix = Состав
 page-ratio = Соотношение
 page-showing-the-best-10-of = Показаны 10 лучших из
+
+## dashboard: leads still within the payment lag
+page-matrix-open = ещё не оплатили, но срок не вышел: { $n } (до первой оплаты обычно { $median } дн., у 9 из 10 — до { $p90 } дн.); они считаются «ещё нет», а не потерей

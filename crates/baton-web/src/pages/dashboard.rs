@@ -497,6 +497,13 @@ fn matrix_section(l: Lang, data: &Data, region_name: &str) -> Markup {
                 (l.tr("page-window")) ": " (data.from) " — " (data.to) "; " (region_name) "; "
                 (l.tr("page-leads-handed")) " " (pm.total.handed) ", "
                 (l.tr("page-accepted-3")) " " (pm.total.accepted)
+                @if let Some(lag) = &pm.lag {
+                    "; " span id="matrix-open" { (baton_catalog::Text::new("page-matrix-open")
+                        .num("n", pm.total.open as i64)
+                        .num("median", i64::from(lag.median_days))
+                        .num("p90", i64::from(lag.p90_days))
+                        .render(l)) }
+                }
             }
             p.conclusion id="matrix-verdict" { (m.conclusion(dl)) }
             p.explain { (l.tr("page-rows-are-callers-columns-sales-managers")) }
