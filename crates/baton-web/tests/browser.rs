@@ -149,7 +149,7 @@ impl Browser {
         let mut options = serde_json::json!({
             "binary": "/usr/bin/chromium",
             "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", "--hide-scrollbars", format!("--window-size={w},{h}")]
+                     "--disable-gpu", "--hide-scrollbars", "--lang=ru-RU", format!("--window-size={w},{h}")]
         });
         // Chromium's windows are never narrower than 500 px: a phone's width is emulated.
         if w < 500 {
