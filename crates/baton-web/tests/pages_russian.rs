@@ -147,11 +147,12 @@ async fn walk(
     data: &BTreeSet<String>,
     problems: &mut Vec<String>,
 ) -> usize {
-    let mut queue: VecDeque<String> = VecDeque::from(vec!["/".to_string()]);
+    let mut queue: VecDeque<(String, String)> =
+        VecDeque::from(vec![("/".to_string(), String::new())]);
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     let mut read = 0;
-    while let Some(path) = queue.pop_front() {
+    while let Some((path, from)) = queue.pop_front() {
         if read >= PER_PERSON {
             break;
         }
@@ -181,6 +182,12 @@ async fn walk(
         }
         read += 1;
         assert!(status < 500, "{login} {path}: {status}\n{body}");
+        // A page links only to what its reader may open.
+        if status == 403 || status == 404 {
+            problems.push(format!(
+                "{login}: {from} links to {path}, which answers {status}"
+            ));
+        }
         for word in foreign_words(&body, data) {
             let p = format!("{login} {}: «{word}»", kind(&path));
             if !problems.contains(&p) {
@@ -189,7 +196,7 @@ async fn walk(
         }
         for href in links(&body) {
             if followable(&href) && !seen.contains(&href) {
-                queue.push_back(href);
+                queue.push_back((href, path.clone()));
             }
         }
     }

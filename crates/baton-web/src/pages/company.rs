@@ -1037,7 +1037,7 @@ async fn record(
                         .unwrap_or_else(|| "—".into()),
                 ),
             ));
-            if let Some(lead) = &k.lead_id {
+            if let Some(lead) = k.lead_id.as_ref().filter(|_| r.lead_visible) {
                 rows.push((
                     l.tr("page-lead"),
                     html! { a href=(format!("/records/leads/{lead}")) { (l.tr("page-open")) } },
@@ -1087,7 +1087,7 @@ async fn record(
             {
                 rows.push((l.tr("page-reason"), text(&r)));
             }
-            if let Some(lead) = &h.lead_id {
+            if let Some(lead) = h.lead_id.as_ref().filter(|_| r.lead_visible) {
                 rows.push((
                     l.tr("page-lead"),
                     html! { a href=(format!("/records/leads/{lead}")) { (l.tr("page-open")) } },
@@ -1212,6 +1212,9 @@ pub mod data {
         pub company: Company,
         /// Names of the people the record mentions, by id.
         pub people: BTreeMap<String, String>,
+        /// Whether the reader may open the lead the record links to (an accountant sees the
+        /// contract, not the lead).
+        pub lead_visible: bool,
     }
 
     #[derive(Debug, Clone, Serialize)]
@@ -1329,10 +1332,20 @@ pub mod data {
                     people.insert(pid, e.name);
                 }
             }
+            let lead = match &body {
+                RecordBody::Contract(c) => c.lead_id.clone(),
+                RecordBody::Handoff(h) => h.lead_id.clone(),
+                _ => None,
+            };
+            let lead_visible = match lead {
+                Some(id) => visible::<LeadRow>(tx, &lead_scope(actor), &id, "lead").is_ok(),
+                None => false,
+            };
             Ok::<_, AppError>(RecordCard {
                 body,
                 company,
                 people,
+                lead_visible,
             })
         })?;
         let mut card = card;

@@ -149,6 +149,7 @@ async fn people_page(
         })
         .await,
     )?;
+    let reach = baton_app::rights::reach(&v.actor, baton_app::rights::Action::ReadPeople);
     let rows = list
         .iter()
         .map(|e| {
@@ -159,7 +160,14 @@ async fn people_page(
                 .map(|r| role_label(l, &r.role))
                 .collect();
             vec![
-                Cell::Link(format!("/people/{}", e.id), e.name.clone()),
+                // A card the viewer may not open is not a link (another region's people).
+                if reach.is_some_and(|r| {
+                    baton_app::rights::covers(&v.actor, r, Some(&e.id), e.region_id.as_deref())
+                }) {
+                    Cell::Link(format!("/people/{}", e.id), e.name.clone())
+                } else {
+                    Cell::Text(e.name.clone())
+                },
                 Cell::Text(e.login.clone()),
                 Cell::Text(if roles.is_empty() {
                     l.tr("page-no-role").to_string()
