@@ -69,6 +69,32 @@
     }
     document.body.appendChild(f); f.submit();
   });
+  // [data-queue]: the navigation's counts, kept current by the server's event stream. A page
+  // with [data-watch="queue"] (the inboxes) reloads when its queue changes, so a new lead shows
+  // without a click — unless the person is typing in it.
+  var queues = document.querySelectorAll("[data-queue]");
+  if (queues.length && window.EventSource) {
+    var watch = document.querySelector("[data-watch]");
+    var events = new EventSource("/events/queues");
+    events.addEventListener("queues", function (e) {
+      var q;
+      try { q = JSON.parse(e.data); } catch (x) { return; }
+      queues.forEach(function (el) {
+        var n = q[el.getAttribute("data-queue")];
+        if (typeof n !== "number") return;
+        el.textContent = String(n);
+        el.hidden = n === 0;
+      });
+      if (watch) {
+        var n = q[watch.getAttribute("data-watch")];
+        var was = parseInt(watch.getAttribute("data-count"), 10);
+        if (typeof n === "number" && n !== was && !typing({ target: document.activeElement })) {
+          events.close();
+          location.reload();
+        }
+      }
+    });
+  }
   // [data-refresh="ms"]: reload while a long job runs (the page shows its progress).
   var r = document.querySelector("[data-refresh]");
   if (r) setTimeout(function () { location.reload(); }, parseInt(r.getAttribute("data-refresh"), 10) || 1000);

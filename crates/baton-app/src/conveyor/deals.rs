@@ -722,7 +722,8 @@ impl App {
                 explanation_text: super::leads::stored(&portfolio_words(&a.explanation)),
                 snapshot: baton_store::Json::from_value(&serde_json::to_value(&req.brief).unwrap_or_default()),
                 created_at: stamp(now),
-                due_at: format!("{due}T23:59:59.999999Z"),
+                // The end of the due day where the company works, not in UTC.
+                due_at: stamp(end_of_day(due, cfg.tz())),
                 status: "pending".into(),
                 decided_at: None,
                 reason: None,
@@ -1039,4 +1040,16 @@ fn portfolio_words(t: &baton_catalog::Text) -> baton_catalog::Text {
         t.id = "assign-fewest-clients".into();
     }
     t
+}
+
+/// The last instant of a day in a time zone, in UTC.
+fn end_of_day(day: chrono::NaiveDate, tz: chrono_tz::Tz) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let last = day
+        .and_hms_micro_opt(23, 59, 59, 999_999)
+        .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN));
+    tz.from_local_datetime(&last)
+        .latest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&last))
 }

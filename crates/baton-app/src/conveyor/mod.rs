@@ -8,6 +8,7 @@ pub(crate) mod journeys;
 pub mod leads;
 pub mod people;
 pub mod portfolios;
+pub mod queues;
 pub mod search;
 pub mod split;
 pub mod split_history;

@@ -805,3 +805,16 @@ page-showing-the-best-10-of = Showing the best 10 of
 
 ## dashboard: leads still within the payment lag
 page-matrix-open = not paid yet but still within the usual lag: { $n } (the first payment takes { $median } days at the median, { $p90 } days for 9 in 10); they count as "not yet", not as lost
+
+## handovers
+page-handovers-title = New clients
+page-handovers-explain = Clients a sales manager handed over to you. Hold the first meeting by the deadline and record it here: the handover closes and the client is yours.
+page-handovers-none = No new clients: every first meeting is held.
+page-handovers-meet-by = Meet by
+page-handovers-from = Handed over by
+page-handovers-note = How the meeting went (optional)
+page-handovers-held = First meeting held
+page-handovers-done = First meeting recorded; the client is in your portfolio.
+nav-handovers = New clients
+nav-incoming-waiting = warm leads waiting for your decision
+nav-handovers-waiting = new clients waiting for the first meeting

@@ -805,3 +805,16 @@ page-showing-the-best-10-of = Показаны 10 лучших из
 
 ## dashboard: leads still within the payment lag
 page-matrix-open = ещё не оплатили, но срок не вышел: { $n } (до первой оплаты обычно { $median } дн., у 9 из 10 — до { $p90 } дн.); они считаются «ещё нет», а не потерей
+
+## handovers
+page-handovers-title = Новые клиенты
+page-handovers-explain = Клиенты, которых МПП передали вам. Проведите встречу-знакомство до срока и отметьте её здесь: передача закрывается, клиент — ваш.
+page-handovers-none = Новых клиентов нет: все встречи-знакомства проведены.
+page-handovers-meet-by = Встретиться до
+page-handovers-from = Передал
+page-handovers-note = Как прошла встреча (необязательно)
+page-handovers-held = Встреча-знакомство проведена
+page-handovers-done = Встреча-знакомство отмечена; клиент в вашем портфеле.
+nav-handovers = Новые клиенты
+nav-incoming-waiting = тёплых лидов ждут вашего решения
+nav-handovers-waiting = новых клиентов ждут встречи-знакомства

@@ -16,6 +16,8 @@ pub mod chart;
 pub mod client;
 pub mod company;
 pub mod dashboard;
+pub mod events;
+pub mod handovers;
 pub mod listing;
 pub mod memo;
 pub mod moves;
@@ -40,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .merge(caller::routes())
         .merge(seller::routes())
         .merge(client::routes())
+        .merge(handovers::routes())
+        .merge(events::routes())
         .merge(moves::routes())
         .merge(split::routes())
         .merge(search::routes())

@@ -129,7 +129,7 @@ async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
         } @else {
             p { (l.tr("page-waiting-for-your-decision")) ": " b { (count(items.len() as i64)) } }
         }
-        div.grid.inbox {
+        div.grid.inbox data-watch="incoming" data-count=(v.queues.incoming) {
             @for it in &items {
                 @let lead = &it.view.lead;
                 @let h = &it.handoff;

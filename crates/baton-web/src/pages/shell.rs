@@ -41,6 +41,8 @@ pub struct Viewer {
     /// Alerts raised and not acknowledged that this person leads (heads, director, admin),
     /// shown beside "Alerts" in the navigation.
     pub open_alerts: i64,
+    /// The work waiting for this person, shown beside their queues in the navigation.
+    pub queues: baton_app::conveyor::queues::Queues,
     /// This session's CSRF token, put in every form that posts (`page`).
     pub csrf: String,
 }
@@ -101,15 +103,16 @@ impl FromRequestParts<AppState> for Viewer {
             }
             let actor = app.authenticate(&token)?;
             // A failed count must not cost the page: it shows no number instead.
-            let open_alerts = app.open_alert_count(&actor).unwrap_or(0);
-            Ok((actor, open_alerts))
+            let queues = app.queues(&actor).unwrap_or_default();
+            Ok((actor, queues))
         });
         match who.await {
-            Ok(Ok((actor, open_alerts))) => Ok(Viewer {
+            Ok(Ok((actor, queues))) => Ok(Viewer {
                 actor,
                 lang: lang_of(parts),
                 here,
-                open_alerts,
+                open_alerts: queues.alerts,
+                queues,
                 csrf,
             }),
             Ok(Err(AppError::Unauthenticated)) => Err(to_login()),
@@ -364,6 +367,7 @@ fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
         items.push(("/pipeline", l.tr("page-pipeline")));
     }
     if v.serves() {
+        items.push(("/handovers", l.tr("nav-handovers")));
         items.push(("/portfolio", l.tr("page-portfolio")));
         items.push(("/overdue", l.tr("page-overdue-3")));
     }
@@ -420,8 +424,15 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                     a.brand href="/" { "Baton" }
                     nav aria-label=(v.tr("page-sections")) {
                         @for (href, label) in nav(v) {
-                            @let count = html! { @if href == "/alerts" && v.open_alerts > 0 {
-                                " " span.count id="nav-alerts-count" title=(v.tr("page-alerts-not-acknowledged")) { (v.open_alerts) }
+                            // Counts the page's event stream keeps current (`/events/queues`).
+                            @let count = match href {
+                                "/alerts" => Some(("alerts", v.queues.alerts, v.tr("page-alerts-not-acknowledged"))),
+                                "/inbox" => Some(("incoming", v.queues.incoming, v.tr("nav-incoming-waiting"))),
+                                "/handovers" => Some(("handovers", v.queues.handovers, v.tr("nav-handovers-waiting"))),
+                                _ => None,
+                            };
+                            @let count = html! { @if let Some((key, n, title)) = count {
+                                " " span.count id=(format!("nav-{key}-count")) data-queue=(key) title=(title) hidden[n == 0] { (n) }
                             } };
                             @if section(href) {
                                 a href=(href) aria-current="page" { (label) (count) }

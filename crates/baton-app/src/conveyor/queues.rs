@@ -1,0 +1,40 @@
+//! How much work waits for a person (issue 18): the counts beside «Входящие», «Новые клиенты»
+//! and «Оповещения» in the navigation, pushed to open pages as they change.
+
+use serde::Serialize;
+
+use crate::{Actor, App, AppResult};
+use baton_store::Value;
+
+/// The work waiting for one person. Zero where the person's roles do not have that queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Queues {
+    /// Warm leads handed to this person and not yet accepted or rejected.
+    pub incoming: i64,
+    /// Clients handed over to this person, waiting for the first meeting.
+    pub handovers: i64,
+    /// Alerts this person leads that are raised and not acknowledged.
+    pub alerts: i64,
+}
+
+impl App {
+    /// The queues of `actor`: two counts by index and the alert count of the alert log.
+    pub fn queues(&self, actor: &Actor) -> AppResult<Queues> {
+        let pending = |kind: &str| -> AppResult<i64> {
+            self.db.read(|tx| {
+                Ok(tx
+                    .query_one(
+                        "SELECT CAST(COUNT(*) AS BIGINT) FROM handoffs \
+                         WHERE receiver_id = ? AND status = 'pending' AND kind = ?",
+                        &[Value::from(actor.id.clone()), Value::from(kind.to_string())],
+                    )?
+                    .map_or(0, |r| r.int(0)))
+            })
+        };
+        Ok(Queues {
+            incoming: pending("lead")?,
+            handovers: pending("client")?,
+            alerts: self.open_alert_count(actor)?,
+        })
+    }
+}
