@@ -17,6 +17,7 @@ use crate::conveyor::deals::{
 };
 use crate::conveyor::leads::{HandOffRequest, NewLead};
 use crate::conveyor::people::NewEmployee;
+use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
 use crate::{App, PasswordCost};
@@ -704,7 +705,7 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
     if existing > 0 {
         return Err(AppError::invalid(
             "db",
-            "the database already has data; the demo needs an empty one (use a new file or --db)",
+            Text::new("err-demo-db-not-empty"),
         ));
     }
     let mut g = Gen {
@@ -1305,7 +1306,7 @@ fn conveyor_day(g: &mut Gen, regions: &[Region], ri: usize, day: NaiveDate) -> A
                     Ok(_) => {
                         return Err(AppError::invalid(
                             "demo",
-                            "an incomplete checklist was accepted",
+                            Text::new("err-demo-checklist-accepted"),
                         ));
                     }
                 }

@@ -2,6 +2,7 @@
 
 use super::{non_empty, scoped, visible};
 use crate::clock::{parse_stamp, stamp};
+use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, Scope, company_scope, require};
 use crate::{App, Page, Paging};
@@ -127,12 +128,10 @@ impl App {
                 baton_domain::Role::Admin,
             ])
         {
-            return Err(AppError::Forbidden(
-                "make call lists for someone else".into(),
-            ));
+            return Err(AppError::Forbidden(Text::new("err-call-list-for-other")));
         }
         if name.trim().is_empty() {
-            return Err(AppError::invalid("name", "name the call list"));
+            return Err(AppError::invalid("name", Text::new("err-call-list-name-required")));
         }
         let now = self.now();
         self.db.tx(|tx| {
@@ -145,7 +144,7 @@ impl App {
                     .region_id
                     .clone()
                     .or_else(|| actor.region_id.clone())
-                    .ok_or_else(|| AppError::invalid("owner_id", "the owner has no region"))?,
+                    .ok_or_else(|| AppError::invalid("owner_id", Text::new("err-owner-no-region")))?,
                 created_at: stamp(now),
             };
             tx.insert(&list)?;
@@ -174,7 +173,10 @@ impl App {
             tx.count::<CallListItem>(&Filter::new().eq("call_list_id", list.id.as_str()))?;
         for (i, cid) in company_ids.iter().enumerate() {
             let _: Company = tx.get(cid)?.ok_or_else(|| {
-                AppError::invalid(&format!("company_ids[{i}]"), format!("no company «{cid}»"))
+                AppError::invalid(
+                    &format!("company_ids[{i}]"),
+                    Text::new("err-no-company").arg("id", cid),
+                )
             })?;
             let item = CallListItem {
                 id: self.new_id(),
@@ -278,17 +280,16 @@ impl App {
         if !CALL_OUTCOMES.contains(&req.outcome.as_str()) {
             return Err(AppError::invalid(
                 "outcome",
-                format!(
-                    "unknown outcome «{}»; use one of {}",
-                    req.outcome,
-                    CALL_OUTCOMES.join(", ")
+                Text::new("err-unknown-outcome")
+                    .arg("outcome", &req.outcome)
+                    .arg("valid", CALL_OUTCOMES.join(", ")
                 ),
             ));
         }
         if !(0..=36_000).contains(&req.duration_sec) {
             return Err(AppError::invalid(
                 "duration_sec",
-                "a call lasts between 0 and 36 000 seconds",
+                Text::new("err-call-duration"),
             ));
         }
         let cfg = self.config()?;
@@ -337,7 +338,7 @@ impl App {
         if !["meeting", "email", "note"].contains(&req.kind.as_str()) {
             return Err(AppError::invalid(
                 "kind",
-                "kind is meeting, email or note (calls are logged as calls)",
+                Text::new("err-activity-kind"),
             ));
         }
         let cfg = self.config()?;
@@ -346,7 +347,7 @@ impl App {
             Some(s) => parse_stamp(s).ok_or_else(|| {
                 AppError::invalid(
                     "occurred_at",
-                    "write the time as RFC 3339, e.g. 2026-11-27T10:00:00Z",
+                    Text::new("err-time-format"),
                 )
             })?,
             None => now,
@@ -415,7 +416,7 @@ fn lead_of(
     if lead.company_id != company_id {
         return Err(AppError::invalid(
             "lead_id",
-            "the lead belongs to another company",
+            Text::new("err-lead-other-company"),
         ));
     }
     Ok(Some(lead.id))

@@ -13,6 +13,7 @@ pub mod split;
 pub mod split_history;
 pub mod split_presets;
 
+use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::Scope;
 use baton_store::{Filter, Record, Tx};
@@ -46,7 +47,7 @@ pub(crate) fn parse_date(field: &str, s: &str) -> AppResult<chrono::NaiveDate> {
     s.trim().parse().map_err(|_| {
         AppError::invalid(
             field,
-            format!("«{s}» is not a date: write it as YYYY-MM-DD"),
+            Text::new("err-not-date").arg("value", s),
         )
     })
 }

@@ -7,6 +7,7 @@
 use super::people::NewRole;
 use super::portfolios::{MoveContext, PortfolioChange, Reassignment, revenue_by_company};
 use super::split_history::PersonHistory;
+use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::payroll::period_of;
 use crate::rights::{Action, require};
@@ -52,13 +53,13 @@ impl SplitMove {
         if to.is_empty() || (self.to_id.is_some() && !self.to_ids.is_empty()) {
             return Err(AppError::invalid(
                 &format!("moves[{i}].to_id"),
-                "name who takes the clients: to_id (one manager) or to_ids (several, in turn)",
+                Text::new("err-move-to-required"),
             ));
         }
         if to.len() > baton_domain::input::LIST_MAX {
             return Err(AppError::invalid(
                 &format!("moves[{i}].to_ids"),
-                "too many managers in one move",
+                Text::new("err-move-too-many-managers"),
             ));
         }
         Ok(to)
@@ -113,13 +114,13 @@ impl App {
         if req.roles.len() > limit || req.moves.len() > limit {
             return Err(AppError::invalid(
                 "roles",
-                format!("at most {limit} role changes and {limit} moves in one split"),
+                Text::new("err-split-too-big").num("limit", limit as i64),
             ));
         }
         if req.roles.is_empty() && req.moves.is_empty() {
             return Err(AppError::invalid(
                 "roles",
-                "say who takes which role from today, or whose clients go to whom",
+                Text::new("err-split-empty"),
             ));
         }
         for (i, m) in req.moves.iter().enumerate() {
@@ -228,7 +229,10 @@ impl App {
                 region_id: self
                     .employee(&r.employee_id)
                     .map_err(|_| {
-                        AppError::invalid(&format!("roles[{i}].employee_id"), "no such person")
+                        AppError::invalid(
+                            &format!("roles[{i}].employee_id"),
+                            Text::new("err-no-such-person"),
+                        )
                     })?
                     .region_id,
                 valid_from: today.to_string(),
@@ -239,7 +243,7 @@ impl App {
             if !SPLIT_ROLES.contains(&checked.0) {
                 return Err(AppError::invalid(
                     &format!("roles[{i}].role"),
-                    "a split gives caller, sales_manager, client_manager or universal_manager",
+                    Text::new("err-split-role"),
                 ));
             }
             roles.push(Checked {

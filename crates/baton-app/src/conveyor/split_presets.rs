@@ -4,6 +4,7 @@
 //! and applies it like any other split.
 
 use super::split::{Split, SplitMove, SplitRole};
+use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::payroll::PAID_ROLES;
 use crate::rights::{Action, require, require_region};
@@ -155,7 +156,7 @@ impl App {
     pub fn split_preset(&self, actor: &Actor, region_id: &str, kind: &str) -> AppResult<Split> {
         require(actor, Action::ManagePeople)?;
         let kind = Preset::parse(kind).ok_or_else(|| {
-            AppError::invalid("preset", "a preset is universal, mixed or conveyor")
+            AppError::invalid("preset", Text::new("err-split-preset"))
         })?;
         Ok(preset(kind, &self.split_staff(actor, region_id)?))
     }

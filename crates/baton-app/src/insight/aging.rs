@@ -2,6 +2,7 @@
 //! manager (none before the handover: the sales manager's first deals).
 
 use super::{Person, parse_day, people, report_region};
+use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::aging::{Aging, InvoiceFact, aging};
@@ -38,7 +39,7 @@ impl App {
         if !(1..=3660).contains(&days) {
             return Err(AppError::invalid(
                 "dso_days",
-                format!("{days} is not a number of days between 1 and 3660"),
+                Text::new("err-dso-days").num("days", days),
             ));
         }
         let window_start = as_of - Duration::days(days - 1);

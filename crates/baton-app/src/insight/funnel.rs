@@ -10,6 +10,7 @@
 use super::{Span, months, report_region};
 use crate::clock::stamp;
 use crate::conveyor::journeys::{self, COLUMNS, EVENT_STEPS};
+use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::funnel::{Funnel, Journey, View, activity, funnel};
@@ -77,7 +78,10 @@ impl App {
                     tx.query_one("SELECT id FROM employees WHERE login = ?", &[login.into()])?
                         .map(|r| r.text(0))
                         .ok_or_else(|| {
-                            AppError::invalid("person", format!("there is nobody with the login «{login}»"))
+                            AppError::invalid(
+                                "person",
+                                Text::new("err-no-login").arg("login", login),
+                            )
                         })?,
                 ),
                 None => None,

@@ -8,6 +8,7 @@
 //! window.
 
 use super::{Person, Span, day, label, local_day, months, people, report_region, stamp_bounds};
+use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::diagnosis::{Lang, Role};
@@ -97,7 +98,12 @@ impl App {
             let Span { from, to } = span;
             let facts = handoff_facts(tx, &cfg, region.as_ref().map(|r| r.id.as_str()), from, to)?;
             let matrix =
-                pair_matrix(&facts).map_err(|e| AppError::invalid("matrix", e.to_string()))?;
+                pair_matrix(&facts).map_err(|e| {
+                    AppError::invalid(
+                        "matrix",
+                        Text::new("err-matrix").arg("error", e.to_string()),
+                    )
+                })?;
             let name_of = |role: Role, i: i64| -> String {
                 matrix
                     .person_id(role, i)
