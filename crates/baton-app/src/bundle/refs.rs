@@ -117,8 +117,9 @@ impl Checker {
                 }
             }
         }
-        for (_, cols, label) in UNIQUE.iter().filter(|u| u.0 == p.table) {
-            self.unique(tx, p, &file, cols, label, problems)?;
+        // The key's name in a refusal is the catalog's `key-{table}`.
+        for (_, cols, _) in UNIQUE.iter().filter(|u| u.0 == p.table) {
+            self.unique(tx, p, &file, cols, problems)?;
         }
         Ok(())
     }
@@ -129,7 +130,6 @@ impl Checker {
         p: &Parsed,
         file: &str,
         cols: &[&str],
-        label: &str,
         problems: &mut Vec<ImportProblem>,
     ) -> AppResult<()> {
         let Some(idx) = cols

@@ -10,7 +10,6 @@
 use baton_catalog::{Lang, Text};
 use super::{Job, PersonStatement, Plans, period_bounds, period_of};
 use crate::App;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor};
 use baton_comp::Line;

@@ -5,13 +5,28 @@ err-storage = База данных не ответила; ничего не и�
 ## Вводимые значения (baton-domain)
 err-input = «{ $field }»: { $why }
 why-blank = не заполнено — впишите значение
-why-too-long = { $len -> [one] { $len } символ [few] { $len } символа *[many] { $len } символов }, а можно не больше { $max } — сократите текст
+why-too-long = { $len ->
+        [one] { $len } символ
+        [few] { $len } символа
+       *[many] { $len } символов
+    }, а можно не больше { $max } — сократите текст
 why-control = есть служебный символ (код { $code }) — удалите его
-why-too-many = { $len -> [one] { $len } элемент [few] { $len } элемента *[many] { $len } элементов }, а за один раз можно не больше { $max } — разбейте на части
+why-too-many = { $len ->
+        [one] { $len } элемент
+        [few] { $len } элемента
+       *[many] { $len } элементов
+    }, а за один раз можно не больше { $max } — разбейте на части
 why-not-date = «{ $value }» — не дата; запишите её как ГГГГ-ММ-ДД, например 2026-12-07
-why-out-of-window = дата { $date } вне периода { $from } — { $to }: рабочие даты должны быть не дальше { $years -> [one] { $years } года *[other] { $years } лет } от сегодняшнего дня
+why-out-of-window = дата { $date } вне периода { $from } — { $to }: рабочие даты должны быть не дальше { $years ->
+        [one] { $years } года
+       *[other] { $years } лет
+    } от сегодняшнего дня
 why-negative = не может быть отрицательным
-err-inn-length = В ИНН должно быть 10 цифр (организация) или 12 цифр (ИП), а в «{ $value }» { $n -> [one] { $n } знак [few] { $n } знака *[many] { $n } знаков }. Проверьте номер.
+err-inn-length = В ИНН должно быть 10 цифр (организация) или 12 цифр (ИП), а в «{ $value }» { $n ->
+        [one] { $n } знак
+        [few] { $n } знака
+       *[many] { $n } знаков
+    }. Проверьте номер.
 err-inn-not-digits = ИНН «{ $value }» должен состоять только из цифр.
 err-inn-check-digit = В ИНН «{ $value }» не сходится контрольная цифра — скорее всего, опечатка. Сверьте номер с документами.
 err-kpp-format = КПП «{ $value }» должен состоять из 9 знаков: 4 цифры, затем 2 цифры или заглавные латинские буквы, затем 3 цифры.
@@ -123,9 +138,17 @@ err-duplicate-company = Компания с ИНН { $inn } уже есть: «{
 err-conflict = { $what }: кто-то изменил эту запись в тот же момент. Обновите страницу и повторите.
 err-conflict-record = { $entity } { $id }
 err-unknown-reference = Запрос ссылается на запись, которой нет. Обновите страницу и выберите заново.
-err-import-invalid = В загрузке { $n -> [one] { $n } ошибочная строка [few] { $n } ошибочные строки *[many] { $n } ошибочных строк }, ничего не записано: { $rows }
+err-import-invalid = В загрузке { $n ->
+        [one] { $n } ошибочная строка
+        [few] { $n } ошибочные строки
+       *[many] { $n } ошибочных строк
+    }, ничего не записано: { $rows }
 err-import-row = { $file }, строка { $line }, столбец «{ $column }»: { $why }
-err-invalid-plan = В схеме мотивации { $n -> [one] { $n } ошибка [few] { $n } ошибки *[many] { $n } ошибок }: { $problems }
+err-invalid-plan = В схеме мотивации { $n ->
+        [one] { $n } ошибка
+        [few] { $n } ошибки
+       *[many] { $n } ошибок
+    }: { $problems }
 err-not-one-of = В поле «{ $field }» значение «{ $value }» не подходит. Допустимо: { $valid }.
 err-cost-not-positive = Сумма затраты должна быть больше нуля.
 
@@ -252,7 +275,11 @@ err-refund-over-paid = По этому счёту оплачено только 
 err-already-handed-over = У клиента уже есть клиентский менеджер.
 handover-at-first-payment = после первой оплаты
 handover-at-contract = после подписания договора
-handover-days-after-payment = через { $days -> [one] { $days } день [few] { $days } дня *[many] { $days } дней } после первой оплаты
+handover-days-after-payment = через { $days ->
+        [one] { $days } день
+        [few] { $days } дня
+       *[many] { $days } дней
+    } после первой оплаты
 err-handover-point-not-reached = Передавать клиента клиентскому менеджеру ещё рано: передача — { $point }.
 err-choose-client-manager = Выберите клиентского менеджера.
 err-not-client-manager = { $name } — не клиентский менеджер.
@@ -348,7 +375,10 @@ err-register-write = Не удалось сформировать реестр �
 
 ## What-if: replay and structure (whatif/*.rs)
 err-range-reversed = Месяц «{ $to }» раньше, чем «{ $from }»: укажите период от раннего месяца к позднему.
-err-replay-too-long = За один пересчёт — не больше { $max -> [one] { $max } месяца *[other] { $max } месяцев }.
+err-replay-too-long = За один пересчёт — не больше { $max ->
+        [one] { $max } месяца
+       *[other] { $max } месяцев
+    }.
 err-range-past-calendar = Период выходит за пределы календаря.
 err-simulation = Моделирование невозможно: { $error }
 err-scenario-format = «{ $value }» — не сценарий. Запишите, например, universal:3 (универсальные менеджеры), conveyor:2,2,1 (менеджеры по звонкам, МПП, клиентские менеджеры), hybrid:2,3 (менеджеры по звонкам, универсальные менеджеры) или mix:1,1,1,2.
@@ -369,7 +399,10 @@ err-alert-rules-unreadable = Сохранённые правила сигнал�
 err-cost-kind-required = Укажите, на что потрачены деньги: телефония, базы, реклама…
 err-amount-zero = Сумма равна нулю.
 err-region-code-required = Укажите код региона.
-err-costs-too-long = Отчёт охватывает не больше { $years -> [one] { $years } года *[other] { $years } лет }: сузьте период.
+err-costs-too-long = Отчёт охватывает не больше { $years ->
+        [one] { $years } года
+       *[other] { $years } лет
+    }: сузьте период.
 err-revenue-months = { $n } — не подходит: укажите число месяцев от 1 до 36.
 err-month-out-of-range = Месяц вне допустимых пределов.
 err-no-login = Сотрудника с логином «{ $login }» нет.
