@@ -304,7 +304,8 @@ pub fn require_grant(
             } else {
                 "err-grant-role-director-only"
             })
-            .term("role", "role", role.as_str()),
+            .term("role", "role", role.as_str())
+            .arg("role_code", role.as_str()),
         ));
     }
     if r == Reach::Region && (role_region.is_none() || role_region != actor.region_id.as_deref()) {

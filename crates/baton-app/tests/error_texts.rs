@@ -188,6 +188,7 @@ fn english_stays_as_the_logs_know_it() {
 fn real_refusals_read_as_russian() {
     let w = World::new("2026-11-27T12:00:00Z", 7);
     let caller = w.person("anna", "caller");
+    w.person("boris", "sales_manager");
     let app = &w.app;
 
     let company = |inn: &str, name: &str| NewCompany {

@@ -277,7 +277,9 @@ impl Lead {
             LeadStage::Won => Err(RuleError::Invalid(Text::new("err-deal-won-by-payment"))),
             s if s.is_board_stage() => Ok(self.next("lead.stage_changed", |l| l.stage = to)),
             _ => Err(RuleError::Invalid(
-                Text::new("err-deal-cannot-move").term("stage", "stage", to.as_str()),
+                Text::new("err-deal-cannot-move")
+                    .term("stage", "stage", to.as_str())
+                    .arg("stage_code", to.as_str()),
             )),
         }
     }

@@ -272,8 +272,10 @@ impl App {
             Some(h) => AppError::NoLongerYours(match h.decided_at.as_deref() {
                 Some(at) => Text::new("err-no-longer-yours")
                     .term("status", "handoff", &h.status)
+                    .arg("status_code", &h.status)
                     .arg("at", at),
-                None => Text::new("err-no-longer-yours-now").term("status", "handoff", &h.status),
+                None => Text::new("err-no-longer-yours-now").term("status", "handoff", &h.status)
+                    .arg("status_code", &h.status),
             }),
             None => AppError::not_found("lead", id),
         }

@@ -366,7 +366,8 @@ impl App {
                 return Err(AppError::State(
                     Text::new("err-period-frozen")
                         .arg("period", period)
-                        .term("status", "period", &p.status),
+                        .term("status", "period", &p.status)
+                        .arg("status_code", &p.status),
                 ));
             }
             let list = self.compute_in(
@@ -455,7 +456,8 @@ impl App {
                 .get::<PayPeriod>(period)?
                 .ok_or_else(|| AppError::invalid("period", Text::new("err-period-open-calculate").arg("period", period)))?;
             if p.status != "calculated" {
-                return Err(AppError::State(Text::new("err-approve-not-calculated").arg("period", period).term("status", "period", &p.status)));
+                return Err(AppError::State(Text::new("err-approve-not-calculated").arg("period", period).term("status", "period", &p.status)
+                        .arg("status_code", &p.status)));
             }
             let prev = period_of(period_bounds(period)?.0 - chrono::Duration::days(1));
             if let Some(q) = tx.get::<PayPeriod>(&prev)?
@@ -536,7 +538,8 @@ impl App {
                 return Err(AppError::State(
                     Text::new("err-pay-not-approved")
                         .arg("period", period)
-                        .term("status", "period", &p.status),
+                        .term("status", "period", &p.status)
+                        .arg("status_code", &p.status),
                 ));
             }
             let before = p.clone();
