@@ -3,10 +3,10 @@
 
 use crate::App;
 use crate::clock::{parse_stamp, stamp};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use baton_catalog::Text;
 use baton_domain::role::roles_on;
 use baton_store::records::{Employee, RoleAssignmentRow, Session};
 use baton_store::{Filter, Tx};
@@ -168,10 +168,7 @@ impl App {
             ));
         }
         if new == current {
-            return Err(AppError::invalid(
-                "new",
-                Text::new("err-password-same"),
-            ));
+            return Err(AppError::invalid("new", Text::new("err-password-same")));
         }
         let hash = self.hash_password(new).map_err(|e| match e {
             AppError::Invalid { text, .. } => AppError::invalid("new", text),

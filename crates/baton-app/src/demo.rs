@@ -17,10 +17,10 @@ use crate::conveyor::deals::{
 };
 use crate::conveyor::leads::{HandOffRequest, NewLead};
 use crate::conveyor::people::NewEmployee;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
 use crate::{App, PasswordCost};
+use baton_catalog::Text;
 use baton_domain::lead::Answers;
 use baton_domain::{Inn, Money, RuleError};
 use baton_store::Db;
@@ -703,10 +703,7 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
         Ok::<_, AppError>(tx.count::<baton_store::records::Employee>(&baton_store::Filter::new())?)
     })?;
     if existing > 0 {
-        return Err(AppError::invalid(
-            "db",
-            Text::new("err-demo-db-not-empty"),
-        ));
+        return Err(AppError::invalid("db", Text::new("err-demo-db-not-empty")));
     }
     let mut g = Gen {
         app: app.clone(),

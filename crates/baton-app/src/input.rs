@@ -13,8 +13,8 @@ use crate::conveyor::people::{NewEmployee, NewRole};
 use crate::error::{AppError, AppResult};
 use crate::insight::costs::NewCost;
 use crate::payroll::plans::NewPlan;
-use baton_domain::input::{self, CODE_MAX, DOCUMENT_MAX, InputError, LIST_MAX, NAME_MAX, NOTE_MAX};
 use baton_catalog::Text;
+use baton_domain::input::{self, CODE_MAX, DOCUMENT_MAX, InputError, LIST_MAX, NAME_MAX, NOTE_MAX};
 use baton_domain::lead::Answers;
 use chrono::NaiveDate;
 
@@ -237,7 +237,10 @@ impl Checked for NewCost {
         name("kind", &self.kind, CODE_MAX)?;
         optional("note", self.note.as_deref(), NOTE_MAX, true)?;
         if !self.amount.is_positive() {
-            return Err(AppError::invalid("amount", Text::new("err-cost-not-positive")));
+            return Err(AppError::invalid(
+                "amount",
+                Text::new("err-cost-not-positive"),
+            ));
         }
         Ok(())
     }

@@ -4,10 +4,10 @@
 
 mod common;
 
+use baton_app::AppError;
 use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::leads::{HandOffRequest, NewLead};
 use baton_app::error::ImportProblem;
-use baton_app::AppError;
 use baton_catalog::{Lang, Text};
 use baton_domain::RuleError;
 use baton_domain::inn::InnError;
@@ -27,7 +27,10 @@ fn russian(e: &AppError, allowed: &[&str]) -> String {
     let t = e.text();
     assert_ne!(t.id, "err-untranslated", "{e:?}");
     let ru = t.render(Lang::Ru);
-    assert!(!ru.contains("err-"), "a message id is not in the catalog: {ru}");
+    assert!(
+        !ru.contains("err-"),
+        "a message id is not in the catalog: {ru}"
+    );
     let words = english_words(&ru, allowed);
     assert!(words.is_empty(), "English in «{ru}»: {words:?}");
     ru
@@ -90,7 +93,10 @@ fn every_variant_reads_as_russian() {
             }),
             &[],
         ),
-        (rule(RuleError::UnknownReason("weather".into())), &["weather"]),
+        (
+            rule(RuleError::UnknownReason("weather".into())),
+            &["weather"],
+        ),
         (rule(RuleError::ReasonTextRequired), &[]),
         (
             rule(RuleError::Claimed {
@@ -124,15 +130,15 @@ fn every_variant_reads_as_russian() {
             &[],
         ),
         (
-            AppError::NoLongerYours(
-                Text::new("err-no-longer-yours-now").term("status", "handoff", "reassigned"),
-            ),
+            AppError::NoLongerYours(Text::new("err-no-longer-yours-now").term(
+                "status",
+                "handoff",
+                "reassigned",
+            )),
             &[],
         ),
         (
-            AppError::State(
-                Text::new("err-approve-in-order").arg("prev", "2026-09"),
-            ),
+            AppError::State(Text::new("err-approve-in-order").arg("prev", "2026-09")),
             &[],
         ),
         (
@@ -262,7 +268,10 @@ fn real_refusals_read_as_russian() {
         .expect_err("checklist empty");
     let keys = ["decision_maker", "need", "budget", "timing", "next_step"];
     let ru = russian(&incomplete, &keys);
-    assert!(ru.starts_with("Чек-лист тёплого лида заполнен не полностью"), "{ru}");
+    assert!(
+        ru.starts_with("Чек-лист тёплого лида заполнен не полностью"),
+        "{ru}"
+    );
 
     let again = app
         .open_lead(

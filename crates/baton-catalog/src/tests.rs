@@ -42,7 +42,10 @@ fn russian_plurals_follow_the_number() {
 
 #[test]
 fn terms_nested_texts_and_unknown_codes() {
-    assert_eq!(term(Lang::Ru, "outcome", "dm_interested"), "ЛПР заинтересован");
+    assert_eq!(
+        term(Lang::Ru, "outcome", "dm_interested"),
+        "ЛПР заинтересован"
+    );
     assert_eq!(term(Lang::En, "outcome", "dm_interested"), "DM interested");
     // A list value the catalog does not know is shown as it is.
     assert_eq!(term(Lang::Ru, "source", "выставка-2026"), "выставка-2026");
@@ -55,7 +58,10 @@ fn terms_nested_texts_and_unknown_codes() {
         "100 000 ₽ × 0,1 = 10 000,00 ₽, но не больше 5 000,00 ₽"
     );
     // An unknown id is shown as the id, never as nothing.
-    assert_eq!(render(Lang::Ru, &Text::new("no-such-message")), "no-such-message");
+    assert_eq!(
+        render(Lang::Ru, &Text::new("no-such-message")),
+        "no-such-message"
+    );
 }
 
 #[test]

@@ -41,12 +41,7 @@ pub fn tiered(
                 .unwrap_or(&tiers[0]);
             (
                 amount * t.rate,
-                format!(
-                    "{} × {} (≥ {})",
-                    fmt(amount),
-                    human(t.rate),
-                    fmt(t.from)
-                ),
+                format!("{} × {} (≥ {})", fmt(amount), human(t.rate), fmt(t.from)),
             )
         }
         TierMode::Marginal => {

@@ -199,16 +199,10 @@ impl ConveyorConfig {
             text: baton_catalog::Text::new(id),
         };
         if self.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(bad(
-                "timezone",
-                "err-config-timezone",
-            ));
+            return Err(bad("timezone", "err-config-timezone"));
         }
         if self.acceptance_sla_hours <= 0 {
-            return Err(bad(
-                "acceptance_sla_hours",
-                "err-config-hours-positive",
-            ));
+            return Err(bad("acceptance_sla_hours", "err-config-hours-positive"));
         }
         if self.open_lead_limit <= 0 {
             return Err(bad("open_lead_limit", "err-config-positive"));
@@ -220,10 +214,7 @@ impl ConveyorConfig {
             ));
         }
         if !self.rejection_reasons.iter().any(|r| r.code == "other") {
-            return Err(bad(
-                "rejection_reasons",
-                "err-config-keep-other-reason",
-            ));
+            return Err(bad("rejection_reasons", "err-config-keep-other-reason"));
         }
         let mut keys: Vec<&str> = self
             .warm_lead_checklist

@@ -3,8 +3,8 @@
 
 use crate::config::{ChecklistItem, ConveyorConfig};
 use crate::error::RuleError;
-use baton_catalog::Text;
 use crate::money::Money;
+use baton_catalog::Text;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -273,7 +273,9 @@ impl Lead {
             return Err(wrong(self, "move"));
         }
         match to {
-            LeadStage::Contract => Err(RuleError::Invalid(Text::new("err-deal-contract-by-signing"))),
+            LeadStage::Contract => Err(RuleError::Invalid(Text::new(
+                "err-deal-contract-by-signing",
+            ))),
             LeadStage::Won => Err(RuleError::Invalid(Text::new("err-deal-won-by-payment"))),
             s if s.is_board_stage() => Ok(self.next("lead.stage_changed", |l| l.stage = to)),
             _ => Err(RuleError::Invalid(

@@ -3,8 +3,8 @@
 //! phones, money, texts within their limits. References and unique keys need the other files
 //! and the database; they are checked in `refs.rs`.
 
-use baton_catalog::Text;
 use crate::clock::{parse_stamp, stamp};
+use baton_catalog::Text;
 use baton_domain::input::{self, CODE_MAX, DOCUMENT_MAX, NAME_MAX, NOTE_MAX};
 use baton_domain::{CALL_OUTCOMES, Inn, Kpp, Money, Phone};
 use baton_store::value::Field;
@@ -522,9 +522,7 @@ pub(super) fn check(kind: Kind, v: &str, today: NaiveDate) -> Result<(), Text> {
         Kind::Inn => Inn::parse(v).map(|_| ()).map_err(|e| e.text()),
         OptKpp => Kpp::parse(v).map(|_| ()).map_err(|e| e.text()),
         OptPhone => match Phone::parse(v) {
-            Ok(p) if p.as_str() != v => {
-                Err(Text::new("why-phone-e164").arg("phone", p.as_str()))
-            }
+            Ok(p) if p.as_str() != v => Err(Text::new("why-phone-e164").arg("phone", p.as_str())),
             Ok(_) => Ok(()),
             Err(e) => Err(e.text()),
         },

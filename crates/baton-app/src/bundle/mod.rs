@@ -6,9 +6,9 @@ mod checks;
 mod refs;
 
 use crate::App;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult, ImportProblem};
 use crate::rights::{Action, Actor, require};
+use baton_catalog::Text;
 use baton_store::records::*;
 use baton_store::{Filter, Record, Tx, Value};
 use chrono::NaiveDate;
@@ -59,15 +59,14 @@ const OPTIONAL: &[(&str, &str)] = &[
 
 fn export_table<R: Record>(tx: &mut Tx<'_>, dir: &Path) -> AppResult<u64> {
     let path = dir.join(format!("{}.csv", R::TABLE));
-    let mut w = csv::Writer::from_path(&path)
-        .map_err(|e| {
-            AppError::invalid(
-                "dir",
-                Text::new("err-bundle-write")
-                    .arg("path", path.display().to_string())
-                    .arg("error", e.to_string()),
-            )
-        })?;
+    let mut w = csv::Writer::from_path(&path).map_err(|e| {
+        AppError::invalid(
+            "dir",
+            Text::new("err-bundle-write")
+                .arg("path", path.display().to_string())
+                .arg("error", e.to_string()),
+        )
+    })?;
     let io = |e: csv::Error| {
         AppError::invalid(
             "dir",
@@ -82,13 +81,12 @@ fn export_table<R: Record>(tx: &mut Tx<'_>, dir: &Path) -> AppResult<u64> {
         w.write_record(r.to_texts()).map_err(io)?;
         n += 1;
     }
-    w.flush()
-        .map_err(|e| {
-            AppError::invalid(
-                "dir",
-                Text::new("err-bundle-flush").arg("error", e.to_string()),
-            )
-        })?;
+    w.flush().map_err(|e| {
+        AppError::invalid(
+            "dir",
+            Text::new("err-bundle-flush").arg("error", e.to_string()),
+        )
+    })?;
     Ok(n)
 }
 

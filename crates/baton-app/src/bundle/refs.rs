@@ -4,8 +4,8 @@
 
 use super::Parsed;
 use super::checks::{self, Kind};
-use baton_catalog::Text;
 use crate::error::{AppResult, ImportProblem};
+use baton_catalog::Text;
 use baton_store::records::BUNDLE_TABLES;
 use baton_store::{Tx, Value};
 use rustc_hash::{FxHashMap, FxHashSet};

@@ -2,10 +2,10 @@
 
 use super::{non_empty, scoped, visible};
 use crate::clock::{parse_stamp, stamp};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, Scope, company_scope, require};
 use crate::{App, Page, Paging};
+use baton_catalog::Text;
 use baton_domain::CALL_OUTCOMES;
 use baton_store::records::{Activity, CallList, CallListItem, Company, Contact, Employee};
 use baton_store::{Filter, Value};
@@ -131,7 +131,10 @@ impl App {
             return Err(AppError::Forbidden(Text::new("err-call-list-for-other")));
         }
         if name.trim().is_empty() {
-            return Err(AppError::invalid("name", Text::new("err-call-list-name-required")));
+            return Err(AppError::invalid(
+                "name",
+                Text::new("err-call-list-name-required"),
+            ));
         }
         let now = self.now();
         self.db.tx(|tx| {
@@ -144,7 +147,9 @@ impl App {
                     .region_id
                     .clone()
                     .or_else(|| actor.region_id.clone())
-                    .ok_or_else(|| AppError::invalid("owner_id", Text::new("err-owner-no-region")))?,
+                    .ok_or_else(|| {
+                        AppError::invalid("owner_id", Text::new("err-owner-no-region"))
+                    })?,
                 created_at: stamp(now),
             };
             tx.insert(&list)?;
@@ -282,8 +287,7 @@ impl App {
                 "outcome",
                 Text::new("err-unknown-outcome")
                     .arg("outcome", &req.outcome)
-                    .arg("valid", CALL_OUTCOMES.join(", ")
-                ),
+                    .arg("valid", CALL_OUTCOMES.join(", ")),
             ));
         }
         if !(0..=36_000).contains(&req.duration_sec) {
@@ -336,20 +340,13 @@ impl App {
         require(actor, Action::LogCall)?;
         self.checked(&req)?;
         if !["meeting", "email", "note"].contains(&req.kind.as_str()) {
-            return Err(AppError::invalid(
-                "kind",
-                Text::new("err-activity-kind"),
-            ));
+            return Err(AppError::invalid("kind", Text::new("err-activity-kind")));
         }
         let cfg = self.config()?;
         let now = self.now();
         let at = match &req.occurred_at {
-            Some(s) => parse_stamp(s).ok_or_else(|| {
-                AppError::invalid(
-                    "occurred_at",
-                    Text::new("err-time-format"),
-                )
-            })?,
+            Some(s) => parse_stamp(s)
+                .ok_or_else(|| AppError::invalid("occurred_at", Text::new("err-time-format")))?,
             None => now,
         };
         self.db.tx(|tx| {

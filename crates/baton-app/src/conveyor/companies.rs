@@ -2,10 +2,10 @@
 
 use super::{non_empty, scoped, visible};
 use crate::clock::{parse_stamp, stamp};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, company_scope, lead_scope, money_scope, require};
 use crate::{App, Page, Paging};
+use baton_catalog::Text;
 use baton_domain::company::{Claim, normalize_name, take_claim};
 use baton_domain::{Inn, Kpp, Phone, Role};
 use baton_store::records::{
@@ -88,7 +88,10 @@ pub(crate) fn parse_contact(
 ) -> AppResult<Contact> {
     let field = |f: &str| format!("contacts[{i}].{f}");
     if c.name.trim().is_empty() {
-        return Err(AppError::invalid(&field("name"), Text::new("err-contact-name-required")));
+        return Err(AppError::invalid(
+            &field("name"),
+            Text::new("err-contact-name-required"),
+        ));
     }
     let phone = match non_empty(c.phone) {
         Some(p) => Some(
@@ -159,7 +162,10 @@ impl App {
         self.checked(&req)?;
         let name = req.name.trim().to_string();
         if name.is_empty() {
-            return Err(AppError::invalid("name", Text::new("err-company-name-required")));
+            return Err(AppError::invalid(
+                "name",
+                Text::new("err-company-name-required"),
+            ));
         }
         let inn = Inn::parse(&req.inn)
             .map_err(|e| AppError::invalid_as("invalid_inn", "inn", e.text()))?;
@@ -172,7 +178,9 @@ impl App {
         };
         let region_id = non_empty(req.region_id.clone())
             .or_else(|| actor.region_id.clone())
-            .ok_or_else(|| AppError::invalid("region_id", Text::new("err-company-region-required")))?;
+            .ok_or_else(|| {
+                AppError::invalid("region_id", Text::new("err-company-region-required"))
+            })?;
         if crate::rights::reach(actor, Action::CreateCompany) != Some(crate::rights::Reach::All)
             && actor.region_id.as_deref() != Some(region_id.as_str())
         {
@@ -190,24 +198,48 @@ impl App {
             .collect::<AppResult<_>>()?;
         self.db.tx(|tx| {
             if let Some(existing) = tx
-                .list::<Company>(&Filter::new().eq("inn", inn.as_str()).eq("kpp", kpp.as_str()))?
+                .list::<Company>(
+                    &Filter::new()
+                        .eq("inn", inn.as_str())
+                        .eq("kpp", kpp.as_str()),
+                )?
                 .into_iter()
                 .next()
             {
                 let (owner, owner_id) = owner_of(tx, &existing, now)?;
-                return Err(AppError::DuplicateCompany { inn: inn.to_string(), company_id: existing.id, name: existing.name, owner, owner_id });
+                return Err(AppError::DuplicateCompany {
+                    inn: inn.to_string(),
+                    company_id: existing.id,
+                    name: existing.name,
+                    owner,
+                    owner_id,
+                });
             }
             let norm = normalize_name(&name);
             if !req.confirm_distinct {
                 let mut dups = Vec::new();
-                for c in tx.list::<Company>(&Filter::new().eq("name_norm", norm.as_str()).page(10, 0))? {
-                    dups.push(PossibleDuplicate { company_id: c.id, name: c.name, inn: c.inn, matched_on: "name".into() });
+                for c in
+                    tx.list::<Company>(&Filter::new().eq("name_norm", norm.as_str()).page(10, 0))?
+                {
+                    dups.push(PossibleDuplicate {
+                        company_id: c.id,
+                        name: c.name,
+                        inn: c.inn,
+                        matched_on: "name".into(),
+                    });
                 }
                 for ct in &contacts {
                     if let Some(p) = &ct.phone {
-                        for c in tx.list::<Contact>(&Filter::new().eq("phone", p.as_str()).page(10, 0))? {
+                        for c in
+                            tx.list::<Contact>(&Filter::new().eq("phone", p.as_str()).page(10, 0))?
+                        {
                             let co: Company = tx.must(&c.company_id)?;
-                            dups.push(PossibleDuplicate { company_id: co.id, name: co.name, inn: co.inn, matched_on: format!("phone {p}") });
+                            dups.push(PossibleDuplicate {
+                                company_id: co.id,
+                                name: co.name,
+                                inn: co.inn,
+                                matched_on: format!("phone {p}"),
+                            });
                         }
                     }
                 }
@@ -219,7 +251,10 @@ impl App {
                                 Some(p) => Text::new("dup-on-phone").arg("phone", p),
                                 None => Text::new("dup-on-name"),
                             };
-                            Text::new("dup-company").arg("name", &d.name).arg("inn", &d.inn).text("on", on)
+                            Text::new("dup-company")
+                                .arg("name", &d.name)
+                                .arg("inn", &d.inn)
+                                .text("on", on)
                         })
                         .collect();
                     return Err(AppError::invalid_as(
@@ -232,7 +267,17 @@ impl App {
             // A caller or manager who creates a company works it and takes the claim; a head,
             // director or admin who creates one stocks the pool for others.
             let works = actor.any(&[Role::Caller, Role::SalesManager, Role::UniversalManager]);
-            let claim = if works { Some(take_claim(&None, &actor.id, |h| h.to_string(), now, cfg.claim_days)?) } else { None };
+            let claim = if works {
+                Some(take_claim(
+                    &None,
+                    &actor.id,
+                    |h| h.to_string(),
+                    now,
+                    cfg.claim_days,
+                )?)
+            } else {
+                None
+            };
             let c = Company {
                 id: id.clone(),
                 inn: inn.to_string(),
@@ -258,13 +303,31 @@ impl App {
                 created_by: actor.id.clone(),
             };
             tx.insert(&c).map_err(|e| match e.unique_violation() {
-                Some(_) => AppError::Conflict(Text::new("err-conflict-company-inn").arg("inn", &c.inn)),
+                Some(_) => {
+                    AppError::Conflict(Text::new("err-conflict-company-inn").arg("inn", &c.inn))
+                }
                 None => e.into(),
             })?;
-            self.audit(tx, Some(actor), "company", &c.id, "company.created", None::<&()>, Some(&c))?;
+            self.audit(
+                tx,
+                Some(actor),
+                "company",
+                &c.id,
+                "company.created",
+                None::<&()>,
+                Some(&c),
+            )?;
             for ct in &contacts {
                 tx.insert(ct)?;
-                self.audit(tx, Some(actor), "contact", &ct.id, "contact.created", None::<&()>, Some(ct))?;
+                self.audit(
+                    tx,
+                    Some(actor),
+                    "contact",
+                    &ct.id,
+                    "contact.created",
+                    None::<&()>,
+                    Some(ct),
+                )?;
             }
             Ok(())
         })?;
@@ -371,7 +434,10 @@ impl App {
             let scope = company_scope(actor);
             let before: Company = visible(tx, &scope, company_id, "company")?;
             if company_id == into_id {
-                return Err(AppError::invalid("into", Text::new("err-merge-into-itself")));
+                return Err(AppError::invalid(
+                    "into",
+                    Text::new("err-merge-into-itself"),
+                ));
             }
             let target: Company = visible(tx, &scope, into_id, "company")?;
             let may = crate::rights::reach(actor, Action::CreateCompany)
@@ -382,21 +448,43 @@ impl App {
                 return Err(AppError::Forbidden(Text::new("err-merge-not-yours")));
             }
             if before.status == "merged" {
-                return Err(AppError::invalid_as("already_merged", "id", Text::new("err-already-merged")));
+                return Err(AppError::invalid_as(
+                    "already_merged",
+                    "id",
+                    Text::new("err-already-merged"),
+                ));
             }
             for table in ["contracts", "invoices", "payments", "orders"] {
-                let n = tx.query_one(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table} WHERE company_id = ?"), &[company_id.into()])?.map_or(0, |r| r.int(0));
+                let n = tx
+                    .query_one(
+                        &format!(
+                            "SELECT CAST(COUNT(*) AS BIGINT) FROM {table} WHERE company_id = ?"
+                        ),
+                        &[company_id.into()],
+                    )?
+                    .map_or(0, |r| r.int(0));
                 if n > 0 {
                     return Err(AppError::invalid_as(
                         "merge_has_money",
                         "id",
-                        Text::new("err-merge-has-money").arg("name", &before.name).term("table", "entity", table),
+                        Text::new("err-merge-has-money")
+                            .arg("name", &before.name)
+                            .term("table", "entity", table),
                     ));
                 }
             }
             let mut moved = serde_json::Map::new();
-            for table in ["contacts", "activities", "leads", "handoffs", "call_list_items"] {
-                let n = tx.exec(&format!("UPDATE {table} SET company_id = ? WHERE company_id = ?"), &[into_id.into(), company_id.into()])?;
+            for table in [
+                "contacts",
+                "activities",
+                "leads",
+                "handoffs",
+                "call_list_items",
+            ] {
+                let n = tx.exec(
+                    &format!("UPDATE {table} SET company_id = ? WHERE company_id = ?"),
+                    &[into_id.into(), company_id.into()],
+                )?;
                 moved.insert(table.into(), n.into());
             }
             super::journeys::merged(tx, company_id, into_id)?;
@@ -406,7 +494,15 @@ impl App {
             after.claim_until = None;
             after.version += 1;
             tx.update(&after, Some(before.version))?;
-            self.audit(tx, Some(actor), "company", &after.id, "company.merged", Some(&before), Some(&serde_json::json!({ "company": after, "into": into_id, "moved": moved })))?;
+            self.audit(
+                tx,
+                Some(actor),
+                "company",
+                &after.id,
+                "company.merged",
+                Some(&before),
+                Some(&serde_json::json!({ "company": after, "into": into_id, "moved": moved })),
+            )?;
             Ok(target)
         })
     }

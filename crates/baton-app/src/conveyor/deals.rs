@@ -4,10 +4,10 @@
 use super::leads::{Near, candidates, to_domain};
 use super::{non_empty, parse_date, scoped, visible};
 use crate::clock::stamp;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, company_scope, lead_scope, money_scope, require};
 use crate::{App, Page, Paging};
+use baton_catalog::Text;
 use baton_comp::metrics::PaymentFact;
 use baton_domain::assignment::choose_receiver;
 use baton_domain::company::{Attribution, WinKind, attribute, win_kind};
@@ -179,7 +179,10 @@ fn portfolio_limit(why: Text) -> Text {
         "err-receiver-everyone-busy" => "err-receiver-everyone-busy-portfolio",
         _ => return why,
     };
-    Text { id: id.into(), ..why }
+    Text {
+        id: id.into(),
+        ..why
+    }
 }
 
 fn positive(field: &str, m: Money) -> AppResult<()> {
@@ -474,7 +477,10 @@ impl App {
             let inv: Invoice = visible(tx, &money_scope(actor), &req.invoice_id, "invoice")?;
             let (_, _, outstanding) = invoice_balance(tx, &inv)?;
             if req.amount > outstanding {
-                return Err(AppError::invalid("amount", Text::new("err-overpayment").arg("outstanding", outstanding.to_human())));
+                return Err(AppError::invalid(
+                    "amount",
+                    Text::new("err-overpayment").arg("outstanding", outstanding.to_human()),
+                ));
             }
             let before: Company = tx.must(&inv.company_id)?;
             let mut company = before.clone();
@@ -483,7 +489,15 @@ impl App {
             let mut won = None;
             let mut reactivation = false;
             let winning = tx
-                .list::<Contract>(&Filter::new().eq("company_id", company.id.as_str()).raw("win_kind IS NOT NULL AND won_on IS NULL AND signed_on <= ?", vec![paid_on.to_string().into()]).order("signed_on", false))?
+                .list::<Contract>(
+                    &Filter::new()
+                        .eq("company_id", company.id.as_str())
+                        .raw(
+                            "win_kind IS NOT NULL AND won_on IS NULL AND signed_on <= ?",
+                            vec![paid_on.to_string().into()],
+                        )
+                        .order("signed_on", false),
+                )?
                 .into_iter()
                 .find(|c| c.lead_id.is_some());
             if let Some(c) = winning
@@ -494,7 +508,11 @@ impl App {
                 let lead = to_domain(&row)?;
                 let t = lead.win()?;
                 self.save_lead_transition(tx, Some(actor), &row, t)?;
-                let kind = if c.win_kind.as_deref() == Some("reactivation") { WinKind::Reactivation } else { WinKind::NewClient };
+                let kind = if c.win_kind.as_deref() == Some("reactivation") {
+                    WinKind::Reactivation
+                } else {
+                    WinKind::NewClient
+                };
                 company.status = "client".into();
                 company.claim_holder_id = None;
                 company.claim_until = None;
@@ -502,7 +520,13 @@ impl App {
                 if kind == WinKind::NewClient {
                     let a = attribute(
                         &attribution_of(&company),
-                        Attribution { caller_id: lead.caller_id.clone(), seller_id: seller.clone(), won_on: paid_on, kind, lead_id: lead.id.clone() },
+                        Attribution {
+                            caller_id: lead.caller_id.clone(),
+                            seller_id: seller.clone(),
+                            won_on: paid_on,
+                            kind,
+                            lead_id: lead.id.clone(),
+                        },
                     )?;
                     company.att_caller_id = a.caller_id.clone();
                     company.att_seller_id = Some(a.seller_id.clone());
@@ -515,13 +539,23 @@ impl App {
                 }
                 // A universal manager keeps the clients they win: no handoff 2.
                 let seller_roles = self.actor_in(tx, &seller)?.roles;
-                if seller_roles.contains(&Role::UniversalManager) && company.client_manager_id.is_none() {
+                if seller_roles.contains(&Role::UniversalManager)
+                    && company.client_manager_id.is_none()
+                {
                     company.client_manager_id = Some(seller);
                 }
                 let mut won_contract = c.clone();
                 won_contract.won_on = Some(paid_on.to_string());
                 tx.update(&won_contract, None)?;
-                self.audit(tx, Some(actor), "contract", &c.id, "contract.won", Some(&c), Some(&won_contract))?;
+                self.audit(
+                    tx,
+                    Some(actor),
+                    "contract",
+                    &c.id,
+                    "contract.won",
+                    Some(&c),
+                    Some(&won_contract),
+                )?;
             }
             // The payment is the client manager's as the company stands after it: a universal
             // manager's winning payment is theirs (their own collections), not nobody's.
@@ -537,21 +571,50 @@ impl App {
                 created_at: stamp(now),
             };
             tx.insert(&p)?;
-            self.audit(tx, Some(actor), "payment", &p.id, "payment.recorded", None::<&()>, Some(&p))?;
+            self.audit(
+                tx,
+                Some(actor),
+                "payment",
+                &p.id,
+                "payment.recorded",
+                None::<&()>,
+                Some(&p),
+            )?;
             settle(tx, &inv)?;
             super::journeys::payments_changed(tx, &p.company_id)?;
             if company.first_paid_on.is_none() {
                 company.first_paid_on = Some(paid_on.to_string());
             }
-            if company.last_paid_on.as_deref().is_none_or(|l| l < paid_on.to_string().as_str()) {
+            if company
+                .last_paid_on
+                .as_deref()
+                .is_none_or(|l| l < paid_on.to_string().as_str())
+            {
                 company.last_paid_on = Some(paid_on.to_string());
             }
             company.version += 1;
             tx.update(&company, Some(before.version))?;
-            self.audit(tx, Some(actor), "company", &company.id, if won.is_some() { "company.won" } else { "company.paid" }, Some(&before), Some(&company))?;
-            let handover_due = company.client_manager_id.is_none() && company.status == "client" && self.handover_point_reached(tx, &company, &cfg, paid_on)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "company",
+                &company.id,
+                if won.is_some() {
+                    "company.won"
+                } else {
+                    "company.paid"
+                },
+                Some(&before),
+                Some(&company),
+            )?;
+            let handover_due = company.client_manager_id.is_none()
+                && company.status == "client"
+                && self.handover_point_reached(tx, &company, &cfg, paid_on)?;
             // What the live statements need to take this payment in without a reload.
-            let region = tx.get::<baton_store::records::Region>(&company.region_id)?.map(|r| r.code).unwrap_or_default();
+            let region = tx
+                .get::<baton_store::records::Region>(&company.region_id)?
+                .map(|r| r.code)
+                .unwrap_or_default();
             let fact = inv.due_on.parse::<NaiveDate>().ok().map(|due| PaymentFact {
                 id: p.id.clone(),
                 company_id: p.company_id.clone(),
@@ -562,7 +625,15 @@ impl App {
                 overdue: due < paid_on,
                 region,
             });
-            Ok((PaymentResult { payment: p, won, reactivation, handover_due }, fact))
+            Ok((
+                PaymentResult {
+                    payment: p,
+                    won,
+                    reactivation,
+                    handover_due,
+                },
+                fact,
+            ))
         })?;
         let (result, fact) = result;
         // A win changes the seller's facts beyond this payment: the cache reloads instead.
@@ -582,7 +653,10 @@ impl App {
         self.checked(&req)?;
         positive("amount", req.amount)?;
         if req.reason.trim().is_empty() {
-            return Err(AppError::invalid("reason", Text::new("err-refund-reason-required")));
+            return Err(AppError::invalid(
+                "reason",
+                Text::new("err-refund-reason-required"),
+            ));
         }
         let day = self.date_or_today("refunded_on", &req.refunded_on)?;
         let now = self.now();

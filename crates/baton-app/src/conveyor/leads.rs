@@ -3,10 +3,10 @@
 use super::journeys;
 use super::{non_empty, scoped, visible};
 use crate::clock::{parse_stamp, stamp};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, company_scope, lead_scope, require};
 use crate::{App, Page, Paging};
+use baton_catalog::Text;
 use baton_domain::assignment::{Assignment, Candidate, choose_receiver};
 use baton_domain::lead::{Answers, Transition};
 use baton_domain::role::{absent_on, roles_on};
@@ -86,7 +86,10 @@ pub(crate) fn to_domain(r: &LeadRow) -> AppResult<Lead> {
         caller_id: r.caller_id.clone(),
         seller_id: r.seller_id.clone(),
         stage: LeadStage::parse(&r.stage).ok_or_else(|| {
-            AppError::invalid("stage", Text::new("err-stored-stage-unknown").arg("stage", &r.stage))
+            AppError::invalid(
+                "stage",
+                Text::new("err-stored-stage-unknown").arg("stage", &r.stage),
+            )
         })?,
         source: LeadSource::parse(&r.source).unwrap_or(LeadSource::ColdCall),
         campaign: r.campaign.clone(),
@@ -274,7 +277,8 @@ impl App {
                     .term("status", "handoff", &h.status)
                     .arg("status_code", &h.status)
                     .arg("at", at),
-                None => Text::new("err-no-longer-yours-now").term("status", "handoff", &h.status)
+                None => Text::new("err-no-longer-yours-now")
+                    .term("status", "handoff", &h.status)
                     .arg("status_code", &h.status),
             }),
             None => AppError::not_found("lead", id),
@@ -287,12 +291,8 @@ impl App {
         require(actor, Action::OpenLead)?;
         self.checked(&req)?;
         let source = match non_empty(req.source.clone()) {
-            Some(s) => LeadSource::parse(&s).ok_or_else(|| {
-                AppError::invalid(
-                    "source",
-                    Text::new("err-lead-source"),
-                )
-            })?,
+            Some(s) => LeadSource::parse(&s)
+                .ok_or_else(|| AppError::invalid("source", Text::new("err-lead-source")))?,
             None => LeadSource::ColdCall,
         };
         let campaign = non_empty(req.campaign.clone());
@@ -778,8 +778,9 @@ impl App {
 
     pub fn move_lead(&self, actor: &Actor, lead_id: &str, stage: &str) -> AppResult<LeadRow> {
         require(actor, Action::WorkDeal)?;
-        let to = LeadStage::parse(stage)
-            .ok_or_else(|| AppError::invalid("stage", Text::new("err-unknown-stage").arg("stage", stage)))?;
+        let to = LeadStage::parse(stage).ok_or_else(|| {
+            AppError::invalid("stage", Text::new("err-unknown-stage").arg("stage", stage))
+        })?;
         let today = self.today(&self.config()?);
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;

@@ -13,9 +13,9 @@ pub mod split;
 pub mod split_history;
 pub mod split_presets;
 
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::Scope;
+use baton_catalog::Text;
 use baton_store::{Filter, Record, Tx};
 
 /// Loads a record the actor may see; someone else's record is reported as not found, so
@@ -44,10 +44,7 @@ pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
 }
 
 pub(crate) fn parse_date(field: &str, s: &str) -> AppResult<chrono::NaiveDate> {
-    s.trim().parse().map_err(|_| {
-        AppError::invalid(
-            field,
-            Text::new("err-not-date").arg("value", s),
-        )
-    })
+    s.trim()
+        .parse()
+        .map_err(|_| AppError::invalid(field, Text::new("err-not-date").arg("value", s)))
 }

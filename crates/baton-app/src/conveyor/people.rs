@@ -1,10 +1,10 @@
 //! Regions, employees, roles, absences, targets and the conveyor configuration.
 
 use crate::clock::stamp;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, Reach, covers, reach, require, require_grant, require_person};
 use crate::{App, Page, Paging};
+use baton_catalog::Text;
 use baton_domain::{ConveyorConfig, Role};
 use baton_store::Filter;
 use baton_store::records::{
@@ -80,7 +80,10 @@ impl App {
         };
         self.db.tx(|tx| {
             tx.insert(&r).map_err(|e| match e.unique_violation() {
-                Some(_) => AppError::invalid("code", Text::new("err-region-code-taken").arg("code", &r.code)),
+                Some(_) => AppError::invalid(
+                    "code",
+                    Text::new("err-region-code-taken").arg("code", &r.code),
+                ),
                 None => e.into(),
             })?;
             self.audit(
@@ -102,8 +105,9 @@ impl App {
         req: NewEmployee,
     ) -> AppResult<EmployeeView> {
         self.checked(&req)?;
-        let role = Role::parse(&req.role)
-            .ok_or_else(|| AppError::invalid("role", Text::new("err-unknown-role").arg("role", &req.role)))?;
+        let role = Role::parse(&req.role).ok_or_else(|| {
+            AppError::invalid("role", Text::new("err-unknown-role").arg("role", &req.role))
+        })?;
         if let Some(a) = actor {
             // The new person is nobody yet: only their region and first role decide.
             let region = req.region_id.as_deref();
@@ -115,13 +119,13 @@ impl App {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         {
-            return Err(AppError::invalid(
-                "login",
-                Text::new("err-login-format"),
-            ));
+            return Err(AppError::invalid("login", Text::new("err-login-format")));
         }
         if req.name.trim().is_empty() {
-            return Err(AppError::invalid("name", Text::new("err-person-name-required")));
+            return Err(AppError::invalid(
+                "name",
+                Text::new("err-person-name-required"),
+            ));
         }
         let hash = self.hash_password(&req.password)?;
         let now = self.now();
@@ -150,7 +154,10 @@ impl App {
         };
         self.db.tx(|tx| {
             tx.insert(&emp).map_err(|e| match e.unique_violation() {
-                Some(_) => AppError::invalid("login", Text::new("err-login-taken").arg("login", &emp.login)),
+                Some(_) => AppError::invalid(
+                    "login",
+                    Text::new("err-login-taken").arg("login", &emp.login),
+                ),
                 None => e.into(),
             })?;
             tx.insert(&ra)?;
@@ -284,8 +291,9 @@ impl App {
         req: &NewRole,
     ) -> AppResult<(Role, chrono::NaiveDate, Option<chrono::NaiveDate>)> {
         self.checked(req)?;
-        let role = Role::parse(&req.role)
-            .ok_or_else(|| AppError::invalid("role", Text::new("err-unknown-role").arg("role", &req.role)))?;
+        let role = Role::parse(&req.role).ok_or_else(|| {
+            AppError::invalid("role", Text::new("err-unknown-role").arg("role", &req.role))
+        })?;
         if let Some(a) = actor {
             let e = self
                 .employee(employee_id)
@@ -389,7 +397,10 @@ impl App {
         let f = super::parse_date("from", from)?;
         let t = super::parse_date("to", to)?;
         if t < f {
-            return Err(AppError::invalid("to", Text::new("err-absence-end-before-start")));
+            return Err(AppError::invalid(
+                "to",
+                Text::new("err-absence-end-before-start"),
+            ));
         }
         let a = AbsenceRow {
             id: self.new_id(),
@@ -437,13 +448,12 @@ impl App {
             let before = self.config_in(tx)?;
             let s = Setting {
                 id: "conveyor".into(),
-                value: serde_json::to_string(&cfg)
-                    .map_err(|e| {
-                        AppError::invalid(
-                            "conveyor",
-                            Text::new("err-config-unwritable").arg("error", e.to_string()),
-                        )
-                    })?,
+                value: serde_json::to_string(&cfg).map_err(|e| {
+                    AppError::invalid(
+                        "conveyor",
+                        Text::new("err-config-unwritable").arg("error", e.to_string()),
+                    )
+                })?,
             };
             tx.upsert(&s)?;
             self.audit(
@@ -482,7 +492,10 @@ impl App {
             ));
         }
         if metric.trim().is_empty() {
-            return Err(AppError::invalid("metric", Text::new("err-metric-required")));
+            return Err(AppError::invalid(
+                "metric",
+                Text::new("err-metric-required"),
+            ));
         }
         self.db.tx(|tx| {
             let _: Employee = tx.must(employee_id)?;
@@ -526,10 +539,7 @@ impl App {
         crate::payroll::month_bounds("to", to)?;
         let (from, to) = (from.trim(), to.trim());
         if from == to {
-            return Err(AppError::invalid(
-                "to",
-                Text::new("err-copy-same-month"),
-            ));
+            return Err(AppError::invalid("to", Text::new("err-copy-same-month")));
         }
         self.db.tx(|tx| {
             let mut out = TargetCopy::default();

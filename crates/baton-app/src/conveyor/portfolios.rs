@@ -8,12 +8,12 @@
 //! back from the audit trail), so approved periods never change.
 
 use super::visible;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::payroll::facts::Who;
 use crate::payroll::{Job, Plans, period_of};
 use crate::rights::{Action, company_scope, require, require_person};
 use crate::{Actor, App};
+use baton_catalog::Text;
 use baton_domain::Role;
 use baton_store::records::{Company, Employee, Handoff};
 use baton_store::{Filter, Tx, Value};

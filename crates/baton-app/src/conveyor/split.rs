@@ -7,11 +7,11 @@
 use super::people::NewRole;
 use super::portfolios::{MoveContext, PortfolioChange, Reassignment, revenue_by_company};
 use super::split_history::PersonHistory;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::payroll::period_of;
 use crate::rights::{Action, require};
 use crate::{Actor, App};
+use baton_catalog::Text;
 use baton_domain::Role;
 use baton_store::records::Company;
 use baton_store::{Filter, Tx};
@@ -118,10 +118,7 @@ impl App {
             ));
         }
         if req.roles.is_empty() && req.moves.is_empty() {
-            return Err(AppError::invalid(
-                "roles",
-                Text::new("err-split-empty"),
-            ));
+            return Err(AppError::invalid("roles", Text::new("err-split-empty")));
         }
         for (i, m) in req.moves.iter().enumerate() {
             m.takers(i)?;

@@ -2,10 +2,10 @@
 //! manager (none before the handover: the sales manager's first deals).
 
 use super::{Person, parse_day, people, report_region};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::aging::{Aging, InvoiceFact, aging};
+use baton_catalog::Text;
 use baton_domain::Money;
 use baton_store::Value;
 use chrono::{Duration, NaiveDate};

@@ -3,7 +3,6 @@
 //! keeps the alert log: the standing rules evaluated as writes arrive and as the clock runs.
 
 use super::{day, label, local_day, people, report_region};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::alerts::{
@@ -11,6 +10,7 @@ use baton_analytics::alerts::{
     SalesManagerFact, TargetGap, Who, clients_without_order, leads_past_sla, no_new_client,
     overdue_invoices, overridden_checklists, stale_deals, targets_missing,
 };
+use baton_catalog::Text;
 use baton_domain::{ConveyorConfig, Role};
 use baton_store::records::{AlertAck, AlertLogRow, Employee, Setting};
 use baton_store::{Filter, Tx, Value};
@@ -335,7 +335,9 @@ impl App {
             if !(1..=max).contains(&value) {
                 return Err(AppError::invalid(
                     field,
-                    Text::new("err-out-of-range").num("value", value).num("max", max),
+                    Text::new("err-out-of-range")
+                        .num("value", value)
+                        .num("max", max),
                 ));
             }
         }
@@ -343,13 +345,12 @@ impl App {
             let before = alert_rules_in(tx)?;
             let s = Setting {
                 id: RULES_SETTING.into(),
-                value: serde_json::to_string(&params)
-                    .map_err(|e| {
-                        AppError::invalid(
-                            RULES_SETTING,
-                            Text::new("err-alert-rules-unwritable").arg("error", e.to_string()),
-                        )
-                    })?,
+                value: serde_json::to_string(&params).map_err(|e| {
+                    AppError::invalid(
+                        RULES_SETTING,
+                        Text::new("err-alert-rules-unwritable").arg("error", e.to_string()),
+                    )
+                })?,
             };
             tx.upsert(&s)?;
             self.audit(
@@ -412,13 +413,12 @@ impl App {
             if !seen.insert(key.clone()) {
                 continue;
             }
-            let records = serde_json::to_string(&a.records)
-                .map_err(|e| {
-                    AppError::invalid(
-                        "records",
-                        Text::new("err-alert-records-unwritable").arg("error", e.to_string()),
-                    )
-                })?;
+            let records = serde_json::to_string(&a.records).map_err(|e| {
+                AppError::invalid(
+                    "records",
+                    Text::new("err-alert-records-unwritable").arg("error", e.to_string()),
+                )
+            })?;
             match open.get(&key) {
                 Some(r)
                     if r.message == a.message

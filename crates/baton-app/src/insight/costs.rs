@@ -3,10 +3,10 @@
 //! acquisition costs entered per month and region (`acquisition_costs`), over new clients.
 
 use super::{day, local_day, months, parse_month, report_region, stamp_bounds};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::costs::{CostInputs, CostRow, cost_row};
+use baton_catalog::Text;
 use baton_domain::Money;
 use baton_store::Value;
 use baton_store::records::{AcquisitionCost, Region};
@@ -80,8 +80,9 @@ impl App {
             return Err(AppError::invalid("amount", Text::new("err-amount-zero")));
         }
         self.db.tx(|tx| {
-            let region = report_region(tx, actor, Some(&c.region))?
-                .ok_or_else(|| AppError::invalid("region", Text::new("err-region-code-required")))?;
+            let region = report_region(tx, actor, Some(&c.region))?.ok_or_else(|| {
+                AppError::invalid("region", Text::new("err-region-code-required"))
+            })?;
             let row = AcquisitionCost {
                 id: self.new_id(),
                 month: c.month.trim().to_string(),
@@ -122,7 +123,7 @@ impl App {
         if (span.to - span.from).num_days() > 366 * COSTS_MAX_YEARS {
             return Err(AppError::invalid(
                 "to",
-                Text::new("err-costs-too-long").num("years", COSTS_MAX_YEARS as i64),
+                Text::new("err-costs-too-long").num("years", COSTS_MAX_YEARS),
             ));
         }
         let n = revenue_months.unwrap_or(3);

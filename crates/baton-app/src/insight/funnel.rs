@@ -10,10 +10,10 @@
 use super::{Span, months, report_region};
 use crate::clock::stamp;
 use crate::conveyor::journeys::{self, COLUMNS, EVENT_STEPS};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::funnel::{Funnel, Journey, View, activity, funnel};
+use baton_catalog::Text;
 use baton_store::Value;
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -8,11 +8,11 @@
 //! window.
 
 use super::{Person, Span, day, label, local_day, months, people, report_region, stamp_bounds};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::diagnosis::{Lang, Role};
 use baton_analytics::pairs::{HandoffFact, HandoffOutcome, PairMatrix, pair_matrix};
+use baton_catalog::Text;
 use baton_domain::Money;
 use baton_store::Value;
 use serde::Serialize;
@@ -97,13 +97,12 @@ impl App {
             let names = people(tx)?;
             let Span { from, to } = span;
             let facts = handoff_facts(tx, &cfg, region.as_ref().map(|r| r.id.as_str()), from, to)?;
-            let matrix =
-                pair_matrix(&facts).map_err(|e| {
-                    AppError::invalid(
-                        "matrix",
-                        Text::new("err-matrix").arg("error", e.to_string()),
-                    )
-                })?;
+            let matrix = pair_matrix(&facts).map_err(|e| {
+                AppError::invalid(
+                    "matrix",
+                    Text::new("err-matrix").arg("error", e.to_string()),
+                )
+            })?;
             let name_of = |role: Role, i: i64| -> String {
                 matrix
                     .person_id(role, i)

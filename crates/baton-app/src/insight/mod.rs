@@ -11,9 +11,9 @@ pub mod matrix;
 pub mod plan_fact;
 pub mod retention;
 
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_store::records::Region;
 use baton_store::{Filter, Tx};
 use chrono::NaiveDate;
@@ -45,7 +45,9 @@ pub fn months(from: &str, to: &str) -> AppResult<Span> {
     if t < f {
         return Err(AppError::invalid(
             "to",
-            Text::new("err-period-reversed").arg("from", from).arg("to", to),
+            Text::new("err-period-reversed")
+                .arg("from", from)
+                .arg("to", to),
         ));
     }
     Ok(Span { from: f, to: end })
@@ -74,7 +76,9 @@ pub(crate) fn report_region(
     match crate::rights::region_limit(a, crate::rights::Action::ReadReports)? {
         None => Ok(asked),
         Some(own) => match asked {
-            Some(r) if r.id != own => Err(AppError::Forbidden(Text::new("err-reports-other-region"))),
+            Some(r) if r.id != own => {
+                Err(AppError::Forbidden(Text::new("err-reports-other-region")))
+            }
             Some(r) => Ok(Some(r)),
             None => Ok(tx.get::<Region>(&own)?),
         },

@@ -9,10 +9,10 @@
 //! `base_covered` says whether the windows asked for fit.
 
 use super::{Person, months as span_of, people, report_region};
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::retention::{ClientRevenue, RetentionReport, retention};
+use baton_catalog::Text;
 use baton_domain::Money;
 use baton_store::Value;
 use chrono::{Months, NaiveDate};

@@ -12,9 +12,9 @@ pub mod plans;
 pub mod register;
 
 use crate::App;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_comp::metrics::{Stretch, compute, wanted_metrics};
 use baton_comp::{Inputs, Line, Statement, Threshold, evaluate, next_thresholds};
 use baton_domain::role::{absent_on, roles_on};

@@ -7,11 +7,11 @@
 //!   (`App::audit` calls [`touch`]); the next open period recomputes the changed period with
 //!   the plan versions it used and pays the difference as adjustment lines.
 
-use baton_catalog::{Lang, Text};
 use super::{Job, PersonStatement, Plans, period_bounds, period_of};
 use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor};
+use baton_catalog::{Lang, Text};
 use baton_comp::Line;
 use baton_comp::number::{round_money, rubles};
 use baton_domain::{ConveyorConfig, Role};
@@ -376,7 +376,10 @@ impl App {
                 &Job::everyone(period, None, Plans::InForce, true),
                 0,
             )?;
-            tx.exec("DELETE FROM pay_statements WHERE period = ?", &[period.into()])?;
+            tx.exec(
+                "DELETE FROM pay_statements WHERE period = ?",
+                &[period.into()],
+            )?;
             let now = self.now();
             let stamp = crate::clock::stamp(now);
             let mut p = row.unwrap_or(PayPeriod {
@@ -404,7 +407,10 @@ impl App {
                 tx.update(&p, Some(before.version))?;
             }
             // Regions approved what the last calculation said; a new one asks them again.
-            tx.exec("DELETE FROM period_approvals WHERE period = ?", &[period.into()])?;
+            tx.exec(
+                "DELETE FROM period_approvals WHERE period = ?",
+                &[period.into()],
+            )?;
             let mut rows = Vec::with_capacity(list.len());
             for mut s in list {
                 s.status = "calculated".into();
@@ -419,7 +425,10 @@ impl App {
                     period: period.into(),
                     employee_id: s.employee_id.clone(),
                     total: baton_domain::Money::from_kopecks(
-                        (s.total * Decimal::ONE_HUNDRED).trunc().try_into().unwrap_or(i64::MAX),
+                        (s.total * Decimal::ONE_HUNDRED)
+                            .trunc()
+                            .try_into()
+                            .unwrap_or(i64::MAX),
                     ),
                     body: Json::from_text(body).map_err(|e| {
                         AppError::invalid(
@@ -431,7 +440,15 @@ impl App {
                 });
             }
             tx.insert_records(&rows)?;
-            self.audit(tx, actor, "pay_period", period, "period.calculated", Some(&before), Some(&p))?;
+            self.audit(
+                tx,
+                actor,
+                "pay_period",
+                period,
+                "period.calculated",
+                Some(&before),
+                Some(&p),
+            )?;
             Ok(())
         })?;
         self.period_info(period)
@@ -573,10 +590,11 @@ impl App {
     /// The statements of a period as JSON text: the stored bytes for a closed period.
     pub fn payroll_json(&self, actor: Option<&Actor>, period: &str) -> AppResult<String> {
         let list = self.payroll(actor, period)?;
-        serde_json::to_string_pretty(&list)
-            .map_err(|e| AppError::invalid(
-                        "statement",
-                        Text::new("err-statement-unwritable").arg("error", e.to_string()),
-                    ))
+        serde_json::to_string_pretty(&list).map_err(|e| {
+            AppError::invalid(
+                "statement",
+                Text::new("err-statement-unwritable").arg("error", e.to_string()),
+            )
+        })
     }
 }

@@ -3,9 +3,9 @@
 //! A role with no stored version falls back to the plan shipped in `plans/`.
 
 use crate::App;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_comp::{Plan, parse_plan};
 use baton_domain::Role;
 use baton_store::records::{Employee, PlanVersion};

@@ -2,8 +2,8 @@
 //! XLSX workbook with one sheet per region, totals, and money formatted as rubles.
 
 use super::PersonStatement;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
+use baton_catalog::Text;
 use baton_comp::Line;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, Formula, Workbook};
@@ -90,13 +90,12 @@ pub fn csv(list: &[PersonStatement]) -> AppResult<Vec<u8>> {
         w.write_record(texts.map(crate::export::cell).iter().map(|c| c.as_bytes()))
             .map_err(io)?;
     }
-    w.into_inner()
-        .map_err(|e| {
-            AppError::invalid(
-                "register",
-                Text::new("err-register-write").arg("error", e.to_string()),
-            )
-        })
+    w.into_inner().map_err(|e| {
+        AppError::invalid(
+            "register",
+            Text::new("err-register-write").arg("error", e.to_string()),
+        )
+    })
 }
 
 /// A text cell of the workbook (never a formula).

@@ -13,10 +13,10 @@
 
 use super::{may_read_pay, pct, share_pct};
 use crate::App;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::payroll::{PersonStatement, period_bounds, period_of};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_store::Value;
 use chrono::{Duration, Months};
 use rust_decimal::Decimal;
@@ -139,7 +139,9 @@ pub fn periods_between(from: &str, to: &str) -> AppResult<Vec<String>> {
     if last < start {
         return Err(AppError::invalid(
             "to",
-            Text::new("err-range-reversed").arg("from", from).arg("to", to),
+            Text::new("err-range-reversed")
+                .arg("from", from)
+                .arg("to", to),
         ));
     }
     let mut out = Vec::new();

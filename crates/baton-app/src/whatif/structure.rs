@@ -26,10 +26,10 @@ use super::sim::{
 };
 use super::{may_simulate, sim};
 use crate::App;
-use baton_catalog::Text;
 use crate::error::{AppError, AppResult};
 use crate::payroll::{period_bounds, period_of};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_domain::Role;
 use baton_domain::role::{RoleAssignment, roles_on};
 use baton_store::records::{Employee, RoleAssignmentRow};
@@ -546,10 +546,7 @@ pub fn run_request(
 ) -> AppResult<StructureAnswer> {
     let preset = match &req.preset {
         Some(name) => Some(Preset::by_name(name).ok_or_else(|| {
-            AppError::invalid(
-                "preset",
-                Text::new("err-sim-preset").arg("name", name),
-            )
+            AppError::invalid("preset", Text::new("err-sim-preset").arg("name", name))
         })?),
         None => None,
     };
