@@ -41,7 +41,12 @@ pub fn tiered(
                 .unwrap_or(&tiers[0]);
             (
                 amount * t.rate,
-                format!("{} × {} (≥ {})", fmt(amount), human(t.rate), fmt(t.from)),
+                format!(
+                    "{} × {} (≥ {})",
+                    fmt(amount),
+                    human(t.rate),
+                    fmt(t.from)
+                ),
             )
         }
         TierMode::Marginal => {

@@ -502,7 +502,9 @@ fn a_line_without_its_target_pays_nothing() {
         .map(|w| w.render(baton_catalog::Lang::Ru))
         .unwrap_or_default();
     assert!(
-        ru.starts_with("0: не задана цель — выполнение плана: оплаты портфеля ("),
+        ru.starts_with(
+            "0: не задана цель — выполнение плана: оплаты портфеля ("
+        ),
         "{ru}"
     );
     assert!(s.warnings[0].contains("no target"));
