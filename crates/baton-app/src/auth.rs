@@ -6,6 +6,7 @@ use crate::clock::{parse_stamp, stamp};
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use baton_catalog::Text;
 use baton_domain::role::roles_on;
 use baton_store::records::{Employee, RoleAssignmentRow, Session};
 use baton_store::{Filter, Tx};
@@ -24,8 +25,13 @@ fn argon(cost: PasswordCost) -> AppResult<Argon2<'static>> {
         PasswordCost::Strong => Params::new(19_456, 2, 1, None),
         PasswordCost::Fast => Params::new(256, 1, 1, None),
     }
-    .map_err(|e| AppError::invalid("password", e.to_string()))?;
+    .map_err(|e| AppError::invalid("password", hash_failed(e)))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// An argon2 failure (bad parameters, a broken hash) inside a catalog sentence.
+fn hash_failed(e: impl std::fmt::Display) -> Text {
+    Text::new("err-password-hash").arg("error", e.to_string())
 }
 
 /// How long a login lasts. A browser session ends 12 hours after the login whatever the
@@ -47,7 +53,7 @@ fn dummy_hash(cost: PasswordCost) -> AppResult<&'static str> {
     }
     let h = argon(cost)?
         .hash_password_with_salt(b"no password matches this", b"baton-dummy-salt")
-        .map_err(|e| AppError::invalid("password", e.to_string()))?
+        .map_err(|e| AppError::invalid("password", hash_failed(e)))?
         .to_string();
     Ok(cell.get_or_init(|| h).as_str())
 }
@@ -75,7 +81,7 @@ impl App {
         if password.chars().count() < 6 {
             return Err(AppError::invalid(
                 "password",
-                "the password needs at least 6 characters",
+                Text::new("err-password-too-short"),
             ));
         }
         let mut salt = [0u8; 16];
@@ -83,7 +89,7 @@ impl App {
         argon(self.password_cost)?
             .hash_password_with_salt(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| AppError::invalid("password", e.to_string()))
+            .map_err(|e| AppError::invalid("password", hash_failed(e)))
     }
 
     /// Checks the password and opens a session (`kind` = "session" for the browser, "token"
@@ -158,17 +164,14 @@ impl App {
         if !verify(current, &emp.password_hash)? {
             return Err(AppError::invalid(
                 "current",
-                "the current password is not right",
+                Text::new("err-current-password-wrong"),
             ));
         }
         if new == current {
-            return Err(AppError::invalid(
-                "new",
-                "the new password must differ from the current one",
-            ));
+            return Err(AppError::invalid("new", Text::new("err-password-same")));
         }
         let hash = self.hash_password(new).map_err(|e| match e {
-            AppError::Invalid { message, .. } => AppError::invalid("new", message),
+            AppError::Invalid { text, .. } => AppError::invalid("new", text),
             other => other,
         })?;
         self.db.tx(|tx| {

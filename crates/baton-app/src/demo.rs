@@ -20,6 +20,7 @@ use crate::conveyor::people::NewEmployee;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
 use crate::{App, PasswordCost};
+use baton_catalog::Text;
 use baton_domain::lead::Answers;
 use baton_domain::{Inn, Money, RuleError};
 use baton_store::Db;
@@ -702,10 +703,7 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
         Ok::<_, AppError>(tx.count::<baton_store::records::Employee>(&baton_store::Filter::new())?)
     })?;
     if existing > 0 {
-        return Err(AppError::invalid(
-            "db",
-            "the database already has data; the demo needs an empty one (use a new file or --db)",
-        ));
+        return Err(AppError::invalid("db", Text::new("err-demo-db-not-empty")));
     }
     let mut g = Gen {
         app: app.clone(),
@@ -1305,7 +1303,7 @@ fn conveyor_day(g: &mut Gen, regions: &[Region], ri: usize, day: NaiveDate) -> A
                     Ok(_) => {
                         return Err(AppError::invalid(
                             "demo",
-                            "an incomplete checklist was accepted",
+                            Text::new("err-demo-checklist-accepted"),
                         ));
                     }
                 }

@@ -1,7 +1,7 @@
 //! Application errors: each has a stable code, a message that says what to do, and where it
 //! applies (field, row). The web layer maps them to one JSON shape and a status.
 
-use baton_catalog::Text;
+use baton_catalog::{Lang, Text};
 use baton_domain::RuleError;
 use baton_store::StoreError;
 use serde::Serialize;
@@ -12,15 +12,16 @@ pub enum AppError {
     Unauthenticated,
     #[error("wrong login or password")]
     BadCredentials,
-    #[error("your role may not {0}")]
-    Forbidden(String),
+    /// The whole refusal (`err-forbidden` with the action, or a sentence of its own).
+    #[error("{}", forbidden(.0).render(Lang::En))]
+    Forbidden(Text),
     #[error("{entity} «{id}» not found")]
     NotFound { entity: String, id: String },
-    #[error("{message}")]
+    #[error("{}", .text.render(Lang::En))]
     Invalid {
         code: &'static str,
         field: String,
-        message: String,
+        text: Text,
     },
     #[error("{0}")]
     Rule(#[from] RuleError),
@@ -32,15 +33,17 @@ pub enum AppError {
         owner: String,
         owner_id: Option<String>,
     },
-    #[error("{0} was changed by someone else at the same moment; reload and try again")]
-    Conflict(String),
+    /// What was changed (`err-conflict-record` or a text of its own): the refusal says it
+    /// was changed by someone else at the same moment.
+    #[error("{} was changed by someone else at the same moment; reload and try again", .0.render(Lang::En))]
+    Conflict(Text),
     /// A concurrent change took the record out of the person's hands (a reassignment, a
     /// rejection): they may know it existed, so it is a conflict, not "not found".
-    #[error("{0}")]
-    NoLongerYours(String),
+    #[error("{}", .0.render(Lang::En))]
+    NoLongerYours(Text),
     /// The record is not in a state that allows the step (a period already approved, say).
-    #[error("{0}")]
-    State(String),
+    #[error("{}", .0.render(Lang::En))]
+    State(Text),
     #[error("the import has {} bad rows; nothing was written", .0.len())]
     Import(Vec<ImportProblem>),
     #[error("the plan has {} problem(s): {}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
@@ -54,19 +57,58 @@ pub struct ImportProblem {
     pub file: String,
     pub line: u64,
     pub column: String,
+    /// The reason in English, as the JSON of the import's report has always carried it.
     pub reason: String,
+    /// The reason as a catalog text, for the reader's language.
+    #[serde(skip)]
+    pub why: Text,
+}
+
+impl ImportProblem {
+    pub fn new(file: &str, line: u64, column: &str, why: Text) -> Self {
+        ImportProblem {
+            file: file.into(),
+            line,
+            column: column.into(),
+            reason: why.render(Lang::En),
+            why,
+        }
+    }
+
+    /// The row's problem as a catalog text: where, then why.
+    pub fn text(&self) -> Text {
+        Text::new("err-import-row")
+            .arg("file", &self.file)
+            .num("line", self.line as i64)
+            .arg("column", &self.column)
+            .text("why", self.why.clone())
+    }
+}
+
+/// A refusal of a right. A bare English action (the web crate's `"see the staff list".into()`)
+/// is put in the sentence «your role may not …».
+fn forbidden(t: &Text) -> Text {
+    if t.id == "err-untranslated" {
+        Text::new("err-forbidden").text("action", t.clone())
+    } else {
+        t.clone()
+    }
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict { entity, id } => AppError::Conflict(format!("{entity} {id}")),
+            StoreError::Conflict { entity, id } => AppError::Conflict(
+                Text::new("err-conflict-record")
+                    .term("entity", "entity", &entity.replace(' ', "_"))
+                    .arg("id", id),
+            ),
             StoreError::NotFound { entity, id } => AppError::NotFound { entity, id },
             // A use case that missed a reference check must still answer the client, not 500.
             e if e.foreign_key_violation() => AppError::Invalid {
                 code: "unknown_reference",
                 field: String::new(),
-                message: "a record the request names does not exist".into(),
+                text: Text::new("err-unknown-reference"),
             },
             other => AppError::Store(other),
         }
@@ -74,11 +116,19 @@ impl From<StoreError> for AppError {
 }
 
 impl AppError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, text: impl Into<Text>) -> Self {
         AppError::Invalid {
             code: "invalid",
             field: field.into(),
-            message: message.into(),
+            text: text.into(),
+        }
+    }
+    /// A refusal with its own code (`lead_exists`, `unknown_reference`).
+    pub fn invalid_as(code: &'static str, field: &str, text: Text) -> Self {
+        AppError::Invalid {
+            code,
+            field: field.into(),
+            text,
         }
     }
     pub fn not_found(entity: &str, id: &str) -> Self {
@@ -92,9 +142,37 @@ impl AppError {
     /// API and the CLI. The English `Display` is for logs.
     pub fn text(&self) -> Text {
         match self {
+            AppError::Unauthenticated => Text::new("err-unauthenticated"),
+            AppError::BadCredentials => Text::new("err-bad-credentials"),
+            AppError::NotFound { entity, id } => Text::new("err-not-found")
+                .term("entity", "entity", &entity.replace(' ', "_"))
+                .arg("id", id),
+            AppError::Forbidden(t) => forbidden(t),
+            AppError::NoLongerYours(t) | AppError::State(t) => t.clone(),
+            AppError::Invalid { text, .. } => text.clone(),
+            AppError::Rule(r) => r.text(),
+            AppError::DuplicateCompany {
+                inn, name, owner, ..
+            } => Text::new("err-duplicate-company")
+                .arg("inn", inn)
+                .arg("name", name)
+                .arg("owner", owner),
+            AppError::Conflict(t) => Text::new("err-conflict").text("what", t.clone()),
+            AppError::Import(rows) => Text::new("err-import-invalid")
+                .num("n", rows.len() as i64)
+                .list("rows", rows.iter().map(ImportProblem::text).collect(), "; "),
+            // The plan compiler's messages are English with positions in the plan's text.
+            AppError::InvalidPlan(errors) => Text::new("err-invalid-plan")
+                .num("n", errors.len() as i64)
+                .arg(
+                    "problems",
+                    errors
+                        .iter()
+                        .map(|e| e.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
             AppError::Store(_) => Text::new("err-storage"),
-            // Not yet in the catalog: the English message, marked so a test can find it.
-            other => Text::new("err-untranslated").arg("message", other.to_string()),
         }
     }
 

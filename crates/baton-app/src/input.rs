@@ -13,12 +13,13 @@ use crate::conveyor::people::{NewEmployee, NewRole};
 use crate::error::{AppError, AppResult};
 use crate::insight::costs::NewCost;
 use crate::payroll::plans::NewPlan;
+use baton_catalog::Text;
 use baton_domain::input::{self, CODE_MAX, DOCUMENT_MAX, InputError, LIST_MAX, NAME_MAX, NOTE_MAX};
 use baton_domain::lead::Answers;
 use chrono::NaiveDate;
 
 fn refuse(field: &str, e: InputError) -> AppError {
-    AppError::invalid(field, format!("{field} {e}"))
+    AppError::invalid(field, e.text(field))
 }
 
 /// A required text of at most `max` characters (one line).
@@ -49,7 +50,10 @@ pub fn one_of(field: &str, v: Option<String>, valid: &[&str]) -> AppResult<Optio
         Some(v) if valid.contains(&v.as_str()) => Ok(Some(v)),
         Some(v) => Err(AppError::invalid(
             field,
-            format!("{field} «{v}» is not one of: {}", valid.join(", ")),
+            Text::new("err-not-one-of")
+                .term("field", "field", field)
+                .arg("value", v)
+                .arg("valid", valid.join(", ")),
         )),
     }
 }
@@ -235,7 +239,7 @@ impl Checked for NewCost {
         if !self.amount.is_positive() {
             return Err(AppError::invalid(
                 "amount",
-                "amount must be more than zero: a cost is money spent",
+                Text::new("err-cost-not-positive"),
             ));
         }
         Ok(())

@@ -19,6 +19,7 @@ pub use auth::PasswordCost;
 pub use error::{AppError, AppResult};
 pub use rights::Actor;
 
+use baton_catalog::Text;
 use baton_domain::ConveyorConfig;
 use baton_store::records::Setting;
 use baton_store::{Db, Tx};
@@ -149,7 +150,7 @@ impl App {
             Some(s) => serde_json::from_str(&s.value).map_err(|e| {
                 AppError::invalid(
                     "conveyor",
-                    format!("stored configuration is unreadable: {e}"),
+                    Text::new("err-config-unreadable").arg("error", e.to_string()),
                 )
             }),
             None => Ok(ConveyorConfig::default()),

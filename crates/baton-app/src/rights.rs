@@ -6,6 +6,7 @@
 //! `docs/security.md` prints the table (`markdown`), and the web tests walk it.
 
 use crate::error::{AppError, AppResult};
+use baton_catalog::Text;
 use baton_domain::Role;
 use baton_store::Value;
 use serde::Serialize;
@@ -46,7 +47,7 @@ pub enum Reach {
 }
 
 macro_rules! actions {
-    ($($name:ident => $words:literal,)*) => {
+    ($($name:ident => $id:literal, $words:literal,)*) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Action { $($name,)* }
         impl Action {
@@ -55,54 +56,58 @@ macro_rules! actions {
             pub fn words(self) -> &'static str {
                 match self { $(Action::$name => $words,)* }
             }
+            /// The action's catalog id (`act-edit-config`), for refusals.
+            pub fn id(self) -> &'static str {
+                match self { $(Action::$name => $id,)* }
+            }
         }
     };
 }
 
 actions! {
-    EditConfig => "change the conveyor settings",
-    ManageRegions => "create regions",
-    ManagePeople => "add people and grant roles",
-    RecordAbsence => "record absences",
-    ReadPeople => "see people's role history",
-    CreateCompany => "create companies",
-    EditContacts => "add contacts to companies",
-    LogCall => "log calls and activities",
-    ReadActivities => "read calls and activities",
-    ManageCallLists => "manage call lists",
-    OpenLead => "open leads",
-    HandOff => "hand leads over",
-    OverrideChecklist => "hand a lead over with the checklist incomplete",
-    DecideLead => "accept or reject warm leads",
-    ReassignLead => "reassign warm leads",
-    WorkDeal => "work deals",
-    LoseLead => "close leads as lost",
-    Invoice => "issue invoices",
-    Payment => "record payments",
-    Refund => "record refunds",
-    Handover => "hand clients to a client manager",
-    MoveClients => "move clients between client managers",
-    Kickoff => "hold client kickoffs",
-    Order => "record orders",
-    ManageProducts => "edit products and prices",
-    SetTargets => "set targets",
-    ReadTargets => "see targets",
-    ReadAudit => "read the audit log",
-    VerifyAudit => "verify the audit chain",
-    ReadFinance => "see invoices and payments",
-    ReadPayroll => "read payroll",
-    CalculatePeriod => "calculate payroll",
-    ApprovePeriod => "approve payroll",
-    PayPeriod => "mark payroll paid",
-    ReadPlans => "read compensation plans",
-    EditPlans => "edit compensation plans",
-    ReadReports => "see the department's reports",
-    ManageCosts => "record acquisition costs",
-    AckAlerts => "acknowledge alerts",
-    SetAlertRules => "change the alert rules",
-    Replay => "replay pay plans",
-    Simulate => "simulate the department's structure",
-    ExportImport => "export or import data",
+    EditConfig => "act-edit-config", "change the conveyor settings",
+    ManageRegions => "act-manage-regions", "create regions",
+    ManagePeople => "act-manage-people", "add people and grant roles",
+    RecordAbsence => "act-record-absence", "record absences",
+    ReadPeople => "act-read-people", "see people's role history",
+    CreateCompany => "act-create-company", "create companies",
+    EditContacts => "act-edit-contacts", "add contacts to companies",
+    LogCall => "act-log-call", "log calls and activities",
+    ReadActivities => "act-read-activities", "read calls and activities",
+    ManageCallLists => "act-manage-call-lists", "manage call lists",
+    OpenLead => "act-open-lead", "open leads",
+    HandOff => "act-hand-off", "hand leads over",
+    OverrideChecklist => "act-override-checklist", "hand a lead over with the checklist incomplete",
+    DecideLead => "act-decide-lead", "accept or reject warm leads",
+    ReassignLead => "act-reassign-lead", "reassign warm leads",
+    WorkDeal => "act-work-deal", "work deals",
+    LoseLead => "act-lose-lead", "close leads as lost",
+    Invoice => "act-invoice", "issue invoices",
+    Payment => "act-payment", "record payments",
+    Refund => "act-refund", "record refunds",
+    Handover => "act-handover", "hand clients to a client manager",
+    MoveClients => "act-move-clients", "move clients between client managers",
+    Kickoff => "act-kickoff", "hold client kickoffs",
+    Order => "act-order", "record orders",
+    ManageProducts => "act-manage-products", "edit products and prices",
+    SetTargets => "act-set-targets", "set targets",
+    ReadTargets => "act-read-targets", "see targets",
+    ReadAudit => "act-read-audit", "read the audit log",
+    VerifyAudit => "act-verify-audit", "verify the audit chain",
+    ReadFinance => "act-read-finance", "see invoices and payments",
+    ReadPayroll => "act-read-payroll", "read payroll",
+    CalculatePeriod => "act-calculate-period", "calculate payroll",
+    ApprovePeriod => "act-approve-period", "approve payroll",
+    PayPeriod => "act-pay-period", "mark payroll paid",
+    ReadPlans => "act-read-plans", "read compensation plans",
+    EditPlans => "act-edit-plans", "edit compensation plans",
+    ReadReports => "act-read-reports", "see the department's reports",
+    ManageCosts => "act-manage-costs", "record acquisition costs",
+    AckAlerts => "act-ack-alerts", "acknowledge alerts",
+    SetAlertRules => "act-set-alert-rules", "change the alert rules",
+    Replay => "act-replay", "replay pay plans",
+    Simulate => "act-simulate", "simulate the department's structure",
+    ExportImport => "act-export-import", "export or import data",
 }
 
 const N: Option<Reach> = None;
@@ -189,12 +194,18 @@ pub fn may(actor: &Actor, action: Action) -> bool {
 }
 
 pub fn require(actor: &Actor, action: Action) -> AppResult<Reach> {
-    reach(actor, action).ok_or_else(|| AppError::Forbidden(action.words().into()))
+    reach(actor, action).ok_or_else(|| {
+        AppError::Forbidden(Text::new("err-forbidden").text("action", Text::new(action.id())))
+    })
 }
 
 /// The refusal for a record outside a reach that the person may know exists.
 fn out_of_reach(action: Action, whose: &str) -> AppError {
-    AppError::Forbidden(format!("{} {whose}", action.words()))
+    AppError::Forbidden(
+        Text::new("err-forbidden-reach")
+            .text("action", Text::new(action.id()))
+            .text("whose", Text::new(whose)),
+    )
 }
 
 /// Does the reach cover a record of this person (`owner`) in this region? A region-less record
@@ -225,8 +236,8 @@ pub fn require_person(
         Err(out_of_reach(
             action,
             match r {
-                Reach::Own => "for other people",
-                _ => "outside your region",
+                Reach::Own => "reach-other-people",
+                _ => "reach-outside-region",
             },
         ))
     }
@@ -246,8 +257,8 @@ pub fn require_region(actor: &Actor, action: Action, region: Option<&str>) -> Ap
         Err(out_of_reach(
             action,
             match region {
-                None => "for the whole company",
-                Some(_) => "outside your region",
+                None => "reach-whole-company",
+                Some(_) => "reach-outside-region",
             },
         ))
     }
@@ -282,25 +293,23 @@ pub fn require_grant(
 ) -> AppResult<()> {
     let r = require_person(actor, Action::ManagePeople, person_id, person_region)?;
     if person_id == actor.id && !actor.has(Role::Admin) {
-        return Err(AppError::Forbidden("grant roles to yourself".into()));
+        return Err(AppError::Forbidden(Text::new("err-grant-self")));
     }
     let top = actor.roles.iter().map(|r| rank(*r)).max().unwrap_or(0);
     let allowed = actor.has(Role::Admin) || rank(role) < top;
     if !allowed {
-        return Err(AppError::Forbidden(format!(
-            "grant the role {} (only {} may)",
-            role.as_str(),
-            if rank(role) >= 3 {
-                "an admin"
+        return Err(AppError::Forbidden(
+            Text::new(if rank(role) >= 3 {
+                "err-grant-role-admin-only"
             } else {
-                "a director or an admin"
-            }
-        )));
+                "err-grant-role-director-only"
+            })
+            .term("role", "role", role.as_str())
+            .arg("role_code", role.as_str()),
+        ));
     }
     if r == Reach::Region && (role_region.is_none() || role_region != actor.region_id.as_deref()) {
-        return Err(AppError::Forbidden(
-            "grant a role outside your region".into(),
-        ));
+        return Err(AppError::Forbidden(Text::new("err-grant-outside-region")));
     }
     Ok(())
 }

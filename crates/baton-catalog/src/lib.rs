@@ -110,6 +110,20 @@ impl Text {
     }
 }
 
+/// An English sentence that is not in the catalog yet (some of the web crate's own refusals):
+/// shown as it is in every language, under an id a test can look for.
+impl From<String> for Text {
+    fn from(message: String) -> Text {
+        Text::new("err-untranslated").arg("message", message)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(message: &str) -> Text {
+        Text::from(message.to_string())
+    }
+}
+
 struct Bundles {
     ru: FluentBundle<FluentResource>,
     en: FluentBundle<FluentResource>,

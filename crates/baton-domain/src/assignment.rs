@@ -39,16 +39,18 @@ pub fn choose_receiver(
             .iter()
             .find(|c| c.id == m)
             .ok_or_else(|| RuleError::NoReceiver {
-                why: format!("«{m}» is not a sales manager"),
+                why: Text::new("err-receiver-not-seller").arg("id", m),
             })?;
         if c.absent {
             return Err(RuleError::NoReceiver {
-                why: format!("{} is absent", c.name),
+                why: Text::new("err-receiver-absent").arg("name", &c.name),
             });
         }
         if c.open_leads >= c.limit {
             return Err(RuleError::NoReceiver {
-                why: format!("{} is at the open-lead limit ({})", c.name, c.limit),
+                why: Text::new("err-receiver-at-limit")
+                    .arg("name", &c.name)
+                    .num("limit", c.limit),
             });
         }
         return Ok(Assignment {
@@ -59,7 +61,7 @@ pub fn choose_receiver(
     }
     if rule == AssignmentRule::Manual {
         return Err(RuleError::NoReceiver {
-            why: "assignment is manual: choose the sales manager".into(),
+            why: Text::new("err-receiver-manual"),
         });
     }
     let local: Vec<&Candidate> = candidates
@@ -77,7 +79,7 @@ pub fn choose_receiver(
     };
     if pool.is_empty() {
         return Err(RuleError::NoReceiver {
-            why: "everyone is absent or at the open-lead limit".into(),
+            why: Text::new("err-receiver-everyone-busy"),
         });
     }
     let start = last_receiver

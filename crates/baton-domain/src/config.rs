@@ -182,10 +182,10 @@ impl Default for ConveyorConfig {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("configuration field `{field}`: {message}")]
+#[error("configuration field `{field}`: {}", .text.render(baton_catalog::Lang::En))]
 pub struct ConfigError {
     pub field: String,
-    pub message: String,
+    pub text: baton_catalog::Text,
 }
 
 impl ConveyorConfig {
@@ -194,36 +194,27 @@ impl ConveyorConfig {
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let bad = |field: &str, message: &str| ConfigError {
+        let bad = |field: &str, id: &str| ConfigError {
             field: field.into(),
-            message: message.into(),
+            text: baton_catalog::Text::new(id),
         };
         if self.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(bad(
-                "timezone",
-                "unknown time zone; use an IANA name such as Europe/Moscow",
-            ));
+            return Err(bad("timezone", "err-config-timezone"));
         }
         if self.acceptance_sla_hours <= 0 {
-            return Err(bad(
-                "acceptance_sla_hours",
-                "must be a positive number of hours",
-            ));
+            return Err(bad("acceptance_sla_hours", "err-config-hours-positive"));
         }
         if self.open_lead_limit <= 0 {
-            return Err(bad("open_lead_limit", "must be positive"));
+            return Err(bad("open_lead_limit", "err-config-positive"));
         }
         if self.hunter_window_days < 0 || self.claim_days <= 0 || self.dormancy_months == 0 {
             return Err(bad(
                 "hunter_window_days/claim_days/dormancy_months",
-                "must be positive",
+                "err-config-positive",
             ));
         }
         if !self.rejection_reasons.iter().any(|r| r.code == "other") {
-            return Err(bad(
-                "rejection_reasons",
-                "the list must keep the `other` reason",
-            ));
+            return Err(bad("rejection_reasons", "err-config-keep-other-reason"));
         }
         let mut keys: Vec<&str> = self
             .warm_lead_checklist
@@ -232,7 +223,7 @@ impl ConveyorConfig {
             .collect();
         keys.sort();
         if keys.windows(2).any(|w| w[0] == w[1]) {
-            return Err(bad("warm_lead_checklist", "item keys must be unique"));
+            return Err(bad("warm_lead_checklist", "err-config-unique-keys"));
         }
         Ok(())
     }

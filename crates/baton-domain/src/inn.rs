@@ -1,6 +1,7 @@
 //! ИНН and КПП. The checksum weights are those of the Federal Tax Service
 //! (order of the Ministry of Finance No. 16-ФЗ …, the algorithm every 1C check uses).
 
+use baton_catalog::Text;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -16,6 +17,26 @@ pub enum InnError {
     NotDigits(String),
     #[error("ИНН «{0}» has a wrong check digit: check for a typo")]
     Checksum(String),
+}
+
+impl InnError {
+    /// The refusal as a catalog text.
+    pub fn text(&self) -> Text {
+        match self {
+            InnError::Length(v, n) => Text::new("err-inn-length")
+                .arg("value", v)
+                .num("n", *n as i64),
+            InnError::NotDigits(v) => Text::new("err-inn-not-digits").arg("value", v),
+            InnError::Checksum(v) => Text::new("err-inn-check-digit").arg("value", v),
+        }
+    }
+}
+
+impl KppError {
+    /// The refusal as a catalog text.
+    pub fn text(&self) -> Text {
+        Text::new("err-kpp-format").arg("value", &self.0)
+    }
 }
 
 const W10: [u32; 9] = [2, 4, 10, 3, 5, 9, 4, 6, 8];

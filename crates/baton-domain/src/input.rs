@@ -3,6 +3,7 @@
 //! control-character and out-of-window values. The API, the pages and the import use these
 //! parsers; the OpenAPI document states the same limits.
 
+use baton_catalog::Text;
 use chrono::{Datelike, NaiveDate};
 
 /// A name: a company, a person, a contact, a product, a region, a call list.
@@ -45,6 +46,42 @@ pub enum InputError {
     },
     #[error("cannot be negative")]
     Negative,
+}
+
+impl InputError {
+    /// The refusal as a catalog text: the field (the machine name, shown by its label
+    /// `field-{name}`) and what is wrong with it.
+    pub fn text(&self, field: &str) -> Text {
+        Text::new("err-input")
+            .term("field", "field", field)
+            .text("why", self.why())
+    }
+
+    /// What is wrong, without the field (an import names the column itself).
+    pub fn why(&self) -> Text {
+        match self {
+            InputError::Blank => Text::new("why-blank"),
+            InputError::TooLong { len, max } => Text::new("why-too-long")
+                .num("len", *len as i64)
+                .num("max", *max as i64),
+            InputError::Control { code } => Text::new("why-control").num("code", i64::from(*code)),
+            InputError::TooMany { len, max } => Text::new("why-too-many")
+                .num("len", *len as i64)
+                .num("max", *max as i64),
+            InputError::NotDate(v) => Text::new("why-not-date").arg("value", v),
+            InputError::OutOfWindow {
+                date,
+                from,
+                to,
+                years,
+            } => Text::new("why-out-of-window")
+                .arg("date", date.to_string())
+                .arg("from", from.to_string())
+                .arg("to", to.to_string())
+                .num("years", i64::from(*years)),
+            InputError::Negative => Text::new("why-negative"),
+        }
+    }
 }
 
 /// A text that must not be blank: trimmed, at most `max` characters, no control characters

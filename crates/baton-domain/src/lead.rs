@@ -4,6 +4,7 @@
 use crate::config::{ChecklistItem, ConveyorConfig};
 use crate::error::RuleError;
 use crate::money::Money;
+use baton_catalog::Text;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -161,7 +162,7 @@ impl Lead {
         }
         if self.caller_id.as_deref() != Some(actor) || self.owner_id != actor {
             return Err(RuleError::NotYours {
-                who: "the lead's caller".into(),
+                who: Text::new("who-lead-caller"),
             });
         }
         let missing = missing_items(&cfg.warm_lead_checklist, answers);
@@ -203,7 +204,7 @@ impl Lead {
         }
         if self.seller_id.as_deref() != Some(actor) {
             return Err(RuleError::NotYours {
-                who: "the sales manager the lead was handed to".into(),
+                who: Text::new("who-lead-seller"),
             });
         }
         let actor = actor.to_string();
@@ -227,7 +228,7 @@ impl Lead {
         }
         if self.seller_id.as_deref() != Some(actor) {
             return Err(RuleError::NotYours {
-                who: "the sales manager the lead was handed to".into(),
+                who: Text::new("who-lead-seller"),
             });
         }
         let r = cfg
@@ -265,25 +266,23 @@ impl Lead {
     pub fn move_to(&self, actor: &str, to: LeadStage) -> Result<Transition, RuleError> {
         if self.owner_id != actor {
             return Err(RuleError::NotYours {
-                who: "the deal's owner".into(),
+                who: Text::new("who-deal-owner"),
             });
         }
         if !self.stage.is_board_stage() {
             return Err(wrong(self, "move"));
         }
         match to {
-            LeadStage::Contract => Err(RuleError::Invalid(
-                "a deal reaches «contract» when its contract is recorded: use «sign contract»"
-                    .into(),
-            )),
-            LeadStage::Won => Err(RuleError::Invalid(
-                "a deal is won by its first payment: record the payment".into(),
-            )),
-            s if s.is_board_stage() => Ok(self.next("lead.stage_changed", |l| l.stage = to)),
-            _ => Err(RuleError::Invalid(format!(
-                "cannot move a deal to «{}»",
-                to.as_str()
+            LeadStage::Contract => Err(RuleError::Invalid(Text::new(
+                "err-deal-contract-by-signing",
             ))),
+            LeadStage::Won => Err(RuleError::Invalid(Text::new("err-deal-won-by-payment"))),
+            s if s.is_board_stage() => Ok(self.next("lead.stage_changed", |l| l.stage = to)),
+            _ => Err(RuleError::Invalid(
+                Text::new("err-deal-cannot-move")
+                    .term("stage", "stage", to.as_str())
+                    .arg("stage_code", to.as_str()),
+            )),
         }
     }
 
@@ -293,11 +292,11 @@ impl Lead {
         }
         if self.owner_id != actor {
             return Err(RuleError::NotYours {
-                who: "the lead's owner".into(),
+                who: Text::new("who-lead-owner"),
             });
         }
         if reason.trim().is_empty() {
-            return Err(RuleError::Invalid("say why the deal is lost".into()));
+            return Err(RuleError::Invalid(Text::new("err-lost-reason-required")));
         }
         let reason = reason.trim().to_string();
         Ok(self.next("lead.lost", |l| {
@@ -314,7 +313,7 @@ impl Lead {
         }
         if self.owner_id != actor {
             return Err(RuleError::NotYours {
-                who: "the deal's owner".into(),
+                who: Text::new("who-deal-owner"),
             });
         }
         Ok(self.next("lead.contract_signed", |l| {

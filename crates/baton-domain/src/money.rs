@@ -1,6 +1,7 @@
 //! Money is an exact count of kopecks. Parsing accepts what people type in Russian
 //! spreadsheets ("1 234,56", "1234.56", "-500"); display is `1 234 567,89 ₽`.
 
+use baton_catalog::Text;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
@@ -15,6 +16,13 @@ pub struct Money(i64);
 )]
 pub struct MoneyError {
     pub input: String,
+}
+
+impl MoneyError {
+    /// The refusal as a catalog text.
+    pub fn text(&self) -> Text {
+        Text::new("err-money-format").arg("value", &self.input)
+    }
 }
 
 impl Money {

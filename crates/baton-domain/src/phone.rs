@@ -1,6 +1,7 @@
 //! Phones normalized to E.164. Russian numbers come in every shape
 //! ("8 (912) 345-67-89", "+7 912 3456789", "9123456789"); all become `+79123456789`.
 
+use baton_catalog::Text;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -10,6 +11,13 @@ pub struct Phone(String);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("«{0}» is not a phone number: write it as +7 912 345-67-89 or 8 912 345-67-89")]
 pub struct PhoneError(pub String);
+
+impl PhoneError {
+    /// The refusal as a catalog text.
+    pub fn text(&self) -> Text {
+        Text::new("err-phone-format").arg("value", &self.0)
+    }
+}
 
 impl Phone {
     pub fn parse(raw: &str) -> Result<Phone, PhoneError> {

@@ -8,6 +8,7 @@ mod refs;
 use crate::App;
 use crate::error::{AppError, AppResult, ImportProblem};
 use crate::rights::{Action, Actor, require};
+use baton_catalog::Text;
 use baton_store::records::*;
 use baton_store::{Filter, Record, Tx, Value};
 use chrono::NaiveDate;
@@ -59,17 +60,34 @@ const OPTIONAL: &[(&str, &str)] = &[
 
 fn export_table<R: Record>(tx: &mut Tx<'_>, dir: &Path) -> AppResult<u64> {
     let path = dir.join(format!("{}.csv", R::TABLE));
-    let mut w = csv::Writer::from_path(&path)
-        .map_err(|e| AppError::invalid("dir", format!("cannot write {}: {e}", path.display())))?;
-    let io = |e: csv::Error| AppError::invalid("dir", format!("cannot write {}: {e}", R::TABLE));
+    let mut w = csv::Writer::from_path(&path).map_err(|e| {
+        AppError::invalid(
+            "dir",
+            Text::new("err-bundle-write")
+                .arg("path", path.display().to_string())
+                .arg("error", e.to_string()),
+        )
+    })?;
+    let io = |e: csv::Error| {
+        AppError::invalid(
+            "dir",
+            Text::new("err-bundle-write")
+                .arg("path", R::TABLE)
+                .arg("error", e.to_string()),
+        )
+    };
     w.write_record(R::COLUMNS).map_err(io)?;
     let mut n = 0;
     for r in tx.list::<R>(&Filter::new().order("id", false))? {
         w.write_record(r.to_texts()).map_err(io)?;
         n += 1;
     }
-    w.flush()
-        .map_err(|e| AppError::invalid("dir", e.to_string()))?;
+    w.flush().map_err(|e| {
+        AppError::invalid(
+            "dir",
+            Text::new("err-bundle-flush").arg("error", e.to_string()),
+        )
+    })?;
     Ok(n)
 }
 
@@ -82,13 +100,8 @@ fn parse_table<R: Record>(dir: &Path, today: NaiveDate) -> FileResult {
     Ok((parsed, problems))
 }
 
-fn problem(file: &str, line: u64, column: &str, reason: impl Into<String>) -> ImportProblem {
-    ImportProblem {
-        file: file.into(),
-        line,
-        column: column.into(),
-        reason: reason.into(),
-    }
+fn problem(file: &str, line: u64, column: &str, why: Text) -> ImportProblem {
+    ImportProblem::new(file, line, column, why)
 }
 
 fn parse_rows<R: Record>(
@@ -104,14 +117,26 @@ fn parse_rows<R: Record>(
     let mut rd = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(&path)
-        .map_err(|e| AppError::invalid("dir", format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| {
+            AppError::invalid(
+                "dir",
+                Text::new("err-bundle-read")
+                    .arg("path", path.display().to_string())
+                    .arg("error", e.to_string()),
+            )
+        })?;
     let headers: Vec<String> = match rd.headers() {
         Ok(h) => h
             .iter()
             .map(|s| s.trim_start_matches('\u{feff}').to_string())
             .collect(),
         Err(e) => {
-            problems.push(problem(&file, 1, "", format!("unreadable header: {e}")));
+            problems.push(problem(
+                &file,
+                1,
+                "",
+                Text::new("why-header-unreadable").arg("error", e.to_string()),
+            ));
             return Ok(None);
         }
     };
@@ -130,7 +155,7 @@ fn parse_rows<R: Record>(
                 &file,
                 1,
                 c,
-                format!("the column «{c}» is missing from the header"),
+                Text::new("why-column-missing").arg("column", *c),
             )),
         }
     }
@@ -140,7 +165,9 @@ fn parse_rows<R: Record>(
                 &file,
                 1,
                 h,
-                format!("unknown column «{h}»; expected {}", R::COLUMNS.join(", ")),
+                Text::new("why-column-unknown")
+                    .arg("column", h)
+                    .arg("expected", R::COLUMNS.join(", ")),
             ));
         }
     }
@@ -170,7 +197,12 @@ fn parse_rows<R: Record>(
             Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push(problem(&file, line, "", format!("not valid CSV: {e}")));
+                problems.push(problem(
+                    &file,
+                    line,
+                    "",
+                    Text::new("why-not-csv").arg("error", e.to_string()),
+                ));
                 if e.is_io_error() {
                     break;
                 }
@@ -191,7 +223,7 @@ fn parse_rows<R: Record>(
                 continue;
             }
             if let Some(k) = kind
-                && let Err(reason) = checks::value(*k, texts[i], today)
+                && let Err(reason) = checks::check(*k, texts[i], today)
             {
                 problems.push(problem(&file, line, c, reason));
                 bad.push(i);
@@ -214,7 +246,9 @@ fn parse_rows<R: Record>(
                     &file,
                     line,
                     "id",
-                    format!("id «{id}» is already on line {first}"),
+                    Text::new("why-id-repeated")
+                        .arg("id", id)
+                        .num("first", *first as i64),
                 ));
             } else {
                 seen.insert(id.to_string(), line);
@@ -233,7 +267,12 @@ fn parse_rows<R: Record>(
             }
             Ok(_) => {}
             // Every type the record parses has its column's check; this is a safety net.
-            Err((col, reason)) if ok => problems.push(problem(&file, line, col, reason)),
+            Err((col, reason)) if ok => problems.push(problem(
+                &file,
+                line,
+                col,
+                Text::new("why-value").arg("error", reason),
+            )),
             Err(_) => {}
         }
         if !ok {
@@ -346,7 +385,12 @@ impl App {
             require(a, Action::ExportImport)?;
         }
         std::fs::create_dir_all(dir).map_err(|e| {
-            AppError::invalid("dir", format!("cannot create {}: {e}", dir.display()))
+            AppError::invalid(
+                "dir",
+                Text::new("err-bundle-create")
+                    .arg("path", dir.display().to_string())
+                    .arg("error", e.to_string()),
+            )
         })?;
         self.db.tx(|tx| {
             let counts = each_table!(export_table, tx, dir);
@@ -372,7 +416,7 @@ impl App {
         if !dir.is_dir() {
             return Err(AppError::invalid(
                 "dir",
-                format!("{} is not a folder with a CSV bundle", dir.display()),
+                Text::new("err-bundle-not-folder").arg("path", dir.display().to_string()),
             ));
         }
         if !BUNDLE_TABLES
@@ -381,11 +425,9 @@ impl App {
         {
             return Err(AppError::invalid(
                 "dir",
-                format!(
-                    "{} has none of the bundle's files ({}.csv …)",
-                    dir.display(),
-                    BUNDLE_TABLES[0]
-                ),
+                Text::new("err-bundle-empty")
+                    .arg("path", dir.display().to_string())
+                    .arg("first", BUNDLE_TABLES[0]),
             ));
         }
         // A pipeline over two cores: a worker parses the files in import order while this
@@ -421,20 +463,16 @@ impl App {
                     if problems.is_empty() && !dry_run {
                         tx.load(p.table, &p.columns, &p.rows).map_err(|e| {
                             match e.unique_violation() {
-                                Some(c) => AppError::Import(vec![ImportProblem {
-                                    file: format!("{}.csv", p.table),
-                                    line: 0,
-                                    column: String::new(),
-                                    reason: if c.contains("seq") && p.table == "audit_events" {
-                                        format!(
-                                            "an event's place in the audit chain is taken by another event in the database ({c}): a bundle's linked audit events import into a database with no audit events or with the same chain"
-                                        )
+                                Some(c) => AppError::Import(vec![ImportProblem::new(
+                                    &format!("{}.csv", p.table),
+                                    0,
+                                    "",
+                                    if c.contains("seq") && p.table == "audit_events" {
+                                        Text::new("why-audit-seq-taken").arg("constraint", c)
                                     } else {
-                                        format!(
-                                            "a row repeats a unique value already in the database ({c})"
-                                        )
+                                        Text::new("why-unique-in-db").arg("constraint", c)
                                     },
-                                }]),
+                                )]),
                                 None => e.into(),
                             }
                         })?;

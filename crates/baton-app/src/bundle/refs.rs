@@ -5,6 +5,7 @@
 use super::Parsed;
 use super::checks::{self, Kind};
 use crate::error::{AppResult, ImportProblem};
+use baton_catalog::Text;
 use baton_store::records::BUNDLE_TABLES;
 use baton_store::{Tx, Value};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -59,12 +60,14 @@ fn as_text(v: &Value) -> Option<String> {
 }
 
 fn missing(file: &str, line: u64, column: &str, value: &str, target: &str) -> ImportProblem {
-    ImportProblem {
-        file: file.into(),
+    ImportProblem::new(
+        file,
         line,
-        column: column.into(),
-        reason: format!("«{value}» is not in {target}.csv nor in the database"),
-    }
+        column,
+        Text::new("why-ref-missing")
+            .arg("value", value)
+            .arg("target", target),
+    )
 }
 
 impl Checker {
@@ -114,8 +117,9 @@ impl Checker {
                 }
             }
         }
-        for (_, cols, label) in UNIQUE.iter().filter(|u| u.0 == p.table) {
-            self.unique(tx, p, &file, cols, label, problems)?;
+        // The key's name in a refusal is the catalog's `key-{table}`.
+        for (_, cols, _) in UNIQUE.iter().filter(|u| u.0 == p.table) {
+            self.unique(tx, p, &file, cols, problems)?;
         }
         Ok(())
     }
@@ -126,7 +130,6 @@ impl Checker {
         p: &Parsed,
         file: &str,
         cols: &[&str],
-        label: &str,
         problems: &mut Vec<ImportProblem>,
     ) -> AppResult<()> {
         let Some(idx) = cols
@@ -162,22 +165,26 @@ impl Checker {
         for (line, row) in p.all_rows() {
             let k = key(row);
             if let Some(first) = seen.get(&k) {
-                problems.push(ImportProblem {
-                    file: file.into(),
+                problems.push(ImportProblem::new(
+                    file,
                     line,
-                    column: cols[0].into(),
-                    reason: format!("{label} «{k}» is already on line {first}"),
-                });
+                    cols[0],
+                    Text::new("why-key-repeated")
+                        .term("label", "key", p.table)
+                        .arg("key", &k)
+                        .num("first", *first as i64),
+                ));
             } else if let Some(owner) = stored.get(&k) {
-                problems.push(ImportProblem {
-                    file: file.into(),
+                problems.push(ImportProblem::new(
+                    file,
                     line,
-                    column: cols[0].into(),
-                    reason: format!(
-                        "{label} «{k}» already belongs to {} «{owner}» in the database",
-                        p.table
-                    ),
-                });
+                    cols[0],
+                    Text::new("why-key-taken")
+                        .term("label", "key", p.table)
+                        .arg("key", &k)
+                        .arg("table", p.table)
+                        .arg("owner", owner),
+                ));
             } else {
                 seen.insert(k, line);
             }

@@ -5,6 +5,7 @@ use crate::clock::{parse_stamp, stamp};
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, Scope, company_scope, require};
 use crate::{App, Page, Paging};
+use baton_catalog::Text;
 use baton_domain::CALL_OUTCOMES;
 use baton_store::records::{Activity, CallList, CallListItem, Company, Contact, Employee};
 use baton_store::{Filter, Value};
@@ -127,12 +128,13 @@ impl App {
                 baton_domain::Role::Admin,
             ])
         {
-            return Err(AppError::Forbidden(
-                "make call lists for someone else".into(),
-            ));
+            return Err(AppError::Forbidden(Text::new("err-call-list-for-other")));
         }
         if name.trim().is_empty() {
-            return Err(AppError::invalid("name", "name the call list"));
+            return Err(AppError::invalid(
+                "name",
+                Text::new("err-call-list-name-required"),
+            ));
         }
         let now = self.now();
         self.db.tx(|tx| {
@@ -145,7 +147,9 @@ impl App {
                     .region_id
                     .clone()
                     .or_else(|| actor.region_id.clone())
-                    .ok_or_else(|| AppError::invalid("owner_id", "the owner has no region"))?,
+                    .ok_or_else(|| {
+                        AppError::invalid("owner_id", Text::new("err-owner-no-region"))
+                    })?,
                 created_at: stamp(now),
             };
             tx.insert(&list)?;
@@ -174,7 +178,10 @@ impl App {
             tx.count::<CallListItem>(&Filter::new().eq("call_list_id", list.id.as_str()))?;
         for (i, cid) in company_ids.iter().enumerate() {
             let _: Company = tx.get(cid)?.ok_or_else(|| {
-                AppError::invalid(&format!("company_ids[{i}]"), format!("no company «{cid}»"))
+                AppError::invalid(
+                    &format!("company_ids[{i}]"),
+                    Text::new("err-no-company").arg("id", cid),
+                )
             })?;
             let item = CallListItem {
                 id: self.new_id(),
@@ -278,17 +285,15 @@ impl App {
         if !CALL_OUTCOMES.contains(&req.outcome.as_str()) {
             return Err(AppError::invalid(
                 "outcome",
-                format!(
-                    "unknown outcome «{}»; use one of {}",
-                    req.outcome,
-                    CALL_OUTCOMES.join(", ")
-                ),
+                Text::new("err-unknown-outcome")
+                    .arg("outcome", &req.outcome)
+                    .arg("valid", CALL_OUTCOMES.join(", ")),
             ));
         }
         if !(0..=36_000).contains(&req.duration_sec) {
             return Err(AppError::invalid(
                 "duration_sec",
-                "a call lasts between 0 and 36 000 seconds",
+                Text::new("err-call-duration"),
             ));
         }
         let cfg = self.config()?;
@@ -335,20 +340,13 @@ impl App {
         require(actor, Action::LogCall)?;
         self.checked(&req)?;
         if !["meeting", "email", "note"].contains(&req.kind.as_str()) {
-            return Err(AppError::invalid(
-                "kind",
-                "kind is meeting, email or note (calls are logged as calls)",
-            ));
+            return Err(AppError::invalid("kind", Text::new("err-activity-kind")));
         }
         let cfg = self.config()?;
         let now = self.now();
         let at = match &req.occurred_at {
-            Some(s) => parse_stamp(s).ok_or_else(|| {
-                AppError::invalid(
-                    "occurred_at",
-                    "write the time as RFC 3339, e.g. 2026-11-27T10:00:00Z",
-                )
-            })?,
+            Some(s) => parse_stamp(s)
+                .ok_or_else(|| AppError::invalid("occurred_at", Text::new("err-time-format")))?,
             None => now,
         };
         self.db.tx(|tx| {
@@ -415,7 +413,7 @@ fn lead_of(
     if lead.company_id != company_id {
         return Err(AppError::invalid(
             "lead_id",
-            "the lead belongs to another company",
+            Text::new("err-lead-other-company"),
         ));
     }
     Ok(Some(lead.id))

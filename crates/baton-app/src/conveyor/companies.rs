@@ -5,6 +5,7 @@ use crate::clock::{parse_stamp, stamp};
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, company_scope, lead_scope, money_scope, require};
 use crate::{App, Page, Paging};
+use baton_catalog::Text;
 use baton_domain::company::{Claim, normalize_name, take_claim};
 use baton_domain::{Inn, Kpp, Phone, Role};
 use baton_store::records::{
@@ -87,16 +88,15 @@ pub(crate) fn parse_contact(
 ) -> AppResult<Contact> {
     let field = |f: &str| format!("contacts[{i}].{f}");
     if c.name.trim().is_empty() {
-        return Err(AppError::invalid(&field("name"), "give the contact's name"));
+        return Err(AppError::invalid(
+            &field("name"),
+            Text::new("err-contact-name-required"),
+        ));
     }
     let phone = match non_empty(c.phone) {
         Some(p) => Some(
             Phone::parse(&p)
-                .map_err(|e| AppError::Invalid {
-                    code: "invalid_phone",
-                    field: field("phone"),
-                    message: e.to_string(),
-                })?
+                .map_err(|e| AppError::invalid_as("invalid_phone", &field("phone"), e.text()))?
                 .as_str()
                 .to_string(),
         ),
@@ -108,7 +108,7 @@ pub(crate) fn parse_contact(
     {
         return Err(AppError::invalid(
             &field("email"),
-            format!("«{e}» is not an e-mail address"),
+            Text::new("err-email-format").arg("value", e),
         ));
     }
     Ok(Contact {
@@ -162,33 +162,29 @@ impl App {
         self.checked(&req)?;
         let name = req.name.trim().to_string();
         if name.is_empty() {
-            return Err(AppError::invalid("name", "give the company's name"));
+            return Err(AppError::invalid(
+                "name",
+                Text::new("err-company-name-required"),
+            ));
         }
-        let inn = Inn::parse(&req.inn).map_err(|e| AppError::Invalid {
-            code: "invalid_inn",
-            field: "inn".into(),
-            message: e.to_string(),
-        })?;
+        let inn = Inn::parse(&req.inn)
+            .map_err(|e| AppError::invalid_as("invalid_inn", "inn", e.text()))?;
         let kpp = match non_empty(req.kpp.clone()) {
             Some(k) => Kpp::parse(&k)
-                .map_err(|e| AppError::Invalid {
-                    code: "invalid_kpp",
-                    field: "kpp".into(),
-                    message: e.to_string(),
-                })?
+                .map_err(|e| AppError::invalid_as("invalid_kpp", "kpp", e.text()))?
                 .as_str()
                 .to_string(),
             None => String::new(),
         };
         let region_id = non_empty(req.region_id.clone())
             .or_else(|| actor.region_id.clone())
-            .ok_or_else(|| AppError::invalid("region_id", "choose the company's region"))?;
+            .ok_or_else(|| {
+                AppError::invalid("region_id", Text::new("err-company-region-required"))
+            })?;
         if crate::rights::reach(actor, Action::CreateCompany) != Some(crate::rights::Reach::All)
             && actor.region_id.as_deref() != Some(region_id.as_str())
         {
-            return Err(AppError::Forbidden(
-                "create companies outside your region".into(),
-            ));
+            return Err(AppError::Forbidden(Text::new("err-company-outside-region")));
         }
         let source = non_empty(req.source.clone()).unwrap_or_else(|| "cold_call".into());
         let now = self.now();
@@ -202,43 +198,86 @@ impl App {
             .collect::<AppResult<_>>()?;
         self.db.tx(|tx| {
             if let Some(existing) = tx
-                .list::<Company>(&Filter::new().eq("inn", inn.as_str()).eq("kpp", kpp.as_str()))?
+                .list::<Company>(
+                    &Filter::new()
+                        .eq("inn", inn.as_str())
+                        .eq("kpp", kpp.as_str()),
+                )?
                 .into_iter()
                 .next()
             {
                 let (owner, owner_id) = owner_of(tx, &existing, now)?;
-                return Err(AppError::DuplicateCompany { inn: inn.to_string(), company_id: existing.id, name: existing.name, owner, owner_id });
+                return Err(AppError::DuplicateCompany {
+                    inn: inn.to_string(),
+                    company_id: existing.id,
+                    name: existing.name,
+                    owner,
+                    owner_id,
+                });
             }
             let norm = normalize_name(&name);
             if !req.confirm_distinct {
                 let mut dups = Vec::new();
-                for c in tx.list::<Company>(&Filter::new().eq("name_norm", norm.as_str()).page(10, 0))? {
-                    dups.push(PossibleDuplicate { company_id: c.id, name: c.name, inn: c.inn, matched_on: "name".into() });
+                for c in
+                    tx.list::<Company>(&Filter::new().eq("name_norm", norm.as_str()).page(10, 0))?
+                {
+                    dups.push(PossibleDuplicate {
+                        company_id: c.id,
+                        name: c.name,
+                        inn: c.inn,
+                        matched_on: "name".into(),
+                    });
                 }
                 for ct in &contacts {
                     if let Some(p) = &ct.phone {
-                        for c in tx.list::<Contact>(&Filter::new().eq("phone", p.as_str()).page(10, 0))? {
+                        for c in
+                            tx.list::<Contact>(&Filter::new().eq("phone", p.as_str()).page(10, 0))?
+                        {
                             let co: Company = tx.must(&c.company_id)?;
-                            dups.push(PossibleDuplicate { company_id: co.id, name: co.name, inn: co.inn, matched_on: format!("phone {p}") });
+                            dups.push(PossibleDuplicate {
+                                company_id: co.id,
+                                name: co.name,
+                                inn: co.inn,
+                                matched_on: format!("phone {p}"),
+                            });
                         }
                     }
                 }
                 if !dups.is_empty() {
-                    let names: Vec<String> = dups.iter().map(|d| format!("«{}» (ИНН {}, {})", d.name, d.inn, d.matched_on)).collect();
-                    return Err(AppError::Invalid {
-                        code: "possible_duplicate",
-                        field: "name".into(),
-                        message: format!(
-                            "this may be a company that already exists: {}. Open it, or send again with confirm_distinct = true if it is a different company",
-                            names.join("; ")
-                        ),
-                    });
+                    let names: Vec<Text> = dups
+                        .iter()
+                        .map(|d| {
+                            let on = match d.matched_on.strip_prefix("phone ") {
+                                Some(p) => Text::new("dup-on-phone").arg("phone", p),
+                                None => Text::new("dup-on-name"),
+                            };
+                            Text::new("dup-company")
+                                .arg("name", &d.name)
+                                .arg("inn", &d.inn)
+                                .text("on", on)
+                        })
+                        .collect();
+                    return Err(AppError::invalid_as(
+                        "possible_duplicate",
+                        "name",
+                        Text::new("err-possible-duplicate").list("names", names, "; "),
+                    ));
                 }
             }
             // A caller or manager who creates a company works it and takes the claim; a head,
             // director or admin who creates one stocks the pool for others.
             let works = actor.any(&[Role::Caller, Role::SalesManager, Role::UniversalManager]);
-            let claim = if works { Some(take_claim(&None, &actor.id, |h| h.to_string(), now, cfg.claim_days)?) } else { None };
+            let claim = if works {
+                Some(take_claim(
+                    &None,
+                    &actor.id,
+                    |h| h.to_string(),
+                    now,
+                    cfg.claim_days,
+                )?)
+            } else {
+                None
+            };
             let c = Company {
                 id: id.clone(),
                 inn: inn.to_string(),
@@ -264,13 +303,31 @@ impl App {
                 created_by: actor.id.clone(),
             };
             tx.insert(&c).map_err(|e| match e.unique_violation() {
-                Some(_) => AppError::Conflict(format!("company with ИНН {}", c.inn)),
+                Some(_) => {
+                    AppError::Conflict(Text::new("err-conflict-company-inn").arg("inn", &c.inn))
+                }
                 None => e.into(),
             })?;
-            self.audit(tx, Some(actor), "company", &c.id, "company.created", None::<&()>, Some(&c))?;
+            self.audit(
+                tx,
+                Some(actor),
+                "company",
+                &c.id,
+                "company.created",
+                None::<&()>,
+                Some(&c),
+            )?;
             for ct in &contacts {
                 tx.insert(ct)?;
-                self.audit(tx, Some(actor), "contact", &ct.id, "contact.created", None::<&()>, Some(ct))?;
+                self.audit(
+                    tx,
+                    Some(actor),
+                    "contact",
+                    &ct.id,
+                    "contact.created",
+                    None::<&()>,
+                    Some(ct),
+                )?;
             }
             Ok(())
         })?;
@@ -377,7 +434,10 @@ impl App {
             let scope = company_scope(actor);
             let before: Company = visible(tx, &scope, company_id, "company")?;
             if company_id == into_id {
-                return Err(AppError::invalid("into", "a company cannot be merged into itself"));
+                return Err(AppError::invalid(
+                    "into",
+                    Text::new("err-merge-into-itself"),
+                ));
             }
             let target: Company = visible(tx, &scope, into_id, "company")?;
             let may = crate::rights::reach(actor, Action::CreateCompany)
@@ -385,24 +445,46 @@ impl App {
                 || before.created_by == actor.id
                 || before.claim_holder_id.as_deref() == Some(actor.id.as_str());
             if !may {
-                return Err(AppError::Forbidden("merge a company you did not create or do not work".into()));
+                return Err(AppError::Forbidden(Text::new("err-merge-not-yours")));
             }
             if before.status == "merged" {
-                return Err(AppError::Invalid { code: "already_merged", field: "id".into(), message: "this company was already merged".into() });
+                return Err(AppError::invalid_as(
+                    "already_merged",
+                    "id",
+                    Text::new("err-already-merged"),
+                ));
             }
             for table in ["contracts", "invoices", "payments", "orders"] {
-                let n = tx.query_one(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table} WHERE company_id = ?"), &[company_id.into()])?.map_or(0, |r| r.int(0));
+                let n = tx
+                    .query_one(
+                        &format!(
+                            "SELECT CAST(COUNT(*) AS BIGINT) FROM {table} WHERE company_id = ?"
+                        ),
+                        &[company_id.into()],
+                    )?
+                    .map_or(0, |r| r.int(0));
                 if n > 0 {
-                    return Err(AppError::Invalid {
-                        code: "merge_has_money",
-                        field: "id".into(),
-                        message: format!("«{}» has {table}; a company with money history is not merged away (merge the other one into it instead)", before.name),
-                    });
+                    return Err(AppError::invalid_as(
+                        "merge_has_money",
+                        "id",
+                        Text::new("err-merge-has-money")
+                            .arg("name", &before.name)
+                            .term("table", "entity", table),
+                    ));
                 }
             }
             let mut moved = serde_json::Map::new();
-            for table in ["contacts", "activities", "leads", "handoffs", "call_list_items"] {
-                let n = tx.exec(&format!("UPDATE {table} SET company_id = ? WHERE company_id = ?"), &[into_id.into(), company_id.into()])?;
+            for table in [
+                "contacts",
+                "activities",
+                "leads",
+                "handoffs",
+                "call_list_items",
+            ] {
+                let n = tx.exec(
+                    &format!("UPDATE {table} SET company_id = ? WHERE company_id = ?"),
+                    &[into_id.into(), company_id.into()],
+                )?;
                 moved.insert(table.into(), n.into());
             }
             super::journeys::merged(tx, company_id, into_id)?;
@@ -412,7 +494,15 @@ impl App {
             after.claim_until = None;
             after.version += 1;
             tx.update(&after, Some(before.version))?;
-            self.audit(tx, Some(actor), "company", &after.id, "company.merged", Some(&before), Some(&serde_json::json!({ "company": after, "into": into_id, "moved": moved })))?;
+            self.audit(
+                tx,
+                Some(actor),
+                "company",
+                &after.id,
+                "company.merged",
+                Some(&before),
+                Some(&serde_json::json!({ "company": after, "into": into_id, "moved": moved })),
+            )?;
             Ok(target)
         })
     }

@@ -7,6 +7,7 @@ use crate::clock::stamp;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, company_scope, lead_scope, money_scope, require};
 use crate::{App, Page, Paging};
+use baton_catalog::Text;
 use baton_comp::metrics::PaymentFact;
 use baton_domain::assignment::choose_receiver;
 use baton_domain::company::{Attribution, WinKind, attribute, win_kind};
@@ -134,20 +135,20 @@ fn priced_lines(tx: &mut Tx<'_>, lines: &[Line]) -> AppResult<Vec<(Product, i64,
         let p: Product = tx.get(&l.product_id)?.ok_or_else(|| {
             AppError::invalid(
                 &format!("lines[{i}].product_id"),
-                format!("no product «{}»", l.product_id),
+                Text::new("err-no-product").arg("id", &l.product_id),
             )
         })?;
         if l.qty <= 0 {
             return Err(AppError::invalid(
                 &format!("lines[{i}].qty"),
-                "quantity must be positive",
+                Text::new("err-qty-not-positive"),
             ));
         }
         let price = l.price.unwrap_or(p.price);
         if price.is_negative() {
             return Err(AppError::invalid(
                 &format!("lines[{i}].price"),
-                "a price cannot be negative",
+                Text::new("err-price-negative"),
             ));
         }
         let amount = Money::from_kopecks(price.kopecks() * l.qty);
@@ -171,13 +172,26 @@ pub fn attribution_of(c: &Company) -> Option<Attribution> {
     })
 }
 
+/// For client managers the load is the portfolio, not the open leads: the refusal says so.
+fn portfolio_limit(why: Text) -> Text {
+    let id = match why.id.as_str() {
+        "err-receiver-at-limit" => "err-receiver-at-portfolio-limit",
+        "err-receiver-everyone-busy" => "err-receiver-everyone-busy-portfolio",
+        _ => return why,
+    };
+    Text {
+        id: id.into(),
+        ..why
+    }
+}
+
 fn positive(field: &str, m: Money) -> AppResult<()> {
     if m.is_positive() {
         Ok(())
     } else {
         Err(AppError::invalid(
             field,
-            "the amount must be more than zero",
+            Text::new("err-amount-not-positive"),
         ))
     }
 }
@@ -268,7 +282,7 @@ impl App {
             let lead = to_domain(&row)?;
             let lines = priced_lines(tx, &req.lines)?;
             let amount = if lines.is_empty() {
-                req.amount.ok_or_else(|| AppError::invalid("amount", "give the contract's amount or its lines"))?
+                req.amount.ok_or_else(|| AppError::invalid("amount", Text::new("err-contract-amount-or-lines")))?
             } else {
                 lines.iter().map(|l| l.3).sum()
             };
@@ -300,7 +314,7 @@ impl App {
                 created_at: stamp(now),
             };
             tx.insert(&c).map_err(|e| match e.unique_violation() {
-                Some(_) => AppError::invalid("number", format!("contract number «{}» is taken", c.number)),
+                Some(_) => AppError::invalid("number", Text::new("err-contract-number-taken").arg("number", &c.number)),
                 None => e.into(),
             })?;
             self.audit(tx, Some(actor), "contract", &c.id, "contract.signed", None::<&()>, Some(&c))?;
@@ -321,7 +335,7 @@ impl App {
         if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
             return Err(AppError::invalid(
                 "delivery_month",
-                "write the delivery month as YYYY-MM",
+                Text::new("err-delivery-month-format"),
             ));
         }
         let now = self.now();
@@ -330,7 +344,7 @@ impl App {
             let lines = priced_lines(tx, &req.lines)?;
             let amount = if lines.is_empty() {
                 req.amount.ok_or_else(|| {
-                    AppError::invalid("amount", "give the order's amount or its lines")
+                    AppError::invalid("amount", Text::new("err-order-amount-or-lines"))
                 })?
             } else {
                 lines.iter().map(|l| l.3).sum()
@@ -396,7 +410,7 @@ impl App {
         if due < issued {
             return Err(AppError::invalid(
                 "due_on",
-                "the due date comes before the issue date",
+                Text::new("err-due-before-issue"),
             ));
         }
         let now = self.now();
@@ -404,12 +418,12 @@ impl App {
             let company: Company = visible(tx, &company_scope(actor), &req.company_id, "company")?;
             if let Some(cid) = non_empty(req.contract_id.clone()) {
                 let c: Contract = tx.get(&cid)?.ok_or_else(|| {
-                    AppError::invalid("contract_id", format!("no contract «{cid}»"))
+                    AppError::invalid("contract_id", Text::new("err-no-contract").arg("id", cid))
                 })?;
                 if c.company_id != company.id {
                     return Err(AppError::invalid(
                         "contract_id",
-                        "the contract belongs to another company",
+                        Text::new("err-contract-other-company"),
                     ));
                 }
             }
@@ -433,7 +447,7 @@ impl App {
             tx.insert(&inv).map_err(|e| match e.unique_violation() {
                 Some(_) => AppError::invalid(
                     "number",
-                    format!("invoice number «{}» is taken", inv.number),
+                    Text::new("err-invoice-number-taken").arg("number", &inv.number),
                 ),
                 None => e.into(),
             })?;
@@ -463,7 +477,10 @@ impl App {
             let inv: Invoice = visible(tx, &money_scope(actor), &req.invoice_id, "invoice")?;
             let (_, _, outstanding) = invoice_balance(tx, &inv)?;
             if req.amount > outstanding {
-                return Err(AppError::invalid("amount", format!("the invoice has {} outstanding; record the overpayment as a separate invoice", outstanding.to_human())));
+                return Err(AppError::invalid(
+                    "amount",
+                    Text::new("err-overpayment").arg("outstanding", outstanding.to_human()),
+                ));
             }
             let before: Company = tx.must(&inv.company_id)?;
             let mut company = before.clone();
@@ -472,7 +489,15 @@ impl App {
             let mut won = None;
             let mut reactivation = false;
             let winning = tx
-                .list::<Contract>(&Filter::new().eq("company_id", company.id.as_str()).raw("win_kind IS NOT NULL AND won_on IS NULL AND signed_on <= ?", vec![paid_on.to_string().into()]).order("signed_on", false))?
+                .list::<Contract>(
+                    &Filter::new()
+                        .eq("company_id", company.id.as_str())
+                        .raw(
+                            "win_kind IS NOT NULL AND won_on IS NULL AND signed_on <= ?",
+                            vec![paid_on.to_string().into()],
+                        )
+                        .order("signed_on", false),
+                )?
                 .into_iter()
                 .find(|c| c.lead_id.is_some());
             if let Some(c) = winning
@@ -483,7 +508,11 @@ impl App {
                 let lead = to_domain(&row)?;
                 let t = lead.win()?;
                 self.save_lead_transition(tx, Some(actor), &row, t)?;
-                let kind = if c.win_kind.as_deref() == Some("reactivation") { WinKind::Reactivation } else { WinKind::NewClient };
+                let kind = if c.win_kind.as_deref() == Some("reactivation") {
+                    WinKind::Reactivation
+                } else {
+                    WinKind::NewClient
+                };
                 company.status = "client".into();
                 company.claim_holder_id = None;
                 company.claim_until = None;
@@ -491,7 +520,13 @@ impl App {
                 if kind == WinKind::NewClient {
                     let a = attribute(
                         &attribution_of(&company),
-                        Attribution { caller_id: lead.caller_id.clone(), seller_id: seller.clone(), won_on: paid_on, kind, lead_id: lead.id.clone() },
+                        Attribution {
+                            caller_id: lead.caller_id.clone(),
+                            seller_id: seller.clone(),
+                            won_on: paid_on,
+                            kind,
+                            lead_id: lead.id.clone(),
+                        },
                     )?;
                     company.att_caller_id = a.caller_id.clone();
                     company.att_seller_id = Some(a.seller_id.clone());
@@ -504,13 +539,23 @@ impl App {
                 }
                 // A universal manager keeps the clients they win: no handoff 2.
                 let seller_roles = self.actor_in(tx, &seller)?.roles;
-                if seller_roles.contains(&Role::UniversalManager) && company.client_manager_id.is_none() {
+                if seller_roles.contains(&Role::UniversalManager)
+                    && company.client_manager_id.is_none()
+                {
                     company.client_manager_id = Some(seller);
                 }
                 let mut won_contract = c.clone();
                 won_contract.won_on = Some(paid_on.to_string());
                 tx.update(&won_contract, None)?;
-                self.audit(tx, Some(actor), "contract", &c.id, "contract.won", Some(&c), Some(&won_contract))?;
+                self.audit(
+                    tx,
+                    Some(actor),
+                    "contract",
+                    &c.id,
+                    "contract.won",
+                    Some(&c),
+                    Some(&won_contract),
+                )?;
             }
             // The payment is the client manager's as the company stands after it: a universal
             // manager's winning payment is theirs (their own collections), not nobody's.
@@ -526,21 +571,50 @@ impl App {
                 created_at: stamp(now),
             };
             tx.insert(&p)?;
-            self.audit(tx, Some(actor), "payment", &p.id, "payment.recorded", None::<&()>, Some(&p))?;
+            self.audit(
+                tx,
+                Some(actor),
+                "payment",
+                &p.id,
+                "payment.recorded",
+                None::<&()>,
+                Some(&p),
+            )?;
             settle(tx, &inv)?;
             super::journeys::payments_changed(tx, &p.company_id)?;
             if company.first_paid_on.is_none() {
                 company.first_paid_on = Some(paid_on.to_string());
             }
-            if company.last_paid_on.as_deref().is_none_or(|l| l < paid_on.to_string().as_str()) {
+            if company
+                .last_paid_on
+                .as_deref()
+                .is_none_or(|l| l < paid_on.to_string().as_str())
+            {
                 company.last_paid_on = Some(paid_on.to_string());
             }
             company.version += 1;
             tx.update(&company, Some(before.version))?;
-            self.audit(tx, Some(actor), "company", &company.id, if won.is_some() { "company.won" } else { "company.paid" }, Some(&before), Some(&company))?;
-            let handover_due = company.client_manager_id.is_none() && company.status == "client" && self.handover_point_reached(tx, &company, &cfg, paid_on)?;
+            self.audit(
+                tx,
+                Some(actor),
+                "company",
+                &company.id,
+                if won.is_some() {
+                    "company.won"
+                } else {
+                    "company.paid"
+                },
+                Some(&before),
+                Some(&company),
+            )?;
+            let handover_due = company.client_manager_id.is_none()
+                && company.status == "client"
+                && self.handover_point_reached(tx, &company, &cfg, paid_on)?;
             // What the live statements need to take this payment in without a reload.
-            let region = tx.get::<baton_store::records::Region>(&company.region_id)?.map(|r| r.code).unwrap_or_default();
+            let region = tx
+                .get::<baton_store::records::Region>(&company.region_id)?
+                .map(|r| r.code)
+                .unwrap_or_default();
             let fact = inv.due_on.parse::<NaiveDate>().ok().map(|due| PaymentFact {
                 id: p.id.clone(),
                 company_id: p.company_id.clone(),
@@ -551,7 +625,15 @@ impl App {
                 overdue: due < paid_on,
                 region,
             });
-            Ok((PaymentResult { payment: p, won, reactivation, handover_due }, fact))
+            Ok((
+                PaymentResult {
+                    payment: p,
+                    won,
+                    reactivation,
+                    handover_due,
+                },
+                fact,
+            ))
         })?;
         let (result, fact) = result;
         // A win changes the seller's facts beyond this payment: the cache reloads instead.
@@ -571,7 +653,10 @@ impl App {
         self.checked(&req)?;
         positive("amount", req.amount)?;
         if req.reason.trim().is_empty() {
-            return Err(AppError::invalid("reason", "say why the money is returned"));
+            return Err(AppError::invalid(
+                "reason",
+                Text::new("err-refund-reason-required"),
+            ));
         }
         let day = self.date_or_today("refunded_on", &req.refunded_on)?;
         let now = self.now();
@@ -581,7 +666,7 @@ impl App {
             if req.amount > paid {
                 return Err(AppError::invalid(
                     "amount",
-                    format!("only {} was paid on this invoice", paid.to_human()),
+                    Text::new("err-refund-over-paid").arg("paid", paid.to_human()),
                 ));
             }
             let cn = CreditNote {
@@ -666,24 +751,24 @@ impl App {
         self.db.tx(|tx| {
             let before: Company = visible(tx, &company_scope(actor), company_id, "company")?;
             if before.client_manager_id.is_some() {
-                return Err(AppError::Invalid { code: "already_handed_over", field: "company_id".into(), message: "the client already has a client manager".into() });
+                return Err(AppError::invalid_as("already_handed_over", "company_id", Text::new("err-already-handed-over")));
             }
             // The point first: "not yet" says more than "not yours" to a seller who will be the
             // one once the client pays.
             if !self.handover_point_reached(tx, &before, &cfg, today)? {
                 let point = match cfg.handoff2_point {
-                    Handoff2Point::FirstPayment => "the first payment".to_string(),
-                    Handoff2Point::ContractSigned => "the signed contract".to_string(),
-                    Handoff2Point::DaysAfterFirstPayment => format!("{} days after the first payment", cfg.handoff2_days_after_first_payment),
+                    Handoff2Point::FirstPayment => Text::new("handover-at-first-payment"),
+                    Handoff2Point::ContractSigned => Text::new("handover-at-contract"),
+                    Handoff2Point::DaysAfterFirstPayment => Text::new("handover-days-after-payment").num("days", cfg.handoff2_days_after_first_payment),
                 };
-                return Err(AppError::Invalid { code: "handover_point_not_reached", field: "company_id".into(), message: format!("the client is handed over at {point}") });
+                return Err(AppError::invalid_as("handover_point_not_reached", "company_id", Text::new("err-handover-point-not-reached").text("point", point)));
             }
             let is_head = actor.any(&[Role::Head, Role::Director, Role::Admin]);
             let mine = before.att_seller_id.as_deref() == Some(actor.id.as_str())
                 || before.claim_holder_id.as_deref() == Some(actor.id.as_str())
                 || signed_by(tx, &before.id, &actor.id)?;
             if !is_head && !mine {
-                return Err(RuleError::NotYours { who: "the sales manager who won the client".into() }.into());
+                return Err(RuleError::NotYours { who: Text::new("who-client-winner") }.into());
             }
             let missing = missing_items(&cfg.handover_brief, &req.brief);
             if !missing.is_empty() {
@@ -691,7 +776,7 @@ impl App {
             }
             let load = "SELECT CAST(COUNT(*) AS BIGINT) FROM companies WHERE client_manager_id = ? AND client_manager_id = ?";
             let manual = match cfg.client_manager_rule {
-                ClientManagerRule::Manual => Some(req.client_manager_id.clone().ok_or_else(|| AppError::invalid("client_manager_id", "choose the client manager"))?),
+                ClientManagerRule::Manual => Some(req.client_manager_id.clone().ok_or_else(|| AppError::invalid("client_manager_id", Text::new("err-choose-client-manager")))?),
                 ClientManagerRule::LeastLoaded => req.client_manager_id.clone(),
             };
             // Portfolio size is the load; the open-lead limit does not apply to client managers.
@@ -699,7 +784,7 @@ impl App {
             let cands = candidates(tx, &[Role::ClientManager], today, &cfg, load, near)?;
             let a = choose_receiver(AssignmentRule::LeastLoaded, &before.region_id, &cands, None, manual.as_deref())
                 .map_err(|e| match e {
-                    RuleError::NoReceiver { why } => RuleError::NoReceiver { why: why.replace("open-lead limit", "portfolio limit") },
+                    RuleError::NoReceiver { why } => RuleError::NoReceiver { why: portfolio_limit(why) },
                     other => other,
                 })?;
             let mut company = before.clone();
@@ -749,7 +834,7 @@ impl App {
             if !cm.any(&[Role::ClientManager, Role::UniversalManager]) {
                 return Err(AppError::invalid(
                     "client_manager_id",
-                    format!("{} is not a client manager", cm.name),
+                    Text::new("err-not-client-manager").arg("name", &cm.name),
                 ));
             }
             let mut c = before.clone();
@@ -939,16 +1024,16 @@ impl App {
             false,
         )?;
         if price.is_negative() {
-            return Err(AppError::invalid("price", "price cannot be negative"));
+            return Err(AppError::invalid("price", Text::new("err-price-negative")));
         }
         if sku.trim().is_empty() || name.trim().is_empty() {
             return Err(AppError::invalid(
                 "sku",
-                "a product needs an SKU and a name",
+                Text::new("err-product-needs-sku-and-name"),
             ));
         }
         if price.is_negative() {
-            return Err(AppError::invalid("price", "a price cannot be negative"));
+            return Err(AppError::invalid("price", Text::new("err-price-negative")));
         }
         let p = Product {
             id: self.new_id(),
@@ -961,7 +1046,7 @@ impl App {
         };
         self.db.tx(|tx| {
             tx.insert(&p).map_err(|e| match e.unique_violation() {
-                Some(_) => AppError::invalid("sku", format!("SKU «{}» is taken", p.sku)),
+                Some(_) => AppError::invalid("sku", Text::new("err-sku-taken").arg("sku", &p.sku)),
                 None => e.into(),
             })?;
             self.audit(

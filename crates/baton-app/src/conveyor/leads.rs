@@ -89,7 +89,10 @@ pub(crate) fn to_domain(r: &LeadRow) -> AppResult<Lead> {
         caller_id: r.caller_id.clone(),
         seller_id: r.seller_id.clone(),
         stage: LeadStage::parse(&r.stage).ok_or_else(|| {
-            AppError::invalid("stage", format!("stored stage «{}» is unknown", r.stage))
+            AppError::invalid(
+                "stage",
+                Text::new("err-stored-stage-unknown").arg("stage", &r.stage),
+            )
         })?,
         source: LeadSource::parse(&r.source).unwrap_or(LeadSource::ColdCall),
         campaign: r.campaign.clone(),
@@ -272,11 +275,15 @@ impl App {
             .ok()
             .and_then(|l| l.into_iter().next());
         match last {
-            Some(h) => AppError::NoLongerYours(format!(
-                "the lead is no longer yours: its handoff to you is {} (decided {}); reload the list",
-                h.status,
-                h.decided_at.as_deref().unwrap_or("just now")
-            )),
+            Some(h) => AppError::NoLongerYours(match h.decided_at.as_deref() {
+                Some(at) => Text::new("err-no-longer-yours")
+                    .term("status", "handoff", &h.status)
+                    .arg("status_code", &h.status)
+                    .arg("at", at),
+                None => Text::new("err-no-longer-yours-now")
+                    .term("status", "handoff", &h.status)
+                    .arg("status_code", &h.status),
+            }),
             None => AppError::not_found("lead", id),
         }
     }
@@ -287,19 +294,15 @@ impl App {
         require(actor, Action::OpenLead)?;
         self.checked(&req)?;
         let source = match non_empty(req.source.clone()) {
-            Some(s) => LeadSource::parse(&s).ok_or_else(|| {
-                AppError::invalid(
-                    "source",
-                    "source is cold_call, inbound, referral or campaign",
-                )
-            })?,
+            Some(s) => LeadSource::parse(&s)
+                .ok_or_else(|| AppError::invalid("source", Text::new("err-lead-source")))?,
             None => LeadSource::ColdCall,
         };
         let campaign = non_empty(req.campaign.clone());
         if source == LeadSource::Campaign && campaign.is_none() {
             return Err(AppError::invalid(
                 "campaign",
-                "name the campaign the lead came from",
+                Text::new("err-campaign-required"),
             ));
         }
         let expected_on = match &req.expected_on {
@@ -316,7 +319,9 @@ impl App {
                 Role::Admin,
             ])
         {
-            return Err(AppError::Forbidden("open leads".into()));
+            return Err(AppError::Forbidden(
+                Text::new("err-forbidden").text("action", Text::new("act-open-lead")),
+            ));
         }
         let cfg = self.config()?;
         let now = self.now();
@@ -330,11 +335,11 @@ impl App {
                     .raw("stage NOT IN ('won','lost')", vec![]),
             )?;
             if open > 0 {
-                return Err(AppError::Invalid {
-                    code: "lead_exists",
-                    field: "company_id".into(),
-                    message: format!("«{}» already has an open lead; work that one", company.name),
-                });
+                return Err(AppError::invalid_as(
+                    "lead_exists",
+                    "company_id",
+                    Text::new("err-lead-exists").arg("name", &company.name),
+                ));
             }
             let region_id = company.region_id.clone();
             self.claim_in(tx, actor, company, now, cfg.claim_days)?;
@@ -399,7 +404,7 @@ impl App {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
             if lead.owner_id != actor.id || lead.stage != LeadStage::Working {
                 return Err(RuleError::NotYours {
-                    who: "the lead's caller, while qualifying".into(),
+                    who: Text::new("who-lead-caller-qualifying"),
                 }
                 .into());
             }
@@ -545,7 +550,11 @@ impl App {
             &[h.status.as_str().into(), h.decided_at.clone().into(), h.reason.clone().into(), h.reason_text.clone().into(), h.id.as_str().into()],
         )?;
         if n != 1 {
-            return Err(AppError::Conflict(format!("handoff {}", h.id)));
+            return Err(AppError::Conflict(
+                Text::new("err-conflict-record")
+                    .term("entity", "entity", "handoff")
+                    .arg("id", &h.id),
+            ));
         }
         self.audit(
             tx,
@@ -780,8 +789,9 @@ impl App {
 
     pub fn move_lead(&self, actor: &Actor, lead_id: &str, stage: &str) -> AppResult<LeadRow> {
         require(actor, Action::WorkDeal)?;
-        let to = LeadStage::parse(stage)
-            .ok_or_else(|| AppError::invalid("stage", format!("unknown stage «{stage}»")))?;
+        let to = LeadStage::parse(stage).ok_or_else(|| {
+            AppError::invalid("stage", Text::new("err-unknown-stage").arg("stage", stage))
+        })?;
         let today = self.today(&self.config()?);
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;

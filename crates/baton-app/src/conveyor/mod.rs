@@ -16,6 +16,7 @@ pub mod split_presets;
 
 use crate::error::{AppError, AppResult};
 use crate::rights::Scope;
+use baton_catalog::Text;
 use baton_store::{Filter, Record, Tx};
 
 /// Loads a record the actor may see; someone else's record is reported as not found, so
@@ -44,10 +45,7 @@ pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
 }
 
 pub(crate) fn parse_date(field: &str, s: &str) -> AppResult<chrono::NaiveDate> {
-    s.trim().parse().map_err(|_| {
-        AppError::invalid(
-            field,
-            format!("«{s}» is not a date: write it as YYYY-MM-DD"),
-        )
-    })
+    s.trim()
+        .parse()
+        .map_err(|_| AppError::invalid(field, Text::new("err-not-date").arg("value", s)))
 }

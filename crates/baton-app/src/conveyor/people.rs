@@ -4,6 +4,7 @@ use crate::clock::stamp;
 use crate::error::{AppError, AppResult};
 use crate::rights::{Action, Actor, Reach, covers, reach, require, require_grant, require_person};
 use crate::{App, Page, Paging};
+use baton_catalog::Text;
 use baton_domain::{ConveyorConfig, Role};
 use baton_store::Filter;
 use baton_store::records::{
@@ -69,7 +70,7 @@ impl App {
         if code.is_empty() || name.trim().is_empty() {
             return Err(AppError::invalid(
                 "code",
-                "a region needs a code and a name",
+                Text::new("err-region-needs-code-and-name"),
             ));
         }
         let r = Region {
@@ -79,7 +80,10 @@ impl App {
         };
         self.db.tx(|tx| {
             tx.insert(&r).map_err(|e| match e.unique_violation() {
-                Some(_) => AppError::invalid("code", format!("region code «{}» is taken", r.code)),
+                Some(_) => AppError::invalid(
+                    "code",
+                    Text::new("err-region-code-taken").arg("code", &r.code),
+                ),
                 None => e.into(),
             })?;
             self.audit(
@@ -101,8 +105,9 @@ impl App {
         req: NewEmployee,
     ) -> AppResult<EmployeeView> {
         self.checked(&req)?;
-        let role = Role::parse(&req.role)
-            .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
+        let role = Role::parse(&req.role).ok_or_else(|| {
+            AppError::invalid("role", Text::new("err-unknown-role").arg("role", &req.role))
+        })?;
         if let Some(a) = actor {
             // The new person is nobody yet: only their region and first role decide.
             let region = req.region_id.as_deref();
@@ -114,13 +119,13 @@ impl App {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         {
-            return Err(AppError::invalid(
-                "login",
-                "a login is Latin letters, digits, dot, dash or underscore",
-            ));
+            return Err(AppError::invalid("login", Text::new("err-login-format")));
         }
         if req.name.trim().is_empty() {
-            return Err(AppError::invalid("name", "give the person's name"));
+            return Err(AppError::invalid(
+                "name",
+                Text::new("err-person-name-required"),
+            ));
         }
         let hash = self.hash_password(&req.password)?;
         let now = self.now();
@@ -149,7 +154,10 @@ impl App {
         };
         self.db.tx(|tx| {
             tx.insert(&emp).map_err(|e| match e.unique_violation() {
-                Some(_) => AppError::invalid("login", format!("login «{}» is taken", emp.login)),
+                Some(_) => AppError::invalid(
+                    "login",
+                    Text::new("err-login-taken").arg("login", &emp.login),
+                ),
                 None => e.into(),
             })?;
             tx.insert(&ra)?;
@@ -283,8 +291,9 @@ impl App {
         req: &NewRole,
     ) -> AppResult<(Role, chrono::NaiveDate, Option<chrono::NaiveDate>)> {
         self.checked(req)?;
-        let role = Role::parse(&req.role)
-            .ok_or_else(|| AppError::invalid("role", format!("unknown role «{}»", req.role)))?;
+        let role = Role::parse(&req.role).ok_or_else(|| {
+            AppError::invalid("role", Text::new("err-unknown-role").arg("role", &req.role))
+        })?;
         if let Some(a) = actor {
             let e = self
                 .employee(employee_id)
@@ -310,7 +319,7 @@ impl App {
         if to.is_some_and(|t| t <= from) {
             return Err(AppError::invalid(
                 "valid_to",
-                "the end must come after the start",
+                Text::new("err-role-end-before-start"),
             ));
         }
         Ok((role, from, to))
@@ -388,7 +397,10 @@ impl App {
         let f = super::parse_date("from", from)?;
         let t = super::parse_date("to", to)?;
         if t < f {
-            return Err(AppError::invalid("to", "the absence ends before it starts"));
+            return Err(AppError::invalid(
+                "to",
+                Text::new("err-absence-end-before-start"),
+            ));
         }
         let a = AbsenceRow {
             id: self.new_id(),
@@ -431,13 +443,17 @@ impl App {
         cfg: ConveyorConfig,
     ) -> AppResult<ConveyorConfig> {
         cfg.validate()
-            .map_err(|e| AppError::invalid(&e.field, e.message))?;
+            .map_err(|e| AppError::invalid(&e.field, e.text))?;
         self.db.tx(|tx| {
             let before = self.config_in(tx)?;
             let s = Setting {
                 id: "conveyor".into(),
-                value: serde_json::to_string(&cfg)
-                    .map_err(|e| AppError::invalid("conveyor", e.to_string()))?,
+                value: serde_json::to_string(&cfg).map_err(|e| {
+                    AppError::invalid(
+                        "conveyor",
+                        Text::new("err-config-unwritable").arg("error", e.to_string()),
+                    )
+                })?,
             };
             tx.upsert(&s)?;
             self.audit(
@@ -465,18 +481,21 @@ impl App {
         require_person(actor, Action::SetTargets, &e.id, e.region_id.as_deref())?;
         crate::input::name("metric", metric, baton_domain::input::CODE_MAX)?;
         if value.trim().starts_with('-') {
-            return Err(AppError::invalid("value", "a target cannot be negative"));
+            return Err(AppError::invalid("value", Text::new("err-target-negative")));
         }
         crate::payroll::period_bounds(period)?;
         let p = period.trim();
         if value.trim().parse::<rust_decimal::Decimal>().is_err() {
             return Err(AppError::invalid(
                 "value",
-                format!("«{value}» is not a number"),
+                Text::new("err-not-a-number").arg("value", value),
             ));
         }
         if metric.trim().is_empty() {
-            return Err(AppError::invalid("metric", "name the metric"));
+            return Err(AppError::invalid(
+                "metric",
+                Text::new("err-metric-required"),
+            ));
         }
         self.db.tx(|tx| {
             let _: Employee = tx.must(employee_id)?;
@@ -520,10 +539,7 @@ impl App {
         crate::payroll::month_bounds("to", to)?;
         let (from, to) = (from.trim(), to.trim());
         if from == to {
-            return Err(AppError::invalid(
-                "to",
-                "choose a month other than the one copied",
-            ));
+            return Err(AppError::invalid("to", Text::new("err-copy-same-month")));
         }
         self.db.tx(|tx| {
             let mut out = TargetCopy::default();

@@ -13,6 +13,7 @@ use crate::payroll::facts::Who;
 use crate::payroll::{Job, Plans, period_of};
 use crate::rights::{Action, company_scope, require, require_person};
 use crate::{Actor, App};
+use baton_catalog::Text;
 use baton_domain::Role;
 use baton_store::records::{Company, Employee, Handoff};
 use baton_store::{Filter, Tx, Value};
@@ -104,7 +105,7 @@ impl App {
         if req.company_ids.len() > MOVE_MAX {
             return Err(AppError::invalid(
                 "company_ids",
-                format!("at most {MOVE_MAX} clients in one move; split the list"),
+                Text::new("err-move-too-many-clients").num("max", MOVE_MAX as i64),
             ));
         }
         for (i, id) in req.company_ids.iter().enumerate() {
@@ -117,7 +118,7 @@ impl App {
         if req.company_ids.is_empty() && req.from_id.is_none() {
             return Err(AppError::invalid(
                 "company_ids",
-                "list the clients to move, or name the manager whose clients move (from_id)",
+                Text::new("err-move-nothing"),
             ));
         }
         let cfg = self.config()?;
@@ -151,13 +152,13 @@ impl App {
         let (this_month, next_month) = (ctx.this_month.to_string(), ctx.next_month.to_string());
         let to: Employee = tx
             .get(&req.to_id)?
-            .ok_or_else(|| AppError::invalid("to_id", "no such person"))?;
+            .ok_or_else(|| AppError::invalid("to_id", Text::new("err-no-such-person")))?;
         require_person(actor, Action::MoveClients, &to.id, to.region_id.as_deref())?;
         let to_actor = self.actor_in(tx, &to.id)?;
         if !to_actor.any(&[Role::ClientManager, Role::UniversalManager]) {
             return Err(AppError::invalid(
                 "to_id",
-                format!("{} is not a client manager today", to.name),
+                Text::new("err-not-client-manager-today").arg("name", &to.name),
             ));
         }
         let scope = company_scope(actor);

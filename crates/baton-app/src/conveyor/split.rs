@@ -11,6 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::payroll::period_of;
 use crate::rights::{Action, require};
 use crate::{Actor, App};
+use baton_catalog::Text;
 use baton_domain::Role;
 use baton_store::records::Company;
 use baton_store::{Filter, Tx};
@@ -52,13 +53,13 @@ impl SplitMove {
         if to.is_empty() || (self.to_id.is_some() && !self.to_ids.is_empty()) {
             return Err(AppError::invalid(
                 &format!("moves[{i}].to_id"),
-                "name who takes the clients: to_id (one manager) or to_ids (several, in turn)",
+                Text::new("err-move-to-required"),
             ));
         }
         if to.len() > baton_domain::input::LIST_MAX {
             return Err(AppError::invalid(
                 &format!("moves[{i}].to_ids"),
-                "too many managers in one move",
+                Text::new("err-move-too-many-managers"),
             ));
         }
         Ok(to)
@@ -113,14 +114,11 @@ impl App {
         if req.roles.len() > limit || req.moves.len() > limit {
             return Err(AppError::invalid(
                 "roles",
-                format!("at most {limit} role changes and {limit} moves in one split"),
+                Text::new("err-split-too-big").num("limit", limit as i64),
             ));
         }
         if req.roles.is_empty() && req.moves.is_empty() {
-            return Err(AppError::invalid(
-                "roles",
-                "say who takes which role from today, or whose clients go to whom",
-            ));
+            return Err(AppError::invalid("roles", Text::new("err-split-empty")));
         }
         for (i, m) in req.moves.iter().enumerate() {
             m.takers(i)?;
@@ -228,7 +226,10 @@ impl App {
                 region_id: self
                     .employee(&r.employee_id)
                     .map_err(|_| {
-                        AppError::invalid(&format!("roles[{i}].employee_id"), "no such person")
+                        AppError::invalid(
+                            &format!("roles[{i}].employee_id"),
+                            Text::new("err-no-such-person"),
+                        )
                     })?
                     .region_id,
                 valid_from: today.to_string(),
@@ -239,7 +240,7 @@ impl App {
             if !SPLIT_ROLES.contains(&checked.0) {
                 return Err(AppError::invalid(
                     &format!("roles[{i}].role"),
-                    "a split gives caller, sales_manager, client_manager or universal_manager",
+                    Text::new("err-split-role"),
                 ));
             }
             roles.push(Checked {

@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::payroll::PAID_ROLES;
 use crate::rights::{Action, require, require_region};
 use crate::{Actor, App};
+use baton_catalog::Text;
 use baton_domain::Role;
 use baton_domain::role::roles_on;
 use baton_store::Filter;
@@ -154,9 +155,8 @@ impl App {
     /// The preset's split for a region's people today (a draft to edit, preview and apply).
     pub fn split_preset(&self, actor: &Actor, region_id: &str, kind: &str) -> AppResult<Split> {
         require(actor, Action::ManagePeople)?;
-        let kind = Preset::parse(kind).ok_or_else(|| {
-            AppError::invalid("preset", "a preset is universal, mixed or conveyor")
-        })?;
+        let kind = Preset::parse(kind)
+            .ok_or_else(|| AppError::invalid("preset", Text::new("err-split-preset")))?;
         Ok(preset(kind, &self.split_staff(actor, region_id)?))
     }
 }

@@ -5,6 +5,7 @@ use super::{Person, parse_day, people, report_region};
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::aging::{Aging, InvoiceFact, aging};
+use baton_catalog::Text;
 use baton_domain::Money;
 use baton_store::Value;
 use chrono::{Duration, NaiveDate};
@@ -38,7 +39,7 @@ impl App {
         if !(1..=3660).contains(&days) {
             return Err(AppError::invalid(
                 "dso_days",
-                format!("{days} is not a number of days between 1 and 3660"),
+                Text::new("err-dso-days").num("days", days),
             ));
         }
         let window_start = as_of - Duration::days(days - 1);

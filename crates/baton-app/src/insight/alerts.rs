@@ -10,6 +10,7 @@ use baton_analytics::alerts::{
     SalesManagerFact, TargetGap, Who, clients_without_order, leads_past_sla, no_new_client,
     overdue_invoices, overridden_checklists, stale_deals, targets_missing,
 };
+use baton_catalog::Text;
 use baton_domain::{ConveyorConfig, Role};
 use baton_store::records::{AlertAck, AlertLogRow, Employee, Setting};
 use baton_store::{Filter, Tx, Value};
@@ -114,14 +115,14 @@ impl App {
         if !RULES.contains(&rule) || person.is_empty() || when.len() < 7 {
             return Err(AppError::invalid(
                 "key",
-                format!("«{key}» is not an alert's key: take it from the alerts' list"),
+                Text::new("err-alert-key").arg("key", key),
             ));
         }
         self.db.tx(|tx| {
             let Some(subject) = tx.get::<Employee>(person)? else {
                 return Err(AppError::invalid(
                     "key",
-                    format!("«{key}» names no known person: take it from the alerts' list"),
+                    Text::new("err-alert-key-person").arg("key", key),
                 ));
             };
             if let Some(a) = actor {
@@ -334,7 +335,9 @@ impl App {
             if !(1..=max).contains(&value) {
                 return Err(AppError::invalid(
                     field,
-                    format!("{value} is out of range: give a whole number from 1 to {max}"),
+                    Text::new("err-out-of-range")
+                        .num("value", value)
+                        .num("max", max),
                 ));
             }
         }
@@ -342,8 +345,12 @@ impl App {
             let before = alert_rules_in(tx)?;
             let s = Setting {
                 id: RULES_SETTING.into(),
-                value: serde_json::to_string(&params)
-                    .map_err(|e| AppError::invalid(RULES_SETTING, e.to_string()))?,
+                value: serde_json::to_string(&params).map_err(|e| {
+                    AppError::invalid(
+                        RULES_SETTING,
+                        Text::new("err-alert-rules-unwritable").arg("error", e.to_string()),
+                    )
+                })?,
             };
             tx.upsert(&s)?;
             self.audit(
@@ -406,8 +413,12 @@ impl App {
             if !seen.insert(key.clone()) {
                 continue;
             }
-            let records = serde_json::to_string(&a.records)
-                .map_err(|e| AppError::invalid("records", e.to_string()))?;
+            let records = serde_json::to_string(&a.records).map_err(|e| {
+                AppError::invalid(
+                    "records",
+                    Text::new("err-alert-records-unwritable").arg("error", e.to_string()),
+                )
+            })?;
             match open.get(&key) {
                 Some(r)
                     if r.message == a.message
@@ -631,7 +642,7 @@ fn alert_rules_in(tx: &mut Tx<'_>) -> AppResult<AlertParams> {
         Some(s) => serde_json::from_str(&s.value).map_err(|e| {
             AppError::invalid(
                 RULES_SETTING,
-                format!("the stored alert rules are unreadable: {e}"),
+                Text::new("err-alert-rules-unreadable").arg("error", e.to_string()),
             )
         }),
         None => Ok(AlertParams::default()),

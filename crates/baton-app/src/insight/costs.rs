@@ -6,6 +6,7 @@ use super::{day, local_day, months, parse_month, report_region, stamp_bounds};
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::costs::{CostInputs, CostRow, cost_row};
+use baton_catalog::Text;
 use baton_domain::Money;
 use baton_store::Value;
 use baton_store::records::{AcquisitionCost, Region};
@@ -72,15 +73,16 @@ impl App {
         if kind.is_empty() {
             return Err(AppError::invalid(
                 "kind",
-                "say what the cost is: telephony, lists, ads …",
+                Text::new("err-cost-kind-required"),
             ));
         }
         if c.amount == Money::ZERO {
-            return Err(AppError::invalid("amount", "the amount is zero"));
+            return Err(AppError::invalid("amount", Text::new("err-amount-zero")));
         }
         self.db.tx(|tx| {
-            let region = report_region(tx, actor, Some(&c.region))?
-                .ok_or_else(|| AppError::invalid("region", "give the region's code"))?;
+            let region = report_region(tx, actor, Some(&c.region))?.ok_or_else(|| {
+                AppError::invalid("region", Text::new("err-region-code-required"))
+            })?;
             let row = AcquisitionCost {
                 id: self.new_id(),
                 month: c.month.trim().to_string(),
@@ -121,14 +123,14 @@ impl App {
         if (span.to - span.from).num_days() > 366 * COSTS_MAX_YEARS {
             return Err(AppError::invalid(
                 "to",
-                format!("the report covers at most {COSTS_MAX_YEARS} years: narrow from and to"),
+                Text::new("err-costs-too-long").num("years", COSTS_MAX_YEARS),
             ));
         }
         let n = revenue_months.unwrap_or(3);
         if !(1..=36).contains(&n) {
             return Err(AppError::invalid(
                 "revenue_months",
-                format!("{n} is not a number of months between 1 and 36"),
+                Text::new("err-revenue-months").num("n", n as i64),
             ));
         }
         if let Some(a) = actor {
@@ -153,7 +155,7 @@ impl App {
             month_list.push(month_of(m));
             m = m
                 .checked_add_months(Months::new(1))
-                .ok_or_else(|| AppError::invalid("to", "the month is out of range"))?;
+                .ok_or_else(|| AppError::invalid("to", Text::new("err-month-out-of-range")))?;
         }
         for month in &month_list {
             for rid in regions.keys().filter(|r| wanted(r)) {

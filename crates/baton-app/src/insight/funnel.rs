@@ -13,6 +13,7 @@ use crate::conveyor::journeys::{self, COLUMNS, EVENT_STEPS};
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::funnel::{Funnel, Journey, activity, cohort};
+use baton_catalog::Text;
 use baton_store::Value;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -79,7 +80,10 @@ impl App {
                     tx.query_one("SELECT id FROM employees WHERE login = ?", &[login.into()])?
                         .map(|r| r.text(0))
                         .ok_or_else(|| {
-                            AppError::invalid("person", format!("there is nobody with the login «{login}»"))
+                            AppError::invalid(
+                                "person",
+                                Text::new("err-no-login").arg("login", login),
+                            )
                         })?,
                 ),
                 None => None,

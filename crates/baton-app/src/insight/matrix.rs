@@ -17,6 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::diagnosis::{Lang, Role};
 use baton_analytics::pairs::{HandoffFact, HandoffOutcome, PairMatrix, pair_matrix};
+use baton_catalog::Text;
 use baton_domain::Money;
 use baton_store::Value;
 use serde::Serialize;
@@ -109,8 +110,12 @@ impl App {
                 to,
                 self.today(&cfg),
             )?;
-            let matrix =
-                pair_matrix(&facts).map_err(|e| AppError::invalid("matrix", e.to_string()))?;
+            let matrix = pair_matrix(&facts).map_err(|e| {
+                AppError::invalid(
+                    "matrix",
+                    Text::new("err-matrix").arg("error", e.to_string()),
+                )
+            })?;
             let name_of = |role: Role, i: i64| -> String {
                 matrix
                     .person_id(role, i)

@@ -13,6 +13,7 @@ pub mod retention;
 
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_store::records::Region;
 use baton_store::{Filter, Tx};
 use chrono::NaiveDate;
@@ -44,7 +45,9 @@ pub fn months(from: &str, to: &str) -> AppResult<Span> {
     if t < f {
         return Err(AppError::invalid(
             "to",
-            format!("the period ends ({to}) before it starts ({from})"),
+            Text::new("err-period-reversed")
+                .arg("from", from)
+                .arg("to", to),
         ));
     }
     Ok(Span { from: f, to: end })
@@ -64,7 +67,7 @@ pub(crate) fn report_region(
                 .into_iter()
                 .next()
                 .ok_or_else(|| {
-                    AppError::invalid("region", format!("there is no region with the code «{c}»"))
+                    AppError::invalid("region", Text::new("err-no-region").arg("code", c))
                 })?,
         ),
         None => None,
@@ -73,9 +76,9 @@ pub(crate) fn report_region(
     match crate::rights::region_limit(a, crate::rights::Action::ReadReports)? {
         None => Ok(asked),
         Some(own) => match asked {
-            Some(r) if r.id != own => Err(AppError::Forbidden(
-                "see the reports of another region than your own".into(),
-            )),
+            Some(r) if r.id != own => {
+                Err(AppError::Forbidden(Text::new("err-reports-other-region")))
+            }
             Some(r) => Ok(Some(r)),
             None => Ok(tx.get::<Region>(&own)?),
         },

@@ -12,6 +12,7 @@ use super::{Person, months as span_of, people, report_region};
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::retention::{ClientRevenue, RetentionReport, retention};
+use baton_catalog::Text;
 use baton_domain::Money;
 use baton_store::Value;
 use chrono::{Months, NaiveDate};
@@ -49,7 +50,7 @@ impl App {
         {
             return Err(AppError::invalid(
                 "months",
-                format!("{n} is not a number of months between 1 and 60"),
+                Text::new("err-retention-months").num("n", n as i64),
             ));
         }
         let span = span_of(to, to)?;
@@ -61,13 +62,13 @@ impl App {
             let start = |k: u32| {
                 span.from
                     .checked_sub_months(Months::new(k))
-                    .ok_or_else(|| AppError::invalid("to", "the month is out of range"))
+                    .ok_or_else(|| AppError::invalid("to", Text::new("err-month-out-of-range")))
             };
             let current_from = start(n - 1)?;
             let base_from = start(2 * n - 1)?;
             let base_to = current_from
                 .pred_opt()
-                .ok_or_else(|| AppError::invalid("to", "the month is out of range"))?;
+                .ok_or_else(|| AppError::invalid("to", Text::new("err-month-out-of-range")))?;
             let d = |x: NaiveDate| Value::from(x.to_string());
             let mut sql = "SELECT p.company_id, co.client_manager_id, \
                  CAST(SUM(CASE WHEN p.paid_on <= ? THEN p.amount ELSE 0 END) AS BIGINT), \

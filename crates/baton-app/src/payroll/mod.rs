@@ -14,6 +14,7 @@ pub mod register;
 use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_comp::metrics::{Stretch, compute, wanted_metrics};
 use baton_comp::{Inputs, Line, Statement, Threshold, evaluate, next_thresholds};
 use baton_domain::role::{absent_on, roles_on};
@@ -93,7 +94,7 @@ pub fn period_bounds(period: &str) -> AppResult<(NaiveDate, NaiveDate)> {
 
 /// A month `YYYY-MM` given in `field`: its first and last day; the error names the field.
 pub fn month_bounds(field: &str, month: &str) -> AppResult<(NaiveDate, NaiveDate)> {
-    let bad = || AppError::invalid(field, format!("«{month}» is not a month: write YYYY-MM"));
+    let bad = || AppError::invalid(field, Text::new("err-not-month").arg("value", month));
     let m = month.trim();
     if m.len() != 7 || m.as_bytes()[4] != b'-' {
         return Err(bad());
@@ -249,7 +250,7 @@ impl App {
             "xlsx" => register::xlsx(period, &status, &list),
             other => Err(AppError::invalid(
                 "format",
-                format!("«{other}» is not a register format: use csv or xlsx"),
+                Text::new("err-register-format").arg("value", other),
             )),
         }
     }

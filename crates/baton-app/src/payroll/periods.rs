@@ -63,7 +63,9 @@ pub(crate) fn stored(tx: &mut Tx<'_>, period: &str) -> AppResult<Option<Vec<Pers
         let st: PersonStatement = serde_json::from_str(s.body.text()).map_err(|e| {
             AppError::invalid(
                 "pay_statements",
-                format!("stored statement {} is unreadable: {e}", s.id),
+                Text::new("err-statement-unreadable")
+                    .arg("id", &s.id)
+                    .arg("error", e.to_string()),
             )
         })?;
         // The body is written once; the status is the period's, now.
@@ -96,7 +98,9 @@ pub(crate) fn stored_with_carry(
         out.push(serde_json::from_str(s.body.text()).map_err(|e| {
             AppError::invalid(
                 "pay_statements",
-                format!("stored statement {} is unreadable: {e}", s.id),
+                Text::new("err-statement-unreadable")
+                    .arg("id", &s.id)
+                    .arg("error", e.to_string()),
             )
         })?);
     }
@@ -349,7 +353,9 @@ impl App {
         if end >= self.today(&cfg) {
             return Err(AppError::invalid(
                 "period",
-                format!("{period} has not ended yet: it stays open (live) until {end}"),
+                Text::new("err-period-not-ended")
+                    .arg("period", period)
+                    .arg("end", end.to_string()),
             ));
         }
         self.db.tx(|tx| {
@@ -357,10 +363,12 @@ impl App {
             if let Some(p) = &row
                 && (p.status == "approved" || p.status == "paid")
             {
-                return Err(AppError::State(format!(
-                    "period {period} is {}: it is frozen; later changes flow into the next open period",
-                    p.status
-                )));
+                return Err(AppError::State(
+                    Text::new("err-period-frozen")
+                        .arg("period", period)
+                        .term("status", "period", &p.status)
+                        .arg("status_code", &p.status),
+                ));
             }
             let list = self.compute_in(
                 tx,
@@ -368,7 +376,10 @@ impl App {
                 &Job::everyone(period, None, Plans::InForce, true),
                 0,
             )?;
-            tx.exec("DELETE FROM pay_statements WHERE period = ?", &[period.into()])?;
+            tx.exec(
+                "DELETE FROM pay_statements WHERE period = ?",
+                &[period.into()],
+            )?;
             let now = self.now();
             let stamp = crate::clock::stamp(now);
             let mut p = row.unwrap_or(PayPeriod {
@@ -396,26 +407,48 @@ impl App {
                 tx.update(&p, Some(before.version))?;
             }
             // Regions approved what the last calculation said; a new one asks them again.
-            tx.exec("DELETE FROM period_approvals WHERE period = ?", &[period.into()])?;
+            tx.exec(
+                "DELETE FROM period_approvals WHERE period = ?",
+                &[period.into()],
+            )?;
             let mut rows = Vec::with_capacity(list.len());
             for mut s in list {
                 s.status = "calculated".into();
                 let body = serde_json::to_string(&s).map_err(|e| {
-                    AppError::invalid("statement", format!("cannot serialise: {e}"))
+                    AppError::invalid(
+                        "statement",
+                        Text::new("err-statement-unwritable").arg("error", e.to_string()),
+                    )
                 })?;
                 rows.push(PayStatement {
                     id: self.ids.id(now),
                     period: period.into(),
                     employee_id: s.employee_id.clone(),
                     total: baton_domain::Money::from_kopecks(
-                        (s.total * Decimal::ONE_HUNDRED).trunc().try_into().unwrap_or(i64::MAX),
+                        (s.total * Decimal::ONE_HUNDRED)
+                            .trunc()
+                            .try_into()
+                            .unwrap_or(i64::MAX),
                     ),
-                    body: Json::from_text(body).map_err(|e| AppError::invalid("statement", e))?,
+                    body: Json::from_text(body).map_err(|e| {
+                        AppError::invalid(
+                            "statement",
+                            Text::new("err-statement-bad-json").arg("error", e.to_string()),
+                        )
+                    })?,
                     created_at: stamp.clone(),
                 });
             }
             tx.insert_records(&rows)?;
-            self.audit(tx, actor, "pay_period", period, "period.calculated", Some(&before), Some(&p))?;
+            self.audit(
+                tx,
+                actor,
+                "pay_period",
+                period,
+                "period.calculated",
+                Some(&before),
+                Some(&p),
+            )?;
             Ok(())
         })?;
         self.period_info(period)
@@ -432,23 +465,22 @@ impl App {
         };
         let regional = reach.is_some_and(|r| r < crate::rights::Reach::All);
         if regional && actor.is_some_and(|a| a.region_id.is_none()) {
-            return Err(AppError::Forbidden(
-                "approve payroll without a region".into(),
-            ));
+            return Err(AppError::Forbidden(Text::new("err-approve-without-region")));
         }
         let cfg = self.config()?;
         self.db.tx(|tx| {
             let p = tx
                 .get::<PayPeriod>(period)?
-                .ok_or_else(|| AppError::invalid("period", format!("{period} is open: calculate it first")))?;
+                .ok_or_else(|| AppError::invalid("period", Text::new("err-period-open-calculate").arg("period", period)))?;
             if p.status != "calculated" {
-                return Err(AppError::State(format!("period {period} is {}; only a calculated period can be approved", p.status)));
+                return Err(AppError::State(Text::new("err-approve-not-calculated").arg("period", period).term("status", "period", &p.status)
+                        .arg("status_code", &p.status)));
             }
             let prev = period_of(period_bounds(period)?.0 - chrono::Duration::days(1));
             if let Some(q) = tx.get::<PayPeriod>(&prev)?
                 && q.status == "calculated"
             {
-                return Err(AppError::State(format!("approve {prev} first: periods are approved in order")));
+                return Err(AppError::State(Text::new("err-approve-in-order").arg("prev", &prev)));
             }
             let again = self.compute_in(
                 tx,
@@ -465,7 +497,7 @@ impl App {
             fresh.sort();
             saved.sort();
             if fresh != saved {
-                return Err(AppError::State(format!("the data of {period} changed since it was calculated; calculate it again and review before approving")));
+                return Err(AppError::State(Text::new("err-period-data-changed").arg("period", period)));
             }
             if let (true, Some(a)) = (regional, actor) {
                 let region = a.region_id.clone().unwrap_or_default();
@@ -516,14 +548,16 @@ impl App {
             let p = tx.get::<PayPeriod>(period)?.ok_or_else(|| {
                 AppError::invalid(
                     "period",
-                    format!("{period} is open: calculate and approve it first"),
+                    Text::new("err-period-open-approve").arg("period", period),
                 )
             })?;
             if p.status != "approved" {
-                return Err(AppError::State(format!(
-                    "period {period} is {}; only an approved period can be paid",
-                    p.status
-                )));
+                return Err(AppError::State(
+                    Text::new("err-pay-not-approved")
+                        .arg("period", period)
+                        .term("status", "period", &p.status)
+                        .arg("status_code", &p.status),
+                ));
             }
             let before = p.clone();
             let mut after = p;
@@ -556,7 +590,11 @@ impl App {
     /// The statements of a period as JSON text: the stored bytes for a closed period.
     pub fn payroll_json(&self, actor: Option<&Actor>, period: &str) -> AppResult<String> {
         let list = self.payroll(actor, period)?;
-        serde_json::to_string_pretty(&list)
-            .map_err(|e| AppError::invalid("statement", format!("cannot serialise: {e}")))
+        serde_json::to_string_pretty(&list).map_err(|e| {
+            AppError::invalid(
+                "statement",
+                Text::new("err-statement-unwritable").arg("error", e.to_string()),
+            )
+        })
     }
 }

@@ -5,6 +5,7 @@
 use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_comp::{Plan, parse_plan};
 use baton_domain::Role;
 use baton_store::records::{Employee, PlanVersion};
@@ -217,7 +218,7 @@ impl App {
         if status != "active" && status != "draft" {
             return Err(AppError::invalid(
                 "status",
-                format!("«{status}» is not a plan status: use active or draft"),
+                Text::new("err-plan-status").arg("value", status),
             ));
         }
         self.db.tx(|tx| {
@@ -234,7 +235,7 @@ impl App {
                         .ok_or_else(|| {
                             AppError::invalid(
                                 "employee",
-                                format!("no employee «{who}»: give a login or an id"),
+                                Text::new("err-no-employee").arg("who", who),
                             )
                         })?;
                     if let Some(a) = actor {

@@ -3,6 +3,7 @@
 
 use super::PersonStatement;
 use crate::error::{AppError, AppResult};
+use baton_catalog::Text;
 use baton_comp::Line;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, Formula, Workbook};
@@ -77,7 +78,12 @@ pub fn rows(list: &[PersonStatement]) -> Vec<RegisterRow> {
 /// The register as CSV (UTF-8, comma-separated, amounts with a dot: what 1C and Excel import).
 pub fn csv(list: &[PersonStatement]) -> AppResult<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| AppError::invalid("register", e.to_string());
+    let io = |e: csv::Error| {
+        AppError::invalid(
+            "register",
+            Text::new("err-register-write").arg("error", e.to_string()),
+        )
+    };
     w.write_record(HEADERS).map_err(io)?;
     for r in rows(list) {
         let amount = r.amount.to_string();
@@ -95,8 +101,12 @@ pub fn csv(list: &[PersonStatement]) -> AppResult<Vec<u8>> {
         w.write_record(texts.map(crate::export::cell).iter().map(|c| c.as_bytes()))
             .map_err(io)?;
     }
-    w.into_inner()
-        .map_err(|e| AppError::invalid("register", e.to_string()))
+    w.into_inner().map_err(|e| {
+        AppError::invalid(
+            "register",
+            Text::new("err-register-write").arg("error", e.to_string()),
+        )
+    })
 }
 
 /// A text cell of the workbook (never a formula).
@@ -120,7 +130,12 @@ fn sheet_name(region: &str) -> String {
 
 /// The register as an XLSX workbook: a sheet per region with a total row, then a summary.
 pub fn xlsx(period: &str, status: &str, list: &[PersonStatement]) -> AppResult<Vec<u8>> {
-    let err = |e: rust_xlsxwriter::XlsxError| AppError::invalid("register", e.to_string());
+    let err = |e: rust_xlsxwriter::XlsxError| {
+        AppError::invalid(
+            "register",
+            Text::new("err-register-write").arg("error", e.to_string()),
+        )
+    };
     let money = Format::new().set_num_format("# ##0.00 \"₽\"");
     let bold = Format::new().set_bold();
     let bold_money = Format::new()

@@ -16,6 +16,7 @@ use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::payroll::{PersonStatement, period_bounds, period_of};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_store::Value;
 use chrono::{Duration, Months};
 use rust_decimal::Decimal;
@@ -138,7 +139,9 @@ pub fn periods_between(from: &str, to: &str) -> AppResult<Vec<String>> {
     if last < start {
         return Err(AppError::invalid(
             "to",
-            format!("«{to}» is before «{from}»: give the range oldest month first"),
+            Text::new("err-range-reversed")
+                .arg("from", from)
+                .arg("to", to),
         ));
     }
     let mut out = Vec::new();
@@ -148,12 +151,12 @@ pub fn periods_between(from: &str, to: &str) -> AppResult<Vec<String>> {
         if out.len() > MAX_MONTHS {
             return Err(AppError::invalid(
                 "to",
-                format!("at most {MAX_MONTHS} months in one replay"),
+                Text::new("err-replay-too-long").num("max", MAX_MONTHS as i64),
             ));
         }
         d = d
             .checked_add_months(Months::new(1))
-            .ok_or_else(|| AppError::invalid("to", "the range runs past the calendar"))?;
+            .ok_or_else(|| AppError::invalid("to", Text::new("err-range-past-calendar")))?;
     }
     Ok(out)
 }

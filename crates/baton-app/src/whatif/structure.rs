@@ -29,6 +29,7 @@ use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::payroll::{period_bounds, period_of};
 use crate::rights::Actor;
+use baton_catalog::Text;
 use baton_domain::Role;
 use baton_domain::role::{RoleAssignment, roles_on};
 use baton_store::records::{Employee, RoleAssignmentRow};
@@ -56,11 +57,12 @@ pub fn sim_error(e: SimError) -> AppError {
         | SimError::InvalidHistory { field, .. } => field.clone(),
         SimError::InvalidPlan { role, .. } => format!("plans.{role}"),
     };
-    AppError::Invalid {
-        code: e.code(),
-        field,
-        message: e.to_string(),
-    }
+    // The simulator's own messages are English; the sentence around them is the catalog's.
+    AppError::invalid_as(
+        e.code(),
+        &field,
+        Text::new("err-simulation").arg("error", e.to_string()),
+    )
 }
 
 /// A scenario written as text: `universal:3`, `conveyor:2,2,1` (callers, sales managers,
@@ -70,11 +72,7 @@ pub fn parse_scenario(text: &str) -> AppResult<Scenario> {
     let bad = || {
         AppError::invalid(
             "scenario",
-            format!(
-                "«{text}» is not a scenario: write universal:3, conveyor:2,2,1 (callers, sales \
-                 managers, client managers), hybrid:2,3 (callers, universal managers) or \
-                 mix:1,1,1,2"
-            ),
+            Text::new("err-scenario-format").arg("value", text),
         )
     };
     let (kind, counts) = text.trim().split_once(':').ok_or_else(bad)?;
@@ -201,7 +199,7 @@ pub fn simulate(
     let Some(baseline) = scenarios.first() else {
         return Err(AppError::invalid(
             "scenarios",
-            "give at least one scenario; the first is the baseline",
+            Text::new("err-scenarios-required"),
         ));
     };
     let mut verdicts = Vec::new();
@@ -270,7 +268,7 @@ impl App {
         if months == 0 || months > MAX_HISTORY_MONTHS {
             return Err(AppError::invalid(
                 "months",
-                format!("give 1 to {MAX_HISTORY_MONTHS} months of history"),
+                Text::new("err-history-months").num("max", MAX_HISTORY_MONTHS as i64),
             ));
         }
         let cfg = self.config()?;
@@ -548,24 +546,21 @@ pub fn run_request(
 ) -> AppResult<StructureAnswer> {
     let preset = match &req.preset {
         Some(name) => Some(Preset::by_name(name).ok_or_else(|| {
-            AppError::invalid(
-                "preset",
-                format!("no preset «{name}»: use brief7 or brief7_whole_clients"),
-            )
+            AppError::invalid("preset", Text::new("err-sim-preset").arg("name", name))
         })?),
         None => None,
     };
     if preset.is_some() && req.from_history {
         return Err(AppError::invalid(
             "from_history",
-            "choose a preset or the history, not both",
+            Text::new("err-preset-or-history"),
         ));
     }
     let (mut params, source, estimates) = match (&preset, req.from_history) {
         (Some(p), _) => (p.params.clone(), format!("preset:{}", p.name), None),
         (None, true) => {
             let e = estimates.ok_or_else(|| {
-                AppError::invalid("from_history", "the history's estimates are missing")
+                AppError::invalid("from_history", Text::new("err-history-estimates-missing"))
             })?;
             (e.params.clone(), format!("history:{}", e.months), Some(e))
         }

@@ -455,7 +455,7 @@ async fn log_outcome(
             Ok(lead) => lead,
             Err(AppError::Invalid {
                 code: "lead_exists",
-                message,
+                text,
                 ..
             }) => {
                 // Reuse the company's open lead when it is this person's.
@@ -466,7 +466,7 @@ async fn log_outcome(
                     .find(|x| x.stage != "won" && x.stage != "lost" && x.owner_id == actor.id)
                 {
                     Some(x) => x,
-                    None => return Err(AppError::State(message)),
+                    None => return Err(AppError::State(text)),
                 }
             }
             Err(e) => return Err(e),

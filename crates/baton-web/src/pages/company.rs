@@ -1228,7 +1228,7 @@ pub mod data {
         match visible::<R>(tx, scope, id, entity) {
             Ok(r) => Ok(r),
             Err(AppError::NotFound { .. }) if tx.get::<R>(id)?.is_some() => {
-                Err(AppError::Forbidden(format!("see this {entity}")))
+                Err(AppError::Forbidden(format!("see this {entity}").into()))
             }
             Err(e) => Err(e),
         }
