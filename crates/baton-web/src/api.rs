@@ -611,9 +611,9 @@ pub async fn split_preset(
 ) -> ApiResult<impl IntoResponse> {
     json(&s, move |app| {
         baton_app::rights::require(&a, baton_app::rights::Action::ManagePeople)?;
-        let region = q
-            .region_id
-            .ok_or_else(|| baton_app::AppError::invalid("region_id", "name the region (its id)"))?;
+        let region = q.region_id.ok_or_else(|| {
+            baton_app::AppError::invalid("region_id", baton_catalog::Text::new("err-web-region-id"))
+        })?;
         app.split_preset(&a, &region, q.preset.as_deref().unwrap_or_default())
     })
     .await

@@ -901,7 +901,12 @@ async fn forms(s: Server) {
                 .unwrap_or_default();
             let body = format!("{}{location}", r.text().await.unwrap_or_default());
             cases += 1;
-            let role_refusal = body.contains(&format!("your role may not {}", action.words()));
+            // Pages speak Russian: the refusal is the catalog's sentence for the action.
+            let refusal_ru = baton_catalog::Text::new("err-forbidden")
+                .text("action", baton_catalog::Text::new(action.id()))
+                .render(baton_catalog::Lang::Ru);
+            let role_refusal = body.contains(&refusal_ru)
+                || body.contains(&format!("your role may not {}", action.words()));
             let refused = role_refusal || matches!(status, 403 | 404) || !location.is_empty();
             let has = reach(role, action).is_some();
             if status >= 500 {

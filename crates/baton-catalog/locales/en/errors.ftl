@@ -452,3 +452,27 @@ why-id-repeated = id «{ $id }» is already on line { $first }
 why-value = { $error }
 why-audit-seq-taken = an event's place in the audit chain is taken by another event in the database ({ $constraint }): a bundle's linked audit events import into a database with no audit events or with the same chain
 why-unique-in-db = a row repeats a unique value already in the database ({ $constraint })
+
+## Pages a role may not open (baton-web)
+act-web-whatif = use the what-if instruments
+act-web-portfolio = keep a client portfolio
+act-web-finance = see invoices and payments
+act-web-incoming = receive warm leads
+act-web-deals = work deals
+act-web-reports = see the department's reports
+act-web-staff = see the staff list
+act-web-settings = change the conveyor settings
+act-web-call-queue = work a call queue
+act-web-log-calls = log calls
+act-web-caller-leads = have leads of a caller
+act-web-kickoffs = hold client kickoffs
+
+err-web-region-id = name the region (its id)
+err-web-plan-text = paste the draft plan's text or choose a stored version
+err-web-runs = «{ $value }»: write a whole number of runs from 1 to 20 000
+err-web-horizon = «{ $value }»: write the horizon in whole months, 1 to 120
+err-web-split-no-cm = nobody is a client manager after the split: give someone that role first
+err-web-amount-empty = enter the amount, e.g. 40 000,00
+err-web-amount-format = «{ $value }» is not an amount of money ({ $error }); write it as 40 000,00
+err-web-range-months = «{ $value }» is out of range: give a whole number from 1 to 120
+act-web-see = see this { $entity }

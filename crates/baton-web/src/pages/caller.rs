@@ -149,8 +149,9 @@ pub(crate) fn param(v: &Viewer, key: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// A page a role may not open; `what` is the catalog's `act-{what}`.
 pub(crate) fn forbidden(v: &Viewer, what: &str) -> Response {
-    failure(v.lang, &AppError::Forbidden(what.into()))
+    failure(v.lang, &super::shell::refused(what))
 }
 
 // ---- the call queue ----
@@ -193,7 +194,7 @@ async fn calls(
     Query(lq): Query<ListQuery>,
 ) -> PageResult {
     if !v.calls() {
-        return Err(forbidden(&v, "work a call queue"));
+        return Err(forbidden(&v, "web-call-queue"));
     }
     let actor = v.actor.clone();
     let wanted = cq.list.clone().filter(|l| !l.is_empty());
@@ -424,7 +425,7 @@ async fn log_outcome(
     Form(f): Form<OutcomeForm>,
 ) -> PageResult {
     if !v.calls() {
-        return Err(forbidden(&v, "log calls"));
+        return Err(forbidden(&v, "web-log-calls"));
     }
     let l = v.lang;
     let back = list_path(&f.list);
@@ -702,7 +703,7 @@ async fn my_leads(
     Query(lq): Query<ListQuery>,
 ) -> PageResult {
     if !v.calls() {
-        return Err(forbidden(&v, "have leads of a caller"));
+        return Err(forbidden(&v, "web-caller-leads"));
     }
     let actor = v.actor.clone();
     let stage = sq.stage.clone().filter(|s| !s.is_empty());

@@ -128,7 +128,7 @@ async fn portfolio(
     if !v.serves() && !heads {
         return Err(super::shell::failure(
             l,
-            &AppError::Forbidden("keep a client portfolio".into()),
+            &super::shell::refused("web-portfolio"),
         ));
     }
     let actor = v.actor.clone();
@@ -313,7 +313,7 @@ async fn overdue(State(s): State<AppState>, v: Viewer, Query(lq): Query<ListQuer
     if !may(&v.actor, Action::ReadFinance) {
         return Err(super::shell::failure(
             l,
-            &AppError::Forbidden("see invoices and payments".into()),
+            &super::shell::refused("web-finance"),
         ));
     }
     let actor = v.actor.clone();

@@ -114,12 +114,17 @@ fn opt(f: &Fields, k: &str) -> Option<String> {
 pub(crate) fn typed_money(f: &Fields, k: &str, name: &str) -> Result<Money, AppError> {
     let text = field(f, k).trim();
     if text.is_empty() {
-        return Err(AppError::invalid(name, "enter the amount, e.g. 40 000,00"));
+        return Err(AppError::invalid(
+            name,
+            baton_catalog::Text::new("err-web-amount-empty"),
+        ));
     }
     text.parse::<Money>().map_err(|e| {
         AppError::invalid(
             name,
-            format!("«{text}» is not an amount of money ({e}); write it as 40 000,00"),
+            baton_catalog::Text::new("err-web-amount-format")
+                .arg("value", text)
+                .arg("error", e.to_string()),
         )
     })
 }
@@ -1227,9 +1232,15 @@ pub mod data {
     fn seen<R: Record>(tx: &mut Tx<'_>, scope: &Scope, id: &str, entity: &str) -> AppResult<R> {
         match visible::<R>(tx, scope, id, entity) {
             Ok(r) => Ok(r),
-            Err(AppError::NotFound { .. }) if tx.get::<R>(id)?.is_some() => {
-                Err(AppError::Forbidden(format!("see this {entity}").into()))
-            }
+            Err(AppError::NotFound { .. }) if tx.get::<R>(id)?.is_some() => Err(
+                AppError::Forbidden(baton_catalog::Text::new("err-forbidden").text(
+                    "action",
+                    baton_catalog::Text::new("act-web-see").text(
+                        "entity",
+                        baton_catalog::Text::new(format!("entity-{entity}")),
+                    ),
+                )),
+            ),
             Err(e) => Err(e),
         }
     }

@@ -128,10 +128,7 @@ fn forbidden_unless_leading(v: &Viewer) -> Result<(), Response> {
     if v.leads_department() {
         Ok(())
     } else {
-        Err(failure(
-            v.lang,
-            &AppError::Forbidden("see the department's reports".into()),
-        ))
+        Err(failure(v.lang, &super::shell::refused("web-reports")))
     }
 }
 

@@ -31,7 +31,7 @@ async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
     if !v.serves() {
         return Err(super::shell::failure(
             l,
-            &AppError::Forbidden("hold client kickoffs".into()),
+            &super::shell::refused("web-kickoffs"),
         ));
     }
     let actor = v.actor.clone();
@@ -53,7 +53,10 @@ async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
                     .db
                     .read(|tx| tx.get::<Company>(&h.company_id))?
                     .map_or_else(|| h.company_id.clone(), |c| c.name);
-                out.push(Waiting { handoff: h, company });
+                out.push(Waiting {
+                    handoff: h,
+                    company,
+                });
             }
             // Deadline first: the most urgent meeting on top.
             out.sort_by(|a, b| a.handoff.due_at.cmp(&b.handoff.due_at));

@@ -135,10 +135,7 @@ async fn people_page(
 ) -> PageResult {
     let l = v.lang;
     if !may(&v.actor, Action::ReadPeople) {
-        return Err(failure(
-            l,
-            &AppError::Forbidden("see the staff list".into()),
-        ));
+        return Err(failure(l, &super::shell::refused("web-staff")));
     }
     let actor = v.actor.clone();
     let (list, regions, today) = or_fail(
@@ -303,10 +300,7 @@ async fn person(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) ->
 async fn person_page(s: &AppState, v: &Viewer, id: &str, err: PersonError<'_>) -> PageResult {
     let l = v.lang;
     if !may(&v.actor, Action::ReadPeople) && v.actor.id != id {
-        return Err(failure(
-            l,
-            &AppError::Forbidden("see the staff list".into()),
-        ));
+        return Err(failure(l, &super::shell::refused("web-staff")));
     }
     let actor = v.actor.clone();
     let i2 = id.to_string();
@@ -790,10 +784,7 @@ async fn save_settings(
 ) -> PageResult {
     let l = v.lang;
     if !may(&v.actor, Action::EditConfig) {
-        return Err(failure(
-            l,
-            &AppError::Forbidden("change the conveyor settings".into()),
-        ));
+        return Err(failure(l, &super::shell::refused("web-settings")));
     }
     let cfg: ConveyorConfig = match serde_json::from_str(&f.json) {
         Ok(c) => c,
@@ -895,16 +886,19 @@ async fn save_alert_rules(
 ) -> PageResult {
     let l = v.lang;
     let whole = |field: &str, v: &str| -> Result<i64, AppError> {
-        v.trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::invalid(field, format!("«{v}» is not a whole number")))
+        v.trim().parse::<i64>().map_err(|_| {
+            AppError::invalid(
+                field,
+                baton_catalog::Text::new("api-not-whole").arg("value", v),
+            )
+        })
     };
     let parsed = (|| -> Result<AlertParams, AppError> {
         let months = |field: &str, v: &str| -> Result<u32, AppError> {
             u32::try_from(whole(field, v)?).map_err(|_| {
                 AppError::invalid(
                     field,
-                    format!("«{v}» is out of range: give a whole number from 1 to 120"),
+                    baton_catalog::Text::new("err-web-range-months").arg("value", v),
                 )
             })
         };

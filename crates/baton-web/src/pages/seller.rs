@@ -78,7 +78,7 @@ struct Incoming {
 
 async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
     if !v.sells() {
-        return Err(forbidden(&v, "receive warm leads"));
+        return Err(forbidden(&v, "web-incoming"));
     }
     let actor = v.actor.clone();
     let (items, cfg, people, now) = or_fail(
@@ -281,7 +281,7 @@ async fn pipeline(
     // Sellers see their own deals; a head (and the director) the region's, by person.
     let leads_dept = v.leads_department();
     if !v.sells() && !leads_dept {
-        return Err(forbidden(&v, "work deals"));
+        return Err(forbidden(&v, "web-deals"));
     }
     let actor = v.actor.clone();
     let person = vq.person.clone().filter(|p| !p.is_empty());

@@ -152,6 +152,15 @@ pub fn message(e: &AppError) -> String {
     e.text().render(crate::error::request_lang())
 }
 
+/// The refusal of a page its reader's role may not open: "your role may not …", where the
+/// action is the catalog's `act-{what}`.
+pub fn refused(what: &str) -> AppError {
+    AppError::Forbidden(
+        baton_catalog::Text::new("err-forbidden")
+            .text("action", baton_catalog::Text::new(format!("act-{what}"))),
+    )
+}
+
 /// A whole page that explains an error (used when there is no form to show it next to).
 pub fn failure(lang: Lang, e: &AppError) -> Response {
     let status = status_of(e);

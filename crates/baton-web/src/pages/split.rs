@@ -217,7 +217,7 @@ fn request(app: &App, actor: &Actor, f: &Fields) -> AppResult<Split> {
             if m.to_ids.is_empty() {
                 return Err(baton_app::AppError::invalid(
                     "to",
-                    "nobody is a client manager after the split: give someone that role first",
+                    baton_catalog::Text::new("err-web-split-no-cm"),
                 ));
             }
         } else {

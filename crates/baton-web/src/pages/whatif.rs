@@ -46,10 +46,7 @@ fn may_use(v: &Viewer) -> Result<(), Response> {
     if may(&v.actor, Action::Replay) || may(&v.actor, Action::Simulate) {
         Ok(())
     } else {
-        Err(failure(
-            v.lang,
-            &AppError::Forbidden("use the what-if instruments".into()),
-        ))
+        Err(failure(v.lang, &super::shell::refused("web-whatif")))
     }
 }
 
@@ -387,7 +384,7 @@ async fn replay(State(s): State<AppState>, v: Viewer, Form(f): Form<ReplayForm>)
                 if t.trim().is_empty() {
                     return Err(AppError::invalid(
                         "plan",
-                        "paste the draft plan's text or choose a stored version",
+                        baton_catalog::Text::new("err-web-plan-text"),
                     ));
                 }
                 app.replay(Some(&actor), &t, &form.from, &form.to)
@@ -601,10 +598,7 @@ fn build_input(
             return fail(
                 AppError::invalid(
                     "runs",
-                    format!(
-                        "«{}»: write a whole number of runs from 1 to 20 000",
-                        form.runs
-                    ),
+                    baton_catalog::Text::new("err-web-runs").arg("value", form.runs.clone()),
                 ),
                 &form,
             );
@@ -616,10 +610,7 @@ fn build_input(
             return fail(
                 AppError::invalid(
                     "horizon_months",
-                    format!(
-                        "«{}»: write the horizon in whole months, 1 to 120",
-                        form.horizon
-                    ),
+                    baton_catalog::Text::new("err-web-horizon").arg("value", form.horizon.clone()),
                 ),
                 &form,
             );
