@@ -89,7 +89,9 @@ async fn payroll(s: Server) {
     let (status, _, body) = post(&c, &s, &head, &format!("/payroll/{period}/approve"), &[]).await;
     assert_eq!(status, 422, "{body}");
     assert!(
-        body.contains(&format!("{period} is open: calculate it first")),
+        body.contains(&format!(
+            "Период {period} ещё открыт: сначала рассчитайте его."
+        )),
         "{body}"
     );
 
@@ -98,7 +100,7 @@ async fn payroll(s: Server) {
     let this = format!("{:04}-{:02}", today.year(), today.month());
     let (status, _, body) = post(&c, &s, &head, &format!("/payroll/{this}/calculate"), &[]).await;
     assert_eq!(status, 422, "{body}");
-    assert!(body.contains("has not ended yet"), "{body}");
+    assert!(body.contains("ещё не закончился"), "{body}");
 
     // Calculate, then approve.
     let (status, location, _) =
@@ -266,7 +268,7 @@ async fn people(s: Server) {
     assert!(body.contains("value=\"novichok\""), "{body}");
     assert!(body.contains("value=\"Новиков Пётр\""), "{body}");
     assert!(
-        body.contains("the password needs at least 6 characters"),
+        body.contains("Пароль должен быть не короче 6 символов."),
         "{body}"
     );
     assert!(body.contains("class=\"missing\""), "{body}");
@@ -310,7 +312,10 @@ async fn people(s: Server) {
     .await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("value=\"2026-03-10\""), "{body}");
-    assert!(body.contains("the absence ends before it starts"), "{body}");
+    assert!(
+        body.contains("Отсутствие заканчивается раньше, чем начинается."),
+        "{body}"
+    );
 
     // A broken plan text: the line and column next to the text, which is kept.
     let text = "name = \"Тест\"\nrole = \"caller\"\neffective_from = \"2026-01-01\"\n\n[[component]]\nid = \"base\"\nlabel = \"Оклад\"\nkind = \"base\"\namount = = \"1\"\n";

@@ -174,7 +174,7 @@ async fn story(s: Server) {
     )
     .await;
     assert_eq!(st, 422, "{html}");
-    assert!(html.contains("is not an amount of money"), "{html}");
+    assert!(html.contains("— не сумма денег"), "{html}");
     assert!(html.contains("value=\"сорок тысяч\""), "{html}");
     assert!(html.contains("class=\"missing\""), "{html}");
 

@@ -407,7 +407,12 @@ async fn story(s: Server) {
         .await;
     assert_eq!(p.status, 303, "{}", p.body);
     let back = web.get(&sm2, &p.location).await;
-    assert!(back.body.contains("use «sign contract»"), "{}", back.body);
+    assert!(
+        back.body
+            .contains("воспользуйтесь действием «Подписать договор»"),
+        "{}",
+        back.body
+    );
     assert!(back.body.contains("class=\"error\""));
     // The keyboard list moves it.
     let p = web.get(&sm2, "/pipeline?view=list").await;

@@ -314,20 +314,83 @@ async fn relay(s: Server) {
         assert_eq!(r.status, 201, "{}", r.body);
         assert_eq!(r.body["receiver_id"], s.id("cm1"));
         let handoff2 = r.body["id"].as_str().unwrap().to_string();
+        // Issue 18: the client manager's handover inbox shows it with its brief under the
+        // company's item names, the deadline at the end of a Moscow day, and the count in the
+        // navigation; the event stream sends the same count.
+        let due = r.body["due_at"].as_str().unwrap().to_string();
+        assert!(
+            due.ends_with("T20:59:59.999999Z"),
+            "end of the day in Moscow: {due}"
+        );
+        let page = s
+            .client
+            .get(format!("{}/handovers", s.base))
+            .bearer_auth(&cm1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains(&format!("id=\"handover-{handoff2}\"")),
+            "{html}"
+        );
+        assert!(
+            html.contains("полоса 1/1") && html.contains("мало клиентов"),
+            "{html}"
+        );
+        assert!(html.contains("23:59 МСК"), "{html}");
+        assert!(
+            html.contains("id=\"nav-handovers-count\" data-queue=\"handovers\""),
+            "{html}"
+        );
+        let mut events = s
+            .client
+            .get(format!("{}/events/queues", s.base))
+            .bearer_auth(&cm1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            events.headers()["content-type"].to_str().unwrap(),
+            "text/event-stream"
+        );
+        let mut got = String::new();
+        while !got.contains("\n\n") {
+            let chunk = events.chunk().await.unwrap().expect("an event");
+            got.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        assert!(
+            got.contains("event: queues\ndata: {\"incoming\":0,\"handovers\":1,\"alerts\":0}"),
+            "{got}"
+        );
+        drop(events);
         let r = s
             .call("GET", "/api/companies?status=client", Some(&cm1), None)
             .await;
         assert_eq!(r.body["total"], 1, "{}", r.body);
         assert_eq!(r.body["items"][0]["id"], company.as_str());
+        // The first meeting, recorded from the page.
+        let r = common::no_redirects()
+            .post(format!("{}/handovers/{handoff2}/kickoff", s.base))
+            .bearer_auth(&cm1)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("note=%D0%BF%D0%BE%D0%B7%D0%BD%D0%B0%D0%BA%D0%BE%D0%BC%D0%B8%D0%BB%D0%B8%D1%81%D1%8C")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(to.starts_with("/handovers?ok="), "{to}");
         let r = s
             .call(
-                "POST",
-                &format!("/api/handoffs/{handoff2}/kickoff"),
+                "GET",
+                "/api/handoffs?kind=client&status=done",
                 Some(&cm1),
-                Some(json!({"note": "познакомились"})),
+                None,
             )
             .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["items"][0]["id"], handoff2.as_str(), "{}", r.body);
 
         // Each step shows in the audit trail of the lead, in order.
         let r = s

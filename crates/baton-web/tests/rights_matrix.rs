@@ -685,6 +685,9 @@ async fn forms(s: Server) {
                 true,
             ),
             (format!("/leads/{la}/handoff"), HandOff, vec![], true),
+            // A handover that is not there: refused for the record, never for a role that
+            // holds the kickoff.
+            ("/handovers/x/kickoff".into(), Kickoff, vec![], true),
             (
                 format!("/companies/{ca}/activities"),
                 LogCall,
