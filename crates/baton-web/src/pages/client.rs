@@ -10,7 +10,6 @@ use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use baton_analytics::aging::days_overdue;
-use baton_app::AppError;
 use baton_app::conveyor::companies::CompanyQuery;
 use baton_app::conveyor::deals::InvoiceView;
 use baton_app::rights::{Action, may};

@@ -23,7 +23,6 @@ use baton_analytics::aging::{AgingRow, Buckets};
 use baton_analytics::diagnosis::{Role as DRole, Verdict as DVerdict};
 use baton_analytics::funnel::Funnel;
 use baton_analytics::plan_fact::Kind;
-use baton_app::AppError;
 use baton_app::insight::aging::AgingReport;
 use baton_app::insight::costs::CostReport;
 use baton_app::insight::funnel::{FunnelReport, FunnelSlice};

@@ -50,9 +50,6 @@ async fn queues(
                     let event = Event::default().event("queues").data(data);
                     return Some((Ok(event), Some(now)));
                 }
-                if last.is_none() {
-                    return None;
-                }
             }
         }
     });

@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::routing::{get, post};
-use baton_app::{AppError, Paging};
+use baton_app::Paging;
 use baton_store::records::{Company, Handoff};
 use maud::html;
 use serde::Deserialize;

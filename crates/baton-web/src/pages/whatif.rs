@@ -1062,18 +1062,6 @@ fn outcome_view(l: Lang, o: &Outcome) -> Markup {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_amounts() {
-        assert_eq!(short_money(Lang::Ru, 1_260_000.0), "1,3 млн ₽");
-        assert_eq!(short_money(Lang::En, -45_000.0), "-45,0 k ₽");
-        assert_eq!(pct(Some(Decimal::new(125, 1))), "12,5\u{a0}%");
-    }
-}
-
 /// A parameter's unit in the viewer's language (`unit-…` in the catalog; the simulation names
 /// its units in English words).
 fn unit_name(l: Lang, unit: &str) -> String {
@@ -1085,4 +1073,16 @@ fn unit_name(l: Lang, unit: &str) -> String {
         .join("-");
     let name = baton_catalog::term(l, "unit", &id);
     if name == id { unit.to_string() } else { name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_amounts() {
+        assert_eq!(short_money(Lang::Ru, 1_260_000.0), "1,3 млн ₽");
+        assert_eq!(short_money(Lang::En, -45_000.0), "-45,0 k ₽");
+        assert_eq!(pct(Some(Decimal::new(125, 1))), "12,5\u{a0}%");
+    }
 }
