@@ -225,7 +225,7 @@ fn next_threshold_says_how_much_and_what_it_is_worth() {
     assert_eq!(t[0].needed, "2 more leads accepted");
     // The catalog says the same in Russian, with the metric's Russian name.
     let ru = t[0].why.render(baton_catalog::Lang::Ru);
-    assert!(ru.contains("ещё 2 (принятые лиды) (от 10 до 12)"), "{ru}");
+    assert!(ru.contains("ещё 2 — принятые лиды (от 10 до 12)"), "{ru}");
 
     let text = std::fs::read_to_string(format!(
         "{}/../../plans/sales_manager.toml",

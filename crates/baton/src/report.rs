@@ -214,12 +214,9 @@ fn open(db: &str) -> Result<App> {
         .context("opening the database")
 }
 
-/// `--lang` in the diagnosis' own language type.
+/// `--lang`.
 fn lang() -> Lang {
-    match crate::lang() {
-        baton_catalog::Lang::Ru => Lang::Ru,
-        baton_catalog::Lang::En => Lang::En,
-    }
+    crate::lang()
 }
 
 thread_local! {

@@ -5,19 +5,12 @@
 //! The Russian sentences keep the person's name as a label (never inflected), since names come
 //! from the caller of the API in the nominative.
 
-use serde::{Deserialize, Serialize};
-
 use super::{
     Conclusion, DataShortage, Diagnosis, PersonAssessment, RateInterval, Role, Shortage, Verdict,
 };
 
-/// The language of [`Diagnosis::explain`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    Ru,
-    En,
-}
+/// The language of [`Diagnosis::explain`]: the catalog's.
+pub use baton_catalog::Lang;
 
 /// A share as a percentage with one decimal: `12.5%` or `12,5 %`.
 fn percent(x: f64, lang: Lang) -> String {

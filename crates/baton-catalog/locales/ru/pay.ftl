@@ -24,7 +24,7 @@ pay-total-floor = Минимум итога
 pay-warn-no-target = не задана цель — { $metric }; строка, которой она нужна, платит 0
 pay-warn-no-value = нет значения — { $metric }; считается как 0
 pay-warn-formula-failed = формула компонента «{ $component }» не вычислилась: { $error }; строка платит 0
-pay-more = ещё { $amount } ({ $metric })
+pay-more = ещё { $amount } — { $metric }
 pay-next-threshold = «{ $label }»: { $needed } (от { $from } до { $to }) добавит к итогу { $worth }
 pay-next-bonus = «{ $label }»: ещё { $amount } от «{ $company }» до { $by } добавит { $worth }
 pay-adjustment = { $now } сейчас − { $was } утверждено = { $delta }

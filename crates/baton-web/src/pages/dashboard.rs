@@ -472,10 +472,7 @@ fn matrix_section(l: Lang, data: &Data, region_name: &str) -> Markup {
                 .collect()
         })
         .collect();
-    let dl = match l {
-        Lang::Ru => baton_analytics::diagnosis::Lang::Ru,
-        Lang::En => baton_analytics::diagnosis::Lang::En,
-    };
+    let dl = l;
     let d = &pm.diagnosis;
     html! {
         section.card id="matrix-card" {

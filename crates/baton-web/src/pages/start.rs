@@ -388,7 +388,7 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
                 div.card {
                     h2 { (l.tr("page-what-the-next-threshold-takes")) }
                     ul { @for t in &st.thresholds {
-                        li { (t.why.render(l)) " " span.muted { "(" (l.tr("page-worth")) " " (money(to_money(t.worth))) ")" } }
+                        li { (t.why.render(l)) }
                     } }
                 }
             }
