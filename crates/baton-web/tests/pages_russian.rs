@@ -27,6 +27,8 @@ const CODE: &[&str] = &["script", "style", "pre", "code", "textarea"];
 /// Pages per person: enough to reach every kind of page from the menus and the lists, not
 /// every one of the thousands of record cards.
 const PER_PERSON: usize = 70;
+/// Pages per person also read in English.
+const ENGLISH_PAGES: usize = 25;
 /// Record pages of one kind (`/companies/…`, `/leads/…`) visited per person.
 const PER_KIND: usize = 3;
 
@@ -187,6 +189,32 @@ async fn walk(
             problems.push(format!(
                 "{login}: {from} links to {path}, which answers {status}"
             ));
+        }
+        // The same page in English names no catalog id: every message exists in both.
+        if read <= ENGLISH_PAGES {
+            let en = c
+                .get(format!("{base}{path}"))
+                .bearer_auth(token)
+                .header("cookie", "baton_lang=en")
+                .send()
+                .await
+                .expect("get in English");
+            let html = en.text().await.unwrap_or_default();
+            for text in readable(&html) {
+                for w in
+                    text.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
+                {
+                    let id = [
+                        "page-", "err-", "act-", "pay-", "why-", "field-", "entity-", "api-",
+                        "web-", "nav-",
+                    ]
+                    .iter()
+                    .any(|p| w.starts_with(p) && w.len() > p.len());
+                    if id {
+                        problems.push(format!("{login} {path} in English shows the id «{w}»"));
+                    }
+                }
+            }
         }
         for word in foreign_words(&body, data) {
             let p = format!("{login} {}: «{word}»", kind(&path));
