@@ -8,9 +8,9 @@ use baton_app::bank::matching::MatchedBy;
 use baton_app::conveyor::deals::NewInvoice;
 use baton_app::{Actor, AppError, Paging};
 use baton_domain::Money;
+use baton_store::Filter;
 use baton_store::records::{BankDocument, Company, Payment};
 use baton_store::scratch::ScratchDb;
-use baton_store::{Filter, StoreError};
 use common::{World, at, signed_own};
 
 const OURS: &str = "40702810900000000001";
@@ -204,11 +204,7 @@ fn one(scratch: ScratchDb) {
     want.sort();
     assert_eq!(payments(&w), want, "{label}");
     // The same path as a payment typed in: the first payment won «Ромашка» for s1.
-    let company: Company = w
-        .app
-        .db
-        .read(|tx| Ok::<_, StoreError>(tx.must(&romashka)?))
-        .unwrap();
+    let company: Company = w.app.db.read(|tx| tx.must::<Company>(&romashka)).unwrap();
     assert_eq!(
         company.att_seller_id.as_deref(),
         Some(s1.id.as_str()),

@@ -121,7 +121,7 @@ pub fn run(file: &Path, dry_run: bool, db: &str) -> Result<()> {
         println!("  {}", doc_line(&a.document));
     }
     println!(
-        "{}: {} {} {}, {} {} {}, {} {} {}; {} {}.{}",
+        "{}: {} {} ({}), {} {} ({}), {} {} ({}); {} {}.{}",
         t("Итого", "Totals"),
         t("сопоставлено", "matched"),
         r.matched.len(),
