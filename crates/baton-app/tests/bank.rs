@@ -5,13 +5,15 @@
 mod common;
 
 use baton_app::bank::matching::MatchedBy;
+use baton_app::clock::SeededIds;
 use baton_app::conveyor::deals::NewInvoice;
-use baton_app::{Actor, AppError, Paging};
+use baton_app::{Actor, App, AppError, Paging};
 use baton_domain::Money;
 use baton_store::Filter;
 use baton_store::records::{BankDocument, Company, Payment};
 use baton_store::scratch::ScratchDb;
 use common::{World, at, signed_own};
+use std::sync::Arc;
 
 const OURS: &str = "40702810900000000001";
 
@@ -234,6 +236,44 @@ fn one(scratch: ScratchDb) {
     );
     assert_eq!(payments(&w), want, "{label}");
     assert_eq!(bank_documents(&w).len(), 2, "{label}");
+
+    // The documents travel in the CSV bundle: imported into an empty database, the statement
+    // is still imported there.
+    let dir =
+        std::env::temp_dir().join(format!("baton_bank_bundle_{}_{label}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    w.app.export(None, &dir).unwrap();
+    let csv = std::fs::read_to_string(dir.join("bank_documents.csv")).unwrap();
+    assert!(
+        csv.starts_with("id,payment_id,imported_at,imported_by\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    let copy = ScratchDb::sqlite().unwrap();
+    let app2 = App::with(
+        copy.db.clone(),
+        w.clock.clone(),
+        Arc::new(SeededIds::new(99)),
+    );
+    app2.import(None, &dir, false).unwrap();
+    let s1_there = app2.actor(&s1.id).unwrap();
+    let there = app2.import_bank_statement(&s1_there, &bytes, true).unwrap();
+    assert_eq!(
+        (there.matched.len(), there.already.len()),
+        (0, 2),
+        "{label}"
+    );
+    // A bundle from before the table, without the file, still imports.
+    std::fs::remove_file(dir.join("bank_documents.csv")).unwrap();
+    let older = ScratchDb::sqlite().unwrap();
+    App::with(
+        older.db.clone(),
+        w.clock.clone(),
+        Arc::new(SeededIds::new(98)),
+    )
+    .import(None, &dir, false)
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
 
     // A file that is not a statement is refused with its line.
     let bad = String::from_utf8_lossy(&bytes)
