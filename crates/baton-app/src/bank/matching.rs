@@ -57,8 +57,8 @@ pub enum Outcome {
     Unmatched(Reason),
 }
 
-/// The invoices by payer ИНН, with outstanding amounts kept current as payments match, so that
-/// two documents of one statement never pay the same kopeck twice.
+/// The invoices by payer ИНН, with outstanding amounts kept current as payments are recorded
+/// (`settle`), so that two documents of one statement never pay the same kopeck twice.
 #[derive(Debug, Default)]
 pub struct Book {
     /// `None`: no company with this ИНН.
@@ -75,22 +75,22 @@ impl Book {
         self.by_inn.insert(inn.to_string(), invoices);
     }
 
-    /// Matches one document and, when it matches, takes its amount off the invoice.
-    pub fn take(&mut self, doc: &Document) -> Outcome {
-        let out = match self.by_inn.get(doc.payer_inn.as_str()) {
+    /// The invoice one document pays, or why none.
+    pub fn find(&self, doc: &Document) -> Outcome {
+        match self.by_inn.get(doc.payer_inn.as_str()) {
             _ if doc.payer_inn.is_empty() => Outcome::Unmatched(Reason::new("bank-no-payer-inn")),
             Some(Some(invoices)) => choose(doc, invoices),
             _ => Outcome::Unmatched(Reason::new("bank-unknown-inn").arg("inn", &doc.payer_inn)),
-        };
-        if let Outcome::Matched { candidate, .. } = &out
-            && let Some(Some(invoices)) = self.by_inn.get_mut(doc.payer_inn.as_str())
-            && let Some(c) = invoices
-                .iter_mut()
-                .find(|c| c.invoice_id == candidate.invoice_id)
-        {
-            c.outstanding -= doc.amount;
         }
-        out
+    }
+
+    /// Takes a recorded payment off its invoice's outstanding.
+    pub fn settle(&mut self, inn: &str, invoice_id: &str, amount: Money) {
+        if let Some(Some(invoices)) = self.by_inn.get_mut(inn)
+            && let Some(c) = invoices.iter_mut().find(|c| c.invoice_id == invoice_id)
+        {
+            c.outstanding -= amount;
+        }
     }
 }
 
@@ -329,6 +329,15 @@ mod tests {
         }
     }
 
+    /// Finds and, when matched, records the payment, as the import does.
+    fn take(b: &mut Book, d: &Document) -> Outcome {
+        let out = b.find(d);
+        if let Outcome::Matched { candidate, .. } = &out {
+            b.settle(&d.payer_inn, &candidate.invoice_id, d.amount);
+        }
+        out
+    }
+
     fn book(invoices: Vec<Candidate>) -> Book {
         let mut b = Book::default();
         b.put("7707083893", Some(invoices));
@@ -343,14 +352,14 @@ mod tests {
             inv("47", 3_000),
         ]);
         // A partial payment of invoice 45, named in the purpose.
-        match b.take(&doc("7707083893", 10_000, "Оплата по счету № 45")) {
+        match take(&mut b, &doc("7707083893", 10_000, "Оплата по счету № 45")) {
             Outcome::Matched { candidate, by } => {
                 assert_eq!((candidate.number.as_str(), by), ("45", MatchedBy::Number))
             }
             other => panic!("{other:?}"),
         }
         // The series number written in full, and a bare tail after a marker.
-        let full = b.take(&doc("7707083893", 1_000, "оплата СЧ-2026-000046"));
+        let full = take(&mut b, &doc("7707083893", 1_000, "оплата СЧ-2026-000046"));
         assert!(
             matches!(
                 full,
@@ -361,7 +370,7 @@ mod tests {
             ),
             "{full:?}"
         );
-        let tail = b.take(&doc("7707083893", 1_000, "по сч. 46"));
+        let tail = take(&mut b, &doc("7707083893", 1_000, "по сч. 46"));
         assert!(
             matches!(
                 tail,
@@ -373,14 +382,14 @@ mod tests {
             "{tail:?}"
         );
         // No number: 3 000 is 47's outstanding only.
-        match b.take(&doc("7707083893", 3_000, "за товар")) {
+        match take(&mut b, &doc("7707083893", 3_000, "за товар")) {
             Outcome::Matched { candidate, by } => {
                 assert_eq!((candidate.number.as_str(), by), ("47", MatchedBy::Amount))
             }
             other => panic!("{other:?}"),
         }
         // 45 has 5 000 left now: 6 000 is more than that.
-        let Outcome::Unmatched(r) = b.take(&doc("7707083893", 6_000, "счет 45")) else {
+        let Outcome::Unmatched(r) = take(&mut b, &doc("7707083893", 6_000, "счет 45")) else {
             panic!()
         };
         assert_eq!(r.code, "bank-more-than-outstanding");
@@ -389,11 +398,11 @@ mod tests {
             ("5000.00", "6000.00")
         );
         // 47 is paid: named again, it is refused; by amount, nothing is open at 3 000.
-        let Outcome::Unmatched(r) = b.take(&doc("7707083893", 3_000, "счет 47")) else {
+        let Outcome::Unmatched(r) = take(&mut b, &doc("7707083893", 3_000, "счет 47")) else {
             panic!()
         };
         assert_eq!(r.code, "bank-invoice-paid");
-        let Outcome::Unmatched(r) = b.take(&doc("7707083893", 3_000, "")) else {
+        let Outcome::Unmatched(r) = take(&mut b, &doc("7707083893", 3_000, "")) else {
             panic!()
         };
         assert_eq!((r.code, r.get("open")), ("bank-no-invoice-of-amount", "2"));
@@ -403,23 +412,24 @@ mod tests {
     fn unmatched_reasons() {
         let mut b = book(vec![inv("1", 500), inv("2", 500)]);
         b.put("5000000000", None);
-        let Outcome::Unmatched(r) = b.take(&doc("7707083893", 500, "за услуги")) else {
+        let Outcome::Unmatched(r) = take(&mut b, &doc("7707083893", 500, "за услуги"))
+        else {
             panic!()
         };
         assert_eq!(
             (r.code, r.get("invoices")),
             ("bank-several-invoices", "1, 2")
         );
-        let Outcome::Unmatched(r) = b.take(&doc("5000000000", 500, "№ 1")) else {
+        let Outcome::Unmatched(r) = take(&mut b, &doc("5000000000", 500, "№ 1")) else {
             panic!()
         };
         assert_eq!((r.code, r.get("inn")), ("bank-unknown-inn", "5000000000"));
-        let Outcome::Unmatched(r) = b.take(&doc("", 500, "№ 1")) else {
+        let Outcome::Unmatched(r) = take(&mut b, &doc("", 500, "№ 1")) else {
             panic!()
         };
         assert_eq!(r.code, "bank-no-payer-inn");
         let mut empty = book(vec![inv("1", 0)]);
-        let Outcome::Unmatched(r) = empty.take(&doc("7707083893", 500, "")) else {
+        let Outcome::Unmatched(r) = take(&mut empty, &doc("7707083893", 500, "")) else {
             panic!()
         };
         assert_eq!(r.code, "bank-no-open-invoice");

@@ -122,7 +122,7 @@ impl App {
                     let invoices = candidates(tx, actor, &doc.payer_inn)?;
                     book.put(&doc.payer_inn, invoices);
                 }
-                let (candidate, by) = match book.take(doc) {
+                let (candidate, by) = match book.find(doc) {
                     Outcome::Matched { candidate, by } => (candidate, by),
                     Outcome::Unmatched(reason) => {
                         out.unmatched.push(Unmatched {
@@ -149,6 +149,8 @@ impl App {
                     continue;
                 }
                 let (paid, _) = self.pay_in(tx, actor, &cfg, &req, doc.date)?;
+                // Two documents of one file never pay the same kopeck twice.
+                book.settle(&doc.payer_inn, &candidate.invoice_id, doc.amount);
                 let b = BankDocument {
                     id: key,
                     payment_id: paid.payment.id.clone(),
