@@ -484,168 +484,103 @@ impl App {
         paid_on: NaiveDate,
     ) -> AppResult<(PaymentResult, Option<PaymentFact>)> {
         let now = self.now();
-        let inv: Invoice = visible(tx, &money_scope(actor), &req.invoice_id, "invoice")?;
-        let (_, _, outstanding) = invoice_balance(tx, &inv)?;
-        if req.amount > outstanding {
-            return Err(AppError::invalid(
-                "amount",
-                format!(
-                    "the invoice has {} outstanding; record the overpayment as a separate invoice",
-                    outstanding.to_human()
-                ),
-            ));
-        }
-        let before: Company = tx.must(&inv.company_id)?;
-        let mut company = before.clone();
+        // The body as it stood in record_payment's transaction, kept as written there.
+        #[rustfmt::skip]
+        let pay = |tx: &mut Tx<'_>| {
+            let inv: Invoice = visible(tx, &money_scope(actor), &req.invoice_id, "invoice")?;
+            let (_, _, outstanding) = invoice_balance(tx, &inv)?;
+            if req.amount > outstanding {
+                return Err(AppError::invalid("amount", format!("the invoice has {} outstanding; record the overpayment as a separate invoice", outstanding.to_human())));
+            }
+            let before: Company = tx.must(&inv.company_id)?;
+            let mut company = before.clone();
 
-        // Win: a contract that can win, signed on or before this payment, not yet won.
-        let mut won = None;
-        let mut reactivation = false;
-        let winning = tx
-            .list::<Contract>(
-                &Filter::new()
-                    .eq("company_id", company.id.as_str())
-                    .raw(
-                        "win_kind IS NOT NULL AND won_on IS NULL AND signed_on <= ?",
-                        vec![paid_on.to_string().into()],
-                    )
-                    .order("signed_on", false),
-            )?
-            .into_iter()
-            .find(|c| c.lead_id.is_some());
-        if let Some(c) = winning
-            && let Some(lead_id) = c.lead_id.clone()
-            && let Some(row) = tx.get::<LeadRow>(&lead_id)?
-            && row.stage == "contract"
-        {
-            let lead = to_domain(&row)?;
-            let t = lead.win()?;
-            self.save_lead_transition(tx, Some(actor), &row, t)?;
-            let kind = if c.win_kind.as_deref() == Some("reactivation") {
-                WinKind::Reactivation
-            } else {
-                WinKind::NewClient
-            };
-            company.status = "client".into();
-            company.claim_holder_id = None;
-            company.claim_until = None;
-            let seller = lead.seller_id.clone().unwrap_or(lead.owner_id.clone());
-            if kind == WinKind::NewClient {
-                let a = attribute(
-                    &attribution_of(&company),
-                    Attribution {
-                        caller_id: lead.caller_id.clone(),
-                        seller_id: seller.clone(),
-                        won_on: paid_on,
-                        kind,
-                        lead_id: lead.id.clone(),
-                    },
-                )?;
-                company.att_caller_id = a.caller_id.clone();
-                company.att_seller_id = Some(a.seller_id.clone());
-                company.att_won_on = Some(a.won_on.to_string());
-                company.att_kind = Some(a.kind.as_str().into());
-                company.att_lead_id = Some(a.lead_id.clone());
-                won = Some(a);
-            } else {
-                reactivation = true;
-            }
-            // A universal manager keeps the clients they win: no handoff 2.
-            let seller_roles = self.actor_in(tx, &seller)?.roles;
-            if seller_roles.contains(&Role::UniversalManager) && company.client_manager_id.is_none()
+            // Win: a contract that can win, signed on or before this payment, not yet won.
+            let mut won = None;
+            let mut reactivation = false;
+            let winning = tx
+                .list::<Contract>(&Filter::new().eq("company_id", company.id.as_str()).raw("win_kind IS NOT NULL AND won_on IS NULL AND signed_on <= ?", vec![paid_on.to_string().into()]).order("signed_on", false))?
+                .into_iter()
+                .find(|c| c.lead_id.is_some());
+            if let Some(c) = winning
+                && let Some(lead_id) = c.lead_id.clone()
+                && let Some(row) = tx.get::<LeadRow>(&lead_id)?
+                && row.stage == "contract"
             {
-                company.client_manager_id = Some(seller);
+                let lead = to_domain(&row)?;
+                let t = lead.win()?;
+                self.save_lead_transition(tx, Some(actor), &row, t)?;
+                let kind = if c.win_kind.as_deref() == Some("reactivation") { WinKind::Reactivation } else { WinKind::NewClient };
+                company.status = "client".into();
+                company.claim_holder_id = None;
+                company.claim_until = None;
+                let seller = lead.seller_id.clone().unwrap_or(lead.owner_id.clone());
+                if kind == WinKind::NewClient {
+                    let a = attribute(
+                        &attribution_of(&company),
+                        Attribution { caller_id: lead.caller_id.clone(), seller_id: seller.clone(), won_on: paid_on, kind, lead_id: lead.id.clone() },
+                    )?;
+                    company.att_caller_id = a.caller_id.clone();
+                    company.att_seller_id = Some(a.seller_id.clone());
+                    company.att_won_on = Some(a.won_on.to_string());
+                    company.att_kind = Some(a.kind.as_str().into());
+                    company.att_lead_id = Some(a.lead_id.clone());
+                    won = Some(a);
+                } else {
+                    reactivation = true;
+                }
+                // A universal manager keeps the clients they win: no handoff 2.
+                let seller_roles = self.actor_in(tx, &seller)?.roles;
+                if seller_roles.contains(&Role::UniversalManager) && company.client_manager_id.is_none() {
+                    company.client_manager_id = Some(seller);
+                }
+                let mut won_contract = c.clone();
+                won_contract.won_on = Some(paid_on.to_string());
+                tx.update(&won_contract, None)?;
+                self.audit(tx, Some(actor), "contract", &c.id, "contract.won", Some(&c), Some(&won_contract))?;
             }
-            let mut won_contract = c.clone();
-            won_contract.won_on = Some(paid_on.to_string());
-            tx.update(&won_contract, None)?;
-            self.audit(
-                tx,
-                Some(actor),
-                "contract",
-                &c.id,
-                "contract.won",
-                Some(&c),
-                Some(&won_contract),
-            )?;
-        }
-        // The payment is the client manager's as the company stands after it: a universal
-        // manager's winning payment is theirs (their own collections), not nobody's.
-        let p = Payment {
-            id: self.new_id(),
-            invoice_id: inv.id.clone(),
-            company_id: company.id.clone(),
-            paid_on: paid_on.to_string(),
-            amount: req.amount,
-            credit_note_id: None,
-            client_manager_id: company.client_manager_id.clone(),
-            created_by: actor.id.clone(),
-            created_at: stamp(now),
+            // The payment is the client manager's as the company stands after it: a universal
+            // manager's winning payment is theirs (their own collections), not nobody's.
+            let p = Payment {
+                id: self.new_id(),
+                invoice_id: inv.id.clone(),
+                company_id: company.id.clone(),
+                paid_on: paid_on.to_string(),
+                amount: req.amount,
+                credit_note_id: None,
+                client_manager_id: company.client_manager_id.clone(),
+                created_by: actor.id.clone(),
+                created_at: stamp(now),
+            };
+            tx.insert(&p)?;
+            self.audit(tx, Some(actor), "payment", &p.id, "payment.recorded", None::<&()>, Some(&p))?;
+            settle(tx, &inv)?;
+            super::journeys::payments_changed(tx, &p.company_id)?;
+            if company.first_paid_on.is_none() {
+                company.first_paid_on = Some(paid_on.to_string());
+            }
+            if company.last_paid_on.as_deref().is_none_or(|l| l < paid_on.to_string().as_str()) {
+                company.last_paid_on = Some(paid_on.to_string());
+            }
+            company.version += 1;
+            tx.update(&company, Some(before.version))?;
+            self.audit(tx, Some(actor), "company", &company.id, if won.is_some() { "company.won" } else { "company.paid" }, Some(&before), Some(&company))?;
+            let handover_due = company.client_manager_id.is_none() && company.status == "client" && self.handover_point_reached(tx, &company, cfg, paid_on)?;
+            // What the live statements need to take this payment in without a reload.
+            let region = tx.get::<baton_store::records::Region>(&company.region_id)?.map(|r| r.code).unwrap_or_default();
+            let fact = inv.due_on.parse::<NaiveDate>().ok().map(|due| PaymentFact {
+                id: p.id.clone(),
+                company_id: p.company_id.clone(),
+                invoice_id: p.invoice_id.clone(),
+                paid_on,
+                amount: p.amount.kopecks(),
+                client_manager: p.client_manager_id.clone(),
+                overdue: due < paid_on,
+                region,
+            });
+            Ok((PaymentResult { payment: p, won, reactivation, handover_due }, fact))
         };
-        tx.insert(&p)?;
-        self.audit(
-            tx,
-            Some(actor),
-            "payment",
-            &p.id,
-            "payment.recorded",
-            None::<&()>,
-            Some(&p),
-        )?;
-        settle(tx, &inv)?;
-        super::journeys::payments_changed(tx, &p.company_id)?;
-        if company.first_paid_on.is_none() {
-            company.first_paid_on = Some(paid_on.to_string());
-        }
-        if company
-            .last_paid_on
-            .as_deref()
-            .is_none_or(|l| l < paid_on.to_string().as_str())
-        {
-            company.last_paid_on = Some(paid_on.to_string());
-        }
-        company.version += 1;
-        tx.update(&company, Some(before.version))?;
-        self.audit(
-            tx,
-            Some(actor),
-            "company",
-            &company.id,
-            if won.is_some() {
-                "company.won"
-            } else {
-                "company.paid"
-            },
-            Some(&before),
-            Some(&company),
-        )?;
-        let handover_due = company.client_manager_id.is_none()
-            && company.status == "client"
-            && self.handover_point_reached(tx, &company, cfg, paid_on)?;
-        // What the live statements need to take this payment in without a reload.
-        let region = tx
-            .get::<baton_store::records::Region>(&company.region_id)?
-            .map(|r| r.code)
-            .unwrap_or_default();
-        let fact = inv.due_on.parse::<NaiveDate>().ok().map(|due| PaymentFact {
-            id: p.id.clone(),
-            company_id: p.company_id.clone(),
-            invoice_id: p.invoice_id.clone(),
-            paid_on,
-            amount: p.amount.kopecks(),
-            client_manager: p.client_manager_id.clone(),
-            overdue: due < paid_on,
-            region,
-        });
-        Ok((
-            PaymentResult {
-                payment: p,
-                won,
-                reactivation,
-                handover_due,
-            },
-            fact,
-        ))
+        pay(tx)
     }
 
     /// A refund is a negative payment on its invoice with a credit note of the same sum, so
