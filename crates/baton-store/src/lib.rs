@@ -69,7 +69,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 12] = [
+const MIGRATIONS: [(&str, &str); 13] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -114,6 +114,10 @@ const MIGRATIONS: [(&str, &str); 12] = [
     (
         "0012_handoff_explanation_text",
         include_str!("../migrations/0012_handoff_explanation_text.sql"),
+    ),
+    (
+        "0013_bank_documents",
+        include_str!("../migrations/0013_bank_documents.sql"),
     ),
 ];
 

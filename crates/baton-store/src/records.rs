@@ -152,10 +152,16 @@ crate::records! {
         raised_after: String,
         cleared_at: Option<String>,
     }
+
+    /// A bank statement's document recorded as a payment (issue 17): `id` is the document's
+    /// key (number|date|payer ИНН|kopecks), so that it is never recorded twice.
+    BankDocument in "bank_documents" {
+        id: String, payment_id: String, imported_at: String, imported_by: String,
+    }
 }
 
 /// The bundle's files, in the order they are imported (parents before children).
-pub const BUNDLE_TABLES: [&str; 26] = [
+pub const BUNDLE_TABLES: [&str; 27] = [
     "regions",
     "employees",
     "role_assignments",
@@ -182,6 +188,7 @@ pub const BUNDLE_TABLES: [&str; 26] = [
     "pay_periods",
     "pay_statements",
     "acquisition_costs",
+    "bank_documents",
 ];
 
 crate::records! {

@@ -179,6 +179,16 @@ enum Cmd {
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
     },
+    /// Import a bank statement (1CClientBankExchange, as banks and 1C write it): incoming
+    /// payments matched to invoices are recorded; the rest are listed. Needs --as.
+    ImportBank {
+        file: PathBuf,
+        /// Report what would be recorded without writing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
     /// Import a CSV bundle from DIR. Nothing is written if any row is bad.
     Import {
         dir: PathBuf,
@@ -512,6 +522,7 @@ fn main() -> Result<()> {
         Cmd::Audit { what } => audit::run(what)?,
         Cmd::Clients { what } => clients::run(what)?,
         Cmd::Targets { what } => targets::run(what)?,
+        Cmd::ImportBank { file, dry_run, db } => bank::run(&file, dry_run, &db)?,
         Cmd::Split {
             file,
             preview,
@@ -864,6 +875,7 @@ fn main() -> Result<()> {
 }
 
 mod audit;
+mod bank;
 mod bench;
 mod bench_pages;
 mod bench_reports;

@@ -354,6 +354,13 @@ pub(super) fn spec(table: &str) -> &'static [(&'static str, Kind)] {
             ("created_by", OptRef("employees")),
             ("created_at", Instant),
         ],
+        // A file added after the format was published: a bundle from before has none.
+        "bank_documents" => &[
+            ("id", Id),
+            ("payment_id", Ref("payments")),
+            ("imported_at", Instant),
+            ("imported_by", Ref("employees")),
+        ],
         _ => &[],
     }
 }

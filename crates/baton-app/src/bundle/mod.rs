@@ -325,6 +325,7 @@ macro_rules! by_table {
             "pay_periods" => $f::<PayPeriod>($($args),*),
             "pay_statements" => $f::<PayStatement>($($args),*),
             "acquisition_costs" => $f::<AcquisitionCost>($($args),*),
+            "bank_documents" => $f::<BankDocument>($($args),*),
             _ => $default,
         }
     };
@@ -374,6 +375,7 @@ macro_rules! each_table {
             $f::<PayPeriod>($($args),*)?,
             $f::<PayStatement>($($args),*)?,
             $f::<AcquisitionCost>($($args),*)?,
+            $f::<BankDocument>($($args),*)?,
         ]
     };
 }

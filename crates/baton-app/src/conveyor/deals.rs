@@ -472,8 +472,34 @@ impl App {
         positive("amount", req.amount)?;
         let paid_on = self.date_or_today("paid_on", &req.paid_on)?;
         let cfg = self.config()?;
+        let (result, commit) = self
+            .db
+            .tx_numbered(|tx| self.pay_in(tx, actor, &cfg, &req, paid_on))?;
+        let (result, fact) = result;
+        // A win changes the seller's facts beyond this payment: the cache reloads instead.
+        match fact {
+            Some(fact) if result.won.is_none() && !result.reactivation => {
+                self.live.payment(commit, &fact)
+            }
+            _ => {}
+        }
+        Ok(result)
+    }
+
+    /// The payment itself, inside the caller's transaction: shared by `record_payment` and the
+    /// bank import (bank/), so that the win, the attribution and the audit are the same.
+    /// `req` is checked by the caller; `paid_on` is its date.
+    pub(crate) fn pay_in(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: &Actor,
+        cfg: &baton_domain::ConveyorConfig,
+        req: &NewPayment,
+        paid_on: NaiveDate,
+    ) -> AppResult<(PaymentResult, Option<PaymentFact>)> {
         let now = self.now();
-        let (result, commit) = self.db.tx_numbered(|tx| {
+        // The body as it stood in record_payment's transaction.
+        let pay = |tx: &mut Tx<'_>| {
             let inv: Invoice = visible(tx, &money_scope(actor), &req.invoice_id, "invoice")?;
             let (_, _, outstanding) = invoice_balance(tx, &inv)?;
             if req.amount > outstanding {
@@ -609,7 +635,7 @@ impl App {
             )?;
             let handover_due = company.client_manager_id.is_none()
                 && company.status == "client"
-                && self.handover_point_reached(tx, &company, &cfg, paid_on)?;
+                && self.handover_point_reached(tx, &company, cfg, paid_on)?;
             // What the live statements need to take this payment in without a reload.
             let region = tx
                 .get::<baton_store::records::Region>(&company.region_id)?
@@ -634,16 +660,8 @@ impl App {
                 },
                 fact,
             ))
-        })?;
-        let (result, fact) = result;
-        // A win changes the seller's facts beyond this payment: the cache reloads instead.
-        match fact {
-            Some(fact) if result.won.is_none() && !result.reactivation => {
-                self.live.payment(commit, &fact)
-            }
-            _ => {}
-        }
-        Ok(result)
+        };
+        pay(tx)
     }
 
     /// A refund is a negative payment on its invoice with a credit note of the same sum, so

@@ -476,3 +476,21 @@ err-web-amount-empty = enter the amount, e.g. 40 000,00
 err-web-amount-format = «{ $value }» is not an amount of money ({ $error }); write it as 40 000,00
 err-web-range-months = «{ $value }» is out of range: give a whole number from 1 to 120
 act-web-see = see this { $entity }
+
+## The bank statement import (1CClientBankExchange)
+bank-err-not-exchange = line { $line }: the file does not start with 1CClientBankExchange
+bank-err-value = line { $line }: { $key } «{ $value }» is not { $expected }
+bank-err-missing = line { $line }: the document has no { $key }
+bank-err-unclosed = line { $line }: the document is not closed with КонецДокумента
+bank-err-no-accounts = the statement names none of its own accounts (РасчСчет)
+bank-expect-encoding = Windows or DOS
+bank-expect-date = a date (ДД.ММ.ГГГГ)
+bank-expect-amount = an amount (rubles with a dot, e.g. 15000.00)
+bank-no-payer-inn = the document has no payer ИНН
+bank-unknown-inn = no company has ИНН { $inn }
+bank-no-open-invoice = the company with ИНН { $inn } has no open invoice
+bank-several-invoices = several invoices fit: { $invoices }
+bank-invoice-paid = invoice { $invoice } is already paid
+bank-more-than-outstanding = { $amount } is more than the { $outstanding } outstanding on invoice { $invoice }
+bank-no-invoice-of-amount = the purpose names no invoice and none of the { $open } open invoices is for { $amount }
+bank-payment-refused = { $message }

@@ -508,3 +508,21 @@ err-web-amount-empty = Укажите сумму, например 40 000,00.
 err-web-amount-format = «{ $value }» — не сумма денег ({ $error }); запишите её как 40 000,00.
 err-web-range-months = «{ $value }» вне допустимого: укажите целое число от 1 до 120.
 act-web-see = видеть эту запись ({ $entity })
+
+## The bank statement import (1CClientBankExchange)
+bank-err-not-exchange = Строка { $line }: файл не начинается с 1CClientBankExchange — это не выписка в формате обмена с 1С.
+bank-err-value = Строка { $line }: { $key } «{ $value }» — это не { $expected }.
+bank-err-missing = Строка { $line }: в документе нет поля { $key }.
+bank-err-unclosed = Строка { $line }: документ не закрыт строкой КонецДокумента.
+bank-err-no-accounts = В выписке не указан ни один собственный счёт (РасчСчет).
+bank-expect-encoding = Windows или DOS
+bank-expect-date = дата (ДД.ММ.ГГГГ)
+bank-expect-amount = сумма (рубли с точкой, например 15000.00)
+bank-no-payer-inn = в документе нет ИНН плательщика
+bank-unknown-inn = нет компании с ИНН { $inn }
+bank-no-open-invoice = у компании с ИНН { $inn } нет открытых счетов
+bank-several-invoices = подходят несколько счетов: { $invoices }
+bank-invoice-paid = счёт { $invoice } уже оплачен
+bank-more-than-outstanding = сумма { $amount } больше долга по счёту { $invoice } ({ $outstanding })
+bank-no-invoice-of-amount = в назначении нет номера счёта, и ни один из открытых счетов ({ $open }) не на { $amount }
+bank-payment-refused = { $message }
