@@ -60,7 +60,10 @@ fn unmatched_payments_are_listed_and_a_bad_file_is_refused() {
     let (code, _, err) = baton(&["import-bank", &b, "--as", "boss", "--db", &db]);
     assert_ne!(code, 0);
     assert!(
-        err.contains("line 7: Сумма «15 000,00» is not an amount"),
+        // Russian, the CLI's default: the line, the key and what to write.
+        err.contains(
+            "Строка 7: Сумма «15 000,00» — это не сумма (рубли с точкой, например 15000.00)."
+        ),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);
