@@ -583,19 +583,24 @@ fn main() -> Result<()> {
                     );
                 }
                 Err(baton_app::AppError::Import(rows)) => {
+                    use baton_catalog::Text;
                     eprintln!(
-                        "The bundle has {} problems; nothing was written:",
-                        rows.len()
+                        "{}",
+                        Text::new("cli-import-problems")
+                            .num("n", rows.len() as i64)
+                            .render(lang())
                     );
                     for p in &rows {
-                        eprintln!(
-                            "  {}:{} column «{}»: {}",
-                            p.file, p.line, p.column, p.reason
-                        );
+                        let line = Text::new("cli-import-problem")
+                            .arg("file", p.file.clone())
+                            .arg("line", p.line.to_string())
+                            .arg("column", p.column.clone())
+                            .text("why", p.why.clone());
+                        eprintln!("  {}", line.render(lang()));
                     }
                     std::process::exit(2);
                 }
-                Err(e) => return Err(anyhow::Error::msg(e)),
+                Err(e) => return Err(crate::fail(e)),
             }
         }
         Cmd::Bench {

@@ -46,8 +46,17 @@ fn write_bundle(dir: &Path, bad: bool) {
 }
 
 fn run(dir: &Path, db: &str, dry_run: bool) -> (i32, String) {
+    run_in(dir, db, dry_run, "en")
+}
+
+fn run_in(dir: &Path, db: &str, dry_run: bool, lang: &str) -> (i32, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_baton"));
-    cmd.arg("import").arg(dir).arg("--db").arg(db);
+    cmd.arg("import")
+        .arg(dir)
+        .arg("--db")
+        .arg(db)
+        .arg("--lang")
+        .arg(lang);
     if dry_run {
         cmd.arg("--dry-run");
     }
@@ -107,6 +116,17 @@ fn a_bad_bundle_exits_2_lists_every_problem_and_writes_nothing() {
             assert_eq!(count(&db, t), 0, "{t}: nothing written");
         }
     }
+    // The same problems in Russian, the CLI's language unless --lang says otherwise.
+    let (code, stderr) = run_in(&bundle, &db, true, "ru");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("В наборе 6 ошибок; ничего не записано:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  employees.csv:3, колонка «created_at»: "),
+        "{stderr}"
+    );
     // Corrected, the same bundle imports into the empty database without naming anyone.
     let good = dir.join("good");
     std::fs::create_dir_all(&good).expect("dir");

@@ -494,3 +494,7 @@ bank-invoice-paid = invoice { $invoice } is already paid
 bank-more-than-outstanding = { $amount } is more than the { $outstanding } outstanding on invoice { $invoice }
 bank-no-invoice-of-amount = the purpose names no invoice and none of the { $open } open invoices is for { $amount }
 bank-payment-refused = { $message }
+
+## The command line
+cli-import-problems = The bundle has { $n } problems; nothing was written:
+cli-import-problem = { $file }:{ $line } column «{ $column }»: { $why }

@@ -526,3 +526,11 @@ bank-invoice-paid = счёт { $invoice } уже оплачен
 bank-more-than-outstanding = сумма { $amount } больше долга по счёту { $invoice } ({ $outstanding })
 bank-no-invoice-of-amount = в назначении нет номера счёта, и ни один из открытых счетов ({ $open }) не на { $amount }
 bank-payment-refused = { $message }
+
+## The command line
+cli-import-problems = { $n ->
+        [one] В наборе { $n } ошибка
+        [few] В наборе { $n } ошибки
+       *[many] В наборе { $n } ошибок
+    }; ничего не записано:
+cli-import-problem = { $file }:{ $line }, колонка «{ $column }»: { $why }
