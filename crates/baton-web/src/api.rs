@@ -28,14 +28,7 @@ pub async fn run<T: Send + 'static>(
     let app = s.app.clone();
     tokio::task::spawn_blocking(move || f(&app))
         .await
-        .map_err(|e| {
-            eprintln!("baton: a request's task failed: {e}");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                baton_catalog::Text::new("err-storage"),
-            )
-        })?
+        .map_err(ApiError::task_failed)?
         .map_err(ApiError::from)
 }
 

@@ -58,6 +58,19 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// A blocking task of the request died (a panic): logged, and answered as a failed store,
+    /// without its internals.
+    pub fn task_failed(e: tokio::task::JoinError) -> Self {
+        eprintln!("baton: a request's task failed: {e}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            Text::new("err-storage"),
+        )
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

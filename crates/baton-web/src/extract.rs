@@ -78,14 +78,7 @@ impl FromRequestParts<AppState> for Auth {
         let app = state.app.clone();
         let actor = tokio::task::spawn_blocking(move || app.authenticate(&token))
             .await
-            .map_err(|e| {
-                eprintln!("baton: a request's task failed: {e}");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    baton_catalog::Text::new("err-storage"),
-                )
-            })??;
+            .map_err(ApiError::task_failed)??;
         Ok(Auth(actor))
     }
 }
