@@ -67,7 +67,6 @@ async fn inbox(State(s): State<AppState>, v: Viewer) -> PageResult {
     )?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
     let body = html! {
-        h1 { (l.tr("page-handovers-title")) }
         p.explain { (l.tr("page-handovers-explain")) }
         @if waiting.is_empty() {
             p.muted id="handovers-empty" { (l.tr("page-handovers-none")) }
