@@ -2,6 +2,7 @@
 //! person, the records and the suggested action. People are given as labels ("Name (login)")
 //! with their ids, so the words need nothing else.
 
+use baton_catalog::{Lang, Text};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +86,28 @@ pub struct Alert {
     pub action_ru: String,
 }
 
+impl Alert {
+    /// An alert whose texts come from the catalog (`alert-msg-*`, `alert-act-*`), rendered in
+    /// English and Russian for the log, the API and the pages.
+    pub fn said(
+        rule: &'static str,
+        person: Who,
+        records: Vec<String>,
+        message: &Text,
+        action: &Text,
+    ) -> Alert {
+        Alert {
+            rule,
+            person,
+            records,
+            message: message.render(Lang::En),
+            action: action.render(Lang::En),
+            message_ru: message.render(Lang::Ru),
+            action_ru: action.render(Lang::Ru),
+        }
+    }
+}
+
 /// A sales manager: in the role since, and their last new client's win.
 #[derive(Debug, Clone)]
 pub struct SalesManagerFact {
@@ -128,6 +151,11 @@ pub struct ClientFact {
     pub client_since: NaiveDate,
 }
 
+/// A count as a catalog number (a list is never longer than `i64`).
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 fn months_before(d: NaiveDate, m: u32) -> NaiveDate {
     d.checked_sub_months(Months::new(m))
         .unwrap_or(NaiveDate::MIN)
@@ -139,20 +167,22 @@ pub fn no_new_client(sms: &[SalesManagerFact], today: NaiveDate, months: u32) ->
     let cut = months_before(today, months);
     sms.iter()
         .filter(|s| s.since <= cut && s.last_new_client.is_none_or(|d| d < cut))
-        .map(|s| Alert {
-            rule: "no_new_client",
-            person: s.who.clone(),
-            records: vec![],
-            message: match s.last_new_client {
-                Some(d) => format!("{}: no new client for {months} months (the last was won on {d})", s.who.label),
-                None => format!("{}: no new client yet, {months} months or more in the role", s.who.label),
-            },
-            action: "review their pipeline and the leads they rejected with them; check the lead flow they receive".into(),
-            message_ru: match s.last_new_client {
-                Some(d) => format!("{}: нет новых клиентов {months} мес. (последний выигран {})", s.who.label, d.format("%d.%m.%Y")),
-                None => format!("{}: ни одного нового клиента, в роли {months} мес. или дольше", s.who.label),
-            },
-            action_ru: "разберите его воронку и отклонённые лиды; проверьте, сколько лидов он получает".into(),
+        .map(|s| {
+            let said = match s.last_new_client {
+                Some(d) => Text::new("alert-msg-no_new_client-since")
+                    .arg("date", d.to_string())
+                    .arg("date_ru", d.format("%d.%m.%Y").to_string()),
+                None => Text::new("alert-msg-no_new_client-never"),
+            }
+            .arg("who", s.who.label.clone())
+            .num("months", i64::from(months));
+            Alert::said(
+                "no_new_client",
+                s.who.clone(),
+                vec![],
+                &said,
+                &Text::new("alert-act-no_new_client"),
+            )
         })
         .collect()
 }
@@ -181,24 +211,17 @@ pub fn leads_past_sla(pending: &[PendingHandoff]) -> Vec<Alert> {
         .into_iter()
         .map(|(who, ps)| {
             let worst = ps.iter().map(|p| p.hours_late).max().unwrap_or(0);
-            Alert {
-                rule: "lead_past_sla",
-                message: format!(
-                    "{}: {} warm lead(s) past the acceptance SLA, the oldest by {worst} h",
-                    who.label,
-                    ps.len()
-                ),
-                records: ps.iter().map(|p| p.lead_id.clone()).collect(),
-                action: "accept or reject them now, or reassign them to another sales manager"
-                    .into(),
-                message_ru: format!(
-                    "{}: тёплых лидов с истёкшим сроком принятия — {}, самый старый просрочен на {worst} ч",
-                    who.label,
-                    ps.len()
-                ),
-                action_ru: "примите или отклоните их сейчас либо передайте другому МПП".into(),
-                person: who,
-            }
+            let said = Text::new("alert-msg-lead_past_sla")
+                .arg("who", who.label.clone())
+                .num("n", count(ps.len()))
+                .num("hours", worst);
+            Alert::said(
+                "lead_past_sla",
+                who,
+                ps.iter().map(|p| p.lead_id.clone()).collect(),
+                &said,
+                &Text::new("alert-act-lead_past_sla"),
+            )
         })
         .collect()
 }
@@ -212,24 +235,18 @@ pub fn stale_deals(deals: &[OpenDeal], today: NaiveDate, days: i64) -> Vec<Alert
         .collect();
     group(&stale, |d| &d.owner)
         .into_iter()
-        .map(|(who, ds)| Alert {
-            rule: "stale_deal",
-            message: format!(
-                "{}: {} deal(s) with no activity for {days} days or more",
-                who.label,
-                ds.len()
-            ),
-            records: ds.iter().map(|d| d.lead_id.clone()).collect(),
-            action: "call the client and log the next step, or close the deal as lost".into(),
-            message_ru: format!(
-                "{}: сделок без движения {days} дн. и дольше — {}",
-                who.label,
-                ds.len()
-            ),
-            action_ru:
-                "позвоните клиенту и запишите следующий шаг или закройте сделку как проигранную"
-                    .into(),
-            person: who,
+        .map(|(who, ds)| {
+            let said = Text::new("alert-msg-stale_deal")
+                .arg("who", who.label.clone())
+                .num("n", count(ds.len()))
+                .num("days", days);
+            Alert::said(
+                "stale_deal",
+                who,
+                ds.iter().map(|d| d.lead_id.clone()).collect(),
+                &said,
+                &Text::new("alert-act-stale_deal"),
+            )
         })
         .collect()
 }
@@ -258,25 +275,22 @@ pub fn overdue_invoices(invoices: &[OpenInvoice], today: NaiveDate) -> Vec<Alert
                 .map(|i| i.invoice_id.clone())
                 .collect();
             if !ids.is_empty() {
-                let n = ids.len();
-                out.push(Alert {
-                    rule: "overdue_invoices",
-                    message: format!("{}: {} invoice(s) overdue {b} days", who.label, ids.len()),
-                    person: who.clone(),
-                    records: ids,
-                    action: if b == "0–30" {
-                        "remind the client and agree the payment date".into()
-                    } else {
-                        "call the client's decision maker; consider stopping deliveries until paid"
-                            .into()
-                    },
-                    message_ru: format!("{}: счетов с просрочкой {b} дн. — {n}", who.label),
-                    action_ru: if b == "0–30" {
-                        "напомните клиенту и договоритесь о дате оплаты".into()
-                    } else {
-                        "позвоните ЛПР клиента; рассмотрите остановку отгрузок до оплаты".into()
-                    },
+                let said = Text::new("alert-msg-overdue_invoices")
+                    .arg("who", who.label.clone())
+                    .num("n", count(ids.len()))
+                    .arg("bucket", b);
+                let act = Text::new(if b == "0–30" {
+                    "alert-act-overdue_invoices-fresh"
+                } else {
+                    "alert-act-overdue_invoices-old"
                 });
+                out.push(Alert::said(
+                    "overdue_invoices",
+                    who.clone(),
+                    ids,
+                    &said,
+                    &act,
+                ));
             }
         }
     }
@@ -294,22 +308,18 @@ pub fn clients_without_order(clients: &[ClientFact], today: NaiveDate, months: u
         .collect();
     group(&quiet, |c| &c.manager)
         .into_iter()
-        .map(|(who, cs)| Alert {
-            rule: "client_no_order",
-            message: format!(
-                "{}: {} client(s) with no order for {months} months",
-                who.label,
-                cs.len()
-            ),
-            records: cs.iter().map(|c| c.company_id.clone()).collect(),
-            action: "call them: what changed, and what would they order next".into(),
-            message_ru: format!(
-                "{}: клиентов без заказа {months} мес. — {}",
-                &who.label,
-                cs.len()
-            ),
-            action_ru: "позвоните: что изменилось и что они закажут дальше".into(),
-            person: who,
+        .map(|(who, cs)| {
+            let said = Text::new("alert-msg-client_no_order")
+                .arg("who", who.label.clone())
+                .num("n", count(cs.len()))
+                .num("months", i64::from(months));
+            Alert::said(
+                "client_no_order",
+                who,
+                cs.iter().map(|c| c.company_id.clone()).collect(),
+                &said,
+                &Text::new("alert-act-client_no_order"),
+            )
         })
         .collect()
 }
@@ -321,8 +331,9 @@ pub struct OverriddenHandoff {
     /// Who handed the lead over.
     pub sender: Who,
     pub lead_id: String,
-    /// The required items that were empty.
+    /// The required items that were empty, by their labels in English and in Russian.
     pub missing: Vec<String>,
+    pub missing_ru: Vec<String>,
 }
 
 /// Overridden handoff checklists in the window, one alert per person who overrode.
@@ -330,31 +341,32 @@ pub fn overridden_checklists(handoffs: &[OverriddenHandoff], days: i64) -> Vec<A
     group(handoffs, |h| &h.sender)
         .into_iter()
         .map(|(who, hs)| {
-            let mut items: Vec<&str> = hs
-                .iter()
-                .flat_map(|h| h.missing.iter().map(String::as_str))
-                .collect();
-            items.sort_unstable();
-            items.dedup();
-            Alert {
-                rule: "checklist_overridden",
-                message: format!(
-                    "{}: {} warm lead(s) handed over in the last {days} days with the checklist incomplete (missing: {})",
-                    who.label,
-                    hs.len(),
-                    items.join(", ")
-                ),
-                records: hs.iter().map(|h| h.lead_id.clone()).collect(),
-                action: "ask the caller for the missing answers and check with the sales manager that the lead was really warm".into(),
-                message_ru: format!(
-                    "{}: тёплых лидов передано с неполным чек-листом за {days} дн. — {} (пропущено: {})",
-                    who.label,
-                    hs.len(),
-                    items.join(", ")
-                ),
-                action_ru: "попросите оператора дозаполнить ответы и уточните у МПП, был ли лид действительно тёплым".into(),
-                person: who,
-            }
+            let items = |of: fn(&OverriddenHandoff) -> &Vec<String>| {
+                let mut items: Vec<&str> = hs
+                    .iter()
+                    .flat_map(|h| of(h).iter().map(String::as_str))
+                    .collect();
+                items.sort_unstable();
+                items.dedup();
+                items.join(", ")
+            };
+            let said = Text::new("alert-msg-checklist_overridden")
+                .arg("who", who.label.clone())
+                .num("n", count(hs.len()))
+                .num("days", days);
+            let act = Text::new("alert-act-checklist_overridden");
+            let mut alert = Alert::said(
+                "checklist_overridden",
+                who,
+                hs.iter().map(|h| h.lead_id.clone()).collect(),
+                &said.clone().arg("missing", items(|h| &h.missing)),
+                &act,
+            );
+            // The items are the company's own checklist, named in each language by its config.
+            alert.message_ru = said
+                .arg("missing", items(|h| &h.missing_ru))
+                .render(Lang::Ru);
+            alert
         })
         .collect()
 }
@@ -377,16 +389,19 @@ mod override_tests {
                 sender: who("h2"),
                 lead_id: "L3".into(),
                 missing: vec!["budget".into()],
+                missing_ru: vec!["бюджет".into()],
             },
             OverriddenHandoff {
                 sender: who("h1"),
                 lead_id: "L1".into(),
                 missing: vec!["timing".into(), "budget".into()],
+                missing_ru: vec!["сроки".into(), "бюджет".into()],
             },
             OverriddenHandoff {
                 sender: who("h1"),
                 lead_id: "L2".into(),
                 missing: vec!["budget".into()],
+                missing_ru: vec!["бюджет".into()],
             },
         ];
         let a = overridden_checklists(&hs, 30);
@@ -396,6 +411,10 @@ mod override_tests {
         assert_eq!(
             a[0].message,
             "h1 (login): 2 warm lead(s) handed over in the last 30 days with the checklist incomplete (missing: budget, timing)"
+        );
+        assert_eq!(
+            a[0].message_ru,
+            "h1 (login): тёплых лидов передано с неполным чек-листом за 30 дн. — 2 (пропущено: бюджет, сроки)"
         );
         assert_eq!(a[1].records, vec!["L3"]);
         assert!(overridden_checklists(&[], 30).is_empty());
@@ -417,30 +436,23 @@ pub struct TargetGap {
 /// before the month starts, not after the statements come out at 0.
 pub fn targets_missing(gaps: &[TargetGap]) -> Vec<Alert> {
     gaps.iter()
-        .map(|g| Alert {
-            rule: "targets_missing",
-            person: g.who.clone(),
-            records: vec![],
-            message: format!(
-                "{}: no target for {} ({}): the lines that need it pay 0",
-                g.who.label,
-                g.period,
-                g.missing.join(", ")
-            ),
-            action: format!(
-                "set the targets for {} (People → targets), or copy the previous month's and review them",
-                g.period
-            ),
-            message_ru: format!(
-                "{}: нет цели на {} ({}): строки, которым она нужна, начисляют 0",
-                g.who.label,
-                g.period,
-                g.missing.join(", ")
-            ),
-            action_ru: format!(
-                "задайте цели на {} (Люди → цели) или скопируйте цели прошлого месяца и проверьте их",
-                g.period
-            ),
+        .map(|g| {
+            let metrics = g
+                .missing
+                .iter()
+                .map(|m| Text::new("pay-metric").term("metric", "metric", m))
+                .collect();
+            let said = Text::new("alert-msg-targets_missing")
+                .arg("who", g.who.label.clone())
+                .arg("period", g.period.clone())
+                .list("missing", metrics, ", ");
+            Alert::said(
+                "targets_missing",
+                g.who.clone(),
+                vec![],
+                &said,
+                &Text::new("alert-act-targets_missing").arg("period", g.period.clone()),
+            )
         })
         .collect()
 }

@@ -375,46 +375,80 @@ fn me(a: &Actor) -> Value {
     Value::Text(a.id.clone())
 }
 
-/// Companies a person sees (columns of `companies`).
-pub fn company_scope(a: &Actor) -> Scope {
+/// One way a person sees a company: a column of `companies` holding their id (or region), or
+/// a query selecting company ids.
+enum Seen {
+    Column(&'static str, Value),
+    Ids(&'static str, Value),
+}
+
+/// The ways a person sees companies; `None` for every company.
+fn company_ways(a: &Actor) -> Option<Vec<Seen>> {
+    use Seen::{Column, Ids};
     if a.sees_all() || a.has(Role::Accountant) {
-        return Scope::All;
+        return None;
     }
-    let mut parts = Vec::new();
+    let mut ways = Vec::new();
     if a.has(Role::Head) {
-        parts.push((
-            "region_id = ?".to_string(),
-            vec![Value::from(a.region_id.clone())],
-        ));
+        ways.push(Column("region_id", Value::from(a.region_id.clone())));
     }
     if a.has(Role::Caller) {
-        parts.push((
-            "claim_holder_id = ? OR created_by = ? OR id IN (SELECT company_id FROM leads WHERE caller_id = ?)"
-                .to_string(),
-            vec![me(a), me(a), me(a)],
-        ));
+        ways.push(Column("claim_holder_id", me(a)));
+        ways.push(Column("created_by", me(a)));
+        ways.push(Ids("SELECT company_id FROM leads WHERE caller_id = ?", me(a)));
     }
     // Whoever calls sees the companies of the call lists they own (a head gives a universal
     // manager a list, too).
     if may(a, Action::LogCall) {
-        parts.push((
-            "id IN (SELECT i.company_id FROM call_list_items i JOIN call_lists l ON l.id = i.call_list_id WHERE l.owner_id = ?)"
-                .to_string(),
-            vec![me(a)],
+        ways.push(Ids(
+            "SELECT i.company_id FROM call_list_items i JOIN call_lists l ON l.id = i.call_list_id WHERE l.owner_id = ?",
+            me(a),
         ));
     }
     if a.any(&[Role::SalesManager, Role::UniversalManager]) {
-        parts.push((
-            "claim_holder_id = ? OR created_by = ? OR att_seller_id = ? \
-             OR id IN (SELECT company_id FROM leads WHERE seller_id = ? OR owner_id = ?)"
-                .to_string(),
-            vec![me(a), me(a), me(a), me(a), me(a)],
-        ));
+        ways.push(Column("claim_holder_id", me(a)));
+        ways.push(Column("created_by", me(a)));
+        ways.push(Column("att_seller_id", me(a)));
+        ways.push(Ids("SELECT company_id FROM leads WHERE seller_id = ?", me(a)));
+        ways.push(Ids("SELECT company_id FROM leads WHERE owner_id = ?", me(a)));
     }
     if a.any(&[Role::ClientManager, Role::UniversalManager]) {
-        parts.push(("client_manager_id = ?".to_string(), vec![me(a)]));
+        ways.push(Column("client_manager_id", me(a)));
     }
-    Scope::or(parts)
+    Some(ways)
+}
+
+/// Companies a person sees (columns of `companies`).
+pub fn company_scope(a: &Actor) -> Scope {
+    match company_ways(a) {
+        None => Scope::All,
+        Some(ways) => Scope::or(
+            ways.into_iter()
+                .map(|w| match w {
+                    Seen::Column(c, v) => (format!("{c} = ?"), vec![v]),
+                    Seen::Ids(q, v) => (format!("id IN ({q})"), vec![v]),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The ids of the companies a person sees as one `UNION` of indexed lookups, for a query that
+/// should start from them (a planner cannot use indexes for an `OR` of `IN (subquery)`s on
+/// PostgreSQL, and scans every company); `None` for a reader of every company.
+pub fn company_ids(a: &Actor) -> Option<(String, Vec<Value>)> {
+    let ways = company_ways(a)?;
+    if ways.is_empty() {
+        return Some(("SELECT id FROM companies WHERE 1 = 0".into(), vec![]));
+    }
+    let (sql, vals): (Vec<String>, Vec<Value>) = ways
+        .into_iter()
+        .map(|w| match w {
+            Seen::Column(c, v) => (format!("SELECT id FROM companies WHERE {c} = ?"), v),
+            Seen::Ids(q, v) => (q.to_string(), v),
+        })
+        .unzip();
+    Some((sql.join(" UNION "), vals))
 }
 
 /// Leads a person sees (columns of `leads`).

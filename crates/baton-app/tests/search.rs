@@ -79,9 +79,15 @@ fn search_finds_by_phone_inn_name_surname_and_invoice() {
             // Another caller does not see c1's company.
             assert!(app.search(&c2, phone).unwrap().is_empty(), "{phone}");
         }
-        for surname in ["Иванов", "иванов", "ИВАНОВ", "Пётр"] {
+        for surname in ["Иванов", "иванов", "ИВАНОВ", "иВАНОв", "Пётр", "ван", "тр Ив"] {
             assert_eq!(
                 contacts(&c1, surname),
+                vec!["Пётр Иванов".to_string()],
+                "{surname}"
+            );
+            // The director's search goes through the trigram index: the same hits.
+            assert_eq!(
+                contacts(&w.admin, surname),
                 vec!["Пётр Иванов".to_string()],
                 "{surname}"
             );
@@ -114,6 +120,28 @@ fn search_finds_by_phone_inn_name_surname_and_invoice() {
             ["u1"]
         );
         assert!(app.search(&c1, "и").unwrap().is_empty());
+        // A part of an invoice number, in any case.
+        let tail = &number[number.len() - 4..];
+        let lower = number.to_lowercase();
+        for part in [tail, lower.as_str()] {
+            let found = app.search(&w.admin, part).unwrap();
+            assert!(
+                found.invoices.iter().any(|i| i.id == inv),
+                "{part} finds {number}"
+            );
+        }
+        // A renamed company is found by its new name only (the index follows the record).
+        app.db
+            .tx(|tx| {
+                tx.exec(
+                    "UPDATE companies SET name = 'Василёк', name_norm = 'василек' WHERE id = ?",
+                    &[romashka.clone().into()],
+                )
+                .map(|_| ())
+            })
+            .unwrap();
+        assert!(companies(&c1, "ромаш").is_empty());
+        assert_eq!(companies(&c1, "Василек"), vec![romashka.clone()]);
         // LIKE's wildcards are taken literally.
         assert!(app.search(&c1, "%%").unwrap().companies.is_empty());
     }

@@ -40,6 +40,28 @@ pub enum Dialect {
     Postgres,
 }
 
+/// Replaces SQLite's `lower`, which folds only ASCII, with Rust's Unicode one, so that
+/// `lower(name) LIKE ?` finds «Иванов» by «иванов» as PostgreSQL's `lower` does in a UTF-8
+/// locale: one query text for both databases. Anything but text passes through unchanged.
+fn unicode_lower(c: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    use rusqlite::types::{Value as Sql, ValueRef};
+    c.create_scalar_function(
+        "lower",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Text(t) => Sql::Text(String::from_utf8_lossy(t).to_lowercase()),
+                ValueRef::Null => Sql::Null,
+                ValueRef::Integer(i) => Sql::Integer(i),
+                ValueRef::Real(f) => Sql::Real(f),
+                ValueRef::Blob(b) => Sql::Blob(b.to_vec()),
+            })
+        },
+    )
+}
+
 /// An open transaction. Dropped without `commit` it rolls back, so an error anywhere in a use
 /// case leaves nothing half-written.
 pub enum Tx<'a> {
@@ -196,6 +218,7 @@ impl Db {
                 // Every query text is fixed, so a larger statement cache means no re-parsing;
                 // a larger auto-checkpoint interval means fewer checkpoints on bulk paths.
                 c.set_prepared_statement_cache_capacity(512);
+                unicode_lower(c)?;
                 c.execute_batch(
                     "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
                 )

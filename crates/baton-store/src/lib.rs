@@ -121,11 +121,76 @@ const MIGRATIONS: [(&str, &str); 13] = [
     ),
 ];
 
+/// Migrations whose text differs by database, as whole statements (a trigger body holds `;`):
+/// the search indexes (issue 16 §6). SQLite has FTS5 with the `trigram` tokenizer, kept by
+/// triggers; PostgreSQL has `pg_trgm` GIN indexes on the lower-cased text, which serve
+/// `lower(column) LIKE '%…%'` directly.
+/// Each FTS table stores the record's id: SQLite may renumber rowids (VACUUM), ids stay.
+const DIALECT_MIGRATIONS: [(&str, &[&str], &[&str]); 1] = [(
+    "0014_search_trigrams",
+    &[
+        "CREATE VIRTUAL TABLE search_companies USING fts5(id UNINDEXED, text, tokenize = 'trigram')",
+        "CREATE TRIGGER search_companies_in AFTER INSERT ON companies BEGIN \
+         INSERT INTO search_companies (id, text) VALUES (new.id, new.name_norm); END",
+        "CREATE TRIGGER search_companies_up AFTER UPDATE OF name_norm ON companies \
+         WHEN old.name_norm IS NOT new.name_norm BEGIN \
+         DELETE FROM search_companies WHERE id = old.id; \
+         INSERT INTO search_companies (id, text) VALUES (new.id, new.name_norm); END",
+        "CREATE TRIGGER search_companies_out AFTER DELETE ON companies BEGIN \
+         DELETE FROM search_companies WHERE id = old.id; END",
+        "INSERT INTO search_companies (id, text) SELECT id, name_norm FROM companies",
+        "CREATE VIRTUAL TABLE search_contacts USING fts5(id UNINDEXED, text, tokenize = 'trigram')",
+        "CREATE TRIGGER search_contacts_in AFTER INSERT ON contacts BEGIN \
+         INSERT INTO search_contacts (id, text) VALUES (new.id, new.name); END",
+        "CREATE TRIGGER search_contacts_up AFTER UPDATE OF name ON contacts \
+         WHEN old.name IS NOT new.name BEGIN \
+         DELETE FROM search_contacts WHERE id = old.id; \
+         INSERT INTO search_contacts (id, text) VALUES (new.id, new.name); END",
+        "CREATE TRIGGER search_contacts_out AFTER DELETE ON contacts BEGIN \
+         DELETE FROM search_contacts WHERE id = old.id; END",
+        "INSERT INTO search_contacts (id, text) SELECT id, name FROM contacts",
+        "CREATE VIRTUAL TABLE search_invoices USING fts5(id UNINDEXED, text, tokenize = 'trigram')",
+        "CREATE TRIGGER search_invoices_in AFTER INSERT ON invoices BEGIN \
+         INSERT INTO search_invoices (id, text) VALUES (new.id, new.number); END",
+        "CREATE TRIGGER search_invoices_up AFTER UPDATE OF number ON invoices \
+         WHEN old.number IS NOT new.number BEGIN \
+         DELETE FROM search_invoices WHERE id = old.id; \
+         INSERT INTO search_invoices (id, text) VALUES (new.id, new.number); END",
+        "CREATE TRIGGER search_invoices_out AFTER DELETE ON invoices BEGIN \
+         DELETE FROM search_invoices WHERE id = old.id; END",
+        "INSERT INTO search_invoices (id, text) SELECT id, number FROM invoices",
+    ],
+    &[
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        "CREATE INDEX companies_name_trgm ON companies USING gin (name_norm gin_trgm_ops)",
+        "CREATE INDEX contacts_name_trgm ON contacts USING gin (lower(name) gin_trgm_ops)",
+        "CREATE INDEX invoices_number_trgm ON invoices USING gin (lower(number) gin_trgm_ops)",
+    ],
+)];
+
 /// Applies pending migrations in one transaction each. Safe to call at every start.
 pub fn migrate(db: &Db) -> Result<Vec<String>, StoreError> {
     db.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")?;
     let mut applied = Vec::new();
-    for (name, sql) in MIGRATIONS {
+    let split = |sql: &'static str| -> Vec<&'static str> {
+        sql.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && !s.lines().all(|l| l.trim().starts_with("--")))
+            .collect()
+    };
+    let mut all: Vec<(&str, Vec<&str>)> = MIGRATIONS
+        .iter()
+        .map(|(name, sql)| (*name, split(sql)))
+        .collect();
+    for (name, sqlite, postgres) in DIALECT_MIGRATIONS {
+        let stmts = match db.dialect() {
+            Dialect::Sqlite => sqlite,
+            Dialect::Postgres => postgres,
+        };
+        all.push((name, stmts.to_vec()));
+    }
+    all.sort_by_key(|(name, _)| *name);
+    for (name, stmts) in all {
         let mut conn = db.conn()?;
         let mut tx = conn.begin()?;
         if tx
@@ -137,11 +202,7 @@ pub fn migrate(db: &Db) -> Result<Vec<String>, StoreError> {
         {
             continue;
         }
-        for stmt in sql
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty() && !s.lines().all(|l| l.trim().starts_with("--")))
-        {
+        for stmt in stmts {
             tx.exec(stmt, &[])?;
         }
         let now = chrono::Utc::now()

@@ -375,12 +375,18 @@ enum Bench {
         period: String,
     },
     /// Search speed (issue 16: ≤ 50 ms): each kind of query as the director and a caller, on
-    /// the demo at a scale, from SQLite.
+    /// the demo at a scale, from SQLite and (with --pg) PostgreSQL.
     Search {
         #[arg(long, default_value_t = 1)]
         scale: u32,
+        /// Grow the searchable records to what this many people hold (copies of the demo's).
+        #[arg(long)]
+        people: Option<u32>,
         #[arg(long, default_value_t = 50)]
         runs: u32,
+        /// PostgreSQL server URL to compare against (a scratch database is created there).
+        #[arg(long, env = "BATON_BENCH_PG_URL")]
+        pg: Option<String>,
     },
     /// Bundle import speed at a demo scale, into SQLite and (with --pg) PostgreSQL.
     Import {
@@ -617,8 +623,14 @@ fn main() -> Result<()> {
             what: Bench::Replay { scale, runs },
         } => bench_whatif::replay(scale, runs)?,
         Cmd::Bench {
-            what: Bench::Search { scale, runs },
-        } => bench_search::search(scale, runs)?,
+            what:
+                Bench::Search {
+                    scale,
+                    people,
+                    runs,
+                    pg,
+                },
+        } => bench_search::search(scale, people, runs, pg)?,
         Cmd::Bench {
             what:
                 Bench::Reports {

@@ -3,18 +3,29 @@
 //! or a colleague's surname, or an invoice number.
 //!
 //! Phones are stored normalised (`+7XXXXXXXXXX`), so a phone is found by equality on its index.
-//! Names are matched as substrings in the case the reader typed, capitalised, lower and upper
-//! case: SQLite's LIKE folds only ASCII, and the variants cover the ways a Russian surname is
-//! written, on both databases alike. Every list is narrowed by the reader's company scope.
+//! Names and invoice numbers are substrings in any case, `lower(column) LIKE '%…%'` (`lower`
+//! folds Cyrillic on both databases: baton-store gives SQLite a Unicode `lower`).
+//!
+//! Two readers, two plans, measured at 1 000 people (`baton bench search`, BENCHMARKS.md):
+//! - A reader of every company searches every record through a trigram index (migration
+//!   0014): on SQLite an FTS5 `trigram` table, of which the first [`CANDIDATES`] matches are
+//!   read (a fragment thousands of names hold is refined, not listed in full); on PostgreSQL a
+//!   `pg_trgm` GIN index, which its planner takes for the `LIKE` itself.
+//! - A reader of their own companies starts from those ([`crate::rights::company_ids`], a
+//!   `UNION` of indexed lookups) and filters them; the trigram index would list every match in
+//!   the department first.
 
 use crate::error::AppResult;
-use crate::rights::company_scope;
+use crate::rights::company_ids;
 use crate::{Actor, App};
 use baton_store::Value;
 use serde::Serialize;
 
 /// At most this many hits of each kind.
 pub const SEARCH_LIMIT: usize = 20;
+
+/// At most this many trigram matches are read for a reader of every company on SQLite.
+pub const CANDIDATES: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CompanyHit {
@@ -78,18 +89,36 @@ impl SearchResults {
     }
 }
 
-/// The ways a name fragment may be written: as typed, capitalised, lower and upper case.
-pub fn spellings(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase();
-    let mut chars = lower.chars();
-    let capital = match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+/// "`column` holds `text`", in any case (see the module's notes). `fts` is the SQLite trigram
+/// table keeping `id_column`'s record, used for a reader of every company; `folded` says the
+/// column is already lower case.
+fn holding(
+    fts: Option<&str>,
+    id_column: &str,
+    column: &str,
+    text: &str,
+    folded: bool,
+) -> (String, Vec<Value>) {
+    if let Some(fts) = fts
+        && text.chars().count() >= 3
+    {
+        let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+        return (
+            format!(
+                "{id_column} IN (SELECT id FROM {fts} WHERE {fts} MATCH ? LIMIT {CANDIDATES})"
+            ),
+            vec![phrase.into()],
+        );
+    }
+    let lowered = if folded {
+        column.to_string()
+    } else {
+        format!("lower({column})")
     };
-    let mut out = vec![text.to_string(), capital, lower, text.to_uppercase()];
-    out.sort();
-    out.dedup();
-    out
+    (
+        format!("{lowered} LIKE ? ESCAPE '\\'"),
+        vec![containing(&text.to_lowercase())],
+    )
 }
 
 /// The phone a query may be: ten or more digits (any punctuation), as the stored `+7` and its
@@ -112,16 +141,6 @@ fn containing(text: &str) -> Value {
     Value::from(format!("%{escaped}%"))
 }
 
-/// `LIKE` patterns of the spellings.
-fn patterns(text: &str) -> Vec<Value> {
-    spellings(text).iter().map(|s| containing(s)).collect()
-}
-
-fn any_like(column: &str, n: usize) -> String {
-    let one = format!("{column} LIKE ? ESCAPE '\\'");
-    format!("({})", vec![one; n].join(" OR "))
-}
-
 impl App {
     /// The top bar's search (see the module's notes). A query under two characters finds nothing.
     pub fn search(&self, actor: &Actor, query: &str) -> AppResult<SearchResults> {
@@ -137,22 +156,17 @@ impl App {
         if text.chars().count() < 2 {
             return Ok(out);
         }
-        // The companies the reader sees; none to narrow for a reader of every company.
-        let (whole, scope_cond, scope_vals) = match company_scope(actor) {
-            crate::rights::Scope::All => (true, "1 = 1".to_string(), vec![]),
-            other => {
-                let (cond, vals) = other.sql();
-                (false, cond, vals)
-            }
-        };
+        // The companies the reader sees; nothing to narrow for a reader of every company.
+        let seen = company_ids(actor);
+        let whole = seen.is_none();
+        let (seen_sql, seen_vals) = seen.unwrap_or_default();
         let visible = |column: &str| {
             if whole {
                 "1 = 1".to_string()
             } else {
-                format!("{column} IN (SELECT id FROM companies WHERE {scope_cond})")
+                format!("{column} IN ({seen_sql})")
             }
         };
-        let like = patterns(&text);
         // Only text with letters is a name; only text with a digit may be part of an invoice
         // number. (A phone or an ИНН is found by its indexes alone: no scan.)
         let wordy = text.chars().any(char::is_alphabetic);
@@ -166,32 +180,38 @@ impl App {
         let phone = phone_of(&text);
         let limit = SEARCH_LIMIT as i64;
         self.db.read(|tx| {
+            let indexed = whole && !tx.is_postgres();
+            let fts = |table| indexed.then_some(table);
             // Companies: by name, by ИНН, and those of the contacts found by phone, each its own
             // query so that an ИНН or a phone is an index lookup (an OR would scan the table).
-            // A name that normalises to nothing (punctuation only) matches no name.
-            let mut conditions: Vec<(&str, Value)> = Vec::new();
+            // A name that normalises to nothing (punctuation only) matches no name. Only a name
+            // can match many: the others are sorted here, not by an ORDER BY that a planner
+            // may answer by walking the name index.
+            let mut conditions: Vec<(String, Vec<Value>, &str)> = Vec::new();
             if !norm.is_empty() {
-                conditions.push(("name_norm LIKE ? ESCAPE '\\'", containing(&norm)));
+                let (cond, vals) = holding(fts("search_companies"), "id", "name_norm", &norm, true);
+                conditions.push((cond, vals, "ORDER BY name_norm, id"));
             }
             if inn {
-                conditions.push(("inn = ?", digits.clone().into()));
+                conditions.push(("inn = ?".into(), vec![digits.clone().into()], ""));
             }
             if let Some(p) = &phone {
                 conditions.push((
-                    "id IN (SELECT company_id FROM contacts WHERE phone = ?)",
-                    p.clone().into(),
+                    "id IN (SELECT company_id FROM contacts WHERE phone = ?)".into(),
+                    vec![p.clone().into()],
+                    "",
                 ));
             }
             let mut found: std::collections::BTreeMap<(String, String), CompanyHit> =
                 std::collections::BTreeMap::new();
-            for (cond, value) in conditions {
+            for (cond, values, order) in conditions {
                 let sql = format!(
-                    "SELECT id, name, inn, status, name_norm FROM companies WHERE ({}) AND {cond} \
-                     ORDER BY name_norm, id LIMIT {limit}",
-                    scope_cond,
+                    "SELECT id, name, inn, status, name_norm FROM companies WHERE {} AND {cond} \
+                     {order} LIMIT {limit}",
+                    visible("id"),
                 );
-                let mut params = scope_vals.clone();
-                params.push(value);
+                let mut params = if whole { vec![] } else { seen_vals.clone() };
+                params.extend(values);
                 for r in tx.query(&sql, &params)? {
                     found.insert(
                         (r.text(4), r.text(0)),
@@ -206,33 +226,28 @@ impl App {
             }
             out.companies = found.into_values().take(SEARCH_LIMIT).collect();
             // Contacts: by phone or by name.
-            let mut params = scope_vals.clone();
-            let mut cond = Vec::new();
-            if wordy {
-                cond.push(any_like("ct.name", like.len()));
-                params.extend(like.iter().cloned());
-            }
-            if let Some(p) = &phone {
-                cond.push("ct.phone = ?".into());
-                params.push(p.clone().into());
-            }
-            if cond.is_empty() {
-                cond.push("1 = 0".into());
-            }
-            let sql = format!(
-                "SELECT ct.id, ct.name, ct.phone, co.id, co.name FROM contacts ct JOIN companies co ON co.id = ct.company_id \
-                 WHERE {} AND ({}) ORDER BY ct.name, ct.id LIMIT {limit}",
-                visible("ct.company_id"),
-                cond.join(" OR ")
-            );
-            for r in tx.query(&sql, &params)? {
-                out.contacts.push(ContactHit {
-                    id: r.text(0),
-                    name: r.text(1),
-                    phone: r.opt_text(2),
-                    company_id: r.text(3),
-                    company: r.text(4),
-                });
+            let contact = if wordy {
+                Some(holding(fts("search_contacts"), "ct.id", "ct.name", &text, false))
+            } else {
+                phone.as_ref().map(|p| ("ct.phone = ?".to_string(), vec![p.clone().into()]))
+            };
+            if let Some((cond, values)) = contact {
+                let sql = format!(
+                    "SELECT ct.id, ct.name, ct.phone, co.id, co.name FROM contacts ct JOIN companies co ON co.id = ct.company_id \
+                     WHERE {} AND {cond} ORDER BY ct.name, ct.id LIMIT {limit}",
+                    visible("ct.company_id"),
+                );
+                let mut params = if whole { vec![] } else { seen_vals.clone() };
+                params.extend(values);
+                for r in tx.query(&sql, &params)? {
+                    out.contacts.push(ContactHit {
+                        id: r.text(0),
+                        name: r.text(1),
+                        phone: r.opt_text(2),
+                        company_id: r.text(3),
+                        company: r.text(4),
+                    });
+                }
             }
             // Open and closed leads of the companies found.
             let ids: Vec<Value> = out
@@ -256,20 +271,23 @@ impl App {
                     });
                 }
             }
-            // Invoices by number (as typed, or a part of it with a digit).
-            // (A phone or an ИНН is not a part of an invoice number: no scan for them.)
+            // Invoices by number: as typed, or a part of it with a digit. (A phone or an ИНН
+            // is not a part of an invoice number: no scan for them.)
             let numbered =
                 text.chars().any(|c| c.is_ascii_digit()) && phone.is_none() && !inn;
-            let mut params = scope_vals.clone();
+            let mut params = if whole { vec![] } else { seen_vals.clone() };
             params.push(text.clone().into());
+            let mut cond = "i.number = ?".to_string();
             if numbered {
-                params.extend(like.iter().cloned());
+                let (part, values) =
+                    holding(fts("search_invoices"), "i.id", "i.number", &text, false);
+                cond = format!("({cond} OR {part})");
+                params.extend(values);
             }
             let sql = format!(
                 "SELECT i.id, i.number, co.id, co.name, i.due_on FROM invoices i JOIN companies co ON co.id = i.company_id \
-                 WHERE {} AND (i.number = ? OR {}) ORDER BY i.issued_on DESC, i.id LIMIT {limit}",
+                 WHERE {} AND {cond} ORDER BY i.issued_on DESC, i.id LIMIT {limit}",
                 visible("i.company_id"),
-                if numbered { any_like("i.number", like.len()) } else { "1 = 0".into() }
             );
             for r in tx.query(&sql, &params)? {
                 out.invoices.push(InvoiceHit {
@@ -280,13 +298,17 @@ impl App {
                     due_on: r.text(4),
                 });
             }
-            // Colleagues by name (everyone may see colleagues' names).
-            let sql = format!(
-                "SELECT id, login, name FROM employees WHERE {} OR login = ? ORDER BY name, id LIMIT {limit}",
-                if wordy { any_like("name", like.len()) } else { "1 = 0".into() }
-            );
-            let mut params = if wordy { like.clone() } else { vec![] };
+            // Colleagues by name or login (everyone may see colleagues' names).
+            let (cond, mut params) = if wordy {
+                let (c, v) = holding(None, "id", "name", &text, false);
+                (format!("({c} OR login = ?)"), v)
+            } else {
+                ("login = ?".to_string(), vec![])
+            };
             params.push(text.clone().into());
+            let sql = format!(
+                "SELECT id, login, name FROM employees WHERE {cond} ORDER BY name, id LIMIT {limit}"
+            );
             for r in tx.query(&sql, &params)? {
                 out.people.push(PersonHit {
                     id: r.text(0),
@@ -316,13 +338,5 @@ mod tests {
         }
         assert_eq!(phone_of("903203"), None);
         assert_eq!(phone_of("Иванов 9032030925"), None);
-    }
-
-    #[test]
-    fn a_surname_is_tried_as_written_capitalised_lower_and_upper() {
-        assert_eq!(
-            spellings("иванов"),
-            vec!["ИВАНОВ".to_string(), "Иванов".into(), "иванов".into()]
-        );
     }
 }

@@ -809,10 +809,20 @@ fn raise(
             let answers: baton_domain::lead::Answers =
                 serde_json::from_str(&r.text(2)).unwrap_or_default();
             let missing = baton_domain::lead::missing_items(&cfg.warm_lead_checklist, &answers);
+            let label = |key: &String, ru: bool| {
+                cfg.warm_lead_checklist
+                    .iter()
+                    .find(|i| &i.key == key)
+                    .map_or_else(
+                        || key.clone(),
+                        |i| if ru { i.label_ru.clone() } else { i.label_en.clone() },
+                    )
+            };
             (!missing.is_empty()).then(|| OverriddenHandoff {
                 sender: who(r.text(0)),
                 lead_id: r.text(1),
-                missing,
+                missing_ru: missing.iter().map(|k| label(k, true)).collect(),
+                missing: missing.iter().map(|k| label(k, false)).collect(),
             })
         })
         .collect();

@@ -232,3 +232,21 @@ absence-sick = sick leave
 absence-sick_leave = sick leave
 absence-other = other
 outcome-kickoff = kickoff held
+
+## Alert texts (the watcher's findings): what happened and what to do.
+alert-msg-no_new_client-since = { $who }: no new client for { $months } months (the last was won on { $date })
+alert-msg-no_new_client-never = { $who }: no new client yet, { $months } months or more in the role
+alert-act-no_new_client = review their pipeline and the leads they rejected with them; check the lead flow they receive
+alert-msg-lead_past_sla = { $who }: { $n } warm lead(s) past the acceptance SLA, the oldest by { $hours } h
+alert-act-lead_past_sla = accept or reject them now, or reassign them to another sales manager
+alert-msg-stale_deal = { $who }: { $n } deal(s) with no activity for { $days } days or more
+alert-act-stale_deal = call the client and log the next step, or close the deal as lost
+alert-msg-overdue_invoices = { $who }: { $n } invoice(s) overdue { $bucket } days
+alert-act-overdue_invoices-fresh = remind the client and agree the payment date
+alert-act-overdue_invoices-old = call the client's decision maker; consider stopping deliveries until paid
+alert-msg-client_no_order = { $who }: { $n } client(s) with no order for { $months } months
+alert-act-client_no_order = call them: what changed, and what would they order next
+alert-msg-checklist_overridden = { $who }: { $n } warm lead(s) handed over in the last { $days } days with the checklist incomplete (missing: { $missing })
+alert-act-checklist_overridden = ask the caller for the missing answers and check with the sales manager that the lead was really warm
+alert-msg-targets_missing = { $who }: no target for { $period } ({ $missing }): the lines that need it pay 0
+alert-act-targets_missing = set the targets for { $period } (People → targets), or copy the previous month's and review them

@@ -237,3 +237,21 @@ absence-sick = больничный
 absence-sick_leave = больничный
 absence-other = другое
 outcome-kickoff = встреча-знакомство с КМ проведена
+
+## Alert texts (the watcher's findings): what happened and what to do.
+alert-msg-no_new_client-since = { $who }: нет новых клиентов { $months } мес. (последний выигран { $date_ru })
+alert-msg-no_new_client-never = { $who }: ни одного нового клиента, в роли { $months } мес. или дольше
+alert-act-no_new_client = разберите его воронку и отклонённые лиды; проверьте, сколько лидов он получает
+alert-msg-lead_past_sla = { $who }: тёплых лидов с истёкшим сроком принятия — { $n }, самый старый просрочен на { $hours } ч
+alert-act-lead_past_sla = примите или отклоните их сейчас либо передайте другому МПП
+alert-msg-stale_deal = { $who }: сделок без движения { $days } дн. и дольше — { $n }
+alert-act-stale_deal = позвоните клиенту и запишите следующий шаг или закройте сделку как проигранную
+alert-msg-overdue_invoices = { $who }: счетов с просрочкой { $bucket } дн. — { $n }
+alert-act-overdue_invoices-fresh = напомните клиенту и договоритесь о дате оплаты
+alert-act-overdue_invoices-old = позвоните ЛПР клиента; рассмотрите остановку отгрузок до оплаты
+alert-msg-client_no_order = { $who }: клиентов без заказа { $months } мес. — { $n }
+alert-act-client_no_order = позвоните: что изменилось и что они закажут дальше
+alert-msg-checklist_overridden = { $who }: тёплых лидов передано с неполным чек-листом за { $days } дн. — { $n } (пропущено: { $missing })
+alert-act-checklist_overridden = попросите оператора дозаполнить ответы и уточните у МПП, был ли лид действительно тёплым
+alert-msg-targets_missing = { $who }: нет цели на { $period } ({ $missing }): строки, которым она нужна, начисляют 0
+alert-act-targets_missing = задайте цели на { $period } (Люди → цели) или скопируйте цели прошлого месяца и проверьте их
