@@ -226,6 +226,42 @@ pub fn leads_past_sla(pending: &[PendingHandoff]) -> Vec<Alert> {
         .collect()
 }
 
+/// A client handed over to a client manager and not yet met (the kickoff).
+#[derive(Debug, Clone)]
+pub struct PendingKickoff {
+    pub manager: Who,
+    pub company_id: String,
+    /// Hours past the kickoff deadline (≤ 0: not yet due).
+    pub hours_late: i64,
+}
+
+/// Handed-over clients past their kickoff deadline, one alert per client manager: a client
+/// left unmet after the sale is the relay's second dropped baton.
+pub fn kickoffs_overdue(pending: &[PendingKickoff]) -> Vec<Alert> {
+    let late: Vec<PendingKickoff> = pending
+        .iter()
+        .filter(|p| p.hours_late > 0)
+        .cloned()
+        .collect();
+    group(&late, |p| &p.manager)
+        .into_iter()
+        .map(|(who, ps)| {
+            let worst = ps.iter().map(|p| p.hours_late).max().unwrap_or(0);
+            let said = Text::new("alert-msg-kickoff_overdue")
+                .arg("who", who.label.clone())
+                .num("n", count(ps.len()))
+                .num("hours", worst);
+            Alert::said(
+                "kickoff_overdue",
+                who,
+                ps.iter().map(|p| p.company_id.clone()).collect(),
+                &said,
+                &Text::new("alert-act-kickoff_overdue"),
+            )
+        })
+        .collect()
+}
+
 /// Deals with no activity for `days` days, one alert per owner.
 pub fn stale_deals(deals: &[OpenDeal], today: NaiveDate, days: i64) -> Vec<Alert> {
     let stale: Vec<OpenDeal> = deals
@@ -374,6 +410,26 @@ pub fn overridden_checklists(handoffs: &[OverriddenHandoff], days: i64) -> Vec<A
 #[cfg(test)]
 mod override_tests {
     use super::*;
+
+    #[test]
+    fn a_kickoff_past_its_deadline_is_one_alert_per_client_manager() {
+        let k = |m: &str, c: &str, h: i64| PendingKickoff {
+            manager: who(m),
+            company_id: c.into(),
+            hours_late: h,
+        };
+        let a = kickoffs_overdue(&[k("km1", "C1", 5), k("km1", "C2", 30), k("km2", "C3", -2)]);
+        assert_eq!(a.len(), 1, "km2's kickoff is not due yet");
+        assert_eq!(a[0].records, vec!["C1", "C2"]);
+        assert_eq!(
+            a[0].message_ru,
+            "km1 (login): клиентов без встречи-знакомства после срока — 2, самый старый просрочен на 30 ч"
+        );
+        assert_eq!(
+            a[0].message,
+            "km1 (login): 2 handed-over client(s) not met by the kickoff deadline, the oldest by 30 h"
+        );
+    }
 
     fn who(id: &str) -> Who {
         Who {

@@ -596,7 +596,14 @@ impl Gen {
                     amount: Some(amount),
                 },
             )?;
-            let due = day + Duration::days(if self.rng.random_bool(0.5) { 10 } else { 15 });
+            // Payment terms as B2B clients get them (отсрочка): 14, 30 or 45 days, so at a
+            // month's end most of a client manager's receivables are not yet due.
+            let terms: i64 = match self.rng.random_range(0..20) {
+                0..7 => 14,
+                7..16 => 30,
+                _ => 45,
+            };
+            let due = day + Duration::days(terms);
             let inv = self.app.create_invoice(
                 cm,
                 NewInvoice {
@@ -613,7 +620,7 @@ impl Gen {
             // Most invoices are paid on time, some late (the client manager chases them), and a
             // few never: the overdue list has both fresh and old debt.
             let pay_on = if roll < 0.80 {
-                Some(day + Duration::days(self.rng.random_range(2..15)))
+                Some(day + Duration::days(self.rng.random_range(2..=terms)))
             } else if roll < 0.975 {
                 Some(due + Duration::days(self.rng.random_range(10..100)))
             } else {

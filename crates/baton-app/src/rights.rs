@@ -395,7 +395,10 @@ fn company_ways(a: &Actor) -> Option<Vec<Seen>> {
     if a.has(Role::Caller) {
         ways.push(Column("claim_holder_id", me(a)));
         ways.push(Column("created_by", me(a)));
-        ways.push(Ids("SELECT company_id FROM leads WHERE caller_id = ?", me(a)));
+        ways.push(Ids(
+            "SELECT company_id FROM leads WHERE caller_id = ?",
+            me(a),
+        ));
     }
     // Whoever calls sees the companies of the call lists they own (a head gives a universal
     // manager a list, too).
@@ -409,8 +412,14 @@ fn company_ways(a: &Actor) -> Option<Vec<Seen>> {
         ways.push(Column("claim_holder_id", me(a)));
         ways.push(Column("created_by", me(a)));
         ways.push(Column("att_seller_id", me(a)));
-        ways.push(Ids("SELECT company_id FROM leads WHERE seller_id = ?", me(a)));
-        ways.push(Ids("SELECT company_id FROM leads WHERE owner_id = ?", me(a)));
+        ways.push(Ids(
+            "SELECT company_id FROM leads WHERE seller_id = ?",
+            me(a),
+        ));
+        ways.push(Ids(
+            "SELECT company_id FROM leads WHERE owner_id = ?",
+            me(a),
+        ));
     }
     if a.any(&[Role::ClientManager, Role::UniversalManager]) {
         ways.push(Column("client_manager_id", me(a)));

@@ -451,6 +451,37 @@ fn story(w: World) {
                 .unwrap();
         }
     }
+    // k1 has not met «Ромашка», handed over on Saturday 10 October: the kickoff deadline is
+    // the fifth working day, Friday 16 October, to the end of the Moscow day (20:59:59 UTC),
+    // so at 07:00 UTC on 30 November it is 44 days and 10 hours late.
+    let al = app.alerts(Some(admin), None, Default::default()).unwrap();
+    let kickoff: Vec<_> = al
+        .alerts
+        .iter()
+        .filter(|a| a.rule == "kickoff_overdue")
+        .collect();
+    assert_eq!(kickoff.len(), 1);
+    assert_eq!(kickoff[0].person.id, k1.id);
+    assert_eq!(kickoff[0].records, vec![company.clone()]);
+    assert_eq!(kickoff[0].record_names, vec!["Ромашка".to_string()]);
+    assert_eq!(
+        kickoff[0].message_ru,
+        format!(
+            "k1 (k1): клиентов без встречи-знакомства после срока — 1, самый старый просрочен на {} ч",
+            44 * 24 + 10
+        )
+    );
+    assert_eq!(
+        kickoff[0].key,
+        format!("kickoff_overdue:{}:2026-11-30", k1.id)
+    );
+    // The kickoff held, the alert goes.
+    let handover = app
+        .handoffs(&k1, Some("pending"), Some("client"), Default::default())
+        .unwrap()
+        .items;
+    assert_eq!(handover.len(), 1);
+    app.kickoff(&k1, &handover[0].id, None).unwrap();
     let al = app.alerts(Some(admin), None, Default::default()).unwrap();
     let rules: Vec<(&str, &str)> = al
         .alerts

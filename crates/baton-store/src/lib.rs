@@ -125,7 +125,8 @@ const MIGRATIONS: [(&str, &str); 13] = [
 /// the search indexes (issue 16 §6). SQLite has FTS5 with the `trigram` tokenizer, kept by
 /// triggers; PostgreSQL has `pg_trgm` GIN indexes on the lower-cased text, which serve
 /// `lower(column) LIKE '%…%'` directly.
-/// Each FTS table stores the record's id: SQLite may renumber rowids (VACUUM), ids stay.
+/// Each FTS table stores the record's id (SQLite may renumber rowids, ids stay) and the search's
+/// sort key, so the first hits in order come from the FTS table alone.
 const DIALECT_MIGRATIONS: [(&str, &[&str], &[&str]); 1] = [(
     "0014_search_trigrams",
     &[
@@ -149,16 +150,16 @@ const DIALECT_MIGRATIONS: [(&str, &[&str], &[&str]); 1] = [(
         "CREATE TRIGGER search_contacts_out AFTER DELETE ON contacts BEGIN \
          DELETE FROM search_contacts WHERE id = old.id; END",
         "INSERT INTO search_contacts (id, text) SELECT id, name FROM contacts",
-        "CREATE VIRTUAL TABLE search_invoices USING fts5(id UNINDEXED, text, tokenize = 'trigram')",
+        "CREATE VIRTUAL TABLE search_invoices USING fts5(id UNINDEXED, issued_on UNINDEXED, text, tokenize = 'trigram')",
         "CREATE TRIGGER search_invoices_in AFTER INSERT ON invoices BEGIN \
-         INSERT INTO search_invoices (id, text) VALUES (new.id, new.number); END",
-        "CREATE TRIGGER search_invoices_up AFTER UPDATE OF number ON invoices \
-         WHEN old.number IS NOT new.number BEGIN \
+         INSERT INTO search_invoices (id, issued_on, text) VALUES (new.id, new.issued_on, new.number); END",
+        "CREATE TRIGGER search_invoices_up AFTER UPDATE OF number, issued_on ON invoices \
+         WHEN old.number IS NOT new.number OR old.issued_on IS NOT new.issued_on BEGIN \
          DELETE FROM search_invoices WHERE id = old.id; \
-         INSERT INTO search_invoices (id, text) VALUES (new.id, new.number); END",
+         INSERT INTO search_invoices (id, issued_on, text) VALUES (new.id, new.issued_on, new.number); END",
         "CREATE TRIGGER search_invoices_out AFTER DELETE ON invoices BEGIN \
          DELETE FROM search_invoices WHERE id = old.id; END",
-        "INSERT INTO search_invoices (id, text) SELECT id, number FROM invoices",
+        "INSERT INTO search_invoices (id, issued_on, text) SELECT id, issued_on, number FROM invoices",
     ],
     &[
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",

@@ -87,10 +87,13 @@ fn copy_all(from: &App, to: &App) -> Result<()> {
             .db
             .read(|tx| {
                 Ok::<_, baton_app::AppError>(
-                    tx.query(&format!("SELECT name FROM pragma_table_info('{table}')"), &[])?
-                        .iter()
-                        .map(|r| r.text(0))
-                        .collect(),
+                    tx.query(
+                        &format!("SELECT name FROM pragma_table_info('{table}')"),
+                        &[],
+                    )?
+                    .iter()
+                    .map(|r| r.text(0))
+                    .collect(),
                 )
             })
             .map_err(crate::fail)?;
@@ -127,7 +130,8 @@ pub fn search(scale: u32, people: Option<u32>, runs: u32, pg: Option<String>) ->
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
     // The generated demo is kept between runs (scale 10 takes minutes); each run works on a copy.
     let t = Instant::now();
-    let kept = crate::bench::department(std::path::Path::new("target/bench-search"), scale, 1, today)?;
+    let kept =
+        crate::bench::department(std::path::Path::new("target/bench-search"), scale, 1, today)?;
     let work = dir.join("demo.db");
     std::fs::copy(kept.trim_start_matches("sqlite://"), &work)?;
     let app = App::open(&format!("sqlite://{}", work.display())).map_err(crate::fail)?;

@@ -8,9 +8,10 @@
 //!
 //! Two readers, two plans, measured at 1 000 people (`baton bench search`, BENCHMARKS.md):
 //! - A reader of every company searches every record through a trigram index (migration
-//!   0014): on SQLite an FTS5 `trigram` table, of which the first [`CANDIDATES`] matches are
-//!   read (a fragment thousands of names hold is refined, not listed in full); on PostgreSQL a
-//!   `pg_trgm` GIN index, which its planner takes for the `LIKE` itself.
+//!   0014): on SQLite an FTS5 `trigram` table that also holds the sort key, so the first
+//!   [`SEARCH_LIMIT`] in order are found there, without a lookup per match (a fragment that
+//!   thousands of names hold costs ~20 ms instead of ~60); on PostgreSQL a `pg_trgm` GIN index,
+//!   which its planner takes for the `LIKE` itself. Both list the same records.
 //! - A reader of their own companies starts from those ([`crate::rights::company_ids`], a
 //!   `UNION` of indexed lookups) and filters them; the trigram index would list every match in
 //!   the department first.
@@ -23,9 +24,6 @@ use serde::Serialize;
 
 /// At most this many hits of each kind.
 pub const SEARCH_LIMIT: usize = 20;
-
-/// At most this many trigram matches are read for a reader of every company on SQLite.
-pub const CANDIDATES: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CompanyHit {
@@ -90,22 +88,22 @@ impl SearchResults {
 }
 
 /// "`column` holds `text`", in any case (see the module's notes). `fts` is the SQLite trigram
-/// table keeping `id_column`'s record, used for a reader of every company; `folded` says the
-/// column is already lower case.
+/// table keeping `id_column`'s record and the order of the outer query in its own columns,
+/// used for a reader of every company; `folded` says the column is already lower case.
 fn holding(
-    fts: Option<&str>,
+    fts: Option<(&str, &str)>,
     id_column: &str,
     column: &str,
     text: &str,
     folded: bool,
 ) -> (String, Vec<Value>) {
-    if let Some(fts) = fts
+    if let Some((fts, order)) = fts
         && text.chars().count() >= 3
     {
         let phrase = format!("\"{}\"", text.replace('"', "\"\""));
         return (
             format!(
-                "{id_column} IN (SELECT id FROM {fts} WHERE {fts} MATCH ? LIMIT {CANDIDATES})"
+                "{id_column} IN (SELECT id FROM {fts} WHERE {fts} MATCH ? ORDER BY {order} LIMIT {SEARCH_LIMIT})"
             ),
             vec![phrase.into()],
         );
@@ -181,7 +179,7 @@ impl App {
         let limit = SEARCH_LIMIT as i64;
         self.db.read(|tx| {
             let indexed = whole && !tx.is_postgres();
-            let fts = |table| indexed.then_some(table);
+            let fts = |table, order| indexed.then_some((table, order));
             // Companies: by name, by ИНН, and those of the contacts found by phone, each its own
             // query so that an ИНН or a phone is an index lookup (an OR would scan the table).
             // A name that normalises to nothing (punctuation only) matches no name. Only a name
@@ -189,7 +187,7 @@ impl App {
             // may answer by walking the name index.
             let mut conditions: Vec<(String, Vec<Value>, &str)> = Vec::new();
             if !norm.is_empty() {
-                let (cond, vals) = holding(fts("search_companies"), "id", "name_norm", &norm, true);
+                let (cond, vals) = holding(fts("search_companies", "text, id"), "id", "name_norm", &norm, true);
                 conditions.push((cond, vals, "ORDER BY name_norm, id"));
             }
             if inn {
@@ -227,7 +225,7 @@ impl App {
             out.companies = found.into_values().take(SEARCH_LIMIT).collect();
             // Contacts: by phone or by name.
             let contact = if wordy {
-                Some(holding(fts("search_contacts"), "ct.id", "ct.name", &text, false))
+                Some(holding(fts("search_contacts", "text, id"), "ct.id", "ct.name", &text, false))
             } else {
                 phone.as_ref().map(|p| ("ct.phone = ?".to_string(), vec![p.clone().into()]))
             };
@@ -280,7 +278,13 @@ impl App {
             let mut cond = "i.number = ?".to_string();
             if numbered {
                 let (part, values) =
-                    holding(fts("search_invoices"), "i.id", "i.number", &text, false);
+                    holding(
+                    fts("search_invoices", "issued_on DESC, id"),
+                    "i.id",
+                    "i.number",
+                    &text,
+                    false,
+                );
                 cond = format!("({cond} OR {part})");
                 params.extend(values);
             }

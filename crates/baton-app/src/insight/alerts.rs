@@ -7,8 +7,9 @@ use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 use baton_analytics::alerts::{
     Alert, AlertParams, ClientFact, OpenDeal, OpenInvoice, OverriddenHandoff, PendingHandoff,
-    SalesManagerFact, TargetGap, Who, clients_without_order, leads_past_sla, no_new_client,
-    overdue_invoices, overridden_checklists, stale_deals, targets_missing,
+    PendingKickoff, SalesManagerFact, TargetGap, Who, clients_without_order, kickoffs_overdue,
+    leads_past_sla, no_new_client, overdue_invoices, overridden_checklists, stale_deals,
+    targets_missing,
 };
 use baton_catalog::Text;
 use baton_domain::{ConveyorConfig, Role};
@@ -19,10 +20,11 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// The rules whose alerts can be acknowledged.
-pub const RULES: [&str; 7] = [
+pub const RULES: [&str; 8] = [
     "no_new_client",
     "targets_missing",
     "lead_past_sla",
+    "kickoff_overdue",
     "stale_deal",
     "overdue_invoices",
     "client_no_order",
@@ -34,7 +36,8 @@ pub const RULES: [&str; 7] = [
 pub struct AlertView {
     /// `rule:person:YYYY-MM` for the monthly rules (`no_new_client`, `client_no_order`,
     /// `overdue_invoices`, which adds its bucket before the month), `rule:person:YYYY-MM-DD` for
-    /// the daily ones (`lead_past_sla`, `stale_deal`): the month or the day it fired.
+    /// the daily ones (`lead_past_sla`, `kickoff_overdue`, `stale_deal`): the month or the day
+    /// it fired.
     pub key: String,
     #[serde(flatten)]
     pub alert: Alert,
@@ -59,7 +62,9 @@ impl std::ops::Deref for AlertView {
 pub fn alert_key(a: &Alert, today: NaiveDate) -> String {
     let month = today.format("%Y-%m");
     match a.rule {
-        "lead_past_sla" | "stale_deal" => format!("{}:{}:{today}", a.rule, a.person.id),
+        "lead_past_sla" | "kickoff_overdue" | "stale_deal" => {
+            format!("{}:{}:{today}", a.rule, a.person.id)
+        }
         "overdue_invoices" => {
             let bucket = ["0–30", "31–60", "61–90", "90+"]
                 .into_iter()
@@ -725,6 +730,26 @@ fn raise(
         })
         .collect();
 
+    let kickoffs: Vec<PendingKickoff> = tx
+        .query(
+            &format!(
+                "SELECT h.company_id, h.receiver_id, h.due_at FROM handoffs h JOIN companies c ON c.id = h.company_id \
+                 WHERE h.kind = 'client' AND h.status = 'pending'{} ORDER BY h.due_at, h.id",
+                filt("c.region_id")
+            ),
+            &params_r,
+        )?
+        .into_iter()
+        .filter_map(|r| {
+            let due = crate::clock::parse_stamp(&r.text(2))?;
+            Some(PendingKickoff {
+                manager: who(r.text(1)),
+                company_id: r.text(0),
+                hours_late: (now - due).num_hours(),
+            })
+        })
+        .collect();
+
     let deals: Vec<OpenDeal> = tx
         .query(
             &format!(
@@ -829,6 +854,7 @@ fn raise(
 
     let mut alerts = no_new_client(&sms, today, params.no_new_client_months);
     alerts.extend(leads_past_sla(&pending));
+    alerts.extend(kickoffs_overdue(&kickoffs));
     alerts.extend(stale_deals(&deals, today, params.stale_deal_days));
     alerts.extend(overdue_invoices(&invoices, today));
     alerts.extend(clients_without_order(

@@ -250,3 +250,6 @@ alert-msg-checklist_overridden = { $who }: { $n } warm lead(s) handed over in th
 alert-act-checklist_overridden = ask the caller for the missing answers and check with the sales manager that the lead was really warm
 alert-msg-targets_missing = { $who }: no target for { $period } ({ $missing }): the lines that need it pay 0
 alert-act-targets_missing = set the targets for { $period } (People → targets), or copy the previous month's and review them
+alert-kickoff_overdue = Kickoff overdue
+alert-msg-kickoff_overdue = { $who }: { $n } handed-over client(s) not met by the kickoff deadline, the oldest by { $hours } h
+alert-act-kickoff_overdue = hold the kickoff meeting today, or ask the head to hand the client to another client manager

@@ -255,3 +255,6 @@ alert-msg-checklist_overridden = { $who }: тёплых лидов переда�
 alert-act-checklist_overridden = попросите оператора дозаполнить ответы и уточните у МПП, был ли лид действительно тёплым
 alert-msg-targets_missing = { $who }: нет цели на { $period } ({ $missing }): строки, которым она нужна, начисляют 0
 alert-act-targets_missing = задайте цели на { $period } (Люди → цели) или скопируйте цели прошлого месяца и проверьте их
+alert-kickoff_overdue = Встреча-знакомство просрочена
+alert-msg-kickoff_overdue = { $who }: клиентов без встречи-знакомства после срока — { $n }, самый старый просрочен на { $hours } ч
+alert-act-kickoff_overdue = проведите встречу-знакомство сегодня или попросите руководителя передать клиента другому КМ
