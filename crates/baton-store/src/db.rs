@@ -20,12 +20,14 @@ type PgManager = PostgresConnectionManager<postgres::NoTls>;
 /// at: a different count means something was written since.
 #[derive(Clone)]
 pub struct Db {
-    backend: Backend,
-    writes: Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) backend: Backend,
+    pub(crate) writes: Arc<std::sync::atomic::AtomicU64>,
+    /// The SQLite file, for a connection of its own that watches other writers.
+    pub(crate) path: Option<Arc<std::path::PathBuf>>,
 }
 
 #[derive(Clone)]
-enum Backend {
+pub(crate) enum Backend {
     Sqlite(Pool<SqliteConnectionManager>),
     Postgres(Pool<PgManager>),
     /// One SQLite connection inside a long transaction; each `tx` is a savepoint in it.
@@ -179,10 +181,12 @@ impl Db {
         Db {
             backend,
             writes: Arc::default(),
+            path: None,
         }
     }
 
-    /// The number of commits made through this handle (and its clones) so far.
+    /// The number of commits made through this handle (and its clones) so far, plus the
+    /// commits of other processes once [`Db::follow_other_writers`] runs.
     pub fn writes(&self) -> u64 {
         self.writes.load(std::sync::atomic::Ordering::SeqCst)
     }
@@ -224,7 +228,9 @@ impl Db {
                 )
             });
             let pool = Pool::builder().max_size(4).build(mgr)?;
-            Ok(Db::new(Backend::Sqlite(pool)))
+            let mut db = Db::new(Backend::Sqlite(pool));
+            db.path = Some(Arc::new(std::path::PathBuf::from(path)));
+            Ok(db)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let cfg: postgres::Config = url
                 .parse()
@@ -273,6 +279,7 @@ impl Db {
                 Ok(Db {
                     backend: Backend::SqliteBatch(Arc::new(Mutex::new(BatchConn(c)))),
                     writes: self.writes.clone(),
+                    path: self.path.clone(),
                 })
             }
             _ => Ok(self.clone()),
@@ -381,6 +388,7 @@ impl Db {
             let mut tx = conn.begin()?;
             let out = f(&mut tx)?;
             crate::chain::link_pending(&mut tx)?;
+            crate::follow::announce(&mut tx)?;
             tx.commit()?;
             out
         };

@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod db;
+pub mod follow;
 pub mod record;
 pub mod records;
 pub mod scratch;

@@ -732,7 +732,7 @@ pub fn openapi() -> serde_json::Value {
 /// What the server does by itself, checking every `tick`:
 /// - once a minute, the acceptance-SLA sweep (late warm leads are reassigned when the
 ///   configuration asks for it), then the alert rules, for the alerts the clock raises;
-/// - after every write through this server (`Db::writes` moved), the alert rules, so an alert
+/// - after every write through this server or another (`Db::writes` moved), the alert rules, so an alert
 ///   is in the log within about a tick of the event that raised it. Evaluations never overlap:
 ///   a burst of writes is evaluated once, after the evaluation in flight.
 pub async fn watch(app: App, tick: Duration) {
@@ -796,6 +796,9 @@ pub async fn watch(app: App, tick: Duration) {
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(app: App, addr: &str, config: WebConfig) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    // Other servers' and the command line's writes move this server's commit count too, so
+    // its caches and the alert watcher learn of them within a second (issue 19).
+    app.db.follow_other_writers();
     tokio::spawn(watch(app.clone(), Duration::from_secs(1)));
     serve_on(listener, app, config, async {
         let _ = tokio::signal::ctrl_c().await;
