@@ -13,7 +13,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use std::sync::{Arc, Mutex};
 
-type PgManager = PostgresConnectionManager<postgres::NoTls>;
+pub(crate) type PgManager = PostgresConnectionManager<postgres::NoTls>;
 
 /// A database: its connections, and the count of commits made through this handle and its
 /// clones. Caches of derived data (the live statements) remember the count they were read

@@ -108,3 +108,62 @@ impl Db {
         }
     }
 }
+
+/// Who of several servers on one database does a background duty (the alert watcher), so that
+/// a change is evaluated once, not once per server. On PostgreSQL the leader holds a session
+/// advisory lock on a connection of its own; when it stops, the connection closes, the lock
+/// goes, and the next server to ask takes over. On SQLite every process leads (several
+/// servers on one SQLite file is not a deployment Baton makes).
+pub struct Leadership {
+    db: Db,
+    key: i64,
+    held: Option<r2d2::PooledConnection<crate::db::PgManager>>,
+}
+
+impl Db {
+    /// Leadership of the duty `key` (see [`Leadership`]).
+    pub fn leadership(&self, key: i64) -> Leadership {
+        Leadership {
+            db: self.clone(),
+            key,
+            held: None,
+        }
+    }
+}
+
+impl Leadership {
+    /// Whether this process leads now: it keeps the lock it holds (if its connection still
+    /// answers) or tries to take it. Blocking: call it off the async threads.
+    pub fn lead(&mut self) -> bool {
+        let Backend::Postgres(pool) = &self.db.backend else {
+            return true;
+        };
+        if let Some(c) = &mut self.held {
+            if c.simple_query("SELECT 1").is_ok() {
+                return true;
+            }
+            self.held = None;
+        }
+        let Ok(mut c) = pool.get() else {
+            return false;
+        };
+        let took = c
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&self.key])
+            .and_then(|r| r.try_get::<_, bool>(0))
+            .unwrap_or(false);
+        if took {
+            self.held = Some(c);
+        }
+        took
+    }
+}
+
+impl Drop for Leadership {
+    /// Gives the lock back before the connection returns to the pool (a process that stops
+    /// gives it back by closing the connection).
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.held {
+            let _ = c.execute("SELECT pg_advisory_unlock($1)", &[&self.key]);
+        }
+    }
+}

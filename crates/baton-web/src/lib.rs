@@ -736,6 +736,9 @@ pub fn openapi() -> serde_json::Value {
 ///   is in the log within about a tick of the event that raised it. Evaluations never overlap:
 ///   a burst of writes is evaluated once, after the evaluation in flight.
 pub async fn watch(app: App, tick: Duration) {
+    // Of several servers on one database only the leader evaluates (issue 19): a change is
+    // evaluated once, and a late lead is reassigned once.
+    let lead = std::sync::Arc::new(std::sync::Mutex::new(app.db.leadership(WATCHER_KEY)));
     let mut every = tokio::time::interval(tick);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut seen: Option<u64> = None;
@@ -748,7 +751,11 @@ pub async fn watch(app: App, tick: Duration) {
             continue;
         }
         let a = app.clone();
+        let lead = lead.clone();
         let done = tokio::task::spawn_blocking(move || {
+            if !lead.lock().map(|mut l| l.lead()).unwrap_or(false) {
+                return writes;
+            }
             if clock_due {
                 match a.sweep_acceptance_sla() {
                     Ok(done) if !done.is_empty() => println!(
@@ -792,6 +799,9 @@ pub async fn watch(app: App, tick: Duration) {
         seen = done.ok().or(Some(writes));
     }
 }
+
+/// The advisory-lock key of the alert watcher's leadership ("baton" and 1).
+const WATCHER_KEY: i64 = 0x6261_746f_6e01;
 
 /// Serves until Ctrl-C or SIGTERM, then finishes requests in flight.
 pub async fn serve(app: App, addr: &str, config: WebConfig) -> std::io::Result<()> {
