@@ -91,6 +91,13 @@ pub(crate) fn routes() -> Vec<(RouteDoc, Mr)> {
         ).query::<AlertLogQ>().any(openapi::object).errors(&[404]),
         r(
             M::GET,
+            "/api/me/alerts",
+            "reports",
+            "The alerts about my own work the standing rules still raise (a stale deal of mine, my overdue invoices, a kickoff I owe), newest first: [?page=1][&per_page=50]",
+            get(my_alerts),
+        ).query::<crate::api::PageQ>().any(openapi::object),
+        r(
+            M::GET,
             "/api/alerts/rules",
             "reports",
             "The standing rules' parameters the alert log is kept with",
@@ -396,6 +403,15 @@ pub async fn alert_log(
         app.alert_log(Some(&a), q.region.as_deref(), open, paging)
     })
     .await
+}
+
+pub async fn my_alerts(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<crate::api::PageQ>,
+) -> ApiResult<impl IntoResponse> {
+    let paging = baton_app::Paging::new(q.page, q.per_page);
+    json(&s, move |app| app.my_alerts(&a, paging)).await
 }
 
 pub async fn alert_rules(State(s): State<AppState>, Auth(_): Auth) -> ApiResult<impl IntoResponse> {

@@ -325,7 +325,7 @@ async fn overridden(s: Server) {
     assert_eq!(a["records"], json!([lead]));
     assert_eq!(
         a["message"],
-        "head Тестовый (head): 1 warm lead(s) handed over in the last 30 days with the checklist incomplete (missing: budget, next_step, timing)"
+        "head Тестовый (head): 1 warm lead(s) handed over in the last 30 days with the checklist incomplete (missing: Budget or price range discussed, Buys within 90 days, Dated next step agreed)"
     );
     // Acknowledged like any other alert.
     let key = a["key"].as_str().unwrap().to_string();

@@ -24,6 +24,7 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
     use Action::*;
     Some(match (method, path) {
         ("GET", "/api/health" | "/api/openapi.json" | "/api/me" | "/api/me/statement") => None,
+        ("GET", "/api/me/alerts") => None,
         ("POST", "/api/auth/login" | "/api/auth/logout") => None,
         ("GET", "/api/payroll" | "/api/payroll/register" | "/api/periods") => Some(ReadPayroll),
         ("POST", "/api/periods/{id}/calculate") => Some(CalculatePeriod),

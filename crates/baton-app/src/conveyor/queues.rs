@@ -13,7 +13,8 @@ pub struct Queues {
     pub incoming: i64,
     /// Clients handed over to this person, waiting for the first meeting.
     pub handovers: i64,
-    /// Alerts this person leads that are raised and not acknowledged.
+    /// For a head, the director and the admin: raised alerts nobody acknowledged (their region's
+    /// or everyone's); for everyone else: raised alerts about their own work.
     pub alerts: i64,
 }
 

@@ -31,6 +31,23 @@ pub const RULES: [&str; 8] = [
     "checklist_overridden",
 ];
 
+/// The rules whose alerts ask the person they name to act (accept a lead, call a client, collect
+/// an invoice, hold a kickoff); the others ask the head (no new client, missing targets, an
+/// overridden checklist) and reach only the head.
+pub const OWNER_RULES: [&str; 5] = [
+    "lead_past_sla",
+    "kickoff_overdue",
+    "stale_deal",
+    "overdue_invoices",
+    "client_no_order",
+];
+
+/// `rule IN (…)` over [`OWNER_RULES`].
+fn owner_rules_sql() -> String {
+    let quoted: Vec<String> = OWNER_RULES.iter().map(|r| format!("'{r}'")).collect();
+    format!("rule IN ({})", quoted.join(", "))
+}
+
 /// An alert with its stable key and, once acknowledged, who did it and when.
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertView {
@@ -481,13 +498,28 @@ impl App {
     }
 
     /// How many alerts the standing rules raise now that nobody has acknowledged: the head's
-    /// region's (their people's), everyone's for the director and the admin, none for others.
-    /// The pages show it beside "Alerts".
+    /// region's (their people's), everyone's for the director and the admin; for everyone
+    /// else, the raised alerts that ask them to act ([`OWNER_RULES`]). The pages show it in
+    /// the navigation.
     pub fn open_alert_count(&self, actor: &Actor) -> AppResult<i64> {
         let region = match crate::rights::region_limit(actor, crate::rights::Action::AckAlerts) {
             Ok(None) => None,
             Ok(Some(r)) if !r.is_empty() => Some(r),
-            _ => return Ok(0),
+            // Whoever does not acknowledge alerts counts the ones about their own work.
+            _ => {
+                return self.db.read(|tx| {
+                    Ok(tx
+                        .query_one(
+                            &format!(
+                                "SELECT CAST(COUNT(*) AS BIGINT) FROM alert_log \
+                                 WHERE person_id = ? AND cleared_at IS NULL AND {}",
+                                owner_rules_sql()
+                            ),
+                            &[actor.id.as_str().into()],
+                        )?
+                        .map_or(0, |r| r.int(0)))
+                });
+            }
         };
         self.db.read(|tx| {
             let mut sql =
@@ -524,61 +556,92 @@ impl App {
             if open {
                 conds.push("cleared_at IS NULL");
             }
-            let w = if conds.is_empty() {
-                String::new()
-            } else {
-                format!(" WHERE {}", conds.join(" AND "))
-            };
-            let total = tx
-                .query_one(
-                    &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM alert_log{w}"),
-                    &vals,
-                )?
-                .map_or(0, |r| r.int(0));
-            vals.push(Value::Int(paging.per_page));
-            vals.push(Value::Int((paging.page - 1).max(0) * paging.per_page));
-            let rows = tx
-                .query(
-                    &format!(
-                        "SELECT {} FROM alert_log{w} ORDER BY raised_at DESC, id LIMIT ? OFFSET ?",
-                        <AlertLogRow as baton_store::Record>::COLUMNS.join(",")
-                    ),
-                    &vals,
-                )?
-                .iter()
-                .map(<AlertLogRow as baton_store::Record>::from_row)
-                .collect::<Result<Vec<_>, _>>()?;
-            let names = people(tx)?;
-            let mut items = Vec::with_capacity(rows.len());
-            let records: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| serde_json::from_str(&r.records).unwrap_or_default())
-                .collect();
-            let ids: Vec<&String> = records.iter().flatten().collect();
-            let record_names = record_names(tx, &ids)?;
-            for (row, records) in rows.into_iter().zip(records) {
-                let ack = tx.get::<AlertAck>(&row.id)?;
-                items.push(AlertLogView {
-                    person: label(&names, &row.person_id),
-                    record_names: records
-                        .iter()
-                        .map(|r| record_names.get(r).cloned().unwrap_or_else(|| r.clone()))
-                        .collect(),
-                    records,
-                    acknowledged_by: ack.as_ref().map(|a| a.acknowledged_by.clone()),
-                    acknowledged_at: ack.map(|a| a.acknowledged_at),
-                    row,
-                });
-            }
-            Ok(crate::Page {
-                items,
-                total,
-                page: paging.page,
-                per_page: paging.per_page,
-            })
+            log_page(tx, &conds, vals, paging)
+        })
+    }
+
+    /// The alerts about this person's own work that the rules still raise and that ask them to
+    /// act ([`OWNER_RULES`]), newest first (issue 18: a stale deal or an overdue invoice reaches
+    /// its owner, not only the head). Anyone signed in reads their own.
+    pub fn my_alerts(
+        &self,
+        actor: &Actor,
+        paging: crate::Paging,
+    ) -> AppResult<crate::Page<AlertLogView>> {
+        let rules = owner_rules_sql();
+        self.db.read(|tx| {
+            log_page(
+                tx,
+                &["person_id = ?", "cleared_at IS NULL", &rules],
+                vec![actor.id.as_str().into()],
+                paging,
+            )
         })
     }
 }
+
+/// A page of the alert log under `conds` (joined by AND), newest first.
+fn log_page(
+    tx: &mut Tx<'_>,
+    conds: &[&str],
+    mut vals: Vec<Value>,
+    paging: crate::Paging,
+) -> AppResult<crate::Page<AlertLogView>> {
+    let w = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    };
+    let total = tx
+        .query_one(
+            &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM alert_log{w}"),
+            &vals,
+        )?
+        .map_or(0, |r| r.int(0));
+    vals.push(Value::Int(paging.per_page));
+    vals.push(Value::Int((paging.page - 1).max(0) * paging.per_page));
+    let rows = tx
+        .query(
+            &format!(
+                "SELECT {} FROM alert_log{w} ORDER BY raised_at DESC, id LIMIT ? OFFSET ?",
+                <AlertLogRow as baton_store::Record>::COLUMNS.join(",")
+            ),
+            &vals,
+        )?
+        .iter()
+        .map(<AlertLogRow as baton_store::Record>::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let names = people(tx)?;
+    let mut items = Vec::with_capacity(rows.len());
+    let records: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| serde_json::from_str(&r.records).unwrap_or_default())
+        .collect();
+    let ids: Vec<&String> = records.iter().flatten().collect();
+    let record_names = record_names(tx, &ids)?;
+    for (row, records) in rows.into_iter().zip(records) {
+        let ack = tx.get::<AlertAck>(&row.id)?;
+        items.push(AlertLogView {
+            person: label(&names, &row.person_id),
+            record_names: records
+                .iter()
+                .map(|r| record_names.get(r).cloned().unwrap_or_else(|| r.clone()))
+                .collect(),
+            records,
+            acknowledged_by: ack.as_ref().map(|a| a.acknowledged_by.clone()),
+            acknowledged_at: ack.map(|a| a.acknowledged_at),
+            row,
+        });
+    }
+    Ok(crate::Page {
+        items,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+impl App {}
 
 /// How a person reads each of `ids`: a lead by its company's name, an invoice as "№ number,
 /// company", a company by its name. Ids of none of them are left out.

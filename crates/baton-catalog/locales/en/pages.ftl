@@ -818,3 +818,10 @@ page-handovers-done = First meeting recorded; the client is in your portfolio.
 nav-handovers = New clients
 nav-incoming-waiting = warm leads waiting for your decision
 nav-handovers-waiting = new clients waiting for the first meeting
+
+nav-my-alerts = My alerts
+nav-my-alerts-raised = alerts about your work
+page-my-alerts-explain = What Baton noticed in your work: stale deals, overdue invoices, clients not yet met. An alert goes by itself once the work is done.
+page-my-alerts-none = No alerts: all is in order.
+page-my-alerts-do = What to do
+page-my-alerts-raised = Raised

@@ -818,3 +818,10 @@ page-handovers-done = Встреча-знакомство отмечена; кл
 nav-handovers = Новые клиенты
 nav-incoming-waiting = тёплых лидов ждут вашего решения
 nav-handovers-waiting = новых клиентов ждут встречи-знакомства
+
+nav-my-alerts = Мои сигналы
+nav-my-alerts-raised = сигналов о вашей работе
+page-my-alerts-explain = Что система заметила в вашей работе: сделки без движения, просроченные счета, клиенты без встречи-знакомства. Сигнал уходит сам, когда дело сделано.
+page-my-alerts-none = Сигналов нет — всё в порядке.
+page-my-alerts-do = Что сделать
+page-my-alerts-raised = Поднят

@@ -842,15 +842,6 @@ fn rule_name(l: Lang, rule: &str) -> String {
     baton_catalog::term(l, "alert", rule)
 }
 
-fn record_link(rule: &str, id: &str, name: &str) -> (String, String) {
-    let href = match rule {
-        "lead_past_sla" | "stale_deal" | "checklist_overridden" => format!("/leads/{id}"),
-        "overdue_invoices" => format!("/records/invoices/{id}"),
-        _ => format!("/companies/{id}"),
-    };
-    (href, name.to_string())
-}
-
 async fn alerts(State(s): State<AppState>, v: Viewer, Query(q): Query<AlertsQ>) -> PageResult {
     let key = memo::key(&v);
     memo::remembered(&s.clone(), key, alerts_fresh(s, v, q)).await
@@ -895,7 +886,7 @@ async fn alerts_fresh(s: AppState, v: Viewer, q: AlertsQ) -> PageResult {
                 a.records
                     .iter()
                     .zip(&a.record_names)
-                    .map(|(r, name)| record_link(a.rule, r, name))
+                    .map(|(r, name)| super::shell::alert_record_link(a.rule, r, name))
                     .collect();
             let safe_key: String = a
                 .key

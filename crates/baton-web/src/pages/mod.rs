@@ -21,6 +21,7 @@ pub mod handovers;
 pub mod listing;
 pub mod memo;
 pub mod moves;
+pub mod my_alerts;
 pub mod payroll;
 pub mod people;
 pub mod search;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(seller::routes())
         .merge(client::routes())
         .merge(handovers::routes())
+        .merge(my_alerts::routes())
         .merge(events::routes())
         .merge(moves::routes())
         .merge(split::routes())

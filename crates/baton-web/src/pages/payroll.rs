@@ -473,7 +473,7 @@ async fn person(
     let body = html! {
         p { a href=(format!("/payroll/{period}")) { "← " (l.tr("page-all-statements-of-the-month")) } }
         p.muted { (st.login) " · " (role_label(l, &st.role)) " · " (st.region) }
-        (statement(l, &st, false))
+        (statement(l, &st, false, baton_app::rights::may(&v.actor, baton_app::rights::Action::ReadFinance)))
     };
     let title = format!("{} · {period}", st.name);
     Ok(page(&v, &title, body).into_response())

@@ -281,6 +281,16 @@ fn zone_label(t: &chrono::DateTime<chrono_tz::Tz>) -> String {
     }
 }
 
+/// Where an alert's record opens, and its name: a lead, an invoice or a company.
+pub fn alert_record_link(rule: &str, id: &str, name: &str) -> (String, String) {
+    let href = match rule {
+        "lead_past_sla" | "stale_deal" | "checklist_overridden" => format!("/leads/{id}"),
+        "overdue_invoices" => format!("/records/invoices/{id}"),
+        _ => format!("/companies/{id}"),
+    };
+    (href, name.to_string())
+}
+
 /// A stored ISO date or timestamp shown in Russian format; a timestamp in the company's time
 /// zone, labelled with it (`15.12.2026 18:00 МСК`); anything else as it is.
 pub fn date_str(s: &str) -> String {
@@ -386,6 +396,8 @@ fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
     if may(&v.actor, Action::ReadReports) {
         items.push(("/dashboard", l.tr("page-dashboard")));
         items.push(("/alerts", l.tr("page-alerts")));
+    } else {
+        items.push(("/my/alerts", l.tr("nav-my-alerts")));
     }
     if may(&v.actor, Action::ReadPayroll) {
         items.push(("/payroll", l.tr("page-payroll")));
@@ -436,6 +448,7 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                             // Counts the page's event stream keeps current (`/events/queues`).
                             @let count = match href {
                                 "/alerts" => Some(("alerts", v.queues.alerts, v.tr("page-alerts-not-acknowledged"))),
+                                "/my/alerts" => Some(("alerts", v.queues.alerts, v.tr("nav-my-alerts-raised"))),
                                 "/inbox" => Some(("incoming", v.queues.incoming, v.tr("nav-incoming-waiting"))),
                                 "/handovers" => Some(("handovers", v.queues.handovers, v.tr("nav-handovers-waiting"))),
                                 _ => None,

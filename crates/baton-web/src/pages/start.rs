@@ -284,7 +284,7 @@ async fn my_money(State(s): State<AppState>, v: Viewer, Query(q): Query<PeriodQ>
         }
         @match &st {
             None => p.muted { (l.tr("page-nothing-for-this-month-you-held")) },
-            Some(st) => (statement(l, st, true)),
+            Some(st) => (statement(l, st, true, baton_app::rights::may(&v.actor, baton_app::rights::Action::ReadFinance))),
         }
         (password_form(&v))
     };
@@ -368,15 +368,22 @@ fn source_name(l: Lang, src: &str) -> String {
     }
 }
 
-/// Where a statement line's record can be opened.
-pub fn source_link(src: &str) -> Option<String> {
+/// Where a statement line's record can be opened; `None` for a money record (contract,
+/// invoice, order, payment) when the reader has no access to money records (a caller's bonus
+/// cites the contract their lead won, which the record page would refuse them).
+pub fn source_link(src: &str, money: bool) -> Option<String> {
     let (kind, id) = src.split_once('/')?;
-    Some(format!("/records/{kind}/{}", super::shell::urlencode(id)))
+    let money_kind = matches!(
+        kind,
+        "contracts" | "invoices" | "orders" | "payments" | "credit_notes"
+    );
+    (money || !money_kind).then(|| format!("/records/{kind}/{}", super::shell::urlencode(id)))
 }
 
 /// A statement with every line explained: the formula with its numbers, the inputs, the status
-/// and the records behind it. Shared by "my money" and the payroll review.
-pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
+/// and the records behind it. Shared by "my money" and the payroll review. `money` says the
+/// reader may open money records (`opens_money`, see [`source_link`]).
+pub fn statement(l: Lang, st: &PersonStatement, live: bool, opens_money: bool) -> Markup {
     html! {
         div.statement {
             div.kpis {
@@ -411,7 +418,7 @@ pub fn statement(l: Lang, st: &PersonStatement, live: bool) -> Markup {
                                     @if !line.sources.is_empty() {
                                         details { summary { (l.tr("page-records")) " (" (line.sources.len()) ")" }
                                             ul { @for src in line.sources.iter().take(200) {
-                                                li { @if let Some(href) = source_link(src) { a href=(href) { (source_name(l, src)) } } @else { (source_name(l, src)) } }
+                                                li { @if let Some(href) = source_link(src, opens_money) { a href=(href) { (source_name(l, src)) } } @else { (source_name(l, src)) } }
                                             } }
                                         }
                                     }
