@@ -27,11 +27,10 @@ fn baton(url: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
-/// A server process, stopped when dropped, and the file its output goes to.
+/// A server process, stopped when dropped.
 struct Server {
     child: Child,
     base: String,
-    log: std::path::PathBuf,
 }
 
 impl Drop for Server {
@@ -50,21 +49,15 @@ fn free_port() -> u16 {
 
 async fn start(url: &str) -> Server {
     let port = free_port();
-    let log = std::env::temp_dir().join(format!(
-        "baton-two-servers-{}-{port}.log",
-        std::process::id()
-    ));
-    let out = std::fs::File::create(&log).expect("log file");
     let child = Command::new(env!("CARGO_BIN_EXE_baton"))
         .args(["serve", "--db", url, "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(out)
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("baton serve starts");
     let server = Server {
         child,
         base: format!("http://127.0.0.1:{port}"),
-        log,
     };
     let client = reqwest::Client::new();
     let t = Instant::now();
