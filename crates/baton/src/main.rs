@@ -340,6 +340,19 @@ enum Bench {
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
     },
+    /// Write throughput (issue 19): logged calls through HTTP beside the same use case in
+    /// process, on fresh SQLite and (with --pg) PostgreSQL databases.
+    Writes {
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        #[arg(long, default_value_t = 500)]
+        per_client: usize,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// PostgreSQL server URL to compare against (a scratch database is created there).
+        #[arg(long, env = "BATON_BENCH_PG_URL")]
+        pg: Option<String>,
+    },
     /// What-if speed: the replay of a draft plan on the demo's 12 months (issue 6: ≤ 1 s).
     Replay {
         #[arg(long, default_value_t = 1)]
@@ -624,6 +637,15 @@ fn main() -> Result<()> {
         } => bench_whatif::replay(scale, runs)?,
         Cmd::Bench {
             what:
+                Bench::Writes {
+                    clients,
+                    per_client,
+                    runs,
+                    pg,
+                },
+        } => bench_writes::writes(clients, per_client, runs, pg)?,
+        Cmd::Bench {
+            what:
                 Bench::Search {
                     scale,
                     people,
@@ -898,6 +920,7 @@ mod bench_pages;
 mod bench_reports;
 mod bench_search;
 mod bench_whatif;
+mod bench_writes;
 mod clients;
 mod report;
 mod simulate;
