@@ -13,7 +13,52 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use std::sync::{Arc, Mutex};
 
-pub(crate) type PgManager = PostgresConnectionManager<postgres::NoTls>;
+/// A PostgreSQL connection and the statements prepared on it. Without the cache every query
+/// is two round trips (prepare, then execute); with it, one after the first time (issue 19:
+/// a logged call was ~25 round trips, 5 ms, against 0.2 ms for a commit).
+pub struct PgConn {
+    client: postgres::Client,
+    statements: Statements,
+}
+
+/// Prepared statements by their SQL text (cleared when it holds too many: a query with an
+/// `IN` list of any length is a new text each length).
+pub type Statements = std::collections::HashMap<String, postgres::Statement>;
+
+const MAX_STATEMENTS: usize = 2000;
+
+impl std::ops::Deref for PgConn {
+    type Target = postgres::Client;
+    fn deref(&self) -> &postgres::Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for PgConn {
+    fn deref_mut(&mut self) -> &mut postgres::Client {
+        &mut self.client
+    }
+}
+
+/// r2d2's PostgreSQL manager, with a statement cache beside each connection.
+pub struct PgManager(PostgresConnectionManager<postgres::NoTls>);
+
+impl r2d2::ManageConnection for PgManager {
+    type Connection = PgConn;
+    type Error = postgres::Error;
+    fn connect(&self) -> Result<PgConn, postgres::Error> {
+        Ok(PgConn {
+            client: self.0.connect()?,
+            statements: Statements::new(),
+        })
+    }
+    fn is_valid(&self, c: &mut PgConn) -> Result<(), postgres::Error> {
+        self.0.is_valid(&mut c.client)
+    }
+    fn has_broken(&self, c: &mut PgConn) -> bool {
+        self.0.has_broken(&mut c.client)
+    }
+}
 
 /// A database: its connections, and the count of commits made through this handle and its
 /// clones. Caches of derived data (the live statements) remember the count they were read
@@ -69,7 +114,7 @@ fn unicode_lower(c: &rusqlite::Connection) -> rusqlite::Result<()> {
 pub enum Tx<'a> {
     Sqlite(rusqlite::Transaction<'a>),
     SqliteSavepoint(rusqlite::Savepoint<'a>),
-    Postgres(postgres::Transaction<'a>),
+    Postgres(postgres::Transaction<'a>, &'a mut Statements),
 }
 
 /// The batch's connection. If the batch is abandoned (an error), its open transaction is
@@ -235,7 +280,7 @@ impl Db {
             let cfg: postgres::Config = url
                 .parse()
                 .map_err(|e| StoreError::Url(format!("«{url}»: {e}")))?;
-            let mgr = PostgresConnectionManager::new(cfg, postgres::NoTls);
+            let mgr = PgManager(PostgresConnectionManager::new(cfg, postgres::NoTls));
             let pool = Pool::builder()
                 .max_size(8)
                 .connection_timeout(std::time::Duration::from_secs(10))
@@ -450,11 +495,12 @@ impl Db {
                     .map_err(StoreError::from)?,
             ),
             Conn::Postgres(c) => {
-                let mut b = c.build_transaction().read_only(true);
+                let PgConn { client, statements } = &mut **c;
+                let mut b = client.build_transaction().read_only(true);
                 if snapshot {
                     b = b.isolation_level(postgres::IsolationLevel::RepeatableRead);
                 }
-                Tx::Postgres(b.start().map_err(StoreError::from)?)
+                Tx::Postgres(b.start().map_err(StoreError::from)?, statements)
             }
         };
         let out = f(&mut tx)?;
@@ -488,9 +534,30 @@ impl Conn {
             Conn::Sqlite(c) => {
                 Tx::Sqlite(c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
             }
-            Conn::Postgres(c) => Tx::Postgres(c.transaction()?),
+            Conn::Postgres(c) => {
+                let PgConn { client, statements } = &mut **c;
+                Tx::Postgres(client.transaction()?, statements)
+            }
         })
     }
+}
+
+/// The statement for `sql` (with `?` placeholders) on this connection, prepared once.
+fn prepared(
+    t: &mut postgres::Transaction<'_>,
+    cache: &mut Statements,
+    sql: &str,
+) -> Result<postgres::Statement, StoreError> {
+    let text = pg_placeholders(sql);
+    if let Some(st) = cache.get(&text) {
+        return Ok(st.clone());
+    }
+    let st = t.prepare(&text)?;
+    if cache.len() >= MAX_STATEMENTS {
+        cache.clear();
+    }
+    cache.insert(text, st.clone());
+    Ok(st)
 }
 
 impl Tx<'_> {
@@ -498,14 +565,14 @@ impl Tx<'_> {
         match self {
             Tx::Sqlite(t) => Some(t),
             Tx::SqliteSavepoint(t) => Some(t),
-            Tx::Postgres(_) => None,
+            Tx::Postgres(..) => None,
         }
     }
 
     pub fn dialect(&self) -> Dialect {
         match self {
             Tx::Sqlite(_) | Tx::SqliteSavepoint(_) => Dialect::Sqlite,
-            Tx::Postgres(_) => Dialect::Postgres,
+            Tx::Postgres(..) => Dialect::Postgres,
         }
     }
 
@@ -513,7 +580,7 @@ impl Tx<'_> {
         match self {
             Tx::Sqlite(t) => t.commit()?,
             Tx::SqliteSavepoint(t) => t.commit()?,
-            Tx::Postgres(t) => t.commit()?,
+            Tx::Postgres(t, _) => t.commit()?,
         }
         Ok(())
     }
@@ -523,14 +590,15 @@ impl Tx<'_> {
             let mut st = t.prepare_cached(sql)?;
             return Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64);
         }
-        let Tx::Postgres(t) = self else {
+        let Tx::Postgres(t, cache) = self else {
             return Err(StoreError::Url("no connection".into()));
         };
         let p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
             .iter()
             .map(|v| v as &(dyn postgres::types::ToSql + Sync))
             .collect();
-        Ok(t.execute(pg_placeholders(sql).as_str(), &p)?)
+        let st = prepared(t, cache, sql)?;
+        Ok(t.execute(&st, &p)?)
     }
 
     pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
@@ -542,17 +610,15 @@ impl Tx<'_> {
             })?;
             return Ok(rows.collect::<Result<Vec<_>, _>>()?);
         }
-        let Tx::Postgres(t) = self else {
+        let Tx::Postgres(t, cache) = self else {
             return Err(StoreError::Url("no connection".into()));
         };
         let p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
             .iter()
             .map(|v| v as &(dyn postgres::types::ToSql + Sync))
             .collect();
-        t.query(pg_placeholders(sql).as_str(), &p)?
-            .iter()
-            .map(pg_row)
-            .collect()
+        let st = prepared(t, cache, sql)?;
+        t.query(&st, &p)?.iter().map(pg_row).collect()
     }
 
     pub fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
@@ -667,7 +733,7 @@ impl Tx<'_> {
         if let Some(n) = self.sqlite_each(&sql, rows)? {
             return Ok(n);
         }
-        let Tx::Postgres(t) = self else {
+        let Tx::Postgres(t, _) = self else {
             return Err(StoreError::Url("no connection".into()));
         };
         use std::io::Write;
