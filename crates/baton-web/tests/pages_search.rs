@@ -63,6 +63,8 @@ async fn story(s: Server) {
         "{html}"
     );
     assert!(html.contains("Анна Смирнова"), "{html}");
+    // The phone as people write it.
+    assert!(html.contains("Анна Смирнова · +7 903 203-09-25"), "{html}");
     let (status, html) = get("/search?q=смирнова".into()).await;
     assert_eq!(status, 200);
     assert!(html.contains("Анна Смирнова"), "{html}");

@@ -359,7 +359,7 @@ fn next_company(
                                 b { (ct.name) }
                                 @if let Some(p) = &ct.position { ", " (p) }
                                 @if ct.is_dm { " " span.badge.good { (l.tr("page-dm")) } }
-                                @if let Some(ph) = &ct.phone { br; a.phone href=(format!("tel:{ph}")) { (ph) } }
+                                @if let Some(ph) = &ct.phone { br; a.phone href=(format!("tel:{ph}")) { (super::shell::phone_str(ph)) } }
                                 @if let Some(em) = &ct.email { br; a href=(format!("mailto:{em}")) { (em) } }
                             }
                         }

@@ -431,7 +431,7 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                     tbody { @for ct in &d.card.contacts { tr {
                         td { (ct.name) @if ct.is_dm { " " span.badge.good title=(l.tr("page-decision-maker")) { (l.tr("page-dm")) } } }
                         td { (ct.position.clone().unwrap_or_default()) }
-                        td { @if let Some(p) = &ct.phone { a href=(format!("tel:{p}")) { (p) } } }
+                        td { @if let Some(p) = &ct.phone { a href=(format!("tel:{p}")) { (super::shell::phone_str(p)) } } }
                         td { @if let Some(e) = &ct.email { a href=(format!("mailto:{e}")) { (e) } } }
                     } } }
                 } }

@@ -51,7 +51,7 @@ async fn search(State(s): State<AppState>, v: Viewer, Query(q): Query<SearchQ>) 
                 h2 { (l.tr("page-contacts")) }
                 ul id="search-contacts" {
                     @for c in &found.contacts {
-                        li { (c.name) @if let Some(p) = &c.phone { " · " (p) } " — " a href={ "/companies/" (c.company_id) } { (c.company) } }
+                        li { (c.name) @if let Some(p) = &c.phone { " · " (super::shell::phone_str(p)) } " — " a href={ "/companies/" (c.company_id) } { (c.company) } }
                     }
                 }
             }

@@ -281,6 +281,16 @@ fn zone_label(t: &chrono::DateTime<chrono_tz::Tz>) -> String {
     }
 }
 
+/// A stored phone (`+79032030925`) as people write it: `+7 903 203-09-25`. Anything else as
+/// it is (a phone is stored normalised only when it had ten digits).
+pub fn phone_str(p: &str) -> String {
+    let d = p.strip_prefix("+7").unwrap_or("");
+    if d.len() != 10 || !d.bytes().all(|b| b.is_ascii_digit()) {
+        return p.to_string();
+    }
+    format!("+7 {} {}-{}-{}", &d[..3], &d[3..6], &d[6..8], &d[8..])
+}
+
 /// Where an alert's record opens, and its name: a lead, an invoice or a company.
 pub fn alert_record_link(rule: &str, id: &str, name: &str) -> (String, String) {
     let href = match rule {
@@ -525,6 +535,13 @@ pub fn raw(s: String) -> PreEscaped<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_phone_is_shown_as_people_write_it() {
+        assert_eq!(super::phone_str("+79032030925"), "+7 903 203-09-25");
+        assert_eq!(super::phone_str("+7903"), "+7903");
+        assert_eq!(super::phone_str("8 (903) 203"), "8 (903) 203");
+    }
     use super::*;
 
     #[test]
