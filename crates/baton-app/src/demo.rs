@@ -1088,6 +1088,7 @@ fn universal_day(
                     duration_sec: g.rng.random_range(20..400),
                     note: None,
                     lead_id: None,
+                    callback_at: None,
                 },
             ) {
                 Ok(_) => g.calls += 1,
@@ -1270,6 +1271,7 @@ fn conveyor_day(g: &mut Gen, regions: &[Region], ri: usize, day: NaiveDate) -> A
                     duration_sec: g.rng.random_range(10..300),
                     note: None,
                     lead_id: None,
+                    callback_at: None,
                 },
             ) {
                 Ok(_) => g.calls += 1,

@@ -10,6 +10,7 @@ use crate::conveyor::deals::{
 };
 use crate::conveyor::leads::{HandOffRequest, NewLead};
 use crate::conveyor::people::{NewEmployee, NewRole};
+use crate::conveyor::tasks::{CloseTask, NewTask};
 use crate::error::{AppError, AppResult};
 use crate::insight::costs::NewCost;
 use crate::payroll::plans::NewPlan;
@@ -123,7 +124,27 @@ impl Checked for NewCall {
     fn check(&self, _: NaiveDate) -> AppResult<()> {
         name("company_id", &self.company_id, CODE_MAX)?;
         optional("note", self.note.as_deref(), NOTE_MAX, true)?;
+        optional("callback_at", self.callback_at.as_deref(), CODE_MAX, false)?;
         optional("lead_id", self.lead_id.as_deref(), CODE_MAX, false)
+    }
+}
+
+impl Checked for NewTask {
+    fn check(&self, _: NaiveDate) -> AppResult<()> {
+        optional("owner_id", self.owner_id.as_deref(), CODE_MAX, false)?;
+        name("kind", &self.kind, CODE_MAX)?;
+        name("due_at", &self.due_at, CODE_MAX)?;
+        name("company_id", &self.company_id, CODE_MAX)?;
+        optional("lead_id", self.lead_id.as_deref(), CODE_MAX, false)?;
+        optional("invoice_id", self.invoice_id.as_deref(), CODE_MAX, false)?;
+        optional("note", self.note.as_deref(), NOTE_MAX, true)
+    }
+}
+
+impl Checked for CloseTask {
+    fn check(&self, _: NaiveDate) -> AppResult<()> {
+        name("outcome", &self.outcome, CODE_MAX)?;
+        optional("result", self.result.as_deref(), NOTE_MAX, true)
     }
 }
 

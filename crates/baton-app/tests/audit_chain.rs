@@ -51,6 +51,7 @@ fn call(company: &str, outcome: &str) -> NewCall {
         duration_sec: 60,
         note: None,
         lead_id: None,
+        callback_at: None,
     }
 }
 

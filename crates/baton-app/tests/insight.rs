@@ -75,6 +75,7 @@ fn story(w: World) {
             duration_sec: 60,
             note: None,
             lead_id: None,
+            callback_at: None,
         },
     )
     .unwrap();

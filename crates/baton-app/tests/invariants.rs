@@ -68,7 +68,7 @@ proptest! {
         for st in steps {
             // Refusals are part of the game; only panics and broken invariants fail.
             let _ = match st {
-                Step::Call(a, c) => app.log_call(&callers[a], baton_app::conveyor::calls::NewCall { company_id: companies[c].clone(), outcome: "dm_interested".into(), duration_sec: 30, note: None, lead_id: None }).map(|_| ()),
+                Step::Call(a, c) => app.log_call(&callers[a], baton_app::conveyor::calls::NewCall { company_id: companies[c].clone(), outcome: "dm_interested".into(), duration_sec: 30, note: None, lead_id: None, callback_at: None }).map(|_| ()),
                 Step::Open(a, c) => app.open_lead(&callers[a], NewLead { company_id: companies[c].clone(), ..Default::default() }).map(|_| ()),
                 Step::HandOff(c, full) => match lead_of(c) {
                     Some(l) => callers.iter().find(|a| Some(&a.id) == l.caller_id.as_ref()).map_or(Ok(()), |a| app.hand_off(a, &l.id, HandOffRequest { checklist: answers(full), receiver_id: None, override_reason: None  }).map(|_| ())),

@@ -13,6 +13,7 @@ pub mod money;
 pub mod phone;
 pub mod role;
 pub mod schema;
+pub mod task;
 
 pub use config::ConveyorConfig;
 pub use error::RuleError;

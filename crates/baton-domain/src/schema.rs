@@ -83,6 +83,10 @@ schema_only! {
         .into();
     /// A call outcome (`CALL_OUTCOMES`).
     CallOutcome => one_of(&crate::CALL_OUTCOMES, "A call outcome; dm_* means the decision maker was reached");
+    /// What a task is for (`task::TASK_KINDS`).
+    TaskKind => one_of(&crate::task::TASK_KINDS, "What the task is for");
+    /// How a task ended (`task::TASK_OUTCOMES`).
+    TaskOutcome => one_of(&crate::task::TASK_OUTCOMES, "done or cancelled");
     /// An activity other than a call.
     ActivityKind => one_of(&["meeting", "email", "note"], "What kind of activity");
     /// A rejection reason of the shipped configuration (the configuration may add others).

@@ -70,7 +70,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 13] = [
+const MIGRATIONS: [(&str, &str); 14] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -120,6 +120,7 @@ const MIGRATIONS: [(&str, &str); 13] = [
         "0013_bank_documents",
         include_str!("../migrations/0013_bank_documents.sql"),
     ),
+    ("0015_tasks", include_str!("../migrations/0015_tasks.sql")),
 ];
 
 /// Migrations whose text differs by database, as whole statements (a trigger body holds `;`):

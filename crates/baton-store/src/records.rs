@@ -158,10 +158,19 @@ crate::records! {
     BankDocument in "bank_documents" {
         id: String, payment_id: String, imported_at: String, imported_by: String,
     }
+
+    /// A task one person owes a client (issue 18): open while `closed_at` is empty; `outcome`
+    /// is `done` or `cancelled`, `result` what the owner wrote when closing it.
+    Task in "tasks" {
+        id: String, owner_id: String, kind: String, due_at: String, company_id: String,
+        lead_id: Option<String>, invoice_id: Option<String>, note: Option<String>,
+        created_by: String, created_at: String, closed_at: Option<String>,
+        outcome: Option<String>, result: Option<String>,
+    }
 }
 
 /// The bundle's files, in the order they are imported (parents before children).
-pub const BUNDLE_TABLES: [&str; 27] = [
+pub const BUNDLE_TABLES: [&str; 28] = [
     "regions",
     "employees",
     "role_assignments",
@@ -189,6 +198,7 @@ pub const BUNDLE_TABLES: [&str; 27] = [
     "pay_statements",
     "acquisition_costs",
     "bank_documents",
+    "tasks",
 ];
 
 crate::records! {

@@ -974,6 +974,55 @@ pub async fn kickoff(
     json(&s, move |app| app.kickoff(&a, &id, r.note)).await
 }
 
+// ---- tasks ----
+
+pub async fn tasks(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Q(q): Q<baton_app::conveyor::tasks::TaskQuery>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.tasks(&a, q)).await
+}
+
+pub async fn add_task(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<baton_app::conveyor::tasks::NewTask>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.add_task(&a, r)).await
+}
+
+pub async fn close_task(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<baton_app::conveyor::tasks::CloseTask>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.close_task(&a, &id, r)).await
+}
+
+pub async fn my_day(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.my_day(&a)).await
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct PromiseReq {
+    /// The day the client promised to pay, `YYYY-MM-DD` (today or later).
+    #[schema(value_type = baton_domain::schema::Date)]
+    pub on: String,
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+pub async fn promise(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<PromiseReq>,
+) -> ApiResult<impl IntoResponse> {
+    created(&s, move |app| app.promise_to_pay(&a, &id, &r.on, r.note)).await
+}
+
 // ---- money ----
 
 pub async fn contracts(

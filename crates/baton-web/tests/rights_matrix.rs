@@ -24,7 +24,10 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
     use Action::*;
     Some(match (method, path) {
         ("GET", "/api/health" | "/api/openapi.json" | "/api/me" | "/api/me/statement") => None,
-        ("GET", "/api/me/alerts") => None,
+        ("GET", "/api/me/alerts" | "/api/me/day" | "/api/tasks") => None,
+        ("POST", "/api/tasks" | "/api/tasks/{id}/close" | "/api/invoices/{id}/promise") => {
+            Some(ManageTasks)
+        }
         ("POST", "/api/auth/login" | "/api/auth/logout") => None,
         ("GET", "/api/payroll" | "/api/payroll/register" | "/api/periods") => Some(ReadPayroll),
         ("POST", "/api/periods/{id}/calculate") => Some(CalculatePeriod),
@@ -144,6 +147,7 @@ fn body(path: &str, s: &Server, plan_text: &str, config: &Value) -> Value {
         "phone": "+79120000000", "lines": [], "employee_id": s.id("caller2"), "period": "2026-11",
         "metric": "leads_accepted", "value": "5", "sku": "sku-x", "price": "100", "login": "newbie",
         "password": PASSWORD, "code": "zz", "invoice_id": "x", "key": "x",
+        "due_at": "2030-01-10T10:00", "on": "2030-01-10",
     });
     // Bodies that refuse unknown fields are given exactly.
     match path {
@@ -686,6 +690,33 @@ async fn forms(s: Server) {
                 true,
             ),
             (format!("/leads/{la}/handoff"), HandOff, vec![], true),
+            (
+                "/tasks".into(),
+                ManageTasks,
+                vec![
+                    ("company_id", ca.clone()),
+                    ("kind", "call_back".into()),
+                    ("due_at", "2030-01-10T10:00".into()),
+                ],
+                true,
+            ),
+            // A task that is not there: refused for the record, never for a role that sets tasks.
+            (
+                "/tasks/x/close".into(),
+                ManageTasks,
+                vec![("outcome", "done".into())],
+                true,
+            ),
+            (
+                "/tasks/promise".into(),
+                ManageTasks,
+                vec![
+                    ("company_id", ca.clone()),
+                    ("invoice_id", "x".into()),
+                    ("on", "2030-01-10".into()),
+                ],
+                true,
+            ),
             // A handover that is not there: refused for the record, never for a role that
             // holds the kickoff.
             ("/handovers/x/kickoff".into(), Kickoff, vec![], true),

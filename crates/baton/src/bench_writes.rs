@@ -72,6 +72,7 @@ fn call(company: &str) -> NewCall {
         duration_sec: 30,
         note: None,
         lead_id: None,
+        callback_at: None,
     }
 }
 

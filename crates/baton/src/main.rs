@@ -137,6 +137,11 @@ enum Cmd {
         #[command(subcommand)]
         what: audit::AuditCmd,
     },
+    /// Tasks and reminders: my day, a company's tasks, set one, close one. Needs --as.
+    Tasks {
+        #[command(subcommand)]
+        what: tasks::TasksCmd,
+    },
     /// Clients: move them to another client manager (with a preview).
     Clients {
         #[command(subcommand)]
@@ -540,6 +545,7 @@ fn main() -> Result<()> {
         }
         Cmd::Audit { what } => audit::run(what)?,
         Cmd::Clients { what } => clients::run(what)?,
+        Cmd::Tasks { what } => tasks::run(what)?,
         Cmd::Targets { what } => targets::run(what)?,
         Cmd::ImportBank { file, dry_run, db } => bank::run(&file, dry_run, &db)?,
         Cmd::Split {
@@ -925,6 +931,7 @@ mod clients;
 mod report;
 mod simulate;
 mod targets;
+mod tasks;
 
 fn print_statements(statements: &[baton_app::payroll::PersonStatement]) {
     use baton_comp::number::rubles;

@@ -361,6 +361,22 @@ pub(super) fn spec(table: &str) -> &'static [(&'static str, Kind)] {
             ("imported_at", Instant),
             ("imported_by", Ref("employees")),
         ],
+        // Added with tasks (issue 18): a bundle from before has none.
+        "tasks" => &[
+            ("id", Id),
+            ("owner_id", Ref("employees")),
+            ("kind", Enum(&baton_domain::task::TASK_KINDS)),
+            ("due_at", Instant),
+            ("company_id", Ref("companies")),
+            ("lead_id", OptRef("leads")),
+            ("invoice_id", OptRef("invoices")),
+            ("note", Note(NOTE_MAX)),
+            ("created_by", Ref("employees")),
+            ("created_at", Instant),
+            ("closed_at", OptInstant),
+            ("outcome", OptEnum(&baton_domain::task::TASK_OUTCOMES)),
+            ("result", Note(NOTE_MAX)),
+        ],
         _ => &[],
     }
 }

@@ -326,6 +326,7 @@ macro_rules! by_table {
             "pay_statements" => $f::<PayStatement>($($args),*),
             "acquisition_costs" => $f::<AcquisitionCost>($($args),*),
             "bank_documents" => $f::<BankDocument>($($args),*),
+            "tasks" => $f::<Task>($($args),*),
             _ => $default,
         }
     };
@@ -376,6 +377,7 @@ macro_rules! each_table {
             $f::<PayStatement>($($args),*)?,
             $f::<AcquisitionCost>($($args),*)?,
             $f::<BankDocument>($($args),*)?,
+            $f::<Task>($($args),*)?,
         ]
     };
 }

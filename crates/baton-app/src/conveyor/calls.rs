@@ -25,6 +25,12 @@ pub struct NewCall {
     pub note: Option<String>,
     #[schema(max_length = 64)]
     pub lead_id: Option<String>,
+    /// When to call back (the company's local time, `2026-12-08T10:00`, or RFC 3339): a
+    /// «call back» task for the caller. `dm_callback` always makes one, at the next working
+    /// day's 10:00 when no time is given.
+    #[serde(default)]
+    #[schema(max_length = 40, example = "2026-12-08T10:00")]
+    pub callback_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -247,21 +253,24 @@ impl App {
             let mut out = Vec::new();
             for item in items {
                 let company: Company = tx.must(&item.company_id)?;
-                let contacts = tx.list(&Filter::new().eq("company_id", company.id.as_str()))?;
-                let last_calls = tx.list(
-                    &Filter::new()
-                        .eq("company_id", company.id.as_str())
-                        .order("occurred_at", true)
-                        .page(5, 0),
-                )?;
-                out.push(QueueItem {
-                    item,
-                    company,
-                    contacts,
-                    last_calls,
-                });
+                out.push(queue_item_in(tx, item, company)?);
             }
             Ok(out)
+        })
+    }
+
+    /// A company the caller owes a callback, as the queue shows it (contacts, last calls).
+    pub fn callback_item(&self, actor: &Actor, company_id: &str) -> AppResult<QueueItem> {
+        self.db.read(|tx| {
+            let company: Company = visible(tx, &company_scope(actor), company_id, "company")?;
+            let item = CallListItem {
+                id: String::new(),
+                call_list_id: String::new(),
+                company_id: company.id.clone(),
+                position: 0,
+                done: false,
+            };
+            queue_item_in(tx, item, company)
         })
     }
 
@@ -277,8 +286,9 @@ impl App {
         })
     }
 
-    /// Logs a call. The caller takes (or renews) the claim on the company; someone else's
-    /// active claim refuses the call with their name.
+    /// Logs a call. It closes the caller's callbacks owed to the company; `callback_at` (or the
+    /// outcome «call back») sets a new one. The caller takes (or renews) the claim on the
+    /// company; someone else's active claim refuses the call with their name.
     pub fn log_call(&self, actor: &Actor, req: NewCall) -> AppResult<Activity> {
         require(actor, Action::LogCall)?;
         self.checked(&req)?;
@@ -299,6 +309,13 @@ impl App {
         let cfg = self.config()?;
         let now = self.now();
         let local_date = self.today(&cfg);
+        let callback = match super::non_empty(req.callback_at.clone()) {
+            Some(at) => Some(super::tasks::due_of("callback_at", &at, cfg.tz(), now)?),
+            None if req.outcome == "dm_callback" => {
+                Some(baton_domain::task::next_working_morning(now, cfg.tz()))
+            }
+            None => None,
+        };
         self.db.tx(|tx| {
             // Only a company the caller sees: a call claims it, so a call on someone else's
             // company would take it (the pool is claimed through `claim_company`).
@@ -326,6 +343,30 @@ impl App {
                 note: non_empty(req.note.clone()),
             };
             self.record_activity(tx, actor, &a, "call.logged")?;
+            // The call is the callback the caller owed; a new one is set if they were asked.
+            self.fulfil_in(
+                tx,
+                Some(actor),
+                super::tasks::Fulfils {
+                    owner_id: &actor.id,
+                    company_id: &company.id,
+                    kind: "call_back",
+                    invoice_id: None,
+                },
+            )?;
+            if let Some(due) = callback {
+                let t = self.new_task(
+                    &actor.id,
+                    "call_back",
+                    due,
+                    &company.id,
+                    a.lead_id.clone(),
+                    None,
+                    a.note.clone(),
+                    &actor.id,
+                );
+                self.add_task_in(tx, Some(actor), &t)?;
+            }
             // Tick the company off the caller's lists.
             tx.exec(
                 "UPDATE call_list_items SET done = 1 WHERE company_id = ? AND done = 0 AND call_list_id IN (SELECT id FROM call_lists WHERE owner_id = ?)",
@@ -365,6 +406,19 @@ impl App {
                 note: non_empty(req.note.clone()),
             };
             self.record_activity(tx, actor, &a, "activity.logged")?;
+            // A meeting held is the next step the person owed the company.
+            if a.kind == "meeting" {
+                self.fulfil_in(
+                    tx,
+                    Some(actor),
+                    super::tasks::Fulfils {
+                        owner_id: &actor.id,
+                        company_id: &a.company_id,
+                        kind: "meeting",
+                        invoice_id: None,
+                    },
+                )?;
+            }
             Ok(a)
         })
     }
@@ -417,4 +471,24 @@ fn lead_of(
         ));
     }
     Ok(Some(lead.id))
+}
+
+fn queue_item_in(
+    tx: &mut baton_store::Tx<'_>,
+    item: CallListItem,
+    company: Company,
+) -> AppResult<QueueItem> {
+    let contacts = tx.list(&Filter::new().eq("company_id", company.id.as_str()))?;
+    let last_calls = tx.list(
+        &Filter::new()
+            .eq("company_id", company.id.as_str())
+            .order("occurred_at", true)
+            .page(5, 0),
+    )?;
+    Ok(QueueItem {
+        item,
+        company,
+        contacts,
+        last_calls,
+    })
 }

@@ -607,6 +607,19 @@ impl App {
                 Some(&p),
             )?;
             settle(tx, &inv)?;
+            // Paid in full: the promise to pay it is kept.
+            if !invoice_balance(tx, &inv)?.2.is_positive() {
+                self.fulfil_in(
+                    tx,
+                    Some(actor),
+                    super::tasks::Fulfils {
+                        owner_id: &actor.id,
+                        company_id: &inv.company_id,
+                        kind: "collect_payment",
+                        invoice_id: Some(&inv.id),
+                    },
+                )?;
+            }
             super::journeys::payments_changed(tx, &p.company_id)?;
             if company.first_paid_on.is_none() {
                 company.first_paid_on = Some(paid_on.to_string());

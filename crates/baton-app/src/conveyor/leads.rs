@@ -569,12 +569,35 @@ impl App {
 
     pub fn accept_lead(&self, actor: &Actor, lead_id: &str) -> AppResult<LeadRow> {
         require(actor, Action::DecideLead)?;
-        let today = self.today(&self.config()?);
+        let cfg = self.config()?;
+        let today = self.today(&cfg);
+        let now = self.now();
         self.db.tx(|tx| {
             let (row, lead) = self.lead_for_change(tx, actor, lead_id)?;
             let t = lead.accept(&actor.id)?;
             let after = self.save_lead(tx, Some(actor), &row, t)?;
             self.decide(tx, Some(actor), "accepted", None, lead_id)?;
+            // The checklist's next step becomes the seller's task: at the time the caller
+            // agreed with the client (`next_step_at`), else the next working morning.
+            let answers: baton_domain::lead::Answers =
+                serde_json::from_str(after.checklist.text()).unwrap_or_default();
+            let tz = cfg.tz();
+            let due = answers
+                .get("next_step_at")
+                .and_then(|t| baton_domain::task::parse_due(t, tz))
+                .filter(|d| *d > now)
+                .unwrap_or_else(|| baton_domain::task::next_working_morning(now, tz));
+            let t = self.new_task(
+                &actor.id,
+                "meeting",
+                due,
+                &after.company_id,
+                Some(after.id.clone()),
+                None,
+                answers.get("next_step").cloned(),
+                &actor.id,
+            );
+            self.add_task_in(tx, Some(actor), &t)?;
             journeys::arrived(
                 tx,
                 &after.company_id,

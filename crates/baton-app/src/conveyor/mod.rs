@@ -13,6 +13,7 @@ pub mod search;
 pub mod split;
 pub mod split_history;
 pub mod split_presets;
+pub mod tasks;
 
 use crate::error::{AppError, AppResult};
 use crate::rights::Scope;

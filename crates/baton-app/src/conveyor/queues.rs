@@ -1,5 +1,5 @@
 //! How much work waits for a person (issue 18): the counts beside «Входящие», «Новые клиенты»
-//! and «Оповещения» in the navigation, pushed to open pages as they change.
+//! «Оповещения» and «Мой день» in the navigation, pushed to open pages as they change.
 
 use serde::Serialize;
 
@@ -16,6 +16,8 @@ pub struct Queues {
     /// For a head, the director and the admin: raised alerts nobody acknowledged (their region's
     /// or everyone's); for everyone else: raised alerts about their own work.
     pub alerts: i64,
+    /// Open tasks of this person due by the end of today, company time (overdue included).
+    pub tasks: i64,
 }
 
 impl App {
@@ -36,6 +38,7 @@ impl App {
             incoming: pending("lead")?,
             handovers: pending("client")?,
             alerts: self.open_alert_count(actor)?,
+            tasks: self.tasks_due(actor)?,
         })
     }
 }

@@ -144,6 +144,7 @@ pub fn october(w: &World) -> October {
                 duration_sec: 60,
                 note: None,
                 lead_id: None,
+                callback_at: None,
             },
         )
         .unwrap();
@@ -290,6 +291,7 @@ pub fn signed_own(
             duration_sec: 60,
             note: None,
             lead_id: None,
+            callback_at: None,
         },
     )
     .unwrap();

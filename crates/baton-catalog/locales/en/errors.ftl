@@ -498,3 +498,9 @@ bank-payment-refused = { $message }
 ## The command line
 cli-import-problems = The bundle has { $n } problems; nothing was written:
 cli-import-problem = { $file }:{ $line } column «{ $column }»: { $why }
+act-manage-tasks = set tasks and reminders
+err-task-kind = Say what the task is: call_back, meeting, send_offer or collect_payment.
+err-task-outcome = Say how the task ended: done or cancelled.
+err-task-due = «{ $value }» is not a date and time: write 2026-12-08T10:00 or 08.12.2026 10:00 (company time).
+err-task-due-past = That time has passed: choose a later one.
+err-task-closed = The task is already closed; set a new one if needed.

@@ -253,3 +253,7 @@ alert-act-targets_missing = set the targets for { $period } (People → targets)
 alert-kickoff_overdue = Kickoff overdue
 alert-msg-kickoff_overdue = { $who }: { $n } handed-over client(s) not met by the kickoff deadline, the oldest by { $hours } h
 alert-act-kickoff_overdue = hold the kickoff meeting today, or ask the head to hand the client to another client manager
+task-call_back = call back
+task-meeting = meeting
+task-send_offer = send an offer
+task-collect_payment = collect payment

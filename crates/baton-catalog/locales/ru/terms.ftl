@@ -258,3 +258,7 @@ alert-act-targets_missing = задайте цели на { $period } (Люди �
 alert-kickoff_overdue = Встреча-знакомство просрочена
 alert-msg-kickoff_overdue = { $who }: клиентов без встречи-знакомства после срока — { $n }, самый старый просрочен на { $hours } ч
 alert-act-kickoff_overdue = проведите встречу-знакомство сегодня или попросите руководителя передать клиента другому КМ
+task-call_back = перезвонить
+task-meeting = встреча
+task-send_offer = отправить предложение
+task-collect_payment = получить оплату

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use baton_app::conveyor::calls::{NewCall, QueueItem};
 use baton_app::conveyor::leads::{HandOffRequest, LeadQuery, LeadView, NewLead};
+use baton_app::conveyor::tasks::TaskView;
 use baton_app::{Actor, App, AppError, Paging};
 use baton_domain::config::AssignmentRule;
 use baton_domain::lead::Answers;
@@ -162,6 +163,11 @@ struct CallsQ {
 }
 
 struct Queue {
+    /// Callbacks due now, soonest first; the first one's company comes before the list.
+    callbacks: Vec<TaskView>,
+    callback_first: Option<QueueItem>,
+    /// When a callback is due by default (the next working morning).
+    callback_default: String,
     lists: Vec<(CallList, usize)>,
     current: Option<String>,
     items: Vec<QueueItem>,
@@ -225,7 +231,18 @@ async fn calls(
                 Some((id, items)) => (Some(id), items),
                 None => (None, vec![]),
             };
+            let callbacks = app.callbacks_due(&actor)?;
+            let callback_first = match callbacks.first() {
+                Some(t) => Some(app.callback_item(&actor, &t.task.company_id)?),
+                None => None,
+            };
+            let tz = app.config()?.tz();
+            let callback_default =
+                baton_app::clock::stamp(baton_domain::task::next_working_morning(app.now(), tz));
             Ok(Queue {
+                callbacks,
+                callback_first,
+                callback_default,
                 lists,
                 current,
                 items,
@@ -319,8 +336,29 @@ async fn calls(
                 }
             }
         }
-        @if let Some(next) = q.items.first() {
-            (next_company(l, next, &list_id, &q.regions, &q.people))
+        @if let (Some(first), Some(cb)) = (&q.callback_first, q.callbacks.first()) {
+            section.callbacks id="callbacks-due" {
+                h2 { (l.tr("page-callbacks-due")) " " span.badge { (q.callbacks.len()) } }
+                p { b { (date_str(&cb.task.due_at)) } @if let Some(n) = &cb.task.note { " — " i { (n) } } }
+                (next_company(l, first, &list_id, &q.regions, &q.people, &q.callback_default))
+                @if q.callbacks.len() > 1 {
+                    ul.callbacks-rest {
+                        @for t in q.callbacks.iter().skip(1) {
+                            li {
+                                (date_str(&t.task.due_at)) " · "
+                                a href=(format!("/companies/{}", t.task.company_id)) { (t.company_name) }
+                                @if let Some(ph) = &t.phone { " · " a.phone href=(format!("tel:{ph}")) { (super::shell::phone_str(ph)) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(next) = q.items.first() {
+                h2 { (l.tr("page-next-in-the-queue")) }
+                p { a href=(format!("/companies/{}", next.company.id)) { (next.company.name) } }
+            }
+        } @else if let Some(next) = q.items.first() {
+            (next_company(l, next, &list_id, &q.regions, &q.people, &q.callback_default))
             h2 { (l.tr("page-next-in-the-queue")) }
             (table)
         } @else if !q.lists.is_empty() {
@@ -336,6 +374,7 @@ fn next_company(
     list_id: &str,
     regions: &HashMap<String, String>,
     people: &HashMap<String, String>,
+    callback_default: &str,
 ) -> Markup {
     let c = &it.company;
     html! {
@@ -391,6 +430,14 @@ fn next_company(
                         input type="hidden" name="outcome" value=(o);
                         @let key = (i + 1).to_string();
                         @let cls = if *o == "dm_interested" { "outcome warm" } else if o.starts_with("dm_") { "outcome" } else { "outcome secondary" };
+                        @if *o == "dm_callback" {
+                            // The caller says when: the callback becomes their task.
+                            label.callback-at { (l.tr("page-callback-when")) " "
+                                input type="datetime-local" name="callback_at" id="callback-at" required
+                                    value=(super::shell::local_input(callback_default));
+                            }
+                            " "
+                        }
                         button class=(cls) type="submit" id=(format!("outcome-{o}")) data-key=(key) {
                             kbd { (key) } " " (outcome_name(l, o))
                         }
@@ -411,6 +458,8 @@ struct OutcomeForm {
     list: String,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    callback_at: Option<String>,
 }
 
 enum Logged {
@@ -432,6 +481,7 @@ async fn log_outcome(
     let actor = v.actor.clone();
     let warm = f.outcome == "dm_interested";
     let (company_id, outcome, note) = (f.company_id.clone(), f.outcome.clone(), f.note.clone());
+    let callback_at = f.callback_at.clone();
     let r = run(&s, move |app| {
         app.log_call(
             &actor,
@@ -441,6 +491,7 @@ async fn log_outcome(
                 duration_sec: 0,
                 note,
                 lead_id: None,
+                callback_at,
             },
         )?;
         if !warm {

@@ -297,6 +297,9 @@ struct CardData {
     cfg: ConveyorConfig,
     today: NaiveDate,
     cms: Vec<Colleague>,
+    /// The company's open tasks the viewer may see, and when a new one is due by default.
+    tasks: Vec<baton_app::conveyor::tasks::TaskView>,
+    task_default: String,
 }
 
 async fn load(s: &AppState, v: &Viewer, id: &str) -> Result<CardData, AppError> {
@@ -309,7 +312,14 @@ async fn load(s: &AppState, v: &Viewer, id: &str) -> Result<CardData, AppError> 
         let cfg = app.config()?;
         let today = app.today(&cfg);
         let cms = data::client_managers(app, Some(&card.company.region_id))?;
+        let tasks = app.company_tasks(&actor, &id)?;
+        let task_default = baton_app::clock::stamp(baton_domain::task::next_working_morning(
+            app.now(),
+            cfg.tz(),
+        ));
         Ok(CardData {
+            tasks,
+            task_default,
             invoices,
             orders,
             names: names(app, &actor)?,
@@ -549,7 +559,20 @@ fn render_card(v: &Viewer, d: &CardData, posted: Option<&Posted>) -> Markup {
                         } } }
                     } }
                 }
-                @if may(&v.actor, Action::Payment) { (payment_form(v, &open, &cx, &base, &today)) }
+                @if may(&v.actor, Action::Payment) {
+                    (payment_form(v, &open, &cx, &base, &today))
+                    @if !open.is_empty() {
+                        (super::my_day::promise_form(l, &c.id, &open.iter().map(|i| (i.invoice.id.as_str(), i.invoice.number.as_str())).collect::<Vec<_>>(), &today))
+                    }
+                }
+            }
+        }
+        @if may(&v.actor, Action::ManageTasks) || !d.tasks.is_empty() {
+            section.card id="tasks" {
+                h2 { (l.tr("page-tasks")) }
+                @if d.tasks.is_empty() { p.muted { (l.tr("page-tasks-none")) } }
+                ul.tasks { @for t in &d.tasks { (super::my_day::task_item(l, t, true, &base)) } }
+                @if may(&v.actor, Action::ManageTasks) { (super::my_day::task_form(l, &c.id, &d.task_default)) }
             }
         }
         section.card id="activities" {

@@ -22,6 +22,7 @@ pub mod listing;
 pub mod memo;
 pub mod moves;
 pub mod my_alerts;
+pub mod my_day;
 pub mod payroll;
 pub mod people;
 pub mod search;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(client::routes())
         .merge(handovers::routes())
         .merge(my_alerts::routes())
+        .merge(my_day::routes())
         .merge(events::routes())
         .merge(moves::routes())
         .merge(split::routes())

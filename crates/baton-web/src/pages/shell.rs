@@ -323,6 +323,25 @@ pub fn date_str(s: &str) -> String {
     }
 }
 
+/// A stored timestamp as a `datetime-local` input's value in the company's zone
+/// (`2026-12-08T10:00`); empty when it is not a timestamp.
+pub fn local_input(s: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| {
+            t.with_timezone(&zone())
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// A stored timestamp's time of day in the company's zone (`18:30`).
+pub fn time_str(s: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&zone()).format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
 /// Integers with Russian grouping: `12 345`.
 pub fn count(n: i64) -> String {
     let s = n.unsigned_abs().to_string();
@@ -381,10 +400,12 @@ pub fn role_name(lang: Lang, r: Role) -> &'static str {
 /// The navigation: only what the viewer's roles can use.
 fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
     let l = v.lang;
-    let mut items = vec![
-        ("/", l.tr("page-home-2")),
-        ("/money", l.tr("page-my-money")),
-    ];
+    let mut items = vec![("/", l.tr("page-home-2"))];
+    use baton_app::rights::{Action, may};
+    if may(&v.actor, Action::ManageTasks) {
+        items.push(("/my/day", l.tr("nav-my-day")));
+    }
+    items.push(("/money", l.tr("page-my-money")));
     if v.calls() {
         items.push(("/calls", l.tr("page-calls")));
         items.push(("/leads/mine", l.tr("page-my-leads")));
@@ -402,7 +423,6 @@ fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
     }
     items.push(("/companies", l.tr("page-companies")));
     // The menu asks the rights table, so it shows what a person may open.
-    use baton_app::rights::{Action, may};
     if may(&v.actor, Action::ReadReports) {
         items.push(("/dashboard", l.tr("page-dashboard")));
         items.push(("/alerts", l.tr("page-alerts")));
@@ -461,6 +481,7 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                                 "/my/alerts" => Some(("alerts", v.queues.alerts, v.tr("nav-my-alerts-raised"))),
                                 "/inbox" => Some(("incoming", v.queues.incoming, v.tr("nav-incoming-waiting"))),
                                 "/handovers" => Some(("handovers", v.queues.handovers, v.tr("nav-handovers-waiting"))),
+                                "/my/day" => Some(("tasks", v.queues.tasks, v.tr("nav-my-day-due"))),
                                 _ => None,
                             };
                             @let count = html! { @if let Some((key, n, title)) = count {
