@@ -85,6 +85,8 @@ schema_only! {
     CallOutcome => one_of(&crate::CALL_OUTCOMES, "A call outcome; dm_* means the decision maker was reached");
     /// What a task is for (`task::TASK_KINDS`).
     TaskKind => one_of(&crate::task::TASK_KINDS, "What the task is for");
+    /// Which tasks a list shows.
+    TaskStatus => one_of(&["open", "closed", "all"], "open (the default), closed or all");
     /// How a task ended (`task::TASK_OUTCOMES`).
     TaskOutcome => one_of(&crate::task::TASK_OUTCOMES, "done or cancelled");
     /// An activity other than a call.

@@ -262,6 +262,7 @@ pub fn document() -> Value {
         reference::<crate::api::RegisterFormat>,
         reference::<crate::insight::OpenFlag>,
         reference::<baton_app::conveyor::split_presets::Preset>,
+        reference::<baton_domain::schema::TaskStatus>,
     ] {
         f(&mut schemas);
     }

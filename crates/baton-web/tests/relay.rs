@@ -361,7 +361,9 @@ async fn relay(s: Server) {
             got.push_str(&String::from_utf8_lossy(&chunk));
         }
         assert!(
-            got.contains("event: queues\ndata: {\"incoming\":0,\"handovers\":1,\"alerts\":0}"),
+            got.contains(
+                "event: queues\ndata: {\"incoming\":0,\"handovers\":1,\"alerts\":0,\"tasks\":0}"
+            ),
             "{got}"
         );
         drop(events);

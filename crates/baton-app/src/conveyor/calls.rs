@@ -29,7 +29,7 @@ pub struct NewCall {
     /// «call back» task for the caller. `dm_callback` always makes one, at the next working
     /// day's 10:00 when no time is given.
     #[serde(default)]
-    #[schema(max_length = 40, example = "2026-12-08T10:00")]
+    #[schema(max_length = 64, example = "2026-12-08T10:00")]
     pub callback_at: Option<String>,
 }
 

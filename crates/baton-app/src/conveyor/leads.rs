@@ -231,6 +231,9 @@ impl App {
     ) -> AppResult<LeadRow> {
         let after = to_row(&t.lead, &before.created_at, stamp(self.now()));
         tx.update(&after, Some(before.version))?;
+        if after.stage != before.stage {
+            self.lead_moved_in(tx, actor, &after.id, after.stage == "lost")?;
+        }
         self.audit(
             tx,
             actor,

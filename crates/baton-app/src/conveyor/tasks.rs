@@ -23,7 +23,7 @@ pub struct NewTask {
     pub kind: String,
     /// When: RFC 3339, or a local date-time of the company's zone (`2026-12-08T10:00`), or a day
     /// (due at 10:00).
-    #[schema(max_length = 40, example = "2026-12-08T10:00")]
+    #[schema(max_length = 64, example = "2026-12-08T10:00")]
     pub due_at: String,
     #[schema(max_length = 64)]
     pub company_id: String,
@@ -52,7 +52,7 @@ pub struct TaskQuery {
     #[param(max_length = 64)]
     pub company_id: Option<String>,
     /// `open` (the default), `closed` or `all`.
-    #[param(max_length = 8)]
+    #[param(value_type = Option<baton_domain::schema::TaskStatus>)]
     pub status: Option<String>,
     #[param(minimum = 1)]
     pub page: Option<i64>,
@@ -68,6 +68,9 @@ pub struct TaskView {
     /// The company's first contact phone (the decision maker's first).
     pub phone: Option<String>,
     pub invoice_number: Option<String>,
+    /// May the reader open the company? A task outlives the claim that let its owner see the
+    /// company (the claim lapses, the client moves on); the task is then shown without links.
+    pub company_visible: bool,
 }
 
 /// «Мой день»: the person's open tasks, past due first, then today's and tomorrow's, each by
@@ -218,6 +221,28 @@ impl App {
         Ok(open.len())
     }
 
+    /// A lead moved to another stage: the next step its meetings were set for was taken (or,
+    /// when lost, will not be). Closes the lead's open meeting tasks.
+    pub(crate) fn lead_moved_in(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: Option<&Actor>,
+        lead_id: &str,
+        lost: bool,
+    ) -> AppResult<()> {
+        let open = tx.list::<Task>(
+            &Filter::new()
+                .eq("lead_id", lead_id)
+                .eq("kind", "meeting")
+                .raw("closed_at IS NULL", vec![]),
+        )?;
+        let outcome = if lost { "cancelled" } else { "done" };
+        for before in &open {
+            self.close_in(tx, actor, before, outcome, None)?;
+        }
+        Ok(())
+    }
+
     fn close_in(
         &self,
         tx: &mut Tx<'_>,
@@ -321,8 +346,12 @@ impl App {
                 ..Default::default()
             },
         )?;
-        self.db
-            .read(|tx| page.items.into_iter().map(|t| view_in(tx, t)).collect())
+        self.db.read(|tx| {
+            page.items
+                .into_iter()
+                .map(|t| view_in(tx, actor, t))
+                .collect()
+        })
     }
 
     /// «Мой день»: the actor's open tasks due by the end of tomorrow, with what is needed to
@@ -350,7 +379,7 @@ impl App {
                         continue;
                     }
                 };
-                slot.push(view_in(tx, t)?);
+                slot.push(view_in(tx, actor, t)?);
             }
             Ok(day)
         })
@@ -391,7 +420,7 @@ impl App {
                     .order("due_at", false)
                     .page(50, 0),
             )?;
-            due.into_iter().map(|t| view_in(tx, t)).collect()
+            due.into_iter().map(|t| view_in(tx, actor, t)).collect()
         })
     }
 
@@ -463,7 +492,9 @@ pub(crate) fn due_of(
     Ok(due)
 }
 
-fn view_in(tx: &mut Tx<'_>, t: Task) -> AppResult<TaskView> {
+fn view_in(tx: &mut Tx<'_>, actor: &Actor, t: Task) -> AppResult<TaskView> {
+    let company_visible =
+        visible::<Company>(tx, &company_scope(actor), &t.company_id, "company").is_ok();
     let company: Option<Company> = tx.get(&t.company_id)?;
     let mut contacts =
         tx.list::<Contact>(&Filter::new().eq("company_id", t.company_id.as_str()))?;
@@ -477,6 +508,7 @@ fn view_in(tx: &mut Tx<'_>, t: Task) -> AppResult<TaskView> {
         company_name: company.map_or_else(|| t.company_id.clone(), |c| c.name),
         phone,
         invoice_number,
+        company_visible,
         task: t,
     })
 }

@@ -683,6 +683,8 @@ fn record_names(tx: &mut Tx<'_>, ids: &[&String]) -> AppResult<HashMap<String, S
 
 /// The last audited change ("action entity id") to one of `records`, or to anything when
 /// `records` is empty or none of them was changed.
+/// The latest audit event about the records (or any): within one instant the chain's order
+/// decides, as ids made in the same millisecond are not ordered.
 fn last_change(tx: &mut Tx<'_>, records: &[String]) -> AppResult<String> {
     let text = |r: baton_store::Row| format!("{} {} {}", r.text(0), r.text(1), r.text(2));
     if !records.is_empty() {
@@ -690,7 +692,7 @@ fn last_change(tx: &mut Tx<'_>, records: &[String]) -> AppResult<String> {
         let vals: Vec<Value> = records.iter().map(Value::from).collect();
         if let Some(r) = tx.query_one(
             &format!(
-                "SELECT action, entity, entity_id FROM audit_events WHERE entity_id IN ({marks}) ORDER BY at DESC, id DESC LIMIT 1"
+                "SELECT action, entity, entity_id FROM audit_events WHERE entity_id IN ({marks}) ORDER BY at DESC, COALESCE(seq, 0) DESC, id DESC LIMIT 1"
             ),
             &vals,
         )? {
@@ -699,7 +701,7 @@ fn last_change(tx: &mut Tx<'_>, records: &[String]) -> AppResult<String> {
     }
     Ok(tx
         .query_one(
-            "SELECT action, entity, entity_id FROM audit_events ORDER BY at DESC, id DESC LIMIT 1",
+            "SELECT action, entity, entity_id FROM audit_events ORDER BY at DESC, COALESCE(seq, 0) DESC, id DESC LIMIT 1",
             &[],
         )?
         .map_or_else(|| "a write".to_string(), text))

@@ -63,11 +63,13 @@ role-admin = Administrator
 handoff-pending = pending
 handoff-accepted = accepted
 handoff-rejected = rejected
+handoff-done = kickoff held
 handoff-reassigned = reassigned
 
 ## Assignment rules
 rule-round_robin = round robin
 rule-least_loaded = least loaded
+rule-least_loaded_portfolio = least loaded client manager (by portfolio)
 rule-manual = by hand
 
 ## Company statuses

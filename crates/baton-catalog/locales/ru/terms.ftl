@@ -63,11 +63,13 @@ role-admin = Администратор
 handoff-pending = ждёт решения
 handoff-accepted = принят
 handoff-rejected = отклонён
+handoff-done = встреча-знакомство проведена
 handoff-reassigned = передан другому
 
 ## Assignment rules
 rule-round_robin = по очереди
 rule-least_loaded = наименее загруженному
+rule-least_loaded_portfolio = наименее загруженному КМ (по портфелю)
 rule-manual = вручную
 
 ## Company statuses

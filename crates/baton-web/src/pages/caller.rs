@@ -165,7 +165,7 @@ struct CallsQ {
 struct Queue {
     /// Callbacks due now, soonest first; the first one's company comes before the list.
     callbacks: Vec<TaskView>,
-    callback_first: Option<QueueItem>,
+    callback_first: Option<(TaskView, QueueItem)>,
     /// When a callback is due by default (the next working morning).
     callback_default: String,
     lists: Vec<(CallList, usize)>,
@@ -232,8 +232,9 @@ async fn calls(
                 None => (None, vec![]),
             };
             let callbacks = app.callbacks_due(&actor)?;
-            let callback_first = match callbacks.first() {
-                Some(t) => Some(app.callback_item(&actor, &t.task.company_id)?),
+            // The first due callback the caller can still open comes before the list.
+            let callback_first = match callbacks.iter().find(|t| t.company_visible) {
+                Some(t) => Some((t.clone(), app.callback_item(&actor, &t.task.company_id)?)),
                 None => None,
             };
             let tz = app.config()?.tz();
@@ -336,17 +337,19 @@ async fn calls(
                 }
             }
         }
-        @if let (Some(first), Some(cb)) = (&q.callback_first, q.callbacks.first()) {
+        @if let Some((cb, first)) = &q.callback_first {
             section.callbacks id="callbacks-due" {
                 h2 { (l.tr("page-callbacks-due")) " " span.badge { (q.callbacks.len()) } }
                 p { b { (date_str(&cb.task.due_at)) } @if let Some(n) = &cb.task.note { " — " i { (n) } } }
                 (next_company(l, first, &list_id, &q.regions, &q.people, &q.callback_default))
                 @if q.callbacks.len() > 1 {
                     ul.callbacks-rest {
-                        @for t in q.callbacks.iter().skip(1) {
+                        @for t in q.callbacks.iter().filter(|t| t.task.id != cb.task.id) {
                             li {
                                 (date_str(&t.task.due_at)) " · "
-                                a href=(format!("/companies/{}", t.task.company_id)) { (t.company_name) }
+                                @if t.company_visible {
+                                    a href=(format!("/companies/{}", t.task.company_id)) { (t.company_name) }
+                                } @else { (t.company_name) }
                                 @if let Some(ph) = &t.phone { " · " a.phone href=(format!("tel:{ph}")) { (super::shell::phone_str(ph)) } }
                             }
                         }
@@ -634,6 +637,14 @@ fn handoff_page(
                         }
                     }
                 }
+                // When the agreed next step happens: the sales manager's task on accepting.
+                @if hp.cfg.warm_lead_checklist.iter().any(|i| i.key == "next_step") {
+                    div.field {
+                        label for="item-next_step_at" { (l.tr("page-next-step-at")) }
+                        input type="datetime-local" id="item-next_step_at" name="next_step_at"
+                            value=(typed.get("next_step_at").cloned().unwrap_or_default());
+                    }
+                }
                 @if hp.cfg.assignment_rule == AssignmentRule::Manual {
                     div class=(if missing.contains("receiver_id") { "field missing" } else { "field" }) {
                         label for="receiver_id" { (l.tr("page-hand-to")) }
@@ -677,7 +688,7 @@ async fn hand_off(
     for (k, val) in form {
         if k == "receiver_id" {
             receiver = val;
-        } else if hp.cfg.warm_lead_checklist.iter().any(|i| i.key == k) {
+        } else if k == "next_step_at" || hp.cfg.warm_lead_checklist.iter().any(|i| i.key == k) {
             typed.insert(k, val);
         }
     }

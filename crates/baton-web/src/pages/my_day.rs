@@ -74,12 +74,16 @@ pub fn task_item(l: Lang, tv: &TaskView, with_date: bool, back: &str) -> Markup 
             p {
                 b.when { @if with_date { (date_str(&t.due_at)) } @else { (time_str(&t.due_at)) } }
                 " · " (kind_name(l, &t.kind)) " · "
-                a href=(format!("/companies/{}", t.company_id)) { (tv.company_name) }
+                @if tv.company_visible {
+                    a href=(format!("/companies/{}", t.company_id)) { (tv.company_name) }
+                } @else { (tv.company_name) }
                 @if let Some(ph) = &tv.phone { " · " a.phone href=(format!("tel:{ph}")) { (phone_str(ph)) } }
                 @if let (Some(id), Some(n)) = (&t.invoice_id, &tv.invoice_number) {
-                    " · " a href=(format!("/records/invoices/{id}")) { (l.tr("page-invoice-no")) " " (n) }
+                    " · " @if tv.company_visible {
+                        a href=(format!("/records/invoices/{id}")) { (l.tr("page-invoice-no")) " " (n) }
+                    } @else { (l.tr("page-invoice-no")) " " (n) }
                 }
-                @if let Some(lead) = &t.lead_id { " · " a href=(format!("/leads/{lead}")) { (l.tr("page-my-day-lead")) } }
+                @if let (Some(lead), true) = (&t.lead_id, tv.company_visible) { " · " a href=(format!("/leads/{lead}")) { (l.tr("page-my-day-lead")) } }
             }
             @if let Some(n) = &t.note { p.note { (n) } }
             form.inline method="post" action=(format!("/tasks/{}/close", t.id)) {

@@ -261,10 +261,22 @@ const SOURCES: [&str; 4] = ["cold_call", "inbound", "referral", "campaign"];
 fn next_step(d: &LeadRow) -> Option<String> {
     let answers: std::collections::BTreeMap<String, String> =
         serde_json::from_str(d.checklist.text()).unwrap_or_default();
+    let when = answers
+        .get("next_step_at")
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            chrono::NaiveDateTime::parse_from_str(t.trim(), "%Y-%m-%dT%H:%M")
+                .map_or_else(|_| t.clone(), |d| d.format("%d.%m.%Y %H:%M").to_string())
+        });
     answers
         .get("next_step")
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
+        .map(|s| match &when {
+            Some(w) => format!("{s} ({w})"),
+            None => s,
+        })
+        .or(when.clone())
         .or_else(|| d.expected_on.as_deref().map(date_str))
 }
 
