@@ -303,6 +303,16 @@ impl Db {
         }
     }
 
+    /// The connection pool now: (connections open, of them idle), for the metrics.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let st = match &self.backend {
+            Backend::Sqlite(p) => p.state(),
+            Backend::Postgres(p) => p.state(),
+            Backend::SqliteBatch(_) => return (1, 0),
+        };
+        (st.connections, st.idle_connections)
+    }
+
     pub fn conn(&self) -> Result<Conn, StoreError> {
         Ok(match &self.backend {
             Backend::Sqlite(p) => Conn::Sqlite(p.get()?),

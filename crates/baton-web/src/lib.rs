@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod insight;
 pub mod openapi;
+pub mod ops;
 pub mod pages;
 pub mod security;
 pub mod throttle;
@@ -741,6 +742,10 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
     }
     let mut router = router
         .merge(pages::router())
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        // Every route above is counted, timed and logged by its pattern.
+        .layer(axum::middleware::from_fn(ops::measure))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::extract::DefaultBodyLimit::max(

@@ -111,6 +111,7 @@ fn the_web_application_in_a_real_browser() {
         story.language(&b).await;
         story.verdict(&b, today).await;
         story.what_if(&b).await;
+        live_inbox(&b, &app).await;
         screenshots(&b, &summary, "1366").await;
         let _ = b.c.clone().close().await;
 
@@ -120,6 +121,97 @@ fn the_web_application_in_a_real_browser() {
     });
     rt.shutdown_background();
     drop(driver);
+}
+
+/// Issue 18's test: the sales manager's inbox is open; a caller hands a lead to them; the lead
+/// and the count beside «Входящие» show within 2 s, nobody touching the page.
+async fn live_inbox(b: &Browser, app: &App) {
+    b.login("um3.msk").await;
+    b.go("/inbox").await;
+    let count = |html: &str| -> i64 {
+        html.split("id=\"nav-incoming-count\"")
+            .nth(1)
+            .and_then(|t| t.split('>').nth(1))
+            .and_then(|t| t.split('<').next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    let before = count(&b.source().await);
+    let a = app.clone();
+    let lead = tokio::task::spawn_blocking(move || {
+        use baton_app::conveyor::calls::NewCall;
+        use baton_app::conveyor::companies::NewCompany;
+        use baton_app::conveyor::leads::{HandOffRequest, NewLead};
+        let caller = a.actor_by_login("caller1.msk").expect("caller");
+        let seller = a.actor_by_login("um3.msk").expect("seller");
+        let company = a
+            .create_company(
+                &caller,
+                NewCompany {
+                    inn: baton_domain::Inn::legal_from_body(4242).as_str().into(),
+                    name: "Живая доставка".into(),
+                    ..Default::default()
+                },
+            )
+            .expect("company")
+            .company
+            .id;
+        a.log_call(
+            &caller,
+            NewCall {
+                company_id: company.clone(),
+                outcome: "dm_interested".into(),
+                duration_sec: 90,
+                note: None,
+                lead_id: None,
+                callback_at: None,
+            },
+        )
+        .expect("call");
+        let lead = a
+            .open_lead(
+                &caller,
+                NewLead {
+                    company_id: company,
+                    ..Default::default()
+                },
+            )
+            .expect("lead")
+            .id;
+        let checklist = a
+            .config()
+            .expect("config")
+            .warm_lead_checklist
+            .iter()
+            .map(|i| (i.key.clone(), "да".to_string()))
+            .collect();
+        a.hand_off(
+            &caller,
+            &lead,
+            HandOffRequest {
+                checklist,
+                receiver_id: Some(seller.id),
+                override_reason: None,
+            },
+        )
+        .expect("handoff");
+        lead
+    })
+    .await
+    .expect("the caller's handoff");
+    let started = std::time::Instant::now();
+    let mut html = String::new();
+    while started.elapsed() < Duration::from_secs(2) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        html = b.source().await;
+        if html.contains(&format!("accept-{lead}")) && count(&html) == before + 1 {
+            return;
+        }
+    }
+    panic!(
+        "the lead handed over did not show on the open inbox within 2 s (count before {before}, now {}): {html}",
+        count(&html)
+    );
 }
 
 async fn wait_for_driver(url: &str) {
@@ -612,12 +704,16 @@ const PAGES: &[(&str, &[&str])] = &[
             "/",
             "/money",
             "/calls",
+            "/my/day",
             "/leads/mine",
             "/companies",
             "/search?q=9",
         ],
     ),
-    ("um3.msk", &["/inbox", "/pipeline", "/pipeline?view=list"]),
+    (
+        "um3.msk",
+        &["/inbox", "/my/day", "/pipeline", "/pipeline?view=list"],
+    ),
     ("um1.msk", &["/portfolio", "/overdue"]),
     (
         "head.msk",

@@ -137,6 +137,11 @@ enum Cmd {
         #[command(subcommand)]
         what: audit::AuditCmd,
     },
+    /// Ask a running server whether it is healthy (its database answers): exit 0 or 1.
+    Healthcheck {
+        #[arg(long, env = "BATON_URL", default_value = "http://127.0.0.1:8080")]
+        url: String,
+    },
     /// Tasks and reminders: my day, a company's tasks, set one, close one. Needs --as.
     Tasks {
         #[command(subcommand)]
@@ -435,6 +440,47 @@ fn print_logins(s: &baton_app::demo::DemoSummary) {
     }
 }
 
+/// Structured logs on stderr: one line per request and the server's own events.
+/// `BATON_LOG_FORMAT=json` writes JSON lines for a log collector; `BATON_LOG` filters
+/// (`info` by default, e.g. `baton=debug,warn`).
+fn logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("BATON_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = std::env::var("BATON_LOG_FORMAT").is_ok_and(|v| v.trim() == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// `baton healthcheck`: asks a running server's `/healthz`; exit 0 when it answers 200.
+fn healthcheck(url: &str) -> Result<()> {
+    let target = format!("{}/healthz", url.trim_end_matches('/'));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let answer = rt.block_on(async {
+        reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(5))
+            .build()?
+            .get(&target)
+            .send()
+            .await
+    });
+    match answer {
+        Ok(r) if r.status().is_success() => {
+            println!("{target}: ok");
+            Ok(())
+        }
+        Ok(r) => bail!("{target}: {}", r.status()),
+        Err(e) => bail!("{target}: {e}"),
+    }
+}
+
 fn main() -> Result<()> {
     // Behave like other Unix tools when the reader of our output goes away (`baton … | head`):
     // end quietly instead of panicking on a broken pipe.
@@ -448,6 +494,7 @@ fn main() -> Result<()> {
         bail!("--lang «{}»: write ru or en", cli.lang);
     };
     let _ = LANG.set(l);
+    logs();
     match cli.cmd {
         Cmd::Report { what } => report::run(what)?,
         Cmd::Simulate { what } => simulate::run(what)?,
@@ -546,6 +593,7 @@ fn main() -> Result<()> {
         Cmd::Audit { what } => audit::run(what)?,
         Cmd::Clients { what } => clients::run(what)?,
         Cmd::Tasks { what } => tasks::run(what)?,
+        Cmd::Healthcheck { url } => healthcheck(&url)?,
         Cmd::Targets { what } => targets::run(what)?,
         Cmd::ImportBank { file, dry_run, db } => bank::run(&file, dry_run, &db)?,
         Cmd::Split {

@@ -853,5 +853,6 @@ page-callback-when = When to call back
 page-promise-to-pay = Promised to pay
 page-promise-on = Payment date
 page-promise-add = Record the promise
-page-promise-added = Promise recorded, task for
+page-promise-added = Promise recorded. Owner:
+page-promise-due = due
 page-next-step-at = When is the next step

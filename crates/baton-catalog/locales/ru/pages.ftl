@@ -853,5 +853,6 @@ page-callback-when = Когда перезвонить
 page-promise-to-pay = Обещали оплатить
 page-promise-on = Дата оплаты
 page-promise-add = Записать обещание
-page-promise-added = Обещание записано, задача на
+page-promise-added = Обещание записано. Ответственный:
+page-promise-due = срок
 page-next-step-at = Когда следующий шаг

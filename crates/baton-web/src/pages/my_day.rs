@@ -88,7 +88,7 @@ pub fn task_item(l: Lang, tv: &TaskView, with_date: bool, back: &str) -> Markup 
             @if let Some(n) = &t.note { p.note { (n) } }
             form.inline method="post" action=(format!("/tasks/{}/close", t.id)) {
                 input type="hidden" name="back" value=(back);
-                label.sr-only for=(format!("result-{}", t.id)) { (l.tr("page-my-day-result")) }
+                label.sr for=(format!("result-{}", t.id)) { (l.tr("page-my-day-result")) }
                 input type="text" name="result" id=(format!("result-{}", t.id)) maxlength="2000"
                     placeholder=(l.tr("page-my-day-result"));
                 button type="submit" name="outcome" value="done" id=(format!("done-{}", t.id)) { (l.tr("page-my-day-done")) }
