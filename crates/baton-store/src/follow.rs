@@ -59,11 +59,18 @@ impl Db {
                     db.writes.fetch_add(1, Ordering::SeqCst);
                     std::thread::sleep(Duration::from_secs(1));
                 },
-                _ => {
+                // As above: a failed poll (the file locked or moved for a moment) starts again,
+                // and what it may have missed counts as one change.
+                _ => loop {
                     if let Err(e) = db.poll_data_version() {
                         eprintln!("baton: watching the SQLite file for other writers failed: {e}");
                     }
-                }
+                    if db.path.is_none() {
+                        break;
+                    }
+                    db.writes.fetch_add(1, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_secs(1));
+                },
             });
         if let Err(e) = spawned {
             eprintln!("baton: cannot start the writers' listener: {e}");

@@ -197,5 +197,111 @@ async fn agree(url: String) {
             let took = seen_within_a_second(&server.base, &token, "Ян Клиентов").await;
             println!("{}: a command-line write seen in {took:?}", &url[..6]);
         }
+
+        // Issue 18: Зоя's page on server B is open (its event stream); a caller hands her a
+        // lead through server A; the count beside «Входящие» reaches B's page within 1 s.
+        let zoya = post(
+            &a.base,
+            "/api/auth/login",
+            None,
+            serde_json::json!({"login": "zoya", "password": PASSWORD}),
+        )
+        .await["token"]
+            .as_str()
+            .expect("token")
+            .to_string();
+        let zoya_id = reqwest::Client::new()
+            .get(format!("{}/api/me", a.base))
+            .bearer_auth(&zoya)
+            .send()
+            .await
+            .expect("me")
+            .text()
+            .await
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .expect("json")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        post(
+            &a.base,
+            "/api/employees",
+            Some(&token),
+            serde_json::json!({"login": "kate", "name": "Катя Звонкова", "password": PASSWORD,
+                "role": "caller", "region_id": region, "valid_from": "2020-01-01"}),
+        )
+        .await;
+        let kate = post(
+            &a.base,
+            "/api/auth/login",
+            None,
+            serde_json::json!({"login": "kate", "password": PASSWORD}),
+        )
+        .await["token"]
+            .as_str()
+            .expect("token")
+            .to_string();
+        let mut stream = reqwest::Client::new()
+            .get(format!("{}/events/queues", b.base))
+            .bearer_auth(&zoya)
+            .send()
+            .await
+            .expect("event stream");
+        assert_eq!(stream.status().as_u16(), 200);
+        let mut got = String::new();
+        while !got.contains("\n\n") {
+            let chunk = stream.chunk().await.expect("chunk").expect("an event");
+            got.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        assert!(got.contains("\"incoming\":0"), "{got}");
+        let company = post(
+            &a.base,
+            "/api/companies",
+            Some(&kate),
+            serde_json::json!({"inn": "7707083893", "name": "Ромашка"}),
+        )
+        .await["company"]["id"]
+            .as_str()
+            .expect("company")
+            .to_string();
+        let lead = post(
+            &a.base,
+            "/api/leads",
+            Some(&kate),
+            serde_json::json!({"company_id": company}),
+        )
+        .await["id"]
+            .as_str()
+            .expect("lead")
+            .to_string();
+        let checklist: serde_json::Map<String, serde_json::Value> =
+            ["decision_maker", "need", "budget", "timing", "next_step"]
+                .iter()
+                .map(|k| (k.to_string(), serde_json::json!("да")))
+                .collect();
+        post(
+            &a.base,
+            &format!("/api/leads/{lead}/handoff"),
+            Some(&kate),
+            serde_json::json!({"checklist": checklist, "receiver_id": zoya_id}),
+        )
+        .await;
+        let t = Instant::now();
+        let mut got = String::new();
+        while !got.contains("\"incoming\":1") {
+            let left = Duration::from_secs(1).saturating_sub(t.elapsed());
+            let chunk = tokio::time::timeout(left, stream.chunk())
+                .await
+                .unwrap_or_else(|_| panic!("B's page did not hear of the lead within 1 s: {got}"))
+                .expect("chunk")
+                .expect("an event");
+            got.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        println!(
+            "{}: a lead handed through A reached B's page in {:?}",
+            &url[..6],
+            t.elapsed()
+        );
     }
 }
