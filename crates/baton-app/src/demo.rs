@@ -312,6 +312,9 @@ impl Gen {
                 open_lead_limit: None,
             },
         )?;
+        // The табельный номер the company's 1C:ЗУП knows the person by.
+        self.app
+            .set_personnel_number(&admin, &e.id, Some(&format!("{:06}", self.name_seq)))?;
         self.logins.push(DemoLogin {
             login: login.clone(),
             name,

@@ -70,7 +70,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 14] = [
+const MIGRATIONS: [(&str, &str); 15] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -121,6 +121,10 @@ const MIGRATIONS: [(&str, &str); 14] = [
         include_str!("../migrations/0013_bank_documents.sql"),
     ),
     ("0015_tasks", include_str!("../migrations/0015_tasks.sql")),
+    (
+        "0016_personnel_numbers",
+        include_str!("../migrations/0016_personnel_numbers.sql"),
+    ),
 ];
 
 /// Migrations whose text differs by database, as whole statements (a trigger body holds `;`):

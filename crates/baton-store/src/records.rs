@@ -10,6 +10,7 @@ crate::records! {
     Employee in "employees" {
         id: String, login: String, name: String, region_id: Option<String>,
         password_hash: String, open_lead_limit: Option<i64>, active: bool, created_at: String,
+        personnel_number: Option<String>,
     }
 
     RoleAssignmentRow in "role_assignments" {

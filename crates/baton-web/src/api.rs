@@ -196,9 +196,46 @@ pub enum LeadSort {
 pub enum RegisterFormat {
     Xlsx,
     Csv,
+    /// The layout for 1C:ЗУП as CSV (BOM, `;`, decimal comma) or XLSX.
+    ZupCsv,
+    ZupXlsx,
 }
 
 // ---- auth ----
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct PersonnelNumberReq {
+    /// The табельный номер in 1C:ЗУП; empty or null clears it.
+    #[schema(max_length = 64)]
+    pub personnel_number: Option<String>,
+}
+
+pub async fn set_personnel_number(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(r): Body<PersonnelNumberReq>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| {
+        app.set_personnel_number(&a, &id, r.personnel_number.as_deref())
+    })
+    .await
+}
+
+pub async fn accrual_types(
+    State(s): State<AppState>,
+    Auth(_): Auth,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.accrual_types()).await
+}
+
+pub async fn set_accrual_types(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(r): Body<std::collections::BTreeMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
+    json(&s, move |app| app.set_accrual_types(&a, r)).await
+}
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginReq {
@@ -1183,17 +1220,23 @@ pub async fn payroll_register(
     let format = q.format.unwrap_or_else(|| "xlsx".into());
     let (p, f) = (period.clone(), format.clone());
     let bytes = run(&s, move |app| app.payroll_register(Some(&a), &p, &f)).await?;
-    let mime = if format == "csv" {
+    let csv = format.ends_with("csv");
+    let mime = if csv {
         "text/csv; charset=utf-8"
     } else {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    let name = match format.as_str() {
+        "zup_csv" => format!("payroll-{period}-zup.csv"),
+        "zup_xlsx" => format!("payroll-{period}-zup.xlsx"),
+        f => format!("payroll-{period}.{f}"),
     };
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"payroll-{period}.{format}\""),
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
         bytes,

@@ -187,7 +187,7 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             M::GET,
             "/api/payroll/register",
             "pay",
-            "The payroll register of ?period=YYYY-MM as a file: &format=xlsx (default; a sheet per region, totals) or csv",
+            "The payroll register of ?period=YYYY-MM as a file: &format=xlsx (default; a sheet per region, totals) or csv; zup_csv or zup_xlsx for 1C:ЗУП (табельный номер, вид начисления, per-person totals)",
             get(payroll_register),
         ).query::<RegisterQ>().file(&[XLSX, "text/csv"]),
         r(
@@ -303,6 +303,27 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             "Record an absence",
             post(add_absence),
         ).body::<NewAbsence>().created::<baton_store::records::AbsenceRow>(),
+        r(
+            M::PUT,
+            "/api/employees/{id}/personnel-number",
+            "people",
+            "Set the person's табельный номер in 1C:ЗУП (empty clears it): the accountant, the head of the region, the director, the admin",
+            put(set_personnel_number),
+        ).body::<PersonnelNumberReq>().ok::<baton_app::conveyor::people::EmployeeView>(),
+        r(
+            M::GET,
+            "/api/payroll/accrual-types",
+            "payroll",
+            "The plans' components named as the company's 1C:ЗУП виды начислений: {component: вид}",
+            get(accrual_types),
+        ).any(openapi::object),
+        r(
+            M::PUT,
+            "/api/payroll/accrual-types",
+            "payroll",
+            "Replace the components' виды начислений {component: вид} (accountant, director, admin)",
+            put(set_accrual_types),
+        ).any(openapi::object),
         r(
             M::GET,
             "/api/targets",

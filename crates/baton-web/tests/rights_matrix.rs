@@ -43,6 +43,9 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
         ("GET", "/api/employees/{id}") => Some(ReadPeople),
         ("POST", "/api/employees" | "/api/employees/{id}/roles") => Some(ManagePeople),
         ("POST", "/api/employees/{id}/absences") => Some(RecordAbsence),
+        ("PUT", "/api/employees/{id}/personnel-number") => Some(CalculatePeriod),
+        ("GET", "/api/payroll/accrual-types") => None,
+        ("PUT", "/api/payroll/accrual-types") => Some(CalculatePeriod),
         ("GET", "/api/targets") => Some(ReadTargets),
         ("POST", "/api/targets" | "/api/targets/copy") => Some(SetTargets),
         ("POST", "/api/products") => Some(ManageProducts),
@@ -160,6 +163,7 @@ fn body(path: &str, s: &Server, plan_text: &str, config: &Value) -> Value {
         "/api/costs" => {
             return json!({"month": "2026-11", "region": "msk", "kind": "ads", "amount": "1000"});
         }
+        "/api/payroll/accrual-types" => return json!({"bonus": "Премия ежемесячная"}),
         // From a month without targets to a later one: nothing is copied.
         "/api/targets/copy" => return json!({"from": "2020-01", "to": "2020-02"}),
         // An empty split: a holder of the rights gets 422, nothing changes.
@@ -699,6 +703,18 @@ async fn forms(s: Server) {
                     ("due_at", "2030-01-10T10:00".into()),
                 ],
                 true,
+            ),
+            (
+                format!("/people/{caller2}/number"),
+                CalculatePeriod,
+                vec![("number", format!("T-{login}"))],
+                true,
+            ),
+            (
+                "/payroll/accruals".into(),
+                CalculatePeriod,
+                vec![("base", "Оклад".into())],
+                false,
             ),
             // A task that is not there: refused for the record, never for a role that sets tasks.
             (

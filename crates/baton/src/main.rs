@@ -213,7 +213,8 @@ enum Cmd {
         /// YYYY-MM
         #[arg(long)]
         period: String,
-        /// text, json, csv (the register) or xlsx (the register; written to --out)
+        /// text, json, csv (the register) or xlsx (the register; written to --out); zup_csv or
+        /// zup_xlsx: the register laid out for 1C:ЗУП (docs/payroll-1c.md)
         #[arg(long, default_value = "text")]
         format: String,
         /// Where to write the xlsx register (default: payroll-YYYY-MM.xlsx).
@@ -268,6 +269,16 @@ enum UserCmd {
         /// Read from BATON_PASSWORD if not given.
         #[arg(long, env = "BATON_PASSWORD", hide_env_values = true)]
         password: String,
+        #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
+        db: String,
+    },
+    /// Set the person's табельный номер in 1C:ЗУП (an empty --number clears it). Needs --as
+    /// (the accountant, the head of the region, the director, the admin).
+    Number {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        number: String,
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
     },
@@ -779,6 +790,22 @@ fn main() -> Result<()> {
                 .map_err(crate::fail)?;
             println!("Added {} ({}) with id {}", e.name, e.login, e.id);
         }
+        Cmd::User {
+            what: UserCmd::Number { login, number, db },
+        } => {
+            let app = App::open(&db).map_err(crate::fail)?;
+            let actor = named(&app, "user number")?;
+            let who = app.actor_by_login(&login).map_err(crate::fail)?;
+            let e = app
+                .set_personnel_number(&actor, &who.id, Some(&number))
+                .map_err(crate::fail)?;
+            println!(
+                "{} ({}): {}",
+                e.name,
+                e.login,
+                e.personnel_number.as_deref().unwrap_or("—")
+            );
+        }
         Cmd::Payroll {
             period,
             format,
@@ -813,8 +840,26 @@ fn main() -> Result<()> {
                         .with_context(|| format!("writing {}", path.display()))?;
                     println!("The register for {period} is in {}", path.display());
                 }
+                "zup_csv" => {
+                    let bytes = app
+                        .payroll_register(None, &period, "zup_csv")
+                        .map_err(crate::fail)?;
+                    std::io::Write::write_all(&mut std::io::stdout(), &bytes)?;
+                }
+                "zup_xlsx" => {
+                    let bytes = app
+                        .payroll_register(None, &period, "zup_xlsx")
+                        .map_err(crate::fail)?;
+                    let path =
+                        out.unwrap_or_else(|| PathBuf::from(format!("payroll-{period}-zup.xlsx")));
+                    std::fs::write(&path, bytes)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    println!("The 1C:ЗУП register for {period} is in {}", path.display());
+                }
                 "text" => print_statements(&statements),
-                other => bail!("--format «{other}»: use text, json, csv or xlsx"),
+                other => {
+                    bail!("--format «{other}»: use text, json, csv, xlsx, zup_csv or zup_xlsx")
+                }
             }
         }
         Cmd::Period { what } => match what {

@@ -98,6 +98,7 @@ pub(super) fn spec(table: &str) -> &'static [(&'static str, Kind)] {
             ("open_lead_limit", OptNonNegative),
             ("active", Bool),
             ("created_at", Instant),
+            ("personnel_number", OptText(CODE_MAX)),
         ],
         "role_assignments" => &[
             ("id", Id),

@@ -53,6 +53,7 @@ impl Parsed {
 /// (baton_store::chain), after the chain the database already has.
 const OPTIONAL: &[(&str, &str)] = &[
     ("handoffs", "explanation_text"),
+    ("employees", "personnel_number"),
     ("audit_events", "seq"),
     ("audit_events", "prev_hash"),
     ("audit_events", "hash"),

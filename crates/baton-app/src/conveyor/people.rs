@@ -53,6 +53,8 @@ pub struct EmployeeView {
     pub region_id: Option<String>,
     pub active: bool,
     pub open_lead_limit: Option<i64>,
+    /// The табельный номер in 1C:ЗУП, when entered.
+    pub personnel_number: Option<String>,
     pub roles: Vec<RoleAssignmentRow>,
 }
 
@@ -143,6 +145,7 @@ impl App {
             open_lead_limit: req.open_lead_limit,
             active: true,
             created_at: stamp(now),
+            personnel_number: None,
         };
         let ra = RoleAssignmentRow {
             id: self.new_id(),
@@ -213,6 +216,7 @@ impl App {
                 region_id: e.region_id,
                 active: e.active,
                 open_lead_limit: e.open_lead_limit,
+                personnel_number: e.personnel_number,
                 roles,
             })
         })
@@ -238,9 +242,9 @@ impl App {
             let list = tx.list::<Employee>(&f)?;
             let mut items = Vec::new();
             for e in list {
-                let roles = if full
-                    .is_some_and(|r| covers(actor, r, Some(&e.id), e.region_id.as_deref()))
-                {
+                let covered =
+                    full.is_some_and(|r| covers(actor, r, Some(&e.id), e.region_id.as_deref()));
+                let roles = if covered {
                     tx.list::<RoleAssignmentRow>(
                         &Filter::new()
                             .eq("employee_id", e.id.as_str())
@@ -256,6 +260,8 @@ impl App {
                     region_id: e.region_id,
                     active: e.active,
                     open_lead_limit: e.open_lead_limit,
+                    // Personnel data, like the role history: within the reader's reach only.
+                    personnel_number: e.personnel_number.filter(|_| covered),
                     roles,
                 });
             }
@@ -684,4 +690,48 @@ pub(crate) fn absences_of(
 pub struct TargetCopy {
     pub copied: i64,
     pub kept: i64,
+}
+
+impl App {
+    /// Sets (or, with an empty text, clears) a person's табельный номер in 1C:ЗУП. Whoever
+    /// prepares the payroll for the person's region may: the accountant, the head of the region,
+    /// the director, the admin.
+    pub fn set_personnel_number(
+        &self,
+        actor: &Actor,
+        employee_id: &str,
+        number: Option<&str>,
+    ) -> AppResult<EmployeeView> {
+        let number = number.map(str::trim).filter(|n| !n.is_empty());
+        if let Some(n) = number {
+            crate::input::name("personnel_number", n, baton_domain::input::CODE_MAX)?;
+        }
+        self.db.tx(|tx| {
+            let before: Employee = tx
+                .get(employee_id)?
+                .ok_or_else(|| AppError::not_found("employee", employee_id))?;
+            crate::rights::require_person(
+                actor,
+                Action::CalculatePeriod,
+                &before.id,
+                before.region_id.as_deref(),
+            )?;
+            let mut e = before.clone();
+            e.personnel_number = number.map(str::to_string);
+            tx.update(&e, None)?;
+            // The hash stays out of the trail.
+            let trail =
+                |e: &Employee| serde_json::json!({ "personnel_number": e.personnel_number });
+            self.audit(
+                tx,
+                Some(actor),
+                "employee",
+                &e.id,
+                "employee.personnel_number",
+                Some(&trail(&before)),
+                Some(&trail(&e)),
+            )
+        })?;
+        self.employee(employee_id)
+    }
 }

@@ -10,6 +10,7 @@ pub mod live;
 pub mod periods;
 pub mod plans;
 pub mod register;
+pub mod zup;
 
 use crate::App;
 use crate::error::{AppError, AppResult};
@@ -248,11 +249,119 @@ impl App {
         match format {
             "csv" => register::csv(&list),
             "xlsx" => register::xlsx(period, &status, &list),
+            "zup_csv" | "zup_xlsx" => {
+                let numbers = self.db.read(|tx| {
+                    Ok::<_, AppError>(
+                        tx.list::<Employee>(&Filter::new())?
+                            .into_iter()
+                            .filter_map(|e| e.personnel_number.map(|n| (e.id, n)))
+                            .collect::<BTreeMap<_, _>>(),
+                    )
+                })?;
+                let types = self.accrual_types()?;
+                if format == "zup_csv" {
+                    zup::csv(period, &status, &list, &numbers, &types)
+                } else {
+                    zup::xlsx(period, &status, &list, &numbers, &types)
+                }
+            }
             other => Err(AppError::invalid(
                 "format",
                 Text::new("err-register-format").arg("value", other),
             )),
         }
+    }
+
+    /// How the plans' components are called in the company's 1C:ЗУП (its виды начислений), for
+    /// the register's ЗУП layout: component code → вид начисления. Empty until set.
+    pub fn accrual_types(&self) -> AppResult<BTreeMap<String, String>> {
+        self.db.read(
+            |tx| match tx.get::<baton_store::records::Setting>(zup::SETTING)? {
+                Some(s) => serde_json::from_str(&s.value).map_err(|e| {
+                    AppError::invalid(
+                        zup::SETTING,
+                        Text::new("err-config-unreadable").arg("error", e.to_string()),
+                    )
+                }),
+                None => Ok(BTreeMap::new()),
+            },
+        )
+    }
+
+    /// Replaces the components' виды начислений (the whole company's: the accountant, the
+    /// director, the admin).
+    pub fn set_accrual_types(
+        &self,
+        actor: &Actor,
+        types: BTreeMap<String, String>,
+    ) -> AppResult<BTreeMap<String, String>> {
+        crate::rights::require_region(actor, crate::rights::Action::CalculatePeriod, None)?;
+        crate::input::count(zup::SETTING, types.len())?;
+        let mut clean = BTreeMap::new();
+        for (k, v) in &types {
+            let field = format!("{}.{k}", zup::SETTING);
+            let k = crate::input::name(&field, k, baton_domain::input::CODE_MAX)?;
+            let v = crate::input::name(&field, v, baton_domain::input::NAME_MAX)?;
+            clean.insert(k.trim().to_string(), v.trim().to_string());
+        }
+        self.db.tx(|tx| {
+            let before = self.accrual_types_in(tx)?;
+            let value = serde_json::to_string(&clean).map_err(|e| {
+                AppError::invalid(
+                    zup::SETTING,
+                    Text::new("err-config-unwritable").arg("error", e.to_string()),
+                )
+            })?;
+            tx.upsert(&baton_store::records::Setting {
+                id: zup::SETTING.into(),
+                value,
+            })?;
+            self.audit(
+                tx,
+                Some(actor),
+                "settings",
+                zup::SETTING,
+                "settings.accrual_types",
+                Some(&before),
+                Some(&clean),
+            )
+        })?;
+        Ok(clean)
+    }
+
+    /// Every component of the shipped and the stored active plans, with its label: what the
+    /// accountant maps to виды начислений.
+    pub fn accrual_components(&self, actor: &Actor) -> AppResult<BTreeMap<String, String>> {
+        crate::rights::require(actor, crate::rights::Action::CalculatePeriod)?;
+        let mut texts: Vec<String> = plans::SHIPPED_PLANS
+            .iter()
+            .map(|(_, t)| t.to_string())
+            .collect();
+        self.db.read(|tx| {
+            for v in
+                tx.list::<baton_store::records::PlanVersion>(&Filter::new().eq("status", "active"))?
+            {
+                texts.push(v.body);
+            }
+            Ok::<_, AppError>(())
+        })?;
+        let mut out = BTreeMap::new();
+        for t in texts {
+            // A stored plan that no longer parses names nothing here; payroll reports it.
+            if let Ok(plan) = plans::checked(&t) {
+                for c in plan.components {
+                    out.entry(c.id).or_insert(c.label);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn accrual_types_in(&self, tx: &mut Tx<'_>) -> AppResult<BTreeMap<String, String>> {
+        Ok(tx
+            .get::<baton_store::records::Setting>(zup::SETTING)?
+            .and_then(|s| serde_json::from_str(&s.value).ok())
+            .unwrap_or_default())
     }
 
     /// "My money": the person's own statement for a period (default: the current month, live,

@@ -136,11 +136,11 @@ pub fn xlsx(period: &str, status: &str, list: &[PersonStatement]) -> AppResult<V
             Text::new("err-register-write").arg("error", e.to_string()),
         )
     };
-    let money = Format::new().set_num_format("# ##0.00 \"₽\"");
+    let money = Format::new().set_num_format(super::zup::RUBLES);
     let bold = Format::new().set_bold();
     let bold_money = Format::new()
         .set_bold()
-        .set_num_format("# ##0.00 \"₽\"")
+        .set_num_format(super::zup::RUBLES)
         .set_align(FormatAlign::Right);
     let mut book = Workbook::new();
     let mut by_region: BTreeMap<String, Vec<RegisterRow>> = BTreeMap::new();

@@ -10,6 +10,7 @@
 // boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod accruals;
 pub mod assets;
 pub mod caller;
 pub mod chart;
@@ -40,6 +41,7 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(assets::routes())
+        .merge(accruals::routes())
         .merge(start::routes())
         .merge(caller::routes())
         .merge(seller::routes())

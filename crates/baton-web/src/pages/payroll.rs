@@ -31,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/payroll/{period}/pay", post(pay))
         .route("/payroll/{period}/register.xlsx", get(register_xlsx))
         .route("/payroll/{period}/register.csv", get(register_csv))
+        .route("/payroll/{period}/zup.xlsx", get(zup_xlsx))
+        .route("/payroll/{period}/zup.csv", get(zup_csv))
         .route("/payroll/{period}/{employee_id}", get(person))
         .route("/plans", get(plans).post(plan_post))
         .route("/plans/{id}", get(plan))
@@ -302,6 +304,11 @@ async fn review_page(
                 a id="register-csv" href=(format!("/payroll/{period}/register.csv")) download {
                     (l.tr("page-register-csv"))
                 }
+                " · " (l.tr("page-register-zup")) ": "
+                a id="zup-xlsx" href=(format!("/payroll/{period}/zup.xlsx")) download { "XLSX" }
+                " "
+                a id="zup-csv" href=(format!("/payroll/{period}/zup.csv")) download { "CSV" }
+                " · " a id="accruals" href="/payroll/accruals" { (l.tr("page-accruals")) }
             }
         }
         (table)
@@ -423,17 +430,22 @@ async fn register(s: AppState, v: Viewer, period: String, format: &'static str) 
         })
         .await,
     )?;
-    let mime = if format == "csv" {
+    let mime = if format.ends_with("csv") {
         "text/csv; charset=utf-8"
     } else {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    let name = match format {
+        "zup_csv" => format!("payroll-{period}-zup.csv"),
+        "zup_xlsx" => format!("payroll-{period}-zup.xlsx"),
+        f => format!("payroll-{period}.{f}"),
     };
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"payroll-{period}.{format}\""),
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
         bytes,
@@ -446,6 +458,12 @@ async fn register_xlsx(State(s): State<AppState>, v: Viewer, Path(p): Path<Strin
 }
 async fn register_csv(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
     register(s, v, p, "csv").await
+}
+async fn zup_xlsx(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
+    register(s, v, p, "zup_xlsx").await
+}
+async fn zup_csv(State(s): State<AppState>, v: Viewer, Path(p): Path<String>) -> PageResult {
+    register(s, v, p, "zup_csv").await
 }
 
 /// One person's statement of the period, every line explained.

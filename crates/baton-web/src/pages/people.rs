@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}", get(person))
         .route("/people/{id}/roles", post(assign))
         .route("/people/{id}/absences", post(absence))
+        .route("/people/{id}/number", post(set_number))
         .route("/targets", get(targets).post(set_target))
         .route("/settings", get(settings).post(save_settings))
         .route("/settings/alerts", post(save_alert_rules))
@@ -350,6 +351,18 @@ async fn person_page(s: &AppState, v: &Viewer, id: &str, err: PersonError<'_>) -
             div.kpi { span { (l.tr("page-login")) } b id="person-login" { (e.login) } }
             div.kpi { span { (l.tr("page-region")) } b { (region_name(&regions, e.region_id.as_deref())) } }
             div.kpi { span { (l.tr("page-active-2")) } b { (if e.active { l.tr("page-yes") } else { l.tr("page-no-2") }) } }
+            div.kpi { span { (l.tr("page-personnel-number")) } b id="person-number" { (e.personnel_number.as_deref().unwrap_or("—")) } }
+        }
+        // The табельный номер for 1C:ЗУП: whoever prepares the payroll enters it.
+        @if may(&v.actor, Action::CalculatePeriod) {
+            form.inline method="post" action=(format!("/people/{}/number", e.id)) id="number-form" {
+                label { (l.tr("page-personnel-number")) " "
+                    input type="text" name="number" id="number" maxlength="64"
+                        value=(e.personnel_number.as_deref().unwrap_or(""));
+                }
+                " "
+                button type="submit" id="number-save" { (l.tr("page-save")) }
+            }
         }
         h2 { (l.tr("page-role-history")) }
         div.scroll { table id="role-history" {
@@ -933,4 +946,37 @@ async fn save_alert_rules(
                 .into_response())
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+struct NumberForm {
+    #[serde(default)]
+    number: String,
+}
+
+async fn set_number(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<NumberForm>,
+) -> PageResult {
+    let l = v.lang;
+    let actor = v.actor.clone();
+    let who = id.clone();
+    let r = run(&s, move |app| {
+        app.set_personnel_number(&actor, &who, Some(&f.number))
+    })
+    .await;
+    let back = format!("/people/{}", super::shell::urlencode(&id));
+    Ok(match r {
+        Ok(e) => super::shell::done(
+            &back,
+            &format!(
+                "{}: {}",
+                l.tr("page-personnel-number"),
+                e.personnel_number.as_deref().unwrap_or("—")
+            ),
+        ),
+        Err(e) => super::caller::back_with_error(&back, &message(&e)),
+    })
 }

@@ -435,6 +435,9 @@ fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
     if v.leads_department() {
         items.push(("/people", l.tr("page-people-3")));
         items.push(("/settings", l.tr("page-settings")));
+    } else if v.actor.has(Role::Accountant) {
+        // The accountant enters табельные номера there.
+        items.push(("/people", l.tr("page-people-3")));
     }
     if may(&v.actor, Action::Replay) || may(&v.actor, Action::Simulate) {
         items.push(("/whatif", l.tr("page-what-if")));
