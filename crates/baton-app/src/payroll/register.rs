@@ -78,12 +78,7 @@ pub fn rows(list: &[PersonStatement]) -> Vec<RegisterRow> {
 /// The register as CSV (UTF-8, comma-separated, amounts with a dot: what 1C and Excel import).
 pub fn csv(list: &[PersonStatement]) -> AppResult<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| {
-        AppError::invalid(
-            "register",
-            Text::new("err-register-write").arg("error", e.to_string()),
-        )
-    };
+    let io = unwritable;
     w.write_record(HEADERS).map_err(io)?;
     for r in rows(list) {
         let amount = r.amount.to_string();
@@ -101,12 +96,15 @@ pub fn csv(list: &[PersonStatement]) -> AppResult<Vec<u8>> {
         w.write_record(texts.map(crate::export::cell).iter().map(|c| c.as_bytes()))
             .map_err(io)?;
     }
-    w.into_inner().map_err(|e| {
-        AppError::invalid(
-            "register",
-            Text::new("err-register-write").arg("error", e.to_string()),
-        )
-    })
+    w.into_inner().map_err(unwritable)
+}
+
+/// A register that could not be written (the writer's own error, in the message).
+pub(super) fn unwritable(e: impl std::fmt::Display) -> AppError {
+    AppError::invalid(
+        "register",
+        Text::new("err-register-write").arg("error", e.to_string()),
+    )
 }
 
 /// A text cell of the workbook (never a formula).
@@ -130,12 +128,7 @@ fn sheet_name(region: &str) -> String {
 
 /// The register as an XLSX workbook: a sheet per region with a total row, then a summary.
 pub fn xlsx(period: &str, status: &str, list: &[PersonStatement]) -> AppResult<Vec<u8>> {
-    let err = |e: rust_xlsxwriter::XlsxError| {
-        AppError::invalid(
-            "register",
-            Text::new("err-register-write").arg("error", e.to_string()),
-        )
-    };
+    let err = unwritable;
     let money = Format::new().set_num_format(super::zup::RUBLES);
     let bold = Format::new().set_bold();
     let bold_money = Format::new()

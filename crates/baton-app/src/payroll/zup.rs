@@ -144,12 +144,7 @@ pub fn csv(
     types: &BTreeMap<String, String>,
 ) -> AppResult<Vec<u8>> {
     let month = month_days(period)?;
-    let io = |e: csv::Error| {
-        AppError::invalid(
-            "register",
-            Text::new("err-register-write").arg("error", e.to_string()),
-        )
-    };
+    let io = super::register::unwritable;
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
@@ -161,12 +156,7 @@ pub fn csv(
         w.write_record(t.iter().map(|c| crate::export::cell(c).into_owned()))
             .map_err(io)?;
     }
-    w.into_inner().map_err(|e| {
-        AppError::invalid(
-            "register",
-            Text::new("err-register-write").arg("error", e.to_string()),
-        )
-    })
+    w.into_inner().map_err(super::register::unwritable)
 }
 
 /// The Excel number format of rubles. In the file the separators are always `,` (thousands) and
@@ -183,12 +173,7 @@ pub fn xlsx(
     types: &BTreeMap<String, String>,
 ) -> AppResult<Vec<u8>> {
     let month = month_days(period)?;
-    let err = |e: rust_xlsxwriter::XlsxError| {
-        AppError::invalid(
-            "register",
-            Text::new("err-register-write").arg("error", e.to_string()),
-        )
-    };
+    let err = super::register::unwritable;
     let money = Format::new().set_num_format(RUBLES);
     let bold = Format::new().set_bold();
     let bold_money = Format::new().set_bold().set_num_format(RUBLES);
