@@ -610,7 +610,7 @@ fn conveyor_routes() -> Vec<(RouteDoc, Mr)> {
             "tasks",
             "Tasks, soonest first: yours, or a person's within your reach (owner_id), or a company's (company_id); status open (default), closed or all; page",
             get(tasks),
-        ).query::<baton_app::conveyor::tasks::TaskQuery>().page::<baton_store::records::Task>(),
+        ).query::<baton_app::conveyor::tasks::TaskQuery>().page::<baton_store::records::Task>().errors(&[404]),
         r(
             M::POST,
             "/api/tasks",
