@@ -12,8 +12,11 @@ pub mod error;
 pub mod export;
 pub mod input;
 pub mod insight;
+pub mod notify;
+pub mod outbox;
 pub mod payroll;
 pub mod rights;
+pub mod webhooks;
 pub mod whatif;
 
 pub use auth::PasswordCost;
@@ -178,6 +181,8 @@ impl App {
         let json = |v: Option<serde_json::Value>| v.map(|v| baton_store::Json::from_value(&v));
         let mut before = before.and_then(|b| serde_json::to_value(b).ok());
         let mut after = after.and_then(|a| serde_json::to_value(a).ok());
+        // Whole, before the trail keeps only the changed fields: the event carries the record.
+        self.outbox_write(tx, action, after.as_ref())?;
         // An update records only the fields it changed (their old and new values): the trail
         // stays readable and a year of claim renewals does not repeat whole companies.
         if let (Some(serde_json::Value::Object(b)), Some(serde_json::Value::Object(a))) =

@@ -109,6 +109,8 @@ actions! {
     Replay => "act-replay", "replay pay plans",
     Simulate => "act-simulate", "simulate the department's structure",
     ExportImport => "act-export-import", "export or import data",
+    ManageWebhooks => "act-manage-webhooks", "manage webhooks and see the delivery log",
+    ReadNotifications => "act-read-notifications", "read and set up one's notifications",
 }
 
 const N: Option<Reach> = None;
@@ -167,6 +169,8 @@ pub const TABLE: &[(Action, [Option<Reach>; 8])] = {
         (Replay,              [N,   N,  N,  N,  R,   A,  A,  A]),
         (Simulate,            [N,   N,  N,  N,  R,   A,  N,  A]),
         (ExportImport,        [N,   N,  N,  N,  N,   A,  N,  A]),
+        (ManageWebhooks,      [N,   N,  N,  N,  N,   A,  N,  A]),
+        (ReadNotifications,   [O,   O,  O,  O,  O,   O,  O,  O]),
     ]
 };
 

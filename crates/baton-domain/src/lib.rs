@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod company;
 pub mod config;
 pub mod error;
+pub mod event;
 pub mod inn;
 pub mod input;
 pub mod lead;

@@ -70,7 +70,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 15] = [
+const MIGRATIONS: [(&str, &str); 16] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -125,6 +125,7 @@ const MIGRATIONS: [(&str, &str); 15] = [
         "0016_personnel_numbers",
         include_str!("../migrations/0016_personnel_numbers.sql"),
     ),
+    ("0017_outbox", include_str!("../migrations/0017_outbox.sql")),
 ];
 
 /// Migrations whose text differs by database, as whole statements (a trigger body holds `;`):

@@ -208,6 +208,35 @@ crate::records! {
         id: String, period: String, region_id: String, approved_at: String, approved_by: String,
     }
 
+    /// An event to tell people and other systems about (issue 18), written in the transaction
+    /// of the change it reports; `payload` is the JSON sent, `fanned_out_at` set once its
+    /// deliveries are listed.
+    OutboxEvent in "outbox_events" {
+        id: String, kind: String, at: String, payload: String, fanned_out_at: Option<String>,
+    }
+
+    /// An integrator's subscription: events (a JSON array of kinds) are POSTed to `url`,
+    /// signed with `secret`. `failures` counts failed attempts in a row; past the limit the
+    /// webhook is disabled (`active` false, `disabled_at`).
+    Webhook in "webhooks" {
+        id: String, url: String, secret: String, events: String, active: bool, failures: i64,
+        disabled_at: Option<String>, created_by: String, created_at: String,
+    }
+
+    /// One event's delivery to one webhook or person on one channel (`webhook`, `email`,
+    /// `telegram`); `target` is the webhook's or the person's id.
+    Delivery in "deliveries" {
+        id: String, event_id: String, channel: String, target: String, status: String,
+        attempts: i64, next_at: String, last_code: Option<i64>, last_error: Option<String>,
+        delivered_at: Option<String>, created_at: String,
+    }
+
+    /// An in-app notification: the event's kind and data, read or not.
+    Notification in "notifications" {
+        id: String, employee_id: String, event_id: String, kind: String, payload: String,
+        created_at: String, read_at: Option<String>,
+    }
+
     /// A login session or an API token; `id` is the SHA-256 of the secret, never the secret.
     Session in "sessions" { id: String, employee_id: String, kind: String, created_at: String, expires_at: String }
 }

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod insight;
 pub mod openapi;
 pub mod ops;
+pub mod outbound;
 pub mod pages;
 pub mod security;
 pub mod throttle;
@@ -118,6 +119,7 @@ pub fn routes() -> Vec<(RouteDoc, Mr)> {
     let mut all = conveyor_routes();
     all.extend(insight::routes());
     all.extend(whatif::routes());
+    all.extend(outbound::routes());
     all
 }
 
@@ -871,6 +873,13 @@ pub async fn serve(app: App, addr: &str, config: WebConfig) -> std::io::Result<(
     // its caches and the alert watcher learn of them within a second (issue 19).
     app.db.follow_other_writers();
     tokio::spawn(watch(app.clone(), Duration::from_secs(1)));
+    // Webhooks, e-mail and Telegram (issue 18): their servers come from the environment.
+    let senders = baton_delivery::Senders::from_env().map_err(std::io::Error::other)?;
+    tokio::spawn(baton_delivery::run(
+        app.clone(),
+        senders,
+        Duration::from_secs(1),
+    ));
     serve_on(listener, app, config, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -20,10 +20,13 @@ use maud::{DOCTYPE, html};
 pub struct WebConfig {
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    /// Webhooks may point at loopback and private addresses (`BATON_WEBHOOKS_ALLOW_PRIVATE=1`:
+    /// a receiver on the same network, or a test). Off, they are refused (SSRF).
+    pub webhooks_allow_private: bool,
 }
 
 impl WebConfig {
-    /// `BATON_SECURE_COOKIES=1`, `BATON_TRUST_PROXY=1`.
+    /// `BATON_SECURE_COOKIES=1`, `BATON_TRUST_PROXY=1`, `BATON_WEBHOOKS_ALLOW_PRIVATE=1`.
     pub fn from_env() -> WebConfig {
         let on = |k: &str| {
             std::env::var(k)
@@ -33,6 +36,7 @@ impl WebConfig {
         WebConfig {
             secure_cookies: on("BATON_SECURE_COOKIES"),
             trust_proxy: on("BATON_TRUST_PROXY"),
+            webhooks_allow_private: on("BATON_WEBHOOKS_ALLOW_PRIVATE"),
         }
     }
 

@@ -393,6 +393,7 @@ async fn cookies(s: Server) {
             WebConfig {
                 secure_cookies: true,
                 trust_proxy: false,
+                webhooks_allow_private: false,
             },
             None,
             true,
@@ -401,6 +402,7 @@ async fn cookies(s: Server) {
             WebConfig {
                 secure_cookies: false,
                 trust_proxy: true,
+                webhooks_allow_private: false,
             },
             Some("https"),
             true,
@@ -409,6 +411,7 @@ async fn cookies(s: Server) {
             WebConfig {
                 secure_cookies: false,
                 trust_proxy: false,
+                webhooks_allow_private: false,
             },
             Some("https"),
             false,

@@ -524,6 +524,7 @@ fn main() -> Result<()> {
             let web = baton_web::security::WebConfig {
                 secure_cookies,
                 trust_proxy,
+                ..baton_web::security::WebConfig::from_env()
             };
             tokio::runtime::Runtime::new()?
                 .block_on(baton_web::serve(app, &addr, web))

@@ -504,3 +504,15 @@ err-task-outcome = Say how the task ended: done or cancelled.
 err-task-due = «{ $value }» is not a date and time: write 2026-12-08T10:00 or 08.12.2026 10:00 (company time).
 err-task-due-past = That time has passed: choose a later one.
 err-task-closed = The task is already closed; set a new one if needed.
+
+## Notifications and webhooks (issue 18)
+act-manage-webhooks = manage webhooks and see the delivery log
+act-read-notifications = read and set up one's notifications
+err-email-invalid = "{ $value }" is not an e-mail address. Enter an address like name@company.com.
+err-lang-invalid = Language "{ $value }" is not supported. Choose ru or en.
+err-event-kind-unknown = No such event: "{ $value }". Known: lead.handed, lead.accepted, lead.rejected, lead.sla_soon, contract.signed, payment.recorded, client.handed_over, task.due, alert.raised, period.approved, period.paid, webhook.disabled.
+err-webhook-url = The webhook address "{ $value }" cannot be used: { $why }.
+webhook-url-scheme = it must start with https:// or http://
+webhook-url-form = it has no host, contains spaces or is longer than 2000 characters
+webhook-url-credentials = a login and password in the address are not allowed; rely on the signature
+webhook-url-private = it is an internal address (localhost, a private network); webhooks go to outside systems only

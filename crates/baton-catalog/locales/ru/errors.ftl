@@ -540,3 +540,15 @@ err-task-outcome = Укажите, чем закончилась задача: d
 err-task-due = «{ $value }» — не дата и время. Запишите так: 08.12.2026 10:00 или 2026-12-08T10:00 (время компании).
 err-task-due-past = Это время уже прошло. Выберите время позже текущего.
 err-task-closed = Задача уже закрыта; поставьте новую, если нужно.
+
+## Notifications and webhooks (issue 18)
+act-manage-webhooks = управлять вебхуками и смотреть журнал доставки
+act-read-notifications = читать и настраивать свои уведомления
+err-email-invalid = «{ $value }» — не адрес электронной почты. Введите адрес вида name@company.ru.
+err-lang-invalid = Язык «{ $value }» не поддерживается. Выберите ru или en.
+err-event-kind-unknown = Нет такого события: «{ $value }». Возможные: lead.handed, lead.accepted, lead.rejected, lead.sla_soon, contract.signed, payment.recorded, client.handed_over, task.due, alert.raised, period.approved, period.paid, webhook.disabled.
+err-webhook-url = Адрес вебхука «{ $value }» не подходит: { $why }.
+webhook-url-scheme = нужен адрес, начинающийся с https:// или http://
+webhook-url-form = в адресе нет хоста, есть пробелы или он длиннее 2000 знаков
+webhook-url-credentials = логин и пароль в адресе не допускаются — используйте подпись запросов
+webhook-url-private = это внутренний адрес (localhost, частная сеть); вебхуки отправляются только во внешние системы
