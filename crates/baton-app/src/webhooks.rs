@@ -241,7 +241,7 @@ impl App {
             let h = tx
                 .get::<Webhook>(id)?
                 .ok_or_else(|| AppError::not_found("webhook", id))?;
-            tx.delete_ids::<Webhook>(&[h.id.clone()])?;
+            tx.delete_ids::<Webhook>(std::slice::from_ref(&h.id))?;
             self.audit(
                 tx,
                 Some(actor),

@@ -98,8 +98,10 @@ async fn disable_webhook(
 #[into_params(parameter_in = Query)]
 pub struct DeliveriesQ {
     /// `webhook`, `email` or `telegram`.
+    #[param(inline)]
     pub channel: Option<DeliveryChannel>,
     /// `pending`, `delivered` or `failed`.
+    #[param(inline)]
     pub status: Option<DeliveryStatus>,
     #[param(minimum = 1)]
     pub page: Option<i64>,
@@ -163,7 +165,7 @@ async fn my_notes(
 #[serde(deny_unknown_fields)]
 pub struct ReadReq {
     /// One notification; absent: all of mine.
-    #[schema(max_length = 100)]
+    #[schema(max_length = 64)]
     pub id: Option<String>,
 }
 

@@ -18,7 +18,7 @@ use baton_store::scratch::ScratchDb;
 const ALLOWED: &[&str] = &[
     "Baton", "English", "E-mail", "CSV", "XLSX", "JSON", "API", "SLA", "KPI", "NRR", "GRR",
     "HoReCa", "e-mail", "mail", "email", "K", "DSO", "PDF", "ID", "OpenAPI", "CRM", "UTC", "TOML",
-    "ИНН", "Bearer",
+    "ИНН", "Bearer", "Telegram",
 ];
 
 /// Elements whose content is not prose.

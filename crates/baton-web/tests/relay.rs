@@ -362,7 +362,7 @@ async fn relay(s: Server) {
         }
         assert!(
             got.contains(
-                "event: queues\ndata: {\"incoming\":0,\"handovers\":1,\"alerts\":0,\"tasks\":0}"
+                "event: queues\ndata: {\"incoming\":0,\"handovers\":1,\"alerts\":0,\"tasks\":0,\"notes\":0,\"deals_due\":0,\"overdue_invoices\":0}"
             ),
             "{got}"
         );

@@ -96,6 +96,14 @@ fn action_of(method: &str, path: &str) -> Option<Option<Action>> {
             Some(Simulate)
         }
         ("POST", "/api/me/password") => None,
+        ("GET" | "POST", "/api/webhooks")
+        | ("DELETE", "/api/webhooks/{id}")
+        | ("POST", "/api/webhooks/{id}/enable" | "/api/webhooks/{id}/disable")
+        | ("GET", "/api/deliveries")
+        | ("POST", "/api/deliveries/{id}/redeliver") => Some(ManageWebhooks),
+        ("GET", "/api/me/notifications" | "/api/me/notification-settings")
+        | ("POST", "/api/me/notifications/read" | "/api/me/telegram-code")
+        | ("PUT", "/api/me/notification-settings") => Some(ReadNotifications),
         _ => return None,
     })
 }
@@ -164,6 +172,10 @@ fn body(path: &str, s: &Server, plan_text: &str, config: &Value) -> Value {
             return json!({"month": "2026-11", "region": "msk", "kind": "ads", "amount": "1000"});
         }
         "/api/payroll/accrual-types" => return json!({"bonus": "Премия ежемесячная"}),
+        "/api/webhooks" => {
+            return json!({"url": "https://hooks.example.com/baton", "events": ["lead.handed"]});
+        }
+        "/api/me/notifications/read" => return json!({}),
         // From a month without targets to a later one: nothing is copied.
         "/api/targets/copy" => return json!({"from": "2020-01", "to": "2020-02"}),
         // An empty split: a holder of the rights gets 422, nothing changes.

@@ -147,6 +147,11 @@ enum Cmd {
         #[command(subcommand)]
         what: tasks::TasksCmd,
     },
+    /// Webhooks for integrators and the delivery log (director, admin). Needs --as.
+    Webhooks {
+        #[command(subcommand)]
+        what: webhooks::WebhooksCmd,
+    },
     /// Clients: move them to another client manager (with a preview).
     Clients {
         #[command(subcommand)]
@@ -454,9 +459,12 @@ fn print_logins(s: &baton_app::demo::DemoSummary) {
 /// Structured logs on stderr: one line per request and the server's own events.
 /// `BATON_LOG_FORMAT=json` writes JSON lines for a log collector; `BATON_LOG` filters
 /// (`info` by default, e.g. `baton=debug,warn`).
-fn logs() {
+/// Logs to stderr: a server's requests at `info`; other commands (benchmarks serve requests
+/// too) only problems, unless `BATON_LOG` says otherwise.
+fn logs(serving: bool) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("BATON_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let default = if serving { "info" } else { "warn" };
+    let filter = EnvFilter::try_from_env("BATON_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let json = std::env::var("BATON_LOG_FORMAT").is_ok_and(|v| v.trim() == "json");
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -505,7 +513,7 @@ fn main() -> Result<()> {
         bail!("--lang «{}»: write ru or en", cli.lang);
     };
     let _ = LANG.set(l);
-    logs();
+    logs(matches!(cli.cmd, Cmd::Serve { .. }) || matches!(&cli.cmd, Cmd::Demo { serve: true, .. }));
     match cli.cmd {
         Cmd::Report { what } => report::run(what)?,
         Cmd::Simulate { what } => simulate::run(what)?,
@@ -605,6 +613,7 @@ fn main() -> Result<()> {
         Cmd::Audit { what } => audit::run(what)?,
         Cmd::Clients { what } => clients::run(what)?,
         Cmd::Tasks { what } => tasks::run(what)?,
+        Cmd::Webhooks { what } => webhooks::run(what)?,
         Cmd::Healthcheck { url } => healthcheck(&url)?,
         Cmd::Targets { what } => targets::run(what)?,
         Cmd::ImportBank { file, dry_run, db } => bank::run(&file, dry_run, &db)?,
@@ -1026,6 +1035,7 @@ mod report;
 mod simulate;
 mod targets;
 mod tasks;
+mod webhooks;
 
 fn print_statements(statements: &[baton_app::payroll::PersonStatement]) {
     use baton_comp::number::rubles;

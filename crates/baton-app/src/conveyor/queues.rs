@@ -18,6 +18,12 @@ pub struct Queues {
     pub alerts: i64,
     /// Open tasks of this person due by the end of today, company time (overdue included).
     pub tasks: i64,
+    /// Notifications in Baton this person has not read.
+    pub notes: i64,
+    /// A sales manager's open deals whose expected closing day is today or past.
+    pub deals_due: i64,
+    /// A client manager's invoices past their due day and not paid in full.
+    pub overdue_invoices: i64,
 }
 
 impl App {
@@ -34,11 +40,42 @@ impl App {
                     .map_or(0, |r| r.int(0)))
             })
         };
+        use baton_domain::Role;
+        let sells = actor
+            .roles
+            .iter()
+            .any(|r| matches!(r, Role::SalesManager | Role::UniversalManager));
+        let serves = actor
+            .roles
+            .iter()
+            .any(|r| matches!(r, Role::ClientManager | Role::UniversalManager));
         Ok(Queues {
             incoming: pending("lead")?,
             handovers: pending("client")?,
             alerts: self.open_alert_count(actor)?,
             tasks: self.tasks_due(actor)?,
+            notes: self.unread_notes(&actor.id)?,
+            deals_due: if sells { self.deals_due(actor)? } else { 0 },
+            overdue_invoices: if serves {
+                self.invoices(actor, None, true, crate::Paging::new(Some(1), Some(1)))?
+                    .total
+            } else {
+                0
+            },
+        })
+    }
+
+    fn deals_due(&self, actor: &Actor) -> AppResult<i64> {
+        let today = self.today(&self.config()?).to_string();
+        self.db.read(|tx| {
+            Ok(tx
+                .query_one(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM leads WHERE owner_id = ? \
+                     AND stage IN ('accepted', 'meeting', 'proposal', 'contract') \
+                     AND expected_on IS NOT NULL AND expected_on <= ?",
+                    &[Value::from(actor.id.clone()), Value::from(today)],
+                )?
+                .map_or(0, |r| r.int(0)))
         })
     }
 }

@@ -24,6 +24,7 @@ pub mod memo;
 pub mod moves;
 pub mod my_alerts;
 pub mod my_day;
+pub mod notifications;
 pub mod payroll;
 pub mod people;
 pub mod search;
@@ -32,6 +33,7 @@ pub mod shell;
 pub mod split;
 pub mod start;
 pub mod targets;
+pub mod webhooks;
 pub mod whatif;
 
 use crate::AppState;
@@ -49,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .merge(handovers::routes())
         .merge(my_alerts::routes())
         .merge(my_day::routes())
+        .merge(notifications::routes())
+        .merge(webhooks::routes())
         .merge(events::routes())
         .merge(moves::routes())
         .merge(split::routes())

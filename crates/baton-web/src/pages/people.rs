@@ -757,6 +757,9 @@ async fn settings_page(
         None => serde_json::to_string_pretty(&cfg).unwrap_or_default(),
     };
     let body = html! {
+        @if may(&v.actor, Action::ManageWebhooks) {
+            p { a href="/settings/webhooks" id="webhooks-link" { (l.tr("page-webhooks-link")) } }
+        }
         (readable(l, &cfg))
         (alert_rules_card(l, rule_values(&rules), may(&v.actor, Action::EditConfig), None))
         @if may(&v.actor, Action::EditConfig) {

@@ -442,6 +442,7 @@ fn nav(v: &Viewer) -> Vec<(&'static str, &'static str)> {
     if may(&v.actor, Action::Replay) || may(&v.actor, Action::Simulate) {
         items.push(("/whatif", l.tr("page-what-if")));
     }
+    items.push(("/my/notifications", l.tr("nav-notifications")));
     items
 }
 
@@ -485,6 +486,9 @@ pub fn page(v: &Viewer, title: &str, body: Markup) -> Markup {
                                 "/inbox" => Some(("incoming", v.queues.incoming, v.tr("nav-incoming-waiting"))),
                                 "/handovers" => Some(("handovers", v.queues.handovers, v.tr("nav-handovers-waiting"))),
                                 "/my/day" => Some(("tasks", v.queues.tasks, v.tr("nav-my-day-due"))),
+                                "/my/notifications" => Some(("notes", v.queues.notes, v.tr("nav-notifications-unread"))),
+                                "/pipeline" if v.sells() => Some(("deals_due", v.queues.deals_due, v.tr("nav-deals-due"))),
+                                "/overdue" => Some(("overdue_invoices", v.queues.overdue_invoices, v.tr("nav-overdue-invoices"))),
                                 _ => None,
                             };
                             @let count = html! { @if let Some((key, n, title)) = count {
