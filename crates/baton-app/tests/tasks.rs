@@ -311,3 +311,57 @@ fn a_promise_to_pay_is_the_client_managers_task_until_the_invoice_is_paid() {
         assert!(matches!(e, AppError::Forbidden(_)), "{e:?}");
     }
 }
+
+/// A lead moving on takes the next step its meeting task was for: moved to «Встреча» the task
+/// is done; a lead lost cancels its meeting.
+#[test]
+fn a_lead_moving_on_closes_its_meeting_and_a_lost_one_cancels_it() {
+    for scratch in baton_store::scratch::ScratchDb::all() {
+        let w = World::on(scratch, "2026-12-07T12:00:00.000000Z", 185);
+        let app = &w.app;
+        let (c1, s1) = (w.person("c1", "caller"), w.person("s1", "sales_manager"));
+        let mut leads = Vec::new();
+        for (inn, name) in [("7707083893", "Ромашка"), ("7736050003", "Лютик")] {
+            let a = company(app, &c1, inn, name);
+            call(app, &c1, &a, "dm_interested", None).unwrap();
+            let lead = app
+                .open_lead(
+                    &c1,
+                    NewLead {
+                        company_id: a.clone(),
+                        ..Default::default()
+                    },
+                )
+                .unwrap()
+                .id;
+            let mut checklist = full_checklist();
+            checklist.insert("next_step_at".into(), "09.12.2026 14:30".into());
+            app.hand_off(
+                &c1,
+                &lead,
+                HandOffRequest {
+                    checklist,
+                    receiver_id: Some(s1.id.clone()),
+                    override_reason: None,
+                },
+            )
+            .unwrap();
+            app.accept_lead(&s1, &lead).unwrap();
+            leads.push(lead);
+        }
+        let meeting_of = |lead: &str| {
+            all_tasks(&w)
+                .into_iter()
+                .find(|t| t.lead_id.as_deref() == Some(lead) && t.kind == "meeting")
+                .expect("the meeting task")
+        };
+        assert!(meeting_of(&leads[0]).closed_at.is_none());
+        app.move_lead(&s1, &leads[0], "meeting").unwrap();
+        let t = meeting_of(&leads[0]);
+        assert_eq!(t.outcome.as_deref(), Some("done"));
+        assert_eq!(t.closed_at.as_deref(), Some("2026-12-07T12:00:00.000000Z"));
+        app.lose_lead(&s1, &leads[1], "no_budget").unwrap();
+        assert_eq!(meeting_of(&leads[1]).outcome.as_deref(), Some("cancelled"));
+        assert!(app.my_day(&s1).unwrap().tomorrow.is_empty());
+    }
+}

@@ -129,21 +129,16 @@ impl App {
                     return Err(AppError::not_found("invoice", &id));
                 }
             }
-            let t = Task {
-                id: self.new_id(),
-                owner_id: owner.id,
-                kind: kind.clone(),
-                due_at: stamp(due),
-                company_id: company.id,
-                lead_id: non_empty(req.lead_id.clone()),
-                invoice_id: non_empty(req.invoice_id.clone()),
-                note: non_empty(req.note.clone()),
-                created_by: actor.id.clone(),
-                created_at: stamp(now),
-                closed_at: None,
-                outcome: None,
-                result: None,
-            };
+            let t = self.new_task(
+                &owner.id,
+                &kind,
+                due,
+                &company.id,
+                non_empty(req.lead_id.clone()),
+                non_empty(req.invoice_id.clone()),
+                req.note.clone(),
+                &actor.id,
+            );
             self.add_task_in(tx, Some(actor), &t)?;
             Ok(t)
         })
@@ -214,9 +209,20 @@ impl App {
             Some(inv) => f.eq("invoice_id", inv),
             None => f.eq("owner_id", w.owner_id),
         };
-        let open = tx.list::<Task>(&f)?;
+        self.close_all_in(tx, actor, &f, "done")
+    }
+
+    /// Closes every open task `f` finds with one outcome. Returns how many.
+    fn close_all_in(
+        &self,
+        tx: &mut Tx<'_>,
+        actor: Option<&Actor>,
+        f: &Filter,
+        outcome: &str,
+    ) -> AppResult<usize> {
+        let open = tx.list::<Task>(f)?;
         for before in &open {
-            self.close_in(tx, actor, before, "done", None)?;
+            self.close_in(tx, actor, before, outcome, None)?;
         }
         Ok(open.len())
     }
@@ -230,17 +236,12 @@ impl App {
         lead_id: &str,
         lost: bool,
     ) -> AppResult<()> {
-        let open = tx.list::<Task>(
-            &Filter::new()
-                .eq("lead_id", lead_id)
-                .eq("kind", "meeting")
-                .raw("closed_at IS NULL", vec![]),
-        )?;
+        let f = Filter::new()
+            .eq("lead_id", lead_id)
+            .eq("kind", "meeting")
+            .raw("closed_at IS NULL", vec![]);
         let outcome = if lost { "cancelled" } else { "done" };
-        for before in &open {
-            self.close_in(tx, actor, before, outcome, None)?;
-        }
-        Ok(())
+        self.close_all_in(tx, actor, &f, outcome).map(|_| ())
     }
 
     fn close_in(

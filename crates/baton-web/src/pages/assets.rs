@@ -34,3 +34,21 @@ async fn js() -> impl IntoResponse {
         JS,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every block of the style sheet is closed: a browser closes an open `@media` block at the
+    /// end of the file, so the rules after it would apply only on phones.
+    #[test]
+    fn the_style_sheet_closes_every_block() {
+        let mut depth = 0i32;
+        for (n, line) in super::CSS.lines().enumerate() {
+            depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
+            assert!(depth >= 0, "line {}: a block closed twice", n + 1);
+            if line.starts_with("@media") {
+                assert_eq!(depth, 1, "line {}: an @media block inside another", n + 1);
+            }
+        }
+        assert_eq!(depth, 0, "a block is not closed");
+    }
+}

@@ -22,9 +22,14 @@ pub fn routes() -> Router<AppState> {
         .route("/my/notifications/telegram", post(telegram))
 }
 
-/// The kinds a person can be told of, in the page's order.
-fn kinds() -> impl Iterator<Item = EventKind> {
-    EventKind::ALL.iter().copied().filter(|k| k.notifies())
+/// The kinds a person can be told of, in the page's order; a webhook disabled only concerns
+/// those who manage webhooks.
+fn kinds(v: &Viewer) -> impl Iterator<Item = EventKind> {
+    let hooks = baton_app::rights::may(&v.actor, baton_app::rights::Action::ManageWebhooks);
+    EventKind::ALL
+        .iter()
+        .copied()
+        .filter(move |k| k.notifies() && (hooks || *k != EventKind::WebhookDisabled))
 }
 
 /// An event kind's name in the viewer's language (`event-lead-handed`).
@@ -111,14 +116,14 @@ async fn notes_page(State(s): State<AppState>, v: Viewer) -> PageResult {
                             value=(prefs.quiet.map(|q| q.to.format("%H:%M").to_string()).unwrap_or_default());
                     }
                 }
-                div.table-wrap {
+                div.scroll {
                     table.notify-grid {
                         thead { tr {
                             th scope="col" { (l.tr("page-notify-event")) }
                             @for c in Channel::ALL { th scope="col" { (channel_name(l, c)) } }
                         } }
                         tbody {
-                            @for k in kinds() {
+                            @for k in kinds(&v) {
                                 @let on = prefs.channels_for(k);
                                 tr {
                                     th scope="row" { (event_name(l, k)) }
@@ -203,7 +208,7 @@ async fn save(
         },
         ..Default::default()
     };
-    for k in kinds() {
+    for k in kinds(&v) {
         prefs.channels.insert(k.id().to_string(), Vec::new());
     }
     for (name, value) in &f {

@@ -102,7 +102,7 @@ async fn webhooks_page(State(s): State<AppState>, v: Viewer) -> PageResult {
             h2 { (l.tr("page-deliveries")) " " span.badge { (log.total) } }
             @if log.items.is_empty() { p.muted { (l.tr("page-deliveries-none")) } }
             @else {
-                div.table-wrap { table {
+                div.scroll { table {
                     thead { tr {
                         th { (l.tr("page-delivery-when")) } th { (l.tr("page-webhook-events")) }
                         th { (l.tr("page-delivery-channel")) } th { (l.tr("page-delivery-status")) }
