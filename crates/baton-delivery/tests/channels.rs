@@ -245,6 +245,7 @@ async fn webhook_email_and_telegram_over_their_protocols() {
     );
     let t: i64 = h("baton-timestamp").parse().unwrap();
     assert!((chrono::Utc::now().timestamp() - t).abs() < 60);
+    docs_verify(&created.secret, headers, body);
 
     // The e-mail, decoded by Python.
     let mut line = String::new();
@@ -301,6 +302,67 @@ async fn webhook_email_and_telegram_over_their_protocols() {
     );
     let _ = smtp.kill();
     let _ = smtp.wait();
+}
+
+/// The verification code docs/webhooks.md gives integrators, run as written on this delivery:
+/// Python always, JavaScript where Node.js is installed. A wrong secret must fail.
+fn docs_verify(secret: &str, headers: &HeaderMap, body: &str) {
+    let docs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/webhooks.md"
+    ))
+    .expect("docs/webhooks.md");
+    let block = |lang: &str| -> String {
+        let start = docs.find(&format!("```{lang}\n")).expect("a code block") + lang.len() + 4;
+        let end = start + docs[start..].find("\n```").expect("its end");
+        docs[start..end].to_string()
+    };
+    let dir = std::env::temp_dir().join(format!("baton-docs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let hs: serde_json::Map<String, Value> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), json!(v.to_str().unwrap_or(""))))
+        .collect();
+    std::fs::write(dir.join("headers.json"), Value::Object(hs).to_string()).unwrap();
+    std::fs::write(dir.join("body"), body).unwrap();
+    let py = format!(
+        "{}\nimport json, sys\nclass CI(dict):\n    def __getitem__(self, k):\n        return next(v for n, v in self.items() if n.lower() == k.lower())\nh = CI(json.load(open(sys.argv[1])))\nb = open(sys.argv[2], 'rb').read()\nprint(verify(sys.argv[3], h, b), verify(sys.argv[3] + 'x', h, b))\n",
+        block("python")
+    );
+    let run = |cmd: &str, code: &str, ext: &str| -> Option<String> {
+        let file = dir.join(format!("verify.{ext}"));
+        std::fs::write(&file, code).unwrap();
+        let out = Command::new(cmd)
+            .arg(&file)
+            .arg(dir.join("headers.json"))
+            .arg(dir.join("body"))
+            .arg(secret)
+            .output()
+            .ok()?;
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(String::from_utf8_lossy(&out.stdout).trim().to_lowercase())
+    };
+    assert_eq!(
+        run("python3", &py, "py").as_deref(),
+        Some("true false"),
+        "the Python check"
+    );
+    let js = format!(
+        "{}\nconst fs = require('fs');\nconst h = JSON.parse(fs.readFileSync(process.argv[2]));\nconst req = {{ body: fs.readFileSync(process.argv[3]), get: (n) => h[n.toLowerCase()] }};\nconsole.log(verify(process.argv[4], req), verify(process.argv[4] + 'x', req));\n",
+        block("js")
+    );
+    if Command::new("node").arg("--version").output().is_ok() {
+        assert_eq!(
+            run("node", &js, "js").as_deref(),
+            Some("true false"),
+            "the JavaScript check"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn employee(login: &str, role: &str, region_id: Option<String>) -> NewEmployee {
