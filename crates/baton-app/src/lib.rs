@@ -51,6 +51,9 @@ const DATED_FIELDS: [&str; 12] = [
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
+    /// Where reports and dashboards read: the database itself, or a read replica
+    /// (`baton serve --read-db`, issue 19). Writes and the rules never read here.
+    pub reports: Db,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub password_cost: PasswordCost,
@@ -105,12 +108,20 @@ impl App {
 
     pub fn with(db: Db, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> App {
         App {
+            reports: db.clone(),
             db,
             clock,
             ids,
             password_cost: PasswordCost::Strong,
             live: Arc::default(),
         }
+    }
+
+    /// Reports and dashboards read from `replica` (a hot standby of this database); it lags
+    /// by the replication delay, so a report can be that far behind.
+    pub fn with_reports(mut self, replica: Db) -> App {
+        self.reports = replica;
+        self
     }
 
     /// One page of a filtered list, with the total for pagination.

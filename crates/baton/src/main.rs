@@ -110,6 +110,10 @@ enum Cmd {
         /// request comes through it).
         #[arg(long, env = "BATON_TRUST_PROXY")]
         trust_proxy: bool,
+        /// A read replica of --db (a PostgreSQL hot standby) that reports and dashboards read;
+        /// everything else reads and writes --db.
+        #[arg(long, env = "BATON_READ_DB")]
+        read_db: Option<String>,
     },
     /// Create the demo company (12 months of history) in an empty database.
     Demo {
@@ -522,10 +526,17 @@ fn main() -> Result<()> {
             addr,
             secure_cookies,
             trust_proxy,
+            read_db,
         } => {
-            let app = App::open(&db)
+            let mut app = App::open(&db)
                 .map_err(crate::fail)
                 .context("opening the database")?;
+            if let Some(url) = read_db.as_deref().filter(|u| !u.trim().is_empty()) {
+                // A replica is never migrated: it follows the primary's schema.
+                let replica = baton_store::Db::open(url).context("opening the read replica")?;
+                app = app.with_reports(replica);
+                println!("Reports and dashboards read the replica given by --read-db");
+            }
             println!(
                 "Baton serves on http://{addr}/  (API: http://{addr}/api/openapi.json)  database: {db}"
             );

@@ -43,7 +43,7 @@ impl App {
             ));
         }
         let window_start = as_of - Duration::days(days - 1);
-        self.db.read(|tx| {
+        self.reports.read(|tx| {
             let region = report_region(tx, actor, region)?;
             let (a, w) = (as_of.to_string(), window_start.to_string());
             let mut sql = "SELECT co.client_manager_id, i.issued_on, i.due_on, i.amount, \

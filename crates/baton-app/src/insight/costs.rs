@@ -138,7 +138,7 @@ impl App {
         }
         let cfg = self.config()?;
         let tz = cfg.tz();
-        let (region, regions) = self.db.read(|tx| {
+        let (region, regions) = self.reports.read(|tx| {
             let region = report_region(tx, actor, region)?;
             let regions: BTreeMap<String, String> = tx
                 .list::<Region>(&baton_store::Filter::new())?
@@ -187,7 +187,7 @@ impl App {
             }
         }
         let (from_m, to_m) = (month_of(span.from), month_of(span.to));
-        let entered = self.db.read(|tx| {
+        let entered = self.reports.read(|tx| {
             let d = |x: NaiveDate| Value::from(x.to_string());
             let mut entered = Vec::new();
             for c in tx.list::<AcquisitionCost>(

@@ -73,7 +73,7 @@ impl App {
         if !self.db.read(journeys::built)? {
             self.rebuild_funnel()?;
         }
-        self.db.read(|tx| {
+        self.reports.read(|tx| {
             let region = report_region(tx, actor, slice.region.as_deref())?;
             let person = match slice.person.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
                 Some(login) => Some(

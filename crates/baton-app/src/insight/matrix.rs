@@ -75,7 +75,7 @@ impl App {
     ) -> AppResult<Vec<HandoffFact>> {
         let span = months(from, to)?;
         let cfg = self.config()?;
-        self.db.read(|tx| {
+        self.reports.read(|tx| {
             let region = report_region(tx, actor, region)?;
             handoff_facts(
                 tx,
@@ -98,7 +98,7 @@ impl App {
     ) -> AppResult<MatrixReport> {
         let span = months(from, to)?;
         let cfg = self.config()?;
-        self.db.read(|tx| {
+        self.reports.read(|tx| {
             let region = report_region(tx, actor, region)?;
             let names = people(tx)?;
             let Span { from, to } = span;

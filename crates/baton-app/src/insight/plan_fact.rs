@@ -91,7 +91,7 @@ impl App {
         let month = parse_month("period", period)?;
         let period = month.format("%Y-%m").to_string();
         let cfg = self.config()?;
-        self.db.read(|tx| {
+        self.reports.read(|tx| {
             let region = report_region(tx, actor, region)?;
             let codes: BTreeMap<String, String> = tx
                 .list::<Region>(&Filter::new())?

@@ -55,7 +55,7 @@ impl App {
         }
         let span = span_of(to, to)?;
         let current_to = span.to;
-        self.db.read(|tx| {
+        self.reports.read(|tx| {
             let region = report_region(tx, actor, region)?;
             let history_months = history(tx, region.as_ref().map(|r| r.id.as_str()), span.from)?;
             let n = months.unwrap_or((history_months / 2).clamp(1, 12));
