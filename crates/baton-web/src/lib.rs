@@ -819,6 +819,8 @@ pub async fn watch(app: App, tick: Duration) {
             if !lead.lock().map(|mut l| l.lead()).unwrap_or(false) {
                 return writes;
             }
+            // Counted per server: of several on one database only the leader's count moves.
+            metrics::counter!("baton_alert_evaluations_total").increment(1);
             if clock_due {
                 match a.sweep_acceptance_sla() {
                     Ok(done) if !done.is_empty() => println!(

@@ -96,6 +96,20 @@ async fn post(
     serde_json::from_str(&text).expect("json")
 }
 
+/// The server's count of alert evaluations (its `/metrics`, open to loopback).
+async fn evaluations(base: &str) -> u64 {
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .find_map(|l| l.strip_prefix("baton_alert_evaluations_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 async fn alerts_page(base: &str, token: &str) -> String {
     let r = reqwest::Client::new()
         .get(format!("{base}/alerts"))
@@ -303,5 +317,39 @@ async fn agree(url: String) {
             &url[..6],
             t.elapsed()
         );
+
+        // Issue 19: the alert watcher evaluates a change once, not once per server. On
+        // PostgreSQL one server holds the watcher's advisory lock; a write through A moves
+        // the evaluation count of exactly one server.
+        if url.starts_with("postgres") {
+            let counts = || async { (evaluations(&a.base).await, evaluations(&b.base).await) };
+            // Quiet first: the evaluations of the writes above are done.
+            let mut before = counts().await;
+            loop {
+                tokio::time::sleep(Duration::from_millis(1500)).await;
+                let now = counts().await;
+                if now == before {
+                    break;
+                }
+                before = now;
+            }
+            post(
+                &a.base,
+                "/api/employees",
+                Some(&token),
+                serde_json::json!({"login": "solo", "name": "Олег Одинов", "password": PASSWORD,
+                    "role": "caller", "region_id": region, "valid_from": "2020-01-01"}),
+            )
+            .await;
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+            let after = counts().await;
+            let moved = [after.0 > before.0, after.1 > before.1];
+            assert_eq!(
+                moved.iter().filter(|m| **m).count(),
+                1,
+                "evaluations before {before:?}, after {after:?}: exactly one server evaluates"
+            );
+            println!("{}: evaluations (A, B) {before:?} → {after:?}", &url[..6]);
+        }
     }
 }
