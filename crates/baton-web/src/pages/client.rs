@@ -164,7 +164,7 @@ async fn portfolio(
             let invoices = all_pages(50_000, |p| app.invoices(&actor, None, false, p))?;
             let cfg = app.config()?;
             let cms = if heads {
-                super::company::data::client_managers(app, region.as_deref())?
+                super::record::data::client_managers(app, region.as_deref())?
             } else {
                 vec![]
             };

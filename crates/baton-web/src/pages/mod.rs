@@ -27,6 +27,7 @@ pub mod my_day;
 pub mod notifications;
 pub mod payroll;
 pub mod people;
+pub mod record;
 pub mod search;
 pub mod seller;
 pub mod shell;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(split::routes())
         .merge(search::routes())
         .merge(company::routes())
+        .merge(record::routes())
         .merge(dashboard::routes())
         .merge(payroll::routes())
         .merge(people::routes())

@@ -62,7 +62,7 @@ async fn choose(State(s): State<AppState>, v: Viewer, Query(cq): Query<ChooseQ>)
     let (cms, clients, book) = or_fail(
         l,
         run(&s, move |app| {
-            let cms = super::company::data::client_managers(app, region.as_deref())?;
+            let cms = super::record::data::client_managers(app, region.as_deref())?;
             let Some(from) = from2 else {
                 return Ok((cms, vec![], 0));
             };
