@@ -383,6 +383,26 @@ enum Bench {
         #[arg(long, env = "BATON_BENCH_PG_URL")]
         pg: Option<String>,
     },
+    /// A load test (issue 19): simulated callers, sales managers, client managers and heads
+    /// against two `baton serve` on one fresh PostgreSQL database, on loopback, for --seconds.
+    Load {
+        /// PostgreSQL server URL (a scratch database is created there and dropped).
+        #[arg(long, env = "BATON_BENCH_PG_URL")]
+        pg: String,
+        #[arg(long, default_value_t = 300)]
+        seconds: u64,
+        #[arg(long, default_value_t = 200)]
+        callers: usize,
+        #[arg(long, default_value_t = 60)]
+        sellers: usize,
+        #[arg(long, default_value_t = 60)]
+        client_managers: usize,
+        #[arg(long, default_value_t = 10)]
+        heads: usize,
+        /// Each person's pause between turns, milliseconds (uniform 0.5–1.5 ×).
+        #[arg(long, default_value_t = 2000)]
+        think_ms: u64,
+    },
     /// What-if speed: the replay of a draft plan on the demo's 12 months (issue 6: ≤ 1 s).
     Replay {
         #[arg(long, default_value_t = 1)]
@@ -732,6 +752,28 @@ fn main() -> Result<()> {
         } => bench_writes::writes(clients, per_client, runs, pg)?,
         Cmd::Bench {
             what:
+                Bench::Load {
+                    pg,
+                    seconds,
+                    callers,
+                    sellers,
+                    client_managers,
+                    heads,
+                    think_ms,
+                },
+        } => bench_load::run(
+            &pg,
+            bench_load::Load {
+                callers,
+                sellers,
+                client_managers,
+                heads,
+                seconds,
+                think_ms,
+            },
+        )?,
+        Cmd::Bench {
+            what:
                 Bench::Search {
                     scale,
                     people,
@@ -1036,6 +1078,7 @@ fn main() -> Result<()> {
 mod audit;
 mod bank;
 mod bench;
+mod bench_load;
 mod bench_pages;
 mod bench_reports;
 mod bench_search;

@@ -494,9 +494,12 @@ pub(crate) fn due_of(
 }
 
 fn view_in(tx: &mut Tx<'_>, actor: &Actor, t: Task) -> AppResult<TaskView> {
-    let company_visible =
-        visible::<Company>(tx, &company_scope(actor), &t.company_id, "company").is_ok();
-    let company: Option<Company> = tx.get(&t.company_id)?;
+    // The company within the actor's reach, read once; else only its name is shown.
+    let (company, company_visible) =
+        match visible::<Company>(tx, &company_scope(actor), &t.company_id, "company") {
+            Ok(c) => (Some(c), true),
+            Err(_) => (tx.get::<Company>(&t.company_id)?, false),
+        };
     let mut contacts =
         tx.list::<Contact>(&Filter::new().eq("company_id", t.company_id.as_str()))?;
     contacts.sort_by_key(|c| !c.is_dm);
