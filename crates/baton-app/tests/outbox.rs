@@ -11,7 +11,6 @@
 mod common;
 
 use baton_app::conveyor::calls::NewCall;
-use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::leads::{HandOffRequest, NewLead};
 use baton_app::notify::{BotMessage, Channel, NotifyPrefs};
 use baton_app::outbox::{Attempt, Channels, Destination};
@@ -21,7 +20,7 @@ use baton_domain::event::{QuietHours, RetryPolicy};
 use baton_store::Filter;
 use baton_store::records::{AuditEvent, Delivery, Notification, OutboxEvent, Webhook};
 use chrono::{Duration, NaiveTime};
-use common::{World, full_checklist};
+use common::{World, company, full_checklist};
 
 const ALL: Channels = Channels {
     email: true,
@@ -32,19 +31,6 @@ fn set(w: &World, instant: &str) {
     w.clock.set(instant.parse().unwrap());
 }
 
-fn company(app: &App, who: &Actor, inn: &str, name: &str) -> String {
-    app.create_company(
-        who,
-        NewCompany {
-            inn: inn.into(),
-            name: name.into(),
-            ..Default::default()
-        },
-    )
-    .unwrap()
-    .company
-    .id
-}
 
 /// c1 reaches the decision maker, opens a lead and hands it to s1.
 fn hand(app: &App, c1: &Actor, s1: &Actor, company: &str) -> Result<String, AppError> {

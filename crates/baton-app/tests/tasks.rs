@@ -11,13 +11,12 @@
 mod common;
 
 use baton_app::conveyor::calls::{NewActivity, NewCall};
-use baton_app::conveyor::companies::NewCompany;
 use baton_app::conveyor::leads::{HandOffRequest, NewLead};
 use baton_app::conveyor::tasks::{CloseTask, NewTask, TaskQuery};
 use baton_app::{Actor, App, AppError};
 use baton_store::Filter;
 use baton_store::records::{AuditEvent, Task};
-use common::{World, full_checklist, invoice, pay, won_in};
+use common::{World, company, full_checklist, invoice, pay, won_in};
 
 fn set(w: &World, instant: &str) {
     w.clock.set(instant.parse().unwrap());
@@ -44,19 +43,6 @@ fn call(
     .map(|_| ())
 }
 
-fn company(app: &App, who: &Actor, inn: &str, name: &str) -> String {
-    app.create_company(
-        who,
-        NewCompany {
-            inn: inn.into(),
-            name: name.into(),
-            ..Default::default()
-        },
-    )
-    .unwrap()
-    .company
-    .id
-}
 
 fn all_tasks(w: &World) -> Vec<Task> {
     w.app

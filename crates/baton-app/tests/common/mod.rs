@@ -382,3 +382,18 @@ pub fn pay(app: &App, who: &Actor, invoice: &str, rubles: i64) {
     )
     .unwrap();
 }
+
+/// A company `who` creates (and so holds the claim on); its id.
+pub fn company(app: &App, who: &Actor, inn: &str, name: &str) -> String {
+    app.create_company(
+        who,
+        NewCompany {
+            inn: inn.into(),
+            name: name.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .company
+    .id
+}
