@@ -31,7 +31,6 @@ fn set(w: &World, instant: &str) {
     w.clock.set(instant.parse().unwrap());
 }
 
-
 /// c1 reaches the decision maker, opens a lead and hands it to s1.
 fn hand(app: &App, c1: &Actor, s1: &Actor, company: &str) -> Result<String, AppError> {
     app.log_call(

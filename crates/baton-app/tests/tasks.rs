@@ -43,7 +43,6 @@ fn call(
     .map(|_| ())
 }
 
-
 fn all_tasks(w: &World) -> Vec<Task> {
     w.app
         .db
