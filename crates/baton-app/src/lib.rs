@@ -7,6 +7,7 @@ pub mod bank;
 pub mod bundle;
 pub mod clock;
 pub mod conveyor;
+pub mod crm;
 pub mod demo;
 pub mod error;
 pub mod export;

@@ -79,6 +79,9 @@ pub(crate) enum Backend {
     /// Bulk writers (the demo generator) commit once per batch instead of once per use case:
     /// a commit rewrites every touched page into the WAL, which dominated the demo's time.
     SqliteBatch(Arc<Mutex<BatchConn>>),
+    /// One PostgreSQL connection inside one transaction; each `tx` is a savepoint in it
+    /// ([`Db::pinned`]).
+    PgPinned(Arc<Mutex<PinnedPg>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +118,20 @@ pub enum Tx<'a> {
     Sqlite(rusqlite::Transaction<'a>),
     SqliteSavepoint(rusqlite::Savepoint<'a>),
     Postgres(postgres::Transaction<'a>, &'a mut Statements),
+    /// A savepoint inside a pinned connection's open transaction ([`Db::pinned`]).
+    PostgresPinned(&'a mut postgres::Client, &'a mut Statements),
+}
+
+/// A pinned PostgreSQL connection. Abandoned (dropped before `finish`), its open
+/// transaction is rolled back before the connection returns to the pool.
+pub struct PinnedPg(PooledConnection<PgManager>, bool);
+
+impl Drop for PinnedPg {
+    fn drop(&mut self) {
+        if self.1 {
+            let _ = self.0.client.batch_execute("ROLLBACK");
+        }
+    }
 }
 
 /// The batch's connection. If the batch is abandoned (an error), its open transaction is
@@ -299,7 +316,7 @@ impl Db {
     pub fn dialect(&self) -> Dialect {
         match &self.backend {
             Backend::Sqlite(_) | Backend::SqliteBatch(_) => Dialect::Sqlite,
-            Backend::Postgres(_) => Dialect::Postgres,
+            Backend::Postgres(_) | Backend::PgPinned(_) => Dialect::Postgres,
         }
     }
 
@@ -308,7 +325,7 @@ impl Db {
         let st = match &self.backend {
             Backend::Sqlite(p) => p.state(),
             Backend::Postgres(p) => p.state(),
-            Backend::SqliteBatch(_) => return (1, 0),
+            Backend::SqliteBatch(_) | Backend::PgPinned(_) => return (1, 0),
         };
         (st.connections, st.idle_connections)
     }
@@ -317,7 +334,7 @@ impl Db {
         Ok(match &self.backend {
             Backend::Sqlite(p) => Conn::Sqlite(p.get()?),
             Backend::Postgres(p) => Conn::Postgres(p.get()?),
-            Backend::SqliteBatch(_) => {
+            Backend::SqliteBatch(_) | Backend::PgPinned(_) => {
                 return Err(StoreError::Url("a batch has no free connection".into()));
             }
         })
@@ -341,6 +358,25 @@ impl Db {
                 })
             }
             _ => Ok(self.clone()),
+        }
+    }
+
+    /// A handle whose every transaction is a savepoint inside one transaction, on SQLite and
+    /// PostgreSQL alike: `finish` commits it all, dropping the last clone rolls it all back.
+    /// An import runs its use cases through it, so it writes everything or nothing, and a
+    /// dry run is the same import dropped.
+    pub fn pinned(&self) -> Result<Db, StoreError> {
+        match &self.backend {
+            Backend::Postgres(p) => {
+                let mut c = p.get()?;
+                c.client.batch_execute("BEGIN")?;
+                Ok(Db {
+                    backend: Backend::PgPinned(Arc::new(Mutex::new(PinnedPg(c, true)))),
+                    writes: self.writes.clone(),
+                    path: self.path.clone(),
+                })
+            }
+            _ => self.batch(),
         }
     }
 
@@ -385,6 +421,16 @@ impl Db {
 
     /// Commits the batch; the handle is then an ordinary one for the rest of its life.
     pub fn finish(&self) -> Result<(), StoreError> {
+        if let Backend::PgPinned(m) = &self.backend {
+            let mut c = m
+                .lock()
+                .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
+            if c.1 {
+                c.0.client.batch_execute("COMMIT")?;
+                c.1 = false;
+            }
+            self.committed();
+        }
         if let Backend::SqliteBatch(m) = &self.backend {
             let c = m
                 .lock()
@@ -405,6 +451,49 @@ impl Db {
             c.0.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
         }
         Ok(())
+    }
+
+    /// [`Db::batch_tx`] on a pinned PostgreSQL connection: a savepoint, released when `f`
+    /// succeeds and rolled back to when it fails (PostgreSQL refuses every later statement
+    /// of a transaction with a failed one in it, so the rollback is not optional).
+    fn pinned_tx<T, E: From<StoreError>>(
+        m: &Mutex<PinnedPg>,
+        write: bool,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut g = m
+            .try_lock()
+            .map_err(|_| StoreError::Url("nested transaction on a batch".into()))?;
+        if !g.1 {
+            return Err(StoreError::Url("the pinned transaction is finished".into()).into());
+        }
+        let PgConn { client, statements } = &mut *g.0;
+        client
+            .batch_execute("SAVEPOINT baton_pinned")
+            .map_err(StoreError::from)?;
+        let out = {
+            let mut tx = Tx::PostgresPinned(&mut *client, &mut *statements);
+            match f(&mut tx) {
+                Ok(out) => {
+                    let linked = if write {
+                        crate::chain::link_pending(&mut tx).map(|_| ())
+                    } else {
+                        Ok(())
+                    };
+                    linked
+                        .and_then(|()| tx.commit())
+                        .map(|()| out)
+                        .map_err(E::from)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        if out.is_err() {
+            client
+                .batch_execute("ROLLBACK TO SAVEPOINT baton_pinned; RELEASE SAVEPOINT baton_pinned")
+                .map_err(StoreError::from)?;
+        }
+        out
     }
 
     fn batch_tx<T, E: From<StoreError>>(
@@ -441,6 +530,8 @@ impl Db {
     ) -> Result<(T, u64), E> {
         let out = if let Backend::SqliteBatch(m) = &self.backend {
             Self::batch_tx(m, true, f)?
+        } else if let Backend::PgPinned(m) = &self.backend {
+            Self::pinned_tx(m, true, f)?
         } else {
             let mut conn = self.conn()?;
             let mut tx = conn.begin()?;
@@ -466,6 +557,19 @@ impl Db {
             let mut tx = Tx::SqliteSavepoint(c.0.savepoint().map_err(StoreError::from)?);
             // A savepoint dropped without commit rolls back.
             return f(&mut tx);
+        }
+        if let Backend::PgPinned(m) = &self.backend {
+            // Fails on purpose after `f`, so the savepoint is rolled back to.
+            let mut kept = None;
+            let r: Result<(), E> = Self::pinned_tx(m, false, |tx| {
+                kept = Some(f(tx));
+                Err(StoreError::Url("rehearsal".into()).into())
+            });
+            return match (kept, r) {
+                (Some(out), _) => out,
+                (None, Err(e)) => Err(e),
+                (None, Ok(())) => Err(StoreError::Url("rehearsal".into()).into()),
+            };
         }
         let mut conn = self.conn()?;
         let mut tx = conn.begin()?;
@@ -501,6 +605,9 @@ impl Db {
         if let Backend::SqliteBatch(m) = &self.backend {
             return Self::batch_tx(m, false, f);
         }
+        if let Backend::PgPinned(m) = &self.backend {
+            return Self::pinned_tx(m, false, f);
+        }
         let mut conn = self.conn()?;
         let mut tx = match &mut conn {
             Conn::Sqlite(c) => Tx::Sqlite(
@@ -522,6 +629,14 @@ impl Db {
     }
 
     pub fn execute_batch(&self, sql: &str) -> Result<(), StoreError> {
+        if let Backend::PgPinned(m) = &self.backend {
+            let mut c = m
+                .lock()
+                .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
+            c.0.client.batch_execute(sql)?;
+            self.committed();
+            return Ok(());
+        }
         if let Backend::SqliteBatch(m) = &self.backend {
             let c = m
                 .lock()
@@ -557,7 +672,7 @@ impl Conn {
 
 /// The statement for `sql` (with `?` placeholders) on this connection, prepared once.
 fn prepared(
-    t: &mut postgres::Transaction<'_>,
+    t: &mut impl postgres::GenericClient,
     cache: &mut Statements,
     sql: &str,
 ) -> Result<postgres::Statement, StoreError> {
@@ -578,14 +693,14 @@ impl Tx<'_> {
         match self {
             Tx::Sqlite(t) => Some(t),
             Tx::SqliteSavepoint(t) => Some(t),
-            Tx::Postgres(..) => None,
+            Tx::Postgres(..) | Tx::PostgresPinned(..) => None,
         }
     }
 
     pub fn dialect(&self) -> Dialect {
         match self {
             Tx::Sqlite(_) | Tx::SqliteSavepoint(_) => Dialect::Sqlite,
-            Tx::Postgres(..) => Dialect::Postgres,
+            Tx::Postgres(..) | Tx::PostgresPinned(..) => Dialect::Postgres,
         }
     }
 
@@ -594,6 +709,7 @@ impl Tx<'_> {
             Tx::Sqlite(t) => t.commit()?,
             Tx::SqliteSavepoint(t) => t.commit()?,
             Tx::Postgres(t, _) => t.commit()?,
+            Tx::PostgresPinned(c, _) => c.batch_execute("RELEASE SAVEPOINT baton_pinned")?,
         }
         Ok(())
     }
@@ -603,15 +719,21 @@ impl Tx<'_> {
             let mut st = t.prepare_cached(sql)?;
             return Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64);
         }
-        let Tx::Postgres(t, cache) = self else {
-            return Err(StoreError::Url("no connection".into()));
-        };
         let p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
             .iter()
             .map(|v| v as &(dyn postgres::types::ToSql + Sync))
             .collect();
-        let st = prepared(t, cache, sql)?;
-        Ok(t.execute(&st, &p)?)
+        Ok(match self {
+            Tx::Postgres(t, cache) => {
+                let st = prepared(t, cache, sql)?;
+                t.execute(&st, &p)?
+            }
+            Tx::PostgresPinned(c, cache) => {
+                let st = prepared(*c, cache, sql)?;
+                c.execute(&st, &p)?
+            }
+            _ => return Err(StoreError::Url("no connection".into())),
+        })
     }
 
     pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
@@ -623,15 +745,22 @@ impl Tx<'_> {
             })?;
             return Ok(rows.collect::<Result<Vec<_>, _>>()?);
         }
-        let Tx::Postgres(t, cache) = self else {
-            return Err(StoreError::Url("no connection".into()));
-        };
         let p: Vec<&(dyn postgres::types::ToSql + Sync)> = params
             .iter()
             .map(|v| v as &(dyn postgres::types::ToSql + Sync))
             .collect();
-        let st = prepared(t, cache, sql)?;
-        t.query(&st, &p)?.iter().map(pg_row).collect()
+        let rows = match self {
+            Tx::Postgres(t, cache) => {
+                let st = prepared(t, cache, sql)?;
+                t.query(&st, &p)?
+            }
+            Tx::PostgresPinned(c, cache) => {
+                let st = prepared(*c, cache, sql)?;
+                c.query(&st, &p)?
+            }
+            _ => return Err(StoreError::Url("no connection".into())),
+        };
+        rows.iter().map(pg_row).collect()
     }
 
     pub fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
@@ -746,12 +875,13 @@ impl Tx<'_> {
         if let Some(n) = self.sqlite_each(&sql, rows)? {
             return Ok(n);
         }
-        let Tx::Postgres(t, _) = self else {
-            return Err(StoreError::Url("no connection".into()));
-        };
         use std::io::Write;
         let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(","));
-        let mut w = t.copy_in(sql.as_str())?;
+        let mut w = match self {
+            Tx::Postgres(t, _) => t.copy_in(sql.as_str())?,
+            Tx::PostgresPinned(c, _) => c.copy_in(sql.as_str())?,
+            _ => return Err(StoreError::Url("no connection".into())),
+        };
         let mut buf = String::new();
         for r in rows {
             buf.clear();

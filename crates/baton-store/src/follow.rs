@@ -34,7 +34,7 @@ fn token() -> &'static str {
 
 /// Tells the other processes, at commit, that this transaction wrote (PostgreSQL).
 pub(crate) fn announce(tx: &mut Tx<'_>) -> Result<(), StoreError> {
-    if let Tx::Postgres(..) = tx {
+    if tx.dialect() == crate::Dialect::Postgres {
         tx.exec(
             &format!("SELECT pg_notify('{CHANNEL}', ?)"),
             &[token().into()],

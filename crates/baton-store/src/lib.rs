@@ -70,7 +70,7 @@ impl StoreError {
     }
 }
 
-const MIGRATIONS: [(&str, &str); 16] = [
+const MIGRATIONS: [(&str, &str); 17] = [
     (
         "0001_conveyor",
         include_str!("../migrations/0001_conveyor.sql"),
@@ -126,6 +126,10 @@ const MIGRATIONS: [(&str, &str); 16] = [
         include_str!("../migrations/0016_personnel_numbers.sql"),
     ),
     ("0017_outbox", include_str!("../migrations/0017_outbox.sql")),
+    (
+        "0018_crm_records",
+        include_str!("../migrations/0018_crm_records.sql"),
+    ),
 ];
 
 /// Migrations whose text differs by database, as whole statements (a trigger body holds `;`):

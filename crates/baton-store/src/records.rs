@@ -160,6 +160,12 @@ crate::records! {
         id: String, payment_id: String, imported_at: String, imported_by: String,
     }
 
+    /// A record imported from a CRM's export (issue 17): `id` is the source's key
+    /// (`amocrm|deal|4711`), so that the same file imported again changes nothing.
+    CrmRecord in "crm_records" {
+        id: String, entity: String, entity_id: String, imported_at: String, imported_by: String,
+    }
+
     /// A task one person owes a client (issue 18): open while `closed_at` is empty; `outcome`
     /// is `done` or `cancelled`, `result` what the owner wrote when closing it.
     Task in "tasks" {

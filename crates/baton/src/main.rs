@@ -208,14 +208,35 @@ enum Cmd {
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
     },
-    /// Import a CSV bundle from DIR. Nothing is written if any row is bad.
+    /// Import a CSV bundle from DIR, or with --preset a CRM's export (amocrm, bitrix24, a
+    /// sheet) or a bank statement (bank): docs/import.md. Nothing is written if any row is bad.
     Import {
-        dir: PathBuf,
+        /// The bundle's directory; with --preset, the files (or a directory of them).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
         #[arg(long, env = "BATON_DB", default_value = DEFAULT_DB)]
         db: String,
         /// Check every row and report problems without writing.
         #[arg(long)]
         dry_run: bool,
+        /// amocrm, bitrix24, sheet or bank (no preset: Baton's own CSV bundle).
+        #[arg(long)]
+        preset: Option<String>,
+        /// The mapping file (TOML): [columns], [users], [regions], [stages].
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Write the mapping Baton suggests for these files here, to correct and reuse.
+        #[arg(long)]
+        suggest_mapping: Option<PathBuf>,
+        /// Region code for companies whose city names no region.
+        #[arg(long)]
+        region: Option<String>,
+        /// Import the good rows and leave out the ones with problems (they are listed).
+        #[arg(long)]
+        skip_problems: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Every person's statement for a period: frozen if the period is closed, live otherwise.
     Payroll {
@@ -680,7 +701,49 @@ fn main() -> Result<()> {
                 dir.display()
             );
         }
-        Cmd::Import { dir, db, dry_run } => {
+        Cmd::Import {
+            paths,
+            db,
+            dry_run,
+            preset: Some(preset),
+            mapping,
+            suggest_mapping,
+            region,
+            skip_problems,
+            json,
+        } => {
+            if preset == "bank" {
+                for p in &paths {
+                    bank::run(p, dry_run, &db)?;
+                }
+            } else {
+                let app = App::open(&db).map_err(crate::fail)?;
+                let actor = named(&app, "import")?;
+                crm::run(
+                    &app,
+                    &actor,
+                    crm::Args {
+                        paths,
+                        preset,
+                        mapping,
+                        suggest_mapping,
+                        region,
+                        dry_run,
+                        skip_problems,
+                        json,
+                    },
+                )?;
+            }
+        }
+        Cmd::Import {
+            paths, db, dry_run, ..
+        } => {
+            let [dir] = paths.as_slice() else {
+                bail!(
+                    "a bundle is one directory; for a CRM's files add --preset amocrm|bitrix24|sheet"
+                );
+            };
+            let dir = dir.clone();
             let app = App::open(&db).map_err(crate::fail)?;
             // Into an empty database the import is the installation's start: nobody exists yet
             // to name. Into a working one it needs a person with the right to import.
@@ -1085,6 +1148,7 @@ mod bench_search;
 mod bench_whatif;
 mod bench_writes;
 mod clients;
+mod crm;
 mod report;
 mod simulate;
 mod targets;

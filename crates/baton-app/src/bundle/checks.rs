@@ -378,6 +378,14 @@ pub(super) fn spec(table: &str) -> &'static [(&'static str, Kind)] {
             ("outcome", OptEnum(&baton_domain::task::TASK_OUTCOMES)),
             ("result", Note(NOTE_MAX)),
         ],
+        // Added with CRM imports (issue 17): a bundle from before has none.
+        "crm_records" => &[
+            ("id", Text(NAME_MAX)),
+            ("entity", Text(CODE_MAX)),
+            ("entity_id", Text(CODE_MAX)),
+            ("imported_at", Instant),
+            ("imported_by", Ref("employees")),
+        ],
         _ => &[],
     }
 }

@@ -328,6 +328,7 @@ macro_rules! by_table {
             "acquisition_costs" => $f::<AcquisitionCost>($($args),*),
             "bank_documents" => $f::<BankDocument>($($args),*),
             "tasks" => $f::<Task>($($args),*),
+            "crm_records" => $f::<CrmRecord>($($args),*),
             _ => $default,
         }
     };
@@ -379,6 +380,7 @@ macro_rules! each_table {
             $f::<AcquisitionCost>($($args),*)?,
             $f::<BankDocument>($($args),*)?,
             $f::<Task>($($args),*)?,
+            $f::<CrmRecord>($($args),*)?,
         ]
     };
 }

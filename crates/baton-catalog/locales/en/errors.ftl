@@ -516,3 +516,16 @@ webhook-url-scheme = it must start with https:// or http://
 webhook-url-form = it has no host, contains spaces or is longer than 2000 characters
 webhook-url-credentials = a login and password in the address are not allowed; rely on the signature
 webhook-url-private = it is an internal address (localhost, a private network); webhooks go to outside systems only
+crm-unreadable = The file cannot be read: { $why }. Export it from the CRM again as CSV or XLSX.
+crm-unknown-field = The mapping's [columns] names the field «{ $field }», which does not exist. Use one of: kind, id, title, amount, stage, pipeline, responsible, created_by, created_at, closed_at, expected_on, loss_reason, company, inn, kpp, contact, first_name, last_name, position, phone, email, city, industry, source or skip.
+crm-no-company-column = No column holds a company or an ИНН (headers: { $headers }). Name the column in the mapping's [columns], e.g. «"Клиент" = "company"».
+crm-no-company = The row names no company: Baton works with organisations, and a contact or deal without one has nothing to belong to.
+crm-no-inn = The company «{ $name }» has no ИНН on any row. Add the ИНН column to the export (a company field or requisite in amoCRM and Bitrix24) or type it into the file.
+crm-bad-date = «{ $value }» is not a date. Write DD.MM.YYYY, DD.MM.YYYY HH:MM[:SS], DD-MM-YYYY HH:MM:SS or YYYY-MM-DD.
+crm-bad-stage-meaning = The mapping's [stages] says «{ $value }» for the stage «{ $stage }»; write open, won or lost.
+crm-won-without-amount = The deal is won but has no budget: a contract cannot be signed without an amount. Fill in the deal's budget.
+crm-unknown-user = The user «{ $user }» is none of Baton's employees. Add the employee, or write their login in the mapping's [users]: «"{ $user }" = "login"».
+crm-no-responsible = The deal has no responsible person: in Baton a sales manager works each deal. Fill in the «Ответственный» column.
+crm-no-region = No region for the city «{ $city }». Write its region code in the mapping's [regions] or give a default region (--region).
+crm-unknown-region = There is no region with the code «{ $region }». Check the code (e.g. msk): it is on each employee's card and in the region settings.
+cli-crm-problems = { $n } problems found (without --skip-problems nothing is written):

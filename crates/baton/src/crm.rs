@@ -1,0 +1,185 @@
+//! `baton import FILES --preset amocrm|bitrix24|sheet`: a department's CRM export
+//! (docs/import.md).
+
+use anyhow::{Context, Result, bail};
+use baton_app::crm::mapping::{Mapping, Preset};
+use baton_app::crm::{CrmFile, CrmImport, CrmReport};
+use baton_app::{Actor, App};
+use baton_catalog::{Lang, Text};
+use std::path::PathBuf;
+
+pub struct Args {
+    pub paths: Vec<PathBuf>,
+    pub preset: String,
+    pub mapping: Option<PathBuf>,
+    pub suggest_mapping: Option<PathBuf>,
+    pub region: Option<String>,
+    pub dry_run: bool,
+    pub skip_problems: bool,
+    pub json: bool,
+}
+
+fn t(ru: &'static str, en: &'static str) -> &'static str {
+    if crate::lang() == Lang::En { en } else { ru }
+}
+
+/// The files named, a directory standing for the files in it (sorted, hidden ones skipped).
+fn files(paths: &[PathBuf]) -> Result<Vec<CrmFile>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let mut list = vec![p.clone()];
+        if p.is_dir() {
+            list = std::fs::read_dir(p)
+                .with_context(|| format!("reading {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.is_file()
+                        && !f
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                })
+                .collect();
+            list.sort();
+        }
+        for f in list {
+            let bytes = std::fs::read(&f).with_context(|| format!("reading {}", f.display()))?;
+            let name = f.file_name().map_or_else(
+                || f.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            out.push(CrmFile { name, bytes });
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(app: &App, actor: &Actor, a: Args) -> Result<()> {
+    let Some(preset) = Preset::parse(&a.preset) else {
+        bail!(
+            "unknown preset «{}»: use amocrm, bitrix24, sheet or bank",
+            a.preset
+        );
+    };
+    let mapping = match &a.mapping {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            Mapping::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+        }
+        None => Mapping::default(),
+    };
+    let opts = CrmImport {
+        preset,
+        mapping,
+        dry_run: a.dry_run,
+        region: a.region,
+        skip_problems: a.skip_problems,
+    };
+    let started = std::time::Instant::now();
+    let r = app
+        .import_crm(actor, &files(&a.paths)?, &opts)
+        .map_err(crate::fail)?;
+    if let Some(p) = &a.suggest_mapping {
+        std::fs::write(p, &r.suggested_mapping)
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        print_report(&r, started.elapsed().as_secs_f64());
+    }
+    if !r.problems.is_empty() && !r.written && !a.dry_run {
+        std::process::exit(2);
+    }
+    Ok(())
+}
+
+fn print_report(r: &CrmReport, secs: f64) {
+    for f in &r.files {
+        println!(
+            "{} ({:?}, {}: {} {})",
+            f.name,
+            f.format,
+            if f.kind == "deals" {
+                t("сделки", "deals")
+            } else {
+                t("компании и контакты", "companies and contacts")
+            },
+            f.rows,
+            t("строк", "rows")
+        );
+        let cols: Vec<String> = f
+            .columns
+            .iter()
+            .map(|(k, v)| format!("{k} ← «{v}»"))
+            .collect();
+        println!("  {}: {}", t("понято", "understood"), cols.join(", "));
+        if !f.ignored.is_empty() {
+            println!("  {}: {}", t("пропущено", "left out"), f.ignored.join(", "));
+        }
+    }
+    for (u, login) in &r.users {
+        println!(
+            "  {} «{u}» → {}",
+            t("пользователь", "user"),
+            login.as_deref().unwrap_or(t("не найден", "not found"))
+        );
+    }
+    for (c, code) in &r.regions {
+        println!(
+            "  {} «{c}» → {}",
+            t("город", "city"),
+            code.as_deref().unwrap_or("—")
+        );
+    }
+    for (s, m) in &r.stages {
+        println!("  {} «{s}» → {m:?}", t("этап", "stage"));
+    }
+    if !r.problems.is_empty() {
+        eprintln!(
+            "{}",
+            Text::new("cli-crm-problems")
+                .num("n", r.problems.len() as i64)
+                .render(crate::lang())
+        );
+        for p in &r.problems {
+            let line = Text::new("cli-import-problem")
+                .arg("file", p.file.clone())
+                .arg("line", p.line.to_string())
+                .arg("column", p.column.clone())
+                .text("why", p.why.clone());
+            eprintln!("  {}", line.render(crate::lang()));
+        }
+    }
+    let verb = if r.written {
+        t("Импортировано", "Imported")
+    } else if r.dry_run {
+        t("Проверка (ничего не записано)", "Dry run (nothing written)")
+    } else {
+        t("Ничего не записано", "Nothing written")
+    };
+    println!(
+        "{verb} {} {secs:.2} {}: {} {} {}, {} {}; {} {}; {} {} ({} {}, {} {}, {} {}), {} {}, {} {}",
+        t("за", "in"),
+        t("с", "s"),
+        t("компаний: новых", "companies: new"),
+        r.companies_created,
+        t("", ""),
+        t("уже были", "already here"),
+        r.companies_existing,
+        t("контактов", "contacts"),
+        r.contacts_created,
+        t("сделок", "deals"),
+        r.deals_created,
+        t("выиграно", "won"),
+        r.deals_won,
+        t("проиграно", "lost"),
+        r.deals_lost,
+        t("в работе", "open"),
+        r.deals_open,
+        t("уже были", "already here"),
+        r.deals_existing,
+        t("сумма договоров", "contracts worth"),
+        r.won_amount.to_human(),
+    );
+}
