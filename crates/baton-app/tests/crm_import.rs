@@ -402,3 +402,35 @@ fn a_mapping_names_what_the_aliases_miss() {
     assert_eq!((r.companies_created, r.contacts_created), (1, 1));
     assert_eq!(company(&w, "7707083893").name, "ООО «Сирень»");
 }
+
+#[test]
+fn a_refusal_by_the_rules_is_listed_at_its_row_and_stops_the_import() {
+    for scratch in ScratchDb::all() {
+        let label = format!("{:?}", scratch.db.dialect());
+        let w = world(scratch);
+        // Two deals of one company open at once: Baton keeps one open lead per company.
+        let text = "ID;Название сделки;Бюджет;Ответственный;Дата создания;Этап сделки;Компания;ИНН\n\
+            1;Первая;1000;Анна Смирнова;01.03.2026;Переговоры;ООО «Ромашка»;7707083893\n\
+            2;Вторая;2000;Анна Смирнова;02.03.2026;Переговоры;ООО «Ромашка»;7707083893\n";
+        let file = || CrmFile {
+            name: "overlap.csv".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let r = run(&w, vec![file()], &opts(Preset::Amocrm, false));
+        assert!(!r.written, "{label}");
+        assert_eq!(r.problems.len(), 1, "{label}: {:?}", r.problems);
+        assert_eq!(
+            (r.problems[0].file.as_str(), r.problems[0].line),
+            ("overlap.csv", 3)
+        );
+        assert_eq!(r.problems[0].why.id, "err-lead-exists", "{label}");
+        assert!(list::<Company>(&w).is_empty(), "{label}: nothing is kept");
+        assert!(list::<LeadRow>(&w).is_empty(), "{label}");
+        // Skipping keeps the company and the first deal.
+        let mut o = opts(Preset::Amocrm, false);
+        o.skip_problems = true;
+        let r = run(&w, vec![file()], &o);
+        assert!(r.written);
+        assert_eq!(list::<LeadRow>(&w).len(), 1, "{label}");
+    }
+}

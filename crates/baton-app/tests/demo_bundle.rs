@@ -191,7 +191,7 @@ fn demo_story_and_bundle_round_trip() {
     let a = tmp("a");
     app(&src).export(None, &a).expect("export");
     let first = read_dir(&a);
-    assert_eq!(first.len(), 28);
+    assert_eq!(first.len(), 29);
     for target in ScratchDb::all() {
         let label = format!("{:?}", target.db.dialect());
         let report = app(&target).import(None, &a, false).expect("import");

@@ -2,7 +2,7 @@
 //! (docs/import.md).
 
 use anyhow::{Context, Result, bail};
-use baton_app::crm::mapping::{Mapping, Preset};
+use baton_app::crm::mapping::{Mapping, Preset, StageMeaning};
 use baton_app::crm::{CrmFile, CrmImport, CrmReport};
 use baton_app::{Actor, App};
 use baton_catalog::{Lang, Text};
@@ -133,7 +133,12 @@ fn print_report(r: &CrmReport, secs: f64) {
         );
     }
     for (s, m) in &r.stages {
-        println!("  {} «{s}» → {m:?}", t("этап", "stage"));
+        let m = match m {
+            StageMeaning::Open => t("в работе", "open"),
+            StageMeaning::Won => t("выиграна", "won"),
+            StageMeaning::Lost => t("проиграна", "lost"),
+        };
+        println!("  {} «{s}» → {m}", t("этап", "stage"));
     }
     if !r.problems.is_empty() {
         eprintln!(
@@ -154,32 +159,41 @@ fn print_report(r: &CrmReport, secs: f64) {
     let verb = if r.written {
         t("Импортировано", "Imported")
     } else if r.dry_run {
-        t("Проверка (ничего не записано)", "Dry run (nothing written)")
+        t("Проверка: ничего не записано", "Dry run: nothing written")
     } else {
         t("Ничего не записано", "Nothing written")
     };
+    println!("{verb} ({secs:.2} {})", t("с", "s"));
     println!(
-        "{verb} {} {secs:.2} {}: {} {} {}, {} {}; {} {}; {} {} ({} {}, {} {}, {} {}), {} {}, {} {}",
-        t("за", "in"),
-        t("с", "s"),
-        t("компаний: новых", "companies: new"),
+        "  {}: {} {}, {} {}",
+        t("компании", "companies"),
         r.companies_created,
-        t("", ""),
-        t("уже были", "already here"),
+        t("новых", "new"),
         r.companies_existing,
-        t("контактов", "contacts"),
-        r.contacts_created,
-        t("сделок", "deals"),
+        t("уже в Baton", "already in Baton"),
+    );
+    println!(
+        "  {}: {}",
+        t("новых контактов", "new contacts"),
+        r.contacts_created
+    );
+    println!(
+        "  {}: {} {} ({} {}, {} {}, {} {}), {} {}",
+        t("сделки", "deals"),
         r.deals_created,
-        t("выиграно", "won"),
+        t("новых", "new"),
         r.deals_won,
-        t("проиграно", "lost"),
+        t("выиграно", "won"),
         r.deals_lost,
-        t("в работе", "open"),
+        t("проиграно", "lost"),
         r.deals_open,
-        t("уже были", "already here"),
+        t("в работе", "open"),
         r.deals_existing,
-        t("сумма договоров", "contracts worth"),
-        r.won_amount.to_human(),
+        t("уже в Baton", "already in Baton"),
+    );
+    println!(
+        "  {}: {}",
+        t("договоры по выигранным", "contracts of won deals"),
+        r.won_amount.to_human()
     );
 }

@@ -113,8 +113,14 @@ impl Mapping {
         let mut out = String::from(
             "# Baton import mapping: correct what is wrong, then run the import with --mapping THIS_FILE\n\n[columns]\n",
         );
+        // A header repeated (amoCRM repeats `Источник`; two files share `ИНН`) is one key:
+        // its first column's meaning, which is the one the import uses.
+        let mut seen = std::collections::BTreeSet::new();
         for (hs, c) in headers.iter().zip(cols) {
             for (i, h) in hs.iter().enumerate() {
+                if !seen.insert(super::fields::norm(h)) {
+                    continue;
+                }
                 let field =
                     c.of.iter()
                         .find(|(_, v)| v.contains(&i))
@@ -199,8 +205,18 @@ mod tests {
 
     #[test]
     fn a_suggested_mapping_reads_back() {
-        let h = vec![vec!["ИНН".to_string(), "Странное \"поле\"".to_string()]];
-        let c = vec![Columns::of(&h[0], &BTreeMap::new()).unwrap()];
+        let h = vec![
+            vec![
+                "ИНН".to_string(),
+                "Странное \"поле\"".to_string(),
+                "инн".to_string(),
+            ],
+            vec!["ИНН".to_string()],
+        ];
+        let c: Vec<Columns> = h
+            .iter()
+            .map(|h| Columns::of(h, &BTreeMap::new()).unwrap())
+            .collect();
         let mut users = BTreeMap::new();
         users.insert("Анна Смирнова".to_string(), Some("um3.msk".to_string()));
         users.insert("Кто-то".to_string(), None);

@@ -281,7 +281,8 @@ impl App {
             &report.stages,
         );
         report.problems = std::mem::take(&mut plan.problems);
-        if !report.problems.is_empty() && !opts.skip_problems {
+        // A dry run goes on past problems, so its report also says what the good rows do.
+        if !report.problems.is_empty() && !opts.skip_problems && !opts.dry_run {
             return Ok(report);
         }
         self.replay_crm(
@@ -337,15 +338,14 @@ impl App {
                 Ok::<_, AppError>(())
             })
         };
+        // A use case's refusal is listed where its row is; its savepoint is rolled back, so
+        // the rest goes on, and the end decides whether anything is kept.
+        let before = report.problems.len();
         let skipped = |report: &mut CrmReport, at: &(String, u64), e: AppError| -> AppResult<()> {
-            if opts.skip_problems {
-                report
-                    .problems
-                    .push(ImportProblem::new(&at.0, at.1, "", e.text()));
-                Ok(())
-            } else {
-                Err(e)
-            }
+            report
+                .problems
+                .push(ImportProblem::new(&at.0, at.1, "", e.text()));
+            Ok(())
         };
 
         // Companies: the earliest deal's date is when each came to the department.
@@ -535,7 +535,8 @@ impl App {
                 }
             }
         }
-        if opts.dry_run {
+        let refused = report.problems.len() > before;
+        if opts.dry_run || (refused && !opts.skip_problems) {
             drop(app);
             drop(db);
         } else {

@@ -110,13 +110,35 @@ fn read_csv(text: &str) -> Result<Table, TableError> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut table = Table::default();
+    // A record's line is counted from its byte offset: `csv`'s own line count depends on
+    // whether the file ends lines with CRLF or LF.
+    let (mut at, mut line) = (0usize, 1u64);
+    let bytes = text.as_bytes();
+    let mut line_of = |byte: usize| {
+        // `csv` may place a record's start on the previous line's break or on blank lines
+        // before it: the record begins at the first byte that is not a line break.
+        let mut byte = byte.min(bytes.len());
+        while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte >= at {
+            line += bytes[at..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+            at = byte;
+        }
+        line
+    };
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| TableError::Csv {
-            line: e.position().map_or(0, |p| p.line() + 1),
-            message: e.to_string(),
-        })?;
-        // `csv` counts the line breaks before the record; people count lines from 1.
-        let line = rec.position().map_or(0, |p| p.line() + 1);
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_of(p.byte() as usize));
+                return Err(TableError::Csv {
+                    line,
+                    message: e.to_string(),
+                });
+            }
+        };
+        let line = rec.position().map_or(0, |p| line_of(p.byte() as usize));
         let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
         push(&mut table, cells, line);
     }
@@ -253,8 +275,13 @@ mod tests {
 
     #[test]
     fn tabs_are_sniffed() {
-        let (t, _) = read(b"a\tb\n1\t2\n").unwrap();
-        assert_eq!(t.rows, [["1", "2"]]);
+        let (t, _) = read(b"a\tb\n1\t2\n\n3\t\"x\ny\"\n4\t5").unwrap();
+        assert_eq!(t.rows, [["1", "2"], ["3", "x\ny"], ["4", "5"]]);
+        assert_eq!(
+            t.lines,
+            [2, 4, 6],
+            "LF lines, a blank one, a quoted line break"
+        );
     }
 
     #[test]
