@@ -36,6 +36,8 @@ pub struct AppState {
 pub struct Web {
     pub config: WebConfig,
     pub throttle: throttle::Throttle,
+    /// Files uploaded for an import's check, kept for the import after it.
+    pub uploads: pages::import::Uploads,
 }
 
 impl Web {

@@ -231,7 +231,13 @@ async fn check(req: Request, next: Next, api: bool, ru: Lang) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    if api || !form {
+    let boundary = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|c| c.starts_with("multipart/form-data"))
+        .and_then(|c| multer::parse_boundary(c).ok());
+    if api || !(form || boundary.is_some()) {
         return csrf(if api {
             "web-csrf-header-missing"
         } else {
@@ -240,7 +246,13 @@ async fn check(req: Request, next: Next, api: bool, ru: Lang) -> Response {
     }
     // A page form: read the body to find the field, then hand the same bytes on.
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, MAX_FORM).await {
+    // An upload form (multipart) may be as large as an upload.
+    let limit = if boundary.is_some() {
+        crate::pages::import::UPLOAD_MAX
+    } else {
+        MAX_FORM
+    };
+    let bytes = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             return refuse(
@@ -252,12 +264,30 @@ async fn check(req: Request, next: Next, api: bool, ru: Lang) -> Response {
             );
         }
     };
-    let ok = form_urlencoded_field(&bytes, CSRF_FIELD).is_some_and(|t| same_secret(&t, &want));
+    let sent = match &boundary {
+        Some(b) => multipart_field(&bytes, b, CSRF_FIELD).await,
+        None => form_urlencoded_field(&bytes, CSRF_FIELD),
+    };
+    let ok = sent.is_some_and(|t| same_secret(&t, &want));
     if !ok {
         return csrf("web-form-stale");
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The text of the multipart form's field `name` (the page puts the token first), read with
+/// `multer`, the parser axum's own `Multipart` uses.
+async fn multipart_field(body: &bytes::Bytes, boundary: &str, name: &str) -> Option<String> {
+    let chunk = body.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(chunk) });
+    let mut m = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = m.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {

@@ -19,6 +19,7 @@ pub mod company;
 pub mod dashboard;
 pub mod events;
 pub mod handovers;
+pub mod import;
 pub mod listing;
 pub mod memo;
 pub mod moves;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(my_day::routes())
         .merge(notifications::routes())
         .merge(webhooks::routes())
+        .merge(import::routes())
         .merge(events::routes())
         .merge(moves::routes())
         .merge(split::routes())

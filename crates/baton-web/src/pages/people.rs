@@ -760,6 +760,9 @@ async fn settings_page(
         @if may(&v.actor, Action::ManageWebhooks) {
             p { a href="/settings/webhooks" id="webhooks-link" { (l.tr("page-webhooks-link")) } }
         }
+        @if may(&v.actor, Action::ExportImport) {
+            p { a href="/settings/import" id="import-link" { (l.tr("page-import-link")) } }
+        }
         (readable(l, &cfg))
         (alert_rules_card(l, rule_values(&rules), may(&v.actor, Action::EditConfig), None))
         @if may(&v.actor, Action::EditConfig) {
