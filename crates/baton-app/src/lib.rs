@@ -17,11 +17,12 @@ pub mod notify;
 pub mod outbox;
 pub mod payroll;
 pub mod rights;
+pub mod telephony;
 pub mod webhooks;
 pub mod whatif;
 
 pub use auth::PasswordCost;
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, ImportProblem};
 pub use rights::Actor;
 
 use baton_catalog::Text;

@@ -25,8 +25,10 @@ pub use phone::Phone;
 pub use role::Role;
 
 /// Outcomes of a call (PRODUCT.md §4.1). The `dm_*` outcomes mean the decision maker was reached.
-pub const CALL_OUTCOMES: [&str; 6] = [
+/// `connected` comes from telephony: they talked, and the PBX cannot say with whom.
+pub const CALL_OUTCOMES: [&str; 7] = [
     "no_answer",
+    "connected",
     "gatekeeper",
     "wrong_contact",
     "dm_interested",

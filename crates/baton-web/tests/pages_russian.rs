@@ -18,7 +18,7 @@ use baton_store::scratch::ScratchDb;
 const ALLOWED: &[&str] = &[
     "Baton", "English", "E-mail", "CSV", "XLSX", "JSON", "API", "SLA", "KPI", "NRR", "GRR",
     "HoReCa", "e-mail", "mail", "email", "K", "DSO", "PDF", "ID", "OpenAPI", "CRM", "UTC", "TOML",
-    "ИНН", "Bearer", "Telegram",
+    "ИНН", "Bearer", "Telegram", "amoCRM", "Kommo", "Excel",
 ];
 
 /// Elements whose content is not prose.

@@ -4,6 +4,8 @@
 use anyhow::{Context, Result, bail};
 use baton_app::crm::mapping::{Mapping, Preset, StageMeaning};
 use baton_app::crm::{CrmFile, CrmImport, CrmReport};
+use baton_app::telephony::CallImport;
+use baton_app::telephony::cdr::Provider;
 use baton_app::{Actor, App};
 use baton_catalog::{Lang, Text};
 use std::path::PathBuf;
@@ -54,12 +56,6 @@ fn files(paths: &[PathBuf]) -> Result<Vec<CrmFile>> {
 }
 
 pub fn run(app: &App, actor: &Actor, a: Args) -> Result<()> {
-    let Some(preset) = Preset::parse(&a.preset) else {
-        bail!(
-            "unknown preset «{}»: use amocrm, bitrix24, sheet or bank",
-            a.preset
-        );
-    };
     let mapping = match &a.mapping {
         Some(p) => {
             let text =
@@ -68,11 +64,20 @@ pub fn run(app: &App, actor: &Actor, a: Args) -> Result<()> {
         }
         None => Mapping::default(),
     };
+    if let Some(provider) = Provider::parse(&a.preset) {
+        return calls(app, actor, provider, &a, &mapping);
+    }
+    let Some(preset) = Preset::parse(&a.preset) else {
+        bail!(
+            "unknown preset «{}»: use amocrm, bitrix24, sheet, bank, mango, zadarma or uis",
+            a.preset
+        );
+    };
     let opts = CrmImport {
         preset,
         mapping,
         dry_run: a.dry_run,
-        region: a.region,
+        region: a.region.clone(),
         skip_problems: a.skip_problems,
     };
     let started = std::time::Instant::now();
@@ -92,6 +97,105 @@ pub fn run(app: &App, actor: &Actor, a: Args) -> Result<()> {
         std::process::exit(2);
     }
     Ok(())
+}
+
+/// A PBX's call log: each file on its own, calls matched by number and extension.
+fn calls(app: &App, actor: &Actor, provider: Provider, a: &Args, mapping: &Mapping) -> Result<()> {
+    let mut failed = false;
+    for f in files(&a.paths)? {
+        let r = app
+            .import_calls(
+                actor,
+                &f.name,
+                &f.bytes,
+                &CallImport {
+                    provider,
+                    users: mapping.users.clone(),
+                    dry_run: a.dry_run,
+                    skip_problems: a.skip_problems,
+                },
+            )
+            .map_err(crate::fail)?;
+        if a.json {
+            println!("{}", serde_json::to_string_pretty(&r)?);
+        } else {
+            println!(
+                "{} ({}): {} {}, {} {} ({} {}, {} {}), {} {}",
+                f.name,
+                r.provider,
+                r.read,
+                t("звонков в файле", "calls in the file"),
+                r.logged,
+                t("записано", "logged"),
+                r.answered,
+                t("с разговором", "answered"),
+                r.talk_sec / 60,
+                t("мин разговора", "min of talk"),
+                r.existing,
+                t("уже были", "already here"),
+            );
+            for u in &r.unmatched {
+                println!(
+                    "  {} {} — {} {} ({} {})",
+                    t("номер", "number"),
+                    u.phone,
+                    u.calls,
+                    t(
+                        "звонков, контакта с таким номером нет",
+                        "calls, no contact has it"
+                    ),
+                    t("первый", "first"),
+                    u.first
+                );
+            }
+            for (ext, n) in &r.unknown_employees {
+                println!(
+                    "  {} «{ext}» — {n} {}",
+                    t("внутренний номер", "extension"),
+                    t(
+                        "звонков, сотрудник не найден: впишите логин в [users]",
+                        "calls, no employee: write the login in [users]"
+                    ),
+                );
+            }
+            print_problems(&r.problems);
+            println!(
+                "{}",
+                if r.written {
+                    t("Записано.", "Written.")
+                } else if r.dry_run {
+                    t("Проверка: ничего не записано.", "Dry run: nothing written.")
+                } else {
+                    t("Ничего не записано.", "Nothing written.")
+                }
+            );
+        }
+        failed |= !r.problems.is_empty() && !r.written && !a.dry_run;
+    }
+    if failed {
+        std::process::exit(2);
+    }
+    Ok(())
+}
+
+fn print_problems(problems: &[baton_app::ImportProblem]) {
+    if problems.is_empty() {
+        return;
+    }
+    eprintln!(
+        "{}",
+        Text::new("cli-crm-problems")
+            .num("n", problems.len() as i64)
+            .render(crate::lang())
+    );
+    for p in problems {
+        let line = Text::new("cli-import-problem")
+            .arg("file", p.file.clone())
+            .arg("line", p.line.to_string())
+            .arg("column", p.column.clone())
+            .text("why", p.why.clone());
+        eprintln!("  {}", line.render(crate::lang()));
+    }
 }
 
 fn print_report(r: &CrmReport, secs: f64) {
@@ -140,22 +244,7 @@ fn print_report(r: &CrmReport, secs: f64) {
         };
         println!("  {} «{s}» → {m}", t("этап", "stage"));
     }
-    if !r.problems.is_empty() {
-        eprintln!(
-            "{}",
-            Text::new("cli-crm-problems")
-                .num("n", r.problems.len() as i64)
-                .render(crate::lang())
-        );
-        for p in &r.problems {
-            let line = Text::new("cli-import-problem")
-                .arg("file", p.file.clone())
-                .arg("line", p.line.to_string())
-                .arg("column", p.column.clone())
-                .text("why", p.why.clone());
-            eprintln!("  {}", line.render(crate::lang()));
-        }
-    }
+    print_problems(&r.problems);
     let verb = if r.written {
         t("Импортировано", "Imported")
     } else if r.dry_run {

@@ -219,7 +219,8 @@ enum Cmd {
         /// Check every row and report problems without writing.
         #[arg(long)]
         dry_run: bool,
-        /// amocrm, bitrix24, sheet or bank (no preset: Baton's own CSV bundle).
+        /// amocrm, bitrix24, sheet, bank, or a PBX's call log: mango, zadarma, uis (no preset:
+        /// Baton's own CSV bundle).
         #[arg(long)]
         preset: Option<String>,
         /// The mapping file (TOML): [columns], [users], [regions], [stages].

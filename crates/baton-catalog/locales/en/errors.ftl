@@ -529,3 +529,4 @@ crm-no-responsible = The deal has no responsible person: in Baton a sales manage
 crm-no-region = No region for the city «{ $city }». Write its region code in the mapping's [regions] or give a default region (--region).
 crm-unknown-region = There is no region with the code «{ $region }». Check the code (e.g. msk): it is on each employee's card and in the region settings.
 cli-crm-problems = { $n } problems found (without --skip-problems nothing is written):
+tel-bad-record = The call record cannot be read: { $why }. Export the call log from the PBX again.

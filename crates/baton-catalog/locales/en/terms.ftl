@@ -5,6 +5,7 @@ outcome-dm_interested = DM interested
 outcome-dm_callback = DM: call back
 outcome-dm_not_interested = DM not interested
 outcome-no_answer = No answer
+outcome-connected = Talked (telephony)
 outcome-gatekeeper = Gatekeeper
 outcome-wrong_contact = Wrong contact
 

@@ -5,6 +5,7 @@ outcome-dm_interested = ЛПР заинтересован
 outcome-dm_callback = ЛПР: перезвонить
 outcome-dm_not_interested = ЛПР не заинтересован
 outcome-no_answer = Не дозвонился
+outcome-connected = Разговор (телефония)
 outcome-gatekeeper = Секретарь не соединил
 outcome-wrong_contact = Неверный контакт
 
