@@ -177,6 +177,27 @@ fn an_admin_checks_then_imports_an_amocrm_export() {
         assert!(page.contains("Дата создания (E)"), "{page}");
         assert!(page.contains("это не дата"), "{page}");
         assert_eq!(count::<LeadRow>(&s).await, 4, "nothing more was written");
+
+        // A PBX's call log through the same form: numbers and extensions nobody has listed.
+        let tel = std::fs::read(format!(
+            "{}/../../tests/data/telephony/mango_stats.csv",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("mango");
+        let body = multipart(
+            &[
+                ("csrf", &csrf),
+                ("preset", "mango"),
+                ("mapping", "[users]\n\"101\" = \"caller1\"\n"),
+                ("action", "check"),
+            ],
+            &[("mango_stats.csv", tel)],
+        );
+        let (status, page) = post(&s, &admin, body).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("calls-report"), "{page}");
+        assert!(page.contains("+7 999 000-00-00"), "{page}");
+        assert!(page.contains("<td>109</td>"), "{page}");
     });
 }
 

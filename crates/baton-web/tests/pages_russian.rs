@@ -18,7 +18,8 @@ use baton_store::scratch::ScratchDb;
 const ALLOWED: &[&str] = &[
     "Baton", "English", "E-mail", "CSV", "XLSX", "JSON", "API", "SLA", "KPI", "NRR", "GRR",
     "HoReCa", "e-mail", "mail", "email", "K", "DSO", "PDF", "ID", "OpenAPI", "CRM", "UTC", "TOML",
-    "ИНН", "Bearer", "Telegram", "amoCRM", "Kommo", "Excel",
+    "ИНН", "Bearer", "Telegram", "amoCRM", "Kommo", "Excel", "Mango", "Office", "Zadarma",
+    "Novofon", "UIS", "CoMagic",
 ];
 
 /// Elements whose content is not prose.

@@ -11,6 +11,8 @@ use axum::routing::get;
 use baton_app::crm::mapping::{Mapping, Preset, StageMeaning};
 use baton_app::crm::{CrmFile, CrmImport, CrmReport};
 use baton_app::rights::{Action, require};
+use baton_app::telephony::cdr::Provider;
+use baton_app::telephony::{CallImport, CallsReport};
 use baton_catalog::Lang;
 use maud::{Markup, html};
 use std::collections::HashMap;
@@ -214,6 +216,30 @@ async fn check_or_import(State(s): State<AppState>, v: Viewer, req: Request) -> 
             )));
         }
     };
+    if let Some(provider) = Provider::parse(&sent.preset) {
+        let actor = v.actor.clone();
+        let opts = CallImport {
+            provider,
+            users: mapping.users,
+            dry_run: !sent.import,
+            skip_problems: sent.skip,
+        };
+        let reports = or_fail(
+            l,
+            run(&s, move |app| {
+                files
+                    .iter()
+                    .map(|(name, bytes)| app.import_calls(&actor, name, bytes, &opts))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .await,
+        )?;
+        let shown_body = html! {
+            @for r in &reports { (calls_view(l, r)) }
+            (body(&v, &regions, &shown, None, None))
+        };
+        return Ok(respond(page(&v, l.tr("page-import"), shown_body)));
+    }
     let opts = CrmImport {
         preset: Preset::parse(&sent.preset).unwrap_or(Preset::Sheet),
         mapping,
@@ -273,7 +299,7 @@ fn body(
             }
             label { (l.tr("page-import-preset")) " "
                 select name="preset" id="import-preset" {
-                    @for (code, word) in [("amocrm", "amoCRM / Kommo"), ("bitrix24", l.tr("page-import-bitrix")), ("sheet", l.tr("page-import-sheet"))] {
+                    @for (code, word) in [("amocrm", "amoCRM / Kommo"), ("bitrix24", l.tr("page-import-bitrix")), ("sheet", l.tr("page-import-sheet")), ("mango", l.tr("page-import-mango")), ("zadarma", l.tr("page-import-zadarma")), ("uis", l.tr("page-import-uis"))] {
                         option value=(code) selected[f.preset == code] { (word) }
                     }
                 }
@@ -296,6 +322,47 @@ fn body(
                 @if f.upload.is_some() {
                     button.secondary type="submit" name="action" value="import" id="import-go" { (l.tr("page-import-go")) }
                 }
+            }
+        }
+    }
+}
+
+fn calls_view(l: Lang, r: &CallsReport) -> Markup {
+    html! {
+        section.calls-report data-written=(r.written) {
+            @if r.written {
+                p.ok role="status" { (l.tr("page-import-done")) }
+            } @else if r.dry_run {
+                p.muted { (l.tr("page-import-dry")) }
+            } @else {
+                p.error role="alert" { (l.tr("page-import-stopped")) }
+            }
+            div.scroll { table {
+                tbody {
+                    tr { th { (l.tr("page-calls-read")) } td.num { (r.read) } }
+                    tr { th { (l.tr("page-calls-logged")) } td.num.calls-logged { (r.logged) } }
+                    tr { th { (l.tr("page-calls-answered")) } td.num { (r.answered) " · " (r.talk_sec / 60) " " (l.tr("page-calls-min")) } }
+                    tr { th { (l.tr("page-calls-existing")) } td.num { (r.existing) } }
+                }
+            } }
+            @if !r.unmatched.is_empty() {
+                h2 { (l.tr("page-calls-unmatched")) }
+                div.scroll { table {
+                    tbody { @for u in &r.unmatched { tr { td { (u.phone) } td.num { (u.calls) } td { (super::shell::date_str(&u.first)) } } } }
+                } }
+            }
+            @if !r.unknown_employees.is_empty() {
+                h2 { (l.tr("page-calls-unknown-ext")) }
+                div.scroll { table {
+                    tbody { @for (e, n) in &r.unknown_employees { tr { td { (e) } td.num { (n) } } } }
+                } }
+            }
+            @if !r.problems.is_empty() {
+                h2 { (l.tr("page-import-problems")) " " span.badge { (r.problems.len()) } }
+                div.scroll { table {
+                    thead { tr { th { (l.tr("page-import-file")) } th { (l.tr("page-import-line")) } th { (l.tr("page-import-column")) } th { (l.tr("page-import-why")) } } }
+                    tbody { @for p in &r.problems { tr { td { (p.file) } td.num { (p.line) } td { (p.column) } td { (p.why.render(l)) } } } }
+                } }
             }
         }
     }
