@@ -385,6 +385,14 @@ enum ConfigCmd {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// A CRM's export into an empty department, through the rules (issue 17 §7: 100 000
+    /// deals in ≤ 60 s): an amoCRM leads export of --deals rows, SQLite and --pg side by side.
+    CrmImport {
+        #[arg(long, default_value_t = 10_000)]
+        deals: usize,
+        #[arg(long, env = "BATON_BENCH_PG_URL")]
+        pg: Option<String>,
+    },
     /// Web pages: server time per page on the demo over loopback (issue 5: p95 ≤ 50 ms).
     Pages {
         #[arg(long, default_value_t = 200)]
@@ -796,6 +804,9 @@ fn main() -> Result<()> {
             what: Bench::Import { scale, runs, pg },
         } => bench::import(scale, runs, pg)?,
         Cmd::Bench {
+            what: Bench::CrmImport { deals, pg },
+        } => bench_crm::crm_import(deals, pg)?,
+        Cmd::Bench {
             what:
                 Bench::Pages {
                     requests,
@@ -1142,6 +1153,7 @@ fn main() -> Result<()> {
 mod audit;
 mod bank;
 mod bench;
+mod bench_crm;
 mod bench_load;
 mod bench_pages;
 mod bench_reports;
