@@ -706,7 +706,8 @@ pub fn generate(db: Db, opts: DemoOptions) -> AppResult<DemoSummary> {
     let scale = opts.scale.max(1) as usize;
 
     let clock = Arc::new(SimClock::new(Utc::now()));
-    let db = db.batch()?;
+    // One transaction per simulated day on either database (savepoints per use case).
+    let db = db.pinned()?;
     let mut app = App::with(db, clock.clone(), Arc::new(SeededIds::new(opts.seed)));
     app.password_cost = opts.password_cost;
     let existing = app.db.tx(|tx| {

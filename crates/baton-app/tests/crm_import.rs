@@ -185,6 +185,10 @@ fn amocrm_full(scratch: ScratchDb, leads: CrmFile) {
     assert_eq!(lutik.region_id, spb.id, "{label}");
     assert_eq!(company(&w, "7702070139").region_id, w.region, "{label}");
 
+    // Linked once at the end on PostgreSQL, per use case on SQLite: one intact audit chain.
+    let chain = w.app.verify_audit(None).expect("verify");
+    assert!(chain.ok, "{label}: {chain:?}");
+
     // The same files again change nothing.
     let again = run(&w, files(), &opts(Preset::Amocrm, false));
     assert_eq!(
