@@ -120,26 +120,33 @@ fn row(
     (co.into(), who.into(), outcome.into(), sec, at.into())
 }
 
+/// Imports a call log as the admin with the extensions of `setup`.
+fn log(
+    s: &Setup,
+    provider: Provider,
+    name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+    skip_problems: bool,
+) -> baton_app::telephony::CallsReport {
+    let opts = CallImport {
+        provider,
+        users: s.users.clone(),
+        dry_run,
+        skip_problems,
+    };
+    s.w.app
+        .import_calls(&s.w.admin, name, bytes, &opts)
+        .expect("import_calls")
+}
+
 #[test]
 fn a_mango_log_is_matched_by_number_and_extension_once() {
     for scratch in ScratchDb::all() {
         let label = format!("{:?}", scratch.db.dialect());
         let s = setup(scratch);
         let file = sample("mango_stats.csv");
-        let dry =
-            s.w.app
-                .import_calls(
-                    &s.w.admin,
-                    "mango_stats.csv",
-                    &file,
-                    &CallImport {
-                        provider: Provider::Mango,
-                        users: s.users.clone(),
-                        dry_run: true,
-                        skip_problems: false,
-                    },
-                )
-                .expect("dry run");
+        let dry = log(&s, Provider::Mango, "mango_stats.csv", &file, true, false);
         assert_eq!(
             (dry.read, dry.logged, dry.written),
             (5, 3, false),
@@ -147,20 +154,7 @@ fn a_mango_log_is_matched_by_number_and_extension_once() {
         );
         assert!(calls(&s).is_empty(), "{label}: a dry run wrote");
 
-        let r =
-            s.w.app
-                .import_calls(
-                    &s.w.admin,
-                    "mango_stats.csv",
-                    &file,
-                    &CallImport {
-                        provider: Provider::Mango,
-                        users: s.users.clone(),
-                        dry_run: false,
-                        skip_problems: false,
-                    },
-                )
-                .expect("import");
+        let r = log(&s, Provider::Mango, "mango_stats.csv", &file, false, false);
         assert!(r.problems.is_empty(), "{label}: {:?}", r.problems);
         assert!(r.written);
         // MGO-1 out 101 → reception, talked 200 − 20 = 180 s; MGO-2 out 101 → Котова, not
@@ -183,20 +177,7 @@ fn a_mango_log_is_matched_by_number_and_extension_once() {
             "{label}"
         );
         // Again: every call is known by its entry_id.
-        let again =
-            s.w.app
-                .import_calls(
-                    &s.w.admin,
-                    "mango_stats.csv",
-                    &file,
-                    &CallImport {
-                        provider: Provider::Mango,
-                        users: s.users.clone(),
-                        dry_run: false,
-                        skip_problems: false,
-                    },
-                )
-                .expect("again");
+        let again = log(&s, Provider::Mango, "mango_stats.csv", &file, false, false);
         assert_eq!((again.logged, again.existing), (0, 3), "{label}");
         assert_eq!(calls(&s).len(), 3);
     }
@@ -207,36 +188,24 @@ fn zadarma_json_and_uis_csv() {
     for scratch in ScratchDb::all() {
         let label = format!("{:?}", scratch.db.dialect());
         let s = setup(scratch);
-        let r =
-            s.w.app
-                .import_calls(
-                    &s.w.admin,
-                    "zadarma_pbx.json",
-                    &sample("zadarma_pbx.json"),
-                    &CallImport {
-                        provider: Provider::Zadarma,
-                        users: s.users.clone(),
-                        dry_run: false,
-                        skip_problems: false,
-                    },
-                )
-                .expect("zadarma");
+        let r = log(
+            &s,
+            Provider::Zadarma,
+            "zadarma_pbx.json",
+            &sample("zadarma_pbx.json"),
+            false,
+            false,
+        );
         assert!(r.problems.is_empty(), "{label}: {:?}", r.problems);
         assert_eq!((r.logged, r.answered, r.talk_sec), (2, 1, 180), "{label}");
-        let r =
-            s.w.app
-                .import_calls(
-                    &s.w.admin,
-                    "uis_calls_report.csv",
-                    &sample("uis_calls_report.csv"),
-                    &CallImport {
-                        provider: Provider::Uis,
-                        users: s.users.clone(),
-                        dry_run: false,
-                        skip_problems: false,
-                    },
-                )
-                .expect("uis");
+        let r = log(
+            &s,
+            Provider::Uis,
+            "uis_calls_report.csv",
+            &sample("uis_calls_report.csv"),
+            false,
+            false,
+        );
         assert!(r.problems.is_empty(), "{label}: {:?}", r.problems);
         assert_eq!((r.logged, r.answered, r.talk_sec), (2, 1, 150), "{label}");
         // Local times of the PBX account are Moscow's: 10:00 MSK is 07:00 UTC.
@@ -257,20 +226,7 @@ fn zadarma_json_and_uis_csv() {
 fn a_bad_record_stops_the_log_with_its_line() {
     let s = setup(ScratchDb::sqlite().expect("sqlite"));
     let file = b"entry_id;start;finish;answer;from_extension;to_number\nOK1;1773126000;1773126100;1773126010;101;+74951112233\nX1;yesterday;;;101;+74951112233\n";
-    let r =
-        s.w.app
-            .import_calls(
-                &s.w.admin,
-                "m.csv",
-                file,
-                &CallImport {
-                    provider: Provider::Mango,
-                    users: s.users.clone(),
-                    dry_run: false,
-                    skip_problems: false,
-                },
-            )
-            .expect("import");
+    let r = log(&s, Provider::Mango, "m.csv", file, false, false);
     assert!(!r.written);
     assert_eq!(r.problems.len(), 1);
     assert_eq!(
@@ -278,20 +234,7 @@ fn a_bad_record_stops_the_log_with_its_line() {
         (3, "start")
     );
     assert!(calls(&s).is_empty());
-    let r =
-        s.w.app
-            .import_calls(
-                &s.w.admin,
-                "m.csv",
-                file,
-                &CallImport {
-                    provider: Provider::Mango,
-                    users: s.users.clone(),
-                    dry_run: false,
-                    skip_problems: true,
-                },
-            )
-            .expect("skip");
+    let r = log(&s, Provider::Mango, "m.csv", file, false, true);
     assert!(r.written);
     assert_eq!(calls(&s).len(), 1);
 }

@@ -424,15 +424,7 @@ impl Db {
     /// Commits the batch; the handle is then an ordinary one for the rest of its life.
     pub fn finish(&self) -> Result<(), StoreError> {
         if let Backend::PgPinned(m) = &self.backend {
-            let mut c = m
-                .lock()
-                .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
-            if c.1 {
-                Self::pinned_close(&mut c)?;
-                c.0.client.batch_execute("COMMIT")?;
-                c.1 = false;
-            }
-            self.committed();
+            self.pinned_commit(m, false)?;
         }
         if let Backend::SqliteBatch(m) = &self.backend {
             let c = m
@@ -448,15 +440,7 @@ impl Db {
     /// Commits a batch so far and starts the next one.
     pub fn flush(&self) -> Result<(), StoreError> {
         if let Backend::PgPinned(m) = &self.backend {
-            let mut c = m
-                .lock()
-                .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
-            if c.1 {
-                Self::pinned_close(&mut c)?;
-                c.0.client.batch_execute("COMMIT; BEGIN")?;
-                self.committed();
-            }
-            return Ok(());
+            return self.pinned_commit(m, true);
         }
         if let Backend::SqliteBatch(m) = &self.backend {
             let c = m
@@ -467,13 +451,27 @@ impl Db {
         Ok(())
     }
 
-    /// What a pinned transaction does just before it commits: the audit events it wrote are
-    /// linked into the chain, and other servers are told of the change.
-    fn pinned_close(c: &mut PinnedPg) -> Result<(), StoreError> {
-        let PgConn { client, statements } = &mut *c.0;
-        let mut tx = Tx::PostgresPinned(&mut *client, &mut *statements);
-        crate::chain::link_pending(&mut tx)?;
-        crate::follow::announce(&mut tx)
+    /// Commits a pinned transaction (and, with `again`, opens the next one). Just before the
+    /// commit the audit events it wrote are linked into the chain, and other servers are told
+    /// of the change.
+    fn pinned_commit(&self, m: &Mutex<PinnedPg>, again: bool) -> Result<(), StoreError> {
+        let mut c = m
+            .lock()
+            .map_err(|_| StoreError::Url("batch connection poisoned".into()))?;
+        if !c.1 {
+            return Ok(());
+        }
+        {
+            let PgConn { client, statements } = &mut *c.0;
+            let mut tx = Tx::PostgresPinned(&mut *client, &mut *statements);
+            crate::chain::link_pending(&mut tx)?;
+            crate::follow::announce(&mut tx)?;
+        }
+        c.0.client
+            .batch_execute(if again { "COMMIT; BEGIN" } else { "COMMIT" })?;
+        c.1 = again;
+        self.committed();
+        Ok(())
     }
 
     /// [`Db::batch_tx`] on a pinned PostgreSQL connection: a savepoint, released when `f`

@@ -932,6 +932,20 @@ async fn forms(s: Server) {
                 vec![("region", msk.clone())],
                 false,
             ),
+            // Not a multipart upload: a holder of the right gets the page back saying so.
+            (
+                "/settings/import".into(),
+                ExportImport,
+                vec![("action", "check".into())],
+                false,
+            ),
+            // No address: a holder gets the list back with the error.
+            (
+                "/settings/webhooks".into(),
+                ManageWebhooks,
+                vec![("url", String::new())],
+                false,
+            ),
             (
                 "/whatif/replay".into(),
                 Replay,

@@ -181,7 +181,7 @@ fn quoted(s: &str) -> String {
     out
 }
 
-/// Fields a file must have to say anything Baton can use.
+/// A file with a deal's title or stage is a deals file; any other is companies and contacts.
 pub fn is_deals(cols: &Columns) -> bool {
     cols.has(Field::Title) || cols.has(Field::Stage)
 }

@@ -341,11 +341,10 @@ impl App {
         // A use case's refusal is listed where its row is; its savepoint is rolled back, so
         // the rest goes on, and the end decides whether anything is kept.
         let before = report.problems.len();
-        let skipped = |report: &mut CrmReport, at: &(String, u64), e: AppError| -> AppResult<()> {
+        let list_refusal = |report: &mut CrmReport, at: &(String, u64), e: AppError| {
             report
                 .problems
                 .push(ImportProblem::new(&at.0, at.1, "", e.text()));
-            Ok(())
         };
 
         // Companies: the earliest deal's date is when each came to the department.
@@ -386,7 +385,7 @@ impl App {
                     }
                     match app.add_contact(actor, &c.id, new_contact(ct)) {
                         Ok(_) => report.contacts_created += 1,
-                        Err(e) => skipped(report, &co.at, e)?,
+                        Err(e) => list_refusal(report, &co.at, e),
                     }
                 }
                 company_ids[i] = Some(c.id);
@@ -420,7 +419,7 @@ impl App {
                     report.contacts_created += co.contacts.len();
                     company_ids[i] = Some(card.company.id);
                 }
-                Err(e) => skipped(report, &co.at, e)?,
+                Err(e) => list_refusal(report, &co.at, e),
             }
         }
 
@@ -500,7 +499,7 @@ impl App {
                                 report.deals_open += 1;
                             }
                         }
-                        Err(e) => skipped(report, &d.at, e)?,
+                        Err(e) => list_refusal(report, &d.at, e),
                     }
                 }
                 Step::Close(_) => {
@@ -530,16 +529,14 @@ impl App {
                         StageMeaning::Open => Ok(()),
                     };
                     if let Err(e) = done {
-                        skipped(report, &d.at, e)?;
+                        list_refusal(report, &d.at, e);
                     }
                 }
             }
         }
         let refused = report.problems.len() > before;
-        if opts.dry_run || (refused && !opts.skip_problems) {
-            drop(app);
-            drop(db);
-        } else {
+        // Not kept: the pinned handles are dropped on return, which rolls everything back.
+        if !opts.dry_run && (!refused || opts.skip_problems) {
             db.finish()?;
             report.written = true;
         }

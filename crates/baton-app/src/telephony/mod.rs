@@ -256,10 +256,8 @@ impl App {
         // A refusal by the rules (a company outside the employee's reach) is listed at its
         // row and, unless skipped, keeps the whole log out.
         let refused = report.problems.len() > before;
-        if !keep || (refused && !skip_problems) {
-            drop(app);
-            drop(db);
-        } else {
+        // Not kept: the pinned handles are dropped on return, which rolls everything back.
+        if keep && (!refused || skip_problems) {
             db.finish()?;
             report.written = true;
         }
