@@ -353,7 +353,7 @@ fn mistakes_are_listed_to_the_cell_and_nothing_is_written() {
                 (3, "ИНН (H)".to_string()),
                 (4, "Дата создания (E)".to_string()),
                 (6, "Бюджет (C)".to_string()),
-                (5, "responsible".to_string()),
+                (5, "Ответственный".to_string()),
             ],
             "{label}: {:?}",
             r.problems

@@ -243,14 +243,14 @@ impl App {
                     plan.problems.push(ImportProblem::new(
                         &d.at.0,
                         d.at.1,
-                        "responsible",
+                        "Ответственный",
                         Text::new("crm-unknown-user").arg("user", u),
                     ));
                 }
                 None => plan.problems.push(ImportProblem::new(
                     &d.at.0,
                     d.at.1,
-                    "responsible",
+                    "Ответственный",
                     Text::new("crm-no-responsible"),
                 )),
                 _ => {}
@@ -266,7 +266,7 @@ impl App {
                 plan.problems.push(ImportProblem::new(
                     &co.at.0,
                     co.at.1,
-                    "city",
+                    "Город",
                     Text::new("crm-no-region").arg("city", co.city.clone().unwrap_or_default()),
                 ));
             }

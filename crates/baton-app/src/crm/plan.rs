@@ -337,7 +337,7 @@ impl Plan {
                 self.problems.push(ImportProblem::new(
                     &co.at.0,
                     co.at.1,
-                    "inn",
+                    "ИНН",
                     Text::new("crm-no-inn").arg("name", &co.name),
                 ));
             }

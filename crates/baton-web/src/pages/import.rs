@@ -405,7 +405,12 @@ fn report_view(l: Lang, r: &CrmReport) -> Markup {
             @for f in &r.files {
                 div.card {
                     p { b { (f.name) } " · " (if f.kind == "deals" { l.tr("page-import-kind-deals") } else { l.tr("page-import-kind-companies") }) " · " (f.rows) }
-                    p.muted { (f.columns.iter().map(|(k, v)| format!("{v} → {k}")).collect::<Vec<_>>().join(", ")) }
+                    p.muted {
+                        @for (i, (k, v)) in f.columns.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            (v) " → " (baton_catalog::Text::new(format!("crm-field-{}", k.replace('_', "-"))).render(l)) " " code { (k) }
+                        }
+                    }
                     @if !f.ignored.is_empty() { p.muted { (l.tr("page-import-ignored")) ": " (f.ignored.join(", ")) } }
                 }
             }
